@@ -1,0 +1,72 @@
+"""Exceptions for what stops a run. Everything else is a Finding.
+
+Each carries the place (file, sheet, cell) and a hint; the CLI maps them once to a message and
+an exit code: 2 when an input could not be read, 1 when the user's data stops the work.
+"""
+
+from __future__ import annotations
+
+
+class LadderError(Exception):
+    """Base class: a problem the user can fix, with a place and a hint."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+        hint: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.sheet = sheet
+        self.cell = cell
+        self.hint = hint
+
+    def place(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'" + (f", cell {self.cell}" if self.cell else ""))
+        return ": ".join(parts)
+
+    def __str__(self) -> str:
+        place = self.place()
+        text = f"{place}: {self.message}" if place else self.message
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class UnreadableFile(LadderError):
+    """Missing, empty, corrupt or of the wrong format."""
+
+
+class EncryptedFile(UnreadableFile):
+    """Password-protected: must be saved without a password first."""
+
+
+class HostileFile(UnreadableFile):
+    """XML bomb, external entities, zip bomb or absurd declared sizes."""
+
+
+class LayoutError(LadderError):
+    """The tables could not be found or mapped (missing sheet/column the run needs)."""
+
+    exit_code = 2
+
+
+class DataError(LadderError):
+    """The data has errors that stop the work (reported as findings first)."""
+
+    exit_code = 1
+
+
+class WriteRefused(LadderError):
+    """The target workbook is open in Excel, changed since read, or has a hand-edited sheet."""
+
+    exit_code = 1

@@ -1,0 +1,287 @@
+"""The framework model: canonical tables whose every value keeps its source cell.
+
+A `Table` is a pandas DataFrame with canonical snake_case columns plus a parallel DataFrame of
+A1 addresses (same index, same columns), so any value, and any pandera failure case, maps back to
+the cell a person can click. Wide sheets (Matrix, Behaviors) are stored long: one row per
+competency x level, each with the address of its own cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .findings import Finding, Where
+
+# Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
+# The order of columns is the template's order. Aliases live in workbook/aliases.py.
+TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "levels": (
+        "Levels",
+        [
+            ("family", "Job Family"),
+            ("track", "Track"),
+            ("level", "Level"),
+            ("title", "Title"),
+            ("order", "Order"),
+            ("scope", "Scope"),
+            ("min_quarters", "Min Quarters In Level"),
+            ("band_min", "Band Min"),
+            ("band_max", "Band Max"),
+        ],
+    ),
+    "competencies": (
+        "Competencies",
+        [
+            ("competency", "Competency"),
+            ("category", "Category"),
+            ("family", "Job Family"),
+            ("definition", "Definition"),
+        ],
+    ),
+    # Long form of the Matrix sheet(s): one row per competency x level cell.
+    "expectations": (
+        "Matrix",
+        [
+            ("family", "Job Family"),
+            ("competency", "Competency"),
+            ("level", "Level"),
+            ("expected", "Expected"),
+        ],
+    ),
+    # Long form of the Behaviors sheet(s).
+    "behaviors": (
+        "Behaviors",
+        [
+            ("family", "Job Family"),
+            ("competency", "Competency"),
+            ("level", "Level"),
+            ("behavior", "Behavior"),
+        ],
+    ),
+    "criteria": (
+        "Promotion Criteria",
+        [
+            ("family", "Job Family"),
+            ("from_level", "From Level"),
+            ("to_level", "To Level"),
+            ("min_average", "Min Average"),
+            ("min_each", "Min Each"),
+            ("cycles_at_next", "Cycles At Next Level"),
+            ("min_quarters", "Min Quarters In Level"),
+            ("scope_criteria", "Scope Criteria"),
+            ("requires_endorsement", "Requires Endorsement"),
+            ("requires_calibration", "Requires Calibration"),
+        ],
+    ),
+    "paths": (
+        "Paths",
+        [
+            ("kind", "Kind"),
+            ("from_family", "From Family"),
+            ("from_level", "From Level"),
+            ("to_family", "To Family"),
+            ("to_level", "To Level"),
+            ("transferable_skills", "Transferable Skills"),
+            ("gaps_to_close", "Gaps To Close"),
+            ("requirements", "Requirements"),
+        ],
+    ),
+    "employees": (
+        "Employees",
+        [
+            ("employee_id", "Employee ID"),
+            ("name", "Name"),
+            ("email", "Email"),
+            ("manager_id", "Manager ID"),
+            ("family", "Job Family"),
+            ("track", "Track"),
+            ("level", "Level"),
+            ("in_level_since", "In Level Since"),
+        ],
+    ),
+    "history": (
+        "Ratings History",
+        [
+            ("cycle", "Cycle"),
+            ("employee_id", "Employee ID"),
+            ("competency", "Competency"),
+            ("rating", "Rating"),
+            ("rater_type", "Rater Type"),
+            ("reviewer", "Reviewer"),
+            ("evidence", "Evidence"),
+            ("source", "Source"),
+            ("imported_at", "Imported At"),
+        ],
+    ),
+    # Promotion evidence per employee and cycle (scope met, endorsement, calibration).
+    "evidence": (
+        "Promotion Evidence",
+        [
+            ("cycle", "Cycle"),
+            ("employee_id", "Employee ID"),
+            ("scope_met", "Scope Criteria Met"),
+            ("endorsed", "Manager Endorsement"),
+            ("calibrated", "Calibration Confirmed"),
+            ("note", "Note"),
+            ("source", "Source"),
+        ],
+    ),
+}
+
+# Tables a framework workbook must have; the others are optional.
+REQUIRED_TABLES = ("levels", "competencies", "expectations")
+
+TRACKS = ("IC", "Management")
+CATEGORIES = ("Core", "Functional")
+PATH_KINDS = ("Crossover", "Return", "Lateral")
+RATER_TYPES = ("manager", "self", "peer")
+SCALE = (1, 5)
+
+# The sheets the tool generates (replaced on every run, never edited by the reader).
+GENERATED_SHEETS = ("Gap Analysis", "Promotion Readiness")
+
+
+def columns(table: str) -> list[str]:
+    return [c for c, _ in TABLES[table][1]]
+
+
+def headers(table: str) -> dict[str, str]:
+    return dict(TABLES[table][1])
+
+
+@dataclass
+class Table:
+    """Canonical columns of one table, with the A1 address of every value.
+
+    `data` holds values as read (or coerced by the schema); `cells` has the same index and
+    columns and holds each value's A1 address ("" where the column was absent). `sheets` holds
+    the sheet of each row (a table may be assembled from several sheets, e.g. one Matrix per
+    family); `file` is the workbook or export it came from. For CSV exports `cells` holds
+    "line:column" positions and `sheets` is None.
+    """
+
+    name: str
+    data: pd.DataFrame
+    cells: pd.DataFrame
+    sheets: pd.Series
+    file: str = ""
+
+    @classmethod
+    def empty(cls, name: str, file: str = "") -> Table:
+        cols = columns(name)
+        return cls(
+            name=name,
+            data=pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}),
+            cells=pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}),
+            sheets=pd.Series([], dtype=object),
+            file=file,
+        )
+
+    @classmethod
+    def from_records(
+        cls,
+        name: str,
+        records: list[dict[str, Any]],
+        *,
+        sheet: str | None = None,
+        file: str = "",
+        first_row: int = 2,
+    ) -> Table:
+        """Build a table from plain rows (tests, generated data): cells are laid out as the
+        template would place them, header on row first_row-1."""
+        cols = columns(name)
+        data = pd.DataFrame([{c: r.get(c) for c in cols} for r in records], columns=cols)
+        data = data.astype(object)
+        cells = pd.DataFrame(
+            [
+                {c: f"{_col_letter(j + 1)}{first_row + i}" for j, c in enumerate(cols)}
+                for i in range(len(records))
+            ],
+            columns=cols,
+        )
+        sheet = sheet if sheet is not None else TABLES[name][0]
+        return cls(name, data, cells, pd.Series([sheet] * len(records), dtype=object), file)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @property
+    def present(self) -> bool:
+        return len(self.data) > 0
+
+    def where(self, index: Any, column: str | None = None) -> Where:
+        """The place of a row (its first cell) or of one value."""
+        sheet = self.sheets.get(index) if len(self.sheets) else None
+        cell = None
+        if column is not None and column in self.cells.columns:
+            cell = self.cells.at[index, column] or None
+        if cell is None and index in self.cells.index:
+            row = [c for c in self.cells.loc[index].tolist() if c]
+            cell = row[0] if row else None
+        if sheet is None and cell and ":" in str(cell):
+            line, _, col = str(cell).partition(":")
+            return Where(file=self.file, line=int(line), column=col or column)
+        return Where(file=self.file, sheet=sheet, cell=cell)
+
+
+@dataclass
+class Framework:
+    """Every table of a framework workbook, plus what the reader noticed on the way."""
+
+    path: Path
+    tables: dict[str, Table]
+    findings: list[Finding] = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list)
+    # table name -> sheet names it was read from (for messages and the annotated copy)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+
+    def table(self, name: str) -> Table:
+        return self.tables.get(name) or Table.empty(name, str(self.path))
+
+    @property
+    def levels(self) -> Table:
+        return self.table("levels")
+
+    @property
+    def competencies(self) -> Table:
+        return self.table("competencies")
+
+    @property
+    def expectations(self) -> Table:
+        return self.table("expectations")
+
+    @property
+    def behaviors(self) -> Table:
+        return self.table("behaviors")
+
+    @property
+    def criteria(self) -> Table:
+        return self.table("criteria")
+
+    @property
+    def paths(self) -> Table:
+        return self.table("paths")
+
+    @property
+    def employees(self) -> Table:
+        return self.table("employees")
+
+    @property
+    def history(self) -> Table:
+        return self.table("history")
+
+    @property
+    def evidence(self) -> Table:
+        return self.table("evidence")
+
+
+def _col_letter(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s

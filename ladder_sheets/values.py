@@ -1,0 +1,218 @@
+"""Parsing the values people type into spreadsheets and HR tools export.
+
+Shared by the workbook reader, the schemas and the export importer so that "Yes", "3.0",
+"03.02.2026", "Q3 2026" and "_x000D_" mean the same thing everywhere. Each parser returns None
+for blank input and raises ValueError (with a short reason) for input it cannot read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SPACES = re.compile(r"\s+")
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def clean_text(value: Any) -> str | None:
+    """Text as a person reads it: `_x000D_` escapes decoded, line breaks and runs of spaces
+    folded into one space, ends trimmed. Numbers become their shortest text ("3", not "3.0")."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+    text = _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    return text or None
+
+
+def normalize_header(value: Any) -> str:
+    """A header reduced for matching: lower case, punctuation and spacing folded."""
+    text = clean_text(value) or ""
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"[^0-9a-z%#]+", " ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def parse_number(value: Any) -> float | None:
+    """A number, also when stored as text ("3", " 3,5 ", "4.0")."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a yes/no value is not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = clean_text(value) or ""
+    text = text.replace(" ", "")
+    if re.fullmatch(r"-?\d+,\d+", text):
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"'{clean_text(value)}' is not a number") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(f"'{clean_text(value)}' is not a number")
+    return number
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "required", "done", "confirmed"}
+_FALSE = {"no", "n", "false", "f", "0", "-", "nein", "non", "not required", "pending"}
+
+
+def parse_bool(value: Any) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = (clean_text(value) or "").lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"'{clean_text(value)}' is not Yes or No")
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",  # European dotted dates are day first: 03.02.2026 is 3 February
+    "%d.%m.%y",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+)
+
+
+def parse_date(value: Any, *, month_first: bool = False) -> dt.date | None:
+    """A calendar date from a date cell, an Excel serial number or text.
+
+    Slashed dates are ambiguous; they are read day first unless month_first is set (and a
+    day above 12 settles it either way)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()  # type: ignore[no-any-return]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial day numbers (1900 system)
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        raise ValueError(f"{value} is not a date")
+    text = clean_text(value) or ""
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if m:
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if a > 12:
+            day, month = a, b
+        elif b > 12 or month_first:
+            day, month = b, a
+        else:
+            day, month = a, b
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date") from None
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
+
+
+_CYCLE_PATTERNS = (
+    re.compile(r"(?P<y>\d{4})\s*[-_/ ]?\s*q(?P<q>[1-4])", re.I),  # 2026-Q3, 2026Q3, 2026 Q3
+    re.compile(r"q(?P<q>[1-4])\s*[-_/ ]?\s*(?P<y>\d{4})", re.I),  # Q3 2026, Q3-2026
+    re.compile(r"q(?P<q>[1-4])\s*(?:fy)?\s*'?(?P<yy>\d{2})$", re.I),  # Q3 26, Q3'26
+    re.compile(r"fy\s*(?P<y>\d{4})\s*q(?P<q>[1-4])", re.I),
+)
+
+
+def parse_cycle(value: Any) -> str | None:
+    """A review cycle as 'YYYY-Qn'. Accepts '2026-Q3', 'Q3 2026', '2026Q3', and dates
+    (a date names the quarter it falls in)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)) or hasattr(value, "to_pydatetime"):
+        d = parse_date(value)
+        assert d is not None
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    text = clean_text(value) or ""
+    for pattern in _CYCLE_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            groups = m.groupdict()
+            year = int(groups["y"]) if groups.get("y") else 2000 + int(groups["yy"])
+            return f"{year}-Q{int(groups['q'])}"
+    try:
+        d = parse_date(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a review cycle (use 2026-Q3)") from None
+    assert d is not None
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def cycle_index(cycle: str) -> int:
+    """Quarters since year 0, so that consecutive cycles differ by exactly 1."""
+    year, q = cycle.split("-Q")
+    return int(year) * 4 + int(q) - 1
+
+
+def cycle_from_index(index: int) -> str:
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def cycle_end(cycle: str) -> dt.date:
+    """The last day of the cycle's quarter."""
+    year, q = (int(p) for p in cycle.split("-Q"))
+    month = q * 3
+    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return next_first - dt.timedelta(days=1)
+
+
+def quarters_between(start: dt.date, end: dt.date) -> float:
+    """Whole quarters from start to end (a quarter is three calendar months)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0) / 3
+
+
+def closest(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The known names closest to an unknown one, best first (case and spacing ignored)."""
+    pool = {normalize_header(c): c for c in candidates if c}
+    hits = difflib.get_close_matches(normalize_header(name), list(pool), n=n, cutoff=cutoff)
+    return [pool[h] for h in hits]
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    hits = closest(name, candidates, n=1)
+    return f" Did you mean '{hits[0]}'?" if hits else ""
