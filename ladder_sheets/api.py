@@ -1,0 +1,139 @@
+"""The Python API: each function is one step a user (or the CLI) runs.
+
+    >>> import ladder_sheets as ls
+    >>> exports = ["samples/exports/2026-Q1_reviews_long.csv"]
+    >>> result = ls.check("samples/acme_framework.xlsx", ratings=exports)
+    >>> result.report.exit_code()
+    0
+
+Files are touched only here and in the readers and writers; the analysis in between is pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import LadderError, UnreadableFile
+from .findings import Report
+from .model import Framework, Table
+
+PathLike = str | Path
+
+
+@dataclass
+class CheckResult:
+    """What `check` found: the report, and the typed framework and ratings it validated."""
+
+    report: Report
+    framework: Framework
+    ratings: Table
+    evidence: list[Table] = field(default_factory=list)
+    exports: list[Any] = field(default_factory=list)
+
+
+def read_framework(path: PathLike, mapping: Any = None) -> Framework:
+    """Read a framework workbook into canonical tables (values as read, each with its cell)."""
+    from .workbook.reader import read_framework as _read
+
+    path = Path(path)
+    try:
+        return _read(path, mapping=mapping)
+    except LadderError:
+        raise
+    except Exception as exc:  # an unexpected failure inside a third-party parser
+        raise UnreadableFile(
+            f"could not read the workbook ({type(exc).__name__}: {exc})",
+            file=str(path),
+            hint="open it in Excel or LibreOffice and save it again as .xlsx",
+        ) from exc
+
+
+def read_exports(
+    paths: Sequence[PathLike],
+    framework: Framework,
+    *,
+    labels: Mapping[str, float] | None = None,
+    cycle: str | None = None,
+) -> list[Any]:
+    """Read review exports, recognising competency and employee names from the framework."""
+    from .exports import read_export
+
+    competencies = _distinct(framework.competencies.data, "competency")
+    employees = _distinct(framework.employees.data, "employee_id")
+    out = []
+    for p in paths:
+        p = Path(p)
+        try:
+            out.append(
+                read_export(
+                    p, competencies=competencies, employees=employees, labels=labels, cycle=cycle
+                )
+            )
+        except LadderError:
+            raise
+        except Exception as exc:
+            raise UnreadableFile(
+                f"could not read the export ({type(exc).__name__}: {exc})",
+                file=str(p),
+                hint="save it again as CSV (UTF-8) or .xlsx from the review tool or Excel",
+            ) from exc
+    return out
+
+
+def check(
+    path: PathLike,
+    ratings: Sequence[PathLike] = (),
+    *,
+    mapping: Any = None,
+    labels: Mapping[str, float] | None = None,
+    cycle: str | None = None,
+) -> CheckResult:
+    """Validate a framework workbook and, optionally, review exports against it.
+
+    Raises a LadderError only when a file cannot be read at all; everything else is a finding."""
+    from .schema import validate
+
+    framework = read_framework(path, mapping=mapping)
+    exports = read_exports(ratings, framework, labels=labels, cycle=cycle)
+    validated = validate(
+        framework,
+        [e.ratings for e in exports],
+        evidence=[e.evidence for e in exports],
+    )
+    report = validated.report
+    for e in exports:
+        report.extend(e.findings)
+    return CheckResult(
+        report=report,
+        framework=validated.framework,
+        ratings=validated.ratings,
+        evidence=[e.evidence for e in exports],
+        exports=exports,
+    )
+
+
+def init(path: PathLike, *, empty: bool = False, force: bool = False) -> Path:
+    """Write a new framework workbook from the template (with the worked example unless empty)."""
+    from .errors import WriteRefused
+    from .writers.template import write_template
+
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        path = path / "competency_matrix.xlsx" if path.is_dir() else path.with_suffix(".xlsx")
+    if path.exists() and not force:
+        raise WriteRefused(
+            "the file already exists; init never overwrites a workbook",
+            file=str(path),
+            hint="choose another name, or pass --force to replace it",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_template(path, example=not empty)
+
+
+def _distinct(df: Any, column: str) -> list[str]:
+    if column not in df.columns:
+        return []
+    return sorted({str(v) for v in df[column].dropna().tolist() if str(v).strip()})

@@ -1,0 +1,173 @@
+"""The `ladder-sheets` command: parses options, calls one API function, renders the result.
+
+Library exceptions become a clear message and an exit code here, in one place:
+0 clean, 1 problems in the data the user can fix, 2 an input that could not be read or a usage
+error. A traceback is a bug; `--debug` shows one for reporting it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import LadderError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _fail(exc: LadderError) -> None:
+    click.secho(f"Error: {exc}", fg="red", err=True)
+    sys.exit(exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="ladder-sheets")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks (for bug reports).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Career frameworks that live in Excel.
+
+    Checks the role x competency workbook HR keeps, merges each review cycle's ratings into
+    it, and writes gap analysis, promotion readiness and calibration packs.
+
+    \b
+    Start with:   ladder-sheets init framework.xlsx
+    Before a cycle: ladder-sheets check framework.xlsx
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--empty", is_flag=True, help="Headers and dropdowns only, without the example.")
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def init(path: Path, empty: bool, force: bool) -> None:
+    """Write a new framework workbook from the template.
+
+    Reads nothing. Writes PATH: the canonical sheets (Levels, Competencies, Matrix, Behaviors,
+    Promotion Criteria, Paths, Employees, Ratings History) with dropdowns and an instructions
+    sheet, filled with a worked Engineering example (IC1-IC7, M1-M4) unless --empty.
+
+    \b
+    Example:
+      ladder-sheets init framework.xlsx
+      ladder-sheets init blank.xlsx --empty
+    """
+    from .api import init as _init
+
+    try:
+        written = _init(path, empty=empty, force=force)
+    except LadderError as exc:
+        _fail(exc)
+    kind = "empty template" if empty else "template with the worked Engineering example"
+    click.echo(f"Wrote {written} ({kind}).")
+    click.echo(f"Next: fill it in, then run: ladder-sheets check {written}")
+
+
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.argument("ratings", nargs=-1, type=EXISTING_FILE)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a copy of the workbook with each bad cell filled and commented.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--quiet", "-q", is_flag=True, help="Hide notes (info findings) in text output.")
+@click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
+@click.option(
+    "--mapping",
+    type=EXISTING_FILE,
+    help="A TOML file mapping sheets and columns the reader cannot recognise.",
+)
+def check(
+    workbook: Path,
+    ratings: tuple[Path, ...],
+    fmt: str,
+    annotate: Path | None,
+    strict: bool,
+    quiet: bool,
+    cycle: str | None,
+    mapping: Path | None,
+) -> None:
+    """Validate a framework workbook (and review exports) before a cycle opens.
+
+    Reads WORKBOOK and any RATINGS exports (CSV or XLSX). Writes nothing unless --annotate.
+    Reports structure, references, ratings and framework-quality findings, each with a
+    severity, a code, a sheet!cell and a fix.
+
+    Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 a file could not be
+    read.
+
+    \b
+    Example:
+      ladder-sheets check framework.xlsx
+      ladder-sheets check framework.xlsx exports/2026-Q3.csv --annotate checked.xlsx
+      ladder-sheets check framework.xlsx --format json > findings.json
+    """
+    from .api import check as _check
+    from .render import render_text
+
+    try:
+        result = _check(workbook, ratings, mapping=mapping, cycle=cycle)
+        if annotate is not None:
+            from .writers.annotate import write_annotated_copy
+
+            write_annotated_copy(workbook, result.report, annotate)
+    except LadderError as exc:
+        _fail(exc)
+    report = result.report
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        click.echo(render_text(report, show_info=not quiet))
+        if annotate is not None:
+            click.echo(f"Annotated copy: {annotate}")
+    sys.exit(report.exit_code(strict=strict))
+
+
+def main() -> None:
+    """Console entry point: a LadderError is a message; anything else is a bug, said so."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except LadderError as exc:
+        _fail(exc)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        click.secho(
+            f"Internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in ladder-sheets, not in your files. Run again with --debug and "
+            "report the output.",
+            fg="red",
+            err=True,
+        )
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()
