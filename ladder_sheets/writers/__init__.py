@@ -1,0 +1,1 @@
+"""Writers: the workbooks the tool produces (template, write-back, reports)."""
