@@ -1,0 +1,150 @@
+"""Manager leniency and severity against peers at the same family and level (the arithmetic
+behind `calibration.manager_consistency`; the rule in words is `MANAGER_FLAG_RULE`)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .calibration import (
+    MIN_DIFFERENCE,
+    MIN_PEER_MANAGERS,
+    MIN_PEER_RATINGS,
+    MIN_PEOPLE,
+    MIN_RATINGS,
+    MIN_Z,
+    SPREAD_FLOOR,
+)
+
+CELL = ["family", "level"]
+OUTPUT = [
+    "manager_id",
+    "manager",
+    "families",
+    "ratings",
+    "compared",
+    "people",
+    "mean",
+    "peer_mean",
+    "peer_ratings",
+    "peer_managers",
+    "difference",
+    "se",
+    "z",
+    "flag",
+    "note",
+]
+
+
+def pooled_spread(frame: pd.DataFrame) -> float:
+    """Standard deviation of ratings around each manager's own family-level mean, pooled:
+    leniency moves a manager's mean, not this spread."""
+    groups = frame.groupby(["rater", *CELL])["rating"]
+    dev = frame["rating"] - groups.transform("mean")
+    dof = len(frame) - groups.ngroups
+    return math.sqrt(float((dev**2).sum()) / dof) if dof > 0 else math.nan
+
+
+def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
+    """`frame`: rated manager ratings with rater, family, level, employee_id, rating."""
+    if frame.empty:
+        return pd.DataFrame(columns=OUTPUT)
+    frame = frame.dropna(subset=CELL)
+    spread = pooled_spread(frame)
+    spread = SPREAD_FLOOR if math.isnan(spread) else max(spread, SPREAD_FLOOR)
+    cells = (
+        frame.groupby(["rater", *CELL])
+        .agg(n=("rating", "size"), total=("rating", "sum"), people=("employee_id", "nunique"))
+        .reset_index()
+    )
+    flagged: dict[str, pd.Series] = {}
+    while True:
+        stats = _against_peers(cells, set(flagged), spread)
+        open_ = stats.loc[~stats.index.isin(list(flagged))]
+        hits = open_[
+            open_["eligible"]
+            & (open_["difference"].abs() >= MIN_DIFFERENCE)
+            & (open_["z"].abs() >= MIN_Z)
+        ]
+        if hits.empty:
+            break
+        worst = str(hits["z"].abs().idxmax())
+        flagged[worst] = stats.loc[worst].copy()
+    for rater, row in flagged.items():
+        stats.loc[rater] = row  # a flagged manager keeps the numbers they were flagged on
+    stats["flag"] = ""
+    for rater in flagged:
+        stats.loc[rater, "flag"] = "lenient" if stats.loc[rater, "difference"] > 0 else "severe"
+    stats["note"] = [_note(row, spread) for _, row in stats.iterrows()]
+
+    totals = frame.groupby("rater").agg(
+        ratings=("rating", "size"),
+        families=("family", lambda s: ", ".join(sorted({str(v) for v in s.dropna()}))),
+    )
+    out = totals.join(stats, how="left").reset_index().rename(columns={"rater": "manager_id"})
+    names = staff.set_index("employee_id")["name"]
+    out["manager"] = out["manager_id"].map(names).fillna(out["manager_id"])
+    for col in ("compared", "people", "peer_ratings", "peer_managers"):
+        out[col] = out[col].fillna(0).astype(int)
+    out["flag"] = out["flag"].fillna("")
+    out["note"] = out["note"].fillna("no peers at the same family and level")
+    order = -out["z"].abs().fillna(-1.0)
+    out = out.assign(_o=order).sort_values(["_o", "manager_id"], kind="stable")
+    return out[OUTPUT].reset_index(drop=True)
+
+
+def _against_peers(cells: pd.DataFrame, flagged: set[str], spread: float) -> pd.DataFrame:
+    """Per manager: compared ratings, mean, weighted peer mean, SE and score, with flagged
+    managers left out of everyone else's peers."""
+    counted = ~cells["rater"].isin(flagged)
+    pool = (
+        cells.loc[counted]
+        .groupby(CELL)
+        .agg(cell_n=("n", "sum"), cell_total=("total", "sum"), cell_managers=("rater", "size"))
+    )
+    c = cells.join(pool, on=CELL)
+    own = counted.astype(int)
+    c["peer_n"] = c["cell_n"].fillna(0) - own * c["n"]
+    c["peer_total"] = c["cell_total"].fillna(0) - own * c["total"]
+    c["peer_mgrs"] = c["cell_managers"].fillna(0) - own
+    c = c.loc[c["peer_n"] > 0].copy()
+    c["peer_mean"] = c["peer_total"] / c["peer_n"]
+    c["w_peer"] = c["n"] * c["peer_mean"]
+    g = c.groupby("rater")
+    out = g.agg(
+        compared=("n", "sum"),
+        total=("total", "sum"),
+        people=("people", "sum"),
+        w_peer=("w_peer", "sum"),
+        peer_ratings=("peer_n", "sum"),
+        peer_managers=("peer_mgrs", "max"),
+    )
+    out["mean"] = out["total"] / out["compared"]
+    out["peer_mean"] = out["w_peer"] / out["compared"]
+    out["difference"] = out["mean"] - out["peer_mean"]
+    share = c["n"] / c["rater"].map(out["compared"])
+    peer_term = (share**2 / c["peer_n"]).groupby(c["rater"]).sum()
+    out["se"] = spread * np.sqrt(1.0 / out["compared"] + peer_term)
+    out["z"] = out["difference"] / out["se"]
+    out["eligible"] = (
+        (out["compared"] >= MIN_RATINGS)
+        & (out["people"] >= MIN_PEOPLE)
+        & (out["peer_ratings"] >= MIN_PEER_RATINGS)
+        & (out["peer_managers"] >= MIN_PEER_MANAGERS)
+    )
+    out.index = out.index.astype(str)
+    return out.drop(columns=["total", "w_peer"])
+
+
+def _note(row: pd.Series, spread: float) -> str:
+    if row.get("flag"):
+        return f"{row['flag']}: {row['difference']:+.2f} vs peers, score {row['z']:+.1f}"
+    if row["compared"] < MIN_RATINGS or row["people"] < MIN_PEOPLE:
+        return f"too few ratings to judge (needs {MIN_RATINGS} of {MIN_PEOPLE} people)"
+    if row["peer_managers"] < MIN_PEER_MANAGERS or row["peer_ratings"] < MIN_PEER_RATINGS:
+        return f"too few peers to judge (needs {MIN_PEER_MANAGERS} other managers)"
+    if abs(row["difference"]) >= MIN_DIFFERENCE:
+        return "difference within the uncertainty"
+    return "in line with peers"

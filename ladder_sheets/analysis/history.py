@@ -1,0 +1,148 @@
+"""Ratings and promotion evidence indexed for lookups, each value with the place it came from.
+
+Rows the validator would reject (no cycle, unreadable cycle, blank rating) are skipped here:
+the check command reports them, the analysis treats them as missing. A blank Rater Type counts
+as a manager rating (single-rater exports rarely say who rated). When a person has two ratings
+of the same kind for one competency and cycle, the later row in the table wins, as `merge`
+appends newer imports below older ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import DataError
+from ..model import Table
+from ..values import clean_text, cycle_index, is_blank, parse_cycle
+from .ladder import key, number
+
+
+@dataclass(frozen=True)
+class Rating:
+    value: float
+    where: str  # "Sheet!A1" or "file:line" of the rating cell
+
+
+def cycle_of(value: Any) -> str | None:
+    try:
+        return parse_cycle(value)
+    except ValueError:
+        return None
+
+
+@dataclass
+class RatingHistory:
+    manager: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
+    self_rated: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
+    # employee key -> cycles in which the manager rated at least one competency
+    manager_cycles: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, ratings: Table | None) -> RatingHistory:
+        history = cls()
+        if ratings is None or not ratings.present:
+            return history
+        data = ratings.data
+        for pos, rec in enumerate(data.to_dict("records")):
+            cycle = cycle_of(rec.get("cycle"))
+            value = number(rec.get("rating"))
+            emp, comp = key(rec.get("employee_id")), key(rec.get("competency"))
+            if cycle is None or value != value or not emp or not comp:
+                continue
+            rater = key(rec.get("rater_type")) or "manager"
+            where = str(ratings.where(data.index[pos], "rating"))
+            if rater == "manager":
+                history.manager[(emp, cycle, comp)] = Rating(value, where)
+                history.manager_cycles.setdefault(emp, set()).add(cycle)
+            elif rater == "self":
+                history.self_rated[(emp, cycle, comp)] = Rating(value, where)
+        return history
+
+    def latest_cycle(self) -> str | None:
+        """The latest cycle with any manager rating (self reviews often open first)."""
+        cycles = set().union(*self.manager_cycles.values()) if self.manager_cycles else set()
+        return max(cycles, key=cycle_index) if cycles else None
+
+    def cycles(self) -> list[str]:
+        """Every cycle with a manager rating, oldest first."""
+        cycles = set().union(*self.manager_cycles.values()) if self.manager_cycles else set()
+        return sorted(cycles, key=cycle_index)
+
+    def rating(self, employee: str, cycle: str, competency: str) -> Rating | None:
+        return self.manager.get((employee, cycle, competency))
+
+    def self_rating(self, employee: str, cycle: str, competency: str) -> Rating | None:
+        return self.self_rated.get((employee, cycle, competency))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    cycle: str
+    scope_met: bool | None
+    endorsed: bool | None
+    calibrated: bool | None
+    where: dict[str, str]  # column -> "Sheet!A1"
+
+
+@dataclass
+class EvidenceLog:
+    # employee key -> records, oldest cycle first (table order within a cycle)
+    records: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, evidence: Table | None) -> EvidenceLog:
+        log = cls()
+        if evidence is None or not evidence.present:
+            return log
+        data = evidence.data
+        for pos, rec in enumerate(data.to_dict("records")):
+            cycle, emp = cycle_of(rec.get("cycle")), key(rec.get("employee_id"))
+            if cycle is None or not emp:
+                continue
+            idx = data.index[pos]
+            flags = {c: flag(rec.get(c)) for c in ("scope_met", "endorsed", "calibrated")}
+            where = {c: str(evidence.where(idx, c)) for c in flags}
+            log.records.setdefault(emp, []).append(Evidence(cycle, **flags, where=where))
+        for items in log.records.values():
+            items.sort(key=lambda e: cycle_index(e.cycle))
+        return log
+
+    def window(self, employee: str, first: str | None, last: str) -> list[Evidence]:
+        """Records from cycle `first` (None: from the start) to `last`, oldest first."""
+        lo = cycle_index(first) if first else -1
+        hi = cycle_index(last)
+        return [e for e in self.records.get(employee, []) if lo <= cycle_index(e.cycle) <= hi]
+
+
+def flag(value: Any) -> bool | None:
+    # The validator types these as True/False/None; tolerate text it left alone.
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = (clean_text(value) or "").casefold()
+    if text in {"yes", "y", "true", "1", "x"}:
+        return True
+    if text in {"no", "n", "false", "0"}:
+        return False
+    return None
+
+
+def resolve_cycle(history: RatingHistory, cycle: Any, file: str = "") -> str | None:
+    """The cycle to analyse: the one asked for (in any form parse_cycle reads), else the latest
+    with manager ratings. Asking for a cycle nobody was rated in is an error, not a silent
+    table of "Insufficient data"."""
+    if is_blank(cycle):
+        return history.latest_cycle()
+    parsed = cycle_of(cycle)
+    if parsed is None:
+        raise DataError(f"'{cycle}' is not a review cycle", hint="give the cycle as 2026-Q3")
+    known = history.cycles()
+    if known and parsed not in known:
+        raise DataError(
+            f"no manager ratings for cycle {parsed}",
+            file=file or None,
+            hint=f"cycles with manager ratings: {', '.join(known)}",
+        )
+    return parsed

@@ -1,0 +1,303 @@
+"""Promotion readiness: one row per person, a status, and what falls short in plain words.
+
+Choices the definitions leave open, made here and kept stable:
+- the average is over the competencies the person's CURRENT level expects (what they are
+  rated against today); the floor (Min Each) applies to every competency the current or the
+  next level expects, so a new next-level competency rated 1 is not hidden.
+- comparisons allow a rounding tolerance, so 3.5 meets "3.5" even when summed from decimals.
+- evidence counts from the cycle the person entered the level up to the analysed cycle: scope
+  counts once recorded as met in any of those cycles; endorsement and calibration follow their
+  latest recorded value (a withdrawn endorsement is withdrawn).
+- time in level runs from In Level Since to the end of the analysed cycle inclusive, in
+  quarters of three calendar months (values.quarters_between); a blank step minimum falls back
+  to the level's Min Quarters In Level, and with neither there is no time requirement.
+- the floor is one criterion however many competencies fall below it (a sentence each).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from ..model import Framework, Table
+from ..values import clean_text, cycle_end, parse_date, quarters_between
+from .gaps import shown
+from .history import EvidenceLog, RatingHistory, cycle_of, flag, resolve_cycle
+from .ladder import Ladder, Level, key, number
+from .shortfalls import Assessment, run_at_next
+
+READY = "Ready"
+PENDING = "Ready pending sign-off"
+CLOSE = "Close"
+NOT_YET = "Not yet"
+INSUFFICIENT = "Insufficient data"
+TOP = "Top of track"
+
+# The order rows are listed in: the people to act on first.
+STATUS_ORDER = (READY, PENDING, CLOSE, NOT_YET, INSUFFICIENT, TOP)
+
+READINESS_COLUMNS = [
+    "employee_id",
+    "name",
+    "manager_id",
+    "family",
+    "track",
+    "level",
+    "next_level",
+    "cycle",
+    "average",
+    "min_average",
+    "lowest_rating",
+    "lowest_competency",
+    "min_each",
+    "cycles_at_next",
+    "cycles_required",
+    "in_level_since",
+    "quarters_in_level",
+    "quarters_required",
+    "scope_criteria",
+    "scope_met",
+    "endorsed",
+    "calibrated",
+    "requires_scope",
+    "requires_endorsement",
+    "requires_calibration",
+    "status",
+    "shortfalls",
+    "shortfall_codes",
+    "ratings_where",
+    "lowest_where",
+    "criteria_where",
+    "scope_where",
+    "endorsed_where",
+    "calibrated_where",
+]
+
+_FLOAT_COLUMNS = [
+    "average",
+    "min_average",
+    "lowest_rating",
+    "min_each",
+    "cycles_at_next",
+    "cycles_required",
+    "quarters_in_level",
+    "quarters_required",
+]
+
+
+def readiness_table(
+    framework: Framework,
+    ratings: Table | None = None,
+    evidence: Table | None = None,
+    cycle: str | None = None,
+) -> pd.DataFrame:
+    """One row per employee with their promotion status for `cycle` (default: the latest cycle
+    with manager ratings). `ratings` and `evidence` default to the framework's Ratings History
+    and Promotion Evidence tables. Sorted by STATUS_ORDER, then family, level order, name."""
+    ratings = ratings if ratings is not None else framework.history
+    evidence = evidence if evidence is not None else framework.evidence
+    history = RatingHistory.from_table(ratings)
+    analysed = resolve_cycle(history, cycle, ratings.file)
+    log = EvidenceLog.from_table(evidence)
+    ladder = Ladder.from_framework(framework)
+
+    rows = [
+        _assess(person, ladder, history, log, analysed)
+        for person in framework.employees.data.to_dict("records")
+    ]
+    table = pd.DataFrame(rows, columns=READINESS_COLUMNS + ["_order"])
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    table["_status"] = table["status"].map(rank)
+    table["_family"] = table["family"].map(key)
+    table["_level"] = table["level"].map(key)
+    table["_name"] = table["name"].map(key)
+    table = table.sort_values(
+        ["_status", "_family", "_order", "_level", "_name", "employee_id"],
+        kind="stable",
+        na_position="last",
+    )
+    table = table[READINESS_COLUMNS].reset_index(drop=True)
+    return table.astype({c: "float64" for c in _FLOAT_COLUMNS})
+
+
+def _assess(
+    person: dict[Any, Any],
+    ladder: Ladder,
+    history: RatingHistory,
+    log: EvidenceLog,
+    cycle: str | None,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {c: None for c in READINESS_COLUMNS}
+    row.update({c: math.nan for c in _FLOAT_COLUMNS})
+    row.update(
+        employee_id=clean_text(person.get("employee_id")),
+        name=clean_text(person.get("name")),
+        manager_id=clean_text(person.get("manager_id")),
+        family=clean_text(person.get("family")),
+        track=clean_text(person.get("track")),
+        level=clean_text(person.get("level")),
+        cycle=cycle,
+        in_level_since=_date(person.get("in_level_since")),
+        ratings_where={},
+        _order=math.inf,
+    )
+    found = Assessment()
+    level = ladder.level(person.get("family"), person.get("level"), person.get("track"))
+    if level is None:
+        found.missing(
+            "unknown-level",
+            f"level {row['level'] or '(blank)'} is not in the Levels table"
+            + (f" for {row['family']}" if row["family"] else ""),
+        )
+        return _finish(row, found)
+    row.update(family=level.family, level=level.level, next_level=level.next_level)
+    row.update(track=row["track"] or level.track, _order=_finite(level.order))
+    if cycle is None:
+        found.missing("no-ratings", "no manager ratings recorded yet")
+        return _finish(row, found)
+
+    emp = key(person.get("employee_id"))
+    current = {c: e for c, e in ladder.expected(level.family, level.level).items()}
+    following = ladder.expected(level.family, level.next_level) if level.next_level else {}
+    current = {c: e for c, e in current.items() if not math.isnan(e.expected)}
+    following = {c: e for c, e in following.items() if not math.isnan(e.expected)}
+    names = {c: e.competency for c, e in {**following, **current}.items()}
+    needed = sorted(names, key=lambda c: ladder.positions.get(c, 1 << 30))
+    rated = {c: r for c in needed if (r := history.rating(emp, cycle, c))}
+    row["ratings_where"] = {names[c]: r.where for c, r in rated.items()}
+    if current and all(c in rated for c in current):
+        row["average"] = sum(rated[c].value for c in current) / len(current)
+    if rated:
+        low = min(rated, key=lambda c: (rated[c].value, ladder.positions.get(c, 0)))
+        row.update(lowest_rating=rated[low].value, lowest_competency=names[low])
+        row["lowest_where"] = rated[low].where
+
+    if level.is_top:
+        return _finish(row, found, top=True)
+    if level.next_level is None:
+        found.missing("no-order", f"level {level.level} has no Order, so its next level is unknown")
+        return _finish(row, found)
+    step = ladder.step(level.family, level.level, level.next_level)
+    if step is None:
+        found.missing(
+            "no-step-criteria", f"no promotion criteria for {level.level} → {level.next_level}"
+        )
+    if cycle not in history.manager_cycles.get(emp, set()):
+        found.missing("no-ratings-in-cycle", f"no manager ratings in {cycle}")
+    else:
+        for c in needed:
+            if c not in rated:
+                found.missing("missing-rating", f"no manager rating for {names[c]} in {cycle}")
+    if not following:
+        found.missing("no-next-expectations", f"{level.next_level} expects no competencies")
+    if step is None:
+        return _finish(row, found)
+
+    _criteria(row, step, level, ladder)
+    _measure(row, found, level, following, names, rated, history, emp, cycle)
+    _evidence(row, found, log, emp, cycle)
+    return _finish(row, found)
+
+
+def _criteria(row: dict[str, Any], step: pd.Series, level: Level, ladder: Ladder) -> None:
+    criteria = ladder.framework.criteria
+    row["criteria_where"] = str(criteria.where(step.name))
+    step_quarters = number(step.get("min_quarters"))
+    row.update(
+        min_average=number(step.get("min_average")),
+        min_each=number(step.get("min_each")),
+        cycles_required=number(step.get("cycles_at_next")),
+        quarters_required=step_quarters if not math.isnan(step_quarters) else level.min_quarters,
+        scope_criteria=clean_text(step.get("scope_criteria")),
+        requires_endorsement=flag(step.get("requires_endorsement")) is True,
+        requires_calibration=flag(step.get("requires_calibration")) is True,
+    )
+    row["requires_scope"] = row["scope_criteria"] is not None
+
+
+def _measure(
+    row: dict[str, Any],
+    found: Assessment,
+    level: Level,
+    following: dict[str, Any],
+    names: dict[str, str],
+    rated: dict[str, Any],
+    history: RatingHistory,
+    emp: str,
+    cycle: str,
+) -> None:
+    target = level.next_level
+    found.check_average(row["average"], row["min_average"])
+    found.check_floor([(names[c], r.value) for c, r in rated.items()], row["min_each"])
+    if following:
+        expected = {c: e.expected for c, e in following.items()}
+        run, short = run_at_next(history, emp, cycle, expected)
+        row["cycles_at_next"] = float(run)
+        found.check_run(run, row["cycles_required"], target, [names[c] for c in short])
+    since = row["in_level_since"]
+    required = row["quarters_required"]
+    if since is not None:
+        # Up to the day after the cycle's last day: in level from 1 Jan, 4 quarters at 31 Dec.
+        end = cycle_end(cycle) + dt.timedelta(days=1)
+        row["quarters_in_level"] = quarters_between(since, end)
+    elif not math.isnan(required) and required > 0:
+        found.missing(
+            "no-in-level-since",
+            f"In Level Since is blank; {shown(required)} quarters in level are required",
+        )
+    found.check_time(row["quarters_in_level"], required)
+
+
+def _evidence(
+    row: dict[str, Any], found: Assessment, log: EvidenceLog, emp: str, cycle: str
+) -> None:
+    since = row["in_level_since"]
+    records = log.window(emp, cycle_of(since) if since else None, cycle)
+    met = [e for e in records if e.scope_met]
+    scope = met[-1] if met else _latest(records, "scope_met")
+    if scope is not None:
+        row.update(scope_met=scope.scope_met, scope_where=scope.where["scope_met"])
+    for column in ("endorsed", "calibrated"):
+        latest = _latest(records, column)
+        if latest is not None:
+            row[column] = getattr(latest, column)
+            row[f"{column}_where"] = latest.where[column]
+    if row["requires_scope"]:
+        found.check_scope(row["scope_met"] is True, row["scope_criteria"])
+    if row["requires_endorsement"] and row["endorsed"] is not True:
+        found.sign_off("endorsement-missing", "manager endorsement not recorded")
+    if row["requires_calibration"] and row["calibrated"] is not True:
+        found.sign_off("calibration-missing", "calibration confirmation not recorded")
+
+
+def _latest(records: list[Any], flag: str) -> Any:
+    known = [e for e in records if getattr(e, flag) is not None]
+    return known[-1] if known else None
+
+
+def _finish(row: dict[str, Any], found: Assessment, top: bool = False) -> dict[str, Any]:
+    if top:
+        row["status"] = TOP
+    elif found.insufficient:
+        row["status"] = INSUFFICIENT
+    elif found.failed_measures == 0:
+        row["status"] = PENDING if found.sign_offs else READY
+    else:
+        row["status"] = CLOSE if found.failed_measures == 1 else NOT_YET
+    row["shortfalls"] = found.sentences
+    row["shortfall_codes"] = found.codes
+    return row
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _finite(value: float) -> float:
+    return value if not math.isnan(value) else math.inf

@@ -1,0 +1,136 @@
+"""Each promotion criterion checked, and what falls short said in words a manager can act on.
+
+Codes are stable (tests and writers use them); sentences are for people. Missing data comes
+first in the list, then the measurable criteria, then sign-off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..values import cycle_from_index, cycle_index
+from .gaps import shown
+from .history import RatingHistory
+
+# Ratings and averages are compared with this slack: 3.5 summed from decimals is still 3.5.
+TOLERANCE = 1e-9
+
+
+@dataclass
+class Assessment:
+    insufficient: list[tuple[str, str]] = field(default_factory=list)
+    measures: list[tuple[str, str]] = field(default_factory=list)
+    sign_offs: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def failed_measures(self) -> int:
+        """Criteria that fall short (the floor counts once however many ratings are low)."""
+        return len({code for code, _ in self.measures})
+
+    @property
+    def sentences(self) -> list[str]:
+        return [text for _, text in self.insufficient + self.measures + self.sign_offs]
+
+    @property
+    def codes(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for code, _ in self.insufficient + self.measures + self.sign_offs:
+            seen.setdefault(code, None)
+        return list(seen)
+
+    def missing(self, code: str, text: str) -> None:
+        self.insufficient.append((code, text))
+
+    def sign_off(self, code: str, text: str) -> None:
+        self.sign_offs.append((code, text))
+
+    def check_average(self, average: float, required: float) -> None:
+        if math.isnan(required) or math.isnan(average):
+            return
+        if average < required - TOLERANCE:
+            shown_avg = _apart(average, required)
+            self.measures.append(
+                (
+                    "average-below-minimum",
+                    f"average {shown_avg} is below the {shown(required)} required",
+                )
+            )
+
+    def check_floor(self, ratings: list[tuple[str, float]], floor: float) -> None:
+        if math.isnan(floor):
+            return
+        for name, value in ratings:
+            if value < floor - TOLERANCE:
+                self.measures.append(
+                    (
+                        "rating-below-floor",
+                        f"{name} rated {shown(value)}, below the floor of {shown(floor)}",
+                    )
+                )
+
+    def check_run(self, run: int, required: float, target: str | None, short: list[str]) -> None:
+        if math.isnan(required) or run >= required:
+            return
+        text = (
+            f"operating at {target} for {run} of the {shown(required)} consecutive cycles required"
+        )
+        if short:
+            text += f" (below {target} in {', '.join(short)})"
+        self.measures.append(("not-operating-at-next", text))
+
+    def check_time(self, quarters: float, required: float) -> None:
+        if math.isnan(required) or math.isnan(quarters):
+            return
+        if quarters < required - TOLERANCE:
+            self.measures.append(
+                (
+                    "time-in-level",
+                    f"in level {_apart(quarters, required)} quarters of the "
+                    f"{shown(required)} required",
+                )
+            )
+
+    def check_scope(self, met: bool, criteria: str | None) -> None:
+        if not met:
+            self.measures.append(
+                ("scope-not-met", f"scope criteria not recorded as met: {criteria}")
+            )
+
+
+def run_at_next(
+    history: RatingHistory, employee: str, cycle: str, expected: dict[str, float]
+) -> tuple[int, list[str]]:
+    """Consecutive cycles, ending at `cycle`, in which the manager rated every competency the
+    next level expects at or above that expectation; a quarter without ratings breaks the run.
+    Also returns the competency keys that kept `cycle` itself from counting."""
+    if not expected:
+        return 0, []  # nothing to operate at; the caller reports the empty level
+    short = [
+        c
+        for c, want in expected.items()
+        if (r := history.rating(employee, cycle, c)) is None or r.value < want - TOLERANCE
+    ]
+    run, at = 0, cycle_index(cycle)
+    while _operating(history, employee, cycle_from_index(at - run), expected):
+        run += 1
+    return run, short
+
+
+def _operating(
+    history: RatingHistory, employee: str, cycle: str, expected: dict[str, float]
+) -> bool:
+    for competency, want in expected.items():
+        rating = history.rating(employee, cycle, competency)
+        if rating is None or rating.value < want - TOLERANCE:
+            return False
+    return True
+
+
+def _apart(value: float, threshold: float) -> str:
+    """The value with enough decimals that it does not read as equal to the threshold."""
+    for places in (2, 3, 4, 6):
+        text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+        if text != shown(threshold):
+            return text
+    return repr(value)
