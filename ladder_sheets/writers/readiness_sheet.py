@@ -1,0 +1,157 @@
+"""The Promotion Readiness sheet: one row per employee, in the order analysis sorted them.
+
+Each measurable criterion shows the person's value, the step's threshold and a live "Meets"
+formula (Yes/No, blank when either side is missing) with its value cached; a value below its
+threshold is marked red. The status is coloured by conditional formatting on its text, so a
+status a committee edits recolours. What falls short is written in sentences.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+
+from . import styles as st
+from .merge_sheets import (
+    Column,
+    as_number,
+    check_columns,
+    finish_table,
+    letters,
+    set_widths,
+    write_header,
+    writer_for,
+)
+
+TITLE_ROW = 0
+HEADER_ROW = 1
+FIRST_DATA_ROW = 2
+FROZEN_COLUMNS = 3  # ID, name and status stay in view
+
+COLUMNS: list[Column] = [
+    Column("employee_id", "Employee ID", "value"),
+    Column("name", "Name"),
+    Column("status", "Status", style="status"),
+    Column("manager_id", "Manager ID", "value"),
+    Column("family", "Job Family"),
+    Column("track", "Track"),
+    Column("level", "Level"),
+    Column("next_level", "Next Level"),
+    Column("cycle", "Cycle"),
+    Column("average", "Average", "number", "average"),
+    Column("min_average", "Min Average", "number", "average"),
+    Column("meets_average", "Meets Average", "formula", "flag"),
+    Column("lowest_rating", "Lowest Rating", "number", "rating"),
+    Column("lowest_competency", "Lowest Competency"),
+    Column("min_each", "Min Each", "number", "rating"),
+    Column("meets_floor", "Meets Floor", "formula", "flag"),
+    Column("cycles_at_next", "Cycles At Next Level", "number", "count"),
+    Column("cycles_required", "Cycles Required", "number", "count"),
+    Column("meets_cycles", "Meets Cycles", "formula", "flag"),
+    Column("quarters_in_level", "Quarters In Level", "number", "quarters"),
+    Column("quarters_required", "Quarters Required", "number", "quarters"),
+    Column("meets_time", "Meets Time", "formula", "flag"),
+    Column("scope_met", "Scope Met", "flag", "flag"),
+    Column("endorsed", "Endorsed", "flag", "flag"),
+    Column("requires_endorsement", "Endorsement Required", "flag", "flag"),
+    Column("calibrated", "Calibrated", "flag", "flag"),
+    Column("requires_calibration", "Calibration Required", "flag", "flag"),
+    Column("shortfalls", "What Falls Short", "list", wrap=True),
+    Column("shortfall_codes", "Shortfall Codes", "list", joiner=", "),
+]
+
+# "Meets" column -> (value column, threshold column): value >= threshold.
+MEETS = {
+    "meets_average": ("average", "min_average"),
+    "meets_floor": ("lowest_rating", "min_each"),
+    "meets_cycles": ("cycles_at_next", "cycles_required"),
+    "meets_time": ("quarters_in_level", "quarters_required"),
+}
+
+
+def meets_formula(value_cell: str, threshold_cell: str) -> str:
+    return (
+        f"=IF(AND(ISNUMBER({value_cell}),ISNUMBER({threshold_cell})),"
+        f'IF({value_cell}>={threshold_cell},"Yes","No"),"")'
+    )
+
+
+def meets_value(value: Any, threshold: Any) -> str:
+    """What the meets formula computes, for its cached value."""
+    v, t = as_number(value), as_number(threshold)
+    if v is None or t is None:
+        return ""
+    return "Yes" if v >= t else "No"
+
+
+def build_readiness_sheet(
+    wb: xlsxwriter.Workbook,
+    readiness: pd.DataFrame,
+    *,
+    cycle: str,
+    name: str = "Promotion Readiness",
+) -> None:
+    """Add the Promotion Readiness worksheet for `cycle` to `wb`, rows in the given order.
+
+    `readiness` has the columns of `analysis.readiness.readiness_table`; shortfalls may be
+    lists (joined with "; ") or text.
+    """
+    check_columns(readiness, COLUMNS, "readiness")
+    styles = st.Styles.of(wb)
+    ws = wb.add_worksheet(name)
+    where = letters(COLUMNS)
+
+    ws.write_string(
+        TITLE_ROW,
+        0,
+        f"Promotion Readiness, cycle {cycle}: each criterion against the step's threshold; "
+        "Ready and Close first.",
+        styles["title"],
+    )
+    write_header(ws, HEADER_ROW, COLUMNS, styles)
+
+    formats = [styles["wrap"] if c.wrap else styles[c.style] for c in COLUMNS]
+    writers = [writer_for(c) for c in COLUMNS]
+    keys = [c.key for c in COLUMNS]
+    positions = {key: i for i, key in enumerate(keys)}
+    rows = readiness.reindex(columns=keys).itertuples(index=False, name=None)
+    for offset, values in enumerate(rows):
+        row = FIRST_DATA_ROW + offset
+        excel_row = row + 1
+        for col, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
+            if column.kind == "formula":
+                value_key, threshold_key = MEETS[column.key]
+                ws.write_formula(
+                    row,
+                    col,
+                    meets_formula(
+                        f"{where[value_key]}{excel_row}", f"{where[threshold_key]}{excel_row}"
+                    ),
+                    formats[col],
+                    meets_value(values[positions[value_key]], values[positions[threshold_key]]),
+                )
+            else:
+                writers[col](ws, row, col, value, formats[col])
+
+    count = len(readiness)
+    extra = {key: ["Yes"] for key in MEETS}
+    set_widths(ws, COLUMNS, readiness, styles, extra)
+    finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
+    if count:
+        _conditional_formats(ws, styles, where, count)
+
+
+def _conditional_formats(ws: Any, styles: st.Styles, where: dict[str, str], count: int) -> None:
+    first, last = FIRST_DATA_ROW + 1, FIRST_DATA_ROW + count  # Excel row numbers
+    status = where["status"]
+    for rule in st.status_rules(styles):
+        ws.conditional_format(f"{status}{first}:{status}{last}", rule)
+    for meets, (value, threshold) in MEETS.items():
+        ws.conditional_format(
+            f"{where[value]}{first}:{where[value]}{last}",
+            st.below_rule(styles, f"{where[value]}{first}", f"{where[threshold]}{first}"),
+        )
+        for rule in st.meets_rules(styles):
+            ws.conditional_format(f"{where[meets]}{first}:{where[meets]}{last}", rule)
