@@ -1,0 +1,200 @@
+"""`merge`: a cycle's review exports into Ratings History, then Gap Analysis and Promotion
+Readiness regenerated in the same workbook.
+
+read -> check (errors stop here, nothing written) -> merge history -> analyse -> write back.
+The write goes through the lossless write-back engine: HR's own sheets stay as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .api import PathLike, check
+from .findings import Report, Where, error
+from .history import HistoryMerge, merge_evidence, merge_history
+from .model import Framework, Table
+
+GAP_SHEET = "Gap Analysis"
+READINESS_SHEET = "Promotion Readiness"
+HISTORY_SHEET = "Ratings History"
+EVIDENCE_SHEET = "Promotion Evidence"
+
+
+@dataclass
+class MergeResult:
+    report: Report
+    written: Path | None = None
+    history: HistoryMerge | None = None
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    readiness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cycle: str | None = None
+    cycles_imported: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def stopped(self) -> bool:
+        """True when errors kept the workbook from being written."""
+        return self.written is None
+
+
+def merge(
+    workbook: PathLike,
+    exports: Sequence[PathLike],
+    *,
+    out: PathLike | None = None,
+    replace_cycles: Sequence[str] = (),
+    cycle: str | None = None,
+    analyse_cycle: str | None = None,
+    labels: Mapping[str, float] | None = None,
+    backup: bool = False,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> MergeResult:
+    """Import exports into the workbook's history and regenerate the analysis sheets.
+
+    Returns the result with `written=None` when check found errors or a changed rating needs
+    `replace_cycles`; the workbook is then untouched."""
+    from .analysis.gaps import gap_table
+    from .analysis.readiness import readiness_table
+    from .writers.writeback import fingerprint, write_back
+
+    started = dt.datetime.now()
+    say = progress or (lambda _msg: None)
+    workbook = Path(workbook)
+    before = fingerprint(workbook)
+
+    say(f"Checking {workbook.name} and {len(exports)} export(s)")
+    checked = check(workbook, exports, labels=labels, cycle=cycle)
+    report = checked.report
+    result = MergeResult(report=report)
+    if report.errors:
+        return result
+
+    framework = checked.framework
+    existing, incoming = split_ratings(framework, checked.ratings)
+    result.cycles_imported = sorted({c for c in incoming["cycle"].dropna().unique()})
+    say(f"Merging {len(incoming)} rating(s) for {', '.join(result.cycles_imported) or '-'}")
+    merged = merge_history(existing, incoming, replace_cycles=replace_cycles, imported_at=now)
+    result.history = merged
+    for row in merged.conflicts.itertuples(index=False):
+        report.add(
+            error(
+                "rating-changed",
+                f"{row.employee_id}, {row.competency}, {row.cycle} ({row.rater_type}): the export "
+                f"says {_num(row.new_rating)} but Ratings History holds {_num(row.old_rating)} "
+                f"(imported from {row.old_source or 'the workbook'}).",
+                f"If the export is a correction, run merge again with --replace-cycle {row.cycle}.",
+                _where_of(row.new_where),
+            )
+        )
+    if len(merged.conflicts):
+        return result
+
+    evidence = merge_evidence(
+        framework.evidence.data,
+        pd.concat([e.data for e in checked.evidence], ignore_index=True)
+        if checked.evidence
+        else pd.DataFrame(),
+    )
+    history_table = _table("history", merged.history, str(workbook))
+    evidence_table = _table("evidence", evidence, str(workbook))
+    say("Computing gaps and promotion readiness")
+    result.gaps = gap_table(framework, history_table, cycle=analyse_cycle)
+    result.readiness = readiness_table(
+        framework, history_table, evidence_table, cycle=analyse_cycle
+    )
+    result.cycle = _analysed_cycle(result.gaps, result.readiness, analyse_cycle)
+    if dry_run:
+        result.seconds = (dt.datetime.now() - started).total_seconds()
+        return result
+
+    say(f"Writing {HISTORY_SHEET}, {GAP_SHEET} and {READINESS_SHEET}")
+    build = sheet_builder(merged.history, evidence, result.gaps, result.readiness, result.cycle)
+    written = write_back(
+        workbook,
+        build,
+        out=Path(out) if out is not None else None,
+        backup=backup,
+        expect=before,
+        adopt=(HISTORY_SHEET, EVIDENCE_SHEET),
+    )
+    result.written = written.path
+    result.seconds = (dt.datetime.now() - started).total_seconds()
+    return result
+
+
+def sheet_builder(
+    history: pd.DataFrame,
+    evidence: pd.DataFrame,
+    gaps: pd.DataFrame,
+    readiness: pd.DataFrame,
+    cycle: str | None,
+) -> Callable[[Any], None]:
+    """The function the write-back engine calls to build the generated sheets."""
+    from .writers.gap_sheet import build_gap_sheet
+    from .writers.history_sheet import build_evidence_sheet, build_history_sheet
+    from .writers.readiness_sheet import build_readiness_sheet
+
+    def build(wb: Any) -> None:
+        build_history_sheet(wb, history, name=HISTORY_SHEET)
+        build_evidence_sheet(wb, evidence, name=EVIDENCE_SHEET)
+        build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET)
+        build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
+
+    return build
+
+
+def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed ratings -> (what the workbook's history holds, what the exports bring).
+
+    Rows from the workbook come from its Ratings History sheet(s); every other row is from an
+    export and carries the place of its rating for conflict messages."""
+    data = ratings.data.copy()
+    from_workbook = ratings.sheets.reindex(data.index).isin(framework.sources.get("history", []))
+    files = getattr(ratings, "files", None)
+    if files is not None:
+        from_workbook &= pd.Series(files, index=data.index).eq(ratings.file)
+    data["where"] = [ratings.where(i, "rating") for i in data.index]
+    existing = data[from_workbook.to_numpy()].drop(columns="where")
+    incoming = data[~from_workbook.to_numpy()]
+    return existing, incoming
+
+
+def _table(name: str, data: pd.DataFrame, file: str) -> Table:
+    empty = pd.DataFrame(index=data.index, columns=data.columns, dtype=object).fillna("")
+    return Table(name, data, empty, pd.Series([None] * len(data), dtype=object), file)
+
+
+def _analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
+    if chosen:
+        return chosen
+    for df in (readiness, gaps):
+        if "cycle" in df.columns and df["cycle"].notna().any():
+            return str(df["cycle"].dropna().iloc[0])
+    return None
+
+
+def _num(value: Any) -> str:
+    f = float(value)
+    return str(int(f)) if f.is_integer() else f"{f:g}"
+
+
+def _where_of(text: Any) -> Where:
+    if isinstance(text, Where):
+        return text
+    text = str(text or "")
+    if "!" in text:
+        sheet, _, cell = text.partition("!")
+        return Where(sheet=sheet, cell=cell)
+    if ":" in text:
+        file, _, line = text.rpartition(":")
+        if line.isdigit():
+            return Where(file=file, line=int(line))
+    return Where(file=text or None)
