@@ -188,9 +188,7 @@ def drift(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) -> pd.Data
     )
 
 
-def manager_consistency(
-    ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str
-) -> pd.DataFrame:
+def manager_consistency(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) -> pd.DataFrame:
     """Each manager's mean rating against peers at the same family and level (MANAGER_FLAG_RULE).
 
     Columns: manager_id, manager, families, ratings, compared, people, mean, peer_mean,
@@ -243,7 +241,9 @@ def self_vs_manager(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) 
         )
         .reset_index()
     )
-    boss_view.insert(1, "manager", boss_view["manager_id"].map(names).fillna(boss_view["manager_id"]))
+    boss_view.insert(
+        1, "manager", boss_view["manager_id"].map(names).fillna(boss_view["manager_id"])
+    )
     boss_view["gap"] = boss_view["self_mean"] - boss_view["manager_mean"]
     boss_view = boss_view.sort_values(["gap", "manager_id"], key=_abs_desc, kind="stable")
     return SelfVsManager(per.reset_index(drop=True), boss_view.reset_index(drop=True))

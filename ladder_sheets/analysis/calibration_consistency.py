@@ -77,7 +77,7 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     stats["flag"] = ""
     for rater in flagged:
         stats.loc[rater, "flag"] = "lenient" if stats.loc[rater, "difference"] > 0 else "severe"
-    stats["note"] = [_note(row, spread) for _, row in stats.iterrows()]
+    stats["note"] = [_note(row) for _, row in stats.iterrows()]
 
     totals = frame.groupby("rater").agg(
         ratings=("rating", "size"),
@@ -138,7 +138,7 @@ def _against_peers(cells: pd.DataFrame, flagged: set[str], spread: float) -> pd.
     return out.drop(columns=["total", "w_peer"])
 
 
-def _note(row: pd.Series, spread: float) -> str:
+def _note(row: pd.Series) -> str:
     if row.get("flag"):
         return f"{row['flag']}: {row['difference']:+.2f} vs peers, score {row['z']:+.1f}"
     if row["compared"] < MIN_RATINGS or row["people"] < MIN_PEOPLE:

@@ -11,6 +11,8 @@ Choices the definitions leave open, made here and kept stable:
 - time in level runs from In Level Since to the end of the analysed cycle inclusive, in
   quarters of three calendar months (values.quarters_between); a blank step minimum falls back
   to the level's Min Quarters In Level, and with neither there is no time requirement.
+- with ratings missing (Insufficient data) the list names what is missing, then only the
+  criteria that do not depend on ratings (time in level, scope, sign-off).
 - the floor is one criterion however many competencies fall below it (a sentence each).
 """
 
@@ -230,13 +232,17 @@ def _measure(
     cycle: str,
 ) -> None:
     target = level.next_level
-    found.check_average(row["average"], row["min_average"])
-    found.check_floor([(names[c], r.value) for c, r in rated.items()], row["min_each"])
+    # With ratings missing, rating-based shortfalls would only repeat the gap in the data.
+    judge = not found.insufficient
+    if judge:
+        found.check_average(row["average"], row["min_average"])
+        found.check_floor([(names[c], r.value) for c, r in rated.items()], row["min_each"])
     if following:
         expected = {c: e.expected for c, e in following.items()}
         run, short = run_at_next(history, emp, cycle, expected)
         row["cycles_at_next"] = float(run)
-        found.check_run(run, row["cycles_required"], target, [names[c] for c in short])
+        if judge:
+            found.check_run(run, row["cycles_required"], target, [names[c] for c in short])
     since = row["in_level_since"]
     required = row["quarters_required"]
     if since is not None:
