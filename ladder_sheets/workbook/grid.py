@@ -1,0 +1,305 @@
+"""Cell grids: every sheet's non-blank values, each at its own row and column.
+
+Values come from python-calamine, which is fast, but which allocates the whole rectangle from
+A1 to the farthest cell and aborts the process when that does not fit. So each sheet's XML is
+scanned first (streamed, bounded): a sheet holding more than MAX_CELLS values is refused; a
+sheet whose few values are spread over a huge rectangle (a stray value at XFD1048576) is read
+sparsely with openpyxl instead. A declared dimension (`<dimension ref="A1:XFD1048576"/>`) is
+ignored: only real cells count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from defusedxml import ElementTree
+
+from ..errors import UnreadableFile
+from ..model import _col_letter
+from ..values import is_blank
+from .safe import SAVE_AS_XLSX, check_package, open_xlsx
+
+MAX_CELLS = 2_000_000  # values in one sheet; a framework holds a few thousand
+MAX_AREA = 4_000_000  # rectangle calamine may allocate (about 32 bytes a cell)
+MAX_MERGE_SPAN = 500  # rows or columns of one merged range that carry its value
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TAG = re.compile(rb"<(row|c)\b([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb'\br="([A-Z]{0,3})(\d*)"')
+_CHUNK = 1 << 20
+
+
+def a1(row: int, col: int) -> str:
+    """A1 address of a 0-based row and column."""
+    return f"{_col_letter(col + 1)}{row + 1}"
+
+
+@dataclass
+class Grid:
+    """One sheet's non-blank values by 0-based (row, column), and its merged ranges
+    (first row, first column, last row, last column; inclusive, 0-based)."""
+
+    sheet: str
+    values: dict[tuple[int, int], Any]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    _rows: dict[int, list[tuple[int, Any]]] | None = field(default=None, repr=False, compare=False)
+    _anchors: dict[tuple[int, int], tuple[int, int]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def n_rows(self) -> int:
+        return max((r for r, _ in self.values), default=-1) + 1
+
+    @property
+    def n_cols(self) -> int:
+        return max((c for _, c in self.values), default=-1) + 1
+
+    def get(self, row: int, col: int) -> Any:
+        return self.values.get((row, col))
+
+    def row(self, row: int, width: int | None = None) -> list[Any]:
+        width = self.n_cols if width is None else width
+        return [self.values.get((row, c)) for c in range(width)]
+
+    def row_cells(self, row: int) -> Iterator[tuple[int, Any]]:
+        """(column, value) of the non-blank cells of a row, left to right."""
+        return iter(self._by_row().get(row, []))
+
+    def rows_present(self) -> list[int]:
+        """The rows that hold at least one value, top to bottom."""
+        return sorted(self._by_row())
+
+    def _by_row(self) -> dict[int, list[tuple[int, Any]]]:
+        if self._rows is None:
+            rows: dict[int, list[tuple[int, Any]]] = {}
+            for (r, c), v in sorted(self.values.items()):
+                rows.setdefault(r, []).append((c, v))
+            self._rows = rows
+        return self._rows
+
+    def merged_value(self, row: int, col: int) -> Any:
+        """The value of a cell, or of the top-left cell of the merged range it lies in."""
+        value = self.values.get((row, col))
+        if value is not None or not self.merged:
+            return value
+        anchor = self._covered().get((row, col))
+        return self.values.get(anchor) if anchor else None
+
+    def anchor(self, row: int, col: int) -> str:
+        """A1 address of the cell that holds the value shown at (row, col)."""
+        if (row, col) in self.values or not self.merged:
+            return a1(row, col)
+        r, c = self._covered().get((row, col), (row, col))
+        return a1(r, c)
+
+    def _covered(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Cell -> top-left cell of its merged range (ranges bigger than a header are clipped:
+        a merge over a whole column must not fill memory)."""
+        if self._anchors is None:
+            anchors: dict[tuple[int, int], tuple[int, int]] = {}
+            for r0, c0, r1, c1 in self.merged:
+                for r in range(r0, min(r1, r0 + MAX_MERGE_SPAN) + 1):
+                    for c in range(c0, min(c1, c0 + MAX_MERGE_SPAN) + 1):
+                        anchors[(r, c)] = (r0, c0)
+                if len(anchors) > MAX_CELLS:
+                    break
+            self._anchors = anchors
+        return self._anchors
+
+    def is_blank(self) -> bool:
+        return not self.values
+
+
+@dataclass
+class SheetExtent:
+    cells: int = 0
+    max_row: int = -1
+    max_col: int = -1
+
+    @property
+    def area(self) -> int:
+        return (self.max_row + 1) * (self.max_col + 1)
+
+
+def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
+    """Every worksheet of the workbook as a Grid, in workbook order (chart sheets and macro
+    sheets have no grid and are left out). Raises UnreadableFile for what cannot be read."""
+    path = Path(path)
+    if not checked:
+        check_package(path)
+    name = str(path)
+    parts = _sheet_parts(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        metadata = {m.name: m for m in book.sheets_metadata}
+    except Exception as exc:
+        raise UnreadableFile(
+            f"the workbook could not be read ({exc})",
+            file=name,
+            hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
+        ) from None
+    grids: dict[str, Grid] = {}
+    sparse: list[str] = []
+    for sheet in book.sheet_names:
+        meta = metadata.get(sheet)
+        if meta is not None and "WorkSheet" not in str(meta.typ):
+            continue
+        part = parts.get(sheet)
+        extent = _scan_extent(path, part, sheet) if part else SheetExtent()
+        if extent.area > MAX_AREA:
+            sparse.append(sheet)
+            continue
+        try:
+            cal = book.get_sheet_by_name(sheet)
+            rows = cal.to_python(skip_empty_area=False)
+            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in cal.merged_cell_ranges or []]
+        except Exception as exc:
+            raise UnreadableFile(
+                f"the sheet could not be read ({exc})",
+                file=name,
+                sheet=sheet,
+                hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
+            ) from None
+        values = {
+            (r, c): _plain(v)
+            for r, row in enumerate(rows)
+            for c, v in enumerate(row)
+            if not is_blank(v)
+        }
+        grids[sheet] = Grid(sheet, values, merged)
+    if sparse:
+        grids.update(_read_sparse(path, sparse))
+        grids = {s: grids[s] for s in book.sheet_names if s in grids}
+    return grids
+
+
+def _plain(value: Any) -> Any:
+    """Calamine gives every number as float: whole numbers become int (3, not 3.0)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if isinstance(value, dt.time) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _read_sparse(path: Path, sheets: list[str]) -> dict[str, Grid]:
+    """Sheets whose few values span a huge rectangle: openpyxl keeps cells in a dict."""
+    wb = open_xlsx(path, data_only=True)
+    grids: dict[str, Grid] = {}
+    try:
+        for sheet in sheets:
+            ws = wb[sheet]
+            values: dict[tuple[int, int], Any] = {}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for (r, c), cell in ws._cells.items():
+                    if not is_blank(cell.value):
+                        values[(r - 1, c - 1)] = _plain(cell.value)
+            merged = [
+                (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+                for m in ws.merged_cells.ranges
+            ]
+            grids[sheet] = Grid(sheet, values, merged)
+    finally:
+        wb.close()
+    return grids
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            book_part = "xl/workbook.xml"
+            rels_part = "xl/_rels/workbook.xml.rels"
+            if book_part not in names or rels_part not in names:
+                return {}
+            book = ElementTree.fromstring(zf.read(book_part))
+            rels = ElementTree.fromstring(zf.read(rels_part))
+    except Exception:  # calamine will report the damage with its own words
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        targets[rel.get("Id")] = posixpath.normpath(target)
+    parts = {}
+    for sheet in book.iter(f"{_MAIN_NS}sheet"):
+        rid = sheet.get(f"{_REL_NS}id")
+        if rid in targets and sheet.get("name"):
+            parts[sheet.get("name", "")] = targets[rid]
+    return parts
+
+
+def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
+    """Count the value cells of a sheet and find the farthest one, streaming its XML."""
+    extent = SheetExtent()
+    row = -1
+    col = -1
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+            tail = b""
+            while True:
+                chunk = stream.read(_CHUNK)
+                if not chunk:
+                    break
+                data = tail + chunk
+                cut = data.rfind(b">") + 1
+                data, tail = data[:cut], data[cut:]
+                for m in _TAG.finditer(data):
+                    kind, attrs, empty = m.group(1), m.group(2), m.group(3)
+                    ref = _R_ATTR.search(attrs)
+                    if kind == b"row":
+                        row = int(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
+                        col = -1
+                        continue
+                    if ref and ref.group(1):
+                        col = _col_number(ref.group(1)) - 1
+                        row = int(ref.group(2)) - 1 if ref.group(2) else row
+                    else:
+                        col += 1
+                    if empty:  # a styled but empty cell: no value for calamine to place
+                        continue
+                    extent.cells += 1
+                    extent.max_row = max(extent.max_row, row)
+                    extent.max_col = max(extent.max_col, col)
+                    if extent.cells > MAX_CELLS:
+                        raise UnreadableFile(
+                            f"the sheet holds more than {MAX_CELLS:,} cells, far more than a "
+                            "career framework needs",
+                            file=str(path),
+                            sheet=sheet,
+                            hint="move the data that is not part of the framework to another "
+                            "workbook, or delete unused rows and columns",
+                        )
+    except UnreadableFile:
+        raise
+    except KeyError:
+        return extent
+    except Exception as exc:
+        raise UnreadableFile(
+            f"the sheet could not be read ({exc})",
+            file=str(path),
+            sheet=sheet,
+            hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
+        ) from None
+    return extent
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n

@@ -1,0 +1,388 @@
+"""Reading a framework workbook into canonical tables, each value with its A1 cell.
+
+    framework = read_framework(Path("competency_matrix.xlsx"))
+    framework.levels.data        # canonical columns, values as read (text cleaned)
+    framework.levels.cells       # the A1 address of every value
+    framework.findings           # what could not be found: missing-sheet, missing-column, ...
+
+Sheets are found by name (aliases), else by the columns they hold; a mapping (TOML file or
+"Ladder Settings" sheet, see mapping.py) says what cannot be guessed. Matrix and Behaviors
+sheets are wide (one column per level) and are melted to the long tables `expectations` and
+`behaviors`; blank cells there mean "not expected" and give no row. Values are not coerced:
+numbers stay numbers, text is cleaned with `values.clean_text` ("NA" stays the text "NA", "3"
+stored as text stays "3"), dates stay what the cell type gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import LayoutError
+from ..findings import Finding, Where, error, info, warning
+from ..model import GENERATED_SHEETS, REQUIRED_TABLES, TABLES, Framework, Table, columns
+from ..values import clean_text, closest, normalize_header
+from .aliases import REQUIRED_COLUMNS, WIDE_TABLES, header_key, sheet_candidates, table_for_sheet
+from .grid import Grid, a1, read_grids
+from .layout import TableLayout, find_header, is_note_row
+from .mapping import SETTINGS_SHEET, Mapping, TableMapping
+from .safe import check_package
+
+# Levels first: their codes name the level columns of the wide sheets.
+READ_ORDER = ("levels", *(t for t in TABLES if t != "levels"))
+MIN_CONTENT_SCORE = 3  # known headers a sheet with an unknown name needs to be taken
+
+
+def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None) -> Framework:
+    """Every table of the framework workbook at `path`. Raises UnreadableFile (and its
+    subclasses) for files that cannot be opened, LayoutError when no framework table is found
+    or the mapping file is bad; everything else becomes a finding in `framework.findings`."""
+    path = Path(path)
+    file = str(path)
+    check_package(path)
+    grids = read_grids(path, checked=True)
+    settings_name = next(
+        (s for s in grids if normalize_header(s) == normalize_header(SETTINGS_SHEET)), None
+    )
+    active = Mapping.from_sheet(grids[settings_name], file) if settings_name else Mapping()
+    if mapping is not None:
+        given = mapping if isinstance(mapping, Mapping) else Mapping.from_toml(Path(mapping))
+        active = active.updated(given)
+    findings: list[Finding] = list(active.findings)
+    skipped = {settings_name, *GENERATED_SHEETS}
+    data_sheets = [s for s in grids if s not in skipped]
+
+    assigned = _assign_by_name(data_sheets, active, grids, file, findings)
+    reader = _TableReader(grids, file, findings, active)
+    tables: dict[str, Table] = {}
+    sources: dict[str, list[str]] = {}
+    for table in READ_ORDER:
+        if table not in assigned:
+            _assign_by_content(table, data_sheets, assigned, grids, reader.codes)
+        parts = [reader.read(table, sheet, family) for sheet, family in assigned.get(table, [])]
+        found = [p for p in parts if p is not None]
+        if found:
+            tables[table] = _concat(table, found, file)
+            sources[table] = [s for s, _ in assigned[table]]
+            if table == "levels":
+                reader.set_codes(tables[table])
+        elif not assigned.get(table):
+            findings.append(_missing_sheet(table, data_sheets, assigned, file))
+
+    if not tables:
+        raise LayoutError(
+            "no framework table found: no sheet holds levels, competencies or a matrix",
+            file=file,
+            hint="use the template's sheet names (Levels, Competencies, Matrix) and header rows, "
+            "or add a 'Ladder Settings' sheet or a mapping file saying where the tables are",
+        )
+    used = {s for names in sources.values() for s in names}
+    for sheet in data_sheets:
+        if sheet not in used and not any(sheet == s for v in assigned.values() for s, _ in v):
+            findings.append(
+                info(
+                    "ignored-sheet",
+                    f"sheet '{sheet}' is not part of the framework and was not read",
+                    "rename it or map it in the settings if it holds a framework table",
+                    Where(file=file, sheet=sheet),
+                )
+            )
+    return Framework(path, tables, findings, list(grids), sources)
+
+
+def _assign_by_name(
+    sheets: list[str],
+    mapping: Mapping,
+    grids: dict[str, Grid],
+    file: str,
+    findings: list[Finding],
+) -> dict[str, list[tuple[str, str | None]]]:
+    assigned: dict[str, list[tuple[str, str | None]]] = {}
+    taken: set[str] = set()
+    for table, entry in mapping.tables.items():
+        for sheet in entry.sheets:
+            actual = next(
+                (s for s in grids if normalize_header(s) == normalize_header(sheet)), None
+            )
+            if actual is None:
+                hits = closest(sheet, sheets, cutoff=0.5)
+                findings.append(
+                    error(
+                        "mapped-sheet-not-found",
+                        f"the mapping names sheet '{sheet}' for {TABLES[table][0]}, "
+                        "but the workbook has no such sheet"
+                        + (f"; closest: {', '.join(repr(h) for h in hits)}" if hits else ""),
+                        "correct the sheet name in the mapping",
+                        Where(file=mapping.source or file),
+                    )
+                )
+                continue
+            assigned.setdefault(table, []).append((actual, entry.family))
+            taken.add(actual)
+    for sheet in sheets:
+        guess = table_for_sheet(sheet)
+        if sheet in taken or guess is None:
+            continue
+        table, family = guess
+        mapped = mapping.get(table)
+        if mapped is not None and mapped.sheets:
+            continue  # the mapping says which sheets hold this table
+        assigned.setdefault(table, []).append((sheet, family))
+        taken.add(sheet)
+    return assigned
+
+
+def _assign_by_content(
+    table: str,
+    sheets: list[str],
+    assigned: dict[str, list[tuple[str, str | None]]],
+    grids: dict[str, Grid],
+    codes: dict[str, str],
+) -> None:
+    """A sheet with an unknown name whose header row names enough of the table's columns."""
+    taken = {s for v in assigned.values() for s, _ in v}
+    best: tuple[int, str] | None = None
+    for sheet in sheets:
+        if sheet in taken:
+            continue
+        layout = find_header(grids[sheet], table, codes or None)
+        if layout is None:
+            continue
+        score = len(layout.columns) + len(layout.level_columns)
+        if table in WIDE_TABLES:
+            numeric = _mostly_numbers(grids[sheet], layout)
+            if "competency" not in layout.columns or len(layout.level_columns) < 2:
+                continue
+            if numeric != (table == "expectations"):
+                continue
+        elif not all(c in layout.columns for c in REQUIRED_COLUMNS[table][:1]):
+            continue
+        if score >= MIN_CONTENT_SCORE and (best is None or score > best[0]):
+            best = (score, sheet)
+    if best is not None:
+        assigned[table] = [(best[1], None)]
+
+
+def _mostly_numbers(grid: Grid, layout: TableLayout) -> bool:
+    values = [
+        grid.get(r, c)
+        for r in grid.rows_present()
+        if r > layout.header_row
+        for c in layout.level_columns
+        if grid.get(r, c) is not None
+    ][:50]
+    numbers = sum(isinstance(v, (int, float)) or str(v).strip().isdigit() for v in values)
+    return bool(values) and numbers * 2 >= len(values)
+
+
+class _TableReader:
+    """Reads one table from one sheet: header, columns, findings, rows with their cells."""
+
+    def __init__(
+        self, grids: dict[str, Grid], file: str, findings: list[Finding], mapping: Mapping
+    ) -> None:
+        self.grids = grids
+        self.file = file
+        self.findings = findings
+        self.mapping = mapping
+        self.codes: dict[str, str] = {}
+
+    def set_codes(self, levels: Table) -> None:
+        for value in levels.data["level"].tolist():
+            code = clean_text(value)
+            if code:
+                self.codes.setdefault(normalize_header(code), code)
+
+    def read(self, table: str, sheet: str, family: str | None) -> Table | None:
+        grid = self.grids[sheet]
+        entry = self.mapping.get(table) or TableMapping()
+        header_row = entry.header_row - 1 if entry.header_row else None
+        layout = find_header(
+            grid,
+            table,
+            self.codes or None,
+            header_row=header_row,
+            forced=entry.columns,
+            forced_levels=entry.levels,
+        )
+        where = Where(file=self.file, sheet=sheet, cell="A1")
+        if layout is None or not layout.columns:
+            severity = error if table in REQUIRED_TABLES else warning
+            self.findings.append(
+                severity(
+                    "missing-header",
+                    f"no header row for {TABLES[table][0]} found on sheet '{sheet}' "
+                    f"(looked for {', '.join(h for _, h in TABLES[table][1][:4])})",
+                    "put the column names of the template in one row above the data, "
+                    "or map them in the 'Ladder Settings' sheet",
+                    where,
+                )
+            )
+            return None
+        layout.family = family or entry.family
+        self._column_findings(table, layout, entry)
+        if table in WIDE_TABLES and not layout.long_form:
+            return self._melt(table, grid, layout)
+        return self._rows(table, grid, layout)
+
+    def _column_findings(self, table: str, layout: TableLayout, entry: TableMapping) -> None:
+        wide = table in WIDE_TABLES
+        matched = set(layout.columns.values()) | set(layout.level_columns)
+        unmatched = [t for c, t in layout.headers.items() if c not in matched]
+        for column, template_header in TABLES[table][1]:
+            if column in layout.columns:
+                continue
+            if wide and column not in (
+                ("competency", "level", "expected", "behavior")
+                if layout.long_form
+                else ("competency",)
+            ):
+                continue
+            wanted = entry.columns.get(column, template_header)
+            hits = closest(wanted, unmatched, cutoff=0.5)
+            severity = error if column in REQUIRED_COLUMNS[table] else warning
+            self.findings.append(
+                severity(
+                    "missing-column",
+                    f"column '{wanted}' not found on sheet '{layout.sheet}' "
+                    f"(header row {layout.header_row + 1})"
+                    + (f"; closest: {', '.join(repr(h) for h in hits)}" if hits else ""),
+                    f"rename the header to '{template_header}' or map it in the settings"
+                    if not hits
+                    else f"rename '{hits[0]}' to '{template_header}' or map it in the settings",
+                    Where(file=self.file, sheet=layout.sheet, cell=layout.header_cell()),
+                )
+            )
+        if not wide or layout.long_form:
+            return
+        if not layout.level_columns:
+            self.findings.append(
+                error(
+                    "missing-level-columns",
+                    f"no level columns found on sheet '{layout.sheet}' "
+                    f"(header row {layout.header_row + 1}); expected level codes such as "
+                    + ", ".join(list(self.codes.values())[:3] or ["IC1", "IC2"]),
+                    "write the level codes of the Levels sheet as column headers",
+                    Where(file=self.file, sheet=layout.sheet, cell=layout.header_cell()),
+                )
+            )
+        for col, text in layout.unmapped_levels.items():
+            hits = closest(text, list(self.codes.values()), cutoff=0.5)
+            self.findings.append(
+                warning(
+                    "unmapped-level-column",
+                    f"column '{text}' looks like a level but is not on the Levels sheet"
+                    + (f"; closest: {', '.join(repr(h) for h in hits)}" if hits else ""),
+                    "add the level to the Levels sheet or correct the header",
+                    Where(file=self.file, sheet=layout.sheet, cell=a1(layout.header_row, col)),
+                )
+            )
+
+    def _records(self, grid: Grid, layout: TableLayout) -> list[tuple[int, dict[int, Any]]]:
+        """(row, column -> cleaned value) of each data row below the header."""
+        wanted = sorted(set(layout.columns.values()) | set(layout.level_columns))
+        header_keys = {c: header_key(layout.headers.get(c)) for c in wanted}
+        out = []
+        for row in grid.rows_present():
+            if row <= layout.header_row:
+                continue
+            values = {c: _clean(grid.merged_value(row, c)) for c in wanted}
+            present = {c: v for c, v in values.items() if v is not None}
+            if not present or is_note_row({str(c): v for c, v in present.items()}):
+                continue
+            if all(header_key(v) == header_keys[c] for c, v in present.items()):
+                continue  # the header repeated (a printed page's header row)
+            out.append((row, values))
+        return out
+
+    def _rows(self, table: str, grid: Grid, layout: TableLayout) -> Table:
+        records, cells = [], []
+        for row, values in self._records(grid, layout):
+            rec = {col: values.get(c) for col, c in layout.columns.items()}
+            where = {col: grid.anchor(row, c) for col, c in layout.columns.items()}
+            if table in WIDE_TABLES and "family" not in layout.columns:
+                rec["family"] = layout.family
+            records.append(rec)
+            cells.append(where)
+        return _table(table, records, cells, layout.sheet, self.file)
+
+    def _melt(self, table: str, grid: Grid, layout: TableLayout) -> Table:
+        value_col = "expected" if table == "expectations" else "behavior"
+        family_col = layout.columns.get("family")
+        comp_col = layout.columns.get("competency")
+        records, cells = [], []
+        for row, values in self._records(grid, layout):
+            for col, code in layout.level_columns.items():
+                value = values.get(col)
+                if value is None:
+                    continue
+                records.append(
+                    {
+                        "family": values.get(family_col) if family_col is not None else None,
+                        "competency": values.get(comp_col) if comp_col is not None else None,
+                        "level": code,
+                        value_col: value,
+                    }
+                )
+                if family_col is None:
+                    records[-1]["family"] = layout.family
+                cells.append(
+                    {
+                        "family": grid.anchor(row, family_col) if family_col is not None else "",
+                        "competency": grid.anchor(row, comp_col) if comp_col is not None else "",
+                        "level": a1(layout.header_row, col),
+                        value_col: a1(row, col),
+                    }
+                )
+        return _table(table, records, cells, layout.sheet, self.file)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
+
+
+def _table(
+    table: str, records: list[dict[str, Any]], cells: list[dict[str, str]], sheet: str, file: str
+) -> Table:
+    cols = columns(table)
+    data = pd.DataFrame([{c: r.get(c) for c in cols} for r in records], columns=cols, dtype=object)
+    where = pd.DataFrame(
+        [{c: w.get(c, "") for c in cols} for w in cells], columns=cols, dtype=object
+    ).fillna("")
+    return Table(table, data, where, pd.Series([sheet] * len(records), dtype=object), file)
+
+
+def _concat(table: str, parts: list[Table], file: str) -> Table:
+    if len(parts) == 1:
+        return parts[0]
+    data = pd.concat([p.data for p in parts], ignore_index=True)
+    cells = pd.concat([p.cells for p in parts], ignore_index=True)
+    sheets = pd.concat([p.sheets for p in parts], ignore_index=True)
+    return Table(table, data, cells, sheets, file)
+
+
+def _missing_sheet(
+    table: str,
+    sheets: list[str],
+    assigned: dict[str, list[tuple[str, str | None]]],
+    file: str,
+) -> Finding:
+    taken = {s for v in assigned.values() for s, _ in v}
+    free = [s for s in sheets if s not in taken]
+    hits: list[str] = []
+    for name in sheet_candidates(table):
+        hits += [h for h in closest(name, free, cutoff=0.5) if h not in hits]
+    severity = error if table in REQUIRED_TABLES else info
+    return severity(
+        "missing-sheet",
+        f"no {TABLES[table][0]} sheet found"
+        + (f"; closest: {', '.join(repr(h) for h in hits[:3])}" if hits else ""),
+        f"name the sheet '{TABLES[table][0]}'"
+        + (f" (rename '{hits[0]}')" if hits else "")
+        + " or map it in the 'Ladder Settings' sheet",
+        Where(file=file),
+    )
