@@ -1,0 +1,71 @@
+"""Validation: typed tables, schema checks, references, reporting tree, ratings and quality.
+
+`validate` takes a Framework of raw values (as the reader found them) and the review exports,
+and returns every finding together with typed copies that the analysis can trust: a value that
+was rejected is blank there, and names that differ from the framework's only in case or spacing
+are rewritten to its spelling.
+
+Ratings (and promotion evidence) from several files are concatenated into a `SourcedTable`:
+a Table with a per-row `files` Series, whose `where()` names the file of each row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..findings import Report
+from ..model import Framework, Table
+from .catalog import Catalog
+from .quality import check_quality
+from .ratings import SourcedTable, check_ratings, combine, type_all
+from .references import check_references, employee_references
+from .steps import check_steps
+from .tables import type_table
+from .tree import check_tree
+
+__all__ = ["SourcedTable", "Validated", "type_table", "validate"]
+
+
+@dataclass
+class Validated:
+    report: Report
+    framework: Framework  # a copy with typed tables
+    ratings: SourcedTable  # framework history + every export, typed, one row per rating
+    evidence: SourcedTable  # framework evidence + extra evidence tables, typed
+
+
+def validate(
+    framework: Framework, ratings: Sequence[Table] = (), *, evidence: Sequence[Table] = ()
+) -> Validated:
+    """Check everything `check` reports; never raises on bad data."""
+    report = Report(framework.findings)
+    typed: dict[str, Table] = {}
+    for name, table in framework.tables.items():
+        out, found = type_table(table)
+        typed[name] = out
+        report.extend(found)
+    copy = Framework(
+        framework.path,
+        typed,
+        list(framework.findings),
+        list(framework.sheet_names),
+        dict(framework.sources),
+    )
+    catalog = Catalog.of(copy)
+    report.extend(check_references(copy, catalog))
+    report.extend(check_tree(copy.employees))
+
+    exports, found = type_all("history", ratings)
+    report.extend(found)
+    history = combine("history", [t for t in (typed.get("history"),) if t is not None] + exports)
+    report.extend(check_ratings(history, copy, catalog))
+
+    extra, found = type_all("evidence", evidence)
+    report.extend(found)
+    proof = combine("evidence", [t for t in (typed.get("evidence"),) if t is not None] + extra)
+    report.extend(employee_references(proof, catalog))
+
+    report.extend(check_quality(copy, catalog))
+    report.extend(check_steps(copy, catalog, history))
+    return Validated(report, copy, history, proof)

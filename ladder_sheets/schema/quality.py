@@ -1,0 +1,346 @@
+"""Framework quality: the rules of the field about levels, competencies and descriptions.
+
+None of these stops a merge; they say where the framework will be hard to apply. Codes:
+
+| code | severity | when |
+| --- | --- | --- |
+| levels-too-few | warning | a track of a family has under 4 levels (long promotion gaps) |
+| levels-too-many | warning | a family's track has more than 7 levels (false granularity) |
+| competencies-too-few | warning | fewer than 6 competencies expected on a track |
+| competencies-too-many | warning | more than 12 competencies expected on a track |
+| competencies-far-too-many | warning | 20 or more: a review takes a day per person |
+| no-core-competencies | warning | a family has no Core competency |
+| no-functional-competencies | warning | a family has no Functional competency |
+| missing-expectation | warning | blank cell above a level that expects it, or expected nowhere |
+| missing-behavior | warning | an expected competency x level without a behavioral description |
+| expectation-drops | warning | the expectation is lower than at the level below on the same track |
+| behavior-repeated | warning | adjacent levels have the same description |
+| behavior-trait-words | warning | a description names traits ("strong") instead of behaviour |
+| behavior-too-long | warning | a description runs past two sentences |
+| missing-criteria | warning | a step between adjacent levels of a track has no promotion criteria |
+| criteria-inconsistent | warning | the floor (Min Each) is above Min Average, or a step goes down |
+| ic-track-shorter | warning | the IC track has fewer levels than the management track |
+| ic-band-below-management | warning | the top IC band ends below the top management band |
+| no-crossover | warning | a family with both tracks has no Crossover path |
+| no-return-path | warning | a family with both tracks has no Return path from management |
+| lateral-path-incomplete | warning | a Lateral path lacks transferable skills or gaps to close |
+| criteria-aspirational | warning | under 5% of 10+ people at a level meet the step's ratings |
+
+(criteria-inconsistent is an error when a value is off the scale or negative; see models.py.)
+The rules about steps and tracks are in steps.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from ..findings import Finding, Where, warning
+from ..model import Framework, Table
+from ..values import is_blank
+from .catalog import Catalog, Level
+from .models import name_key
+
+LEVELS_PER_TRACK = (4, 7)
+COMPETENCIES_PER_TRACK = (6, 12)
+COMPETENCIES_FAR_TOO_MANY = 20
+MAX_SENTENCES = 2
+
+# Words that name a trait rather than something two managers would both observe.
+TRAIT_WORDS = (
+    "demonstrates leadership",
+    "thinks strategically",
+    "strategic thinker",
+    "strong",
+    "passionate",
+    "excellent",
+    "good",
+    "great",
+    "proactive",
+    "team player",
+    "rockstar",
+    "rock star",
+    "ninja",
+    "visionary",
+    "natural leader",
+    "self-starter",
+    "go-getter",
+)
+_TRAITS = re.compile(
+    r"\b(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in TRAIT_WORDS) + r")\b",
+    re.IGNORECASE,
+)
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|incl)\.", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+
+
+def trait_words(text: str) -> list[str]:
+    """The trait words in a description, lower case, each once, in order of appearance."""
+    found = (re.sub(r"\s+", " ", m.group(1).lower()) for m in _TRAITS.finditer(text))
+    return list(dict.fromkeys(found))
+
+
+def sentence_count(text: str) -> int:
+    body = _ABBREVIATIONS.sub(lambda m: m.group(1), text.strip())
+    ends = len(_SENTENCE_END.findall(body))
+    # A last sentence without a full stop still counts.
+    return ends + (0 if re.search(r"[.!?]\s*$", body) else 1) if body else 0
+
+
+def check_quality(framework: Framework, catalog: Catalog) -> list[Finding]:
+    cells = MatrixCells.of(framework, catalog)
+    return [
+        *_level_counts(framework.levels, catalog),
+        *_competency_counts(framework, catalog, cells),
+        *_categories(framework.competencies, catalog),
+        *_expectations(framework, cells),
+        *_behaviors(framework, cells),
+    ]
+
+
+class MatrixCells:
+    """Matrix and Behaviors cells grouped by (family, track, competency), lowest level first."""
+
+    def __init__(self) -> None:
+        self.expected: dict[tuple[str, str, str], list[tuple[Level, Any]]] = defaultdict(list)
+        self.behavior: dict[tuple[str, str, str], Any] = {}  # (family, competency, level) -> row
+
+    @classmethod
+    def of(cls, framework: Framework, catalog: Catalog) -> MatrixCells:
+        out = cls()
+        for index, row in framework.expectations.data.iterrows():
+            level = catalog.level(row["family"], row["level"])
+            if level is None or is_blank(row["competency"]):
+                continue
+            key = (level.family, level.track, name_key(row["competency"]))
+            out.expected[key].append((level, index))
+        for group in out.expected.values():
+            group.sort(key=lambda pair: pair[0].order)
+        for index, row in framework.behaviors.data.iterrows():
+            level = catalog.level(row["family"], row["level"])
+            if level is not None and not is_blank(row["competency"]):
+                key = (name_key(level.family), name_key(row["competency"]), name_key(level.level))
+                out.behavior.setdefault(key, index)
+        return out
+
+    def behavior_row(self, level: Level, competency: str) -> Any:
+        key = (name_key(level.family), name_key(competency), name_key(level.level))
+        return self.behavior.get(key)
+
+
+def _track_place(levels: Table, catalog: Catalog, family: str, track: str) -> Where:
+    first = catalog.track(family, track)
+    return levels.where(first[0].index, "track") if first else Where(sheet=levels.name)
+
+
+def track_name(family: str, track: str) -> str:
+    return f"{family} {track}".strip() if family else track
+
+
+def _level_counts(levels: Table, catalog: Catalog) -> list[Finding]:
+    low, high = LEVELS_PER_TRACK
+    findings = []
+    for family, track in catalog.tracks():
+        n = len(catalog.track(family, track))
+        if low <= n <= high:
+            continue
+        code = "levels-too-few" if n < low else "levels-too-many"
+        why = "long gaps between promotions" if n < low else "differences nobody can tell apart"
+        findings.append(
+            warning(
+                code,
+                f"The {track_name(family, track)} track has {n} levels; {low}-{high} is healthy "
+                f"({why}).",
+                "Merge or split levels so that each step is a visible change in scope.",
+                _track_place(levels, catalog, family, track),
+            )
+        )
+    return findings
+
+
+def _competency_counts(framework: Framework, catalog: Catalog, cells: MatrixCells) -> list[Finding]:
+    data = framework.expectations.data
+    per_track: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (family, track, competency), group in cells.expected.items():
+        if any(not is_blank(data.at[i, "expected"]) for _, i in group):
+            per_track[(family, track)].add(competency)
+    low, high = COMPETENCIES_PER_TRACK
+    findings = []
+    for family, track in catalog.tracks():
+        if not per_track and not len(data):
+            break  # no Matrix at all: the reader reports the missing table
+        n = len(per_track.get((family, track), ()))
+        if n >= COMPETENCIES_FAR_TOO_MANY:
+            code, text = "competencies-far-too-many", "a review of one person takes a day"
+        elif n > high:
+            code, text = "competencies-too-many", f"{high} is a practical ceiling"
+        elif n < low:
+            code, text = "competencies-too-few", f"{low}-{high} cover a role"
+        else:
+            continue
+        findings.append(
+            warning(
+                code,
+                f"The {track_name(family, track)} track expects {n} competencies; {text}.",
+                "Aim for 6-10 competencies per track: merge overlapping ones.",
+                _track_place(framework.levels, catalog, family, track),
+            )
+        )
+    return findings
+
+
+def _categories(competencies: Table, catalog: Catalog) -> list[Finding]:
+    data = competencies.data
+    if not len(data):
+        return []
+    findings = []
+    for family in catalog.families.values():
+        mine = data[data["family"].map(lambda f, fam=family: is_blank(f) or f == fam)]
+        present = set(mine["category"].dropna())
+        for category in ("Core", "Functional"):
+            if category in present:
+                continue
+            findings.append(
+                warning(
+                    f"no-{category.lower()}-competencies",
+                    f"{family or 'The framework'} has no {category} competency.",
+                    "Frameworks pair shared Core competencies with role-specific Functional "
+                    "ones; mark each competency's Category.",
+                    competencies.where(mine.index[0] if len(mine) else data.index[0], "category"),
+                )
+            )
+    return findings
+
+
+def _expectations(framework: Framework, cells: MatrixCells) -> list[Finding]:
+    matrix = framework.expectations
+    data = matrix.data
+    findings = []
+    for group in cells.expected.values():
+        previous: tuple[Level, float] | None = None
+        for level, index in group:
+            value: Any = data.at[index, "expected"]
+            name: Any = data.at[index, "competency"]
+            if is_blank(value):
+                if previous is not None:
+                    findings.append(
+                        warning(
+                            "missing-expectation",
+                            f"'{name}' has no expectation at {level.level}, though "
+                            f"{previous[0].level} expects {previous[1]:g}.",
+                            "Fill in the expected proficiency (1-5).",
+                            matrix.where(index, "expected"),
+                        )
+                    )
+                continue
+            if previous is not None and value < previous[1]:
+                findings.append(
+                    warning(
+                        "expectation-drops",
+                        f"'{name}' expects {value:g} at {level.level}, below {previous[1]:g} at "
+                        f"{previous[0].level}.",
+                        "Expectations should hold or rise as the level rises.",
+                        matrix.where(index, "expected"),
+                    )
+                )
+            previous = (level, value)
+    findings += _expected_nowhere(framework, cells)
+    return findings
+
+
+def _expected_nowhere(framework: Framework, cells: MatrixCells) -> list[Finding]:
+    data = framework.expectations.data
+    if not len(data):
+        return []
+    used = {
+        comp
+        for (_, _, comp), group in cells.expected.items()
+        for _, i in group
+        if not is_blank(data.at[i, "expected"])
+    }
+    table = framework.competencies
+    return [
+        warning(
+            "missing-expectation",
+            f"'{row['competency']}' is expected at no level in the Matrix.",
+            "Give it an expected proficiency where it applies, or remove it.",
+            table.where(index, "competency"),
+        )
+        for index, row in table.data.iterrows()
+        if not is_blank(row["competency"]) and name_key(row["competency"]) not in used
+    ]
+
+
+def _behaviors(framework: Framework, cells: MatrixCells) -> list[Finding]:
+    matrix, behaviors = framework.expectations, framework.behaviors
+    findings: list[Finding] = []
+    if len(matrix.data) and not len(behaviors.data):
+        return [
+            warning(
+                "missing-behavior",
+                "The framework has no behavioral descriptions.",
+                "Add a Behaviors sheet: one or two sentences per competency and level.",
+                Where(file=framework.levels.file or None, sheet="Behaviors"),
+            )
+        ]
+    for group in cells.expected.values():
+        before: tuple[Level, str] | None = None
+        for level, index in group:
+            competency: Any = matrix.data.at[index, "competency"]
+            row = cells.behavior_row(level, competency)
+            text: Any = behaviors.data.at[row, "behavior"] if row is not None else None
+            if is_blank(text):
+                if not is_blank(matrix.data.at[index, "expected"]):
+                    place = behaviors.where(row, "behavior") if row is not None else None
+                    findings.append(
+                        warning(
+                            "missing-behavior",
+                            f"'{competency}' at {level.level} has no behavioral description.",
+                            "Describe in one or two sentences what someone at this level does.",
+                            place or matrix.where(index, "expected"),
+                        )
+                    )
+                before = None
+                continue
+            findings += _description(behaviors, row, competency, level, text, before)
+            before = (level, text)
+    return findings
+
+
+def _description(
+    behaviors: Table, row: Any, competency: str, level: Level, text: str, before: Any
+) -> list[Finding]:
+    place = behaviors.where(row, "behavior")
+    findings = []
+    if before is not None and name_key(before[1]) == name_key(text):
+        findings.append(
+            warning(
+                "behavior-repeated",
+                f"'{competency}' at {level.level} repeats the description of {before[0].level}.",
+                "Say what changes at this level: wider scope, more autonomy, more impact.",
+                place,
+            )
+        )
+    words = trait_words(text)
+    if words:
+        findings.append(
+            warning(
+                "behavior-trait-words",
+                f"'{competency}' at {level.level} names traits: {', '.join(words)}.",
+                "Describe what the person does that others can see (e.g. 'has led a project "
+                "that affected more than one team'), not what they are.",
+                place,
+            )
+        )
+    n = sentence_count(text)
+    if n > MAX_SENTENCES:
+        findings.append(
+            warning(
+                "behavior-too-long",
+                f"'{competency}' at {level.level} runs to {n} sentences.",
+                "Keep it to one or two sentences two managers would read the same way.",
+                place,
+            )
+        )
+    return findings

@@ -1,0 +1,208 @@
+"""Ratings from the workbook's history and from review exports, typed and checked together.
+
+The rows of several files are concatenated into one `SourcedTable`, which keeps the file of each
+row beside its cell, so a finding on a merged row still names the export and line it came from.
+Duplicates are found across files: the same cycle x employee x competency x rater twice. A later
+copy with the same rating (an export already merged) is a warning; a copy with another rating is
+an error. Either way the later copy's rating is blanked in the typed table and the first is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..findings import Finding, Where, error, info, warning
+from ..model import Framework, Table, columns
+from ..values import is_blank
+from .catalog import Catalog
+from .models import id_key, name_key
+from .references import competency_references, employee_references
+from .tables import type_table
+
+
+@dataclass
+class SourcedTable(Table):
+    """A table whose rows come from several files: `files` holds each row's file."""
+
+    files: pd.Series = field(default_factory=lambda: pd.Series([], dtype=object))
+
+    def where(self, index: Any, column: str | None = None) -> Where:
+        place = super().where(index, column)
+        row_file = self.files.get(index) if len(self.files) else None
+        return dataclasses.replace(place, file=row_file) if row_file else place
+
+
+def combine(name: str, tables: Sequence[Table]) -> SourcedTable:
+    """Rows of every table in order, each keeping its cell, sheet and file."""
+    parts = [t for t in tables if len(t.data)]
+    if not parts:
+        empty = Table.empty(name)
+        return SourcedTable(name, empty.data, empty.cells, empty.sheets)
+    data = pd.concat([t.data.reset_index(drop=True) for t in parts], ignore_index=True)
+    cells = pd.concat(
+        [t.cells.reindex(t.data.index).reset_index(drop=True) for t in parts], ignore_index=True
+    )
+    sheets = pd.concat(
+        [t.sheets.reindex(t.data.index).astype(object).reset_index(drop=True) for t in parts],
+        ignore_index=True,
+    )
+    sheets = sheets.where(sheets.notna(), None)
+    files = pd.Series([t.file for t in parts for _ in range(len(t.data))], dtype=object)
+    file = parts[0].file if all(t.file == parts[0].file for t in parts) else ""
+    return SourcedTable(name, data[columns(name)], cells.fillna(""), sheets, file, files)
+
+
+def type_all(name: str, tables: Sequence[Table]) -> tuple[list[Table], list[Finding]]:
+    """Each table typed on its own (so findings carry its own places), with the findings."""
+    findings: list[Finding] = []
+    typed = []
+    for table in tables:
+        if len(table.data):
+            out, found = type_table(table)
+            typed.append(out)
+            findings += found
+    return typed, findings
+
+
+def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog) -> list[Finding]:
+    findings: list[Finding] = []
+    if not len(ratings.data):
+        return findings
+    if catalog.competencies:
+        findings += competency_references(ratings, catalog)
+    findings += employee_references(ratings, catalog)
+    findings += _duplicates(ratings)
+    findings += _coverage(ratings, framework, catalog)
+    return findings
+
+
+def _rating_key(row: pd.Series) -> tuple[str, ...] | None:
+    parts = [row["cycle"], row["employee_id"], row["competency"], row["rater_type"]]
+    if any(is_blank(p) for p in parts) or is_blank(row["rating"]):
+        return None
+    # Several peers may rate the same competency; a manager or self rating is one per cycle.
+    reviewer = name_key(row["reviewer"]) if row["rater_type"] == "peer" else ""
+    employee, competency = id_key(row["employee_id"]), name_key(row["competency"])
+    return (row["cycle"], employee, competency, row["rater_type"], reviewer)
+
+
+def _duplicates(ratings: SourcedTable) -> list[Finding]:
+    findings = []
+    first: dict[tuple[str, ...], Any] = {}
+    for index, row in ratings.data.iterrows():
+        key = _rating_key(row)
+        if key is None:
+            continue
+        if key not in first:
+            first[key] = index
+            continue
+        earlier = first[key]
+        same_value = ratings.data.at[earlier, "rating"] == row["rating"]
+        same_file = ratings.where(earlier).file == ratings.where(index).file
+        what = (
+            f"{row['rater_type'].capitalize()} rating of '{row['employee_id']}' in "
+            f"'{row['competency']}' for {row['cycle']}"
+        )
+        place, was = ratings.where(index, "rating"), ratings.where(earlier, "rating")
+        if same_value and not same_file:
+            findings.append(
+                warning(
+                    "duplicate-rating",
+                    f"{what} is already recorded at {_place(was)} with the same value.",
+                    "Nothing to do if this export was merged before; the first copy is kept.",
+                    place,
+                )
+            )
+        else:
+            findings.append(
+                error(
+                    "duplicate-rating",
+                    f"{what} appears twice: {_fmt(row['rating'])} here and "
+                    f"{_fmt(ratings.data.at[earlier, 'rating'])} at {_place(was)}.",
+                    "Keep one rating per cycle, employee, competency and rater.",
+                    place,
+                )
+            )
+        ratings.data.at[index, "rating"] = np.nan
+    return findings
+
+
+def _coverage(ratings: SourcedTable, framework: Framework, catalog: Catalog) -> list[Finding]:
+    """Missing manager ratings for expected competencies, and ratings nobody expects."""
+    findings: list[Finding] = []
+    expected = expected_competencies(framework)
+    people = {
+        id_key(r["employee_id"]): (r["family"], r["level"])
+        for _, r in framework.employees.data.iterrows()
+        if not is_blank(r["employee_id"])
+    }
+    data = ratings.data[(ratings.data["rater_type"] == "manager") & ratings.data["rating"].notna()]
+    data = data[data["cycle"].notna() & data["employee_id"].notna()]
+    groups = data.groupby([data["employee_id"].map(id_key), data["cycle"]], sort=False)
+    for (person, cycle), rows in groups:
+        if person not in people:
+            continue
+        family, level = people[person]
+        wanted = expected.get((name_key(family), name_key(level)))
+        if wanted is None:
+            wanted = expected.get(("", name_key(level)))
+        if wanted is None:
+            continue
+        rated = {name_key(c) for c in rows["competency"] if not is_blank(c)}
+        missing = [name for key, name in wanted.items() if key not in rated]
+        extra = [
+            c
+            for c in dict.fromkeys(rows["competency"])
+            if not is_blank(c) and name_key(c) not in wanted and name_key(c) in catalog.competencies
+        ]
+        who = rows["employee_id"].iloc[0]
+        place = ratings.where(rows.index[0], "employee_id")
+        if missing:
+            findings.append(
+                warning(
+                    "missing-rating",
+                    f"'{who}' ({level}) has no manager rating in {cycle} for: "
+                    f"{', '.join(missing)}.",
+                    "Add the ratings, or readiness will report insufficient data.",
+                    place,
+                )
+            )
+        if extra:
+            findings.append(
+                info(
+                    "rating-not-expected",
+                    f"'{who}' is rated in {cycle} on {', '.join(extra)}, which level {level} "
+                    "does not expect.",
+                    "Fine if intended; the rating is shown but does not count for readiness.",
+                    place,
+                )
+            )
+    return findings
+
+
+def expected_competencies(framework: Framework) -> dict[tuple[str, str], dict[str, str]]:
+    """(family key, level key) -> {competency key: name} of competencies expected there."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    data = framework.expectations.data
+    for _, row in data[data["expected"].notna()].iterrows():
+        if is_blank(row["competency"]) or is_blank(row["level"]):
+            continue
+        key = (name_key(row["family"]), name_key(row["level"]))
+        out.setdefault(key, {})[name_key(row["competency"])] = row["competency"]
+    return out
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _place(where: Where) -> str:
+    text = str(where)
+    return f"{Path(where.file).name}: {text}" if where.file and where.sheet else text

@@ -1,0 +1,140 @@
+"""Cross-table references: every family, level, competency and employee named exists.
+
+Runs on the typed framework. Each unknown name is an error at its cell with the closest known
+name suggested; a name that matches a known one apart from case or spacing is rewritten to the
+framework's spelling in the typed copy, so the analysis can join exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..findings import Finding, error, warning
+from ..model import Framework, Table, headers
+from ..values import did_you_mean, is_blank
+from .catalog import Catalog
+from .models import id_key, name_key
+
+_HINTS = {
+    "unknown-family": "Use a Job Family from the Levels sheet, or add the family there.",
+    "unknown-level": "Use a level listed in the Levels sheet for this job family.",
+    "unknown-competency": "Use a competency from the Competencies sheet, or add it there.",
+    "unknown-employee": "Use an Employee ID from the Employees sheet, or add the person there.",
+}
+
+
+def check_references(framework: Framework, catalog: Catalog) -> list[Finding]:
+    findings: list[Finding] = []
+    if catalog.levels:
+        findings += _families(framework.competencies, ["family"], catalog)
+        for name in ("expectations", "behaviors", "criteria", "employees"):
+            findings += _families(framework.table(name), ["family"], catalog)
+            levels = ["from_level", "to_level"] if name == "criteria" else ["level"]
+            findings += _levels(framework.table(name), "family", levels, catalog)
+        findings += _families(framework.paths, ["from_family", "to_family"], catalog)
+        findings += _levels(framework.paths, "from_family", ["from_level"], catalog)
+        findings += _levels(framework.paths, "to_family", ["to_level"], catalog)
+        findings += _tracks(framework.employees, catalog)
+    if catalog.competencies:
+        for name in ("expectations", "behaviors"):
+            findings += competency_references(framework.table(name), catalog)
+    return findings
+
+
+def _families(table: Table, columns: Iterable[str], catalog: Catalog) -> list[Finding]:
+    findings = []
+    for column in columns:
+        for index, value in table.data[column].items():
+            if is_blank(value):
+                continue
+            known = catalog.family(value)
+            if known is None:
+                names = [f for f in catalog.families.values() if f]
+                findings.append(_unknown(table, index, column, "unknown-family", value, names))
+            else:
+                table.data.at[index, column] = known
+    return findings
+
+
+def _levels(table: Table, family: str, columns: Iterable[str], catalog: Catalog) -> list[Finding]:
+    findings = []
+    for column in columns:
+        for index, value in table.data[column].items():
+            fam = table.data.at[index, family]
+            if is_blank(value) or (not is_blank(fam) and catalog.family(fam) is None):
+                continue  # an unknown family is reported once, not again for each level
+            level = catalog.level(fam, value)
+            if level is None:
+                names = catalog.level_names(fam)
+                findings.append(_unknown(table, index, column, "unknown-level", value, names))
+            else:
+                table.data.at[index, column] = level.level
+    return findings
+
+
+def _tracks(employees: Table, catalog: Catalog) -> list[Finding]:
+    """An employee's track must be the track of their level (readiness climbs that track)."""
+    findings = []
+    for index, row in employees.data.iterrows():
+        level = catalog.level(row["family"], row["level"])
+        if level is None:
+            continue
+        if is_blank(row["track"]):
+            employees.data.at[index, "track"] = level.track
+        elif row["track"] != level.track:
+            findings.append(
+                warning(
+                    "track-mismatch",
+                    f"Track '{row['track']}' does not match level '{level.level}', which is on "
+                    f"the {level.track} track.",
+                    "Correct the track or the level; the level's track is used.",
+                    employees.where(index, "track"),
+                )
+            )
+            employees.data.at[index, "track"] = level.track
+    return findings
+
+
+def competency_references(table: Table, catalog: Catalog) -> list[Finding]:
+    findings = []
+    for index, value in table.data["competency"].items():
+        if is_blank(value):
+            continue
+        known = catalog.competencies.get(name_key(value))
+        if known is None:
+            names = list(catalog.competencies.values())
+            findings.append(
+                _unknown(table, index, "competency", "unknown-competency", value, names)
+            )
+        else:
+            table.data.at[index, "competency"] = known
+    return findings
+
+
+def employee_references(table: Table, catalog: Catalog) -> list[Finding]:
+    findings: list[Finding] = []
+    if not catalog.employees:
+        return findings
+    for index, value in table.data["employee_id"].items():
+        if is_blank(value):
+            continue
+        known = catalog.employees.get(id_key(value))
+        if known is None:
+            names = list(catalog.employees.values())
+            findings.append(_unknown(table, index, "employee_id", "unknown-employee", value, names))
+        else:
+            table.data.at[index, "employee_id"] = known
+    return findings
+
+
+def _unknown(
+    table: Table, index: Any, column: str, code: str, value: Any, known: list[str]
+) -> Finding:
+    header = headers(table.name).get(column, column)
+    return error(
+        code,
+        f"{header} '{value}' is not known.{did_you_mean(str(value), known)}",
+        _HINTS[code],
+        table.where(index, column),
+    )

@@ -1,0 +1,187 @@
+"""Coercing raw cell values into typed tables and running the pandera schemas over them.
+
+Raw values come as read (numbers may be text, yes/no may be "Yes", dates may be text). Each value
+is parsed by its column's kind; a value that cannot be parsed, or that a schema check rejects,
+becomes a Finding at its cell AND a blank in the typed copy, so analysis never sees garbage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..findings import Finding
+from ..model import Table, columns, headers
+from ..values import (
+    clean_text,
+    closest,
+    is_blank,
+    parse_bool,
+    parse_cycle,
+    parse_date,
+    parse_number,
+)
+from .models import (
+    CHOICE,
+    CHOICE_ALIASES,
+    CHOICE_DEFAULTS,
+    CHOICES,
+    CYCLE,
+    DATE,
+    KIND_CODES,
+    KINDS,
+    NUMBER,
+    PARSE_CODES,
+    RULES,
+    SCHEMAS,
+    YES_NO,
+    key_of,
+    name_key,
+)
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    NUMBER: parse_number,
+    YES_NO: parse_bool,
+    DATE: parse_date,
+    CYCLE: parse_cycle,
+}
+
+
+def type_table(table: Table) -> tuple[Table, list[Finding]]:
+    """The table with every column typed, and a finding for every value that was rejected."""
+    findings: list[Finding] = []
+    raw = table.data
+    typed = pd.DataFrame(index=raw.index)
+    kinds = KINDS.get(table.name, {})
+    for column in columns(table.name):
+        values = raw[column] if column in raw.columns else pd.Series(None, index=raw.index)
+        kind = kinds.get(column, "text")
+        typed[column] = _coerce_column(table, column, kind, values, findings)
+    cells = table.cells.reindex(index=raw.index, columns=typed.columns).astype(object)
+    cells = cells.where(cells.notna(), "")
+    out = Table(table.name, typed, cells, table.sheets, table.file)
+    rejected = {(f.where.sheet, f.where.cell, f.where.line, f.where.column) for f in findings}
+    for finding in run_schema(out):
+        w = finding.where
+        # A value already rejected as unreadable is not reported again as blank.
+        if finding.code != "missing-value" or (w.sheet, w.cell, w.line, w.column) not in rejected:
+            findings.append(finding)
+    return out, findings
+
+
+def _coerce_column(
+    table: Table, column: str, kind: str, values: pd.Series, findings: list[Finding]
+) -> pd.Series:
+    out: list[Any] = []
+    for index, value in values.items():
+        try:
+            out.append(_coerce(column, kind, value))
+        except ValueError as exc:
+            code = PARSE_CODES.get((table.name, column), KIND_CODES.get(kind, "not-a-number"))
+            findings.append(_finding(table, code, index, column, f"{exc}"))
+            out.append(None)
+    if kind == NUMBER:
+        return pd.Series([np.nan if v is None else v for v in out], index=values.index, dtype=float)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _coerce(column: str, kind: str, value: Any) -> Any:
+    if kind in _PARSERS:
+        return _PARSERS[kind](value)
+    text = clean_text(value)
+    if kind == CHOICE:
+        if text is None:
+            return CHOICE_DEFAULTS.get(column)
+        allowed = {name_key(c): c for c in CHOICES[column]}
+        key = name_key(text)
+        # Unknown text is kept for the schema to reject with a suggestion.
+        return allowed.get(key) or CHOICE_ALIASES.get(key) or text
+    return text
+
+
+def run_schema(table: Table) -> list[Finding]:
+    """Run the table's pandera schema lazily; blank every rejected value in place."""
+    schema = SCHEMAS.get(table.name)
+    if schema is None or not len(table.data):
+        return []
+    try:
+        schema.validate(table.data, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _failures(table, exc.failure_cases)
+    return []
+
+
+def _failures(table: Table, cases: pd.DataFrame) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple[str, Any, str]] = set()
+    for case in cases.itertuples(index=False):
+        code = str(case.check)
+        index = case.index
+        if code == "not_nullable":
+            code = "missing-value"
+        if code not in RULES or index is None or (isinstance(index, float) and math.isnan(index)):
+            continue  # a dtype failure is a bug of ours, not the user's; typing guarantees it
+        rule = RULES[code]
+        column = rule.column or str(case.column)
+        if (code, index, column) in seen or column not in table.data.columns:
+            continue
+        seen.add((code, index, column))
+        findings.append(_finding(table, code, index, column, _message(table, code, index, column)))
+        if rule.column is None and code != "missing-value":
+            table.data.at[index, column] = np.nan if table.data[column].dtype == float else None
+    return findings
+
+
+def _message(table: Table, code: str, index: Any, column: str) -> str:
+    header = headers(table.name).get(column, column)
+    value = table.data.at[index, column]
+    shown = "" if is_blank(value) else f"'{clean_text(value)}'"
+    if code == "missing-value":
+        return f"{header} is blank."
+    if code.startswith("unknown-"):
+        options = CHOICES.get(column, ())
+        hits = closest(str(value), options, n=1)
+        suggestion = f" Did you mean '{hits[0]}'?" if hits else ""
+        return f"{header} {shown} is not one of {', '.join(options)}.{suggestion}"
+    if code.startswith("duplicate-"):
+        first = _first_with_same_key(table, code, index)
+        return f"{header} {shown} repeats the row at {first}."
+    if code == "band-inverted":
+        band_max = clean_text(table.data.at[index, "band_max"])
+        return f"Band Min {shown} is above Band Max '{band_max}'."
+    if code.endswith("out-of-scale") or code == "criteria-inconsistent":
+        low_only = column in ("cycles_at_next", "min_quarters")
+        return f"{header} {shown} is " + ("below 0." if low_only else "outside the 1-5 scale.")
+    return f"{header} {shown} is below 0."
+
+
+def _first_with_same_key(table: Table, code: str, index: Any) -> str:
+    keys = {
+        "duplicate-level": ["family", "level"],
+        "duplicate-level-order": ["family", "track", "order"],
+        "duplicate-competency": ["family", "competency"],
+        "duplicate-matrix-cell": ["family", "competency", "level"],
+        "duplicate-behavior-cell": ["family", "competency", "level"],
+        "duplicate-criteria": ["family", "from_level", "to_level"],
+        "duplicate-employee-id": ["employee_id"],
+        "duplicate-evidence": ["cycle", "employee_id"],
+    }[code]
+
+    def key(i: Any) -> tuple[str, ...]:
+        return tuple(key_of(k)(table.data.at[i, k]) for k in keys)
+
+    target = key(index)
+    for other in table.data.index:
+        if key(other) == target:
+            return str(table.where(other, RULES[code].column))
+    return "an earlier row"
+
+
+def _finding(table: Table, code: str, index: Any, column: str, message: str) -> Finding:
+    rule = RULES[code]
+    return Finding(code, rule.severity, message, rule.hint, table.where(index, column))
