@@ -1,0 +1,236 @@
+"""Export columns by meaning: the many names review tools give the same column.
+
+Headers are compared compactly (case, spacing and punctuation ignored: "Employee ID",
+"employee_id" and "EmployeeID" are one name). Each role lists its names best first; when two
+columns answer to one role, the one with the better name wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..values import clean_text, closest, normalize_header
+
+# fmt: off
+ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "employee_id": (
+        "Employee ID", "Employee Number", "Employee No", "Employee #", "Emp ID", "Emp No",
+        "Worker ID", "Person ID", "Staff ID", "Staff Number", "Employee Code", "Reviewee ID",
+        "Subject ID", "User ID", "EID", "ID",
+    ),
+    "name": (
+        "Name", "Employee Name", "Employee", "Full Name", "Reviewee", "Reviewee Name", "Worker",
+        "Worker Name", "Person", "Subject", "Preferred Name",
+    ),
+    "competency": (
+        "Competency", "Competency Name", "Skill", "Question", "Area", "Focus Area", "Dimension",
+        "Attribute", "Criterion", "Criteria", "Behavior", "Behaviour", "Topic", "Goal", "Item",
+    ),
+    "rating": (
+        "Rating", "Score", "Result", "Rating Value", "Score Value", "Response", "Answer",
+        "Level Rating", "Final Rating", "Value",
+    ),
+    "manager_rating": (
+        "Manager Rating", "Manager Score", "Manager Assessment", "Manager Result",
+        "Manager Response", "Manager Review Rating", "Downward Rating",
+    ),
+    "self_rating": (
+        "Self Rating", "Self Score", "Self Assessment", "Self Assessment Rating", "Self Result",
+        "Self Response", "Self Review Rating", "Employee Rating", "Employee Self Rating",
+    ),
+    "peer_rating": ("Peer Rating", "Peer Score", "Peer Average", "Peer Assessment"),
+    "cycle": (
+        "Cycle", "Review Cycle", "Period", "Quarter", "Review Period", "Cycle Name",
+        "Review Name", "Review", "Performance Cycle", "Performance Period", "Review Quarter",
+        "Cycle End", "Review Date", "Period End",
+    ),
+    "reviewer": (
+        "Reviewer", "Reviewer Name", "Rated By", "Manager", "Manager Name", "Assessor",
+        "Evaluator", "Rater", "Rater Name", "Author", "Submitted By", "Reviewer ID",
+        "Manager ID", "Reviewer Email", "Manager Email",
+    ),
+    "rater_type": (
+        "Rater Type", "Relationship", "Reviewer Type", "Review Type", "Reviewer Role",
+        "Rater Role", "Rater Relationship", "Perspective", "Source Type", "Feedback Type",
+    ),
+    "comment": (
+        "Comments", "Comment", "Evidence", "Notes", "Note", "Feedback", "Justification",
+        "Rationale", "Examples", "Remarks", "Explanation", "Rating Comment",
+    ),
+    "manager_comment": (
+        "Manager Comment", "Manager Comments", "Manager Evidence", "Manager Notes",
+        "Manager Feedback",
+    ),
+    "self_comment": (
+        "Self Comment", "Self Comments", "Self Evidence", "Self Notes", "Self Feedback",
+        "Employee Comment", "Employee Comments",
+    ),
+    "peer_comment": ("Peer Comment", "Peer Comments", "Peer Feedback"),
+    "scope_met": (
+        "Scope Criteria Met", "Scope Met", "Scope Criteria", "Scope", "Scope Achieved",
+    ),
+    "endorsed": (
+        "Manager Endorsement", "Endorsed", "Endorsement", "Promotion Endorsed",
+        "Manager Endorsed", "Recommended For Promotion", "Promotion Recommended",
+    ),
+    "calibrated": (
+        "Calibration Confirmed", "Calibrated", "Calibration", "Calibration Status",
+        "Confirmed In Calibration",
+    ),
+    "evidence_note": (
+        "Promotion Evidence", "Evidence Note", "Promotion Note", "Promotion Notes",
+        "Scope Evidence", "Promotion Case",
+    ),
+    # Columns exports carry that are not ratings: known, so a wide export never melts them.
+    "ignored": (
+        "Email", "Employee Email", "Work Email", "Department", "Team", "Division", "Location",
+        "Office", "Job Title", "Title", "Position", "Role", "Level", "Grade", "Band",
+        "Job Level", "Job Family", "Family", "Track", "Status", "Review Status", "State",
+        "Hire Date", "Start Date", "Tenure", "Tenure Years", "Age", "Submitted", "Submitted At",
+        "Submitted On", "Completed", "Completed At", "Completed On", "Date", "Created At",
+        "Updated At", "Last Updated", "Overall", "Overall Rating", "Overall Score", "Average",
+        "Average Rating", "Total", "Weight", "Manager Level", "Cost Center", "Country", "Region",
+        "Company", "Business Unit", "Question ID", "Competency ID", "Row", "#", "No", "Number",
+    ),
+}
+
+# Roles holding one rater's rating, and the rater type each stands for.
+RATER_ROLES = {"manager_rating": "manager", "self_rating": "self", "peer_rating": "peer"}
+COMMENT_ROLES = {"manager": "manager_comment", "self": "self_comment", "peer": "peer_comment"}
+EVIDENCE_ROLES = ("scope_met", "endorsed", "calibrated", "evidence_note")
+ROLES = tuple(r for r in ROLE_ALIASES if r != "ignored")
+
+_RATER_NAMES: dict[str, tuple[str, ...]] = {
+    "self": ("self", "self assessment", "self review", "self evaluation", "employee", "reviewee"),
+    "manager": (
+        "manager", "direct manager", "line manager", "manager review", "manager assessment",
+        "downward", "supervisor", "lead", "mgr",
+    ),
+    "peer": ("peer", "peers", "colleague", "coworker", "co worker", "peer review", "peer feedback"),
+    "upward": (
+        "upward", "upward review", "direct report", "direct reports", "report", "subordinate",
+    ),
+}
+RATER_WORDS = {word: rater for rater, words in _RATER_NAMES.items() for word in words}
+# fmt: on
+
+_RATER = r"(self|manager|peer|upward)"
+# "Communication (Self)", "Communication [Manager]", "Communication - Peer",
+# "Communication Self Rating", "Self - Communication", "Self: Communication"
+_RATER_SUFFIX = re.compile(
+    rf"^(?P<b>.+?)\s*(?:[(\[]\s*{_RATER}(?:\s+(?:rating|score))?\s*[)\]]"
+    rf"|[-\u2013:|/]\s*{_RATER}(?:\s+(?:rating|score))?|\s+{_RATER}\s+(?:rating|score))$",
+    re.I,
+)
+_RATER_PREFIX = re.compile(rf"^{_RATER}\s*[-\u2013:|/]\s*(?P<b>.+)$", re.I)
+_RATING_WORD = re.compile(r"^(?P<b>.+?)\s*[-\u2013:]?\s*(?:rating|score)$", re.I)
+_COMMENT_WORD = re.compile(
+    r"^(?P<b>.+?)\s*[-\u2013:]?\s*(?:comments?|evidence|notes?|feedback)$", re.I
+)
+
+
+def compact(value: object) -> str:
+    """A header reduced to letters and digits, for matching names."""
+    return normalize_header(value).replace(" ", "")
+
+
+_ALIAS_INDEX: dict[str, tuple[str, int]] = {}
+for _role, _names in ROLE_ALIASES.items():
+    for _rank, _name in enumerate(_names):
+        _ALIAS_INDEX.setdefault(compact(_name), (_role, _rank))
+
+
+def role_of(header: str) -> tuple[str, int] | None:
+    """The role a header names, with the rank of the name (0 is the best name)."""
+    return _ALIAS_INDEX.get(compact(header))
+
+
+def split_rater(header: str) -> tuple[str, str | None]:
+    """A wide column header split into the competency and the rater it names, if any."""
+    text = clean_text(header) or ""
+    m = _RATER_SUFFIX.match(text)
+    if m:
+        rater = next(g for g in m.groups()[1:] if g)
+        return m.group("b").strip(" -:"), rater.lower()
+    m = _RATER_PREFIX.match(text)
+    if m:
+        return m.group("b").strip(), m.group(1).lower()
+    m = _RATING_WORD.match(text)
+    if m:
+        return m.group("b").strip(), None
+    return text, None
+
+
+def comment_base(header: str) -> str | None:
+    """'Communication Comments' -> 'Communication' (a per-competency comment column)."""
+    m = _COMMENT_WORD.match(clean_text(header) or "")
+    return m.group("b").strip() if m else None
+
+
+def rater_type(value: object) -> str | None:
+    return RATER_WORDS.get(normalize_header(value))
+
+
+@dataclass
+class Columns:
+    """Which column holds what: role -> column index, plus the columns any name claimed."""
+
+    roles: dict[str, int]
+    claimed: set[int]
+    unknown_mapping: list[str]
+
+
+def assign(headers: list[str], mapping: Mapping[str, str] | None = None) -> Columns:
+    """Give each role the column with its best name; `mapping` (role -> header) wins."""
+    best: dict[str, tuple[int, int]] = {}
+    claimed: set[int] = set()
+    for col, header in enumerate(headers):
+        hit = role_of(header) if header else None
+        if hit is None:
+            continue
+        role, rank = hit
+        claimed.add(col)
+        if role != "ignored" and (role not in best or rank < best[role][0]):
+            best[role] = (rank, col)
+    roles = {role: col for role, (_, col) in best.items()}
+    unknown: list[str] = []
+    keys = {compact(h): c for c, h in reversed(list(enumerate(headers))) if h}
+    for role, header in (mapping or {}).items():
+        if role not in ROLES:
+            unknown.append(role)
+            continue
+        found = keys.get(compact(header))
+        if found is None:
+            unknown.append(f"{role}={header}")
+            continue
+        # the column leaves any role it had by its name
+        roles = {r: c for r, c in roles.items() if c != found}
+        roles[role] = found
+        claimed.add(found)
+    return Columns(roles, claimed, unknown)
+
+
+def suggest(role: str, headers: Iterable[str]) -> list[str]:
+    """The headers closest to any name of a role, best first."""
+    pool = [h for h in headers if h]
+    out: list[str] = []
+    for alias in ROLE_ALIASES[role]:
+        for hit in closest(alias, pool, n=3, cutoff=0.6):
+            if hit not in out:
+                out.append(hit)
+    return out[:3]
+
+
+def header_score(cells: list[object], competencies: set[str]) -> int:
+    """How much a row looks like an export header: cells naming a role or a competency."""
+    score = 0
+    for cell in cells:
+        text = clean_text(cell) if isinstance(cell, str) else None
+        if not text:
+            continue
+        known = role_of(text) is not None
+        if known or (competencies and compact(split_rater(text)[0]) in competencies):
+            score += 1
+    return score

@@ -1,0 +1,241 @@
+"""read_export: a review tool's export (CSV or XLSX, long or wide) to the canonical
+"history" and "evidence" tables, with findings for what could not be understood."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding, Report, Where, error, info, warning
+from ..model import Table
+from ..values import parse_cycle
+from . import columns as cols
+from .labels import LabelScale
+from .layout import Layout, detect
+from .rows import Context, build
+from .source import load
+
+_QUARTER = re.compile(r"q[1-4]", re.I)
+_NEEDED = {"employee_id": "employee ID", "competency": "competency", "rating": "rating"}
+
+
+@dataclass
+class Export:
+    """One export, read: ratings (table "history"), promotion evidence (table "evidence"),
+    what was noticed on the way, and how the file was read."""
+
+    path: Path
+    ratings: Table
+    evidence: Table
+    findings: list[Finding] = field(default_factory=list)
+    shape: str = "long"  # "long" or "wide"
+    encoding: str | None = None  # CSV only
+    delimiter: str | None = None  # CSV only
+    sheet: str | None = None  # XLSX only
+    header_row: int | None = None  # 1-based line (CSV) or row (XLSX) of the header
+
+    @property
+    def report(self) -> Report:
+        return Report(self.findings)
+
+    @property
+    def cycles(self) -> list[str]:
+        values = self.ratings.data["cycle"].dropna().tolist() if len(self.ratings) else []
+        return sorted({str(v) for v in values})
+
+
+def read_export(
+    path: Path | str,
+    *,
+    competencies: Sequence[str] = (),
+    employees: Sequence[str] = (),
+    labels: Mapping[str, float] | None = None,
+    cycle: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Export:
+    """Read a review export. `competencies` and `employees` are the framework's names (used to
+    recognise wide exports and to spell names as the framework does); `labels` adds or
+    overrides rating labels; `cycle` is used where the export names none; `mapping` maps a
+    role (employee_id, competency, rating, cycle, reviewer, rater_type, comment, self_rating,
+    manager_rating, scope_met, endorsed, calibrated, ...) to a header, and "sheet" to a sheet.
+
+    Raises UnreadableFile (or EncryptedFile, HostileFile) when the file cannot be read at all;
+    everything else is a finding."""
+    path = Path(path)
+    name = str(path)
+    source = load(path)
+    scale = LabelScale(labels)
+    layout = detect(source, competencies=competencies, scale=scale, mapping=mapping)
+    findings = [*source.findings, *layout.findings]
+    findings += _mapping_findings(layout)
+    export = Export(
+        path,
+        Table.empty("history", name),
+        Table.empty("evidence", name),
+        findings,
+        shape=layout.shape,
+        encoding=source.encoding,
+        delimiter=source.delimiter,
+        sheet=layout.rows.sheet,
+        header_row=layout.rows.numbers[layout.header] if layout.rows.numbers else None,
+    )
+    missing = _missing_columns(layout)
+    if missing:
+        findings += missing
+        return export
+    fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
+    findings += cycle_findings
+    ctx = Context(
+        layout=layout,
+        scale=scale,
+        source=path.name,
+        fallback_cycle=fallback,
+        competencies={cols.compact(c): c for c in competencies if c},
+        employees={cols.compact(e): e for e in employees if e},
+    )
+    export.ratings, export.evidence = build(ctx)
+    findings += ctx.notes.close(name)
+    findings += _summary(layout, export, ctx.skipped, fallback)
+    return export
+
+
+def _mapping_findings(layout: Layout) -> list[Finding]:
+    out = []
+    for item in layout.columns.unknown_mapping:
+        role, _, header = item.partition("=")
+        if header:
+            hits = cols.suggest(role, layout.headers) or [
+                h for h in layout.headers if h and cols.compact(header) in cols.compact(h)
+            ]
+            message = f"the mapping names column '{header}' for {role}, which the export lacks"
+        else:
+            hits = []
+            message = f"the mapping names '{role}', which is not a column role"
+        out.append(
+            warning(
+                "mapping-unknown-column" if header else "mapping-unknown-role",
+                message,
+                f"headers in the export: {', '.join(h for h in layout.headers if h)}",
+                _header_where(layout, hits[0] if hits else None),
+            )
+        )
+    return out
+
+
+def _missing_columns(layout: Layout) -> list[Finding]:
+    roles = layout.roles
+    needed = ["employee_id"]
+    if layout.shape == "long":
+        needed.append("competency")
+        if not any(r in roles for r in ("rating", *cols.RATER_ROLES)):
+            needed.append("rating")
+    out = []
+    for role in needed:
+        if role in roles:
+            continue
+        unclaimed = [h for c, h in enumerate(layout.headers) if c not in layout.columns.claimed]
+        hits = cols.suggest(role, unclaimed) or cols.suggest(role, layout.headers)
+        names = ", ".join(cols.ROLE_ALIASES[role][:4])
+        closest = f"; closest header: {', '.join(repr(h) for h in hits)}" if hits else ""
+        out.append(
+            error(
+                "export-missing-column",
+                f"no {_NEEDED[role]} column (looked for {names}, ...){closest}",
+                f"rename the column, or map it: --map {role}=HEADER "
+                f"(mapping={{'{role}': 'HEADER'}} in Python)",
+                _header_where(layout, hits[0] if hits else None),
+            )
+        )
+    return out
+
+
+def _header_where(layout: Layout, header: str | None) -> Where:
+    col = layout.headers.index(header) if header in layout.headers else 0
+    if not layout.rows.numbers:
+        return Where(file=layout.rows.file)
+    return layout.rows.where(layout.header, col, header)
+
+
+def _fallback_cycle(
+    layout: Layout, path: Path, cycle: str | None
+) -> tuple[str | None, list[Finding]]:
+    """The cycle for rows the export does not date: --cycle, a title row, or the file name."""
+    name = str(path)
+    findings: list[Finding] = []
+    given = None
+    if cycle is not None:
+        try:
+            given = parse_cycle(cycle)
+        except ValueError:
+            findings.append(
+                error(
+                    "cycle-unreadable",
+                    f"the cycle '{cycle}' given for this export is not a review cycle",
+                    "write it as 2026-Q3",
+                    Where(file=name),
+                )
+            )
+    from_name = None
+    if _QUARTER.search(path.stem):
+        try:
+            from_name = parse_cycle(path.stem)
+        except ValueError:
+            from_name = None
+    fallback = given or layout.preamble_cycle or from_name
+    if fallback is None and "cycle" not in layout.roles:
+        findings.append(
+            error(
+                "cycle-unknown",
+                "the export names no review cycle (no cycle column, title or file name)",
+                "pass the cycle: --cycle 2026-Q3 (cycle='2026-Q3' in Python), or name the file "
+                "like 2026-Q3_reviews.csv",
+                Where(file=name),
+            )
+        )
+    return fallback, findings
+
+
+def _summary(layout: Layout, export: Export, skipped: int, fallback: str | None) -> list[Finding]:
+    out: list[Finding] = []
+    where = _header_where(layout, None)
+    has_rows = any(any(str(v).strip() for v in layout.rows.rows[i]) for i in layout.data_rows())
+    if not has_rows:
+        out.append(
+            error(
+                "export-no-rows",
+                "the export has a header but no rows",
+                "export the ratings again once the review cycle has ratings in it",
+                where,
+            )
+        )
+    elif not len(export.ratings):
+        out.append(
+            error(
+                "export-no-ratings",
+                "the export has rows but not one rating in them",
+                "check that the rating columns were included in the export",
+                where,
+            )
+        )
+    if skipped:
+        out.append(
+            info(
+                "ratings-skipped",
+                f"{skipped} blank or N/A ratings were skipped",
+                "nothing to do unless those ratings should have been given",
+                Where(file=layout.rows.file),
+            )
+        )
+    blank_cycles = int(export.ratings.data["cycle"].isna().sum()) if len(export.ratings) else 0
+    if blank_cycles and fallback is None and "cycle" in layout.roles:
+        out.append(
+            error(
+                "cycle-unknown",
+                f"{blank_cycles} ratings have a blank cycle",
+                "fill in the cycle column, or pass --cycle 2026-Q3 for the rows without one",
+                where,
+            )
+        )
+    return out

@@ -1,0 +1,123 @@
+"""An export file as rows of values, each row with the line or row number it came from.
+
+CSV is parsed with the csv module, not pandas: every field stays the text it was ("NA",
+"N/A", "None" and "007" included), quoted fields may hold delimiters and line breaks, and the
+physical line where each record starts is known. XLSX goes through `workbook.grid`, which
+checks the package first (encrypted, corrupt, hostile) and reads values with python-calamine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UnreadableFile
+from ..findings import Finding, Where, warning
+from ..model import _col_letter
+from . import sniff
+
+# The csv module's default field limit (128 KiB) is below a long pasted comment.
+csv.field_size_limit(16 << 20)
+
+
+@dataclass
+class Rows:
+    """One CSV file or worksheet: its rows (values as read) and where each row is."""
+
+    file: str
+    rows: list[list[Any]]
+    numbers: list[int]  # 1-based physical line (CSV) or row number (XLSX) of each row
+    sheet: str | None = None  # None for a CSV
+
+    def cell(self, row: int, col: int, header: str) -> str:
+        """The place of one value as Table.cells holds it: 'LINE:Header' or an A1 address."""
+        if self.sheet is None:
+            return f"{self.numbers[row]}:{header}"
+        return f"{_col_letter(col + 1)}{self.numbers[row]}"
+
+    def where(self, row: int, col: int | None = None, header: str | None = None) -> Where:
+        if self.sheet is None:
+            return Where(file=self.file, line=self.numbers[row], column=header)
+        cell = f"{_col_letter((col or 0) + 1)}{self.numbers[row]}"
+        return Where(file=self.file, sheet=self.sheet, cell=cell)
+
+
+@dataclass
+class Source:
+    """Everything read from the file before any column is interpreted."""
+
+    sheets: list[Rows]
+    encoding: str | None = None
+    delimiter: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def load(path: Path) -> Source:
+    """Read an export file (CSV/TSV/TXT or an Excel workbook, judged by content)."""
+    data = sniff.read_bytes(path)
+    if sniff.kind_of(data[:8]) == "xlsx" or path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return _load_workbook(path)
+    return _load_csv(path, data)
+
+
+def _load_csv(path: Path, data: bytes) -> Source:
+    name = str(path)
+    text, encoding = sniff.decode(data, name)
+    del data
+    lines = sniff.count_lines(text)
+    if lines > sniff.MAX_LINES:
+        raise UnreadableFile(
+            f"the export has {lines:,} lines; exports above {sniff.MAX_LINES:,} lines are refused",
+            file=name,
+            hint="export one cycle (or one department) at a time",
+        )
+    delimiter = sniff.sniff_delimiter(text)
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for record in reader:
+            rows.append(record)
+            numbers.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(
+            f"line {start}: the CSV cannot be parsed ({exc})", file=name, hint=sniff.SAVE_AS_CSV
+        ) from None
+    source = Source([Rows(name, rows, numbers)], encoding=encoding, delimiter=delimiter)
+    if sniff.looks_mojibake(text):
+        source.findings.append(
+            warning(
+                "export-mojibake",
+                "the text holds sequences like 'Ã©' where accented letters belong: it was "
+                "converted between encodings before it reached this file",
+                "export the file again as CSV UTF-8 and check names such as 'José'",
+                Where(file=name),
+            )
+        )
+    return source
+
+
+def _load_workbook(path: Path) -> Source:
+    from ..workbook.grid import read_grids  # checks the package (encrypted, hostile) first
+
+    grids = read_grids(path)
+    sheets = []
+    for grid in grids.values():
+        width = grid.n_cols
+        present = grid.rows_present()
+        rows = [[_blank(v) for v in grid.row(r, width)] for r in present]
+        sheets.append(Rows(str(path), rows, [r + 1 for r in present], sheet=grid.sheet))
+    if not sheets:
+        raise UnreadableFile(
+            "the workbook has no worksheet", file=str(path), hint=sniff.SAVE_AS_CSV
+        )
+    return Source(sheets)
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
