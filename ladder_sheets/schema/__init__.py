@@ -66,6 +66,10 @@ def validate(
     proof = combine("evidence", [t for t in (typed.get("evidence"),) if t is not None] + extra)
     report.extend(employee_references(proof, catalog))
 
-    report.extend(check_quality(copy, catalog))
-    report.extend(check_steps(copy, catalog, history))
+    # A value rejected above is blank in the typed copy; it is not "missing" a second time.
+    rejected = {(f.where.file, f.where.sheet, f.where.cell) for f in report.errors}
+    for finding in [*check_quality(copy, catalog), *check_steps(copy, catalog, history)]:
+        w = finding.where
+        if not (finding.code.startswith("missing-") and (w.file, w.sheet, w.cell) in rejected):
+            report.add(finding)
     return Validated(report, copy, history, proof)

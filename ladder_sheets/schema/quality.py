@@ -114,7 +114,8 @@ class MatrixCells:
             if level is None or is_blank(row["competency"]):
                 continue
             key = (level.family, level.track, name_key(row["competency"]))
-            out.expected[key].append((level, index))
+            if all(seen is not level for seen, _ in out.expected[key]):  # a duplicate cell
+                out.expected[key].append((level, index))
         for group in out.expected.values():
             group.sort(key=lambda pair: pair[0].order)
         for index, row in framework.behaviors.data.iterrows():

@@ -1,0 +1,117 @@
+"""References between tables: every family, level, competency and employee named exists."""
+
+from __future__ import annotations
+
+from test_schema_company import build, company, row_of
+
+from ladder_sheets.model import Table
+from ladder_sheets.schema import validate
+
+
+def test_unknown_level_of_an_employee_suggests_the_closest() -> None:
+    rec = company()
+    rec["employees"][2]["level"] = "IC 22"
+    result = validate(build(rec))
+    assert result.report.flatten("sheet", "cell", "code", "severity") == [
+        ("Employees", "G4", "unknown-level", "error")
+    ]
+    assert "Did you mean 'IC2'?" in result.report.findings[0].message
+
+
+def test_level_of_another_family_is_unknown() -> None:
+    rec = company()
+    rec["employees"][4]["level"] = "IC2"  # E005 is in Data, whose levels are D1-D4
+    assert validate(build(rec)).report.flatten("sheet", "cell", "code")[0] == (
+        "Employees",
+        "G6",
+        "unknown-level",
+    )
+
+
+def test_unknown_family_is_reported_once_not_again_per_level() -> None:
+    rec = company()
+    rec["criteria"][0]["family"] = "Enginering"
+    result = validate(build(rec))
+    unknown = [f for f in result.report if f.code.startswith("unknown-")]
+    assert [(f.sheet, f.cell, f.code) for f in unknown] == [
+        ("Promotion Criteria", "A2", "unknown-family")
+    ]
+    assert "Did you mean 'Engineering'?" in unknown[0].message
+
+
+def test_unknown_levels_and_competencies_in_matrix_behaviors_criteria_paths() -> None:
+    rec = company()
+    r = row_of(rec, "expectations", family="Engineering", competency="Delivery", level="IC2")
+    rec["expectations"][r - 2]["competency"] = "Delivry"
+    rec["behaviors"][0]["level"] = "IC0"
+    rec["criteria"][0]["to_level"] = "IC9"
+    rec["paths"][2]["to_family"] = "Sales"
+    rec["paths"][0]["to_level"] = "M7"
+    rec["competencies"][0]["family"] = "Dta"
+    found = [
+        (f.sheet, f.cell, f.code)
+        for f in validate(build(rec)).report
+        if f.code.startswith("unknown-")
+    ]
+    assert sorted(found) == sorted(
+        [
+            ("Competencies", "C2", "unknown-family"),
+            ("Behaviors", "C2", "unknown-level"),
+            ("Promotion Criteria", "C2", "unknown-level"),
+            ("Paths", "D4", "unknown-family"),
+            ("Paths", "E2", "unknown-level"),
+            ("Matrix", f"B{r}", "unknown-competency"),
+        ]
+    )
+
+
+def test_names_differing_in_case_and_spacing_are_rewritten_to_the_framework_spelling() -> None:
+    rec = company()
+    rec["employees"][2]["level"] = "ic2"
+    rec["employees"][2]["family"] = " engineering "
+    rec["expectations"][0]["competency"] = "COMMUNICATION"
+    rec["history"][0]["employee_id"] = "e003"
+    result = validate(build(rec))
+    assert result.report.flatten("code") == []
+    employee = result.framework.employees.data.iloc[2]
+    assert (employee["family"], employee["level"]) == ("Engineering", "IC2")
+    assert result.framework.expectations.data.at[0, "competency"] == "Communication"
+    assert result.ratings.data.at[0, "employee_id"] == "E003"
+
+
+def test_track_not_matching_the_level_is_a_warning_and_the_level_wins() -> None:
+    rec = company()
+    rec["employees"][2]["track"] = "Management"
+    result = validate(build(rec))
+    assert result.report.flatten("sheet", "cell", "code", "severity") == [
+        ("Employees", "F4", "track-mismatch", "warning")
+    ]
+    assert result.framework.employees.data.at[2, "track"] == "IC"
+
+
+def test_unknown_employee_and_competency_in_an_export() -> None:
+    export = Table.from_records(
+        "history",
+        [
+            {"cycle": "2026-Q3", "employee_id": "E0003", "competency": "Delivery", "rating": 3},
+            {"cycle": "2026-Q3", "employee_id": "E004", "competency": "Ownershp", "rating": 3},
+        ],
+        sheet="Export",
+        file="q3.xlsx",
+    )
+    result = validate(build(company()), [export])
+    unknown = [f for f in result.report if f.code.startswith("unknown-")]
+    assert [(f.file, f.sheet, f.cell, f.code) for f in unknown] == [
+        ("q3.xlsx", "Export", "C3", "unknown-competency"),
+        ("q3.xlsx", "Export", "B2", "unknown-employee"),
+    ]
+    assert "Did you mean 'E003'?" in unknown[1].message
+    assert "Did you mean 'Ownership'?" in unknown[0].message
+
+
+def test_unknown_employee_in_promotion_evidence() -> None:
+    rec = company()
+    rec["evidence"][0]["employee_id"] = "E009"
+    assert validate(build(rec)).report.flatten("sheet", "cell", "code") == [
+        ("Promotion Evidence", "B2", "unknown-employee")
+    ]
