@@ -50,6 +50,7 @@ class Column:
     style: str = "text"
     wrap: bool = False
     joiner: str = "; "
+    optional: bool = False  # blank when the table lacks it
 
 
 def letters(columns: Sequence[Column]) -> dict[str, str]:
@@ -206,7 +207,11 @@ def finish_table(
 
 def check_columns(data: pd.DataFrame, columns: Sequence[Column], what: str) -> None:
     """The analysis tables are an internal contract: a missing column is a bug, said plainly."""
-    missing = [c.key for c in columns if c.kind != "formula" and c.key not in data.columns]
+    missing = [
+        c.key
+        for c in columns
+        if c.kind != "formula" and not c.optional and c.key not in data.columns
+    ]
     if missing:
         raise ValueError(f"{what} table lacks columns: {', '.join(missing)}")
 

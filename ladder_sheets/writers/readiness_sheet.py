@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from ..analysis.shortfalls import TOLERANCE
 from . import styles as st
 from .merge_sheets import (
     Column,
@@ -53,6 +54,7 @@ COLUMNS: list[Column] = [
     Column("quarters_in_level", "Quarters In Level", "number", "quarters"),
     Column("quarters_required", "Quarters Required", "number", "quarters"),
     Column("meets_time", "Meets Time", "formula", "flag"),
+    Column("scope_criteria", "Scope Criteria", wrap=True, optional=True),
     Column("scope_met", "Scope Met", "flag", "flag"),
     Column("endorsed", "Endorsed", "flag", "flag"),
     Column("requires_endorsement", "Endorsement Required", "flag", "flag"),
@@ -71,10 +73,14 @@ MEETS = {
 }
 
 
+# The analysis's tolerance, so an average of 4.1499999999999995 meets 4.15 in the sheet too.
+_SLACK = f"{TOLERANCE:.15f}".rstrip("0")
+
+
 def meets_formula(value_cell: str, threshold_cell: str) -> str:
     return (
         f"=IF(AND(ISNUMBER({value_cell}),ISNUMBER({threshold_cell})),"
-        f'IF({value_cell}>={threshold_cell},"Yes","No"),"")'
+        f'IF({value_cell}>={threshold_cell}-{_SLACK},"Yes","No"),"")'
     )
 
 
@@ -83,7 +89,7 @@ def meets_value(value: Any, threshold: Any) -> str:
     v, t = as_number(value), as_number(threshold)
     if v is None or t is None:
         return ""
-    return "Yes" if v >= t else "No"
+    return "Yes" if v >= t - float(_SLACK) else "No"
 
 
 def build_readiness_sheet(
