@@ -115,11 +115,19 @@ def write_framework(path: Path, content: FrameworkContent) -> Path:
         )
         _Layout(workbook, content).write()
         workbook.close()
+        # mkstemp makes the file private; give it the mode a plain new file would get.
+        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
         os.replace(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
     return path
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def level_columns(content: FrameworkContent) -> list[str]:
