@@ -189,7 +189,7 @@ def _ratings(ctx: Context, i: int, cells: list[Any]) -> Iterator[RatingCell]:
     raw = clean_text(cells[comp_col]) or ""
     competency = ctx.competencies.get(compact(raw), raw)
     comp_cell = rows.cell(i, comp_col, headers[comp_col])
-    for role in (r for r in RATER_ROLES if r in roles):
+    for role in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__):
         rater = RATER_ROLES[role]
         comment = roles.get(COMMENT_ROLES[rater])
         if comment is None and rater == "manager":

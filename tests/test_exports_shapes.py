@@ -1,0 +1,314 @@
+"""Long and wide exports, side-by-side raters, evidence flags, cycles, labels, mappings and
+XLSX files. Every input file is built in the test."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from ladder_sheets.errors import EncryptedFile, UnreadableFile
+from ladder_sheets.exports import read_export
+
+COMPETENCIES = ["Communication", "Delivery", "System Design"]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """Each sheet's rows from A1 down; None leaves a cell (or a whole row) blank."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(r, c, value)
+    wb.save(path)
+    return path
+
+
+def test_wide_xlsx_with_title_row_and_blank_rows(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "engineering.xlsx",
+        {
+            "Q3 Ratings": [
+                ["Engineering performance review Q3 2026"],
+                [None],
+                ["Employee ID", "Name", "Communication", "Delivery", "System Design", "Comments"],
+                ["E001", "José Núñez", 3, 4, "Meets", "Strong quarter"],
+                ["E002", "Ann Lee", 2, "Exceeds", None, "NA"],
+                [None],
+                ["E003", "Li Wei", "4", 3, 5, None],
+            ]
+        },
+    )
+    export = read_export(path, competencies=COMPETENCIES)
+    assert (export.shape, export.sheet, export.header_row) == ("wide", "Q3 Ratings", 3)
+    assert (export.encoding, export.delimiter) == (None, None)
+    data, cells = export.ratings.data, export.ratings.cells
+    got = list(zip(data["employee_id"], data["competency"], data["rating"], strict=True))
+    assert got == [
+        ("E001", "Communication", 3.0),
+        ("E001", "Delivery", 4.0),
+        ("E001", "System Design", 3.0),
+        ("E002", "Communication", 2.0),
+        ("E002", "Delivery", 4.0),
+        ("E003", "Communication", 4.0),
+        ("E003", "Delivery", 3.0),
+        ("E003", "System Design", 5.0),
+    ]
+    # the cycle came from the title row; the general comment goes with each rating
+    assert export.cycles == ["2026-Q3"]
+    assert data.at[3, "evidence"] == "NA"
+    # each value keeps its own cell: E002's Delivery rating is D5, its competency the header D3
+    assert cells.loc[4, ["employee_id", "competency", "rating", "evidence"]].tolist() == [
+        "A5",
+        "D3",
+        "D5",
+        "F5",
+    ]
+    assert cells.at[7, "rating"] == "E7"
+    assert export.ratings.where(7, "rating").sheet == "Q3 Ratings"
+    assert str(export.ratings.where(7, "rating")) == "Q3 Ratings!E7"
+    assert export.report.flatten("code") == [("ratings-skipped",)]
+
+
+def test_wide_without_known_competencies_melts_rating_columns(tmp_path: Path) -> None:
+    rows = [
+        ["Employee ID", "Department", "Hire Date", "Communication", "Ownership", "Cycle"],
+        ["E1", "Platform", "2021-03-01", "3", "4", "2026-Q1"],
+        ["E2", "Platform", "2022-07-15", "Solid", "2", "2026-Q1"],
+    ]
+    export = read_export(write_csv(tmp_path / "x.csv", rows))
+    assert export.shape == "wide"
+    data = export.ratings.data
+    assert sorted(set(data["competency"])) == ["Communication", "Ownership"]
+    assert data["rating"].tolist() == [3.0, 4.0, 3.0, 2.0]
+    assert export.ratings.cells.at[3, "competency"] == "1:Ownership"
+    assert export.ratings.cells.at[3, "rating"] == "3:Ownership"
+
+
+def test_wide_with_self_and_manager_columns_per_competency(tmp_path: Path) -> None:
+    rows = [
+        ["Employee ID", "Communication (Self)", "Communication (Manager)", "Delivery - Self"],
+        ["E1", "4", "3", "5"],
+    ]
+    export = read_export(write_csv(tmp_path / "2026-Q2.csv", rows), competencies=COMPETENCIES)
+    data = export.ratings.data
+    got = list(zip(data["competency"], data["rater_type"], data["rating"], strict=True))
+    assert got == [("Communication", "self", 4.0), ("Communication", "manager", 3.0)] + [
+        ("Delivery", "self", 5.0)
+    ]
+    assert export.cycles == ["2026-Q2"]
+
+
+def test_self_and_manager_side_by_side_with_evidence_columns(tmp_path: Path) -> None:
+    header = ["Employee ID", "Competency", "Self Rating", "Manager Rating", "Manager Comment"]
+    header += ["Scope Criteria Met", "Manager Endorsement", "Calibration Confirmed", "Cycle"]
+    rows = [
+        header,
+        ["E1", "Delivery", "4", "3", "Led the migration", "Yes", "Yes", "", "2026-Q3"],
+        ["E1", "Communication", "4", "4", "", "", "", "", "2026-Q3"],
+        ["E2", "Delivery", "Meets", "Exceeds", "", "No", "No", "No", "2026-Q3"],
+        ["E2", "Communication", "3", "3", "", "Yes", "", "", "2026-Q3"],
+    ]
+    export = read_export(write_csv(tmp_path / "x.csv", rows))
+    data = export.ratings.data
+    assert len(data) == 8
+    assert data["rater_type"].tolist() == ["self", "manager"] * 4
+    assert data["rating"].tolist() == [4.0, 3.0, 4.0, 4.0, 3.0, 4.0, 3.0, 3.0]
+    assert data.at[1, "evidence"] == "Led the migration"
+    assert data.at[0, "evidence"] is None  # the manager's comment is not the self rating's
+    assert export.ratings.cells.at[0, "rating"] == "2:Self Rating"
+    assert export.ratings.cells.at[1, "rating"] == "2:Manager Rating"
+
+    evidence = export.evidence.data
+    assert evidence[["employee_id", "scope_met", "endorsed", "calibrated"]].values.tolist() == [
+        ["E1", True, True, None],
+        ["E2", False, False, False],
+    ]
+    assert evidence["cycle"].tolist() == ["2026-Q3", "2026-Q3"]
+    assert export.evidence.cells.at[0, "endorsed"] == "2:Manager Endorsement"
+    assert export.evidence.cells.at[1, "calibrated"] == "4:Calibration Confirmed"
+    # E2 said "No" to scope on line 4 and "Yes" on line 5
+    assert export.report.flatten("code", "line") == [("evidence-conflict", 5)]
+
+
+def test_rater_type_column(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating", "Relationship", "Rated By"]]
+    rows += [["E1", "Delivery", "3", r, "Kim"] for r in ("Self", "Manager", "Peer", "")]
+    rows += [["E1", "Delivery", "3", "Skip-level", "Kim"]]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows))
+    assert export.ratings.data["rater_type"].tolist() == [
+        "self",
+        "manager",
+        "peer",
+        "manager",
+        "Skip-level",
+    ]
+    assert export.ratings.data["reviewer"].tolist() == ["Kim"] * 5
+    assert export.report.flatten("code", "line") == [("unknown-rater-type", 6)]
+
+
+@pytest.mark.parametrize(
+    "written", ["2026-Q3", "Q3 2026", "2026Q3", "q3-2026", "30.09.2026", "2026-09-30", "1.7.2026"]
+)
+def test_cycles_in_every_text_format(tmp_path: Path, written: str) -> None:
+    rows = [
+        ["Employee ID", "Competency", "Rating", "Review Period"],
+        ["E1", "Delivery", "3", written],
+    ]
+    export = read_export(write_csv(tmp_path / "export.csv", rows))
+    assert export.cycles == ["2026-Q3"]
+    assert export.ratings.cells.at[0, "cycle"] == "2:Review Period"
+
+
+def test_cycle_from_an_excel_date_cell(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating", "Cycle End"]]
+    rows += [
+        ["E1", "Delivery", 3, dt.date(2026, 12, 31)],
+        [1002, "Delivery", 4, dt.date(2027, 1, 2)],
+    ]
+    export = read_export(write_xlsx(tmp_path / "export.xlsx", {"Data": rows}))
+    assert export.ratings.data["cycle"].tolist() == ["2026-Q4", "2027-Q1"]
+    assert export.ratings.data["employee_id"].tolist() == ["E1", "1002"]
+    assert export.ratings.cells.at[1, "cycle"] == "D3"
+
+
+def test_unreadable_cycle_is_kept_and_reported_at_its_cell(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating", "Cycle"], ["E1", "Delivery", "3", "Autumn"]]
+    export = read_export(write_csv(tmp_path / "export.csv", rows))
+    assert export.ratings.data.at[0, "cycle"] == "Autumn"
+    assert export.report.flatten("code", "line") == [("cycle-unreadable", 2)]
+
+
+@pytest.mark.parametrize(
+    ("name", "cycle"),
+    [
+        ("2026-Q3_export.csv", "2026-Q3"),
+        ("reviews_Q3_2026.csv", "2026-Q3"),
+        ("h1_2025q4.csv", "2025-Q4"),
+    ],
+)
+def test_cycle_from_the_file_name(tmp_path: Path, name: str, cycle: str) -> None:
+    rows = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", "3"]]
+    export = read_export(write_csv(tmp_path / name, rows))
+    assert export.cycles == [cycle]
+    assert export.ratings.cells.at[0, "cycle"] == ""
+    assert not export.findings
+
+
+def test_cycle_from_xlsx_file_name(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]]
+    export = read_export(write_xlsx(tmp_path / "reviews_Q3_2026.xlsx", {"Sheet1": rows}))
+    assert export.cycles == ["2026-Q3"]
+
+
+def test_cycle_argument_wins_over_the_file_name(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", "3"]]
+    export = read_export(write_csv(tmp_path / "2026-Q3_export.csv", rows), cycle="Q4 2026")
+    assert export.cycles == ["2026-Q4"]
+
+
+def test_no_cycle_anywhere_asks_for_one(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", "3"]]
+    export = read_export(write_csv(tmp_path / "export.csv", rows))
+    assert export.report.flatten("code", "severity") == [("cycle-unknown", "error")]
+    assert "--cycle" in export.report.with_code("cycle-unknown")[0].hint
+    assert export.ratings.data["cycle"].tolist() == [None]
+
+
+def test_missing_rating_column_points_at_the_closest_header(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Ratng", "Notes"], ["E1", "Delivery", "3", ""]]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows))
+    assert len(export.ratings) == 0
+    (finding,) = export.findings
+    assert (finding.code, finding.severity.value, finding.line) == (
+        "export-missing-column",
+        "error",
+        1,
+    )
+    assert finding.where.column == "Ratng"
+    assert "'Ratng'" in finding.message
+
+
+def test_missing_rating_column_in_xlsx_points_at_the_header_cell(tmp_path: Path) -> None:
+    rows = [["Title"], [None], ["Staff", "Competency", "Ratng"], ["E1", "Delivery", 3]]
+    export = read_export(write_xlsx(tmp_path / "2026-Q3.xlsx", {"Ratings": rows}))
+    assert sorted(export.report.flatten("code", "sheet", "cell")) == [
+        ("export-missing-column", "Ratings", "A3"),
+        ("export-missing-column", "Ratings", "C3"),
+    ]
+
+
+def test_mapping_names_columns_the_reader_cannot_guess(tmp_path: Path) -> None:
+    rows = [["Staff Ref", "Competency", "Mark"], ["E1", "Delivery", "3"]]
+    path = write_csv(tmp_path / "2026-Q3.csv", rows)
+    export = read_export(path, mapping={"employee_id": "staff ref", "rating": "Mark"})
+    assert export.ratings.data.loc[0, ["employee_id", "rating"]].tolist() == ["E1", 3.0]
+    assert export.ratings.cells.at[0, "rating"] == "2:Mark"
+    export = read_export(path, mapping={"rating": "Grade"})
+    assert {"mapping-unknown-column", "export-missing-column"} <= export.report.codes()
+
+
+def test_team_labels_override_and_extend_the_defaults(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating"]]
+    rows += [["E1", "Delivery", "Great"], ["E1", "Communication", "Solid"]]
+    path = write_csv(tmp_path / "2026-Q3.csv", rows)
+    assert read_export(path).report.flatten("code", "line") == [("unknown-label", 2)]
+    export = read_export(path, labels={"Great": 5, "Solid": 2.5})
+    assert export.ratings.data["rating"].tolist() == [5.0, 2.5]
+    assert not export.findings
+
+
+def test_row_without_employee_is_skipped_and_reported(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating"], ["", "Delivery", "3"], ["E2", "Delivery", "4"]]
+    rows += [["Employee ID", "Competency", "Rating"]]  # a repeated header from a paged export
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows))
+    assert export.ratings.data["employee_id"].tolist() == ["E2"]
+    assert export.report.flatten("code", "line") == [("export-row-without-employee", 2)]
+
+
+def test_xlsx_picks_the_sheet_with_the_ratings(tmp_path: Path) -> None:
+    sheets = {
+        "Read me": [["How to use this export"], ["Ratings are on the next sheet"]],
+        "Ratings": [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]],
+    }
+    export = read_export(write_xlsx(tmp_path / "2026-Q1.xlsx", sheets))
+    assert export.sheet == "Ratings"
+    assert export.ratings.cells.at[0, "rating"] == "C2"
+
+
+def test_xlsx_renamed_csv_is_read_as_a_workbook(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]]
+    xlsx = write_xlsx(tmp_path / "real.xlsx", {"Data": rows})
+    renamed = tmp_path / "2026-Q1.csv"
+    renamed.write_bytes(xlsx.read_bytes())
+    export = read_export(renamed)
+    assert (export.sheet, export.ratings.data.at[0, "rating"]) == ("Data", 3.0)
+
+
+def test_text_renamed_xlsx_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    path.write_text("Employee ID,Competency,Rating\nE1,Delivery,3\n")
+    with pytest.raises(UnreadableFile):
+        read_export(path)
+
+
+def test_encrypted_workbook_is_refused(tmp_path: Path) -> None:
+    corpus = SHARED / "corpus" / "poi__protected_passtika.xlsx"
+    if not corpus.exists():
+        pytest.skip("the shared corpus of real workbooks is not beside the repository")
+    with pytest.raises(EncryptedFile):
+        read_export(corpus)
