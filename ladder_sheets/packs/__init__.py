@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import secrets
 from collections.abc import Callable, Sequence
@@ -155,7 +156,7 @@ def _encrypt_all(
     passwords: PathLike | None,
     passwords_out: PathLike | None,
 ) -> Path:
-    import msoffcrypto
+    from msoffcrypto.format.ooxml import OOXMLFile
 
     given = read_passwords(Path(passwords)) if passwords else {}
     lacking = [r.employee_id for r in chosen if given and r.employee_id not in given]
@@ -172,10 +173,8 @@ def _encrypt_all(
         used[r.employee_id] = password
         plain = path.read_bytes()
         tmp = path.with_suffix(".encrypting")
-        import io
-
         with tmp.open("wb") as fh:
-            msoffcrypto.format.ooxml.OOXMLFile(io.BytesIO(plain)).encrypt(password, fh)
+            OOXMLFile(io.BytesIO(plain)).encrypt(password, fh)
         os.replace(tmp, path)
     target = Path(passwords_out) if passwords_out else out.parent / f"{out.name}-passwords.csv"
     if given and not passwords_out:
