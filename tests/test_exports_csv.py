@@ -147,7 +147,7 @@ def test_employee_and_competency_spelled_as_the_framework_does(tmp_path: Path) -
     export = read_export(
         write_csv(tmp_path / "2026-Q1.csv", rows), competencies=COMPETENCIES, employees=["E001"]
     )
-    assert export.ratings.data.loc[0, ["employee_id", "competency"]].tolist() == [
+    assert list(export.ratings.data.loc[0, ["employee_id", "competency"]]) == [
         "E001",
         "System Design",
     ]

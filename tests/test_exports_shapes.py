@@ -72,7 +72,7 @@ def test_wide_xlsx_with_title_row_and_blank_rows(tmp_path: Path) -> None:
     assert export.cycles == ["2026-Q3"]
     assert data.at[3, "evidence"] == "NA"
     # each value keeps its own cell: E002's Delivery rating is D5, its competency the header D3
-    assert cells.loc[4, ["employee_id", "competency", "rating", "evidence"]].tolist() == [
+    assert list(cells.loc[4, ["employee_id", "competency", "rating", "evidence"]]) == [
         "A5",
         "D3",
         "D5",
@@ -175,7 +175,7 @@ def test_cycles_in_every_text_format(tmp_path: Path, written: str) -> None:
 
 
 def test_cycle_from_an_excel_date_cell(tmp_path: Path) -> None:
-    rows = [["Employee ID", "Competency", "Rating", "Cycle End"]]
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Rating", "Cycle End"]]
     rows += [
         ["E1", "Delivery", 3, dt.date(2026, 12, 31)],
         [1002, "Delivery", 4, dt.date(2027, 1, 2)],
@@ -210,7 +210,7 @@ def test_cycle_from_the_file_name(tmp_path: Path, name: str, cycle: str) -> None
 
 
 def test_cycle_from_xlsx_file_name(tmp_path: Path) -> None:
-    rows = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]]
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]]
     export = read_export(write_xlsx(tmp_path / "reviews_Q3_2026.xlsx", {"Sheet1": rows}))
     assert export.cycles == ["2026-Q3"]
 
@@ -244,7 +244,12 @@ def test_missing_rating_column_points_at_the_closest_header(tmp_path: Path) -> N
 
 
 def test_missing_rating_column_in_xlsx_points_at_the_header_cell(tmp_path: Path) -> None:
-    rows = [["Title"], [None], ["Staff", "Competency", "Ratng"], ["E1", "Delivery", 3]]
+    rows: list[list[Any]] = [
+        ["Title"],
+        [None],
+        ["Staff", "Competency", "Ratng"],
+        ["E1", "Delivery", 3],
+    ]
     export = read_export(write_xlsx(tmp_path / "2026-Q3.xlsx", {"Ratings": rows}))
     assert sorted(export.report.flatten("code", "sheet", "cell")) == [
         ("export-missing-column", "Ratings", "A3"),
@@ -256,7 +261,7 @@ def test_mapping_names_columns_the_reader_cannot_guess(tmp_path: Path) -> None:
     rows = [["Staff Ref", "Competency", "Mark"], ["E1", "Delivery", "3"]]
     path = write_csv(tmp_path / "2026-Q3.csv", rows)
     export = read_export(path, mapping={"employee_id": "staff ref", "rating": "Mark"})
-    assert export.ratings.data.loc[0, ["employee_id", "rating"]].tolist() == ["E1", 3.0]
+    assert list(export.ratings.data.loc[0, ["employee_id", "rating"]]) == ["E1", 3.0]
     assert export.ratings.cells.at[0, "rating"] == "2:Mark"
     export = read_export(path, mapping={"rating": "Grade"})
     assert {"mapping-unknown-column", "export-missing-column"} <= export.report.codes()
@@ -281,7 +286,7 @@ def test_row_without_employee_is_skipped_and_reported(tmp_path: Path) -> None:
 
 
 def test_xlsx_picks_the_sheet_with_the_ratings(tmp_path: Path) -> None:
-    sheets = {
+    sheets: dict[str, list[list[Any]]] = {
         "Read me": [["How to use this export"], ["Ratings are on the next sheet"]],
         "Ratings": [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]],
     }
@@ -291,7 +296,7 @@ def test_xlsx_picks_the_sheet_with_the_ratings(tmp_path: Path) -> None:
 
 
 def test_xlsx_renamed_csv_is_read_as_a_workbook(tmp_path: Path) -> None:
-    rows = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]]
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 3]]
     xlsx = write_xlsx(tmp_path / "real.xlsx", {"Data": rows})
     renamed = tmp_path / "2026-Q1.csv"
     renamed.write_bytes(xlsx.read_bytes())
