@@ -27,18 +27,30 @@ COMPETENCIES = [
 ]
 # family -> track -> level codes, lowest first
 TRACKS = {
-    "Engineering": {"IC": ["IC1", "IC2", "IC3", "IC4", "IC5"], "Management": ["M1", "M2", "M3", "M4"]},
+    "Engineering": {
+        "IC": ["IC1", "IC2", "IC3", "IC4", "IC5"],
+        "Management": ["M1", "M2", "M3", "M4"],
+    },
     "Data": {"IC": ["D1", "D2", "D3", "D4"]},
 }
-SCOPES = ["their own tasks", "a feature", "a team roadmap", "several teams", "the department"]
+SCOPES = [
+    "their own tasks",
+    "a feature",
+    "a team roadmap",
+    "several teams",
+    "the department",
+    "the company",
+    "the industry",
+    "the whole market",
+]
 
 
-def levels() -> list[tuple[str, str, str, int]]:
+def levels(tracks: dict[str, dict[str, list[str]]]) -> list[tuple[str, str, str, int]]:
     """(family, track, level, order) in the order of the Levels rows."""
     return [
         (family, track, code, i + 1)
-        for family, tracks in TRACKS.items()
-        for track, codes in tracks.items()
+        for family, by_track in tracks.items()
+        for track, codes in by_track.items()
         for i, code in enumerate(codes)
     ]
 
@@ -47,9 +59,15 @@ def expected(track: str, order: int) -> int:
     return min(5, order if track == "IC" else order + 2)
 
 
-def company() -> Records:
+def company(
+    tracks: dict[str, dict[str, list[str]]] | None = None,
+    competencies: list[tuple[str, str]] | None = None,
+) -> Records:
+    tracks = tracks or TRACKS
+    competencies = competencies or COMPETENCIES
     rec: Records = {name: [] for name in ("levels", "competencies", "expectations", "behaviors")}
-    for family, track, code, order in levels():
+    top_ic = [codes_of(tracks, family, "IC")[-1:][0] for family in tracks if "IC" in tracks[family]]
+    for family, track, code, order in levels(tracks):
         band = 50 + 20 * order + (10 if track == "Management" else 0)
         rec["levels"].append(
             {
@@ -61,15 +79,16 @@ def company() -> Records:
                 "scope": f"Works on {SCOPES[order - 1]}",
                 "min_quarters": 4,
                 "band_min": band * 1000,
-                "band_max": (band + 30 if code != "IC5" else band + 60) * 1000,
+                # the top IC band reaches past the top management band (equal prestige)
+                "band_max": (band + (60 if code in top_ic else 30)) * 1000,
             }
         )
     rec["competencies"] = [
         {"competency": c, "category": cat, "family": None, "definition": f"About {c.lower()}"}
-        for c, cat in COMPETENCIES
+        for c, cat in competencies
     ]
-    for family, track, code, order in levels():
-        for c, _ in COMPETENCIES:
+    for family, track, code, order in levels(tracks):
+        for c, _ in competencies:
             cell = {"family": family, "competency": c, "level": code}
             rec["expectations"].append({**cell, "expected": expected(track, order)})
             text = f"Has shipped {c.lower()} work that affects {SCOPES[order - 1]}."
@@ -87,8 +106,8 @@ def company() -> Records:
             "requires_endorsement": "Yes",
             "requires_calibration": "Yes",
         }
-        for family, tracks in TRACKS.items()
-        for codes in tracks.values()
+        for family, by_track in tracks.items()
+        for codes in by_track.values()
         for low, high in zip(codes, codes[1:], strict=False)
     ]
     rec["paths"] = [
@@ -107,14 +126,28 @@ def company() -> Records:
         {"cycle": "2026-Q2", "employee_id": "E003", "competency": c, "rating": 3}
         for c, _ in COMPETENCIES
     ] + [
-        {"cycle": "2026-Q2", "employee_id": "E003", "competency": "Delivery", "rating": "4",
-         "rater_type": "Self"}
+        {
+            "cycle": "2026-Q2",
+            "employee_id": "E003",
+            "competency": "Delivery",
+            "rating": "4",
+            "rater_type": "Self",
+        }
     ]
     rec["evidence"] = [
-        {"cycle": "2026-Q2", "employee_id": "E003", "scope_met": "Yes", "endorsed": "No",
-         "calibrated": None}
+        {
+            "cycle": "2026-Q2",
+            "employee_id": "E003",
+            "scope_met": "Yes",
+            "endorsed": "No",
+            "calibrated": None,
+        }
     ]
     return rec
+
+
+def codes_of(tracks: dict[str, dict[str, list[str]]], family: str, track: str) -> list[str]:
+    return tracks.get(family, {}).get(track, [])
 
 
 def _path(kind: str, ff: str, fl: str, tf: str, tl: str) -> dict[str, Any]:
