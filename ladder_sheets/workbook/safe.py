@@ -10,6 +10,7 @@ and turns anything openpyxl or zipfile raises into `UnreadableFile`.
 
 from __future__ import annotations
 
+import gc
 import warnings
 import zipfile
 import zlib
@@ -83,25 +84,30 @@ def open_xlsx(path: Path, **options: Any) -> Workbook:
     `openpyxl.load_workbook` (read_only, data_only, keep_vba, keep_links, rich_text)."""
     path = Path(path)
     check_package(path)
-    try:
-        with warnings.catch_warnings():
-            # "Data Validation extension is not supported" and the like: noise for the user.
-            warnings.simplefilter("ignore", UserWarning)
+    failure = ""
+    with warnings.catch_warnings():
+        # "Data Validation extension is not supported" and the like: noise for the user.
+        warnings.simplefilter("ignore", UserWarning)
+        try:
             return openpyxl.load_workbook(path, **options)
-    except UnreadableFile:
-        raise
-    except MemoryError:
+        except MemoryError:
+            failure = "memory"
+        except Exception as exc:  # openpyxl raises anything from KeyError to parser errors
+            failure = f"{type(exc).__name__}: {exc}"
+        # openpyxl leaves its zip open when it fails; close it here, quietly, not at exit.
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    if failure == "memory":
         raise HostileFile(
             "the workbook needs more memory than is available",
             file=str(path),
             hint="the file is far too large for a career framework; remove unused sheets",
-        ) from None
-    except Exception as exc:  # openpyxl raises anything from KeyError to lxml errors
-        raise UnreadableFile(
-            f"the workbook could not be read ({type(exc).__name__}: {exc})",
-            file=str(path),
-            hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
-        ) from None
+        )
+    raise UnreadableFile(
+        f"the workbook could not be read ({failure})",
+        file=str(path),
+        hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
+    )
 
 
 def _looks_like(head: bytes) -> str:

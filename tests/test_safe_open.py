@@ -1,0 +1,219 @@
+"""Safe opening: every wrong, broken or hostile file gets the right LadderError, fast, with
+the file named and a hint; good packages (also .xlsm) pass."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import build_framework
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from ladder_sheets.errors import EncryptedFile, HostileFile, UnreadableFile
+from ladder_sheets.workbook.reader import read_framework
+from ladder_sheets.workbook.safe import check_package, open_xlsx
+
+
+def rewrite_member(src: Path, dst: Path, member: str, edit: Callable[[bytes], bytes]) -> Path:
+    """Copy a zip package, passing one member's bytes through `edit`."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, edit(data) if info.filename == member else data)
+    return dst
+
+
+def zip_of(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.fixture
+def good(framework_workbook: Callable[..., Path]) -> Path:
+    return framework_workbook()
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, type]]:
+    """Every bad input, built once for the module (the zip bomb takes a moment)."""
+    base = tmp_path_factory.mktemp("bad")
+    return _bad_files(base, build_framework(base / "good.xlsx"))
+
+
+# Entity declarations put in front of a worksheet's root element.
+BOMB = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
+)
+XXE = b'<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+
+
+def with_doctype(declaration: bytes, encoding: str = "utf-8") -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        xml = data.replace(b"<worksheet", declaration + b"<worksheet", 1).decode("utf-8")
+        return xml.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding)
+
+    return edit
+
+
+def _bad_files(tmp_path: Path, good: Path) -> dict[str, tuple[Path, type[Exception]]]:
+    csv = tmp_path / "ratings.xlsx"
+    csv.write_text("Employee ID,Competency,Rating\nE001,Delivery,3\n", encoding="utf-8")
+    pdf = tmp_path / "report.xlsx"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    encrypted = tmp_path / "encrypted.xlsx"
+    with good.open("rb") as f, encrypted.open("wb") as out:
+        OOXMLFile(f).encrypt("secret", out)
+    ods = zip_of(
+        tmp_path / "calc.xlsx",
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"},
+    )
+    xlsb = zip_of(
+        tmp_path / "binary.xlsx",
+        {"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01\x00"},
+    )
+    no_workbook = zip_of(tmp_path / "archive.xlsx", {"readme.txt": b"hello"})
+    empty_zip = zip_of(tmp_path / "emptyzip.xlsx", {})
+    sheet = "xl/worksheets/sheet1.xml"
+    bomb = rewrite_member(good, tmp_path / "xmlbomb.xlsx", sheet, with_doctype(BOMB))
+    xxe = rewrite_member(good, tmp_path / "xxe.xlsx", sheet, with_doctype(XXE))
+    utf16 = rewrite_member(good, tmp_path / "bomb16.xlsx", sheet, with_doctype(BOMB, "utf-16"))
+    zipbomb = tmp_path / "zipbomb.xlsx"
+    shutil.copy(good, zipbomb)
+    with zipfile.ZipFile(zipbomb, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/padding.bin", b"\0" * (40 << 20))  # 40 MiB of zeros: ratio ~1000
+    strict = rewrite_member(
+        good,
+        tmp_path / "strict.xlsx",
+        "xl/workbook.xml",
+        lambda d: d.replace(
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+    )
+    return {
+        "missing": (tmp_path / "nowhere.xlsx", UnreadableFile),
+        "folder": (tmp_path, UnreadableFile),
+        "zero-bytes": (empty, UnreadableFile),
+        "csv-renamed": (csv, UnreadableFile),
+        "pdf-renamed": (pdf, UnreadableFile),
+        "truncated-zip": (truncated, UnreadableFile),
+        "encrypted": (encrypted, EncryptedFile),
+        "ods": (ods, UnreadableFile),
+        "xlsb": (xlsb, UnreadableFile),
+        "zip-without-workbook": (no_workbook, UnreadableFile),
+        "empty-zip": (empty_zip, UnreadableFile),
+        "xml-bomb": (bomb, HostileFile),
+        "xxe": (xxe, HostileFile),
+        "xml-bomb-utf16": (utf16, HostileFile),
+        "zip-bomb": (zipbomb, HostileFile),
+        "strict-ooxml": (strict, UnreadableFile),
+    }
+
+
+BAD_KINDS = [
+    "missing",
+    "folder",
+    "zero-bytes",
+    "csv-renamed",
+    "pdf-renamed",
+    "truncated-zip",
+    "encrypted",
+    "ods",
+    "xlsb",
+    "zip-without-workbook",
+    "empty-zip",
+    "xml-bomb",
+    "xxe",
+    "xml-bomb-utf16",
+    "zip-bomb",
+    "strict-ooxml",
+]
+
+
+@pytest.mark.parametrize("entry", [check_package, open_xlsx, read_framework])
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_bad_input_is_refused_with_place_and_hint(
+    kind: str, entry: Callable[[Path], object], bad_files: dict[str, tuple[Path, type]]
+) -> None:
+    path, expected = bad_files[kind]
+    before = path.read_bytes() if path.is_file() else None
+    started = time.monotonic()
+    with pytest.raises(UnreadableFile) as caught:
+        entry(path)
+    assert time.monotonic() - started < 5
+    assert type(caught.value) is expected
+    assert caught.value.file == str(path)
+    assert caught.value.hint
+    if before is not None:
+        assert path.read_bytes() == before
+
+
+def test_sniffing_says_what_the_file_looks_like(bad_files: dict[str, tuple[Path, type]]) -> None:
+    files = bad_files
+    with pytest.raises(UnreadableFile, match="CSV"):
+        check_package(files["csv-renamed"][0])
+    with pytest.raises(UnreadableFile, match="PDF"):
+        check_package(files["pdf-renamed"][0])
+    with pytest.raises(UnreadableFile, match="Strict"):
+        check_package(files["strict-ooxml"][0])
+
+
+def test_good_package_passes_and_opens(good: Path, tmp_path: Path) -> None:
+    check_package(good)
+    wb = open_xlsx(good)
+    assert "Levels" in wb.sheetnames
+    # .xlsm is the same package with macros: accepted
+    xlsm = tmp_path / "macros.xlsm"
+    shutil.copy(good, xlsm)
+    check_package(xlsm)
+
+
+def test_unparseable_sheet_xml_becomes_unreadable_file(good: Path, tmp_path: Path) -> None:
+    broken = rewrite_member(
+        good, tmp_path / "broken.xlsx", "xl/worksheets/sheet1.xml", lambda _: b"<worksheet><x"
+    )
+    check_package(broken)  # the package itself is sound
+    with pytest.raises(UnreadableFile) as caught:
+        open_xlsx(broken)
+    assert caught.value.file == str(broken)
+
+
+def test_big_but_honest_member_is_not_a_bomb(good: Path, tmp_path: Path) -> None:
+    # 2 MiB of well-compressible XML is below the size where the ratio is judged.
+    path = tmp_path / "roomy.xlsx"
+    shutil.copy(good, path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("customXml/item1.xml", b"<a>" + b"<b/>" * (512 << 10) + b"</a>")
+    check_package(path)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_legacy_xls_is_refused(good: Path, tmp_path: Path) -> None:
+    out = tmp_path / "legacy"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out), str(good)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    xls = out / "framework.xls"
+    renamed = tmp_path / "framework-legacy.xlsx"  # also when someone renamed it
+    shutil.copy(xls, renamed)
+    for path in (xls, renamed):
+        with pytest.raises(UnreadableFile, match=re.escape(".xls")) as caught:
+            read_framework(path)
+        assert type(caught.value) is UnreadableFile
