@@ -16,6 +16,9 @@ from typing import Any
 LevelSpec = tuple[str, str, str, int, int, int]
 # competency -> track -> one (expected 1-5, behavioral description) per level of that track.
 Ladder = dict[str, dict[str, list[tuple[int, str]]]]
+# A promotion step: (min average, min each, cycles at next level, requires endorsement,
+# requires calibration, scope criteria); min quarters in level come from the from-level.
+Step = tuple[float, int, int, bool, bool, str]
 
 
 @dataclass
@@ -25,9 +28,7 @@ class Family:
     name: str
     tracks: dict[str, list[LevelSpec]]
     ladder: Ladder
-    # (from level, to level) -> (min average, min each, cycles at next, scope criteria,
-    # requires endorsement, requires calibration); min quarters come from the from-level.
-    steps: dict[tuple[str, str], tuple[float, int, int, str, bool, bool]]
+    steps: dict[tuple[str, str], Step]
     # Functional competencies owned by this family: name -> definition.
     functional: dict[str, str] = field(default_factory=dict)
 
@@ -78,100 +79,47 @@ ENGINEERING_FUNCTIONAL: dict[str, str] = {
     "Hiring": "Finds, assesses and brings in people who raise the team's capability.",
 }
 
+# fmt: off
 ENGINEERING_TRACKS: dict[str, list[LevelSpec]] = {
     "IC": [
-        (
-            "IC1",
-            "Associate Software Engineer",
-            "Well-defined tasks in one component, with daily guidance.",
-            2,
-            60000,
-            75000,
-        ),
-        (
-            "IC2",
-            "Software Engineer",
-            "Small features in one component; asks for guidance on unfamiliar areas.",
-            4,
-            70000,
-            90000,
-        ),
-        (
-            "IC3",
-            "Senior Software Engineer I",
-            "Features across components of the team's system; works independently.",
-            4,
-            85000,
-            110000,
-        ),
-        (
-            "IC4",
-            "Senior Software Engineer II",
-            "Projects of several people within the team; sets the technical plan.",
-            6,
-            105000,
-            135000,
-        ),
-        (
-            "IC5",
-            "Staff Engineer",
-            "Systems used by two or more teams; sets direction for them.",
-            8,
-            130000,
-            165000,
-        ),
-        (
-            "IC6",
-            "Senior Staff Engineer",
-            "A product area of several teams; multi-quarter technical programs.",
-            8,
-            160000,
-            200000,
-        ),
-        (
-            "IC7",
-            "Principal Engineer",
-            "The whole engineering organisation; company-level technical outcomes.",
-            8,
-            195000,
-            250000,
-        ),
+        ("IC1", "Associate Software Engineer",
+         "Well-defined tasks in one component, with daily guidance.",
+         2, 60000, 75000),
+        ("IC2", "Software Engineer",
+         "Small features in one component; asks for guidance on unfamiliar areas.",
+         4, 70000, 90000),
+        ("IC3", "Senior Software Engineer I",
+         "Features across components of the team's system; works independently.",
+         4, 85000, 110000),
+        ("IC4", "Senior Software Engineer II",
+         "Projects of several people within the team; sets the technical plan.",
+         6, 105000, 135000),
+        ("IC5", "Staff Engineer",
+         "Systems used by two or more teams; sets direction for them.",
+         8, 130000, 165000),
+        ("IC6", "Senior Staff Engineer",
+         "A product area of several teams; multi-quarter technical programs.",
+         8, 160000, 200000),
+        ("IC7", "Principal Engineer",
+         "The whole engineering organisation; company-level technical outcomes.",
+         8, 195000, 250000),
     ],
     "Management": [
-        (
-            "M1",
-            "Engineering Manager",
-            "One team of 4-8 engineers: its people, plan and delivery.",
-            6,
-            130000,
-            165000,
-        ),
-        (
-            "M2",
-            "Senior Engineering Manager",
-            "Two or more teams, often through a team lead or manager.",
-            8,
-            155000,
-            195000,
-        ),
-        (
-            "M3",
-            "Director of Engineering",
-            "A department of several teams and their managers.",
-            8,
-            180000,
-            225000,
-        ),
-        (
-            "M4",
-            "VP of Engineering",
-            "The engineering organisation, its budget and strategy.",
-            8,
-            195000,
-            250000,
-        ),
+        ("M1", "Engineering Manager",
+         "One team of 4-8 engineers: its people, plan and delivery.",
+         6, 130000, 165000),
+        ("M2", "Senior Engineering Manager",
+         "Two or more teams, often through a team lead or manager.",
+         8, 155000, 195000),
+        ("M3", "Director of Engineering",
+         "A department of several teams and their managers.",
+         8, 180000, 225000),
+        ("M4", "VP of Engineering",
+         "The engineering organisation, its budget and strategy.",
+         8, 195000, 250000),
     ],
 }
+# fmt: on
 
 
 def rungs(expected: list[int], texts: list[str]) -> list[tuple[int, str]]:
@@ -459,84 +407,33 @@ ENGINEERING_LADDER: Ladder = {
     },
 }
 
-ENGINEERING_STEPS: dict[tuple[str, str], tuple[float, int, int, str, bool, bool]] = {
-    ("IC1", "IC2"): (
-        3.0,
-        2,
-        1,
-        "Has shipped three or more tasks to production that passed review without being rewritten.",
-        True,
-        False,
-    ),
-    ("IC2", "IC3"): (
-        3.0,
-        2,
-        1,
-        "Has owned a feature from ticket to release, including follow-up fixes.",
-        True,
-        False,
-    ),
-    ("IC3", "IC4"): (
-        3.5,
-        3,
-        2,
-        "Has led a project of two or more engineers from design to release.",
-        True,
-        True,
-    ),
-    ("IC4", "IC5"): (
-        3.5,
-        3,
-        2,
-        "Has led a project with 3+ cross-team stakeholders and "
-        "presented its design at a design review.",
-        True,
-        True,
-    ),
-    ("IC5", "IC6"): (
-        4.0,
-        3,
-        2,
-        "Has set the technical direction of a product area used "
-        "by several teams for two or more quarters.",
-        True,
-        True,
-    ),
-    ("IC6", "IC7"): (
-        4.0,
-        3,
-        2,
-        "Has delivered an organisation-wide technical change "
-        "sponsored by the engineering leadership.",
-        True,
-        True,
-    ),
-    ("M1", "M2"): (
-        3.5,
-        3,
-        2,
-        "Has managed a team of five or more for four quarters and "
-        "grown a report into a bigger role.",
-        True,
-        True,
-    ),
-    ("M2", "M3"): (
-        4.0,
-        3,
-        2,
-        "Has managed two or more teams through their leads and delivered a cross-team initiative.",
-        True,
-        True,
-    ),
-    ("M3", "M4"): (
-        4.0,
-        3,
-        2,
-        "Has led a department through an annual plan and filled a leadership role internally.",
-        True,
-        True,
-    ),
+# fmt: off
+ENGINEERING_STEPS: dict[tuple[str, str], Step] = {
+    ("IC1", "IC2"): (3.0, 2, 1, True, False,
+        "Has shipped three or more tasks to production that passed review without being "
+        "rewritten."),
+    ("IC2", "IC3"): (3.0, 2, 1, True, False,
+        "Has owned a feature from ticket to release, including follow-up fixes."),
+    ("IC3", "IC4"): (3.5, 3, 2, True, True,
+        "Has led a project of two or more engineers from design to release."),
+    ("IC4", "IC5"): (3.5, 3, 2, True, True,
+        "Has led a project with 3+ cross-team stakeholders and presented its design at a design "
+        "review."),
+    ("IC5", "IC6"): (4.0, 3, 2, True, True,
+        "Has set the technical direction of a product area used by several teams for two or more "
+        "quarters."),
+    ("IC6", "IC7"): (4.0, 3, 2, True, True,
+        "Has delivered an organisation-wide technical change sponsored by the engineering "
+        "leadership."),
+    ("M1", "M2"): (3.5, 3, 2, True, True,
+        "Has managed a team of five or more for four quarters and grown a report into a bigger "
+        "role."),
+    ("M2", "M3"): (4.0, 3, 2, True, True,
+        "Has managed two or more teams through their leads and delivered a cross-team initiative."),
+    ("M3", "M4"): (4.0, 3, 2, True, True,
+        "Has led a department through an annual plan and filled a leadership role internally."),
 }
+# fmt: on
 
 
 def engineering() -> Family:
@@ -626,35 +523,24 @@ def generic_core(n_levels: int) -> Ladder:
     return {c: {"IC": by_track["IC"][:n_levels]} for c, by_track in GENERIC_CORE.items()}
 
 
+# fmt: off
 DATA_TRACKS: dict[str, list[LevelSpec]] = {
     "IC": [
-        (
-            "IC1",
-            "Associate Data Analyst",
-            "Defined questions on existing data, with review of every result.",
-            2,
-            55000,
-            70000,
-        ),
-        ("IC2", "Data Analyst", "Recurring reporting and analyses for one team.", 4, 65000, 85000),
-        (
-            "IC3",
-            "Senior Data Analyst",
-            "Analyses and experiments for a product area; works independently.",
-            6,
-            80000,
-            105000,
-        ),
-        (
-            "IC4",
-            "Lead Data Analyst",
-            "Company-level metrics and methods; reviews other analysts' work.",
-            8,
-            100000,
-            130000,
-        ),
+        ("IC1", "Associate Data Analyst",
+         "Defined questions on existing data, with review of every result.",
+         2, 55000, 70000),
+        ("IC2", "Data Analyst",
+         "Recurring reporting and analyses for one team.",
+         4, 65000, 85000),
+        ("IC3", "Senior Data Analyst",
+         "Analyses and experiments for a product area; works independently.",
+         6, 80000, 105000),
+        ("IC4", "Lead Data Analyst",
+         "Company-level metrics and methods; reviews other analysts' work.",
+         8, 100000, 130000),
     ],
 }
+# fmt: on
 
 DATA_FUNCTIONAL: dict[str, str] = {
     "Data Modelling": "Builds tables and metric definitions that others can query and trust.",
@@ -696,26 +582,17 @@ DATA_LADDER: Ladder = {
     },
 }
 
-DATA_STEPS: dict[tuple[str, str], tuple[float, int, int, str, bool, bool]] = {
-    ("IC1", "IC2"): (
-        3.0,
-        2,
-        1,
-        "Has delivered a recurring report that its users rely on without corrections.",
-        True,
-        False,
-    ),
-    ("IC2", "IC3"): (3.5, 3, 2, "Has led an analysis that changed a team's plan.", True, True),
-    ("IC3", "IC4"): (
-        3.5,
-        3,
-        2,
-        "Has defined a metric used in company reporting and "
-        "reviewed two analysts' work for a quarter.",
-        True,
-        True,
-    ),
+# fmt: off
+DATA_STEPS: dict[tuple[str, str], Step] = {
+    ("IC1", "IC2"): (3.0, 2, 1, True, False,
+        "Has delivered a recurring report that its users rely on without corrections."),
+    ("IC2", "IC3"): (3.5, 3, 2, True, True,
+        "Has led an analysis that changed a team's plan."),
+    ("IC3", "IC4"): (3.5, 3, 2, True, True,
+        "Has defined a metric used in company reporting and reviewed two analysts' work for a "
+        "quarter."),
 }
+# fmt: on
 
 
 def data() -> Family:

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -24,110 +24,20 @@ from .values import cycle_end
 T = TypeVar("T")
 CYCLES = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
 
-FIRST_NAMES = [
-    "José",
-    "Zoë",
-    "Łukasz",
-    "Mária",
-    "Søren",
-    "Chloé",
-    "Ngozi",
-    "Aiyana",
-    "Hiroshi",
-    "Priya",
-    "Mateo",
-    "Élodie",
-    "Björn",
-    "Siobhán",
-    "Kwame",
-    "Ana",
-    "Dmitri",
-    "Leilani",
-    "Farid",
-    "Inés",
-    "Olumide",
-    "Mei",
-    "Rafał",
-    "Amara",
-    "Tomás",
-    "Ingrid",
-    "Yusuf",
-    "Camille",
-    "Darius",
-    "Esra",
-    "Finn",
-    "Greta",
-    "Hamid",
-    "Isla",
-    "Jonas",
-    "Kenji",
-    "Lucía",
-    "Malik",
-    "Nadia",
-    "Oskar",
-    "Paloma",
-    "Rhys",
-    "Saoirse",
-    "Tariq",
-    "Ulla",
-    "Valentina",
-    "Wiremu",
-    "Ximena",
-    "Yara",
-    "Zain",
-]
-LAST_NAMES = [
-    "García",
-    "Novak",
-    "Okafor",
-    "Nakamura",
-    "Müller",
-    "Østergaard",
-    "Fernández",
-    "Kowalski",
-    "Lindqvist",
-    "O'Brien",
-    "Dubois",
-    "Haddad",
-    "Mensah",
-    "Costa",
-    "Janssen",
-    "Petrov",
-    "Sato",
-    "Moreau",
-    "Nguyen",
-    "Rossi",
-    "Silva",
-    "Yilmaz",
-    "Kaur",
-    "Andersen",
-    "Brennan",
-    "Ferreira",
-    "Horvat",
-    "Ibáñez",
-    "Kim",
-    "Laurent",
-    "Mahlangu",
-    "Nowak",
-    "Papadopoulos",
-    "Quispe",
-    "Reyes",
-    "Schäfer",
-    "Tanaka",
-    "Uçar",
-    "Varga",
-    "Wójcik",
-    "Zhang",
-    "Achebe",
-    "Bianchi",
-    "Castillo",
-    "Dvořák",
-    "Eriksen",
-    "Fitzgerald",
-    "Gómez",
-    "Hakimi",
-    "Iversen",
-]
+_FIRST = """
+    José Zoë Łukasz Mária Søren Chloé Ngozi Aiyana Hiroshi Priya Mateo Élodie Björn Siobhán
+    Kwame Ana Dmitri Leilani Farid Inés Olumide Mei Rafał Amara Tomás Ingrid Yusuf Camille
+    Darius Esra Finn Greta Hamid Isla Jonas Kenji Lucía Malik Nadia Oskar Paloma Rhys Saoirse
+    Tariq Ulla Valentina Wiremu Ximena Yara Zain
+"""
+_LAST = """
+    García Novak Okafor Nakamura Müller Østergaard Fernández Kowalski Lindqvist O'Brien Dubois
+    Haddad Mensah Costa Janssen Petrov Sato Moreau Nguyen Rossi Silva Yilmaz Kaur Andersen
+    Brennan Ferreira Horvat Ibáñez Kim Laurent Mahlangu Nowak Papadopoulos Quispe Reyes Schäfer
+    Tanaka Uçar Varga Wójcik Zhang Achebe Bianchi Castillo Dvořák Eriksen Fitzgerald Gómez
+    Hakimi Iversen
+"""
+FIRST_NAMES, LAST_NAMES = _FIRST.split(), _LAST.split()
 # Letters NFKD does not reduce to ASCII, for e-mail addresses.
 _ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "'": ""})
 
@@ -349,11 +259,18 @@ class _Org:
         cur = {c: fam.expected(c, person.level) or 3 for c in comps}
         nxt_exp = {c: fam.expected(c, nxt) or cur[c] for c in comps} if nxt else dict(cur)
         target = {c: max(cur[c], nxt_exp[c]) for c in comps}
+        short = comps[0]
         if nxt is not None:
-            target = _lift_to_average(target, fam.steps[(person.level, nxt)][0])
-        # The one competency a "close" person misses: one that rises at the next level.
-        short = self.rng.choice([c for c in comps if nxt_exp[c] > cur[c]] or comps)
-        short_score = max(1, nxt_exp[short] - 1)
+            min_average, min_each = fam.steps[(person.level, nxt)][:2]
+            # The one competency a "close" person misses: it rises at the next level and one
+            # below the next level still clears the floor, so only one criterion falls short.
+            short = self.rng.choice(
+                [c for c in comps if cur[c] < nxt_exp[c] and nxt_exp[c] - 1 >= min_each] or comps
+            )
+            if person.profile == "close":
+                target[short] = max(1, nxt_exp[short] - 1)
+            target = _lift_to_average(target, min_average, frozen={short})
+        short_score = target[short]
         ratings = []
         n = len(self.cycles)
         for k, cycle in enumerate(self.cycles):
@@ -403,11 +320,14 @@ def _min_quarters(family: Family, level: str) -> int:
     return next(s[3] for specs in family.tracks.values() for s in specs if s[0] == level)
 
 
-def _lift_to_average(target: dict[str, int], min_average: float) -> dict[str, int]:
+def _lift_to_average(
+    target: dict[str, int], min_average: float, frozen: Collection[str] = ()
+) -> dict[str, int]:
     """Raise the lowest ratings one step at a time until the average reaches min_average."""
     out = dict(target)
     while sum(out.values()) / len(out) < min_average:
-        low = min((c for c in out if out[c] < 5), key=lambda c: out[c], default=None)
+        movable = (c for c in out if out[c] < 5 and c not in frozen)
+        low = min(movable, key=lambda c: out[c], default=None)
         if low is None:
             break
         out[low] += 1

@@ -7,52 +7,29 @@ promotion criteria are quota-based and expressed in Scope Criteria.
 
 from __future__ import annotations
 
-from .example import Family, Ladder, LevelSpec, generic_core, rungs
+from .example import Family, Ladder, LevelSpec, Step, generic_core, rungs
 
+# fmt: off
 SALES_TRACKS: dict[str, list[LevelSpec]] = {
     "IC": [
-        (
-            "IC1",
-            "Sales Development Representative",
-            "Books first meetings for account executives in an assigned territory.",
-            2,
-            45000,
-            60000,
-        ),
-        (
-            "IC2",
-            "Account Executive",
-            "Closes small and mid-size deals from their own pipeline.",
-            4,
-            55000,
-            80000,
-        ),
-        (
-            "IC3",
-            "Senior Account Executive",
-            "Closes multi-product deals and manages a set of named accounts.",
-            4,
-            75000,
-            100000,
-        ),
-        (
-            "IC4",
-            "Enterprise Account Executive",
-            "Closes the largest deals; leads a pod of account executives.",
-            6,
-            95000,
-            130000,
-        ),
-        (
-            "IC5",
-            "Head of Sales",
-            "The sales organisation: territories, forecast and quota setting.",
-            8,
-            125000,
-            170000,
-        ),
+        ("IC1", "Sales Development Representative",
+         "Books first meetings for account executives in an assigned territory.",
+         2, 45000, 60000),
+        ("IC2", "Account Executive",
+         "Closes small and mid-size deals from their own pipeline.",
+         4, 55000, 80000),
+        ("IC3", "Senior Account Executive",
+         "Closes multi-product deals and manages a set of named accounts.",
+         4, 75000, 100000),
+        ("IC4", "Enterprise Account Executive",
+         "Closes the largest deals; leads a pod of account executives.",
+         6, 95000, 130000),
+        ("IC5", "Head of Sales",
+         "The sales organisation: territories, forecast and quota setting.",
+         8, 125000, 170000),
     ],
 }
+# fmt: on
 
 SALES_FUNCTIONAL: dict[str, str] = {
     "Prospecting": "Finds and opens conversations with the accounts most likely to buy.",
@@ -124,58 +101,39 @@ SALES_LADDER: Ladder = {
     },
 }
 
-SALES_STEPS: dict[tuple[str, str], tuple[float, int, int, str, bool, bool]] = {
-    ("IC1", "IC2"): (
-        3.0,
-        2,
-        1,
-        "Booked at least 100% of the meeting target in 3 of the last 4 quarters.",
-        True,
-        False,
-    ),
-    ("IC2", "IC3"): (3.5, 3, 2, "Attained 100% of quota in 3 of the last 4 quarters.", True, True),
-    ("IC3", "IC4"): (
-        3.5,
-        3,
-        2,
-        "Attained 110% of quota in 3 of the last 4 quarters and "
-        "closed one deal above the enterprise threshold.",
-        True,
-        True,
-    ),
-    ("IC4", "IC5"): (
-        4.0,
-        3,
-        2,
-        "Their pod attained 100% of its quota in 3 of the last 4 "
-        "quarters and an account executive they coached reached quota.",
-        True,
-        True,
-    ),
+# fmt: off
+SALES_STEPS: dict[tuple[str, str], Step] = {
+    ("IC1", "IC2"): (3.0, 2, 1, True, False,
+        "Booked at least 100% of the meeting target in 3 of the last 4 quarters."),
+    ("IC2", "IC3"): (3.5, 3, 2, True, True,
+        "Attained 100% of quota in 3 of the last 4 quarters."),
+    ("IC3", "IC4"): (3.5, 3, 2, True, True,
+        "Attained 110% of quota in 3 of the last 4 quarters and closed one deal above the "
+        "enterprise threshold."),
+    ("IC4", "IC5"): (4.0, 3, 2, True, True,
+        "Their pod attained 100% of its quota in 3 of the last 4 quarters and an account "
+        "executive they coached reached quota."),
 }
+# fmt: on
 
+# fmt: off
 PEOPLE_TRACKS: dict[str, list[LevelSpec]] = {
     "IC": [
-        (
-            "IC1",
-            "People Coordinator",
-            "People processes and records for the company, with review.",
-            2,
-            42000,
-            55000,
-        ),
-        ("IC2", "People Partner", "The people needs of one or two departments.", 4, 55000, 75000),
-        (
-            "IC3",
-            "Senior People Partner",
-            "Several departments; designs people programs.",
-            6,
-            72000,
-            95000,
-        ),
-        ("IC4", "Head of People", "People strategy, policy and the people team.", 8, 95000, 130000),
+        ("IC1", "People Coordinator",
+         "People processes and records for the company, with review.",
+         2, 42000, 55000),
+        ("IC2", "People Partner",
+         "The people needs of one or two departments.",
+         4, 55000, 75000),
+        ("IC3", "Senior People Partner",
+         "Several departments; designs people programs.",
+         6, 72000, 95000),
+        ("IC4", "Head of People",
+         "People strategy, policy and the people team.",
+         8, 95000, 130000),
     ],
 }
+# fmt: on
 
 PEOPLE_FUNCTIONAL: dict[str, str] = {
     "Employee Relations": "Handles employee concerns and cases fairly, consistently and on record.",
@@ -220,32 +178,16 @@ PEOPLE_LADDER: Ladder = {
     },
 }
 
-PEOPLE_STEPS: dict[tuple[str, str], tuple[float, int, int, str, bool, bool]] = {
-    ("IC1", "IC2"): (
-        3.0,
-        2,
-        1,
-        "Has run onboarding for a quarter's new joiners without missed steps.",
-        True,
-        False,
-    ),
-    ("IC2", "IC3"): (
-        3.5,
-        3,
-        2,
-        "Has partnered with two departments' leaders through a review cycle.",
-        True,
-        True,
-    ),
-    ("IC3", "IC4"): (
-        4.0,
-        3,
-        2,
-        "Has designed and rolled out a company-wide people program.",
-        True,
-        True,
-    ),
+# fmt: off
+PEOPLE_STEPS: dict[tuple[str, str], Step] = {
+    ("IC1", "IC2"): (3.0, 2, 1, True, False,
+        "Has run onboarding for a quarter's new joiners without missed steps."),
+    ("IC2", "IC3"): (3.5, 3, 2, True, True,
+        "Has partnered with two departments' leaders through a review cycle."),
+    ("IC3", "IC4"): (4.0, 3, 2, True, True,
+        "Has designed and rolled out a company-wide people program."),
 }
+# fmt: on
 
 SALES_LATERAL = {
     "kind": "Lateral",

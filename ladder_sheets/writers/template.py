@@ -175,7 +175,7 @@ def table_rows(content: FrameworkContent, table: str) -> list[dict[str, Any]]:
         rows = []
         for f in content.families:
             min_q = {s[0]: s[3] for specs in f.tracks.values() for s in specs}
-            for (lo, hi), (avg, each, cycles, scope, endorse, calib) in f.steps.items():
+            for (lo, hi), (avg, each, cycles, endorse, calib, scope) in f.steps.items():
                 rows.append(
                     {
                         "family": f.name,
