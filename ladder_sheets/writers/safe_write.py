@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -73,12 +74,16 @@ def refuse_if_changed(path: Path, expect: Fingerprint | None) -> None:
     except OSError:
         now = None
     if now is None or not now.same_content(expect):
-        raise WriteRefused(
-            "the workbook changed since it was read",
-            file=str(path),
-            hint="someone saved it in the meantime; run the command again so it reads the "
-            "current version",
-        )
+        raise changed_error(path)
+
+
+def changed_error(path: Path) -> WriteRefused:
+    return WriteRefused(
+        "the workbook changed since it was read",
+        file=str(path),
+        hint="someone saved it in the meantime; run the command again so it reads the "
+        "current version",
+    )
 
 
 def backup_path(target: Path) -> Path:
@@ -101,7 +106,9 @@ def atomic_write(
     removed and `target` is as it was. `check` validates the written temporary file;
     `before_replace` runs last (re-checking locks and fingerprints) before the rename."""
     folder = target.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=folder)
+    remove_stale_temps(folder)
+    prefix = f"{TEMP_PREFIX}{os.getpid()}-"
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -119,6 +126,29 @@ def atomic_write(
         tmp.unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files left by a writer that was killed (its process is gone)."""
+    removed = []
+    for candidate in folder.glob(f"{TEMP_PREFIX}*"):
+        found = re.match(re.escape(TEMP_PREFIX) + r"(\d+)-", candidate.name)
+        if found and not _alive(int(found.group(1))):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but is not ours, or we cannot tell: leave its file alone
+    return True
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -26,76 +26,50 @@ those values and recalculates as it usually does.
 from __future__ import annotations
 
 import io
+import shutil
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 import xlsxwriter
 
-from ..errors import UnreadableFile, WriteRefused
+from ..errors import UnreadableFile
 from ..workbook.safe import check_package
 from .package import (
-    OFFICE_REL,
     Package,
-    add_content_type,
-    add_rel,
     check_well_formed,
     content_type_of,
-    free_rel_id,
     parse_rels,
-    relative,
-    rels_path,
     resolve,
 )
 from .safe_write import (
     Fingerprint,
     atomic_write,
     backup_path,
+    changed_error,
     fingerprint,
     refuse_if_changed,
     refuse_if_open,
 )
-from .sheet_parts import copy_sheet_parts, rel_kinds, remove_sheet_parts
-from .sheet_xml import (
-    adapt_sheet,
-    content_hash,
-    is_tab_selected,
-    shared_items,
-    shared_strings_text,
-)
-from .styles_merge import StyleMap, merge_styles
-from .workbook_xml import (
-    MARKER_NAME,
-    Book,
-    DefinedName,
-    add_worksheet_titles,
-    append_sheet,
-    defined_name_xml,
-    drop_calc_chain_sheet,
-    edit_defined_names,
-    marker_value,
-    read_book,
-)
+from .transplant import transplant, workbook_part
+from .workbook_xml import read_book
 
 __all__ = ["Fingerprint", "WriteResult", "fingerprint", "write_back"]
 
-WORKSHEET_REL = f"{OFFICE_REL}/worksheet"
-STYLES_REL = f"{OFFICE_REL}/styles"
-WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
-MINIMAL_STYLES = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-    b'<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    b'<fill><patternFill patternType="gray125"/></fill></fills>'
-    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    b'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-    b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    b"</styleSheet>"
+# What a damaged package raises while its parts are read (a broken .rels, a missing member).
+DAMAGE = (
+    ParseError,
+    ExpatError,
+    KeyError,
+    IndexError,
+    UnicodeError,
+    zipfile.BadZipFile,
+    zlib.error,
 )
 SCRATCH_OPTIONS = {
     "in_memory": True,
@@ -138,8 +112,11 @@ def write_back(
     stat = original.stat()
     result = WriteResult(path=target)
     with Package(original) as pkg:
-        book_part = _workbook_part(pkg)
-        book = read_book(pkg.read(book_part))
+        try:
+            book_part = workbook_part(pkg)
+            book = read_book(pkg.read(book_part))
+        except DAMAGE as exc:
+            raise _damaged(original, exc) from None
         if book.strict:
             raise UnreadableFile(
                 "Strict Open XML workbooks are not supported for write-back",
@@ -148,8 +125,12 @@ def write_back(
             )
         scratch_bytes = _build_scratch(build, book.date1904)
         result.seconds["build"] = time.perf_counter() - started
-        with zipfile.ZipFile(io.BytesIO(scratch_bytes)) as scratch:
-            _transplant(pkg, book_part, book, scratch, force, result)
+        try:
+            with zipfile.ZipFile(io.BytesIO(scratch_bytes)) as scratch:
+                done = transplant(pkg, book_part, book, scratch, force)
+        except DAMAGE as exc:
+            raise _damaged(original, exc) from None
+        result.added, result.replaced, result.renamed = done.added, done.replaced, done.renamed
         _verify(pkg)
         result.seconds["transplant"] = time.perf_counter() - started - result.seconds["build"]
 
@@ -157,10 +138,10 @@ def write_back(
             refuse_if_open(target)
             now = original.stat()
             if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-                refuse_if_changed(original, Fingerprint(0, 0, ""))
+                raise changed_error(original)
             if backup and target.exists():
                 result.backup = backup_path(target)
-                result.backup.write_bytes(target.read_bytes())
+                shutil.copy2(target, result.backup)
 
         write_started = time.perf_counter()
         atomic_write(
@@ -174,6 +155,15 @@ def write_back(
     return result
 
 
+def _damaged(path: Path, exc: BaseException) -> UnreadableFile:
+    detail = str(exc) or type(exc).__name__
+    return UnreadableFile(
+        f"the workbook's package is damaged and cannot be written back ({detail})",
+        file=str(path),
+        hint="open it in Excel, save it again (File > Save As > Excel Workbook) and re-run",
+    )
+
+
 def _build_scratch(build: Callable[[xlsxwriter.Workbook], None], date1904: bool) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {**SCRATCH_OPTIONS, "date_1904": date1904})
@@ -182,199 +172,6 @@ def _build_scratch(build: Callable[[xlsxwriter.Workbook], None], date1904: bool)
         raise ValueError("build() added no worksheet to write back")
     workbook.close()
     return buffer.getvalue()
-
-
-def _workbook_part(pkg: Package) -> str:
-    for rel in parse_rels(pkg.read("_rels/.rels")):
-        if rel.type.endswith("/officeDocument") and not rel.external:
-            return resolve("", rel.target)
-    raise UnreadableFile(
-        "the package has no workbook part",
-        file=str(pkg.path),
-        hint="the file is damaged; open it in Excel and save it again",
-    )
-
-
-def _transplant(
-    pkg: Package,
-    book_part: str,
-    book: Book,
-    scratch: zipfile.ZipFile,
-    force: bool,
-    result: WriteResult,
-) -> None:
-    scratch_book = read_book(scratch.read("xl/workbook.xml"))
-    scratch_rels = parse_rels(scratch.read("xl/_rels/workbook.xml.rels"))
-    scratch_targets = {r.id: resolve("xl/workbook.xml", r.target) for r in scratch_rels}
-    book_targets = pkg.targets(book_part)
-    parts = [book_targets.get(s.rel_id, "") for s in book.sheets]
-    replace = _plan(pkg, book, parts, scratch_book, force, result)
-
-    styles = _merge_styles(pkg, book_part, book_targets, scratch)
-    has_strings = "xl/sharedStrings.xml" in scratch.namelist()
-    strings = shared_items(scratch.read("xl/sharedStrings.xml")) if has_strings else []
-    book_xml = pkg.read(book_part)
-    book_rels = pkg.read(rels_path(book_part))
-    rel_ids = free_rel_id(parse_rels(book_rels))
-    next_sheet_id = max((s.sheet_id for s in book.sheets), default=0) + 1
-    drop: list[DefinedName] = []
-    add: list[str] = []
-    added_names: list[str] = []
-
-    for scratch_index, entry in enumerate(scratch_book.sheets):
-        scratch_part = scratch_targets[entry.rel_id]
-        if entry.name in replace:
-            index = replace[entry.name]
-            part = parts[index]
-            selected = is_tab_selected(pkg.read(part))
-            remove_sheet_parts(pkg, part)
-            _drop_calc_chain(pkg, book_part, book_targets, book.sheets[index].sheet_id)
-            result.replaced.append(book.sheets[index].name)
-        else:
-            index = len(book.sheets) + len(added_names)
-            part = pkg.free_name(f"{_folder(book_part)}worksheets/sheet1.xml")
-            selected = False
-            rel_id = next(rel_ids)
-            book_xml = append_sheet(book_xml, entry.name, next_sheet_id, rel_id)
-            next_sheet_id += 1
-            book_rels = add_rel(book_rels, rel_id, WORKSHEET_REL, relative(book_part, part))
-            pkg.write(
-                "[Content_Types].xml",
-                add_content_type(pkg.read("[Content_Types].xml"), part, WORKSHEET_TYPE),
-            )
-            added_names.append(entry.name)
-            result.added.append(entry.name)
-        sheet_xml = adapt_sheet(scratch.read(scratch_part), styles, strings, selected=selected)
-        pkg.write(part, sheet_xml)
-        copy_sheet_parts(pkg, scratch, scratch_part, part)
-        scoped = [n for n in scratch_book.names if n.local_sheet == scratch_index]
-        new_names = {n.name.casefold() for n in scoped}
-        drop += [
-            n
-            for n in book.names
-            if n.local_sheet == index and n.name.casefold() in new_names | {MARKER_NAME.casefold()}
-        ]
-        add += [defined_name_xml(n.name, index, n.value, hidden=True) for n in scoped]
-        digest = _sheet_hash(pkg, part, sheet_xml, [])
-        add.append(defined_name_xml(MARKER_NAME, index, marker_value(digest, entry.name), True))
-
-    book_xml = edit_defined_names(book_xml, drop, add)
-    pkg.write(book_part, book_xml)
-    pkg.write(rels_path(book_part), book_rels)
-    if added_names and "docProps/app.xml" in pkg.names():
-        worksheets = [s.name for s, p in zip(book.sheets, parts, strict=True) if "sheet" in p]
-        app = add_worksheet_titles(pkg.read("docProps/app.xml"), worksheets, added_names)
-        if app != pkg.read("docProps/app.xml"):
-            pkg.write("docProps/app.xml", app)
-
-
-def _plan(
-    pkg: Package,
-    book: Book,
-    parts: list[str],
-    scratch_book: Book,
-    force: bool,
-    result: WriteResult,
-) -> dict[str, int]:
-    """Scratch sheet name -> index of the HR sheet it replaces; refuse what must not be."""
-    markers = {m.sheet_index: m for m in book.markers()}
-    by_name = {s.name.casefold(): i for i, s in enumerate(book.sheets)}
-    generated = {s.name.casefold() for s in scratch_book.sheets}
-    for index, marker in markers.items():
-        if index >= len(book.sheets):
-            continue
-        now = book.sheets[index].name.casefold()
-        if now not in generated and marker.recorded_name.casefold() != now:
-            result.renamed.append((book.sheets[index].name, marker.recorded_name))
-    replace: dict[str, int] = {}
-    shared: list[str] | None = None
-
-    def shared_strings() -> list[str]:
-        nonlocal shared
-        if shared is None:
-            shared = _workbook_strings(pkg)
-        return shared
-
-    for entry in scratch_book.sheets:
-        index = by_name.get(entry.name.casefold())
-        if index is None:
-            continue
-        sheet = book.sheets[index]
-        marker = markers.get(index)
-        if marker is None:
-            raise WriteRefused(
-                f"the workbook already has a sheet '{sheet.name}' that this tool did not make",
-                file=str(pkg.path),
-                sheet=sheet.name,
-                hint=f"rename or delete the workbook's sheet '{sheet.name}' so the generated "
-                "one can be written",
-            )
-        part = parts[index]
-        now = _sheet_hash(pkg, part, pkg.read(part), None, shared_strings)
-        if now != marker.content_hash and not force:
-            raise WriteRefused(
-                f"the generated sheet '{sheet.name}' was edited by hand since it was written",
-                file=str(pkg.path),
-                sheet=sheet.name,
-                hint=f"rename the sheet '{sheet.name}' to keep your edits (a new one is then "
-                "generated beside it), or run again with --force to overwrite them",
-            )
-        replace[entry.name] = index
-    return replace
-
-
-def _sheet_hash(
-    pkg: Package,
-    part: str,
-    sheet_xml: bytes,
-    strings: list[str] | None,
-    shared: Callable[[], list[str]] | None = None,
-) -> str:
-    cells = content_hash(sheet_xml, shared or (lambda: strings or []))
-    return cells + ":" + ",".join(rel_kinds(pkg, part)) if rel_kinds(pkg, part) else cells
-
-
-def _workbook_strings(pkg: Package) -> list[str]:
-    book_part = _workbook_part(pkg)
-    for rel in pkg.rels(book_part):
-        if rel.type.endswith("/sharedStrings") and not rel.external:
-            return shared_strings_text(pkg.read(resolve(book_part, rel.target)))
-    return []
-
-
-def _merge_styles(
-    pkg: Package, book_part: str, book_targets: dict[str, str], scratch: zipfile.ZipFile
-) -> StyleMap:
-    scratch_styles = scratch.read("xl/styles.xml")
-    for rel in pkg.rels(book_part):
-        if rel.type == STYLES_REL:
-            member = book_targets[rel.id]
-            merged, styles = merge_styles(pkg.read(member), scratch_styles)
-            pkg.write(member, merged)
-            return styles
-    # No styles part (allowed, rare): start one with the default "Normal" style, then merge.
-    member = pkg.free_name(f"{_folder(book_part)}styles.xml")
-    merged, styles = merge_styles(MINIMAL_STYLES, scratch_styles)
-    pkg.write(member, merged)
-    rels = pkg.read(rels_path(book_part))
-    rel_id = next(free_rel_id(parse_rels(rels)))
-    pkg.write(rels_path(book_part), add_rel(rels, rel_id, STYLES_REL, relative(book_part, member)))
-    pkg.write(
-        "[Content_Types].xml",
-        add_content_type(pkg.read("[Content_Types].xml"), member, STYLES_TYPE),
-    )
-    return styles
-
-
-def _drop_calc_chain(
-    pkg: Package, book_part: str, book_targets: dict[str, str], sheet_id: int
-) -> None:
-    for rel in pkg.rels(book_part):
-        if rel.type.endswith("/calcChain"):
-            member = book_targets[rel.id]
-            trimmed = drop_calc_chain_sheet(pkg.read(member), sheet_id)
-            if trimmed is not None:
-                pkg.write(member, trimmed)
 
 
 def _verify(pkg: Package) -> None:
@@ -404,7 +201,3 @@ def _source_of(rels_member: str) -> str:
     folder, name = rels_member.rsplit("/", 1) if "/" in rels_member else ("", rels_member)
     parent = folder.rsplit("/", 1)[0] if "/" in folder else ""
     return f"{parent}/{name[:-5]}".lstrip("/")
-
-
-def _folder(part: str) -> str:
-    return part.rsplit("/", 1)[0] + "/" if "/" in part else ""
