@@ -34,7 +34,10 @@ class StyleMap:
 
 
 def merge_styles(original: bytes, scratch: bytes) -> tuple[bytes, StyleMap]:
-    """HR's styles.xml with the scratch styles appended, and the index maps."""
+    """HR's styles.xml with the scratch styles appended, and the index maps.
+
+    An entry identical to one HR already has is reused instead of appended, so writing the
+    same generated sheets again adds nothing to styles.xml."""
     orig_root = SafeET.fromstring(original)
     new_root = SafeET.fromstring(scratch)
     orig = {_local(child.tag): child for child in orig_root}
@@ -43,23 +46,34 @@ def merge_styles(original: bytes, scratch: bytes) -> tuple[bytes, StyleMap]:
     prefix = _prefix(text, "styleSheet")
 
     numfmt_map, numfmt_entries = _map_numfmts(orig.get("numFmts"), new.get("numFmts"))
-    offsets = {name: len(orig[name]) if name in orig else 0 for name in SECTION_ORDER}
+    appended: dict[str, list[Element]] = {"numFmts": numfmt_entries}
+    maps: dict[str, list[int]] = {}
 
-    def shifted(section: str, index: str | None) -> str:
-        value = int(index or 0)
-        if section == "fills" and value < 2:  # the two fills every styles.xml must start with
-            return str(value)
-        return str(offsets[section] + value - (2 if section == "fills" else 0))
+    def merge(section: str, items: list[Element], reserved: int = 0) -> list[int]:
+        existing = list(orig[section]) if section in orig else []
+        known = {}
+        for index, child in enumerate(existing):
+            known.setdefault(_serialize(child, "", tail=False), index)
+        out = list(range(reserved))  # indices every styles.xml has (the two default fills)
+        added = appended.setdefault(section, [])
+        for item in items[reserved:]:
+            key = _serialize(item, "", tail=False)
+            if key not in known:
+                known[key] = len(existing) + len(added)
+                added.append(item)
+            out.append(known[key])
+        return out
 
-    fills = list(new.get("fills", []))[2:]
+    maps["fonts"] = merge("fonts", list(new.get("fonts", [])))
+    maps["fills"] = merge("fills", list(new.get("fills", [])), reserved=2)
+    maps["borders"] = merge("borders", list(new.get("borders", [])))
     xfs = []
     for xf in new.get("cellXfs", []):
         xf = _copy(xf)
         xf.set("numFmtId", str(numfmt_map.get(int(xf.get("numFmtId", "0")), 0)))
-        xf.set("fontId", shifted("fonts", xf.get("fontId")))
-        xf.set("fillId", shifted("fills", xf.get("fillId")))
-        xf.set("borderId", shifted("borders", xf.get("borderId")))
-        xf.set("xfId", "0")
+        for attr, section in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
+            xf.set(attr, str(maps[section][int(xf.get(attr, "0"))]))
+        xf.set("xfId", "0")  # HR's "Normal" cell style
         xfs.append(xf)
     dxfs = []
     for dxf in new.get("dxfs", []):
@@ -67,25 +81,14 @@ def merge_styles(original: bytes, scratch: bytes) -> tuple[bytes, StyleMap]:
         for fmt in dxf.iter(f"{{{MAIN_NS}}}numFmt"):
             fmt.set("numFmtId", str(numfmt_map.get(int(fmt.get("numFmtId", "0")), 0)))
         dxfs.append(dxf)
+    style_map = StyleMap(xf=merge("cellXfs", xfs), dxf=merge("dxfs", dxfs))
 
-    appended = {
-        "numFmts": numfmt_entries,
-        "fonts": list(new.get("fonts", [])),
-        "fills": fills,
-        "borders": list(new.get("borders", [])),
-        "cellXfs": xfs,
-        "dxfs": dxfs,
-    }
     for section in SECTION_ORDER:
         items = appended.get(section)
         if items:
-            total = offsets[section] + len(items)
-            body = "".join(_serialize(item, prefix) for item in items)
+            total = (len(orig[section]) if section in orig else 0) + len(items)
+            body = "".join(_serialize(item, prefix, tail=False) for item in items)
             text = _append_to_section(text, prefix, section, body, total)
-    style_map = StyleMap(
-        xf=[offsets["cellXfs"] + i for i in range(len(xfs))],
-        dxf=[offsets["dxfs"] + i for i in range(len(dxfs))],
-    )
     return text.encode("utf-8"), style_map
 
 
@@ -162,17 +165,17 @@ def _copy(el: Element) -> Element:
     return SafeET.fromstring(_serialize(el, "", declare=True))
 
 
-def _serialize(el: Element, prefix: str, declare: bool = False) -> str:
+def _serialize(el: Element, prefix: str, declare: bool = False, tail: bool = True) -> str:
     """An element of the main namespace written with HR's prefix and no namespace noise."""
     name = prefix + _local(el.tag)
     attrs = "".join(f' {_attr_name(k)}="{_escape(v, True)}"' for k, v in el.attrib.items())
     if declare:
         attrs = f' xmlns="{MAIN_NS}"' + attrs
     inner = _escape(el.text or "", False) + "".join(_serialize(c, prefix) for c in el)
-    tail = _escape(el.tail or "", False) if not declare else ""
+    after = _escape(el.tail or "", False) if tail and not declare else ""
     if not inner:
-        return f"<{name}{attrs}/>{tail}"
-    return f"<{name}{attrs}>{inner}</{name}>{tail}"
+        return f"<{name}{attrs}/>{after}"
+    return f"<{name}{attrs}>{inner}</{name}>{after}"
 
 
 def _attr_name(key: str) -> str:
