@@ -6,6 +6,7 @@ value is worked out by hand in the test. Invented people only.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -232,6 +233,7 @@ def readiness_row(**kw: Any) -> dict[str, Any]:
         calibrated=None,
         requires_endorsement=True,
         requires_calibration=False,
+        in_level_since=dt.date(2025, 1, 1),
         status="Ready",
         shortfalls=[],
         shortfall_codes=[],
@@ -327,6 +329,10 @@ def test_readiness_rows_in_given_order_with_words_and_flags(readiness_book: Path
     assert ws["B5"].value == "-Dee Park" and ws["B5"].data_type == "s"
     avg = ws[f"{col(READINESS_COLUMNS, 'average')}4"]
     assert avg.value == 3.5 and avg.number_format == styles.AVERAGE_FORMAT
+    since = ws[f"{col(READINESS_COLUMNS, 'in_level_since')}3"]
+    assert since.is_date and since.value == dt.datetime(2025, 1, 1)
+    assert since.number_format == styles.DATE_FORMAT
+    assert ws.page_setup.orientation == "landscape"
     assert ws.freeze_panes == "D3"
     assert ws.auto_filter.ref == f"A2:{col(READINESS_COLUMNS, 'shortfall_codes')}6"
 

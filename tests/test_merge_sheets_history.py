@@ -58,13 +58,14 @@ def test_types_layout_and_text_safety(tmp_path: Path) -> None:
             rating(1, evidence="=SUM(A1:A9) shipped the billing rewrite"),
             rating(2, rating=3.5, reviewer="+Mo Reyes", imported_at="2026-10-01T08:00:00"),
             rating(3, rating=None, evidence=None, imported_at=None),
+            rating(4, imported_at="last Tuesday"),  # not ISO 8601: kept as text, not guessed
         ]
     )
     path, names = write(tmp_path, history)
     assert names == ["Ratings History"]
     ws = openpyxl.load_workbook(path)["Ratings History"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:I4"
+    assert ws.auto_filter.ref == "A1:I5"
     assert (ws["D2"].value, ws["D2"].data_type) == (2, "n")
     assert ws["D3"].value == 3.5 and ws["D4"].value is None
     assert ws["G2"].value == "=SUM(A1:A9) shipped the billing rewrite"
@@ -75,6 +76,7 @@ def test_types_layout_and_text_safety(tmp_path: Path) -> None:
     assert ws["I2"].number_format == styles.DATETIME_FORMAT
     assert ws["I3"].value == dt.datetime(2026, 10, 1, 8, 0)
     assert ws["I4"].value is None
+    assert (ws["I5"].value, ws["I5"].data_type) == ("last Tuesday", "s")
     assert ws["B2"].value == "E001" and ws["A2"].value == "2026-Q2"
 
 

@@ -105,9 +105,12 @@ def _write_rows(ws: Any, part: pd.DataFrame, styles: st.Styles) -> None:
                     ws.write_number(row, col, number, formats[col])
                     continue
                 if kind == "datetime":
-                    if value not in moments:
-                        moments[value] = as_datetime(value)
-                    when = moments[value]
+                    try:
+                        when = moments[value]
+                    except KeyError:
+                        when = moments[value] = as_datetime(value)
+                    except TypeError:  # unhashable: convert without the memo
+                        when = as_datetime(value)
                     if when is not None:
                         ws.write_datetime(row, col, when, formats[col])
                         continue

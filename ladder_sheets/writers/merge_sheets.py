@@ -121,9 +121,10 @@ def as_datetime(value: Any) -> dt.datetime | dt.date | None:
     if isinstance(value, np.datetime64):
         return as_datetime(pd.Timestamp(value))
     if isinstance(value, str):
+        # ISO 8601 only (what the importer records): never guess at other text.
         try:
-            return as_datetime(pd.Timestamp(value.strip()))
-        except (ValueError, TypeError):
+            return as_datetime(dt.datetime.fromisoformat(value.strip()))
+        except ValueError:
             return None
     return None
 
@@ -200,9 +201,12 @@ def set_widths(
 def finish_table(
     ws: Worksheet, header_row: int, rows: int, ncols: int, freeze_cols: int = 0
 ) -> None:
-    """Freeze the header (and the first columns), filter over the header and data."""
+    """Freeze the header (and the first columns), filter over the header and data, print
+    landscape one page wide. (No print titles: they would need a workbook-level name.)"""
     ws.freeze_panes(header_row + 1, freeze_cols)
     ws.autofilter(header_row, 0, header_row + max(rows, 0), ncols - 1)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
 
 
 def check_columns(data: pd.DataFrame, columns: Sequence[Column], what: str) -> None:

@@ -51,6 +51,7 @@ COLUMNS: list[Column] = [
     Column("cycles_at_next", "Cycles At Next Level", "number", "count"),
     Column("cycles_required", "Cycles Required", "number", "count"),
     Column("meets_cycles", "Meets Cycles", "formula", "flag"),
+    Column("in_level_since", "In Level Since", "date", "date", optional=True),
     Column("quarters_in_level", "Quarters In Level", "number", "quarters"),
     Column("quarters_required", "Quarters Required", "number", "quarters"),
     Column("meets_time", "Meets Time", "formula", "flag"),
