@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,11 @@ SELF_GAP_RULE = (
 def ids(series: pd.Series) -> pd.Series:
     """IDs as text, so 1001 and '1001' join."""
     return series.map(clean_text).astype(object)
+
+
+def fill_text(values: pd.Series, default: Any) -> pd.Series:
+    """Blanks replaced by `default`, whatever dtype an all-blank column came back as."""
+    return values.astype(object).where(values.notna(), default)
 
 
 def manager_ratings(ratings: pd.DataFrame, cycle: str | None) -> pd.DataFrame:
@@ -168,7 +173,7 @@ def drift(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) -> pd.Data
         both = then.join(now, how="outer").reset_index().rename(columns={col: "key"})
         both.insert(0, "scope", scope)
         if scope == "Manager":
-            both.insert(2, "label", both["key"].map(names).fillna(both["key"]))
+            both.insert(2, "label", fill_text(both["key"].map(names), both["key"]))
         else:
             both.insert(2, "label", both["key"])
         parts.append(both)
@@ -242,7 +247,7 @@ def self_vs_manager(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) 
         .reset_index()
     )
     boss_view.insert(
-        1, "manager", boss_view["manager_id"].map(names).fillna(boss_view["manager_id"])
+        1, "manager", fill_text(boss_view["manager_id"].map(names), boss_view["manager_id"])
     )
     boss_view["gap"] = boss_view["self_mean"] - boss_view["manager_mean"]
     boss_view = boss_view.sort_values(["gap", "manager_id"], key=_abs_desc, kind="stable")

@@ -16,6 +16,7 @@ from .calibration import (
     MIN_RATINGS,
     MIN_Z,
     SPREAD_FLOOR,
+    fill_text,
 )
 
 CELL = ["family", "level"]
@@ -59,7 +60,7 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
         .agg(n=("rating", "size"), total=("rating", "sum"), people=("employee_id", "nunique"))
         .reset_index()
     )
-    flagged: dict[str, pd.Series] = {}
+    flagged: dict[str, pd.DataFrame] = {}
     while True:
         stats = _against_peers(cells, set(flagged), spread)
         open_ = stats.loc[~stats.index.isin(list(flagged))]
@@ -71,12 +72,11 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
         if hits.empty:
             break
         worst = str(hits["z"].abs().idxmax())
-        flagged[worst] = stats.loc[worst].copy()
-    for rater, row in flagged.items():
-        stats.loc[rater] = row  # a flagged manager keeps the numbers they were flagged on
-    stats["flag"] = ""
-    for rater in flagged:
-        stats.loc[rater, "flag"] = "lenient" if stats.loc[rater, "difference"] > 0 else "severe"
+        flagged[worst] = stats.loc[[worst]].copy()
+    # A flagged manager keeps the numbers they were flagged on.
+    stats = pd.concat([stats.drop(index=list(flagged)), *flagged.values()])
+    up = stats["difference"] > 0
+    stats["flag"] = np.where(stats.index.isin(list(flagged)), np.where(up, "lenient", "severe"), "")
     stats["note"] = [_note(row) for _, row in stats.iterrows()]
 
     totals = frame.groupby("rater").agg(
@@ -85,11 +85,11 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     )
     out = totals.join(stats, how="left").reset_index().rename(columns={"rater": "manager_id"})
     names = staff.set_index("employee_id")["name"]
-    out["manager"] = out["manager_id"].map(names).fillna(out["manager_id"])
+    out["manager"] = fill_text(out["manager_id"].map(names), out["manager_id"])
     for col in ("compared", "people", "peer_ratings", "peer_managers"):
         out[col] = out[col].fillna(0).astype(int)
-    out["flag"] = out["flag"].fillna("")
-    out["note"] = out["note"].fillna("no peers at the same family and level")
+    out["flag"] = fill_text(out["flag"], "")
+    out["note"] = fill_text(out["note"], "no peers at the same family and level")
     order = -out["z"].abs().fillna(-1.0)
     out = out.assign(_o=order).sort_values(["_o", "manager_id"], kind="stable")
     return out[OUTPUT].reset_index(drop=True)

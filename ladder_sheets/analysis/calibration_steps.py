@@ -68,7 +68,7 @@ def _for_every_family(frame: pd.DataFrame, framework: Framework) -> pd.DataFrame
 def person_ratings(ratings: pd.DataFrame, cycle: str) -> pd.DataFrame:
     """employee_id, competency, rating: one manager rating per competency in the cycle."""
     mr = manager_ratings(ratings, cycle).dropna(subset=["competency"])
-    return mr.groupby(["employee_id", "competency"], as_index=False)["rating"].mean()
+    return mr.groupby(["employee_id", "competency"])["rating"].mean().reset_index()
 
 
 def promotion_candidates(readiness: pd.DataFrame) -> pd.DataFrame:

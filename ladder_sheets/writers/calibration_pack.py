@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -361,7 +362,7 @@ class _Pack:
         cols: list[Col],
         frame: pd.DataFrame,
         rule: str = "",
-        flags: dict[str, tuple[str, ...]] | None = None,
+        flags: Mapping[str, tuple[str, ...]] | None = None,
     ) -> tuple[Any, int]:
         """A titled, filtered table with a frozen header; returns (sheet, last data row)."""
         ws = self.wb.add_worksheet(name)
@@ -386,9 +387,9 @@ class _Pack:
         for key, values in (flags or {}).items():
             j = next(i for i, c in enumerate(cols) if c.key == key)
             for value, style in zip(values, ("flag_first", "flag_second"), strict=False):
-                rule = {"type": "cell", "criteria": "equal to", "value": f'"{value}"'}
-                rule["format"] = self.fmt(style)
-                ws.conditional_format(HEADER_ROW + 1, j, max(last, HEADER_ROW + 1), j, rule)
+                cf = {"type": "cell", "criteria": "equal to", "value": f'"{value}"'}
+                cf["format"] = self.fmt(style)
+                ws.conditional_format(HEADER_ROW + 1, j, max(last, HEADER_ROW + 1), j, cf)
         return ws, last
 
     def _cell(self, ws: Any, row: int, col: int, value: Any, kind: str) -> str:
@@ -439,7 +440,7 @@ def _decisions(rows: list[tuple[Any, ...]], file: str) -> pd.DataFrame:
     wanted |= {DECISION_HEADER: "decision", NOTES_HEADER: "notes"}
     header_at = -1
     for r, row in enumerate(rows):
-        heads = {clean_text(v): j for j, v in enumerate(row) if clean_text(v) in wanted}
+        heads = {str(clean_text(v)): j for j, v in enumerate(row) if clean_text(v) in wanted}
         if len(heads) == len(wanted):
             header_at = r
             break
@@ -457,18 +458,17 @@ def _decisions(rows: list[tuple[Any, ...]], file: str) -> pd.DataFrame:
         if not got["decision"] and not got["notes"]:
             continue
         cell = f"{get_column_letter(heads[DECISION_HEADER] + 1)}{i}"
-        if got["decision"] and got["decision"].casefold() not in by_key:
+        said = got["decision"]
+        if said and said.casefold() not in by_key:
             raise DataError(
-                f"'{got['decision']}' is not a committee decision",
+                f"'{said}' is not a committee decision",
                 file=file,
                 sheet=CANDIDATES_SHEET,
                 cell=cell,
-                hint="use one of: "
-                + ", ".join(DECISIONS)
-                + did_you_mean(got["decision"], DECISIONS),
+                hint="use one of: " + ", ".join(DECISIONS) + did_you_mean(said, DECISIONS),
             )
-        if got["decision"]:
-            got["decision"] = by_key[got["decision"].casefold()]
+        if said:
+            got["decision"] = by_key[said.casefold()]
         out.append({**got, "cell": cell})
     cols = ["employee_id", "cycle", "decision", "notes", "cell"]
-    return pd.DataFrame(out, columns=cols).astype(object)
+    return pd.DataFrame(out, columns=cols, dtype=object)
