@@ -106,13 +106,13 @@ def test_manager_with_two_ratings_is_never_flagged():
     peers = given["MA"] + given["MB"] + given["MC"]
     assert table.loc["MX", "difference"] == pytest.approx(5.0 - statistics.fmean(peers))
     assert table.loc["MX", "flag"] == ""
-    assert "too few ratings" in table.loc["MX", "note"]
+    assert "too few ratings" in str(table.loc["MX", "note"])
 
 
 def test_small_difference_is_not_flagged_however_certain():
     emps, rows = org({"MA": 0, "MB": 0, "MC": 0.25}, reports=40)
     table = cal.manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
-    assert abs(table.loc["MC", "z"]) >= 2
+    assert abs(float(table.loc["MC", "z"])) >= 2
     assert (table["flag"] == "").all()
 
 

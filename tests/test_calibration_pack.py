@@ -297,3 +297,30 @@ def test_libreoffice_converts_the_pack_to_pdf(pack: Path, tmp_path: Path):
     pdf = tmp_path / "pdf" / "pack.pdf"
     assert done.returncode == 0, done.stderr
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_pack_from_the_real_readiness_table(tmp_path: Path):
+    readiness_table = pytest.importorskip("ladder_sheets.analysis.readiness").readiness_table
+    framework, ratings, _ = company()
+    framework.tables["criteria"] = Table.from_records(
+        "criteria",
+        [dict(family="Eng", from_level="IC3", to_level="IC4", min_average=3.0, min_each=2.0,
+              cycles_at_next=1, min_quarters=0, requires_endorsement=False,
+              requires_calibration=False)],
+    )  # fmt: skip
+    # Expectations of 4 at IC4: only someone rated 4+ everywhere operates at the next level.
+    history = Table.from_records("history", ratings.to_dict("records"))
+    readiness = readiness_table(framework, history, cycle=Q3)
+    out = write_calibration_pack(
+        tmp_path / "real.xlsx",
+        framework=framework,
+        ratings=ratings,
+        readiness=readiness,
+        cycle=Q3,
+        family="Eng",
+    )
+    expected = readiness.loc[readiness["status"].isin(["Ready", "Ready pending sign-off", "Close"])]
+    rows = rows_of(openpyxl.load_workbook(out)["Promotion Candidates"])
+    assert sorted(r["Employee ID"] for r in rows) == sorted(expected["employee_id"])
+    assert len(rows) > 0
+    assert {r["Status"] for r in rows} <= {"Ready", "Ready pending sign-off", "Close"}
