@@ -35,8 +35,9 @@ MAX_MERGE_SPAN = 500  # rows or columns of one merged range that carry its value
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_TAG = re.compile(rb"<(row|c)\b([^>]*?)(/?)>")
-_R_ATTR = re.compile(rb'\br="([A-Z]{0,3})(\d*)"')
+# A cell with a value (not self-closing) and its column letters; a row and its number.
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*(?<!/)>')
+_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 _CHUNK = 1 << 20
 
 
@@ -244,10 +245,13 @@ def _sheet_parts(path: Path) -> dict[str, str]:
 
 
 def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
-    """Count the value cells of a sheet and find the farthest one, streaming its XML."""
+    """Count the cells of a sheet and find its last row and column, streaming its XML.
+
+    Counts are upper bounds (styled empty cells count as cells; a column reached only by
+    empty cells does not), which is what the guard needs: never less than calamine sees."""
     extent = SheetExtent()
-    row = -1
-    col = -1
+    letters: set[bytes] = set()
+    rows_seen = 0
     try:
         with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
             tail = b""
@@ -258,32 +262,21 @@ def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
                 data = tail + chunk
                 cut = data.rfind(b">") + 1
                 data, tail = data[:cut], data[cut:]
-                for m in _TAG.finditer(data):
-                    kind, attrs, empty = m.group(1), m.group(2), m.group(3)
-                    ref = _R_ATTR.search(attrs)
-                    if kind == b"row":
-                        row = int(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
-                        col = -1
-                        continue
-                    if ref and ref.group(1):
-                        col = _col_number(ref.group(1)) - 1
-                        row = int(ref.group(2)) - 1 if ref.group(2) else row
-                    else:
-                        col += 1
-                    if empty:  # a styled but empty cell: no value for calamine to place
-                        continue
-                    extent.cells += 1
-                    extent.max_row = max(extent.max_row, row)
-                    extent.max_col = max(extent.max_col, col)
-                    if extent.cells > MAX_CELLS:
-                        raise UnreadableFile(
-                            f"the sheet holds more than {MAX_CELLS:,} cells, far more than a "
-                            "career framework needs",
-                            file=str(path),
-                            sheet=sheet,
-                            hint="move the data that is not part of the framework to another "
-                            "workbook, or delete unused rows and columns",
-                        )
+                extent.cells += data.count(b"<c ") + data.count(b"<c>")
+                letters.update(_CELL.findall(data))
+                numbers = _ROW.findall(data)
+                rows_seen += data.count(b"<row")
+                if numbers:
+                    extent.max_row = max(extent.max_row, max(int(n) for n in numbers) - 1)
+                if extent.cells > MAX_CELLS:
+                    raise UnreadableFile(
+                        f"the sheet holds more than {MAX_CELLS:,} cells, far more than a "
+                        "career framework needs",
+                        file=str(path),
+                        sheet=sheet,
+                        hint="move the data that is not part of the framework to another "
+                        "workbook, or delete unused rows and columns",
+                    )
     except UnreadableFile:
         raise
     except KeyError:
@@ -295,6 +288,10 @@ def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
             sheet=sheet,
             hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
         ) from None
+    extent.max_row = max(extent.max_row, rows_seen - 1)
+    extent.max_col = max((_col_number(x) - 1 for x in letters), default=-1)
+    if extent.cells and extent.max_col < 0:
+        extent.max_col = extent.cells  # cells without addresses: assume one long row
     return extent
 
 
