@@ -102,6 +102,13 @@ def gap_table(
             "next_level": level.next_level,
             "cycle": analysed,
         }
+        person_key = (
+            key(level.family),
+            level.order if not math.isnan(level.order) else math.inf,
+            key(level.level),
+            key(base["name"]),
+            emp,
+        )
         for comp in sorted(wanted, key=lambda c: ladder.positions.get(c, 1 << 30)):
             exp_cur = current[comp].expected if comp in current else math.nan
             exp_next = following[comp].expected if comp in following else math.nan
@@ -129,20 +136,11 @@ def gap_table(
                         if gap_next < 0
                         else None
                     ),
-                    "rating_where": mine.where if mine else "",
-                    "self_rating_where": own.where if own else "",
+                    "rating_where": history.where(mine),
+                    "self_rating_where": history.where(own),
                 }
             )
-            sort_keys.append(
-                (
-                    key(level.family),
-                    level.order if not math.isnan(level.order) else math.inf,
-                    key(level.level),
-                    key(base["name"]),
-                    emp,
-                    ladder.positions.get(comp, 1 << 30),
-                )
-            )
+            sort_keys.append((*person_key, ladder.positions.get(comp, 1 << 30)))
     order = sorted(range(len(rows)), key=sort_keys.__getitem__)
     table = pd.DataFrame([rows[i] for i in order], columns=GAP_COLUMNS)
     return table.astype({c: "float64" for c in _FLOAT_COLUMNS})

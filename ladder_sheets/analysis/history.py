@@ -9,8 +9,12 @@ appends newer imports below older ones.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+import pandas as pd
 
 from ..errors import DataError
 from ..model import Table
@@ -18,10 +22,9 @@ from ..values import clean_text, cycle_index, is_blank, parse_cycle
 from .ladder import key, number
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(NamedTuple):  # a tuple: histories hold 10^5 of them
     value: float
-    where: str  # "Sheet!A1" or "file:line" of the rating cell
+    row: int  # row position in the ratings table; RatingHistory.where() gives its place
 
 
 def cycle_of(value: Any) -> str | None:
@@ -31,33 +34,69 @@ def cycle_of(value: Any) -> str | None:
         return None
 
 
+def _mapped(column: pd.Series, convert: Callable[[Any], Any]) -> list[Any]:
+    # Convert each distinct value once: a history holds few IDs and cycles, many rows.
+    seen: dict[Any, Any] = {}
+    out = []
+    for value in column.tolist():
+        try:
+            out.append(seen[value])
+        except (KeyError, TypeError):
+            converted = convert(value)
+            with contextlib.suppress(TypeError):
+                seen[value] = converted
+            out.append(converted)
+    return out
+
+
 @dataclass
 class RatingHistory:
     manager: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
     self_rated: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
     # employee key -> cycles in which the manager rated at least one competency
     manager_cycles: dict[str, set[str]] = field(default_factory=dict)
+    table: Table | None = None
+    _cells: list[Any] = field(default_factory=list)
+    _sheets: list[Any] = field(default_factory=list)
 
     @classmethod
     def from_table(cls, ratings: Table | None) -> RatingHistory:
-        history = cls()
+        history = cls(table=ratings)
         if ratings is None or not ratings.present:
             return history
         data = ratings.data
-        for pos, rec in enumerate(data.to_dict("records")):
-            cycle = cycle_of(rec.get("cycle"))
-            value = number(rec.get("rating"))
-            emp, comp = key(rec.get("employee_id")), key(rec.get("competency"))
+        if "rating" in ratings.cells.columns and len(ratings.sheets) == len(data):
+            history._cells = ratings.cells["rating"].tolist()
+            history._sheets = ratings.sheets.tolist()
+        columns = zip(
+            range(len(data)),
+            _mapped(data["cycle"], cycle_of),
+            _mapped(data["employee_id"], key),
+            _mapped(data["competency"], key),
+            _mapped(data["rating"], number),
+            _mapped(data["rater_type"], key),
+            strict=True,
+        )
+        for row, cycle, emp, comp, value, rater in columns:
             if cycle is None or value != value or not emp or not comp:
                 continue
-            rater = key(rec.get("rater_type")) or "manager"
-            where = str(ratings.where(data.index[pos], "rating"))
-            if rater == "manager":
-                history.manager[(emp, cycle, comp)] = Rating(value, where)
+            if rater in ("", "manager"):
+                history.manager[(emp, cycle, comp)] = Rating(value, row)
                 history.manager_cycles.setdefault(emp, set()).add(cycle)
             elif rater == "self":
-                history.self_rated[(emp, cycle, comp)] = Rating(value, where)
+                history.self_rated[(emp, cycle, comp)] = Rating(value, row)
         return history
+
+    def where(self, rating: Rating | None) -> str:
+        """The rating's cell as "Sheet!A1" (or "file:line" for a CSV export); "" for none."""
+        if rating is None or self.table is None:
+            return ""
+        if self._cells:
+            # The common case without Table.where's per-call pandas lookups (slow for 10^5 rows).
+            sheet, cell = self._sheets[rating.row], self._cells[rating.row]
+            if isinstance(sheet, str) and isinstance(cell, str) and cell:
+                return f"{sheet}!{cell}"
+        return str(self.table.where(self.table.data.index[rating.row], "rating"))
 
     def latest_cycle(self) -> str | None:
         """The latest cycle with any manager rating (self reviews often open first)."""

@@ -124,6 +124,7 @@ class Ladder:
     categories: dict[tuple[str, str], str] = field(default_factory=dict)
     # competency key -> position of its first Matrix row, so output follows the Matrix order
     positions: dict[str, int] = field(default_factory=dict)
+    steps: dict[tuple[str, str, str], pd.Series | None] = field(default_factory=dict)
 
     @classmethod
     def from_framework(cls, framework: Framework) -> Ladder:
@@ -195,4 +196,7 @@ class Ladder:
         return self.categories.get((key(family), k)) or self.categories.get(("", k))
 
     def step(self, family: Any, from_level: Any, to_level: Any) -> pd.Series | None:
-        return step_for(self.framework.criteria.data, family, from_level, to_level)
+        k = (key(family), key(from_level), key(to_level))
+        if k not in self.steps:
+            self.steps[k] = step_for(self.framework.criteria.data, family, from_level, to_level)
+        return self.steps[k]

@@ -169,13 +169,13 @@ def _assess(
     names = {c: e.competency for c, e in {**following, **current}.items()}
     needed = sorted(names, key=lambda c: ladder.positions.get(c, 1 << 30))
     rated = {c: r for c in needed if (r := history.rating(emp, cycle, c))}
-    row["ratings_where"] = {names[c]: r.where for c, r in rated.items()}
+    row["ratings_where"] = {names[c]: history.where(r) for c, r in rated.items()}
     if current and all(c in rated for c in current):
         row["average"] = sum(rated[c].value for c in current) / len(current)
     if rated:
         low = min(rated, key=lambda c: (rated[c].value, ladder.positions.get(c, 0)))
         row.update(lowest_rating=rated[low].value, lowest_competency=names[low])
-        row["lowest_where"] = rated[low].where
+        row["lowest_where"] = history.where(rated[low])
 
     if level.is_top:
         return _finish(row, found, top=True)
