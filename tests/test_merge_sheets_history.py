@@ -12,7 +12,7 @@ import xlsxwriter
 
 from ladder_sheets.model import TABLES, columns
 from ladder_sheets.writers import styles
-from ladder_sheets.writers.history_sheet import build_history_sheet
+from ladder_sheets.writers.history_sheet import build_evidence_sheet, build_history_sheet
 
 IMPORTED = pd.Timestamp("2026-10-02 09:30", tz="Europe/Berlin")  # 07:30 UTC
 
@@ -119,3 +119,25 @@ def test_missing_optional_history_columns_stay_blank(tmp_path: Path) -> None:
     path, names = write(tmp_path, frame)
     back = read_back(path, names)
     assert back.loc[0, "reviewer"] is None and back.loc[0, "rating"] == 2
+
+
+def test_evidence_sheet_flags_read_yes_no_blank(tmp_path: Path) -> None:
+    evidence = pd.DataFrame(
+        [
+            dict(cycle="2026-Q3", employee_id="E001", scope_met=True, endorsed=False,
+                 calibrated=None, note="=led the data migration", source="q3.csv"),
+            dict(cycle="2026-Q3", employee_id="E002", scope_met="yes", endorsed=1.0,
+                 calibrated=float("nan"), note=None, source="q3.csv"),
+        ]
+    )  # fmt: skip
+    path = tmp_path / "evidence.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    names = build_evidence_sheet(wb, evidence)
+    wb.close()
+    assert names == ["Promotion Evidence"]
+    ws = openpyxl.load_workbook(path)["Promotion Evidence"]
+    assert [c.value for c in ws[1]] == [h for _, h in TABLES["evidence"][1]]
+    assert [c.value for c in ws[2]][2:5] == ["Yes", "No", None]
+    assert [c.value for c in ws[3]][2:5] == ["Yes", "Yes", None]
+    assert ws["F2"].value == "=led the data migration" and ws["F2"].data_type == "s"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:G3"

@@ -1,10 +1,11 @@
-"""The Ratings History sheet: plain, readable, and never truncated.
+"""The Ratings History and Promotion Evidence sheets: plain, readable, never truncated.
 
 Header on row 1 (so people filter it and the reader reads it back like any table), frozen,
-filtered; ratings as numbers, import times as dates. A history longer than a sheet's
-1,048,575 data rows continues in numbered sheets "Ratings History (2)", "Ratings History (3)"
-... in the same row order; the reader concatenates every sheet named that way. Numbered rather
-than by year because one year of a large organisation can itself pass the limit.
+filtered; ratings as numbers, import times as dates, evidence flags as Yes/No. A history
+longer than a sheet's 1,048,575 data rows continues in numbered sheets "Ratings History (2)",
+"Ratings History (3)" ... in the same row order; the reader concatenates every sheet named that
+way. Numbered rather than by year because one year of a large organisation can itself pass the
+limit.
 
 Cells are written strictly row by row, left to right, so the builder also works in an
 xlsxwriter workbook opened with {"constant_memory": True}, which a history of millions of
@@ -23,31 +24,42 @@ from ..model import TABLES
 from . import styles as st
 from .merge_sheets import (
     MAX_ROWS,
+    MAX_TEXT,
     Column,
     as_datetime,
-    as_number,
-    as_text,
     finish_table,
     set_widths,
     sheet_title,
     write_header,
+    write_value,
 )
 
 HEADER_ROW = 0
 ROWS_PER_SHEET = MAX_ROWS - 1  # one row is the header
 CHUNK = 50_000  # rows converted at a time: bounded memory on long histories
 
+# (kind, style) by column of the history and evidence tables; the rest is text.
 _KINDS = {
     "employee_id": ("value", "text"),
     "rating": ("number", "rating"),
     "imported_at": ("datetime", "datetime"),
+    "scope_met": ("flag", "flag"),
+    "endorsed": ("flag", "flag"),
+    "calibrated": ("flag", "flag"),
 }
-_WRAP = {"evidence"}
+_WRAP = {"evidence", "note"}
 
-COLUMNS: list[Column] = [
-    Column(key, header, *_KINDS.get(key, ("text", "text")), wrap=key in _WRAP)
-    for key, header in TABLES["history"][1]
-]
+
+def table_columns(table: str) -> list[Column]:
+    """The output columns of a canonical table, with the template's headers."""
+    return [
+        Column(key, header, *_KINDS.get(key, ("text", "text")), wrap=key in _WRAP)
+        for key, header in TABLES[table][1]
+    ]
+
+
+COLUMNS = table_columns("history")
+EVIDENCE_COLUMNS = table_columns("evidence")
 
 
 def continuation_name(name: str, number: int) -> str:
@@ -64,45 +76,69 @@ def build_history_sheet(
 ) -> list[str]:
     """Add the Ratings History sheet(s) to `wb`; returns the sheet names written, in order.
 
-    `history` has the columns of `model.TABLES["history"]` (a missing column stays blank).
-    `rows_per_sheet` exists for tests; leave it at Excel's limit otherwise.
+    `history` has the columns of `model.TABLES["history"]` (a missing column stays blank,
+    extra columns are left out). `rows_per_sheet` exists for tests; leave it at Excel's limit.
     """
+    return _build_plain(wb, history, name, COLUMNS, rows_per_sheet)
+
+
+def build_evidence_sheet(
+    wb: xlsxwriter.Workbook,
+    evidence: pd.DataFrame,
+    name: str = "Promotion Evidence",
+    *,
+    rows_per_sheet: int = ROWS_PER_SHEET,
+) -> list[str]:
+    """Add the Promotion Evidence sheet(s) (columns of `model.TABLES["evidence"]`) to `wb`;
+    flags are written Yes/No, blank when not recorded. Returns the sheet names written."""
+    return _build_plain(wb, evidence, name, EVIDENCE_COLUMNS, rows_per_sheet)
+
+
+def _build_plain(
+    wb: xlsxwriter.Workbook,
+    table: pd.DataFrame,
+    name: str,
+    columns: list[Column],
+    rows_per_sheet: int,
+) -> list[str]:
     if rows_per_sheet < 1:
         raise ValueError("rows_per_sheet must be at least 1")
     styles = st.Styles.of(wb)
-    data = history.reindex(columns=[c.key for c in COLUMNS])
-    total = len(data)
-    sheets = max(1, -(-total // rows_per_sheet))
+    data = table.reindex(columns=[c.key for c in columns])
+    sheets = max(1, -(-len(data) // rows_per_sheet))
     names = [continuation_name(name, n) for n in range(1, sheets + 1)]
     for number, sheet_name in enumerate(names):
         part = data.iloc[number * rows_per_sheet : (number + 1) * rows_per_sheet]
         ws = wb.add_worksheet(sheet_name)
-        write_header(ws, HEADER_ROW, COLUMNS, styles)
-        _write_rows(ws, part, styles)
-        set_widths(ws, COLUMNS, part, styles)
-        finish_table(ws, HEADER_ROW, len(part), len(COLUMNS))
+        write_header(ws, HEADER_ROW, columns, styles)
+        _write_rows(ws, part, columns, styles)
+        set_widths(ws, columns, part, styles)
+        finish_table(ws, HEADER_ROW, len(part), len(columns))
     return names
 
 
-def _write_rows(ws: Any, part: pd.DataFrame, styles: st.Styles) -> None:
-    formats = [styles["wrap"] if c.wrap else styles[c.style] for c in COLUMNS]
-    kinds = [c.kind for c in COLUMNS]
+def _write_rows(ws: Any, part: pd.DataFrame, columns: list[Column], styles: st.Styles) -> None:
+    formats = [styles["wrap"] if c.wrap else styles[c.style] for c in columns]
+    kinds = [c.kind for c in columns]
     moments: dict[Any, dt.datetime | dt.date | None] = {}  # import times repeat: convert once
     row = HEADER_ROW + 1
     for start in range(0, len(part), CHUNK):
         chunk = part.iloc[start : start + CHUNK]
-        lists = [chunk[c.key].tolist() for c in COLUMNS]
+        lists = [chunk[c.key].tolist() for c in columns]
         for values in zip(*lists, strict=True):
             for col, value in enumerate(values):
                 kind = kinds[col]
-                if kind == "text":
-                    text = as_text(value)
-                    if text:
-                        ws.write_string(row, col, text, formats[col])
+                # Fast paths for the common cases (history runs to millions of cells): plain
+                # text, a float rating, nothing. Blanks are left unwritten.
+                cls = value.__class__
+                if value is None or (cls is float and value != value):
                     continue
-                number = as_number(value)
-                if number is not None and kind != "datetime":
-                    ws.write_number(row, col, number, formats[col])
+                if cls is str and kind in ("text", "value", "number") and len(value) <= MAX_TEXT:
+                    if value:
+                        ws.write_string(row, col, value, formats[col])
+                    continue
+                if cls is float and kind == "number":
+                    ws.write_number(row, col, value, formats[col])
                     continue
                 if kind == "datetime":
                     try:
@@ -114,7 +150,5 @@ def _write_rows(ws: Any, part: pd.DataFrame, styles: st.Styles) -> None:
                     if when is not None:
                         ws.write_datetime(row, col, when, formats[col])
                         continue
-                text = as_text(value)
-                if text:
-                    ws.write_string(row, col, text, formats[col])
+                write_value(ws, row, col, value, kind, formats[col])
             row += 1
