@@ -141,6 +141,181 @@ def check(
     sys.exit(report.exit_code(strict=strict))
 
 
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.argument("exports", nargs=-1, required=True, type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result here and leave WORKBOOK untouched.",
+)
+@click.option(
+    "--replace-cycle",
+    "replace_cycles",
+    multiple=True,
+    metavar="CYCLE",
+    help="Let the exports' ratings for CYCLE replace different ones already recorded "
+    "(a correction). Repeat for several cycles.",
+)
+@click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
+@click.option("--analyse", "analyse_cycle", help="Analyse this cycle instead of the latest.")
+@click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
+@click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
+def merge(
+    workbook: Path,
+    exports: tuple[Path, ...],
+    out: Path | None,
+    replace_cycles: tuple[str, ...],
+    cycle: str | None,
+    analyse_cycle: str | None,
+    backup: bool,
+    dry_run: bool,
+) -> None:
+    """Import review exports into the workbook and regenerate the analysis sheets.
+
+    Reads WORKBOOK and the EXPORTS (CSV or XLSX; long or wide; any of the usual encodings).
+    Runs check first: if it finds errors, nothing is written. Then adds the ratings to Ratings
+    History (importing the same export again changes nothing; a changed rating is reported and
+    needs --replace-cycle) and writes Gap Analysis and Promotion Readiness into WORKBOOK (or
+    --out), keeping every other sheet, chart, dropdown and format as it was.
+
+    \b
+    Example:
+      ladder-sheets merge framework.xlsx exports/2026-Q3.csv
+      ladder-sheets merge framework.xlsx eng.csv sales.xlsx --backup
+      ladder-sheets merge framework.xlsx fix.csv --replace-cycle 2026-Q3
+    """
+    from .merge import merge as _merge
+    from .render import render_text
+
+    try:
+        result = _merge(
+            workbook,
+            exports,
+            out=out,
+            replace_cycles=replace_cycles,
+            cycle=cycle,
+            analyse_cycle=analyse_cycle,
+            backup=backup,
+            dry_run=dry_run,
+            progress=lambda msg: click.echo(f"... {msg}", err=True),
+        )
+    except LadderError as exc:
+        _fail(exc)
+    if result.report.errors:
+        click.echo(render_text(result.report, show_info=False))
+        click.secho(f"Nothing was written: {workbook} is unchanged.", fg="red", err=True)
+        sys.exit(1)
+    h = result.history
+    if h is not None:
+        click.echo(
+            f"Ratings: {h.added} added, {h.unchanged} already recorded, {h.replaced} replaced "
+            f"({', '.join(result.cycles_imported) or 'no cycle'})."
+        )
+    counts = result.readiness["status"].value_counts() if len(result.readiness) else {}
+    if len(counts):
+        click.echo(
+            f"Promotion readiness for {result.cycle}: "
+            + ", ".join(f"{n} {s}" for s, n in counts.items())
+            + "."
+        )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    else:
+        click.echo(f"Wrote {result.written} ({len(result.gaps)} gap rows).")
+
+
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the packs (created if needed).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["manager", "employee"]),
+    default="manager",
+    show_default=True,
+    help="One pack per manager (their reports) or per employee (themselves).",
+)
+@click.option("--cycle", help="Cycle to show (default: the latest with ratings).")
+@click.option("--tree", is_flag=True, help="A manager's pack covers everyone below them.")
+@click.option("--only", multiple=True, metavar="ID", help="Only these recipients (repeatable).")
+@click.option("--encrypt", is_flag=True, help="Password-protect every pack.")
+@click.option(
+    "--passwords",
+    type=EXISTING_FILE,
+    help="CSV of Employee ID,Password to use with --encrypt (else passwords are generated).",
+)
+@click.option(
+    "--passwords-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write generated passwords (default: beside the folder, not in it).",
+)
+@click.option("--jobs", type=int, help="Worker processes (default: all cores).")
+def packs(
+    workbook: Path,
+    out_dir: Path,
+    by: str,
+    cycle: str | None,
+    tree: bool,
+    only: tuple[str, ...],
+    encrypt: bool,
+    passwords: Path | None,
+    passwords_out: Path | None,
+    jobs: int | None,
+) -> None:
+    """Write a gap workbook for each manager or each employee.
+
+    Reads WORKBOOK (after merge). Writes one .xlsx per recipient into --out: a manager's pack
+    has a team heat map and a sheet per report (expectations at current and next level,
+    ratings, trend, gaps and what to work on, readiness); an employee's pack has their own
+    sheet and their next level's descriptions. Each file holds only the people it is for.
+
+    \b
+    Example:
+      ladder-sheets packs framework.xlsx -o packs/
+      ladder-sheets packs framework.xlsx -o packs/ --by employee --encrypt
+    """
+    from .packs import write_packs
+    from .render import render_text
+
+    with click.progressbar(length=1, label="Writing packs", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            result = write_packs(
+                workbook,
+                out_dir,
+                by=by,
+                cycle=cycle,
+                tree=tree,
+                only=only,
+                encrypt=encrypt,
+                passwords=passwords,
+                passwords_out=passwords_out,
+                jobs=jobs,
+                progress=progress,
+            )
+        except LadderError as exc:
+            _fail(exc)
+    if result.report.errors:
+        click.echo(render_text(result.report, show_info=False))
+        click.secho("No packs were written: fix the errors above first.", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {len(result.written)} pack(s) for {result.cycle} into {out_dir}.")
+    if result.passwords_file:
+        click.echo(f"Passwords: {result.passwords_file} (send them separately from the packs).")
+
+
 def main() -> None:
     """Console entry point: a LadderError is a message; anything else is a bug, said so."""
     debug = "--debug" in sys.argv
