@@ -1,0 +1,97 @@
+"""`calibrate`: the quarterly calibration prep pack, from the workbook's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .api import PathLike, check
+from .errors import DataError
+from .findings import Report
+
+
+@dataclass
+class CalibrateResult:
+    report: Report
+    written: Path | None = None
+    cycle: str | None = None
+    people: int = 0
+    ratings: int = 0
+    seconds: float = 0.0
+
+
+def calibrate(
+    workbook: PathLike,
+    out: PathLike,
+    *,
+    cycle: str | None = None,
+    family: str | None = None,
+) -> CalibrateResult:
+    """Write the calibration prep pack for `cycle` (default: the latest with ratings)."""
+    from .analysis.readiness import readiness_table
+    from .values import parse_cycle
+    from .writers.calibration_pack import write_calibration_pack
+
+    started = dt.datetime.now()
+    workbook = Path(workbook)
+    checked = check(workbook)
+    result = CalibrateResult(report=checked.report)
+    if checked.report.errors:
+        return result
+    fw = checked.framework
+    history = fw.history.data
+    if history.empty or history["cycle"].dropna().empty:
+        raise DataError(
+            "the workbook holds no ratings yet, so there is nothing to calibrate",
+            file=str(workbook),
+            sheet="Ratings History",
+            hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
+        )
+    known = sorted(history["cycle"].dropna().unique())
+    chosen = parse_cycle(cycle) if cycle else known[-1]
+    if chosen not in known:
+        raise DataError(
+            f"no ratings for cycle {cycle} in Ratings History (it holds {', '.join(known)})",
+            file=str(workbook),
+            sheet="Ratings History",
+            hint=f"pass one of the recorded cycles, e.g. --cycle {known[-1]}",
+        )
+    if family is not None:
+        families = sorted({str(f) for f in fw.levels.data["family"].dropna()})
+        if family not in families:
+            from .values import did_you_mean
+
+            raise DataError(
+                f"no job family '{family}' on the Levels sheet.{did_you_mean(family, families)}",
+                file=str(workbook),
+                sheet="Levels",
+                hint=f"families in this workbook: {', '.join(families)}",
+            )
+    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=chosen)
+    result.written = write_calibration_pack(
+        out,
+        framework=fw,
+        ratings=history,
+        readiness=readiness,
+        cycle=chosen,
+        family=family,
+        framework_version=_version(workbook),
+    )
+    result.cycle = chosen
+    result.people = int(len(readiness))
+    result.ratings = int((history["cycle"] == chosen).sum())
+    result.seconds = (dt.datetime.now() - started).total_seconds()
+    return result
+
+
+def _version(workbook: Path) -> str:
+    stamp = dt.datetime.fromtimestamp(workbook.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return f"{workbook.name}, saved {stamp}"
+
+
+def latest_cycle(history: pd.DataFrame) -> str | None:
+    cycles = history["cycle"].dropna() if "cycle" in history else pd.Series([], dtype=object)
+    return str(sorted(cycles.unique())[-1]) if len(cycles) else None
