@@ -316,6 +316,79 @@ def packs(
         click.echo(f"Passwords: {result.passwords_file} (send them separately from the packs).")
 
 
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option("--cycle", help="The cycle to calibrate (default: the latest with ratings).")
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The pack to write, e.g. calibration-2026-Q3.xlsx.",
+)
+@click.option("--family", help="Only this job family.")
+def calibrate(workbook: Path, cycle: str | None, out: Path, family: str | None) -> None:
+    """Write the calibration prep pack for a review cycle.
+
+    Reads WORKBOOK (after merge). Writes a new workbook: rating distributions per family,
+    level and competency against the previous cycle, managers who rate far above or below
+    their peers, self vs manager gaps, promotion candidates with their evidence and a
+    decision column, how many people could meet each step's criteria, and people whose
+    ratings do not fit their level.
+
+    \b
+    Example:
+      ladder-sheets calibrate framework.xlsx --cycle 2026-Q3 -o calibration-2026-Q3.xlsx
+      ladder-sheets calibrate framework.xlsx -o sales.xlsx --family Sales
+    """
+    from .calibrate import calibrate as _calibrate
+    from .render import render_text
+
+    try:
+        result = _calibrate(workbook, out, cycle=cycle, family=family)
+    except LadderError as exc:
+        _fail(exc)
+    if result.report.errors:
+        click.echo(render_text(result.report, show_info=False))
+        click.secho("No pack was written: fix the errors above first.", fg="red", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Wrote {result.written}: cycle {result.cycle}, {result.people} people, "
+        f"{result.ratings} ratings."
+    )
+
+
+@cli.command()
+@click.argument("folder", default="ladder-demo", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the folder's contents if it is not empty.")
+def demo(folder: Path, force: bool) -> None:
+    """Run a whole review cycle on the bundled sample company.
+
+    Reads nothing of yours. Writes into FOLDER (default ./ladder-demo): an invented company's
+    framework workbook and four quarterly review exports, then runs check, merges the quarters
+    in order, writes the manager and employee packs and the calibration pack, and lists every
+    file it made.
+
+    \b
+    Example:
+      ladder-sheets demo
+      ladder-sheets demo /tmp/try-ladder --force
+    """
+    from .demo import run_demo
+
+    try:
+        result = run_demo(folder, force=force, say=lambda m: click.echo(f"... {m}", err=True))
+    except LadderError as exc:
+        _fail(exc)
+    click.echo(f"Demo written to {result.folder}:")
+    for label, path in result.made:
+        click.echo(f"  {label}: {path}")
+    click.echo(
+        f"Open {result.folder / 'acme_framework.xlsx'} and look at the Gap Analysis and "
+        "Promotion Readiness sheets first."
+    )
+
+
 def main() -> None:
     """Console entry point: a LadderError is a message; anything else is a bug, said so."""
     debug = "--debug" in sys.argv
