@@ -99,7 +99,7 @@ def build(case: dict[str, Any], level: str | None = None) -> tuple[Framework, Ta
     return Framework(path=Path("props.xlsx"), tables=tables), history
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(case=cases(), data=st.data())
 def test_raising_one_manager_rating_never_lowers_readiness(
     case: dict[str, Any], data: st.DataObject
@@ -121,7 +121,7 @@ def test_raising_one_manager_rating_never_lowers_readiness(
         assert after == before  # missing data stays missing; a raised rating adds none
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(case=cases())
 def test_gaps_are_rating_minus_expectation(case: dict[str, Any]) -> None:
     fw, history = build(case)

@@ -211,6 +211,24 @@ def test_one_criterion_short_is_close(latest, since, criteria, code, sentence) -
     assert row["shortfalls"] == [sentence]
 
 
+@pytest.mark.parametrize(
+    ("system_design", "required", "sentence"),
+    [
+        # (4 + 4.25) / 2 = 4.125, rounded half up as by hand
+        (4.25, 4.2, "average 4.13 is below the 4.2 required"),
+        # 4.125 would read as 4.13 against 4.13: more decimals, so the numbers differ
+        (4.25, 4.13, "average 4.125 is below the 4.13 required"),
+        (4.0, 4.0001, "average 4 is below the 4.0001 required"),
+    ],
+)
+def test_average_sentence_numbers(system_design: float, required: float, sentence: str) -> None:
+    latest = {**AT_IC4, "System Design": system_design}
+    fw = framework(
+        [person()], two_cycles_at(latest), [ready_evidence()], [step(min_average=required)]
+    )
+    assert one(fw)["shortfalls"] == [sentence]
+
+
 def test_scope_not_recorded_is_close() -> None:
     fw = framework([person()], two_cycles_at(AT_IC4), [ready_evidence(scope_met=None)])
     row = one(fw)

@@ -8,6 +8,7 @@ missing rating gives no gap (NaN). The self rating is shown beside the manager's
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -54,10 +55,16 @@ _FLOAT_COLUMNS = [
 
 def shown(value: float) -> str:
     """A number as a person writes it: 3, 3.5, 3.33 (no trailing zeros)."""
+    return rounded(value, 2)
+
+
+def rounded(value: float, places: int) -> str:
+    """Rounded half up, as people round by hand (1.625 -> 1.63), trailing zeros dropped."""
     if value is None or math.isnan(value):
         return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = f"{exact:f}".rstrip("0").rstrip(".") if places else f"{exact:f}"
+    return "0" if text in ("-0", "") else text
 
 
 def gap_table(

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..values import cycle_from_index, cycle_index
-from .gaps import shown
+from .gaps import rounded, shown
 from .history import RatingHistory
 
 # Ratings and averages are compared with this slack: 3.5 summed from decimals is still 3.5.
@@ -53,7 +53,7 @@ class Assessment:
             self.measures.append(
                 (
                     "average-below-minimum",
-                    f"average {shown_avg} is below the {shown(required)} required",
+                    f"average {shown_avg} is below the {limit(required)} required",
                 )
             )
 
@@ -65,7 +65,7 @@ class Assessment:
                 self.measures.append(
                     (
                         "rating-below-floor",
-                        f"{name} rated {shown(value)}, below the floor of {shown(floor)}",
+                        f"{name} rated {shown(value)}, below the floor of {limit(floor)}",
                     )
                 )
 
@@ -73,7 +73,7 @@ class Assessment:
         if math.isnan(required) or run >= required:
             return
         text = (
-            f"operating at {target} for {run} of the {shown(required)} consecutive cycles required"
+            f"operating at {target} for {run} of the {limit(required)} consecutive cycles required"
         )
         if short:
             text += f" (below {target} in {', '.join(short)})"
@@ -87,7 +87,7 @@ class Assessment:
                 (
                     "time-in-level",
                     f"in level {_apart(quarters, required)} quarters of the "
-                    f"{shown(required)} required",
+                    f"{limit(required)} required",
                 )
             )
 
@@ -127,10 +127,15 @@ def _operating(
     return True
 
 
+def limit(value: float) -> str:
+    """A threshold as typed in the criteria (4.05 stays 4.05; thresholds are never rounded)."""
+    return rounded(value, 4)
+
+
 def _apart(value: float, threshold: float) -> str:
     """The value with enough decimals that it does not read as equal to the threshold."""
     for places in (2, 3, 4, 6):
-        text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-        if text != shown(threshold):
+        text = rounded(value, places)
+        if text != limit(threshold):
             return text
     return repr(value)
