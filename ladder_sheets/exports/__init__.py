@@ -5,8 +5,9 @@ read into the canonical "history" and "evidence" tables.
     >>> export = read_export(Path("2026-Q3_reviews.csv"), competencies=["Communication"])
     >>> export.ratings.data, export.findings
 
-Limits: a CSV above MAX_BYTES (200 MB) or MAX_LINES (1,000,000 lines) is refused with
-UnreadableFile before it is parsed; an XLSX sheet above workbook.grid.MAX_CELLS values likewise.
+Limits: a CSV above MAX_BYTES (200 MB) or MAX_LINES (500,000 lines) is refused with
+UnreadableFile before it is parsed (lines are counted in chunks, not loaded); an XLSX sheet
+above workbook.grid.MAX_CELLS values likewise.
 """
 
 from .labels import DEFAULT_LABELS, LabelScale

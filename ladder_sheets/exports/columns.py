@@ -7,6 +7,7 @@ columns answer to one role, the one with the better name wins.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -131,6 +132,7 @@ _COMMENT_WORD = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def compact(value: object) -> str:
     """A header reduced to letters and digits, for matching names."""
     return normalize_header(value).replace(" ", "")

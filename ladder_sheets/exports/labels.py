@@ -82,16 +82,17 @@ class LabelScale:
         return self._index.get(f"{base} expectations")
 
     def parse(self, value: Any) -> Rating:
+        if isinstance(value, str) and (hit := self._cache.get(value)) is not None:
+            return hit  # most cells repeat a handful of texts: "3", "Meets", ""
         if is_blank(value):
             return Rating(None, "blank")
         if isinstance(value, bool):
             return Rating(clean_text(value), "text")
         if isinstance(value, (int, float)):
             return Rating(float(value), "number")
-        text = clean_text(value) or ""
-        hit = self._cache.get(text)
-        if hit is None:
-            hit = self._cache[text] = self._parse_text(text)
+        hit = self._parse_text(clean_text(value) or "")
+        if len(self._cache) < 10_000:
+            self._cache[value] = hit
         return hit
 
     def _parse_text(self, text: str) -> Rating:

@@ -3,6 +3,7 @@ employee x cycle; every value with the place it came from."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,11 +12,13 @@ import pandas as pd
 
 from ..findings import Finding, Severity, Where
 from ..model import Table, columns
-from ..values import clean_text, parse_bool, parse_cycle
+from ..values import clean_text as _clean_text
+from ..values import parse_bool, parse_cycle
 from .columns import COMMENT_ROLES, EVIDENCE_ROLES, RATER_ROLES, compact, rater_type
 from .labels import LabelScale
 from .layout import Layout
 
+_SLOW_TEXT = re.compile(r"_x|\s\s|[\n\r\t\u00a0]")
 MAX_PER_CODE = 25  # findings of one code listed one by one; the rest are summed up
 
 
@@ -298,5 +301,16 @@ def _role(column: str) -> str:
 
 def _is_header_again(cells: list[Any], headers: list[str]) -> bool:
     """Paged exports repeat the header row; such rows are skipped."""
-    texts = [clean_text(v) or "" for v in cells]
-    return texts[: len(headers)] == headers
+    if (clean_text(cells[0]) or "") != headers[0]:
+        return False
+    return [clean_text(v) or "" for v in cells[: len(headers)]] == headers
+
+
+def clean_text(value: Any) -> str | None:
+    """values.clean_text, with a fast path for the plain strings most cells hold."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        return _clean_text(text) if _SLOW_TEXT.search(text) else text
+    return _clean_text(value)

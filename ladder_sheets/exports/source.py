@@ -69,11 +69,7 @@ def _load_csv(path: Path, data: bytes) -> Source:
     del data
     lines = sniff.count_lines(text)
     if lines > sniff.MAX_LINES:
-        raise UnreadableFile(
-            f"the export has {lines:,} lines; exports above {sniff.MAX_LINES:,} lines are refused",
-            file=name,
-            hint="export one cycle (or one department) at a time",
-        )
+        raise sniff.too_many_lines(name, f"{lines:,}")
     delimiter = sniff.sniff_delimiter(text)
     rows: list[list[Any]] = []
     numbers: list[int] = []
