@@ -5,7 +5,7 @@ from __future__ import annotations
 from test_schema_company import COMPETENCIES, TRACKS, build, company, row_of
 
 from ladder_sheets.schema import validate
-from ladder_sheets.schema.quality import sentence_count, trait_words
+from ladder_sheets.schema.descriptions import sentence_count, trait_words
 
 
 def flat(rec: dict) -> list[tuple]:

@@ -8,6 +8,7 @@ severity and hint come from `RULES`. `tables.py` runs them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -150,11 +151,26 @@ CHOICE_CODES = {
 
 def name_key(value: object) -> str:
     """How names are compared across tables: case, spacing and punctuation ignored."""
+    if isinstance(value, str):
+        return _name_key(value)
     return "" if is_blank(value) else normalize_header(value)
 
 
 def id_key(value: object) -> str:
     """How IDs are compared: case and outer spaces ignored, punctuation kept (E-1 is not E1)."""
+    if isinstance(value, str):
+        return _id_key(value)
+    return (clean_text(value) or "").casefold()
+
+
+# Ratings repeat the same few names thousands of times.
+@functools.lru_cache(maxsize=65536)
+def _name_key(value: str) -> str:
+    return "" if is_blank(value) else normalize_header(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _id_key(value: str) -> str:
     return (clean_text(value) or "").casefold()
 
 

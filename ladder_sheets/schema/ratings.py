@@ -83,26 +83,36 @@ def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog)
     return findings
 
 
-def _rating_key(row: pd.Series) -> tuple[str, ...] | None:
-    parts = [row["cycle"], row["employee_id"], row["competency"], row["rater_type"]]
-    if any(is_blank(p) for p in parts) or is_blank(row["rating"]):
-        return None
-    # Several peers may rate the same competency; a manager or self rating is one per cycle.
-    reviewer = name_key(row["reviewer"]) if row["rater_type"] == "peer" else ""
-    employee, competency = id_key(row["employee_id"]), name_key(row["competency"])
-    return (row["cycle"], employee, competency, row["rater_type"], reviewer)
+def rating_keys(data: pd.DataFrame) -> pd.Series:
+    """A key per rating row: cycle x employee x competency x rater; None for a row that is not a
+    complete rating. Several peers may rate one competency, so a peer's key names the reviewer;
+    a manager or self rating is one per cycle."""
+    reviewer = data["reviewer"].map(name_key).where(data["rater_type"] == "peer", "")
+    parts = pd.DataFrame(
+        {
+            "cycle": data["cycle"],
+            "employee": data["employee_id"].map(id_key),
+            "competency": data["competency"].map(name_key),
+            "rater": data["rater_type"],
+            "reviewer": reviewer,
+        }
+    )
+    complete = (
+        data[["cycle", "employee_id", "competency", "rater_type"]].notna().all(axis=1)
+        & data["rating"].notna()
+    )
+    keys = pd.Series(list(parts.itertuples(index=False, name=None)), index=data.index)
+    return keys.where(complete, None)
 
 
 def _duplicates(ratings: SourcedTable) -> list[Finding]:
     findings = []
-    first: dict[tuple[str, ...], Any] = {}
-    for index, row in ratings.data.iterrows():
-        key = _rating_key(row)
-        if key is None:
-            continue
-        if key not in first:
-            first[key] = index
-            continue
+    keys = rating_keys(ratings.data)
+    keys = keys[keys.notna()]
+    repeated = keys[keys.duplicated(keep="first")]
+    first = {key: index for index, key in keys[~keys.duplicated(keep="first")].items()}
+    for index, key in repeated.items():
+        row: Any = ratings.data.loc[index]  # type: ignore[call-overload]
         earlier = first[key]
         same_value = ratings.data.at[earlier, "rating"] == row["rating"]
         same_file = ratings.where(earlier).file == ratings.where(index).file
@@ -143,10 +153,20 @@ def _coverage(ratings: SourcedTable, framework: Framework, catalog: Catalog) -> 
         for _, r in framework.employees.data.iterrows()
         if not is_blank(r["employee_id"])
     }
-    data = ratings.data[(ratings.data["rater_type"] == "manager") & ratings.data["rating"].notna()]
-    data = data[data["cycle"].notna() & data["employee_id"].notna()]
-    groups = data.groupby([data["employee_id"].map(id_key), data["cycle"]], sort=False)
-    for (person, cycle), rows in groups:
+    data = ratings.data
+    data = data[
+        (data["rater_type"] == "manager")
+        & data["rating"].notna()
+        & data["cycle"].notna()
+        & data["employee_id"].notna()
+    ]
+    # Plain dicts over arrays: a groupby over thousands of people is many times slower.
+    groups: dict[tuple[str, str], list[int]] = {}
+    persons = data["employee_id"].map(id_key).tolist()
+    for pos, key in enumerate(zip(persons, data["cycle"].tolist(), strict=True)):
+        groups.setdefault(key, []).append(pos)
+    competencies = data["competency"].tolist()
+    for (person, cycle), positions in groups.items():
         if person not in people:
             continue
         family, level = people[person]
@@ -155,15 +175,17 @@ def _coverage(ratings: SourcedTable, framework: Framework, catalog: Catalog) -> 
             wanted = expected.get(("", name_key(level)))
         if wanted is None:
             continue
-        rated = {name_key(c) for c in rows["competency"] if not is_blank(c)}
+        named = [competencies[p] for p in positions if not is_blank(competencies[p])]
+        rated = {name_key(c) for c in named}
         missing = [name for key, name in wanted.items() if key not in rated]
         extra = [
             c
-            for c in dict.fromkeys(rows["competency"])
-            if not is_blank(c) and name_key(c) not in wanted and name_key(c) in catalog.competencies
+            for c in dict.fromkeys(named)
+            if name_key(c) not in wanted and name_key(c) in catalog.competencies
         ]
-        who = rows["employee_id"].iloc[0]
-        place = ratings.where(rows.index[0], "employee_id")
+        first = data.index[positions[0]]
+        who: Any = data.at[first, "employee_id"]
+        place = ratings.where(first, "employee_id")
         if missing:
             findings.append(
                 warning(

@@ -7,7 +7,7 @@ framework's spelling in the typed copy, so the analysis can join exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..findings import Finding, error, warning
@@ -97,35 +97,34 @@ def _tracks(employees: Table, catalog: Catalog) -> list[Finding]:
 
 
 def competency_references(table: Table, catalog: Catalog) -> list[Finding]:
-    findings = []
-    for index, value in table.data["competency"].items():
-        if is_blank(value):
-            continue
-        known = catalog.competencies.get(name_key(value))
-        if known is None:
-            names = list(catalog.competencies.values())
-            findings.append(
-                _unknown(table, index, "competency", "unknown-competency", value, names)
-            )
-        else:
-            table.data.at[index, "competency"] = known
-    return findings
+    return _rewrite(table, "competency", "unknown-competency", catalog.competencies, name_key)
 
 
 def employee_references(table: Table, catalog: Catalog) -> list[Finding]:
-    findings: list[Finding] = []
     if not catalog.employees:
-        return findings
-    for index, value in table.data["employee_id"].items():
-        if is_blank(value):
-            continue
-        known = catalog.employees.get(id_key(value))
-        if known is None:
-            names = list(catalog.employees.values())
-            findings.append(_unknown(table, index, "employee_id", "unknown-employee", value, names))
-        else:
-            table.data.at[index, "employee_id"] = known
-    return findings
+        return []
+    return _rewrite(table, "employee_id", "unknown-employee", catalog.employees, id_key)
+
+
+def _rewrite(
+    table: Table,
+    column: str,
+    code: str,
+    known: dict[str, str],
+    key: Callable[[object], str],
+) -> list[Finding]:
+    """Rewrite known names to the framework's spelling (whole column at once: ratings are
+    long); report each unknown one."""
+    values, names = table.data[column], list(known.values())
+    found = values.map(lambda v: None if is_blank(v) else known.get(key(v), False))
+    unknown = found.map(lambda v: v is False)
+    table.data[column] = values.where(~found.map(lambda v: isinstance(v, str)), found).astype(
+        object
+    )
+    return [
+        _unknown(table, index, column, code, values[index], names)
+        for index in values.index[unknown.to_numpy(dtype=bool)]
+    ]
 
 
 def _unknown(

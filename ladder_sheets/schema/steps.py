@@ -189,16 +189,17 @@ def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> lis
     latest = data[data["cycle"] == max(data["cycle"])]
     scores = latest.groupby(latest["employee_id"].map(id_key))["rating"].agg(["mean", "min"])
     criteria, employees = framework.criteria, framework.employees.data
+    people: dict[Level, list[str]] = {}
+    for _, e in employees.iterrows():
+        level = catalog.level(e["family"], e["level"])
+        if level is not None and not is_blank(e["employee_id"]):
+            people.setdefault(level, []).append(id_key(e["employee_id"]))
     findings = []
     for index, row in criteria.data.iterrows():
         lower = catalog.level(row["family"], row["from_level"])
         if lower is None or (is_blank(row["min_average"]) and is_blank(row["min_each"])):
             continue
-        at_level = [
-            id_key(e["employee_id"])
-            for _, e in employees.iterrows()
-            if (lv := catalog.level(e["family"], e["level"])) is not None and lv == lower
-        ]
+        at_level = people.get(lower, [])
         if len(at_level) < ASPIRATIONAL_MIN_PEOPLE:
             continue
         meet = sum(1 for person in at_level if _meets(scores, person, row))

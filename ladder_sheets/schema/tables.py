@@ -78,9 +78,16 @@ def _coerce_column(
     table: Table, column: str, kind: str, values: pd.Series, findings: list[Finding]
 ) -> pd.Series:
     out: list[Any] = []
+    # Ratings repeat the same cycles, IDs and names thousands of times: parse each text once.
+    memo: dict[str, Any] = {}
     for index, value in values.items():
         try:
-            out.append(_coerce(column, kind, value))
+            if isinstance(value, str):
+                if value not in memo:
+                    memo[value] = _coerce(column, kind, value)
+                out.append(memo[value])
+            else:
+                out.append(_coerce(column, kind, value))
         except ValueError as exc:
             code = PARSE_CODES.get((table.name, column), KIND_CODES.get(kind, "not-a-number"))
             findings.append(_finding(table, code, index, column, f"{exc}"))
