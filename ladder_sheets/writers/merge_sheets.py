@@ -130,15 +130,24 @@ def as_datetime(value: Any) -> dt.datetime | dt.date | None:
 
 
 def write_value(ws: Worksheet, row: int, col: int, value: Any, kind: str, fmt: Format) -> None:
-    """Write one value by the column's kind; blanks stay blank (formatted, so edits look right)."""
+    """Write one value by the column's kind. Blanks are not written: the column's format
+    (set_column) already covers them, so a value typed in later looks right."""
+    cls = value.__class__
+    # Fast paths first: most cells are plain text or a float.
+    if cls is str and kind in _AS_TYPED and len(value) <= MAX_TEXT:
+        if value:
+            ws.write_string(row, col, value, fmt)
+        return
+    if cls is float and kind in ("number", "value"):
+        if value == value:
+            ws.write_number(row, col, value, fmt)
+        return
     if kind in ("number", "value"):
         number = as_number(value)
         if number is not None:
             ws.write_number(row, col, number, fmt)
-        elif is_missing(value):
-            ws.write_blank(row, col, None, fmt)
-        else:
-            ws.write_string(row, col, as_text(value), fmt)
+        elif not is_missing(value) and (text := as_text(value)):
+            ws.write_string(row, col, text, fmt)
         return
     if kind in ("date", "datetime"):
         when = as_datetime(value)
@@ -148,19 +157,26 @@ def write_value(ws: Worksheet, row: int, col: int, value: Any, kind: str, fmt: F
     text = as_flag(value) if kind == "flag" else as_text(value)
     if text:
         ws.write_string(row, col, text, fmt)
-    else:
-        ws.write_blank(row, col, None, fmt)
+
+
+# Kinds whose text values are written exactly as they come.
+_AS_TYPED = frozenset({"text", "value", "number", "list"})
 
 
 def writer_for(column: Column) -> Callable[[Worksheet, int, int, Any, Format], None]:
-    kind = "text" if column.kind == "list" else column.kind
+    if column.kind != "list":
+        kind = column.kind
 
-    def write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
-        if column.kind == "list":
-            value = as_text(value, column.joiner)
-        write_value(ws, row, col, value, kind, fmt)
+        def write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
+            write_value(ws, row, col, value, kind, fmt)
 
-    return write
+        return write
+    joiner = column.joiner
+
+    def write_list(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
+        write_value(ws, row, col, as_text(value, joiner), "text", fmt)
+
+    return write_list
 
 
 def write_header(ws: Worksheet, row: int, columns: Sequence[Column], styles: Styles) -> None:
