@@ -143,8 +143,8 @@ def _missing_columns(layout: Layout) -> list[Finding]:
             error(
                 "export-missing-column",
                 f"no {_NEEDED[role]} column (looked for {names}, ...){closest}",
-                f"rename the column, or map it: --map {role}=HEADER "
-                f"(mapping={{'{role}': 'HEADER'}} in Python)",
+                f"rename the column to '{cols.ROLE_ALIASES[role][0]}', or name it in the "
+                f"export mapping ({role} = the column's header)",
                 _header_where(layout, hits[0] if hits else None),
             )
         )
