@@ -124,8 +124,8 @@ def _crowd_at_ic3(n: int, strong: int) -> dict:
 
 
 def test_criteria_aspirational_when_under_5_percent_meet() -> None:
-    # 21 people at IC3 (E004 is not rated in 2026-Q3 and counts as not meeting); 1 meets 3.5/3
-    rec = _crowd_at_ic3(20, strong=1)
+    # 21 people at IC3 rated in 2026-Q3 (E004, not rated then, does not count); 1 meets 3.5/3
+    rec = _crowd_at_ic3(21, strong=1)
     result = validate(build(rec))
     step = row_of(rec, "criteria", from_level="IC3")
     assert result.report.flatten("sheet", "cell", "code", "severity") == [
@@ -135,12 +135,12 @@ def test_criteria_aspirational_when_under_5_percent_meet() -> None:
 
 
 def test_criteria_met_by_5_percent_are_operational() -> None:
-    assert flat(_crowd_at_ic3(19, strong=1)) == []  # 1 of 20 = 5%
+    assert flat(_crowd_at_ic3(20, strong=1)) == []  # 1 of 20 = 5%
 
 
 def test_criteria_aspirational_needs_ten_people() -> None:
-    assert flat(_crowd_at_ic3(8, strong=0)) == []  # 9 people, none meets
-    rec = _crowd_at_ic3(9, strong=0)  # 10 people
+    assert flat(_crowd_at_ic3(9, strong=0)) == []  # 9 rated people, none meets
+    rec = _crowd_at_ic3(10, strong=0)  # 10 rated people
     assert flat(rec) == [
         (
             "Promotion Criteria",

@@ -189,3 +189,13 @@ def test_csv_export_places_are_file_and_line() -> None:
     result = validate(build(company()), [export])
     scale = result.report.with_code("rating-out-of-scale")
     assert [(f.file, f.line, f.where.column) for f in scale] == [("q2.csv", 5, "rating")]
+
+
+def test_two_levels_of_a_track_with_the_same_order() -> None:
+    rec = company()
+    rec["levels"][2]["order"] = "2"  # IC3 now shares order 2 with IC2
+    result = validate(build(rec))
+    assert ("Levels", "E4", "duplicate-level-order") in result.report.flatten(
+        "sheet", "cell", "code"
+    )
+    assert result.report.with_code("duplicate-level-order")[0].severity.value == "warning"

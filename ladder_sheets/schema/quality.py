@@ -24,7 +24,7 @@ None of these stops a merge; they say where the framework will be hard to apply.
 | no-crossover | warning | a family with both tracks has no Crossover path |
 | no-return-path | warning | a family with both tracks has no Return path from management |
 | lateral-path-incomplete | warning | a Lateral path lacks transferable skills or gaps to close |
-| criteria-aspirational | warning | under 5% of 10+ people at a level meet the step's ratings |
+| criteria-aspirational | warning | under 5% of the 10+ people rated at a level meet its ratings |
 
 (criteria-inconsistent is an error when a value is off the scale or negative; see models.py.)
 The rules about descriptions are in descriptions.py, those about steps and tracks in steps.py.

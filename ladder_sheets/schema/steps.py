@@ -199,7 +199,8 @@ def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> lis
         lower = catalog.level(row["family"], row["from_level"])
         if lower is None or (is_blank(row["min_average"]) and is_blank(row["min_each"])):
             continue
-        at_level = people.get(lower, [])
+        # Only people rated in that cycle count: an export of one team says nothing of others.
+        at_level = [p for p in people.get(lower, []) if p in scores.index]
         if len(at_level) < ASPIRATIONAL_MIN_PEOPLE:
             continue
         meet = sum(1 for person in at_level if _meets(scores, person, row))
@@ -218,7 +219,5 @@ def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> lis
 
 
 def _meets(scores: pd.DataFrame, person: str, row: pd.Series) -> bool:
-    if person not in scores.index:
-        return False
     mean, low = scores.at[person, "mean"], scores.at[person, "min"]
     return not (mean < row["min_average"] or low < row["min_each"])
