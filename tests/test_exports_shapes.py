@@ -317,3 +317,25 @@ def test_encrypted_workbook_is_refused(tmp_path: Path) -> None:
         pytest.skip("the shared corpus of real workbooks is not beside the repository")
     with pytest.raises(EncryptedFile):
         read_export(corpus)
+
+
+def test_cycle_argument_that_disagrees_with_the_column_is_warned(tmp_path: Path) -> None:
+    rows = [["Employee ID", "Competency", "Rating", "Cycle"], ["E1", "Delivery", "3", "2026-Q2"]]
+    rows += [["E2", "Delivery", "3", ""]]
+    export = read_export(write_csv(tmp_path / "x.csv", rows), cycle="2026-Q3")
+    assert export.ratings.data["cycle"].tolist() == ["2026-Q2", "2026-Q3"]
+    assert export.report.flatten("code", "line") == [("cycle-mismatch", 1)]
+
+
+def test_utf16_without_bom_and_a_sheet_named_in_the_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "2026-Q1.csv"
+    path.write_bytes("Employee ID\tCompetency\tRating\r\nE1\tDelivery\t4\r\n".encode("utf-16-le"))
+    export = read_export(path)
+    assert (export.encoding, export.delimiter) == ("utf-16-le", "\t")
+    assert export.ratings.data.at[0, "rating"] == 4.0
+    sheets: dict[str, list[list[Any]]] = {
+        "Old": [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 1]],
+        "New": [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 5]],
+    }
+    export = read_export(write_xlsx(tmp_path / "2026-Q1.xlsx", sheets), mapping={"sheet": "new"})
+    assert (export.sheet, export.ratings.data.at[0, "rating"]) == ("New", 5.0)

@@ -97,6 +97,7 @@ def read_export(
     )
     export.ratings, export.evidence = build(ctx)
     findings += ctx.notes.close(name)
+    findings += _cycle_mismatch(layout, cycle, fallback, ctx.cycles)
     findings += _summary(layout, export, ctx.skipped, fallback)
     return export
 
@@ -195,6 +196,26 @@ def _fallback_cycle(
             )
         )
     return fallback, findings
+
+
+def _cycle_mismatch(
+    layout: Layout, given: str | None, fallback: str | None, seen: dict[str, str | None]
+) -> list[Finding]:
+    """--cycle names one quarter and the export's cycle column another: the column wins."""
+    if given is None or fallback is None or "cycle" not in layout.roles:
+        return []
+    other = sorted({c for c in seen.values() if c and c != fallback})
+    if not other:
+        return []
+    return [
+        warning(
+            "cycle-mismatch",
+            f"the cycle given ({fallback}) differs from the export's cycle column "
+            f"({', '.join(other)}); the column is used where it is filled",
+            "check that this is the export you meant, or drop the cycle argument",
+            _header_where(layout, layout.headers[layout.roles["cycle"]]),
+        )
+    ]
 
 
 def _summary(layout: Layout, export: Export, skipped: int, fallback: str | None) -> list[Finding]:
