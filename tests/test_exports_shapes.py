@@ -158,7 +158,7 @@ def test_rater_type_column(tmp_path: Path) -> None:
         "Skip-level",
     ]
     assert export.ratings.data["reviewer"].tolist() == ["Kim"] * 5
-    assert export.report.flatten("code", "line") == [("unknown-rater-type", 6)]
+    assert export.ratings.cells.at[4, "rater_type"] == "6:Relationship"
 
 
 @pytest.mark.parametrize(

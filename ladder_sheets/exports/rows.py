@@ -172,15 +172,8 @@ def _ratings(ctx: Context, i: int, cells: list[Any]) -> Iterator[RatingCell]:
         text = clean_text(cells[col])
         rater_cell = rows.cell(i, col, headers[col])
         if text:
+            # an unknown rater type stays as written; the schema reports it at its cell
             row_rater = rater_type(text) or text
-            if rater_type(text) is None:
-                ctx.notes.add(
-                    Severity.WARNING,
-                    "unknown-rater-type",
-                    f"rater type '{text}' is not Self, Manager, Peer or Upward",
-                    "use Self, Manager or Peer; the manager's rating is the one readiness uses",
-                    rows.where(i, col, headers[col]),
-                )
     if layout.shape == "wide":
         for w in layout.wide:
             comment = w.comment_col if w.comment_col is not None else roles.get("comment")
