@@ -6,9 +6,11 @@ Sources (read from ../shared/frameworks at test time, nothing copied into this r
 - Etsy Engineering Career Ladder (github.com/etsy/Etsy-Engineering-Career-Ladder,
   competencies.md), licensed CC BY 4.0 by Etsy, Inc.: 5 competencies x 5 cumulative proficiency
   levels, each cell a bullet list of behaviours.
+- Monzo's progression framework (github.com/monzo/progression-framework, frameworks/, MIT):
+  YAML front matter with levels and topics, each topic listing criteria per level.
 
 Each is turned into a Framework here: proficiency steps become the levels of one IC track, and a
-level at step i expects proficiency i.
+level at step i expects proficiency i (at most 5).
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def framework(
         for c, _ in competencies
         for i, name in enumerate(levels)
     ]
-    expectations = [{**cell, "expected": cell["step"]} for cell in cells]
+    # The 1-5 scale tops out: a sixth or seventh step expects 5 too.
+    expectations = [{**cell, "expected": min(cell["step"], 5)} for cell in cells]
     described = [
         {**cell, "behavior": behaviors[(cell["competency"], cell["step"])]} for cell in cells
     ]
@@ -130,3 +133,59 @@ def test_etsy_has_too_few_competencies_and_long_descriptions() -> None:
     assert ("Delivery", "Beginner") not in flagged
     assert report.with_code("expectation-drops") == []
     assert report.with_code("behavior-repeated") == []
+
+
+def monzo(name: str) -> tuple[Framework, dict[str, str]]:
+    """A Monzo framework file, and the description text of each Behaviors cell by address."""
+    yaml = pytest.importorskip("yaml", reason="PyYAML reads the Monzo front matter")
+    text = (FRAMEWORKS / "monzo-progression" / "frameworks" / name).read_text()
+    front = yaml.safe_load(text.split("---")[1])
+    levels = [f"Level {i}" for i in range(1, int(front["levels"]) + 1)]
+    competencies, behaviors = [], {}
+    for i, topic in enumerate(front["topics"]):
+        competencies.append((topic["name"], "Core" if i % 2 == 0 else "Functional"))
+        for step in range(1, len(levels) + 1):
+            behaviors[(topic["name"], step)] = ""
+        for cell in topic.get("content") or []:
+            items = list(cell.get("criteria") or [])
+            items += [c["criteria"] for c in cell.get("exampleCriteria") or []]
+            # Each criterion is one sentence; the file leaves off the full stops.
+            behaviors[(topic["name"], cell["level"])] = " ".join(f"{c.rstrip('.')}." for c in items)
+    fw = framework("Monzo", levels, competencies, behaviors)
+    by_cell = dict(zip(fw.behaviors.cells["behavior"], fw.behaviors.data["behavior"], strict=True))
+    return fw, by_cell
+
+
+def test_monzo_quality_analyst_has_too_few_levels() -> None:
+    fw, _ = monzo("engineering/qualityanalyst.md")
+    report = validate(fw).report
+    assert report.errors == []
+    assert report.flatten("sheet", "cell", "code")[:2] == [
+        ("Levels", "B2", "levels-too-few"),
+        ("Levels", "B2", "competencies-too-few"),
+    ]
+    assert "3 levels" in report.findings[0].message
+
+
+def test_monzo_backend_trait_words_are_whole_words() -> None:
+    fw, by_cell = monzo("engineering/backend.md")
+    report = validate(fw).report
+    assert report.errors == []
+    assert report.with_code("levels-too-few") == report.with_code("levels-too-many") == []
+    assert len(report.with_code("competencies-too-few")) == 1  # 5 topics
+    flagged = set(cells_with(report, "behavior-trait-words"))
+    # Independently: cells whose words (split on anything but letters) include a trait word.
+    single = {"good", "great", "strong", "excellent", "passionate", "proactive"}
+    expected = {
+        cell
+        for cell, text in by_cell.items()
+        if single & set(re.split(r"[^a-z]+", (text or "").lower()))
+    }
+    assert expected <= flagged
+    assert expected  # the source does use some of them
+    # "Proactively" is common in the source; it is not the trait word "proactive".
+    assert any(t and "proactively" in t.lower() for t in by_cell.values())
+    for finding in report.with_code("behavior-trait-words"):
+        words = set(re.split(r"[^a-z]+", by_cell[finding.cell].lower()))
+        if "proactive" not in words:
+            assert "proactive" not in finding.message.split("names traits:")[1]
