@@ -234,3 +234,12 @@ def test_too_many_lines_is_refused_before_parsing(tmp_path: Path) -> None:
 def test_missing_file_is_unreadable(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile):
         read_export(tmp_path / "nope.csv")
+
+
+def test_excel_sep_hint_line_sets_the_delimiter(tmp_path: Path) -> None:
+    path = tmp_path / "2026-Q3.csv"
+    path.write_text("sep=|\nEmployee ID|Competency|Rating|Comments\nE1|Delivery|4|a, b; c\n")
+    export = read_export(path)
+    assert export.delimiter == "|"
+    assert export.ratings.data.loc[0, "evidence"] == "a, b; c"
+    assert export.ratings.cells.at[0, "rating"] == "3:Rating"

@@ -148,6 +148,9 @@ def count_lines(text: str) -> int:
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first records into the most rows of one width."""
     sample = text[:65536]
+    first = sample.split("\n", 1)[0].strip()
+    if len(first) == 5 and first.lower().startswith("sep="):
+        return first[4]  # Excel's own hint line, "sep=;"
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
         if delimiter not in sample:
