@@ -40,8 +40,11 @@ def test_long_csv_with_bom() -> None:
 
 def test_wide_xlsx() -> None:
     export = read_export(EXPORTS / "2026-Q2_reviews_wide.xlsx")
-    ws = openpyxl.load_workbook(EXPORTS / "2026-Q2_reviews_wide.xlsx", read_only=True)["Export"]
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    wb = openpyxl.load_workbook(EXPORTS / "2026-Q2_reviews_wide.xlsx", read_only=True)
+    try:
+        grid = [list(r) for r in wb["Export"].iter_rows(values_only=True)]
+    finally:
+        wb.close()  # a read-only workbook keeps its file open until closed
     header = grid[2]
     first_competency = header.index("Communication")
     expected = sum(filled(v) for row in grid[3:] for v in row[first_competency:])
