@@ -104,6 +104,20 @@ def check(
         evidence=[e.evidence for e in exports],
     )
     report = validated.report
+    # An export's reader explains a bad value in its own words (an unknown label, say); the
+    # schema's generic finding at the same place would only repeat it.
+    explained = {
+        (f.where.file, f.where.line, f.where.sheet, f.where.cell)
+        for e in exports
+        for f in e.findings
+        if f.where.line is not None or f.where.cell is not None
+    }
+    report = Report(
+        f
+        for f in report
+        if f.code != "rating-not-a-number"
+        or (f.where.file, f.where.line, f.where.sheet, f.where.cell) not in explained
+    )
     for e in exports:
         report.extend(e.findings)
     return CheckResult(

@@ -51,7 +51,7 @@ def calibrate(
             hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
         )
     known = sorted(history["cycle"].dropna().unique())
-    chosen = parse_cycle(cycle) if cycle else known[-1]
+    chosen = str(parse_cycle(cycle) if cycle else known[-1])
     if chosen not in known:
         raise DataError(
             f"no ratings for cycle {cycle} in Ratings History (it holds {', '.join(known)})",

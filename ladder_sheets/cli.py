@@ -213,7 +213,9 @@ def merge(
             f"Ratings: {h.added} added, {h.unchanged} already recorded, {h.replaced} replaced "
             f"({', '.join(result.cycles_imported) or 'no cycle'})."
         )
-    counts = result.readiness["status"].value_counts() if len(result.readiness) else {}
+    counts: dict[str, int] = {
+        str(k): int(v) for k, v in result.readiness["status"].value_counts().items()
+    }
     if len(counts):
         click.echo(
             f"Promotion readiness for {result.cycle}: "

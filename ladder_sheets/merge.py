@@ -89,7 +89,7 @@ def merge(
                 "rating-changed",
                 f"{row.employee_id}, {row.competency}, {row.cycle} ({row.rater_type}): the export "
                 f"says {_num(row.new_rating)} but Ratings History holds {_num(row.old_rating)} "
-                f"(imported from {row.old_source or 'the workbook'}).",
+                f"(imported from {str(row.old_source or 'the workbook')}).",
                 f"If the export is a correction, run merge again with --replace-cycle {row.cycle}.",
                 _where_of(row.new_where),
             )
@@ -161,7 +161,7 @@ def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, p
     files = getattr(ratings, "files", None)
     if files is not None:
         from_workbook &= pd.Series(files, index=data.index).eq(ratings.file)
-    data["where"] = [ratings.where(i, "rating") for i in data.index]
+    data["where"] = pd.Series([ratings.where(i, "rating") for i in data.index], index=data.index)
     existing = data[from_workbook.to_numpy()].drop(columns="where")
     incoming = data[~from_workbook.to_numpy()]
     return existing, incoming

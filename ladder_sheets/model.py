@@ -138,7 +138,8 @@ REQUIRED_TABLES = ("levels", "competencies", "expectations")
 TRACKS = ("IC", "Management")
 CATEGORIES = ("Core", "Functional")
 PATH_KINDS = ("Crossover", "Return", "Lateral")
-RATER_TYPES = ("manager", "self", "peer")
+# Only the manager rating counts for readiness; the others are shown beside it.
+RATER_TYPES = ("manager", "self", "peer", "upward")
 SCALE = (1, 5)
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
@@ -225,7 +226,11 @@ class Table:
         if sheet is None and cell and ":" in str(cell):
             line, _, col = str(cell).partition(":")
             return Where(file=self.file, line=int(line), column=col or column)
-        return Where(file=self.file, sheet=sheet, cell=cell)
+        return Where(
+            file=self.file,
+            sheet=None if sheet is None else str(sheet),
+            cell=None if cell is None else str(cell),
+        )
 
 
 @dataclass

@@ -125,10 +125,12 @@ def _team_sheet(
     for col, text in enumerate(head):
         ws.write_string(3, col, text, styles["header"])
     gaps = data.gaps.set_index(["employee_id", "competency"])["gap_next"]
-    status = data.readiness.set_index("employee_id")["status"] if len(data.readiness) else {}
+    status: dict[str, Any] = {
+        str(k): v for k, v in zip(data.readiness["employee_id"], data.readiness["status"])
+    }
     row = 4
     for person in data.people.itertuples(index=False):
-        emp = person.employee_id
+        emp = str(person.employee_id)
         ws.write_url(row, 0, f"internal:'{sheets[emp]}'!A1", string=as_text(person.name) or emp)
         ws.write_string(row, 1, as_text(person.level))
         nxt = data.readiness.loc[data.readiness["employee_id"] == emp, "next_level"]
@@ -206,8 +208,8 @@ def _person_sheet(
                 row, col, f'=IF(OR({rc}="",{ec}=""),"",{rc}-{ec})', styles["gap"], value
             )
         for j, c in enumerate(cycles):
-            value = trend["rating"].get((g["competency"], c)) if len(trend) else None
-            _number(ws, row, 8 + j, value, styles["rating"])
+            past = trend["rating"].get((g["competency"], c)) if len(trend) else None
+            _number(ws, row, 8 + j, past, styles["rating"])
         behavior = as_text(g.get("next_behavior"))
         if behavior:
             ws.write_string(row, 9 + len(cycles), behavior, styles["wrap"])
