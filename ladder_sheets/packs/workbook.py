@@ -125,9 +125,8 @@ def _team_sheet(
     for col, text in enumerate(head):
         ws.write_string(3, col, text, styles["header"])
     gaps = data.gaps.set_index(["employee_id", "competency"])["gap_next"]
-    status: dict[str, Any] = {
-        str(k): v for k, v in zip(data.readiness["employee_id"], data.readiness["status"])
-    }
+    pairs = zip(data.readiness["employee_id"], data.readiness["status"], strict=True)
+    status: dict[str, Any] = {str(k): v for k, v in pairs}
     row = 4
     for person in data.people.itertuples(index=False):
         emp = str(person.employee_id)
