@@ -22,6 +22,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
+def _labels(values: tuple[str, ...]) -> dict[str, float] | None:
+    """--label "Solid performer=3" pairs -> {label: rating}."""
+    out: dict[str, float] = {}
+    for item in values:
+        text, sep, number = item.rpartition("=")
+        try:
+            if not sep or not text.strip():
+                raise ValueError
+            out[text.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(
+                f"'{item}' is not LABEL=NUMBER, e.g. --label \"Solid performer=3\"",
+                param_hint="--label",
+            ) from None
+    return out or None
+
+
+label_option = click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="TEXT=N",
+    help='A rating label of your review tool and its number, e.g. "Solid performer=3" '
+    "(repeatable; adds to the built-in Meets/Exceeds... labels).",
+)
+
+
 def _fail(exc: LadderError) -> None:
     click.secho(f"Error: {exc}", fg="red", err=True)
     sys.exit(exc.exit_code)
@@ -87,6 +114,7 @@ def init(path: Path, empty: bool, force: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write a copy of the workbook with each bad cell filled and commented.",
 )
+@label_option
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--quiet", "-q", is_flag=True, help="Hide notes (info findings) in text output.")
 @click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
@@ -104,6 +132,7 @@ def check(
     quiet: bool,
     cycle: str | None,
     mapping: Path | None,
+    labels: tuple[str, ...],
 ) -> None:
     """Validate a framework workbook (and review exports) before a cycle opens.
 
@@ -124,7 +153,7 @@ def check(
     from .render import render_text
 
     try:
-        result = _check(workbook, ratings, mapping=mapping, cycle=cycle)
+        result = _check(workbook, ratings, mapping=mapping, cycle=cycle, labels=_labels(labels))
         if annotate is not None:
             from .writers.annotate import write_annotated_copy
 
@@ -160,6 +189,7 @@ def check(
 )
 @click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
 @click.option("--analyse", "analyse_cycle", help="Analyse this cycle instead of the latest.")
+@label_option
 @click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 def merge(
@@ -169,6 +199,7 @@ def merge(
     replace_cycles: tuple[str, ...],
     cycle: str | None,
     analyse_cycle: str | None,
+    labels: tuple[str, ...],
     backup: bool,
     dry_run: bool,
 ) -> None:
@@ -197,6 +228,7 @@ def merge(
             replace_cycles=replace_cycles,
             cycle=cycle,
             analyse_cycle=analyse_cycle,
+            labels=_labels(labels),
             backup=backup,
             dry_run=dry_run,
             progress=lambda msg: click.echo(f"... {msg}", err=True),
