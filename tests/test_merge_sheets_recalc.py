@@ -23,6 +23,7 @@ import xlsxwriter
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.writers.gap_sheet import COLUMNS as GAP_COLUMNS
 from ladder_sheets.writers.gap_sheet import build_gap_sheet
+from ladder_sheets.writers.history_sheet import build_history_sheet
 from ladder_sheets.writers.readiness_sheet import COLUMNS as READINESS_COLUMNS
 from ladder_sheets.writers.readiness_sheet import build_readiness_sheet
 
@@ -261,3 +262,41 @@ def test_real_analysis_tables_recalculate_to_the_analysis_gaps(tmp_path: Path) -
             assert meets == ["Yes", "Yes", "Yes"]
         if r[rkeys.index("status")] == "Top of track":
             assert meets == [None, None, None] or meets == ["", "", ""]
+
+
+# -- through the write-back engine ------------------------------------------------------------
+
+
+def test_sheets_transplanted_into_an_hr_workbook_keep_formulas_and_formats(
+    tmp_path: Path, framework_workbook: Any
+) -> None:
+    writeback = pytest.importorskip("ladder_sheets.writers.writeback")
+    path = framework_workbook()
+    hr_sheets = openpyxl.load_workbook(path).sheetnames
+    gaps, readiness = grid_tables()
+    history = pd.DataFrame(
+        [dict(cycle="2026-Q3", employee_id="E1", competency="Delivery", rating=4.0)]
+    )
+
+    def build(wb: xlsxwriter.Workbook) -> None:
+        build_history_sheet(wb, history)
+        build_gap_sheet(wb, gaps, cycle="2026-Q3")
+        build_readiness_sheet(wb, readiness, cycle="2026-Q3")
+        add_control(wb)
+
+    writeback.write_back(path, build)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[: len(hr_sheets)] == hr_sheets
+    ws = book["Gap Analysis"]
+    assert ws.freeze_panes == "C3"
+    last = 2 + len(gaps)
+    found = {str(cf.sqref): list(cf.rules) for cf in ws.conditional_formatting}
+    rating = GAP_COLUMNS[[c.key for c in GAP_COLUMNS].index("manager_rating")]
+    assert rating.header == ws["L2"].value
+    below = found[f"L3:L{last}"][0]
+    assert below.dxf.font.b and below.dxf.fill is not None
+    assert book["Ratings History"]["D2"].value == 4
+    # and LibreOffice recalculates the transplanted formulas to the values we cached
+    assert compare_formulas(path, recalculated(path, tmp_path)) == 2 * len(gaps) + 4 * len(
+        readiness
+    )
