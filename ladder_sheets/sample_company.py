@@ -14,6 +14,7 @@ import random
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -72,7 +73,9 @@ class Person:
     track: str
     level: str
     in_level_since: dt.date
-    profile: str = "steady"  # ready, close, declining, steady or top (no next level)
+    # ready, close (one competency short), close-time (too recent in level), declining,
+    # steady, or top (no next level)
+    profile: str = "steady"
 
     def row(self) -> dict[str, object]:
         """The person as an Employees row (canonical columns)."""
@@ -109,8 +112,9 @@ class Company:
     cycles: tuple[str, ...] = CYCLES
 
     def person(self, employee_id: str) -> Person:
-        return self._by_id()[employee_id]
+        return self._by_id[employee_id]
 
+    @cached_property
     def _by_id(self) -> dict[str, Person]:
         return {p.employee_id: p for p in self.people}
 
@@ -158,6 +162,7 @@ class _Org:
         self.content = content
         self.cycles = cycles
         self.people: list[Person] = []
+        self.by_id: dict[str, Person] = {}
         self.evidence: dict[tuple[str, str], tuple[bool, bool]] = {}
         self.bias: dict[str, int] = {}  # manager id -> leniency (+1) or severity (-1)
         self._names: set[str] = set()
@@ -224,6 +229,7 @@ class _Org:
             profile=profile,
         )
         self.people.append(person)
+        self.by_id[person.employee_id] = person
         return person
 
     def _name(self) -> tuple[str, str]:
@@ -252,7 +258,7 @@ class _Org:
     def rate(self, person: Person) -> list[Rating]:
         if person.manager_id is None:
             return []  # the CEO has no manager to rate them
-        manager = next(p for p in self.people if p.employee_id == person.manager_id)
+        manager = self.by_id[person.manager_id]
         fam = self.content.family(person.family)
         comps = fam.competencies_for(person.track)
         nxt = _next_level(fam, person.track, person.level)
