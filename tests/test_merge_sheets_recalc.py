@@ -7,7 +7,9 @@ proves that the recalculation happened.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import itertools
 import math
 import shutil
@@ -47,8 +49,13 @@ ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def recalculated(path: Path, tmp_path: Path) -> Path:
-    """`path` opened, recalculated and saved by LibreOffice headless."""
+# Every sheet to CSV, UTF-8, cells as shown (formatted) rather than raw.
+CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+
+
+def convert(path: Path, tmp_path: Path, to: str = "xlsx") -> Path:
+    """Have LibreOffice headless open `path`, recalculate it and save it in format `to`;
+    returns the output folder. A private profile keeps parallel runs apart."""
     profile = tmp_path / "lo-profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALC)
@@ -59,7 +66,7 @@ def recalculated(path: Path, tmp_path: Path) -> Path:
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
-            "xlsx",
+            to,
             "--outdir",
             str(out),
             str(path),
@@ -68,7 +75,12 @@ def recalculated(path: Path, tmp_path: Path) -> Path:
         capture_output=True,
         timeout=180,
     )
-    result = out / path.name
+    return out
+
+
+def recalculated(path: Path, tmp_path: Path) -> Path:
+    """`path` opened, recalculated and saved by LibreOffice headless."""
+    result = convert(path, tmp_path) / path.name
     assert result.exists(), "LibreOffice wrote no file"
     return result
 
@@ -163,6 +175,31 @@ def test_libreoffice_recalculates_every_cached_value(tmp_path: Path) -> None:
     wb.close()
     checked = compare_formulas(path, recalculated(path, tmp_path))
     assert checked == 2 * len(gaps) + 4 * len(readiness)
+
+
+def test_numbers_show_as_people_read_them(tmp_path: Path) -> None:
+    gaps = pd.DataFrame(
+        [
+            dict(employee_id="E1", name="Ida Brook", competency="Delivery",
+                 expected_current=3.0, expected_next=4.0, manager_rating=2.0, trend_delta=-1.0),
+            dict(employee_id="E1", name="Ida Brook", competency="Ownership",
+                 expected_current=3.0, expected_next=4.0, manager_rating=3.5, trend_delta=0.0),
+        ]
+    ).reindex(columns=[c.key for c in GAP_COLUMNS if c.kind != "formula"])  # fmt: skip
+    path = tmp_path / "shown.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    build_gap_sheet(wb, gaps, cycle="2026-Q3")
+    wb.close()
+    out = convert(path, tmp_path, CSV_AS_SHOWN)
+    text = (out / "shown-Gap Analysis.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    keys = [c.key for c in GAP_COLUMNS]
+    shown = [
+        [row[keys.index(k)] for k in ("manager_rating", "gap_current", "gap_next", "trend_delta")]
+        for row in rows[2:4]
+    ]
+    # 2 - 3, 2 - 4; 3.5 - 3, 3.5 - 4: signed, one decimal; ratings as typed
+    assert shown == [["2", "-1.0", "-2.0", "-1.0"], ["3.5", "+0.5", "-0.5", "0"]]
 
 
 # -- the real analysis, end to end ---------------------------------------------------------------

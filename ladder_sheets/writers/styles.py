@@ -31,10 +31,11 @@ BLUE_FILL = "#DDEBF7"
 BLUE_TEXT = "#1F4E78"
 GREY_FILL = "#EDEDED"
 
-# Number formats. Ratings and expectations use General so 3 shows "3" and 3.5 "3.5"; gaps
-# show their sign, with decimals only when the value has them.
+# Number formats. Ratings and expectations use General so 3 shows "3" and 3.5 "3.5". Gaps
+# show their sign and one decimal ("+General" would drop the ".0" but Google Sheets does not
+# know General inside a section).
 RATING_FORMAT = "General"
-GAP_FORMAT = "+General;-General;0"
+GAP_FORMAT = "+0.0;-0.0;0"
 AVERAGE_FORMAT = "0.00"
 QUARTERS_FORMAT = "0.0"
 COUNT_FORMAT = "0"
