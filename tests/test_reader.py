@@ -90,7 +90,7 @@ def test_optional_tables_absent_are_info_required_absent_are_errors(
 
 
 def test_aliased_sheet_and_column_names(tmp_path: Path) -> None:
-    levels = [["Department", "Career Track", "Grade", "Level Title", "Rank"]]
+    levels: list[list[Any]] = [["Department", "Career Track", "Grade", "Level Title", "Rank"]]
     levels += [[FAMILY, "IC", "IC1", "Junior", 1], [FAMILY, "IC", "IC2", "Mid", 2]]
     path = write_sheets(
         tmp_path / "aliased.xlsx",
@@ -321,6 +321,7 @@ def test_stray_value_in_the_last_cell_is_read_sparsely(framework_workbook: Build
     assert len(fw.levels) == 4
 
 
+@pytest.mark.slow
 def test_sheet_with_too_many_cells_is_refused(tmp_path: Path) -> None:
     path = write_sheets(tmp_path / "big.xlsx", {"Levels": [["Level"], ["IC1"]]})
     per_row = 20

@@ -36,8 +36,8 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # A cell with a value (not self-closing) and its column letters; a row and its number.
-_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*(?<!/)>')
-_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+_UNADDRESSED = re.compile(rb"<c(?=[\s>])(?![^>]*\br=)[^>]*(?<!/)>")
 _CHUNK = 1 << 20
 
 
@@ -247,11 +247,12 @@ def _sheet_parts(path: Path) -> dict[str, str]:
 def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
     """Count the cells of a sheet and find its last row and column, streaming its XML.
 
-    Counts are upper bounds (styled empty cells count as cells; a column reached only by
-    empty cells does not), which is what the guard needs: never less than calamine sees."""
+    Only cells with content count for the extent (styled empty cells are not placed by
+    calamine); the cell count is an upper bound, which is what the guard needs."""
     extent = SheetExtent()
     letters: set[bytes] = set()
     rows_seen = 0
+    wide = 0
     try:
         with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
             tail = b""
@@ -262,12 +263,19 @@ def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
                 data = tail + chunk
                 cut = data.rfind(b">") + 1
                 data, tail = data[:cut], data[cut:]
-                extent.cells += data.count(b"<c ") + data.count(b"<c>")
-                letters.update(_CELL.findall(data))
-                numbers = _ROW.findall(data)
-                rows_seen += data.count(b"<row")
-                if numbers:
-                    extent.max_row = max(extent.max_row, max(int(n) for n in numbers) - 1)
+                tags = data.count(b"<c ") + data.count(b"<c>")
+                extent.cells += tags
+                found = _CELL.findall(data)
+                if found:
+                    cols, numbers = zip(*found, strict=True)
+                    letters.update(cols)
+                    extent.max_row = max(extent.max_row, max(map(int, numbers)) - 1)
+                # the slow search only when some cell tags carry no r="..." address
+                addresses = data.count(b' r="') - data.count(b"<row")
+                unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
+                if unaddressed:  # placed by position: bound the extent by counting
+                    rows_seen += data.count(b"<row")
+                    wide = max(wide, unaddressed)
                 if extent.cells > MAX_CELLS:
                     raise UnreadableFile(
                         f"the sheet holds more than {MAX_CELLS:,} cells, far more than a "
@@ -289,9 +297,7 @@ def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
             hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
         ) from None
     extent.max_row = max(extent.max_row, rows_seen - 1)
-    extent.max_col = max((_col_number(x) - 1 for x in letters), default=-1)
-    if extent.cells and extent.max_col < 0:
-        extent.max_col = extent.cells  # cells without addresses: assume one long row
+    extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1])
     return extent
 
 
