@@ -95,6 +95,7 @@ def transplant(
     has_strings = "xl/sharedStrings.xml" in scratch.namelist()
     strings = shared_items(scratch.read("xl/sharedStrings.xml")) if has_strings else []
     book_xml = pkg.read(book_part)
+    new_sheets: list[tuple[str, int, str]] = []
     book_rels = pkg.read(rels_path(book_part))
     rel_ids = free_rel_id(parse_rels(book_rels))
     next_sheet_id = max((s.sheet_id for s in book.sheets), default=0) + 1
@@ -116,7 +117,7 @@ def transplant(
             part = pkg.free_name(f"{_folder(book_part)}worksheets/sheet1.xml")
             selected = False
             rel_id = next(rel_ids)
-            book_xml = append_sheet(book_xml, entry.name, next_sheet_id, rel_id)
+            new_sheets.append((entry.name, next_sheet_id, rel_id))
             next_sheet_id += 1
             book_rels = add_rel(book_rels, rel_id, WORKSHEET_REL, relative(book_part, part))
             pkg.write(
@@ -139,7 +140,10 @@ def transplant(
         digest = _sheet_hash(pkg, part, sheet_xml, [])
         add.append(defined_name_xml(MARKER_NAME, index, marker_value(digest, entry.name), True))
 
+    # names first: the spans in `drop` are offsets into the original workbook.xml
     book_xml = edit_defined_names(book_xml, drop, add)
+    for sheet_name, sheet_id, rel_id in new_sheets:
+        book_xml = append_sheet(book_xml, sheet_name, sheet_id, rel_id)
     pkg.write(book_part, book_xml)
     pkg.write(rels_path(book_part), book_rels)
     if added_names and "docProps/app.xml" in pkg.names():
