@@ -51,7 +51,7 @@ def merge_styles(original: bytes, scratch: bytes) -> tuple[bytes, StyleMap]:
 
     def merge(section: str, items: list[Element], reserved: int = 0) -> list[int]:
         existing = list(orig[section]) if section in orig else []
-        known = {}
+        known: dict[str, int] = {}
         for index, child in enumerate(existing):
             known.setdefault(_serialize(child, "", tail=False), index)
         out = list(range(reserved))  # indices every styles.xml has (the two default fills)
@@ -94,7 +94,7 @@ def merge_styles(original: bytes, scratch: bytes) -> tuple[bytes, StyleMap]:
 
 def _map_numfmts(orig: Element | None, new: Element | None) -> tuple[dict[int, int], list[Element]]:
     """Built-in ids map to themselves; custom ones to HR's id for the same code or a new id."""
-    known = {}
+    known: dict[str, int] = {}
     highest = FIRST_CUSTOM_NUMFMT - 1
     for fmt in orig if orig is not None else []:
         fmt_id = int(fmt.get("numFmtId", "0"))

@@ -182,12 +182,12 @@ def _plan(
         return shared
 
     for entry in scratch_book.sheets:
-        index = by_name.get(entry.name.casefold())
-        if index is None:
+        found = by_name.get(entry.name.casefold())
+        if found is None:
             continue
-        sheet = book.sheets[index]
-        marker = markers.get(index)
-        if marker is None:
+        sheet = book.sheets[found]
+        marked = markers.get(found)
+        if marked is None:
             raise WriteRefused(
                 f"the workbook already has a sheet '{sheet.name}' that this tool did not make",
                 file=str(pkg.path),
@@ -195,9 +195,9 @@ def _plan(
                 hint=f"rename or delete the workbook's sheet '{sheet.name}' so the generated "
                 "one can be written",
             )
-        part = parts[index]
+        part = parts[found]
         now = _sheet_hash(pkg, part, pkg.read(part), None, shared_strings)
-        if now != marker.content_hash and not force:
+        if now != marked.content_hash and not force:
             raise WriteRefused(
                 f"the generated sheet '{sheet.name}' was edited by hand since it was written",
                 file=str(pkg.path),
@@ -205,7 +205,7 @@ def _plan(
                 hint=f"rename the sheet '{sheet.name}' to keep your edits (a new one is then "
                 "generated beside it), or run again with --force to overwrite them",
             )
-        replace[entry.name] = index
+        replace[entry.name] = found
     return replace
 
 

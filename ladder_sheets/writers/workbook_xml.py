@@ -176,8 +176,8 @@ def edit_defined_names(data: bytes, drop: list[DefinedName], add: list[str]) -> 
     # CT_Workbook order: definedNames follows sheets, functionGroups, externalReferences.
     anchor = 0
     for tag in ("sheets", "functionGroups", "externalReferences"):
-        name = re.escape(prefix + tag)
-        found = re.search(rf"</{name}\s*>|<{name}\b[^>]*/>", text)
+        pattern = re.escape(prefix + tag)
+        found = re.search(rf"</{pattern}\s*>|<{pattern}\b[^>]*/>", text)
         if found:
             anchor = found.end()
     tag = f"{prefix}definedNames"
