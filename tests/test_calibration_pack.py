@@ -309,7 +309,8 @@ def test_pack_from_the_real_readiness_table(tmp_path: Path):
               requires_calibration=False)],
     )  # fmt: skip
     # Expectations of 4 at IC4: only someone rated 4+ everywhere operates at the next level.
-    history = Table.from_records("history", ratings.to_dict("records"))
+    records = [{str(k): v for k, v in r.items()} for r in ratings.to_dict("records")]
+    history = Table.from_records("history", records)
     readiness = readiness_table(framework, history, cycle=Q3)
     out = write_calibration_pack(
         tmp_path / "real.xlsx",

@@ -64,7 +64,20 @@ SELF_GAP_RULE = (
 
 def ids(series: pd.Series) -> pd.Series:
     """IDs as text, so 1001 and '1001' join."""
-    return series.map(clean_text).astype(object)
+    return texts(series)
+
+
+def texts(series: pd.Series) -> pd.Series:
+    """`clean_text` of every value, computed once per distinct value (IDs and names repeat
+    in every cycle and competency)."""
+    lookup = {v: clean_text(v) for v in pd.unique(series.to_numpy(dtype=object))}
+    return series.map(lookup).astype(object)
+
+
+def cycles_of_interest(ratings: pd.DataFrame, cycle: str) -> pd.DataFrame:
+    """Only the rows of the cycle and the previous one: all that calibration reads."""
+    wanted = {cycle, previous_cycle(ratings, cycle)} - {None}
+    return ratings.loc[ratings["cycle"].isin(wanted)]
 
 
 def fill_text(values: pd.Series, default: Any) -> pd.Series:
@@ -80,14 +93,14 @@ def manager_ratings(ratings: pd.DataFrame, cycle: str | None) -> pd.DataFrame:
 def _of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
     if cycle is None or ratings.empty:
         return ratings.iloc[0:0].assign(rating=pd.Series([], dtype=float))
-    kind = ratings["rater_type"].map(clean_text).str.lower()
+    out = ratings.loc[ratings["cycle"] == cycle]  # the cycle first: the rest is per row
+    kind = texts(out["rater_type"]).str.lower()
     if rater_type == "manager":
         kind = kind.fillna("manager")
-    keep = (ratings["cycle"] == cycle) & (kind == rater_type)
-    out = ratings.loc[keep].copy()
+    out = out.loc[kind == rater_type].copy()
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     out["employee_id"] = ids(out["employee_id"])
-    out["competency"] = out["competency"].map(clean_text)
+    out["competency"] = texts(out["competency"])
     return out.dropna(subset=["rating", "employee_id"])
 
 

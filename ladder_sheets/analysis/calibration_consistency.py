@@ -50,9 +50,9 @@ def pooled_spread(frame: pd.DataFrame) -> float:
 
 def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     """`frame`: rated manager ratings with rater, family, level, employee_id, rating."""
+    frame = frame.dropna(subset=CELL)
     if frame.empty:
         return pd.DataFrame(columns=OUTPUT)
-    frame = frame.dropna(subset=CELL)
     spread = pooled_spread(frame)
     spread = SPREAD_FLOOR if math.isnan(spread) else max(spread, SPREAD_FLOOR)
     cells = (
@@ -97,36 +97,46 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
 
 def _against_peers(cells: pd.DataFrame, flagged: set[str], spread: float) -> pd.DataFrame:
     """Per manager: compared ratings, mean, weighted peer mean, SE and score, with flagged
-    managers left out of everyone else's peers."""
-    counted = ~cells["rater"].isin(flagged)
-    pool = (
-        cells.loc[counted]
-        .groupby(CELL)
-        .agg(cell_n=("n", "sum"), cell_total=("total", "sum"), cell_managers=("rater", "size"))
-    )
-    c = cells.join(pool, on=CELL)
-    own = counted.astype(int)
-    c["peer_n"] = c["cell_n"].fillna(0) - own * c["n"]
-    c["peer_total"] = c["cell_total"].fillna(0) - own * c["total"]
-    c["peer_mgrs"] = c["cell_managers"].fillna(0) - own
-    c = c.loc[c["peer_n"] > 0].copy()
-    c["peer_mean"] = c["peer_total"] / c["peer_n"]
-    c["w_peer"] = c["n"] * c["peer_mean"]
-    g = c.groupby("rater")
-    out = g.agg(
-        compared=("n", "sum"),
-        total=("total", "sum"),
-        people=("people", "sum"),
-        w_peer=("w_peer", "sum"),
-        peer_ratings=("peer_n", "sum"),
-        peer_managers=("peer_mgrs", "max"),
-    )
-    out["mean"] = out["total"] / out["compared"]
-    out["peer_mean"] = out["w_peer"] / out["compared"]
+    managers left out of everyone else's peers. Plain numpy over (manager, family-level)
+    rows: it runs once per flagged manager."""
+    raters, r = np.unique(cells["rater"].to_numpy(dtype=str), return_inverse=True)
+    k = cells.groupby(CELL, sort=False).ngroup().to_numpy()
+    n = cells["n"].to_numpy(dtype=float)
+    total = cells["total"].to_numpy(dtype=float)
+    own = (~np.isin(raters, list(flagged)))[r].astype(float)  # counted in peers' baselines
+    big_k, big_r = int(k.max()) + 1, len(raters)
+    peer_n = np.bincount(k, n * own, big_k)[k] - own * n
+    peer_total = np.bincount(k, total * own, big_k)[k] - own * total
+    peer_mgrs = np.bincount(k, own, big_k)[k] - own
+    ok = peer_n > 0
+    safe_n = np.where(ok, peer_n, 1.0)
+    peer_mean = np.where(ok, peer_total / safe_n, 0.0)
+
+    def per_rater(values: np.ndarray) -> np.ndarray:
+        return np.bincount(r, np.where(ok, values, 0.0), big_r)
+
+    compared = per_rater(n)
+    has = compared > 0
+    denom = np.where(has, compared, 1.0)
+    mean = per_rater(total) / denom
+    baseline = per_rater(n * peer_mean) / denom
+    share = n / denom[r]
+    peer_term = per_rater(share**2 / safe_n)
+    most_peers = np.zeros(big_r)
+    np.maximum.at(most_peers, r[ok], peer_mgrs[ok])
+    out = pd.DataFrame(
+        {
+            "compared": compared.astype(int),
+            "people": per_rater(cells["people"].to_numpy(dtype=float)).astype(int),
+            "mean": mean,
+            "peer_mean": baseline,
+            "peer_ratings": per_rater(peer_n).astype(int),
+            "peer_managers": most_peers.astype(int),
+        },
+        index=pd.Index(raters, name="rater"),
+    ).loc[has]
     out["difference"] = out["mean"] - out["peer_mean"]
-    share = c["n"] / c["rater"].map(out["compared"])
-    peer_term = (share**2 / c["peer_n"]).groupby(c["rater"]).sum()
-    out["se"] = spread * np.sqrt(1.0 / out["compared"] + peer_term)
+    out["se"] = spread * np.sqrt(1.0 / out["compared"] + peer_term[has])
     out["z"] = out["difference"] / out["se"]
     out["eligible"] = (
         (out["compared"] >= MIN_RATINGS)
@@ -134,8 +144,7 @@ def _against_peers(cells: pd.DataFrame, flagged: set[str], spread: float) -> pd.
         & (out["peer_ratings"] >= MIN_PEER_RATINGS)
         & (out["peer_managers"] >= MIN_PEER_MANAGERS)
     )
-    out.index = out.index.astype(str)
-    return out.drop(columns=["total", "w_peer"])
+    return out
 
 
 def _note(row: pd.Series) -> str:

@@ -59,6 +59,7 @@ def write_calibration_pack(
     path = Path(path)
     _check_target(path, framework)
     employees = framework.employees.data
+    ratings = cal.cycles_of_interest(ratings, cycle)
     if family is not None:
         employees, ratings, readiness = _only_family(family, employees, ratings, readiness)
     consistency = cal.manager_consistency(ratings, employees, cycle)
