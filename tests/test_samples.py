@@ -98,7 +98,7 @@ def test_about_150_invented_people_with_accents(employees: dict[str, dict[str, A
 def test_managers_form_a_tree_with_depth(employees: dict[str, dict[str, Any]]) -> None:
     roots = [i for i, e in employees.items() if e["Manager ID"] is None]
     assert len(roots) == 1
-    depth = {}
+    depth: dict[str, int] = {}
     for start in employees:
         seen, node = [], start
         while node is not None:
@@ -194,10 +194,10 @@ def all_ratings(built: dict[str, Path]) -> dict[str, dict[tuple[str, str], int]]
     out: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     for r in read_csv(built["long"], "utf-8-sig", ","):
         out["2026-Q1"][(r["Employee ID"], r["Competency"])] = int(r["Rating"])
-    for r in records(load(built["wide"])["Export"], header_row=3):
-        for comp, value in r.items():
+    for row in records(load(built["wide"])["Export"], header_row=3):
+        for comp, value in row.items():
             if comp not in ("Employee ID", "Name", "Manager", "Cycle") and value is not None:
-                out["2026-Q2"][(r["Employee ID"], comp)] = value
+                out["2026-Q2"][(row["Employee ID"], comp)] = value
     for r in read_csv(built["labels"], "cp1252", ";"):
         out["2026-Q3"][(r["Employee Number"], r["Skill"])] = LABELS[r["Score"]]
     for r in read_csv(built["self_and_manager"], "utf-8", ","):
