@@ -1,0 +1,1 @@
+"""Benchmarks at HR scale against the I/O floor (python -m benchmarks.run)."""
