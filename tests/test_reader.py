@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import xlsxwriter
 from conftest import FAMILY, FRAMEWORK, LEVEL_ORDER, canonical_headers, wide_rows, write_sheets
 
 from ladder_sheets.errors import LayoutError, UnreadableFile
@@ -343,7 +344,7 @@ def test_sheet_with_too_many_cells_is_refused(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(UnreadableFile) as caught:
         read_framework(patched)
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 30  # about 3 s on an idle machine
     assert caught.value.sheet == "Levels"
 
 
@@ -397,3 +398,18 @@ def test_no_framework_table_is_a_layout_error(tmp_path: Path, sheets: dict[str, 
         read_framework(path)
     assert caught.value.file == str(path)
     assert caught.value.hint
+
+
+def test_error_cells_are_kept_as_their_text(tmp_path: Path) -> None:
+    path = tmp_path / "errors.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    levels = wb.add_worksheet("Levels")
+    for r, row in enumerate([canonical_headers("levels"), *FRAMEWORK["levels"]]):
+        levels.write_row(r, 0, row)
+    matrix = wb.add_worksheet("Matrix")
+    matrix.write_row(0, 0, ["Competency", "IC1", "IC2"])
+    matrix.write_row(1, 0, ["Delivery", 2])
+    matrix.write_formula("C2", "=VLOOKUP(A2,Levels!A:B,9,FALSE)", None, "#N/A")
+    wb.close()
+    fw = read_framework(path)
+    assert rows_with_cells(fw, "expectations", "expected") == [(2, "B2"), ("#N/A", "C2")]

@@ -37,6 +37,10 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # A cell with a value (not self-closing) and its column letters; a row and its number.
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+# Error cells (#N/A, #REF!): calamine gives them as blank; they are kept as their text.
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_ADDRESS = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _UNADDRESSED = re.compile(rb"<c(?=[\s>])(?![^>]*\br=)[^>]*(?<!/)>")
 _CHUNK = 1 << 20
 
@@ -128,6 +132,7 @@ class SheetExtent:
     cells: int = 0
     max_row: int = -1
     max_col: int = -1
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def area(self) -> int:
@@ -179,6 +184,7 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
             for c, v in enumerate(row)
             if not is_blank(v)
         }
+        values.update(extent.errors)
         grids[sheet] = Grid(sheet, values, merged)
     if sparse:
         grids.update(_read_sparse(path, sparse))
@@ -265,6 +271,8 @@ def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
                 data, tail = data[:cut], data[cut:]
                 tags = data.count(b"<c ") + data.count(b"<c>")
                 extent.cells += tags
+                if b't="e"' in data:
+                    _collect_errors(data, extent.errors)
                 found = _CELL.findall(data)
                 if found:
                     cols, numbers = zip(*found, strict=True)
@@ -299,6 +307,15 @@ def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
     extent.max_row = max(extent.max_row, rows_seen - 1)
     extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1])
     return extent
+
+
+def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:
+    for m in _ERROR_CELL.finditer(data):
+        address = _ADDRESS.search(m.group(1))
+        value = _VALUE.search(m.group(2))
+        if address and value and len(errors) < 10_000:
+            row, col = int(address.group(2)) - 1, _col_number(address.group(1)) - 1
+            errors[(row, col)] = value.group(1).decode("utf-8", "replace")
 
 
 def _col_number(letters: bytes) -> int:
