@@ -119,6 +119,24 @@ def test_aliased_sheet_and_column_names(tmp_path: Path) -> None:
     assert all(f[0] == "warning" for f in only_problems(fw))
 
 
+def test_generated_and_settings_sheets_are_not_read_as_tables(framework_workbook: Builder) -> None:
+    gap = [["Employee ID", "Competency", "Level", "Gap"], ["E002", "Delivery", "IC2", -1]]
+    settings = [
+        ["Table", "Sheet", "Column", "Header", "Header Row"],
+        ["Levels", "Levels", None, None, 1],
+    ]
+    notes = [["Read me first"], ["This workbook holds the 2026 ladder."]]
+    path = framework_workbook(
+        sheets={"Gap Analysis": gap, "Ladder Settings": settings, "Read Me": notes}
+    )
+    fw = read_framework(path)
+    assert only_problems(fw) == []
+    ignored = [f.sheet for f in fw.findings if f.code == "ignored-sheet"]
+    assert ignored == ["Read Me"]
+    assert "Gap Analysis" not in {s for names in fw.sources.values() for s in names}
+    assert len(fw.levels) == 4
+
+
 def test_sheet_with_unknown_name_is_found_by_its_columns(framework_workbook: Builder) -> None:
     fw = read_framework(framework_workbook(rename={"Levels": "Sheet1"}))
     assert fw.sources["levels"] == ["Sheet1"]

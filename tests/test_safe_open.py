@@ -94,6 +94,12 @@ def _bad_files(tmp_path: Path, good: Path) -> dict[str, tuple[Path, type[Excepti
     shutil.copy(good, zipbomb)
     with zipfile.ZipFile(zipbomb, "a", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/media/padding.bin", b"\0" * (40 << 20))  # 40 MiB of zeros: ratio ~1000
+    # a package whose directory claims a part unpacks to 3 GiB
+    declared = tmp_path / "declared.xlsx"
+    raw = bytearray(good.read_bytes())
+    central = raw.index(b"PK\x01\x02")  # first central directory entry
+    raw[central + 24 : central + 28] = (3 << 30).to_bytes(4, "little")
+    declared.write_bytes(bytes(raw))
     strict = rewrite_member(
         good,
         tmp_path / "strict.xlsx",
@@ -119,6 +125,7 @@ def _bad_files(tmp_path: Path, good: Path) -> dict[str, tuple[Path, type[Excepti
         "xxe": (xxe, HostileFile),
         "xml-bomb-utf16": (utf16, HostileFile),
         "zip-bomb": (zipbomb, HostileFile),
+        "declared-huge": (declared, HostileFile),
         "strict-ooxml": (strict, UnreadableFile),
     }
 
@@ -139,6 +146,7 @@ BAD_KINDS = [
     "xxe",
     "xml-bomb-utf16",
     "zip-bomb",
+    "declared-huge",
     "strict-ooxml",
 ]
 
