@@ -330,3 +330,31 @@ def test_damaged_package_gives_a_clear_error_and_stays_untouched(tmp_path: Path)
         "bad.xlsx",
         "good.xlsx",
     ]
+
+
+def test_adopted_sheet_is_replaced_in_place_marker_or_not(tmp_path: Path) -> None:
+    """Ratings History comes from the template (no marker) and HR adds rows by hand; merge
+    reads it and writes it back, so it is replaced where it is instead of refused."""
+    path = tmp_path / "hr.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    wb.add_worksheet("Matrix")
+    wb.add_worksheet("Ratings History").write_row(0, 0, ["Cycle", "Employee ID", "Rating"])
+    wb.add_worksheet("Notes")
+    wb.close()
+
+    def history(wb: xlsxwriter.Workbook) -> None:
+        ws = wb.add_worksheet("Ratings History")
+        ws.write_row(0, 0, ["Cycle", "Employee ID", "Rating"])
+        ws.write_row(1, 0, ["2026-Q3", "E1", 4])
+
+    with pytest.raises(WriteRefused):
+        write_back(path, history)
+    result = write_back(path, history, adopt=["Ratings History"])
+    assert result.replaced == ["Ratings History"] and result.added == []
+    loaded = load(path)
+    assert loaded.sheetnames == ["Matrix", "Ratings History", "Notes"]
+    assert loaded["Ratings History"]["C2"].value == 4
+    wb2 = openpyxl.load_workbook(path)
+    wb2["Ratings History"]["C3"] = 5  # HR adds a row by hand
+    wb2.save(path)
+    assert write_back(path, history, adopt=["Ratings History"]).replaced == ["Ratings History"]

@@ -81,6 +81,7 @@ def transplant(
     book: Book,
     scratch: zipfile.ZipFile,
     force: bool,
+    adopt: frozenset[str] = frozenset(),
 ) -> Outcome:
     """Add or replace the scratch workbook's sheets in `pkg`; what was done."""
     result = Outcome()
@@ -89,7 +90,7 @@ def transplant(
     scratch_targets = {r.id: resolve("xl/workbook.xml", r.target) for r in scratch_rels}
     book_targets = pkg.targets(book_part)
     parts = [book_targets.get(s.rel_id, "") for s in book.sheets]
-    replace = _plan(pkg, book, parts, scratch_book, force, result)
+    replace = _plan(pkg, book, parts, scratch_book, force, adopt, result)
 
     styles = _merge_styles(pkg, book_part, book_targets, scratch)
     has_strings = "xl/sharedStrings.xml" in scratch.namelist()
@@ -160,6 +161,7 @@ def _plan(
     parts: list[str],
     scratch_book: Book,
     force: bool,
+    adopt: frozenset[str],
     result: Outcome,
 ) -> dict[str, int]:
     """Scratch sheet name -> index of the HR sheet it replaces; refuse what must not be."""
@@ -187,6 +189,10 @@ def _plan(
             continue
         sheet = book.sheets[found]
         marked = markers.get(found)
+        if entry.name.casefold() in adopt:
+            # the caller read this sheet and writes its content back (Ratings History)
+            replace[entry.name] = found
+            continue
         if marked is None:
             raise WriteRefused(
                 f"the workbook already has a sheet '{sheet.name}' that this tool did not make",

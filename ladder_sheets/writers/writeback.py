@@ -30,7 +30,7 @@ import shutil
 import time
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -97,12 +97,16 @@ def write_back(
     backup: bool = False,
     expect: Fingerprint | None = None,
     force: bool = False,
+    adopt: Iterable[str] = (),
 ) -> WriteResult:
     """Add or replace the sheets `build` writes, in `original` (or in a copy at `out`).
 
     Raises UnreadableFile/EncryptedFile/HostileFile for what cannot be opened, WriteRefused when
     the target is open elsewhere, changed since `expect` was taken, or a generated sheet was
-    edited by hand (unless `force`) or belongs to HR."""
+    edited by hand (unless `force`) or belongs to HR.
+
+    `adopt` names sheets the caller has read and writes back itself (Ratings History: HR's
+    rows plus the imported ones): when present they are replaced in place, marker or not."""
     started = time.perf_counter()
     original = Path(original)
     target = Path(out) if out is not None else original
@@ -127,7 +131,8 @@ def write_back(
         result.seconds["build"] = time.perf_counter() - started
         try:
             with zipfile.ZipFile(io.BytesIO(scratch_bytes)) as scratch:
-                done = transplant(pkg, book_part, book, scratch, force)
+                adopted = frozenset(name.casefold() for name in adopt)
+                done = transplant(pkg, book_part, book, scratch, force, adopted)
         except DAMAGE as exc:
             raise _damaged(original, exc) from None
         result.added, result.replaced, result.renamed = done.added, done.replaced, done.renamed
