@@ -13,6 +13,9 @@ Choices the definitions leave open, made here and kept stable:
   to the level's Min Quarters In Level, and with neither there is no time requirement.
 - with ratings missing (Insufficient data) the list names what is missing, then only the
   criteria that do not depend on ratings (time in level, scope, sign-off).
+- the run of cycles operating at the next level counts back from the analysed cycle through
+  consecutive quarters, also before In Level Since (ratings then were against the old level,
+  and meeting the level two up is rare enough not to need a special case).
 - the floor is one criterion however many competencies fall below it (a sentence each).
 """
 
@@ -162,7 +165,7 @@ def _assess(
         return _finish(row, found)
 
     emp = key(person.get("employee_id"))
-    current = {c: e for c, e in ladder.expected(level.family, level.level).items()}
+    current = ladder.expected(level.family, level.level)
     following = ladder.expected(level.family, level.next_level) if level.next_level else {}
     current = {c: e for c, e in current.items() if not math.isnan(e.expected)}
     following = {c: e for c, e in following.items() if not math.isnan(e.expected)}
