@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .api import PathLike, check
-from .findings import Report, Where, error
+from .findings import Report, error
 from .history import HistoryMerge, merge_evidence, merge_history
 from .model import Framework, Table
 
@@ -91,7 +91,7 @@ def merge(
                 f"says {_num(row.new_rating)} but Ratings History holds {_num(row.old_rating)} "
                 f"(imported from {str(row.old_source or 'the workbook')}).",
                 f"If the export is a correction, run merge again with --replace-cycle {row.cycle}.",
-                _where_of(row.new_where),
+                checked.ratings.where(row.new_where, "rating"),
             )
         )
     if len(merged.conflicts):
@@ -155,13 +155,15 @@ def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, p
     """Typed ratings -> (what the workbook's history holds, what the exports bring).
 
     Rows from the workbook come from its Ratings History sheet(s); every other row is from an
-    export and carries the place of its rating for conflict messages."""
+    export and carries its row label in `ratings` ("where"), so a conflict can name its place
+    without computing places for a million rows that have none."""
     data = ratings.data.copy()
     from_workbook = ratings.sheets.reindex(data.index).isin(framework.sources.get("history", []))
     files = getattr(ratings, "files", None)
-    if files is not None:
-        from_workbook &= pd.Series(files, index=data.index).eq(ratings.file)
-    data["where"] = pd.Series([ratings.where(i, "rating") for i in data.index], index=data.index)
+    if files is not None and len(files):
+        workbook_file = framework.history.file or str(framework.path)
+        from_workbook &= pd.Series(files.to_numpy(), index=data.index).eq(workbook_file)
+    data["where"] = data.index
     existing = data[from_workbook.to_numpy()].drop(columns="where")
     incoming = data[~from_workbook.to_numpy()]
     return existing, incoming
@@ -184,17 +186,3 @@ def _analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | N
 def _num(value: Any) -> str:
     f = float(value)
     return str(int(f)) if f.is_integer() else f"{f:g}"
-
-
-def _where_of(text: Any) -> Where:
-    if isinstance(text, Where):
-        return text
-    text = str(text or "")
-    if "!" in text:
-        sheet, _, cell = text.partition("!")
-        return Where(sheet=sheet, cell=cell)
-    if ":" in text:
-        file, _, line = text.rpartition(":")
-        if line.isdigit():
-            return Where(file=file, line=int(line))
-    return Where(file=text or None)

@@ -199,7 +199,8 @@ def cycle_end(cycle: str) -> dt.date:
 
 
 def quarters_between(start: dt.date, end: dt.date) -> float:
-    """Whole quarters from start to end (a quarter is three calendar months)."""
+    """Quarters from start to end, counted in whole calendar months (a quarter is three), so
+    2.67 means eight months."""
     months = (end.year - start.year) * 12 + (end.month - start.month)
     if end.day < start.day:
         months -= 1
