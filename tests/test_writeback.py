@@ -358,3 +358,22 @@ def test_adopted_sheet_is_replaced_in_place_marker_or_not(tmp_path: Path) -> Non
     wb2["Ratings History"]["C3"] = 5  # HR adds a row by hand
     wb2.save(path)
     assert write_back(path, history, adopt=["Ratings History"]).replaced == ["Ratings History"]
+
+
+def test_build_may_add_worksheets_and_sheet_scoped_names_only(hr_workbook: Path) -> None:
+    before = sha(hr_workbook)
+
+    def global_name(wb: xlsxwriter.Workbook) -> None:
+        gap_sheet(wb)
+        wb.define_name("Everyone", "='Gap Analysis'!$A$1:$A$2")
+
+    def chart_sheet(wb: xlsxwriter.Workbook) -> None:
+        gap_sheet(wb)
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series({"values": "='Gap Analysis'!$B$2:$C$2"})
+        wb.add_chartsheet("Gap Chart").set_chart(chart)
+
+    for build in (global_name, chart_sheet):
+        with pytest.raises(ValueError):
+            write_back(hr_workbook, build)
+    assert sha(hr_workbook) == before

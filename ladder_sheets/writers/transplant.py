@@ -88,6 +88,11 @@ def transplant(
     scratch_book = read_book(scratch.read("xl/workbook.xml"))
     scratch_rels = parse_rels(scratch.read("xl/_rels/workbook.xml.rels"))
     scratch_targets = {r.id: resolve("xl/workbook.xml", r.target) for r in scratch_rels}
+    kinds = {r.id: r.type for r in scratch_rels}
+    if any(kinds.get(s.rel_id) != WORKSHEET_REL for s in scratch_book.sheets):
+        raise ValueError("build() may add worksheets only (no chart sheets)")
+    if any(n.local_sheet is None for n in scratch_book.names):
+        raise ValueError("build() may define sheet-scoped names only ('Sheet'!name)")
     book_targets = pkg.targets(book_part)
     parts = [book_targets.get(s.rel_id, "") for s in book.sheets]
     replace = _plan(pkg, book, parts, scratch_book, force, adopt, result)
