@@ -153,7 +153,8 @@ def transplant(
     pkg.write(book_part, book_xml)
     pkg.write(rels_path(book_part), book_rels)
     if added_names and "docProps/app.xml" in pkg.names():
-        worksheets = [s.name for s, p in zip(book.sheets, parts, strict=True) if "sheet" in p]
+        types = {r.id: r.type for r in pkg.rels(book_part)}
+        worksheets = [s.name for s in book.sheets if types.get(s.rel_id) == WORKSHEET_REL]
         app = add_worksheet_titles(pkg.read("docProps/app.xml"), worksheets, added_names)
         if app != pkg.read("docProps/app.xml"):
             pkg.write("docProps/app.xml", app)
