@@ -11,38 +11,22 @@ ignored: only real cells count.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
-import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import python_calamine
-from defusedxml import ElementTree
 
 from ..errors import UnreadableFile
 from ..model import _col_letter
 from ..values import is_blank
+from .extent import MAX_CELLS, SheetExtent, scan_extent, sheet_parts
 from .safe import SAVE_AS_XLSX, check_package, open_xlsx
 
-MAX_CELLS = 2_000_000  # values in one sheet; a framework holds a few thousand
 MAX_AREA = 4_000_000  # rectangle calamine may allocate (about 32 bytes a cell)
 MAX_MERGE_SPAN = 500  # rows or columns of one merged range that carry its value
-
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# A cell with a value (not self-closing) and its column letters; a row and its number.
-_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
-# Error cells (#N/A, #REF!): calamine gives them as blank; they are kept as their text.
-_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
-_ADDRESS = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_UNADDRESSED = re.compile(rb"<c(?=[\s>])(?![^>]*\br=)[^>]*(?<!/)>")
-_CHUNK = 1 << 20
 
 
 def a1(row: int, col: int) -> str:
@@ -127,18 +111,6 @@ class Grid:
         return not self.values
 
 
-@dataclass
-class SheetExtent:
-    cells: int = 0
-    max_row: int = -1
-    max_col: int = -1
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    @property
-    def area(self) -> int:
-        return (self.max_row + 1) * (self.max_col + 1)
-
-
 def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
     """Every worksheet of the workbook as a Grid, in workbook order (chart sheets and macro
     sheets have no grid and are left out). Raises UnreadableFile for what cannot be read."""
@@ -146,7 +118,7 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
     if not checked:
         check_package(path)
     name = str(path)
-    parts = _sheet_parts(path)
+    parts = sheet_parts(path)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         metadata = {m.name: m for m in book.sheets_metadata}
@@ -163,7 +135,7 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
         if meta is not None and "WorkSheet" not in str(meta.typ):
             continue
         part = parts.get(sheet)
-        extent = _scan_extent(path, part, sheet) if part else SheetExtent()
+        extent = scan_extent(path, part, sheet) if part else SheetExtent()
         if extent.area > MAX_AREA:
             sparse.append(sheet)
             continue
@@ -222,104 +194,3 @@ def _read_sparse(path: Path, sheets: list[str]) -> dict[str, Grid]:
     finally:
         wb.close()
     return grids
-
-
-def _sheet_parts(path: Path) -> dict[str, str]:
-    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            book_part = "xl/workbook.xml"
-            rels_part = "xl/_rels/workbook.xml.rels"
-            if book_part not in names or rels_part not in names:
-                return {}
-            book = ElementTree.fromstring(zf.read(book_part))
-            rels = ElementTree.fromstring(zf.read(rels_part))
-    except Exception:  # calamine will report the damage with its own words
-        return {}
-    targets = {}
-    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
-        target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        targets[rel.get("Id")] = posixpath.normpath(target)
-    parts = {}
-    for sheet in book.iter(f"{_MAIN_NS}sheet"):
-        rid = sheet.get(f"{_REL_NS}id")
-        if rid in targets and sheet.get("name"):
-            parts[sheet.get("name", "")] = targets[rid]
-    return parts
-
-
-def _scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
-    """Count the cells of a sheet and find its last row and column, streaming its XML.
-
-    Only cells with content count for the extent (styled empty cells are not placed by
-    calamine); the cell count is an upper bound, which is what the guard needs."""
-    extent = SheetExtent()
-    letters: set[bytes] = set()
-    rows_seen = 0
-    wide = 0
-    try:
-        with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
-            tail = b""
-            while True:
-                chunk = stream.read(_CHUNK)
-                if not chunk:
-                    break
-                data = tail + chunk
-                cut = data.rfind(b">") + 1
-                data, tail = data[:cut], data[cut:]
-                tags = data.count(b"<c ") + data.count(b"<c>")
-                extent.cells += tags
-                if b't="e"' in data:
-                    _collect_errors(data, extent.errors)
-                found = _CELL.findall(data)
-                if found:
-                    cols, numbers = zip(*found, strict=True)
-                    letters.update(cols)
-                    extent.max_row = max(extent.max_row, max(map(int, numbers)) - 1)
-                # the slow search only when some cell tags carry no r="..." address
-                addresses = data.count(b' r="') - data.count(b"<row")
-                unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
-                if unaddressed:  # placed by position: bound the extent by counting
-                    rows_seen += data.count(b"<row")
-                    wide = max(wide, unaddressed)
-                if extent.cells > MAX_CELLS:
-                    raise UnreadableFile(
-                        f"the sheet holds more than {MAX_CELLS:,} cells, far more than a "
-                        "career framework needs",
-                        file=str(path),
-                        sheet=sheet,
-                        hint="move the data that is not part of the framework to another "
-                        "workbook, or delete unused rows and columns",
-                    )
-    except UnreadableFile:
-        raise
-    except KeyError:
-        return extent
-    except Exception as exc:
-        raise UnreadableFile(
-            f"the sheet could not be read ({exc})",
-            file=str(path),
-            sheet=sheet,
-            hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
-        ) from None
-    extent.max_row = max(extent.max_row, rows_seen - 1)
-    extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1])
-    return extent
-
-
-def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:
-    for m in _ERROR_CELL.finditer(data):
-        address = _ADDRESS.search(m.group(1))
-        value = _VALUE.search(m.group(2))
-        if address and value and len(errors) < 10_000:
-            row, col = int(address.group(2)) - 1, _col_number(address.group(1)) - 1
-            errors[(row, col)] = value.group(1).decode("utf-8", "replace")
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n

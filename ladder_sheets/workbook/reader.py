@@ -24,15 +24,15 @@ from ..errors import LayoutError
 from ..findings import Finding, Where, error, info, warning
 from ..model import GENERATED_SHEETS, REQUIRED_TABLES, TABLES, Framework, Table, columns
 from ..values import clean_text, closest, normalize_header
-from .aliases import REQUIRED_COLUMNS, WIDE_TABLES, header_key, sheet_candidates, table_for_sheet
+from .aliases import REQUIRED_COLUMNS, WIDE_TABLES, header_key
 from .grid import Grid, a1, read_grids
 from .layout import TableLayout, find_header, is_note_row
 from .mapping import SETTINGS_SHEET, Mapping, TableMapping
 from .safe import check_package
+from .sheets import assign_by_content, assign_by_name, missing_sheet
 
 # Levels first: their codes name the level columns of the wide sheets.
 READ_ORDER = ("levels", *(t for t in TABLES if t != "levels"))
-MIN_CONTENT_SCORE = 3  # known headers a sheet with an unknown name needs to be taken
 
 
 def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None) -> Framework:
@@ -54,13 +54,13 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
     skipped = {settings_name, *GENERATED_SHEETS}
     data_sheets = [s for s in grids if s not in skipped]
 
-    assigned = _assign_by_name(data_sheets, active, grids, file, findings)
+    assigned = assign_by_name(data_sheets, active, grids, file, findings)
     reader = _TableReader(grids, file, findings, active)
     tables: dict[str, Table] = {}
     sources: dict[str, list[str]] = {}
     for table in READ_ORDER:
         if table not in assigned:
-            _assign_by_content(table, data_sheets, assigned, grids, reader.codes)
+            assign_by_content(table, data_sheets, assigned, grids, reader.codes)
         parts = [reader.read(table, sheet, family) for sheet, family in assigned.get(table, [])]
         found = [p for p in parts if p is not None]
         if found:
@@ -69,7 +69,7 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
             if table == "levels":
                 reader.set_codes(tables[table])
         elif not assigned.get(table):
-            findings.append(_missing_sheet(table, data_sheets, assigned, file))
+            findings.append(missing_sheet(table, data_sheets, assigned, file))
 
     if not tables:
         raise LayoutError(
@@ -90,91 +90,6 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
                 )
             )
     return Framework(path, tables, findings, list(grids), sources)
-
-
-def _assign_by_name(
-    sheets: list[str],
-    mapping: Mapping,
-    grids: dict[str, Grid],
-    file: str,
-    findings: list[Finding],
-) -> dict[str, list[tuple[str, str | None]]]:
-    assigned: dict[str, list[tuple[str, str | None]]] = {}
-    taken: set[str] = set()
-    for table, entry in mapping.tables.items():
-        for sheet in entry.sheets:
-            actual = next(
-                (s for s in grids if normalize_header(s) == normalize_header(sheet)), None
-            )
-            if actual is None:
-                hits = closest(sheet, sheets, cutoff=0.5)
-                findings.append(
-                    error(
-                        "mapped-sheet-not-found",
-                        f"the mapping names sheet '{sheet}' for {TABLES[table][0]}, "
-                        "but the workbook has no such sheet"
-                        + (f"; closest: {', '.join(repr(h) for h in hits)}" if hits else ""),
-                        "correct the sheet name in the mapping",
-                        Where(file=mapping.source or file),
-                    )
-                )
-                continue
-            assigned.setdefault(table, []).append((actual, entry.family))
-            taken.add(actual)
-    for sheet in sheets:
-        guess = table_for_sheet(sheet)
-        if sheet in taken or guess is None:
-            continue
-        table, family = guess
-        mapped = mapping.get(table)
-        if mapped is not None and mapped.sheets:
-            continue  # the mapping says which sheets hold this table
-        assigned.setdefault(table, []).append((sheet, family))
-        taken.add(sheet)
-    return assigned
-
-
-def _assign_by_content(
-    table: str,
-    sheets: list[str],
-    assigned: dict[str, list[tuple[str, str | None]]],
-    grids: dict[str, Grid],
-    codes: dict[str, str],
-) -> None:
-    """A sheet with an unknown name whose header row names enough of the table's columns."""
-    taken = {s for v in assigned.values() for s, _ in v}
-    best: tuple[int, str] | None = None
-    for sheet in sheets:
-        if sheet in taken:
-            continue
-        layout = find_header(grids[sheet], table, codes or None)
-        if layout is None:
-            continue
-        score = len(layout.columns) + len(layout.level_columns)
-        if table in WIDE_TABLES:
-            numeric = _mostly_numbers(grids[sheet], layout)
-            if "competency" not in layout.columns or len(layout.level_columns) < 2:
-                continue
-            if numeric != (table == "expectations"):
-                continue
-        elif not all(c in layout.columns for c in REQUIRED_COLUMNS[table][:1]):
-            continue
-        if score >= MIN_CONTENT_SCORE and (best is None or score > best[0]):
-            best = (score, sheet)
-    if best is not None:
-        assigned[table] = [(best[1], None)]
-
-
-def _mostly_numbers(grid: Grid, layout: TableLayout) -> bool:
-    values = [
-        grid.get(r, c)
-        for r in grid.rows_present()
-        if r > layout.header_row
-        for c in layout.level_columns
-        if grid.get(r, c) is not None
-    ][:50]
-    numbers = sum(isinstance(v, (int, float)) or str(v).strip().isdigit() for v in values)
-    return bool(values) and numbers * 2 >= len(values)
 
 
 class _TableReader:
@@ -363,26 +278,3 @@ def _concat(table: str, parts: list[Table], file: str) -> Table:
     cells = pd.concat([p.cells for p in parts], ignore_index=True)
     sheets = pd.concat([p.sheets for p in parts], ignore_index=True)
     return Table(table, data, cells, sheets, file)
-
-
-def _missing_sheet(
-    table: str,
-    sheets: list[str],
-    assigned: dict[str, list[tuple[str, str | None]]],
-    file: str,
-) -> Finding:
-    taken = {s for v in assigned.values() for s, _ in v}
-    free = [s for s in sheets if s not in taken]
-    hits: list[str] = []
-    for name in sheet_candidates(table):
-        hits += [h for h in closest(name, free, cutoff=0.5) if h not in hits]
-    severity = error if table in REQUIRED_TABLES else info
-    return severity(
-        "missing-sheet",
-        f"no {TABLES[table][0]} sheet found"
-        + (f"; closest: {', '.join(repr(h) for h in hits[:3])}" if hits else ""),
-        f"name the sheet '{TABLES[table][0]}'"
-        + (f" (rename '{hits[0]}')" if hits else "")
-        + " or map it in the 'Ladder Settings' sheet",
-        Where(file=file),
-    )

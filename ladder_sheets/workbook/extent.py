@@ -1,0 +1,146 @@
+"""Sizing a sheet before anything loads it: its XML streamed and counted, never parsed whole.
+
+calamine allocates the rectangle from A1 to the farthest cell with content and aborts the
+process when that does not fit, so the reader learns each sheet's real extent here first.
+The scan also picks up error cells (#N/A), which calamine gives as blanks.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml import ElementTree
+
+from ..errors import UnreadableFile
+from .safe import SAVE_AS_XLSX
+
+MAX_CELLS = 2_000_000  # values in one sheet; a framework holds a few thousand
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# A cell with a value (not self-closing) and its column letters; a row and its number.
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+# Error cells (#N/A, #REF!): calamine gives them as blank; they are kept as their text.
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_ADDRESS = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_UNADDRESSED = re.compile(rb"<c(?=[\s>])(?![^>]*\br=)[^>]*(?<!/)>")
+_CHUNK = 1 << 20
+
+
+@dataclass
+class SheetExtent:
+    cells: int = 0
+    max_row: int = -1
+    max_col: int = -1
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def area(self) -> int:
+        return (self.max_row + 1) * (self.max_col + 1)
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            book_part = "xl/workbook.xml"
+            rels_part = "xl/_rels/workbook.xml.rels"
+            if book_part not in names or rels_part not in names:
+                return {}
+            book = ElementTree.fromstring(zf.read(book_part))
+            rels = ElementTree.fromstring(zf.read(rels_part))
+    except Exception:  # calamine will report the damage with its own words
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        targets[rel.get("Id")] = posixpath.normpath(target)
+    parts = {}
+    for sheet in book.iter(f"{_MAIN_NS}sheet"):
+        rid = sheet.get(f"{_REL_NS}id")
+        if rid in targets and sheet.get("name"):
+            parts[sheet.get("name", "")] = targets[rid]
+    return parts
+
+
+def scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
+    """Count the cells of a sheet and find its last row and column, streaming its XML.
+
+    Only cells with content count for the extent (styled empty cells are not placed by
+    calamine); the cell count is an upper bound, which is what the guard needs."""
+    extent = SheetExtent()
+    letters: set[bytes] = set()
+    rows_seen = 0
+    wide = 0
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+            tail = b""
+            while True:
+                chunk = stream.read(_CHUNK)
+                if not chunk:
+                    break
+                data = tail + chunk
+                cut = data.rfind(b">") + 1
+                data, tail = data[:cut], data[cut:]
+                tags = data.count(b"<c ") + data.count(b"<c>")
+                extent.cells += tags
+                if b't="e"' in data:
+                    _collect_errors(data, extent.errors)
+                found = _CELL.findall(data)
+                if found:
+                    cols, numbers = zip(*found, strict=True)
+                    letters.update(cols)
+                    extent.max_row = max(extent.max_row, max(map(int, numbers)) - 1)
+                # the slow search only when some cell tags carry no r="..." address
+                addresses = data.count(b' r="') - data.count(b"<row")
+                unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
+                if unaddressed:  # placed by position: bound the extent by counting
+                    rows_seen += data.count(b"<row")
+                    wide = max(wide, unaddressed)
+                if extent.cells > MAX_CELLS:
+                    raise UnreadableFile(
+                        f"the sheet holds more than {MAX_CELLS:,} cells, far more than a "
+                        "career framework needs",
+                        file=str(path),
+                        sheet=sheet,
+                        hint="move the data that is not part of the framework to another "
+                        "workbook, or delete unused rows and columns",
+                    )
+    except UnreadableFile:
+        raise
+    except KeyError:
+        return extent
+    except Exception as exc:
+        raise UnreadableFile(
+            f"the sheet could not be read ({exc})",
+            file=str(path),
+            sheet=sheet,
+            hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
+        ) from None
+    extent.max_row = max(extent.max_row, rows_seen - 1)
+    extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1])
+    return extent
+
+
+def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:
+    for m in _ERROR_CELL.finditer(data):
+        address = _ADDRESS.search(m.group(1))
+        value = _VALUE.search(m.group(2))
+        if address and value and len(errors) < 10_000:
+            row, col = int(address.group(2)) - 1, _col_number(address.group(1)) - 1
+            errors[(row, col)] = value.group(1).decode("utf-8", "replace")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n

@@ -1,0 +1,123 @@
+"""Which sheet holds which table: the mapping first, then the sheet's name, then its columns."""
+
+from __future__ import annotations
+
+from ..findings import Finding, Where, error, info
+from ..model import REQUIRED_TABLES, TABLES
+from ..values import closest, normalize_header
+from .aliases import REQUIRED_COLUMNS, WIDE_TABLES, sheet_candidates, table_for_sheet
+from .grid import Grid
+from .layout import TableLayout, find_header
+from .mapping import Mapping
+
+MIN_CONTENT_SCORE = 3  # known headers a sheet with an unknown name needs to be taken
+
+Assignment = dict[str, list[tuple[str, str | None]]]
+
+
+def assign_by_name(
+    sheets: list[str],
+    mapping: Mapping,
+    grids: dict[str, Grid],
+    file: str,
+    findings: list[Finding],
+) -> Assignment:
+    assigned: Assignment = {}
+    taken: set[str] = set()
+    for table, entry in mapping.tables.items():
+        for sheet in entry.sheets:
+            actual = next(
+                (s for s in grids if normalize_header(s) == normalize_header(sheet)), None
+            )
+            if actual is None:
+                hits = closest(sheet, sheets, cutoff=0.5)
+                findings.append(
+                    error(
+                        "mapped-sheet-not-found",
+                        f"the mapping names sheet '{sheet}' for {TABLES[table][0]}, "
+                        "but the workbook has no such sheet"
+                        + (f"; closest: {', '.join(repr(h) for h in hits)}" if hits else ""),
+                        "correct the sheet name in the mapping",
+                        Where(file=mapping.source or file),
+                    )
+                )
+                continue
+            assigned.setdefault(table, []).append((actual, entry.family))
+            taken.add(actual)
+    for sheet in sheets:
+        guess = table_for_sheet(sheet)
+        if sheet in taken or guess is None:
+            continue
+        table, family = guess
+        mapped = mapping.get(table)
+        if mapped is not None and mapped.sheets:
+            continue  # the mapping says which sheets hold this table
+        assigned.setdefault(table, []).append((sheet, family))
+        taken.add(sheet)
+    return assigned
+
+
+def assign_by_content(
+    table: str,
+    sheets: list[str],
+    assigned: Assignment,
+    grids: dict[str, Grid],
+    codes: dict[str, str],
+) -> None:
+    """A sheet with an unknown name whose header row names enough of the table's columns."""
+    taken = {s for v in assigned.values() for s, _ in v}
+    best: tuple[int, str] | None = None
+    for sheet in sheets:
+        if sheet in taken:
+            continue
+        layout = find_header(grids[sheet], table, codes or None)
+        if layout is None:
+            continue
+        score = len(layout.columns) + len(layout.level_columns)
+        if table in WIDE_TABLES:
+            numeric = _mostly_numbers(grids[sheet], layout)
+            if "competency" not in layout.columns or len(layout.level_columns) < 2:
+                continue
+            if numeric != (table == "expectations"):
+                continue
+        elif not all(c in layout.columns for c in REQUIRED_COLUMNS[table][:1]):
+            continue
+        if score >= MIN_CONTENT_SCORE and (best is None or score > best[0]):
+            best = (score, sheet)
+    if best is not None:
+        assigned[table] = [(best[1], None)]
+
+
+def _mostly_numbers(grid: Grid, layout: TableLayout) -> bool:
+    values = [
+        grid.get(r, c)
+        for r in grid.rows_present()
+        if r > layout.header_row
+        for c in layout.level_columns
+        if grid.get(r, c) is not None
+    ][:50]
+    numbers = sum(isinstance(v, (int, float)) or str(v).strip().isdigit() for v in values)
+    return bool(values) and numbers * 2 >= len(values)
+
+
+def missing_sheet(
+    table: str,
+    sheets: list[str],
+    assigned: Assignment,
+    file: str,
+) -> Finding:
+    taken = {s for v in assigned.values() for s, _ in v}
+    free = [s for s in sheets if s not in taken]
+    hits: list[str] = []
+    for name in sheet_candidates(table):
+        hits += [h for h in closest(name, free, cutoff=0.5) if h not in hits]
+    severity = error if table in REQUIRED_TABLES else info
+    return severity(
+        "missing-sheet",
+        f"no {TABLES[table][0]} sheet found"
+        + (f"; closest: {', '.join(repr(h) for h in hits[:3])}" if hits else ""),
+        f"name the sheet '{TABLES[table][0]}'"
+        + (f" (rename '{hits[0]}')" if hits else "")
+        + " or map it in the 'Ladder Settings' sheet",
+        Where(file=file),
+    )
