@@ -3,6 +3,7 @@ the file named and a hint; good packages (also .xlsm) pass."""
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from conftest import build_framework
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from ladder_sheets.errors import EncryptedFile, HostileFile, UnreadableFile
+from ladder_sheets.errors import EncryptedFile, HostileFile, LadderError, UnreadableFile
 from ladder_sheets.workbook.reader import read_framework
 from ladder_sheets.workbook.safe import check_package, open_xlsx
 
@@ -225,3 +226,24 @@ def test_legacy_xls_is_refused(good: Path, tmp_path: Path) -> None:
         with pytest.raises(UnreadableFile, match=re.escape(".xls")) as caught:
             read_framework(path)
         assert type(caught.value) is UnreadableFile
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_damaged_xml_parts_give_ladder_errors_only(seed: int, good: Path, tmp_path: Path) -> None:
+    """Random damage inside the XML parts (the zip stays sound): a result or a clear error."""
+    rng = random.Random(seed)
+    with zipfile.ZipFile(good) as zf:
+        victim = rng.choice([n for n in zf.namelist() if n.endswith(".xml")])
+
+    def damage(data: bytes) -> bytes:
+        out = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            pos = rng.randrange(len(out))
+            out[pos : pos + rng.randint(0, 4)] = bytes(rng.choices(b'<>"=/ rA1x0', k=3))
+        return bytes(out)
+
+    path = rewrite_member(good, tmp_path / "damaged.xlsx", victim, damage)
+    try:
+        read_framework(path)
+    except LadderError as exc:
+        assert exc.file == str(path)

@@ -122,7 +122,9 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         metadata = {m.name: m for m in book.sheets_metadata}
-    except Exception as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's Rust panics are BaseExceptions
         raise UnreadableFile(
             f"the workbook could not be read ({exc})",
             file=name,
@@ -136,14 +138,16 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
             continue
         part = parts.get(sheet)
         extent = scan_extent(path, part, sheet) if part else SheetExtent()
-        if extent.area > MAX_AREA:
+        if part is None or extent.area > MAX_AREA:  # unsized sheets are not given to calamine
             sparse.append(sheet)
             continue
         try:
             cal = book.get_sheet_by_name(sheet)
             rows = cal.to_python(skip_empty_area=False)
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in cal.merged_cell_ranges or []]
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # calamine's Rust panics are BaseExceptions
             raise UnreadableFile(
                 f"the sheet could not be read ({exc})",
                 file=name,
