@@ -325,3 +325,19 @@ def test_pack_from_the_real_readiness_table(tmp_path: Path):
     assert sorted(r["Employee ID"] for r in rows) == sorted(expected["employee_id"])
     assert len(rows) > 0
     assert {r["Status"] for r in rows} <= {"Ready", "Ready pending sign-off", "Close"}
+
+
+def test_a_cycle_without_ratings_still_gives_a_pack(tmp_path: Path):
+    framework, ratings, readiness = company()
+    out = write_calibration_pack(
+        tmp_path / "empty.xlsx",
+        framework=framework,
+        ratings=ratings.iloc[0:0],
+        readiness=readiness.iloc[0:0],
+        cycle="2027-Q1",
+    )
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    text = [c.value for row in wb["Summary"].iter_rows() for c in row if c.value]
+    assert "Nothing stands out: no flags in this cycle." in text
+    assert rows_of(wb["Manager Consistency"]) == []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -267,7 +268,13 @@ _EXTRA_FORMATS: dict[str, dict[str, Any]] = {
     "flag_second": {"bold": True, "font_color": st.BLUE_TEXT, "bg_color": st.BLUE_FILL},
     "link": {"font_color": st.BLUE_TEXT, "underline": 1, "valign": "top"},
 }
-_KIND_STYLE = {"count": "count", "average": "average", "gap": "gap", "yesno": "flag"}
+_KIND_STYLE = {
+    "count": "count",
+    "average": "average",
+    "gap": "gap",
+    "yesno": "flag",
+    "text": "text",
+}
 
 
 class _Pack:
@@ -307,7 +314,9 @@ class _Pack:
         for i in range(len(per_family)):
             row = HEADER_ROW + 1 + i
             chart = self.wb.add_chart({"type": "column"})
-            chart.set_title({"name": str(per_family["family"].iloc[i])})
+            title = str(per_family["family"].iloc[i])
+            # A chart title starting with "=" would be read as a cell reference.
+            chart.set_title({"name": " " + title if title.startswith("=") else title})
             cats = [name, HEADER_ROW, 1, HEADER_ROW, 5]
             chart.add_series(
                 {"name": self.cycle, "categories": cats, "values": [name, row, 1, row, 5]}
@@ -374,44 +383,66 @@ class _Pack:
             ws.set_row(1, 15 * max(1, math.ceil(len(rule) / 140)))
         for j, col in enumerate(cols):
             ws.write_string(HEADER_ROW, j, col.header, self.fmt("header"))
-        widths = [max(len(c.header) + 2, st.MIN_WIDTH) for c in cols]
-        records = frame.to_dict("records")
-        for i, rec in enumerate(records, start=HEADER_ROW + 1):
-            for j, col in enumerate(cols):
-                text = self._cell(ws, i, j, rec.get(col.key), col.kind)
-                widths[j] = max(widths[j], min(len(text) + 2, st.MAX_WIDTH))
-        for j, width in enumerate(widths):
+        for j, col in enumerate(cols):
+            values = _prepared(frame.get(col.key), col.kind, len(frame))
+            style = self.fmt(_KIND_STYLE.get(col.kind, col.kind))
+            width = max(len(col.header) + 2, st.MIN_WIDTH)
+            for i, value in enumerate(values, start=HEADER_ROW + 1):
+                if isinstance(value, float):
+                    ws.write_number(i, j, value, style)
+                    width = max(width, 8)
+                elif value:
+                    ws.write_string(i, j, value, style)
+                    width = max(width, min(len(value) + 2, st.MAX_WIDTH))
+                elif col.kind == "input":
+                    ws.write_blank(i, j, None, style)  # keeps the input colour
             ws.set_column(j, j, width)
-        last = HEADER_ROW + len(records)
+        last = HEADER_ROW + len(frame)
         ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        for key, values in (flags or {}).items():
+        for key, flagged in (flags or {}).items():
             j = next(i for i, c in enumerate(cols) if c.key == key)
-            for value, style in zip(values, ("flag_first", "flag_second"), strict=False):
-                cf = {"type": "cell", "criteria": "equal to", "value": f'"{value}"'}
-                cf["format"] = self.fmt(style)
+            for word, look in zip(flagged, ("flag_first", "flag_second"), strict=False):
+                cf = {"type": "cell", "criteria": "equal to", "value": f'"{word}"'}
+                cf["format"] = self.fmt(look)
                 ws.conditional_format(HEADER_ROW + 1, j, max(last, HEADER_ROW + 1), j, cf)
         return ws, last
 
-    def _cell(self, ws: Any, row: int, col: int, value: Any, kind: str) -> str:
-        """Writes one value as its kind (numbers as numbers, text as text); returns its text."""
-        style = self.fmt(_KIND_STYLE.get(kind, kind if kind in ("share", "input") else "text"))
-        if kind == "yesno":
-            value = "" if is_blank(value) else ("Yes" if bool(value) else "No")
-        if is_blank(value) or (isinstance(value, float) and math.isinf(value)):
-            ws.write_blank(row, col, None, style)
-            return ""
-        if kind in ("count", "average", "gap", "share") and not isinstance(value, bool):
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                number = math.nan
-            if not math.isnan(number):
-                ws.write_number(row, col, number, style)
-                return f"{number:.2f}"
-        text = clean_text(value) or ""
-        ws.write_string(row, col, text, style)
-        return text
+    def _cell(self, ws: Any, row: int, col: int, value: Any, kind: str) -> None:
+        (prepared,) = _prepared(pd.Series([value], dtype=object), kind, 1)
+        style = self.fmt(_KIND_STYLE.get(kind, kind))
+        if isinstance(prepared, float):
+            ws.write_number(row, col, prepared, style)
+        else:
+            ws.write_string(row, col, prepared or "", style)
+
+
+def _prepared(series: pd.Series | None, kind: str, length: int) -> list[float | str | None]:
+    """A column as it is written: finite numbers as floats (for number kinds), text cleaned
+    (never a formula: it is written with write_string), None for blank."""
+    if series is None:
+        return [None] * length
+    if kind == "yesno":
+        return [v if isinstance(v, str) else None for v in series.map(_yes_no)]
+    text = cal.texts(series)
+    if kind not in ("count", "average", "gap", "share"):
+        return [v if isinstance(v, str) else None for v in text]
+    numbers = pd.to_numeric(series.where(~series.map(_is_bool)), errors="coerce").astype(float)
+    finite = np.isfinite(numbers.to_numpy())
+    return [
+        float(n) if ok else (t if isinstance(t, str) else None)
+        for n, ok, t in zip(numbers, finite, text, strict=True)
+    ]
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def _yes_no(value: Any) -> str | None:
+    if _is_bool(value):
+        return "Yes" if value else "No"
+    return None if is_blank(value) else clean_text(value)
 
 
 def read_decisions(pack_path: str | Path) -> pd.DataFrame:
