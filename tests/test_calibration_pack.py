@@ -281,6 +281,10 @@ def test_refuses_targets_it_must_not_write(tmp_path: Path):
     assert (tmp_path / "open.xlsx").read_bytes() == b"previous"
     with pytest.raises(WriteRefused):
         write_calibration_pack(tmp_path / "missing" / "p.xlsx", **args)  # type: ignore[arg-type]
+    (tmp_path / "folder.xlsx").mkdir()
+    with pytest.raises(WriteRefused):
+        write_calibration_pack(tmp_path / "folder.xlsx", **args)  # type: ignore[arg-type]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 @pytest.mark.libreoffice

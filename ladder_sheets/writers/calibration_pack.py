@@ -8,6 +8,7 @@ creation date is the cycle's last day, so the same input gives the same file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.exceptions import XlsxFileError
 
 from ..analysis import calibration as cal
 from ..analysis import calibration_steps as steps
@@ -101,9 +103,21 @@ def write_calibration_pack(
         sheets.table("Attainability", ATTAIN, reach, steps.ATTAINABILITY_RULE, reach_flags)
         fits = {"fit": ("below current level", "above next level")}
         sheets.table("Level Fit", FIT, fit, steps.LEVEL_FIT_RULE, fits)
-    finally:
         wb.close()
-    os.replace(tmp, path)
+        os.replace(tmp, path)
+    except (OSError, XlsxFileError) as exc:
+        raise WriteRefused(
+            f"the pack could not be written ({exc})",
+            file=str(path),
+            hint="check the folder is writable and has free space",
+        ) from None
+    except BaseException:
+        if not wb.fileclosed:
+            with contextlib.suppress(Exception):
+                wb.close()  # else its destructor would write the file later
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)  # only left over when something failed
     return path
 
 
@@ -328,11 +342,10 @@ class _Pack:
                     "values": [name, row, first_prev, row, first_prev + 4],
                 }
             )
+            chart.show_hidden_data()  # filtering the table must not empty the charts
             chart.set_x_axis({"name": "Rating"})
             chart.set_y_axis({"name": "Ratings", "major_gridlines": {"visible": True}})
-            ws.insert_chart(
-                last + 2 + (i // 2) * 16, (i % 2) * 8, chart, {"x_scale": 1.0, "y_scale": 1.0}
-            )
+            ws.insert_chart(last + 2 + (i // 2) * 16, (i % 2) * 8, chart, {"object_position": 3})
 
     def candidates(self, frame: pd.DataFrame) -> None:
         frame = frame.copy()
