@@ -11,6 +11,7 @@ ignored: only real cells count.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,7 +32,12 @@ MAX_MERGE_SPAN = 500  # rows or columns of one merged range that carry its value
 
 def a1(row: int, col: int) -> str:
     """A1 address of a 0-based row and column."""
-    return f"{_col_letter(col + 1)}{row + 1}"
+    return f"{_letters(col)}{row + 1}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _letters(col: int) -> str:
+    return _col_letter(col + 1)
 
 
 @dataclass
@@ -158,7 +164,7 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
             (r, c): _plain(v)
             for r, row in enumerate(rows)
             for c, v in enumerate(row)
-            if not is_blank(v)
+            if v != "" and v is not None  # calamine gives "" for an empty cell
         }
         values.update(extent.errors)
         grids[sheet] = Grid(sheet, values, merged)

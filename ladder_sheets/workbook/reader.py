@@ -24,7 +24,7 @@ from ..errors import LayoutError
 from ..findings import Finding, Where, error, info, warning
 from ..model import GENERATED_SHEETS, REQUIRED_TABLES, TABLES, Framework, Table, columns
 from ..values import clean_text, closest, normalize_header
-from .aliases import REQUIRED_COLUMNS, WIDE_TABLES, header_key
+from .aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from .grid import Grid, a1, read_grids
 from .layout import TableLayout, find_header, is_note_row
 from .mapping import SETTINGS_SHEET, Mapping, TableMapping
@@ -198,7 +198,7 @@ class _TableReader:
     def _records(self, grid: Grid, layout: TableLayout) -> list[tuple[int, dict[int, Any]]]:
         """(row, column -> cleaned value) of each data row below the header."""
         wanted = sorted(set(layout.columns.values()) | set(layout.level_columns))
-        header_keys = {c: header_key(layout.headers.get(c)) for c in wanted}
+        headers = {c: layout.headers.get(c) for c in wanted}
         out = []
         for row in grid.rows_present():
             if row <= layout.header_row:
@@ -207,7 +207,7 @@ class _TableReader:
             present = {c: v for c, v in values.items() if v is not None}
             if not present or is_note_row({str(c): v for c, v in present.items()}):
                 continue
-            if all(header_key(v) == header_keys[c] for c, v in present.items()):
+            if all(v == headers[c] for c, v in present.items()):
                 continue  # the header repeated (a printed page's header row)
             out.append((row, values))
         return out
@@ -256,6 +256,10 @@ class _TableReader:
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
+        text = value.strip()
+        # the common case, already clean, without clean_text's regexes
+        if "_x" not in text and " ".join(text.split()) == text:
+            return text or None
         return clean_text(value)
     return value
 
