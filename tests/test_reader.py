@@ -431,3 +431,16 @@ def test_error_cells_are_kept_as_their_text(tmp_path: Path) -> None:
     wb.close()
     fw = read_framework(path)
     assert rows_with_cells(fw, "expectations", "expected") == [(2, "B2"), ("#N/A", "C2")]
+
+
+def test_header_row_far_down_needs_the_settings(framework_workbook: Builder) -> None:
+    notes = [[f"Read me, line {i}"] for i in range(1, 36)]
+    levels = [*notes, [None], *levels_sheet()]  # header on row 37
+    path = framework_workbook(sheets={"Levels": levels})
+    fw = read_framework(path)
+    assert ("error", "missing-header", "Levels", "A1") in errors(fw)
+    settings = [["Table", "Sheet", "Header Row"], ["Levels", "Levels", 37]]
+    path = framework_workbook("mapped.xlsx", sheets={"Levels": levels, "Ladder Settings": settings})
+    fw = read_framework(path)
+    assert rows_with_cells(fw, "levels", "level")[0] == ("IC1", "C38")
+    assert [f for f in only_problems(fw) if f[0] == "error"] == []
