@@ -31,6 +31,10 @@ from .mapping import SETTINGS_SHEET, Mapping, TableMapping
 from .safe import check_package
 from .sheets import assign_by_content, assign_by_name, missing_sheet
 
+# Sheets of the template (and of `check --annotate`) that hold no framework table: read past
+# without a note.
+AUXILIARY_SHEETS = {"instructions", "lists", "check findings", "readme", "read me", "about"}
+
 # Levels first: their codes name the level columns of the wide sheets.
 READ_ORDER = ("levels", *(t for t in TABLES if t != "levels"))
 
@@ -80,6 +84,8 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
         )
     used = {s for names in sources.values() for s in names}
     for sheet in data_sheets:
+        if normalize_header(sheet) in AUXILIARY_SHEETS:
+            continue
         if sheet not in used and not any(sheet == s for v in assigned.values() for s, _ in v):
             findings.append(
                 info(
