@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ladder_sheets.analysis import calibration as cal
 from ladder_sheets.analysis import calibration_steps as steps
@@ -329,3 +331,36 @@ def test_empty_cycle_gives_empty_tables():
     # A cycle with no ratings of its own still shows the previous cycle beside it.
     later = cal.distributions(ratings, employees, "2027-Q1")
     assert (later["n"] == 0).all() and (later["prev_n"] == 10).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    grid=st.lists(st.lists(st.integers(1, 5), min_size=2, max_size=12), min_size=3, max_size=5),
+    lift=st.floats(0.0, 2.0),
+)
+def test_consistency_properties(grid: list[list[int]], lift: float):
+    """Raising one manager's ratings never lowers their difference (while no one else is set
+    aside as flagged); shifting everyone's ratings changes no difference; nobody with fewer
+    than MIN_RATINGS compared ratings is flagged; a flag agrees with the difference's sign."""
+    emps, rows = [], []
+    for m, given_ratings in enumerate(grid):
+        emps.append(person(f"M{m}", None, level="M1"))
+        for i, value in enumerate(given_ratings):
+            eid = f"M{m}-{i // 2}"
+            if i % 2 == 0:
+                emps.append(person(eid, f"M{m}"))
+            rows.append(rating(Q3, eid, COMPETENCIES[i % 2], float(value)))
+    base = cal.manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
+    lifted = [dict(r, rating=r["rating"] + lift) if r["employee_id"].startswith("M0-") else r
+              for r in rows]  # fmt: skip
+    after = cal.manager_consistency(*frames(emps, lifted), Q3).set_index("manager_id")
+    others = pd.concat([base["flag"], after["flag"]]).drop("M0")
+    if (others == "").all():
+        assert after["difference"]["M0"] >= base["difference"]["M0"] - 1e-9
+    shifted = [dict(r, rating=r["rating"] + 10) for r in rows]
+    moved = cal.manager_consistency(*frames(emps, shifted), Q3).set_index("manager_id")
+    assert moved["difference"].to_numpy() == pytest.approx(base["difference"].to_numpy())
+    for table in (base, after):
+        flagged = table.loc[table["flag"] != ""]
+        assert (flagged["compared"] >= cal.MIN_RATINGS).all()
+        assert ((flagged["flag"] == "lenient") == (flagged["difference"] > 0)).all()
