@@ -28,6 +28,8 @@ _SHARED_ITEM = re.compile(r"<si>(.*?)</si>", re.DOTALL)
 _TAB_SELECTED = re.compile(r'(<sheetView\b[^>]*?) tabSelected="1"')
 _ANY_SHARED_ITEM = re.compile(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.DOTALL)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_REF = re.compile(r'(?:^|\s)r="([^"]*)"')
+_TYPE = re.compile(r'(?:^|\s)t="([^"]*)"')
 _FORMULA = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
 _VALUE = re.compile(r"<v>(.*?)</v>", re.DOTALL)
 _PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.DOTALL)
@@ -79,32 +81,49 @@ def content_hash(sheet_xml: bytes, shared_strings: Callable[[], list[str]]) -> s
     root = re.search(r"<(\w+:)?worksheet\b", text)
     if root and root.group(1):  # a writer that prefixes the main namespace
         text = text.replace(f"<{root.group(1)}", "<").replace(f"</{root.group(1)}", "</")
-    digest = hashlib.sha256()
+    items: list[str] = []
     sst: list[str] | None = None
     for cell in _CELL.finditer(text):
-        attrs, body = cell.group(1), cell.group(2) or ""
-        ref = _attr(attrs, "r")
-        kind = _attr(attrs, "t") or "n"
-        formula = _FORMULA.search(body)
-        value = _VALUE.search(body)
+        attrs, body = cell.group(1), cell.group(2)
+        if not body:
+            continue  # a formatted blank: Excel adds and drops these freely
+        if "'" in attrs:  # single-quoted attributes: the slow, general reading
+            ref, kind = _attr(attrs, "r"), _attr(attrs, "t") or "n"
+        else:
+            found = _REF.search(attrs)
+            ref = found.group(1) if found else ""
+            found = _TYPE.search(attrs)
+            kind = found.group(1) if found else "n"
+        if body.startswith("<v>") and body.endswith("</v>") and "<" not in body[3:-4]:
+            value: str | None = body[3:-4]  # the common case: a plain value, no formula
+            formula = None
+        else:
+            formula = _FORMULA.search(body)
+            found = _VALUE.search(body)
+            value = found.group(1) if found else None
         if formula and (formula.group(2) or _attr(formula.group(1), "t") == "shared"):
             f_attrs, f_text = formula.group(1), unescape(formula.group(2) or "")
             item = f"f|{_attr(f_attrs, 't')}|{_attr(f_attrs, 'ref')}|{f_text}"
         elif kind == "inlineStr":
-            item = "s|" + _plain_text(body)
+            simple = body.startswith("<is><t>") and body.endswith("</t></is>")
+            plain = body[7:-9] if simple else "<"
+            if "<" in plain:
+                item = "s|" + _plain_text(body)
+            else:
+                item = "s|" + (unescape(plain) if "&" in plain else plain)
         elif value is None:
-            continue  # a formatted blank: Excel adds and drops these freely
+            continue
         elif kind == "s":
             if sst is None:
                 sst = shared_strings()
-            index = int(value.group(1))
+            index = int(value)
             item = "s|" + (sst[index] if 0 <= index < len(sst) else "")
         elif kind in ("str", "e", "b"):
-            item = f"{kind}|{unescape(value.group(1))}"
+            item = f"{kind}|{unescape(value)}"
         else:
-            item = "n|" + _number(value.group(1))
-        digest.update(f"{ref}\x1f{item}\x1e".encode())
-    return digest.hexdigest()
+            item = "n|" + _number(value)
+        items.append(f"{ref}\x1f{item}\x1e")
+    return hashlib.sha256("".join(items).encode()).hexdigest()
 
 
 def _attr(attrs: str, name: str) -> str:
