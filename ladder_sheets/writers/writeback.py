@@ -15,8 +15,9 @@ charts, shapes, sparklines, extension lists and more. Instead:
 4. Each generated sheet carries a marker (a hidden sheet-scoped defined name with a hash of its
    cell contents). The next run replaces a marked sheet in place (same part, position, sheetId);
    a marked sheet whose contents HR edited is refused unless `force`; a sheet with a generated
-   name but no marker is HR's and is never overwritten; a marked sheet HR renamed is left alone
-   and reported in `WriteResult.renamed`.
+   name but no marker is HR's and is never overwritten (unless the caller `adopt`s it: a sheet
+   it read and writes back, like Ratings History); a marked sheet HR renamed is left alone and
+   reported in `WriteResult.renamed`.
 5. The package is written to a temporary file beside the target, checked and renamed over it.
 
 Formulas carry the cached values `build` gives them; calcPr is left as HR had it, so Excel shows
