@@ -127,6 +127,16 @@ def render_results(info: dict[str, Any], sizes: dict[int, dict[str, Any]], rows:
         f"{info['python']}. Load average (1, 5, 15 min) before: {info['load_before']}, after: "
         f"{info['load_after']}.",
         "",
+        *(
+            [
+                f"The reader's cells-per-sheet limit (workbook/extent.py MAX_CELLS) was lifted "
+                f"to {info['max_cells']:,} for the commands: with the shipped limit every "
+                "command refuses these workbooks (see the notes).",
+                "",
+            ]
+            if info.get("max_cells")
+            else []
+        ),
         render_table(sizes, rows),
         render_targets(sizes, rows),
         "",

@@ -115,6 +115,8 @@ def bench_size(files: Files, work: Path, args: argparse.Namespace) -> dict[str, 
     def run(key: str, spec: dict[str, Any], runs: int) -> Measure:
         m = results.setdefault(key, Measure())
         for r in range(runs):
+            if r and args.budget and sum(m.seconds) > args.budget:
+                break  # a slow measurement: fewer runs rather than a missed deadline
             spec = {**spec, "out": str(work / key.replace(":", "_").replace(" ", "") / f"r{r}")}
             _progress(f"{files.people:>6} people  {key:<22} run {r + 1}/{runs}")
             result, peak = measure(spec, args.timeout)
@@ -130,7 +132,7 @@ def bench_size(files: Files, work: Path, args: argparse.Namespace) -> dict[str, 
     for label, command, jobs in ROWS:
         workbook, export = inputs[command]
         spec = {"kind": "command", "command": command, "jobs": jobs, "workbook": str(workbook)}
-        spec["export"] = str(export) if export else None
+        spec.update(export=str(export) if export else None, max_cells=args.max_cells)
         m = run(f"command:{label}", spec, args.runs)
         last = work / f"command_{label.replace(' ', '')}" / f"r{max(len(m.seconds) - 1, 0)}"
         if command == "merge" and m.info.get("written"):
@@ -158,6 +160,7 @@ def bench_size(files: Files, work: Path, args: argparse.Namespace) -> dict[str, 
             out = work / f"profile_{command}"
             spec = {"kind": "command", "command": command, "jobs": 1, "workbook": str(workbook)}
             spec.update(export=str(export) if export else None, out=str(out))
+            spec.update(max_cells=args.max_cells, profile=str(work / f"profile_{command}.txt"))
             spec["profile"] = str(work / f"profile_{command}.txt")
             _progress(f"{files.people:>6} people  profile {label}")
             result, _ = measure(spec, args.timeout)
@@ -196,6 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, help="also write every measurement as JSON here")
     p.add_argument("--profile", action="store_true", help="profile each command (pyinstrument)")
     p.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed")
+    p.add_argument(
+        "--budget", type=float, help="no further runs of a measurement past this many seconds"
+    )
+    p.add_argument("--reuse", action="store_true", help="reuse the organisations already in --work")
+    p.add_argument(
+        "--max-cells",
+        type=int,
+        help="lift the reader's cells-per-sheet limit (ladder_sheets.workbook.extent.MAX_CELLS)",
+    )
     p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
@@ -206,14 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="ladder-bench-"))
     sizes: dict[int, dict[str, Any]] = {}
     for n in args.sizes:
+        folder = work / f"{n}-c{args.cycles}-s{args.seed}"
         t0 = time.perf_counter()
-        files = build(n, work / str(n), cycles=args.cycles, seed=args.seed)
+        files = build(n, folder, cycles=args.cycles, seed=args.seed, reuse=args.reuse)
         generated = time.perf_counter() - t0
-        results = bench_size(files, work / str(n), args)
+        results = bench_size(files, folder, args)
         sizes[n] = {"files": files, "generated": generated, "results": results}
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
     info["date"] = started.strftime("%Y-%m-%d %H:%M UTC")
     info.update(runs=args.runs, naive_runs=args.naive_runs, cycles=args.cycles, seed=args.seed)
+    info["max_cells"] = args.max_cells
     table = render_table(sizes, ROWS)
     print(table)
     update_results_file(args.results, render_results(info, sizes, ROWS))

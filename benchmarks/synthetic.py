@@ -485,15 +485,21 @@ class Files:
     cycles: tuple[str, ...]
 
 
-def build(n_people: int, out_dir: Path, *, cycles: int = 8, seed: int = 7) -> Files:
-    """Generate and write an organisation's workbooks and last export into out_dir."""
+def build(
+    n_people: int, out_dir: Path, *, cycles: int = 8, seed: int = 7, reuse: bool = False
+) -> Files:
+    """Generate and write an organisation's workbooks and last export into out_dir (with
+    `reuse`, files already there from the same size, seed and cycles are kept)."""
     org = generate(n_people, seed=seed, cycles=cycles)
     out_dir = Path(out_dir)
-    return Files(
-        workbook=write_workbook(org, out_dir / f"framework_{n_people}.xlsx"),
-        export=write_export(org, out_dir / f"reviews_{n_people}_{org.cycles[-1]}.csv"),
-        merged=write_workbook(org, out_dir / f"framework_{n_people}_merged.xlsx", merged=True),
-        people=len(org.people),
-        managers=org.managers,
-        cycles=org.cycles,
-    )
+    names = cycle_names(cycles)
+    workbook = out_dir / f"framework_{n_people}.xlsx"
+    export = out_dir / f"reviews_{n_people}_{names[-1]}.csv"
+    merged = out_dir / f"framework_{n_people}_merged.xlsx"
+    if not (reuse and workbook.exists()):
+        write_workbook(org, workbook)
+    if not (reuse and export.exists()):
+        write_export(org, export)
+    if not (reuse and merged.exists()):
+        write_workbook(org, merged, merged=True)
+    return Files(workbook, export, merged, len(org.people), org.managers, names)

@@ -89,6 +89,12 @@ def run_task(spec: dict[str, Any]) -> dict[str, Any]:
     export = Path(spec["export"]) if spec.get("export") else None
     if kind == "command":
         loaded = _preload()
+        if spec.get("max_cells"):
+            # The reader refuses sheets past extent.MAX_CELLS (2,000,000 today); a Ratings
+            # History of 2,000 people passes it, so the benchmark can lift it to measure the rest.
+            from ladder_sheets.workbook import extent
+
+            extent.MAX_CELLS = int(spec["max_cells"])
         work, run_describe = _command(command, workbook, export, out, spec.get("jobs", 1))
 
         def describe(result: Any) -> dict[str, Any]:
