@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
+
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SPACES = re.compile(r"\s+")
 
@@ -25,10 +27,10 @@ def is_blank(value: Any) -> bool:
         return True
     if isinstance(value, str) and not value.strip():
         return True
+    if isinstance(value, (str, int, list, tuple, dict)):
+        return False
     try:
-        import pandas as pd
-
-        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
