@@ -144,14 +144,37 @@ def bench_size(files: Files, work: Path, args: argparse.Namespace) -> dict[str, 
     # A merge that failed leaves no output: its floor then writes the history and evidence
     # sheets of the merged workbook (what merge would have written, less the analysis sheets).
     outputs.setdefault("merge", str(files.merged))
-    for kind, runs in (("floor", args.runs), ("naive", args.naive_runs)):
-        for command in COMMANDS:
-            if command != "check" and command not in outputs:
-                continue
-            workbook, export = inputs[command]
-            spec = {"kind": kind, "command": command, "workbook": str(workbook)}
-            spec.update(export=str(export) if export else None, output=outputs.get(command))
-            run(f"{kind}:{command}", spec, runs)
+    for command in COMMANDS:
+        if command != "check" and command not in outputs:
+            continue
+        workbook, export = inputs[command]
+        spec = {"kind": "floor", "command": command, "workbook": str(workbook)}
+        spec.update(export=str(export) if export else None, output=outputs.get(command))
+        run(f"floor:{command}", spec, args.runs)
+    # The naive script: pandas reads each input workbook whole (once per workbook, the same
+    # for every command reading it), then writes what each command wrote.
+    reads = {}
+    for name, (workbook, export) in (("", inputs["check"]), ("-merged", inputs["packs"])):
+        spec = {"kind": "naive-read", "command": "read", "workbook": str(workbook)}
+        spec["export"] = str(export) if export else None
+        reads[workbook] = run(f"naive:read{name}", spec, args.naive_runs)
+    for command in COMMANDS:
+        workbook, export = inputs[command]
+        read = reads[workbook]
+        if command == "check":
+            results["naive:check"] = read
+            continue
+        if command not in outputs:
+            continue
+        spec = {"kind": "naive", "command": command, "workbook": str(workbook)}
+        spec.update(export=None, output=outputs.get(command))
+        write = run(f"naive:write-{command}", spec, args.naive_runs)
+        if read.median is not None and write.median is not None:
+            results[f"naive:{command}"] = Measure(
+                seconds=[read.median + write.median],
+                peak_mb=[max(read.peak or 0, write.peak or 0)],
+                info={"read": read.median, "write": write.median},
+            )
     if args.profile and files.people == max(args.sizes):
         for label, command, jobs in ROWS:
             if jobs != 1:

@@ -29,7 +29,7 @@ def test_tree_spans_depth_families_and_twelve_competencies() -> None:
     assert sum(1 for s in spans.values() if not 5 <= s <= 8) <= 1
     depth = {}
     for eid, manager in people["manager_id"].items():
-        depth[eid] = 0 if manager is None else depth[manager] + 1  # managers come first
+        depth[eid] = 0 if pd.isna(manager) else depth[manager] + 1  # managers come first
     # Spans of 8 fill 1 + 6 + 48 + 384 people in depths 0-3; spans of 5 need depth 4.
     assert 3 <= max(depth.values()) <= 4
     assert set(people["family"]) == {"Engineering", "Sales", "People"}
