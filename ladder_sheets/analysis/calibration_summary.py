@@ -40,7 +40,7 @@ def what_to_look_at_first(
         out.append(
             (
                 "Drift",
-                f"{d['scope']} {d['label']}: mean rating moved {d['change']:+.2f} since the "
+                f"{_who(d)}: mean rating moved {d['change']:+.2f} since the "
                 f"previous cycle ({d['prev_mean']:.2f} -> {d['mean']:.2f}).",
             )
         )
@@ -55,3 +55,9 @@ def what_to_look_at_first(
     if not out:
         out.append(("Summary", "Nothing stands out: no flags in this cycle."))
     return out
+
+
+def _who(drifted: pd.Series) -> str:
+    if drifted["scope"] == "Manager":
+        return f"Ratings by {drifted['label']} ({drifted['key']})"
+    return f"Job family {drifted['label']}"

@@ -73,7 +73,7 @@ def write_calibration_pack(
     fit = steps.level_fit(framework, ratings, employees, cycle)
     if family is not None:
         reach = reach.loc[reach["family"].map(_key) == _key(family)]
-    facts = {
+    facts: dict[str, str | int] = {
         "Cycle": cycle,
         "Previous cycle": cal.previous_cycle(ratings, cycle) or "none",
         "Job family": family or "all",
@@ -281,6 +281,7 @@ _EXTRA_FORMATS: dict[str, dict[str, Any]] = {
     "flag_first": {"bold": True, "font_color": st.RED_TEXT, "bg_color": st.RED_FILL},
     "flag_second": {"bold": True, "font_color": st.BLUE_TEXT, "bg_color": st.BLUE_FILL},
     "link": {"font_color": st.BLUE_TEXT, "underline": 1, "valign": "top"},
+    "fact": {"valign": "top", "align": "left"},
 }
 _KIND_STYLE = {
     "count": "count",
@@ -300,12 +301,12 @@ class _Pack:
     def fmt(self, name: str) -> Any:
         return self.extra[name] if name in self.extra else self.styles[name]
 
-    def summary(self, facts: dict[str, Any], firsts: list[tuple[str, str]]) -> None:
+    def summary(self, facts: dict[str, str | int], firsts: list[tuple[str, str]]) -> None:
         ws = self.wb.add_worksheet("Summary")
         ws.write_string(0, 0, f"Calibration prep pack, {self.cycle}", self.fmt("title"))
         for i, (label, value) in enumerate(facts.items(), start=2):
             ws.write_string(i, 0, label, self.fmt("status"))
-            self._cell(ws, i, 1, value, "count" if isinstance(value, int) else "text")
+            self._fact(ws, i, value)
         row = len(facts) + 3
         ws.write_string(row, 0, "What to look at first", self.fmt("title"))
         for i, (sheet, text) in enumerate(firsts, start=row + 1):
@@ -313,6 +314,7 @@ class _Pack:
             ws.write_string(i, 1, text, self.fmt("text"))
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 100)
+        _printable(ws)
 
     def distributions(self, per_family: pd.DataFrame) -> None:
         name = "Distributions"
@@ -413,6 +415,8 @@ class _Pack:
         last = HEADER_ROW + len(frame)
         ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
         ws.freeze_panes(HEADER_ROW + 1, 0)
+        _printable(ws)
+        ws.repeat_rows(HEADER_ROW)
         for key, flagged in (flags or {}).items():
             j = next(i for i, c in enumerate(cols) if c.key == key)
             for word, look in zip(flagged, ("flag_first", "flag_second"), strict=False):
@@ -421,13 +425,18 @@ class _Pack:
                 ws.conditional_format(HEADER_ROW + 1, j, max(last, HEADER_ROW + 1), j, cf)
         return ws, last
 
-    def _cell(self, ws: Any, row: int, col: int, value: Any, kind: str) -> None:
-        (prepared,) = _prepared(pd.Series([value], dtype=object), kind, 1)
-        style = self.fmt(_KIND_STYLE.get(kind, kind))
-        if isinstance(prepared, float):
-            ws.write_number(row, col, prepared, style)
+    def _fact(self, ws: Any, row: int, value: str | int) -> None:
+        if isinstance(value, int):
+            ws.write_number(row, 1, value, self.fmt("fact"))
         else:
-            ws.write_string(row, col, prepared or "", style)
+            ws.write_string(row, 1, clean_text(value) or "", self.fmt("fact"))
+
+
+def _printable(ws: Any) -> None:
+    """Landscape, one page wide: a committee prints these."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
 
 
 def _prepared(series: pd.Series | None, kind: str, length: int) -> list[float | str | None]:
