@@ -282,11 +282,13 @@ _EXTRA_FORMATS: dict[str, dict[str, Any]] = {
     "flag_second": {"bold": True, "font_color": st.BLUE_TEXT, "bg_color": st.BLUE_FILL},
     "link": {"font_color": st.BLUE_TEXT, "underline": 1, "valign": "top"},
     "fact": {"valign": "top", "align": "left"},
+    # Differences and scores: sign and two decimals (General would show "+0.3" for 1/3).
+    "signed": {"valign": "top", "num_format": "+0.00;-0.00;0.00"},
 }
 _KIND_STYLE = {
     "count": "count",
     "average": "average",
-    "gap": "gap",
+    "gap": "signed",
     "yesno": "flag",
     "text": "text",
 }
