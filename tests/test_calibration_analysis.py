@@ -365,3 +365,18 @@ def test_consistency_properties(grid: list[list[int]], lift: float):
         flagged = table.loc[table["flag"] != ""]
         assert (flagged["compared"] >= cal.MIN_RATINGS).all()
         assert ((flagged["flag"] == "lenient") == (flagged["difference"] > 0)).all()
+
+
+def test_steps_match_names_ignoring_case_and_spacing():
+    emps, rows = scored({"low": (1, 2), "a": (4, 4)})
+    for e in emps[1:]:
+        e.update(family="eng", level=" ic3 ")
+    rows = [dict(r, competency=r["competency"].upper()) for r in rows]
+    fw = framework(emps, [dict(STEP, from_level="Ic3")], {"IC3": 3.0, "IC4": 4.0})
+    ratings = frames(emps, rows)[0]
+    reach = steps.attainability(fw, ratings, fw.employees.data, Q3).iloc[0]
+    assert (reach["people"], reach["rated"], reach["meeting_both"]) == (2, 2, 1)
+    assert reach["operating_at_next"] == 1
+    fit = steps.level_fit(fw, ratings, fw.employees.data, Q3)
+    assert list(fit["employee_id"]) == ["low"]
+    assert fit["gap_current"].iloc[0] == pytest.approx(-1.5)

@@ -46,6 +46,26 @@ def next_levels(framework: Framework) -> pd.DataFrame:
     return nxt.dropna(subset=["family", "level"]).drop_duplicates(["family", "level"])
 
 
+def spelled_as(values: pd.Series, known: pd.Series) -> pd.Series:
+    """Names in the framework's own spelling when they match one ignoring case and spacing
+    ("ic3" -> "IC3"), so a joins; anything unknown is left as it is."""
+    spelling: dict[str, str] = {}
+    for name in known.dropna():
+        spelling.setdefault(ladder.key(name), str(clean_text(name)))
+    distinct = pd.unique(values.to_numpy(dtype=object))
+    lookup = {v: spelling.get(ladder.key(v), v) for v in distinct}
+    return values.map(lookup).astype(object)
+
+
+def _canonical(frame: pd.DataFrame, framework: Framework, **cols: str) -> pd.DataFrame:
+    """`cols`: column -> "family" or "level", respelled as in the Levels sheet."""
+    levels = framework.levels.data
+    out = frame.copy()
+    for col, kind in cols.items():
+        out[col] = spelled_as(out[col], levels[kind])
+    return out
+
+
 def expectations(framework: Framework) -> pd.DataFrame:
     """family, level, competency, expected (floats, blanks dropped); a row without a family
     applies to every family of the Levels sheet."""
@@ -53,6 +73,7 @@ def expectations(framework: Framework) -> pd.DataFrame:
     ex["expected"] = pd.to_numeric(ex["expected"], errors="coerce")
     ex["competency"] = ex["competency"].map(clean_text)
     ex = ex.dropna(subset=["expected", "level", "competency"])
+    ex = _canonical(ex, framework, family="family", level="level")
     return _for_every_family(ex, framework)
 
 
@@ -65,9 +86,14 @@ def _for_every_family(frame: pd.DataFrame, framework: Framework) -> pd.DataFrame
     return pd.concat([frame.loc[~blank], spread], ignore_index=True)
 
 
-def person_ratings(ratings: pd.DataFrame, cycle: str) -> pd.DataFrame:
-    """employee_id, competency, rating: one manager rating per competency in the cycle."""
+def person_ratings(
+    ratings: pd.DataFrame, cycle: str, known: pd.Series | None = None
+) -> pd.DataFrame:
+    """employee_id, competency, rating: one manager rating per competency in the cycle
+    (competencies respelled as in `known`, the Matrix's names)."""
     mr = manager_ratings(ratings, cycle).dropna(subset=["competency"])
+    if known is not None:
+        mr["competency"] = spelled_as(mr["competency"], known)
     return mr.groupby(["employee_id", "competency"])["rating"].mean().reset_index()
 
 
@@ -118,12 +144,14 @@ def attainability(
     crit = framework.criteria.data[
         ["family", "from_level", "to_level", "min_average", "min_each"]
     ].copy()
+    crit = _canonical(crit, framework, family="family", from_level="level", to_level="level")
     crit = _for_every_family(crit.dropna(subset=["from_level"]), framework)
     crit = crit.reset_index(drop=True).rename_axis("step").reset_index()
     for col in ("min_average", "min_each"):
         crit[col] = pd.to_numeric(crit[col], errors="coerce").astype(float)
-    staff = people(employees)[["employee_id", "family", "level"]]
-    pr = person_ratings(ratings, cycle)
+    staff = _canonical(people(employees), framework, family="family", level="level")
+    staff = staff[["employee_id", "family", "level"]]
+    pr = person_ratings(ratings, cycle, expectations(framework)["competency"])
     per = pr.groupby("employee_id")["rating"].agg(average="mean", lowest="min").reset_index()
     sp = crit.merge(staff, left_on=["family", "from_level"], right_on=["family", "level"])
     sp = sp.merge(per, on="employee_id", how="left")
@@ -172,9 +200,10 @@ def level_fit(
     name, manager_id, family, level, next_level, competencies, average, gap_current, gap_next,
     fit ("below current level" or "above next level")."""
     staff = people(employees).drop(columns="track")
+    staff = _canonical(staff, framework, family="family", level="level")
     staff = staff.merge(next_levels(framework)[["family", "level", "next_level"]], how="left")
-    pr = person_ratings(ratings, cycle)
     ex = expectations(framework)
+    pr = person_ratings(ratings, cycle, ex["competency"])
     rated = pr.merge(staff[["employee_id", "family", "level", "next_level"]], on="employee_id")
     gaps = {}
     for name, col in (("gap_current", "level"), ("gap_next", "next_level")):
