@@ -137,6 +137,6 @@ def test_app_titles_get_the_new_worksheets_after_the_old_ones() -> None:
 
 
 def test_marker_round_trips_names_with_quotes_and_bars() -> None:
-    value = marker_value("ab" * 32, 'Gap "Q3" | draft')
-    assert parse_marker(value) == ("ab" * 32, 'Gap "Q3" | draft')
-    assert parse_marker('"v0|x|y"') is None and parse_marker("Sheet1!$A$1") is None
+    value = marker_value("ab" * 32, "cd" * 16, 'Gap "Q3" | draft')
+    assert parse_marker(value) == ("ab" * 32, "cd" * 16, 'Gap "Q3" | draft')
+    assert parse_marker('"v0|x|y|z"') is None and parse_marker("Sheet1!$A$1") is None

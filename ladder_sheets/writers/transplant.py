@@ -7,6 +7,7 @@ rewritten with the hash of the new content.
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -144,7 +145,8 @@ def transplant(
         ]
         add += [defined_name_xml(n.name, index, n.value, hidden=True) for n in scoped]
         digest = _sheet_hash(pkg, part, sheet_xml, [])
-        add.append(defined_name_xml(MARKER_NAME, index, marker_value(digest, entry.name), True))
+        marker = marker_value(digest, raw_hash(sheet_xml), entry.name)
+        add.append(defined_name_xml(MARKER_NAME, index, marker, True))
 
     # names first: the spans in `drop` are offsets into the original workbook.xml
     book_xml = edit_defined_names(book_xml, drop, add)
@@ -208,8 +210,13 @@ def _plan(
                 "one can be written",
             )
         part = parts[found]
-        now = _sheet_hash(pkg, part, pkg.read(part), None, shared_strings)
-        if now != marked.content_hash and not force:
+        current = pkg.read(part)
+        untouched = raw_hash(current) == marked.raw_hash  # the quick test; else compare contents
+        if (
+            not untouched
+            and not force
+            and (_sheet_hash(pkg, part, current, None, shared_strings) != marked.content_hash)
+        ):
             raise WriteRefused(
                 f"the generated sheet '{sheet.name}' was edited by hand since it was written",
                 file=str(pkg.path),
@@ -219,6 +226,10 @@ def _plan(
             )
         replace[entry.name] = found
     return replace
+
+
+def raw_hash(sheet_xml: bytes) -> str:
+    return hashlib.sha256(sheet_xml).hexdigest()[:32]
 
 
 def _sheet_hash(

@@ -5,9 +5,11 @@ names added or removed one element at a time, a count and a title in app.xml, th
 replaced sheet in calcChain.xml. Everything else in these parts keeps its bytes.
 
 The marker of a generated sheet is a hidden defined name scoped to that sheet,
-`_ladder_sheets_generated`, whose value is a string `"v1|<content sha256>|<sheet name>"`. A
-sheet-scoped name travels with its sheet when HR moves, renames or copies it, and Excel and
-LibreOffice keep hidden names, so the marker survives an Excel save.
+`_ladder_sheets_generated`, whose value is a string
+`"v1|<content sha256>|<sheet XML sha256, 32 hex digits>|<sheet name>"`. A sheet-scoped name
+travels with its sheet when HR moves, renames or copies it, and Excel and LibreOffice keep
+hidden names, so the marker survives an Excel save. The XML hash is the quick test that the
+sheet is untouched; when it differs (any save rewrites the XML) the content hash decides.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class DefinedName:
 class Marker:
     sheet_index: int
     content_hash: str
+    raw_hash: str  # of the sheet XML as written: a quick "untouched since" test
     recorded_name: str
 
 
@@ -66,7 +69,7 @@ class Book:
                 continue
             parsed = parse_marker(name.value)
             if parsed is not None:
-                out.append(Marker(name.local_sheet, parsed[0], parsed[1]))
+                out.append(Marker(name.local_sheet, *parsed))
         return out
 
 
@@ -114,19 +117,20 @@ def _defined_names(text: str) -> list[DefinedName]:
     return out
 
 
-def marker_value(content_hash: str, sheet_name: str) -> str:
-    text = f"{MARKER_VERSION}|{content_hash}|{sheet_name}".replace('"', '""')
+def marker_value(content_hash: str, raw_hash: str, sheet_name: str) -> str:
+    text = f"{MARKER_VERSION}|{content_hash}|{raw_hash}|{sheet_name}".replace('"', '""')
     return f'"{text}"'
 
 
-def parse_marker(value: str) -> tuple[str, str] | None:
+def parse_marker(value: str) -> tuple[str, str, str] | None:
+    """(content hash, raw hash, sheet name) of a marker value, None if it is not one."""
     value = value.strip()
     if not (value.startswith('"') and value.endswith('"')):
         return None
-    parts = value[1:-1].replace('""', '"').split("|", 2)
-    if len(parts) != 3 or parts[0] != MARKER_VERSION:
+    parts = value[1:-1].replace('""', '"').split("|", 3)
+    if len(parts) != 4 or parts[0] != MARKER_VERSION:
         return None
-    return parts[1], parts[2]
+    return parts[1], parts[2], parts[3]
 
 
 def defined_name_xml(name: str, local_sheet: int, value: str, hidden: bool) -> str:
