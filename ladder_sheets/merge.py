@@ -83,6 +83,8 @@ def merge(
     say(f"Merging {len(incoming)} rating(s) for {', '.join(result.cycles_imported) or '-'}")
     merged = merge_history(existing, incoming, replace_cycles=replace_cycles, imported_at=now)
     result.history = merged
+    # check warned about each changed rating; for merge they are errors, said once.
+    report.findings = [f for f in report.findings if f.code != "rating-changed"]
     for row in merged.conflicts.itertuples(index=False):
         report.add(
             error(

@@ -78,7 +78,9 @@ def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog)
     if catalog.competencies:
         findings += competency_references(ratings, catalog)
     findings += employee_references(ratings, catalog)
-    findings += _duplicates(ratings)
+    recorded = recorded_rows(ratings, framework)
+    findings += _against_history(ratings, recorded)
+    findings += _duplicates(ratings, recorded)
     findings += _coverage(ratings, framework, catalog)
     return findings
 
@@ -105,10 +107,60 @@ def rating_keys(data: pd.DataFrame) -> pd.Series:
     return keys.where(complete, None)
 
 
-def _duplicates(ratings: SourcedTable) -> list[Finding]:
+def recorded_rows(ratings: SourcedTable, framework: Framework) -> pd.Series:
+    """True for rows read from the workbook's own Ratings History sheet(s)."""
+    sheets = ratings.sheets.reindex(ratings.data.index)
+    mask = sheets.isin(framework.sources.get("history", []))
+    if len(ratings.files):
+        own = framework.history.file or str(framework.path)
+        mask &= pd.Series(ratings.files.to_numpy(), index=ratings.data.index).eq(own)
+    return mask.astype(bool)
+
+
+def _against_history(ratings: SourcedTable, recorded: pd.Series) -> list[Finding]:
+    """An export's rating for a key the history already holds is for merge to decide: the same
+    value is already imported (nothing to say), a different one is a change merge will not make
+    without --replace-cycle, said here so `check` warns before the merge stops."""
+    findings: list[Finding] = []
+    if not recorded.any() or recorded.all():
+        return findings
+    keys = rating_keys(ratings.data)
+    old = keys[recorded & keys.notna()]
+    new = keys[~recorded & keys.notna()]
+    held = {key: index for index, key in old.items()}
+    for index, key in new[new.isin(set(held))].items():
+        before = ratings.data.at[held[key], "rating"]
+        now = ratings.data.at[index, "rating"]
+        if before == now:
+            continue
+        row: Any = ratings.data.loc[index]  # type: ignore[call-overload]
+        findings.append(
+            warning(
+                "rating-changed",
+                f"{str(row['rater_type']).capitalize()} rating of '{row['employee_id']}' in "
+                f"'{row['competency']}' for {row['cycle']} is {_fmt(now)} here but "
+                f"{_fmt(before)} in Ratings History at "
+                f"{_place(ratings.where(held[key], 'rating'))}.",
+                f"If this export corrects the cycle, merge it with --replace-cycle {row['cycle']}; "
+                "otherwise fix the export.",
+                ratings.where(index, "rating"),
+            )
+        )
+    return findings
+
+
+def _duplicates(ratings: SourcedTable, recorded: pd.Series) -> list[Finding]:
+    """The same rating twice within the history, or within the exports of this run."""
     findings = []
     keys = rating_keys(ratings.data)
     keys = keys[keys.notna()]
+    # History and exports are compared by merge (see _against_history), not here.
+    keys = pd.concat(
+        [
+            keys[recorded.reindex(keys.index)].map(lambda k: ("history", *k)),
+            keys[~recorded.reindex(keys.index)].map(lambda k: ("exports", *k)),
+        ]
+    ).sort_index()
     repeated = keys[keys.duplicated(keep="first")]
     first = {key: index for index, key in keys[~keys.duplicated(keep="first")].items()}
     for index, key in repeated.items():
