@@ -178,3 +178,15 @@ def test_libreoffice_recalculates_the_cached_gaps(workbook, tmp_path):
                 assert (a in (None, "") and b in (None, "")) or a == pytest.approx(b), cell
                 checked += 1
     assert checked > 100
+
+
+def test_check_warns_of_a_changed_rating_before_the_merge(workbook, tmp_path):
+    from ladder_sheets.api import check
+
+    merge(workbook, [EXPORTS[0]])
+    again = check(workbook, [EXPORTS[0]])
+    assert not again.report.with_code("duplicate-rating"), "re-checking a merged export is fine"
+    changed = check(workbook, [_changed_export(tmp_path)])
+    assert [
+        (f.severity.value, f.where.line) for f in changed.report.with_code("rating-changed")
+    ] == [("warning", 2)]
