@@ -172,8 +172,27 @@ def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, p
 
 
 def _table(name: str, data: pd.DataFrame, file: str) -> Table:
-    empty = pd.DataFrame(index=data.index, columns=data.columns, dtype=object).fillna("")
-    return Table(name, data, empty, pd.Series([None] * len(data), dtype=object), file)
+    """The table as merge is about to write it: every value's cell is where it will be on the
+    regenerated sheet (header on row 1, continuation sheets past Excel's row limit), so Gap
+    Analysis can point each rating at its row of Ratings History."""
+    from .writers.history_sheet import ROWS_PER_SHEET, continuation_name
+
+    sheet_name = HISTORY_SHEET if name == "history" else EVIDENCE_SHEET
+    data = data.reset_index(drop=True)
+    position = pd.Series(range(len(data)), index=data.index)
+    number = position // ROWS_PER_SHEET + 1
+    rows = (position % ROWS_PER_SHEET + 2).astype(str)
+    cells = pd.DataFrame(index=data.index, columns=data.columns, dtype=object)
+    for i, column in enumerate(data.columns):
+        cells[column] = _letter(i) + rows
+    sheets = number.map(lambda n: continuation_name(sheet_name, int(n))).astype(object)
+    return Table(name, data, cells, sheets, file)
+
+
+def _letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return str(xl_col_to_name(index))
 
 
 def _analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:

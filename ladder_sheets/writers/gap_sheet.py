@@ -99,9 +99,15 @@ def build_gap_sheet(
     keys = [c.key for c in COLUMNS]
     positions = {key: i for i, key in enumerate(keys)}
     rows = gaps.reindex(columns=keys).itertuples(index=False, name=None)
+    behavior_at = positions["next_behavior"]
     for offset, values in enumerate(rows):
         row = FIRST_DATA_ROW + offset
         excel_row = row + 1
+        # Wrapped descriptions get a row tall enough to show them: LibreOffice and Google
+        # Sheets do not grow rows by themselves, and Excel only when it recalculates layout.
+        behavior = values[behavior_at]
+        if isinstance(behavior, str) and len(behavior) > st.WRAP_WIDTH:
+            ws.set_row(row, st.LINE_HEIGHT * (-(-len(behavior) // st.WRAP_WIDTH)))
         for col, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
             if column.kind == "formula":
                 rating_key, expected_key = GAP_FORMULAS[column.key]

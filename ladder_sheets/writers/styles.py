@@ -60,6 +60,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 MAX_WIDTH = 40
 WRAP_WIDTH = 60
 MIN_WIDTH = 6
+LINE_HEIGHT = 15  # points per line of wrapped text at the default font
 
 _FORMATS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 12, "font_color": NAVY},
