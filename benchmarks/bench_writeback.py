@@ -63,7 +63,7 @@ def hr_workbook(path: Path, sheets: int, rows: int) -> None:
     wb.close()
 
 
-def median_seconds(run: Callable[[], None], runs: int, setup: Callable[[], None]) -> float:
+def median_seconds(run: Callable[[], None], runs: int, setup: Callable[[], object]) -> float:
     times = []
     for _ in range(runs):
         setup()
@@ -93,7 +93,7 @@ def main() -> None:
             build(wb)
             wb.close()
 
-        def fresh(source: Path) -> Callable[[], None]:
+        def fresh(source: Path) -> Callable[[], object]:
             return lambda: shutil.copyfile(source, target)
 
         def into() -> None:

