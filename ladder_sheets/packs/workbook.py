@@ -246,11 +246,13 @@ def _readiness_block(ws: Worksheet, styles: Styles, r: pd.Series | None, row: in
         ("Cycles at next level", r.get("cycles_at_next"), "needed", r.get("cycles_required")),
         ("Quarters in level", r.get("quarters_in_level"), "needed", r.get("quarters_required")),
     ]
+    formats = ["average", "rating", "count", "quarters"]
     for i, (label, value, word, need) in enumerate(lines, start=1):
+        fmt = styles[formats[i - 1]]
         ws.write_string(row + i, 0, label)
-        _number(ws, row + i, 1, value, styles["average"])
+        _number(ws, row + i, 1, value, fmt)
         ws.write_string(row + i, 2, word)
-        _number(ws, row + i, 3, need, styles["average"])
+        _number(ws, row + i, 3, need, fmt)
     row += len(lines) + 1
     shortfalls = r.get("shortfalls")
     items = list(shortfalls) if isinstance(shortfalls, (list, tuple)) else []
