@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ def calibrate(
     *,
     cycle: str | None = None,
     family: str | None = None,
+    mapping: Any = None,
 ) -> CalibrateResult:
     """Write the calibration prep pack for `cycle` (default: the latest with ratings)."""
     from .analysis.readiness import readiness_table
@@ -37,7 +39,7 @@ def calibrate(
 
     started = dt.datetime.now()
     workbook = Path(workbook)
-    checked = check(workbook)
+    checked = check(workbook, mapping=mapping)
     result = CalibrateResult(report=checked.report)
     if checked.report.errors:
         return result

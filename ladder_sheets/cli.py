@@ -39,6 +39,13 @@ def _labels(values: tuple[str, ...]) -> dict[str, float] | None:
     return out or None
 
 
+mapping_option = click.option(
+    "--mapping",
+    type=EXISTING_FILE,
+    help="A TOML file saying which sheets and columns hold the tables, where the reader "
+    "cannot tell (see the README).",
+)
+
 label_option = click.option(
     "--label",
     "labels",
@@ -118,11 +125,7 @@ def init(path: Path, empty: bool, force: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--quiet", "-q", is_flag=True, help="Hide notes (info findings) in text output.")
 @click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
-@click.option(
-    "--mapping",
-    type=EXISTING_FILE,
-    help="A TOML file mapping sheets and columns the reader cannot recognise.",
-)
+@mapping_option
 def check(
     workbook: Path,
     ratings: tuple[Path, ...],
@@ -190,6 +193,7 @@ def check(
 @click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
 @click.option("--analyse", "analyse_cycle", help="Analyse this cycle instead of the latest.")
 @label_option
+@mapping_option
 @click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 def merge(
@@ -200,6 +204,7 @@ def merge(
     cycle: str | None,
     analyse_cycle: str | None,
     labels: tuple[str, ...],
+    mapping: Path | None,
     backup: bool,
     dry_run: bool,
 ) -> None:
@@ -229,6 +234,7 @@ def merge(
             cycle=cycle,
             analyse_cycle=analyse_cycle,
             labels=_labels(labels),
+            mapping=mapping,
             backup=backup,
             dry_run=dry_run,
             progress=lambda msg: click.echo(f"... {msg}", err=True),
@@ -292,6 +298,7 @@ def merge(
     help="Where to write generated passwords (default: beside the folder, not in it).",
 )
 @click.option("--jobs", type=int, help="Worker processes (default: all cores).")
+@mapping_option
 def packs(
     workbook: Path,
     out_dir: Path,
@@ -303,6 +310,7 @@ def packs(
     passwords: Path | None,
     passwords_out: Path | None,
     jobs: int | None,
+    mapping: Path | None,
 ) -> None:
     """Write a gap workbook for each manager or each employee.
 
@@ -337,6 +345,7 @@ def packs(
                 passwords=passwords,
                 passwords_out=passwords_out,
                 jobs=jobs,
+                mapping=mapping,
                 progress=progress,
             )
         except LadderError as exc:
@@ -361,7 +370,10 @@ def packs(
     help="The pack to write, e.g. calibration-2026-Q3.xlsx.",
 )
 @click.option("--family", help="Only this job family.")
-def calibrate(workbook: Path, cycle: str | None, out: Path, family: str | None) -> None:
+@mapping_option
+def calibrate(
+    workbook: Path, cycle: str | None, out: Path, family: str | None, mapping: Path | None
+) -> None:
     """Write the calibration prep pack for a review cycle.
 
     Reads WORKBOOK (after merge). Writes a new workbook: rating distributions per family,
@@ -379,7 +391,7 @@ def calibrate(workbook: Path, cycle: str | None, out: Path, family: str | None) 
     from .render import render_text
 
     try:
-        result = _calibrate(workbook, out, cycle=cycle, family=family)
+        result = _calibrate(workbook, out, cycle=cycle, family=family, mapping=mapping)
     except LadderError as exc:
         _fail(exc)
     if result.report.errors:

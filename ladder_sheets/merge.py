@@ -52,6 +52,7 @@ def merge(
     cycle: str | None = None,
     analyse_cycle: str | None = None,
     labels: Mapping[str, float] | None = None,
+    mapping: Any = None,
     backup: bool = False,
     dry_run: bool = False,
     now: dt.datetime | None = None,
@@ -71,7 +72,7 @@ def merge(
     before = fingerprint(workbook)
 
     say(f"Checking {workbook.name} and {len(exports)} export(s)")
-    checked = check(workbook, exports, labels=labels, cycle=cycle)
+    checked = check(workbook, exports, labels=labels, cycle=cycle, mapping=mapping)
     report = checked.report
     result = MergeResult(report=report)
     if report.errors:

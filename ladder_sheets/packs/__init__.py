@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -52,13 +53,14 @@ def write_packs(
     passwords: PathLike | None = None,
     passwords_out: PathLike | None = None,
     jobs: int | None = None,
+    mapping: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> PacksResult:
     from ..analysis.gaps import gap_table
     from ..analysis.readiness import readiness_table
 
     started = dt.datetime.now()
-    checked = check(workbook)
+    checked = check(workbook, mapping=mapping)
     result = PacksResult(report=checked.report)
     if checked.report.errors:
         return result

@@ -129,8 +129,8 @@ def _against_history(ratings: SourcedTable, recorded: pd.Series) -> list[Finding
     new = keys[~recorded & keys.notna()]
     held = {key: index for index, key in old.items()}
     for index, key in new[new.isin(set(held))].items():
-        before = ratings.data.at[held[key], "rating"]
-        now = ratings.data.at[index, "rating"]
+        before: Any = ratings.data.at[held[key], "rating"]
+        now: Any = ratings.data.at[index, "rating"]
         if before == now:
             continue
         row: Any = ratings.data.loc[index]  # type: ignore[call-overload]
