@@ -210,11 +210,12 @@ def merge(
 ) -> None:
     """Import review exports into the workbook and regenerate the analysis sheets.
 
-    Reads WORKBOOK and the EXPORTS (CSV or XLSX; long or wide; any of the usual encodings).
-    Runs check first: if it finds errors, nothing is written. Then adds the ratings to Ratings
-    History (importing the same export again changes nothing; a changed rating is reported and
-    needs --replace-cycle) and writes Gap Analysis and Promotion Readiness into WORKBOOK (or
-    --out), keeping every other sheet, chart, dropdown and format as it was.
+    Reads WORKBOOK and the EXPORTS (CSV or XLSX; long or wide; any of the usual encodings),
+    and runs check first: if it finds errors, nothing is written. Writes into WORKBOOK (or
+    --out) the ratings added to Ratings History (importing the same export again changes
+    nothing; a changed rating is reported and needs --replace-cycle), Promotion Evidence, and
+    fresh Gap Analysis and Promotion Readiness sheets, keeping every other sheet, chart,
+    dropdown and format as it was.
 
     \b
     Example:

@@ -1,0 +1,52 @@
+"""`demo` makes every promised file, and each one opens."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from ladder_sheets.cli import cli
+
+
+def _open(path: Path) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        # openpyxl does not know sparklines; the packs are made for Excel and LibreOffice.
+        warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
+        return openpyxl.load_workbook(path, read_only=True)
+
+
+def test_demo_makes_and_lists_every_output(tmp_path):
+    folder = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", str(folder)])
+    assert result.exit_code == 0, result.output
+    workbook = folder / "acme_framework.xlsx"
+    names = _open(workbook).sheetnames
+    for sheet in ("Ratings History", "Promotion Evidence", "Gap Analysis", "Promotion Readiness"):
+        assert sheet in names
+    exports = sorted(p.name for p in (folder / "exports").iterdir())
+    assert len(exports) == 4
+    managers = sorted((folder / "packs" / "managers").glob("*.xlsx"))
+    employees = sorted((folder / "packs" / "employees").glob("*.xlsx"))
+    assert len(managers) >= 10 and len(employees) == 150
+    for pack in managers[:3] + employees[:3]:
+        assert _open(pack).sheetnames
+    assert "Summary" in _open(folder / "calibration.xlsx").sheetnames
+    for shown in ("acme_framework.xlsx", "calibration.xlsx", "2026-Q1_reviews_long.csv"):
+        assert shown in result.output, f"{shown} is not listed"
+
+
+def test_demo_refuses_a_folder_with_files(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path)])
+    assert result.exit_code == 1
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_help_says_what_is_read_and_written(command):
+    out = CliRunner().invoke(cli, [command, "--help"]).output
+    assert "Reads" in out and "Writes" in out, command
