@@ -12,6 +12,7 @@ import pandas as pd
 from .api import PathLike, check
 from .errors import DataError
 from .findings import Report
+from .merge import MergeResult
 
 
 @dataclass
@@ -97,3 +98,56 @@ def _version(workbook: Path) -> str:
 def latest_cycle(history: pd.DataFrame) -> str | None:
     cycles = history["cycle"].dropna() if "cycle" in history else pd.Series([], dtype=object)
     return str(sorted(cycles.unique())[-1]) if len(cycles) else None
+
+
+# Committee decision -> the calibration confirmation it records (None: nothing recorded).
+CONFIRMS = {"Promote": True, "Not yet": False, "Defer": None, "Needs more evidence": None}
+
+
+@dataclass
+class ApplyResult:
+    merged: MergeResult
+    confirmed: int = 0
+    declined: int = 0
+    pending: int = 0
+
+
+def apply_decisions(
+    workbook: PathLike,
+    pack: PathLike,
+    *,
+    out: PathLike | None = None,
+    backup: bool = False,
+    mapping: Any = None,
+) -> ApplyResult:
+    """Record the committee's decisions from a calibration pack as calibration evidence
+    ("Promote" confirms, "Not yet" withholds, the others record nothing) and regenerate the
+    analysis sheets, so Ready pending sign-off becomes Ready where the committee confirmed."""
+    from .merge import merge
+    from .writers.calibration_pack import read_decisions
+
+    decisions = read_decisions(pack)
+    rows = []
+    counts = {True: 0, False: 0, None: 0}
+    for d in decisions.itertuples(index=False):
+        if not d.decision:
+            continue
+        confirms = CONFIRMS.get(str(d.decision))
+        counts[confirms] += 1
+        if confirms is None:
+            continue
+        decision, notes = str(d.decision), str(d.notes or "")
+        note = f"Calibration: {decision}" + (f" ({notes})" if notes else "")
+        rows.append(
+            {
+                "cycle": d.cycle,
+                "employee_id": d.employee_id,
+                "calibrated": confirms,
+                "note": note,
+                "source": Path(pack).name,
+            }
+        )
+    merged = merge(
+        workbook, [], out=out, backup=backup, mapping=mapping, evidence=pd.DataFrame(rows)
+    )
+    return ApplyResult(merged, counts[True], counts[False], counts[None])

@@ -366,14 +366,26 @@ def packs(
 @click.option(
     "-o",
     "--out",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The pack to write, e.g. calibration-2026-Q3.xlsx.",
+    help="The pack to write, e.g. calibration-2026-Q3.xlsx (with --apply: where to write the "
+    "updated workbook instead of WORKBOOK).",
 )
 @click.option("--family", help="Only this job family.")
+@click.option(
+    "--apply",
+    "apply_pack",
+    type=EXISTING_FILE,
+    help="A pack the committee filled in: record its decisions in WORKBOOK as calibration "
+    "evidence and regenerate the analysis sheets.",
+)
 @mapping_option
 def calibrate(
-    workbook: Path, cycle: str | None, out: Path, family: str | None, mapping: Path | None
+    workbook: Path,
+    cycle: str | None,
+    out: Path | None,
+    family: str | None,
+    apply_pack: Path | None,
+    mapping: Path | None,
 ) -> None:
     """Write the calibration prep pack for a review cycle.
 
@@ -387,10 +399,16 @@ def calibrate(
     Example:
       ladder-sheets calibrate framework.xlsx --cycle 2026-Q3 -o calibration-2026-Q3.xlsx
       ladder-sheets calibrate framework.xlsx -o sales.xlsx --family Sales
+      ladder-sheets calibrate framework.xlsx --apply calibration-2026-Q3.xlsx
     """
     from .calibrate import calibrate as _calibrate
     from .render import render_text
 
+    if apply_pack is not None:
+        _apply(workbook, apply_pack, out, mapping)
+        return
+    if out is None:
+        raise click.UsageError("give the pack to write with -o PACK.xlsx")
     try:
         result = _calibrate(workbook, out, cycle=cycle, family=family, mapping=mapping)
     except LadderError as exc:
@@ -402,6 +420,25 @@ def calibrate(
     click.echo(
         f"Wrote {result.written}: cycle {result.cycle}, {result.people} people, "
         f"{result.ratings} ratings."
+    )
+
+
+def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -> None:
+    from .calibrate import apply_decisions
+    from .render import render_text
+
+    try:
+        applied = apply_decisions(workbook, pack, out=out, mapping=mapping)
+    except LadderError as exc:
+        _fail(exc)
+    merged = applied.merged
+    if merged.written is None:
+        click.echo(render_text(merged.report, show_info=False))
+        click.secho(f"Nothing was written: {workbook} is unchanged.", fg="red", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Recorded {applied.confirmed} calibration confirmation(s) and {applied.declined} "
+        f"decision(s) not to promote; {applied.pending} deferred. Wrote {merged.written}."
     )
 
 

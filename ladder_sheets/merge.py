@@ -53,6 +53,7 @@ def merge(
     analyse_cycle: str | None = None,
     labels: Mapping[str, float] | None = None,
     mapping: Any = None,
+    evidence: pd.DataFrame | None = None,
     backup: bool = False,
     dry_run: bool = False,
     now: dt.datetime | None = None,
@@ -60,8 +61,10 @@ def merge(
 ) -> MergeResult:
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
-    Returns the result with `written=None` when check found errors or a changed rating needs
-    `replace_cycles`; the workbook is then untouched."""
+    `evidence` adds promotion evidence rows (columns of the evidence table) that come from
+    elsewhere than an export, such as a calibration committee's decisions. Returns the result
+    with `written=None` when check found errors or a changed rating needs `replace_cycles`;
+    the workbook is then untouched."""
     from .analysis.gaps import gap_table
     from .analysis.readiness import readiness_table
     from .writers.writeback import fingerprint, write_back
@@ -100,14 +103,15 @@ def merge(
     if len(merged.conflicts):
         return result
 
-    evidence = merge_evidence(
+    brought = [e.data for e in checked.evidence if len(e.data)]
+    if evidence is not None and len(evidence):
+        brought.append(evidence)
+    all_evidence = merge_evidence(
         framework.evidence.data,
-        pd.concat([e.data for e in checked.evidence], ignore_index=True)
-        if checked.evidence
-        else pd.DataFrame(),
+        pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
     )
     history_table = _table("history", merged.history, str(workbook))
-    evidence_table = _table("evidence", evidence, str(workbook))
+    evidence_table = _table("evidence", all_evidence, str(workbook))
     say("Computing gaps and promotion readiness")
     result.gaps = gap_table(framework, history_table, cycle=analyse_cycle)
     result.readiness = readiness_table(
@@ -119,7 +123,7 @@ def merge(
         return result
 
     say(f"Writing {HISTORY_SHEET}, {GAP_SHEET} and {READINESS_SHEET}")
-    build = sheet_builder(merged.history, evidence, result.gaps, result.readiness, result.cycle)
+    build = sheet_builder(merged.history, all_evidence, result.gaps, result.readiness, result.cycle)
     written = write_back(
         workbook,
         build,
