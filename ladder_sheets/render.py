@@ -16,14 +16,25 @@ def _group_key(f: Finding) -> tuple[str, str]:
     return (f.where.file or "", "")
 
 
+# Past this many findings of one code on one sheet, the rest are counted, not listed: a wrong
+# export can give thousands, and the first few say what to fix. JSON always lists them all.
+SHOWN_PER_CODE = 8
+
+
 def render_text(report: Report, *, show_info: bool = True, width: int = 100) -> str:
     findings = [f for f in report.sorted() if show_info or f.severity is not Severity.INFO]
     lines: list[str] = []
-    ordered = sorted(findings, key=lambda f: (_group_key(f), _position(f)))
+    ordered = sorted(set(findings), key=lambda f: (_group_key(f), _position(f)))
     for (file, sheet), group in groupby(ordered, key=_group_key):
         header = " / ".join(p for p in (file, sheet) if p) or "(general)"
         lines.append(header)
+        shown: dict[str, int] = {}
+        hidden: dict[str, int] = {}
         for f in group:
+            shown[f.code] = shown.get(f.code, 0) + 1
+            if shown[f.code] > SHOWN_PER_CODE:
+                hidden[f.code] = hidden.get(f.code, 0) + 1
+                continue
             place = f.where.cell or (f"line {f.where.line}" if f.where.line else "")
             head = f"  {_LABEL[f.severity]:<7} {place:<9} {f.code}: "
             body = textwrap.wrap(
@@ -34,6 +45,8 @@ def render_text(report: Report, *, show_info: bool = True, width: int = 100) -> 
             if f.hint:
                 for i, h in enumerate(textwrap.wrap(f.hint, width=width - len(head) - 5)):
                     lines.append(" " * len(head) + ("fix: " if i == 0 else "     ") + h)
+        for code, count in hidden.items():
+            lines.append(f"  ... and {count} more {code} here (--format json lists every one)")
         lines.append("")
     lines.append(summary(report))
     return "\n".join(lines)
