@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import LadderError
+from .findings import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +55,16 @@ label_option = click.option(
     help='A rating label of your review tool and its number, e.g. "Solid performer=3" '
     "(repeatable; adds to the built-in Meets/Exceeds... labels).",
 )
+
+
+def _stop_if_errors(report: Report, what: str) -> None:
+    """Show the errors that kept a command from writing, say what was not written, exit 1."""
+    from .render import render_text
+
+    if report.errors:
+        click.echo(render_text(report, show_info=False))
+        click.secho(what, fg="red", err=True)
+        sys.exit(1)
 
 
 def _fail(exc: LadderError) -> None:
@@ -224,7 +235,6 @@ def merge(
       ladder-sheets merge framework.xlsx fix.csv --replace-cycle 2026-Q3
     """
     from .merge import merge as _merge
-    from .render import render_text
 
     try:
         result = _merge(
@@ -242,10 +252,7 @@ def merge(
         )
     except LadderError as exc:
         _fail(exc)
-    if result.report.errors:
-        click.echo(render_text(result.report, show_info=False))
-        click.secho(f"Nothing was written: {workbook} is unchanged.", fg="red", err=True)
-        sys.exit(1)
+    _stop_if_errors(result.report, f"Nothing was written: {workbook} is unchanged.")
     h = result.history
     if h is not None:
         click.echo(
@@ -326,7 +333,6 @@ def packs(
       ladder-sheets packs framework.xlsx -o packs/ --by employee --encrypt
     """
     from .packs import write_packs
-    from .render import render_text
 
     with click.progressbar(length=1, label="Writing packs", file=sys.stderr) as bar:
 
@@ -351,10 +357,7 @@ def packs(
             )
         except LadderError as exc:
             _fail(exc)
-    if result.report.errors:
-        click.echo(render_text(result.report, show_info=False))
-        click.secho("No packs were written: fix the errors above first.", fg="red", err=True)
-        sys.exit(1)
+    _stop_if_errors(result.report, "No packs were written: fix the errors above first.")
     click.echo(f"Wrote {len(result.written)} pack(s) for {result.cycle} into {out_dir}.")
     if result.passwords_file:
         click.echo(f"Passwords: {result.passwords_file} (send them separately from the packs).")
@@ -402,7 +405,6 @@ def calibrate(
       ladder-sheets calibrate framework.xlsx --apply calibration-2026-Q3.xlsx
     """
     from .calibrate import calibrate as _calibrate
-    from .render import render_text
 
     if apply_pack is not None:
         _apply(workbook, apply_pack, out, mapping)
@@ -413,10 +415,7 @@ def calibrate(
         result = _calibrate(workbook, out, cycle=cycle, family=family, mapping=mapping)
     except LadderError as exc:
         _fail(exc)
-    if result.report.errors:
-        click.echo(render_text(result.report, show_info=False))
-        click.secho("No pack was written: fix the errors above first.", fg="red", err=True)
-        sys.exit(1)
+    _stop_if_errors(result.report, "No pack was written: fix the errors above first.")
     click.echo(
         f"Wrote {result.written}: cycle {result.cycle}, {result.people} people, "
         f"{result.ratings} ratings."
@@ -425,17 +424,13 @@ def calibrate(
 
 def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -> None:
     from .calibrate import apply_decisions
-    from .render import render_text
 
     try:
         applied = apply_decisions(workbook, pack, out=out, mapping=mapping)
     except LadderError as exc:
         _fail(exc)
     merged = applied.merged
-    if merged.written is None:
-        click.echo(render_text(merged.report, show_info=False))
-        click.secho(f"Nothing was written: {workbook} is unchanged.", fg="red", err=True)
-        sys.exit(1)
+    _stop_if_errors(merged.report, f"Nothing was written: {workbook} is unchanged.")
     click.echo(
         f"Recorded {applied.confirmed} calibration confirmation(s) and {applied.declined} "
         f"decision(s) not to promote; {applied.pending} deferred. Wrote {merged.written}."

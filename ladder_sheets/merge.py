@@ -117,7 +117,7 @@ def merge(
     result.readiness = readiness_table(
         framework, history_table, evidence_table, cycle=analyse_cycle
     )
-    result.cycle = _analysed_cycle(result.gaps, result.readiness, analyse_cycle)
+    result.cycle = analysed_cycle(result.gaps, result.readiness, analyse_cycle)
     if dry_run:
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return result
@@ -200,7 +200,8 @@ def _letter(index: int) -> str:
     return str(xl_col_to_name(index))
 
 
-def _analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
+def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
+    """The cycle the analysis tables describe: the one asked for, else the one they report."""
     if chosen:
         return chosen
     for df in (readiness, gaps):

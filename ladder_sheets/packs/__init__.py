@@ -24,6 +24,7 @@ import pandas as pd
 from ..api import PathLike, check
 from ..errors import DataError, LadderError, UnreadableFile
 from ..findings import Report
+from ..merge import analysed_cycle
 from ..values import cycle_end
 from .recipients import Recipient, recipients
 from .workbook import PackData, write_pack
@@ -68,7 +69,7 @@ def write_packs(
     history = fw.history
     gaps = gap_table(fw, history, cycle=cycle)
     readiness = readiness_table(fw, history, fw.evidence, cycle=cycle)
-    analysed = _cycle(gaps, readiness, cycle)
+    analysed = analysed_cycle(gaps, readiness, cycle)
     if analysed is None:
         raise DataError(
             "the workbook holds no ratings yet, so there is nothing to put in packs",
@@ -228,15 +229,6 @@ def _ordered(people: pd.DataFrame, scope: list[str]) -> pd.DataFrame:
     pos = {e: i for i, e in enumerate(scope)}
     cut = people[people["employee_id"].isin(pos)]
     return cut.iloc[cut["employee_id"].map(pos).argsort()].reset_index(drop=True)
-
-
-def _cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
-    if chosen:
-        return chosen
-    for df in (readiness, gaps):
-        if "cycle" in df.columns and df["cycle"].notna().any():
-            return str(df["cycle"].dropna().iloc[0])
-    return None
 
 
 def _id(v: object) -> str | None:
