@@ -230,7 +230,8 @@ def top_frames(profiler: Any, limit: int = 8) -> list[tuple[str, float]]:
         if "ladder_sheets" in path and not str(frame.function).startswith("["):
             short = path[path.rindex("ladder_sheets") :]
             owner = f"{frame.function} ({short}:{frame.line_no})"
-        totals[owner] = totals.get(owner, 0.0) + frame.total_self_time
+        if not frame.children:  # leaves hold the samples: a frame's time is its leaves' sum
+            totals[owner] = totals.get(owner, 0.0) + frame.time
         stack.extend((child, owner) for child in frame.children)
     ranked = sorted(totals.items(), key=lambda kv: -kv[1])
     return [(k, round(v, 2)) for k, v in ranked[:limit]]
