@@ -207,6 +207,11 @@ def check(
 @mapping_option
 @click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite generated sheets even if they were edited by hand since the last merge.",
+)
 def merge(
     workbook: Path,
     exports: tuple[Path, ...],
@@ -218,6 +223,7 @@ def merge(
     mapping: Path | None,
     backup: bool,
     dry_run: bool,
+    force: bool,
 ) -> None:
     """Import review exports into the workbook and regenerate the analysis sheets.
 
@@ -248,6 +254,7 @@ def merge(
             mapping=mapping,
             backup=backup,
             dry_run=dry_run,
+            force=force,
             progress=lambda msg: click.echo(f"... {msg}", err=True),
         )
     except LadderError as exc:
@@ -267,6 +274,11 @@ def merge(
             f"Promotion readiness for {result.cycle}: "
             + ", ".join(f"{n} {s}" for s, n in counts.items())
             + "."
+        )
+    for now, was in result.renamed:
+        click.echo(
+            f"Note: the sheet '{now}' was generated as '{was}' and renamed since; it was left "
+            f"as it is and a fresh '{was}' was written."
         )
     if dry_run:
         click.echo("Dry run: nothing was written.")

@@ -35,6 +35,7 @@ class MergeResult:
     readiness: pd.DataFrame = field(default_factory=pd.DataFrame)
     cycle: str | None = None
     cycles_imported: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     seconds: float = 0.0
 
     @property
@@ -55,6 +56,7 @@ def merge(
     mapping: Any = None,
     evidence: pd.DataFrame | None = None,
     backup: bool = False,
+    force: bool = False,
     dry_run: bool = False,
     now: dt.datetime | None = None,
     progress: Callable[[str], None] | None = None,
@@ -130,9 +132,11 @@ def merge(
         out=Path(out) if out is not None else None,
         backup=backup,
         expect=before,
+        force=force,
         adopt=(HISTORY_SHEET, EVIDENCE_SHEET),
     )
     result.written = written.path
+    result.renamed = list(written.renamed)
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
 

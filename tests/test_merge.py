@@ -190,3 +190,38 @@ def test_check_warns_of_a_changed_rating_before_the_merge(workbook, tmp_path):
     assert [
         (f.severity.value, f.where.line) for f in changed.report.with_code("rating-changed")
     ] == [("warning", 2)]
+
+
+def test_a_hand_edited_generated_sheet_is_refused_then_forced(workbook):
+    from click.testing import CliRunner
+
+    from ladder_sheets.cli import cli
+
+    merge(workbook, [EXPORTS[0]])
+    wb = openpyxl.load_workbook(workbook)
+    wb["Gap Analysis"]["A3"] = "my own note"
+    wb.save(workbook)
+    before = digest(workbook)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["merge", str(workbook), str(EXPORTS[1])])
+    assert result.exit_code == 1
+    assert "Gap Analysis" in result.output and "--force" in result.output
+    assert digest(workbook) == before
+    result = runner.invoke(cli, ["merge", str(workbook), str(EXPORTS[1]), "--force"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_renamed_generated_sheet_is_kept_and_reported(workbook):
+    from click.testing import CliRunner
+
+    from ladder_sheets.cli import cli
+
+    merge(workbook, [EXPORTS[0]])
+    wb = openpyxl.load_workbook(workbook)
+    wb["Gap Analysis"].title = "Gaps Q1 kept"
+    wb.save(workbook)
+    result = CliRunner().invoke(cli, ["merge", str(workbook), str(EXPORTS[1])])
+    assert result.exit_code == 0, result.output
+    assert "'Gaps Q1 kept' was generated as 'Gap Analysis'" in result.output
+    names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
+    assert "Gaps Q1 kept" in names and "Gap Analysis" in names
