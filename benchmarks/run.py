@@ -240,9 +240,15 @@ def main(argv: list[str] | None = None) -> int:
         help="lift the reader's cells-per-sheet limit (ladder_sheets.workbook.extent.MAX_CELLS)",
     )
     p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    p.add_argument("--from-json", type=Path, help="render a run saved with --json; run nothing")
     args = p.parse_args(argv)
     if args.child:
         return _child(Path(args.child[0]), Path(args.child[1]))
+    if args.from_json:
+        info, sizes = _from_json(json.loads(args.from_json.read_text(encoding="utf-8")))
+        print(render_table(sizes, ROWS))
+        update_results_file(args.results, render_results(info, sizes, ROWS))
+        return 0
 
     started = dt.datetime.now(dt.UTC)
     info = machine()
@@ -297,6 +303,22 @@ def _as_json(info: dict[str, Any], sizes: dict[int, dict[str, Any]]) -> dict[str
             for n, s in sizes.items()
         },
     }
+
+
+def _from_json(saved: dict[str, Any]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    sizes: dict[int, dict[str, Any]] = {}
+    for n, s in saved["sizes"].items():
+        files = Files(
+            Path(), Path(), Path(), s["people"], s["managers"], tuple(s.get("cycles", ("?",)))
+        )
+        results = {
+            k: Measure(m["seconds"], m["peak_mb"], m["info"], m["error"])
+            for k, m in s["results"].items()
+        }
+        sizes[int(n)] = {"files": files, "generated": s["generated_seconds"], "results": results}
+    info = {"date": "?", "load_after": "?", "runs": "?", "naive_runs": "?", "cycles": "?"}
+    info.update(seed="?", **saved["machine"])
+    return info, sizes
 
 
 def _progress(text: str) -> None:
