@@ -30,7 +30,8 @@ def render_table(sizes: dict[int, dict[str, Any]], rows: Rows) -> str:
             f"### {files.people:,} people, {files.managers:,} managers, "
             f"{len(files.cycles)} cycles ({files.cycles[0]}..{files.cycles[-1]})",
             "",
-            f"Generated in {s['generated']:.1f} s.",
+            f"Organisation generated in {s['generated']:.1f} s (files already in --work are "
+            "reused with --reuse; writing them at 10,000 people takes minutes).",
             "",
             "| command | median s | spread s (min-max) | peak MB | floor s | x floor "
             "| naive s | x naive | note |",
@@ -137,6 +138,7 @@ def render_results(info: dict[str, Any], sizes: dict[int, dict[str, Any]], rows:
             if info.get("max_cells")
             else []
         ),
+        *([f"{info['note_merge']}.", ""] if info.get("note_merge") else []),
         render_table(sizes, rows),
         render_targets(sizes, rows),
         "",
