@@ -3,8 +3,10 @@
 Design (see docs/writeback.md): HR's workbook is NEVER loaded and saved by openpyxl, which drops
 charts, shapes, sparklines, extension lists and more. Instead:
 
-1. `build` adds the generated sheets to a scratch workbook written by xlsxwriter in memory (with
-   HR's date system; strings are never turned into formulas or links).
+1. `build` adds the generated sheets to a scratch workbook that xlsxwriter writes row by row
+   (constant_memory) into a temporary file, so a history of a million rows is never held as
+   cells (with HR's date system; strings are never turned into formulas or links). Builders
+   must therefore write each sheet top to bottom, each row left to right.
 2. The scratch sheets are transplanted into HR's zip package: sheet XML with style indices
    renumbered and strings written inline, the scratch styles appended to HR's styles.xml, a
    <sheet> appended at the END of workbook.xml's sheet list (so positions, localSheetIds and the
@@ -26,8 +28,8 @@ those values and recalculates as it usually does.
 
 from __future__ import annotations
 
-import io
 import shutil
+import tempfile
 import time
 import zipfile
 import zlib
@@ -73,7 +75,9 @@ DAMAGE = (
     zlib.error,
 )
 SCRATCH_OPTIONS = {
-    "in_memory": True,
+    # Row by row: a row is flushed to a temp file once a later row is written (writes to an
+    # earlier row are then silently dropped, hence the builders' top-to-bottom order).
+    "constant_memory": True,
     "strings_to_formulas": False,  # text from exports stays text
     "strings_to_urls": False,
     "strings_to_numbers": False,
@@ -128,14 +132,16 @@ def write_back(
                 file=str(original),
                 hint="open it in Excel and save it as 'Excel Workbook (*.xlsx)'",
             )
-        scratch_bytes = _build_scratch(build, book.date1904)
-        result.seconds["build"] = time.perf_counter() - started
-        try:
-            with zipfile.ZipFile(io.BytesIO(scratch_bytes)) as scratch:
-                adopted = frozenset(name.casefold() for name in adopt)
-                done = transplant(pkg, book_part, book, scratch, force, adopted)
-        except DAMAGE as exc:
-            raise _damaged(original, exc) from None
+        # The scratch lives in a temp folder of its own, never beside HR's file.
+        with tempfile.TemporaryDirectory(prefix="ladder-scratch-") as folder:
+            scratch_path = _build_scratch(build, book.date1904, Path(folder))
+            result.seconds["build"] = time.perf_counter() - started
+            try:
+                with zipfile.ZipFile(scratch_path) as scratch:
+                    adopted = frozenset(name.casefold() for name in adopt)
+                    done = transplant(pkg, book_part, book, scratch, force, adopted)
+            except DAMAGE as exc:
+                raise _damaged(original, exc) from None
         result.added, result.replaced, result.renamed = done.added, done.replaced, done.renamed
         _verify(pkg)
         result.seconds["transplant"] = time.perf_counter() - started - result.seconds["build"]
@@ -170,14 +176,20 @@ def _damaged(path: Path, exc: BaseException) -> UnreadableFile:
     )
 
 
-def _build_scratch(build: Callable[[xlsxwriter.Workbook], None], date1904: bool) -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {**SCRATCH_OPTIONS, "date_1904": date1904})
-    build(workbook)
-    if not workbook.worksheets():
-        raise ValueError("build() added no worksheet to write back")
-    workbook.close()
-    return buffer.getvalue()
+def _build_scratch(
+    build: Callable[[xlsxwriter.Workbook], None], date1904: bool, folder: Path
+) -> Path:
+    """The scratch workbook written to `folder` (xlsxwriter's row files go there too)."""
+    path = folder / "scratch.xlsx"
+    options = {**SCRATCH_OPTIONS, "date_1904": date1904, "tmpdir": str(folder)}
+    workbook = xlsxwriter.Workbook(str(path), options)
+    try:
+        build(workbook)
+        if not workbook.worksheets():
+            raise ValueError("build() added no worksheet to write back")
+    finally:
+        workbook.close()  # also on failure: it closes the row files in `folder`
+    return path
 
 
 def _verify(pkg: Package) -> None:
