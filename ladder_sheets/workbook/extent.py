@@ -16,9 +16,14 @@ from pathlib import Path
 from defusedxml import ElementTree
 
 from ..errors import UnreadableFile
+from .aliases import table_for_sheet
 from .safe import SAVE_AS_XLSX
 
 MAX_CELLS = 2_000_000  # values in one sheet; a framework holds a few thousand
+# Ratings History and Promotion Evidence are written by the tool and grow with people x
+# competencies x cycles x raters: they may fill a whole Excel sheet of up to ~16 columns.
+LONG_SHEET_CELLS = 20_000_000
+LONG_TABLES = ("history", "evidence")
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -71,11 +76,22 @@ def sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
+def cell_budget(sheet: str) -> int:
+    """The most cells the reader accepts on a sheet: the long tables' sheets (by name,
+    "Ratings History (2)" included) get a whole Excel sheet, every other sheet MAX_CELLS."""
+    guess = table_for_sheet(sheet)
+    if guess is not None and guess[0] in LONG_TABLES:
+        return LONG_SHEET_CELLS
+    return MAX_CELLS
+
+
+def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None) -> SheetExtent:
     """Count the cells of a sheet and find its last row and column, streaming its XML.
 
     Only cells with content count for the extent (styled empty cells are not placed by
-    calamine); the cell count is an upper bound, which is what the guard needs."""
+    calamine); the cell count is an upper bound, which is what the guard needs. More than
+    `max_cells` (default: MAX_CELLS, read at call time) raises UnreadableFile."""
+    limit = MAX_CELLS if max_cells is None else max_cells
     extent = SheetExtent()
     letters: set[bytes] = set()
     rows_seen = 0
@@ -105,9 +121,9 @@ def scan_extent(path: Path, part: str, sheet: str) -> SheetExtent:
                 if unaddressed:  # placed by position: bound the extent by counting
                     rows_seen += data.count(b"<row")
                     wide = max(wide, unaddressed)
-                if extent.cells > MAX_CELLS:
+                if extent.cells > limit:
                     raise UnreadableFile(
-                        f"the sheet holds more than {MAX_CELLS:,} cells, far more than a "
+                        f"the sheet holds more than {limit:,} cells, far more than a "
                         "career framework needs",
                         file=str(path),
                         sheet=sheet,

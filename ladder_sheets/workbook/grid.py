@@ -18,15 +18,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import python_calamine
 
 from ..errors import UnreadableFile
 from ..model import _col_letter
 from ..values import is_blank
-from .extent import MAX_CELLS, SheetExtent, scan_extent, sheet_parts
+from .extent import (
+    LONG_SHEET_CELLS,
+    MAX_CELLS,
+    SheetExtent,
+    cell_budget,
+    scan_extent,
+    sheet_parts,
+)
 from .safe import SAVE_AS_XLSX, check_package, open_xlsx
 
-MAX_AREA = 4_000_000  # rectangle calamine may allocate (about 32 bytes a cell)
+MAX_AREA = 4_000_000  # rectangle calamine may always allocate (about 32 bytes a cell)
+# Past MAX_AREA, calamine still reads a sheet whose rectangle is mostly filled (a long Ratings
+# History) up to MAX_DENSE_AREA; only a really sparse one goes to openpyxl, which is slow.
+SPARSE_RATIO = 20
+MAX_DENSE_AREA = 20_000_000
 MAX_MERGE_SPAN = 500  # rows or columns of one merged range that carry its value
 
 
@@ -117,6 +130,71 @@ class Grid:
         return not self.values
 
 
+class LongGrid(Grid):
+    """A long table's sheet (Ratings History, Promotion Evidence) kept column by column: one
+    object array per column, a value or None per row from row 0. Reading a million rows this
+    way costs no per-cell dict; `values` is built only if something asks for it."""
+
+    def __init__(self, sheet: str, columns: list[np.ndarray]) -> None:
+        self.sheet = sheet
+        self.columns = columns
+        self.merged: list[tuple[int, int, int, int]] = []
+        self._rows = None
+        self._anchors = None
+        self._dict: dict[tuple[int, int], Any] | None = None
+        self._present: list[int] | None = None
+
+    @property
+    def values(self) -> dict[tuple[int, int], Any]:  # type: ignore[override]
+        if self._dict is None:
+            self._dict = {
+                (int(r), c): col[r]
+                for c, col in enumerate(self.columns)
+                for r in np.flatnonzero(filled(col))
+            }
+        return self._dict
+
+    @property
+    def n_rows(self) -> int:
+        present = self.rows_present()
+        return present[-1] + 1 if present else 0
+
+    @property
+    def n_cols(self) -> int:
+        used = [c for c, col in enumerate(self.columns) if filled(col).any()]
+        return used[-1] + 1 if used else 0
+
+    def get(self, row: int, col: int) -> Any:
+        if 0 <= col < len(self.columns) and 0 <= row < len(self.columns[col]):
+            return self.columns[col][row]
+        return None
+
+    def row(self, row: int, width: int | None = None) -> list[Any]:
+        width = self.n_cols if width is None else width
+        return [self.get(row, c) for c in range(width)]
+
+    def row_cells(self, row: int) -> Iterator[tuple[int, Any]]:
+        cells = ((c, self.get(row, c)) for c in range(len(self.columns)))
+        return ((c, v) for c, v in cells if v is not None)
+
+    def rows_present(self) -> list[int]:
+        if self._present is None:
+            any_value = np.zeros(len(self.columns[0]) if self.columns else 0, dtype=bool)
+            for col in self.columns:
+                any_value |= filled(col)
+            self._present = np.flatnonzero(any_value).tolist()
+        return self._present
+
+    def merged_value(self, row: int, col: int) -> Any:
+        return self.get(row, col)
+
+    def anchor(self, row: int, col: int) -> str:
+        return a1(row, col)
+
+    def is_blank(self) -> bool:
+        return not self.rows_present()
+
+
 def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
     """Every worksheet of the workbook as a Grid, in workbook order (chart sheets and macro
     sheets have no grid and are left out). Raises UnreadableFile for what cannot be read."""
@@ -143,8 +221,8 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
         if meta is not None and "WorkSheet" not in str(meta.typ):
             continue
         part = parts.get(sheet)
-        extent = scan_extent(path, part, sheet) if part else SheetExtent()
-        if part is None or extent.area > MAX_AREA:  # unsized sheets are not given to calamine
+        extent = scan_extent(path, part, sheet, cell_budget(sheet)) if part else SheetExtent()
+        if part is None or _sparse(extent):  # unsized sheets are not given to calamine
             sparse.append(sheet)
             continue
         try:
@@ -160,6 +238,11 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
                 sheet=sheet,
                 hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
             ) from None
+        if cell_budget(sheet) == LONG_SHEET_CELLS and not merged and rows:
+            long_grid = _long_grid(sheet, rows, extent.errors)
+            if long_grid is not None:
+                grids[sheet] = long_grid
+                continue
         values = {
             (r, c): _plain(v)
             for r, row in enumerate(rows)
@@ -172,6 +255,69 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
         grids.update(_read_sparse(path, sparse))
         grids = {s: grids[s] for s in book.sheet_names if s in grids}
     return grids
+
+
+def filled(col: np.ndarray) -> np.ndarray:
+    """Which entries of an object column hold a value (not None)."""
+    return np.not_equal(col, None)  # type: ignore[call-overload,no-any-return]
+
+
+def _of_type(types: np.ndarray, kind: type) -> np.ndarray:
+    return np.equal(types, kind)  # type: ignore[call-overload,no-any-return]
+
+
+def _long_grid(
+    sheet: str, rows: list[list[Any]], errors: dict[tuple[int, int], str]
+) -> LongGrid | None:
+    """Calamine's rows as plain columns (None for blank, whole numbers as int, repeated text
+    as one object); None when the rows are ragged or an error cell lies outside them."""
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        return None
+    if any(r >= len(rows) or c >= width for r, c in errors):
+        return None
+    block = np.empty((len(rows), width), dtype=object)
+    block[:] = rows
+    columns = [_plain_column(block[:, c].copy()) for c in range(width)]
+    del block
+    for (r, c), text in errors.items():
+        columns[c][r] = text
+    return LongGrid(sheet, columns)
+
+
+def _plain_column(col: np.ndarray) -> np.ndarray:
+    """_plain over a whole column, vectorised by type."""
+    types = np.frompyfunc(type, 1, 1)(col)
+    floats = _of_type(types, float)
+    if floats.any():
+        numbers = col[floats].astype(float)
+        whole = (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e15)
+        plain = numbers.astype(object)
+        plain[whole] = numbers[whole].astype(np.int64).astype(object)
+        col[floats] = plain
+    texts = _of_type(types, str)
+    if texts.any():
+        col[texts & (col == "")] = None  # calamine gives "" for an empty cell
+        texts &= filled(col)
+        # one object per distinct text: a million rows repeat a few hundred values
+        codes, uniques = pd.factorize(col[texts])
+        col[texts] = np.asarray(uniques, dtype=object)[codes]
+    for kind in (dt.datetime, dt.date):
+        dates = _of_type(types, kind)
+        if dates.any():
+            codes, uniques = pd.factorize(col[dates])
+            col[dates] = np.asarray(uniques, dtype=object)[codes]
+    times = _of_type(types, dt.time)
+    for i in np.flatnonzero(times):
+        col[i] = col[i].isoformat()
+    return col
+
+
+def _sparse(extent: SheetExtent) -> bool:
+    """Too big a rectangle for calamine: few values spread wide, or past MAX_DENSE_AREA."""
+    if extent.area <= MAX_AREA:
+        return False
+    return extent.cells * SPARSE_RATIO < extent.area or extent.area > MAX_DENSE_AREA
 
 
 def _plain(value: Any) -> Any:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import LayoutError
@@ -25,7 +26,7 @@ from ..findings import Finding, Where, error, info, warning
 from ..model import GENERATED_SHEETS, REQUIRED_TABLES, TABLES, Framework, Table, columns
 from ..values import clean_text, closest, normalize_header
 from .aliases import REQUIRED_COLUMNS, WIDE_TABLES
-from .grid import Grid, a1, read_grids
+from .grid import Grid, LongGrid, _letters, a1, filled, read_grids
 from .layout import TableLayout, find_header, is_note_row
 from .mapping import SETTINGS_SHEET, Mapping, TableMapping
 from .safe import check_package
@@ -219,6 +220,8 @@ class _TableReader:
         return out
 
     def _rows(self, table: str, grid: Grid, layout: TableLayout) -> Table:
+        if isinstance(grid, LongGrid) and table not in WIDE_TABLES:
+            return _long_rows(table, grid, layout, self.file)
         records, cells = [], []
         for row, values in self._records(grid, layout):
             rec = {col: values.get(c) for col, c in layout.columns.items()}
@@ -258,6 +261,53 @@ class _TableReader:
                     }
                 )
         return _table(table, records, cells, layout.sheet, self.file)
+
+
+def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Table:
+    """_rows for a long sheet, column by column: the same rows, values and cells."""
+    start = layout.header_row + 1
+    height = max(len(grid.columns[0]) - start, 0) if grid.columns else 0
+    wanted = sorted(set(layout.columns.values()))
+    empty = np.full(height, None, dtype=object)
+    cleaned = {
+        c: _clean_column(grid.columns[c][start:]) if c < len(grid.columns) else empty
+        for c in wanted
+    }
+    has = {c: filled(col) for c, col in cleaned.items()}
+    count = np.zeros(height, dtype=np.int64)
+    repeated = np.ones(height, dtype=bool)  # the header repeated (a printed page's header row)
+    for c, col in cleaned.items():
+        count += has[c]
+        repeated &= ~has[c] | (col == layout.headers.get(c))
+    keep = (count > 0) & ~repeated
+    for i in np.flatnonzero(keep & (count == 1)):
+        if is_note_row({str(c): col[i] for c, col in cleaned.items() if col[i] is not None}):
+            keep[i] = False
+    rows = np.flatnonzero(keep)
+    numbers = (rows + start + 1).astype(str).astype(object)
+    data: dict[str, Any] = {}
+    cells: dict[str, Any] = {}
+    for name in columns(table):
+        if name in layout.columns:
+            data[name] = cleaned[layout.columns[name]][rows]
+            cells[name] = _letters(layout.columns[name]) + numbers
+        else:  # the column is not on the sheet: no value, no cell
+            data[name] = np.full(len(rows), None, dtype=object)
+            cells[name] = np.full(len(rows), "", dtype=object)
+    frame = pd.DataFrame(data, dtype=object)
+    where = pd.DataFrame(cells, dtype=object)
+    sheets = pd.Series([layout.sheet] * len(rows), dtype=object)
+    return Table(table, frame, where, sheets, file)
+
+
+def _clean_column(col: np.ndarray) -> np.ndarray:
+    """_clean over a column whose texts are few distinct objects: each cleaned once."""
+    out = col.copy()
+    texts = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)(out).astype(bool)
+    if texts.any():
+        codes, uniques = pd.factorize(out[texts])
+        out[texts] = np.array([_clean(u) for u in uniques] + [None], dtype=object)[codes]
+    return out
 
 
 def _clean(value: Any) -> Any:
