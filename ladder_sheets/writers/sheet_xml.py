@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import unescape
 
 from .styles_merge import StyleMap
 
-_STRING_CELL = re.compile(r'<c ([^>]*?)t="s"([^>]*)><v>(\d+)</v></c>')
-_CELL_OR_ROW_STYLE = re.compile(r'(<(?:c|row) [^>]*?\bs=")(\d+)"')
-_COL_STYLE = re.compile(r'(<col [^>]*?\bstyle=")(\d+)"')
-_DXF = re.compile(r'(<cfRule [^>]*?\bdxfId=")(\d+)"')
+_STRING_CELL = re.compile(rb'<c ([^>]*?)t="s"([^>]*)><v>(\d+)</v></c>')
+_CELL_OR_ROW_STYLE = re.compile(rb'(<(?:c|row) [^>]*?\bs=")(\d+)"')
+_COL_STYLE = re.compile(rb'(<col [^>]*?\bstyle=")(\d+)"')
+_DXF = re.compile(rb'(<cfRule [^>]*?\bdxfId=")(\d+)"')
 _SHARED_ITEM = re.compile(r"<si>(.*?)</si>", re.DOTALL)
-_TAB_SELECTED = re.compile(r'(<sheetView\b[^>]*?) tabSelected="1"')
+_TAB_SELECTED = re.compile(rb'(<sheetView\b[^>]*?) tabSelected="1"')
 _ANY_SHARED_ITEM = re.compile(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.DOTALL)
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _FORMULA = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
@@ -42,27 +42,46 @@ def shared_items(sst_xml: bytes) -> list[str]:
 def adapt_sheet(
     sheet_xml: bytes, styles: StyleMap, strings: list[str], *, selected: bool = False
 ) -> bytes:
-    """The scratch sheet rewritten for HR's package (see the module docstring)."""
-    text = sheet_xml.decode("utf-8")
+    """The scratch sheet rewritten for HR's package (see the module docstring).
 
-    def xf(match: re.Match[str]) -> str:
-        return f'{match.group(1)}{styles.xf[int(match.group(2))]}"'
+    Works on the bytes a piece of about a megabyte at a time, cut after a </row>: no edit spans
+    rows, so a million-row sheet costs its output and one piece, not several decoded copies."""
+    encoded: dict[int, bytes] = {}
 
-    def dxf(match: re.Match[str]) -> str:
-        return f'{match.group(1)}{styles.dxf[int(match.group(2))]}"'
+    def xf(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + b'%d"' % styles.xf[int(match.group(2))]
 
-    def inline(match: re.Match[str]) -> str:
-        attrs = match.group(1) + 't="inlineStr"' + match.group(2)
-        return f"<c {attrs}><is>{strings[int(match.group(3))]}</is></c>"
+    def dxf(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + b'%d"' % styles.dxf[int(match.group(2))]
 
-    text = _CELL_OR_ROW_STYLE.sub(xf, text)
-    text = _COL_STYLE.sub(xf, text)
-    text = _DXF.sub(dxf, text)
-    text = _STRING_CELL.sub(inline, text)
-    text = _TAB_SELECTED.sub(r"\1", text)
+    def inline(match: re.Match[bytes]) -> bytes:
+        index = int(match.group(3))
+        if index not in encoded:
+            encoded[index] = strings[index].encode("utf-8")
+        attrs = match.group(1) + b't="inlineStr"' + match.group(2)
+        return b"<c " + attrs + b"><is>" + encoded[index] + b"</is></c>"
+
+    out: list[bytes] = []
+    for piece in _pieces(sheet_xml):
+        piece = _CELL_OR_ROW_STYLE.sub(xf, piece)
+        piece = _COL_STYLE.sub(xf, piece)
+        piece = _DXF.sub(dxf, piece)
+        piece = _STRING_CELL.sub(inline, piece)
+        out.append(_TAB_SELECTED.sub(rb"\1", piece))
+    text = b"".join(out)
     if selected:
-        text = re.sub(r"<sheetView\b", '<sheetView tabSelected="1"', text, count=1)
-    return text.encode("utf-8")
+        text = re.sub(rb"<sheetView\b", b'<sheetView tabSelected="1"', text, count=1)
+    return text
+
+
+def _pieces(data: bytes, size: int = 1 << 20) -> Iterator[bytes]:
+    """`data` cut into pieces of about `size` bytes, each ending just after a </row>."""
+    start = 0
+    while start < len(data):
+        cut = data.find(b"</row>", start + size)
+        end = len(data) if cut < 0 else cut + len(b"</row>")
+        yield data[start:end]
+        start = end
 
 
 def is_tab_selected(sheet_xml: bytes) -> bool:
@@ -79,9 +98,13 @@ def content_hash(sheet_xml: bytes, shared_strings: Callable[[], list[str]]) -> s
     root = re.search(r"<(\w+:)?worksheet\b", text)
     if root and root.group(1):  # a writer that prefixes the main namespace
         text = text.replace(f"<{root.group(1)}", "<").replace(f"</{root.group(1)}", "</")
-    items: list[str] = []
+    digest = hashlib.sha256()
+    items: list[str] = []  # hashed a batch at a time: a million-row sheet is not held twice
     sst: list[str] | None = None
     for cell in _CELL.finditer(text):
+        if len(items) >= 4096:
+            digest.update("".join(items).encode())
+            items.clear()
         attrs, body = cell.group(1), cell.group(2)
         if not body:
             continue  # a formatted blank: Excel adds and drops these freely
@@ -121,7 +144,8 @@ def content_hash(sheet_xml: bytes, shared_strings: Callable[[], list[str]]) -> s
         else:
             item = "n|" + _number(value)
         items.append(f"{ref}\x1f{item}\x1e")
-    return hashlib.sha256("".join(items).encode()).hexdigest()
+    digest.update("".join(items).encode())
+    return digest.hexdigest()
 
 
 def _attr(attrs: str, name: str) -> str:
