@@ -68,23 +68,23 @@ class RatingHistory:
         if "rating" in ratings.cells.columns and len(ratings.sheets) == len(data):
             history._cells = ratings.cells["rating"].tolist()
             history._sheets = ratings.sheets.tolist()
-        columns = zip(
-            range(len(data)),
-            _mapped(data["cycle"], cycle_of),
-            _mapped(data["employee_id"], key),
-            _mapped(data["competency"], key),
-            _mapped(data["rating"], number),
-            _mapped(data["rater_type"], key),
-            strict=True,
-        )
-        for row, cycle, emp, comp, value, rater in columns:
-            if cycle is None or value != value or not emp or not comp:
-                continue
-            if rater in ("", "manager"):
-                history.manager[(emp, cycle, comp)] = Rating(value, row)
-                history.manager_cycles.setdefault(emp, set()).add(cycle)
-            elif rater == "self":
-                history.self_rated[(emp, cycle, comp)] = Rating(value, row)
+        cycles = _mapped(data["cycle"], cycle_of)
+        emps = _mapped(data["employee_id"], key)
+        comps = _mapped(data["competency"], key)
+        values = _mapped(data["rating"], number)
+        raters = _mapped(data["rater_type"], key)
+        # Rows the analysis can use, split by rater; dict() keeps the LAST row of a repeated key.
+        usable = [
+            i
+            for i, (c, v, e, k) in enumerate(zip(cycles, values, emps, comps, strict=True))
+            if c is not None and v == v and e and k
+        ]
+        manager = [i for i in usable if raters[i] in ("", "manager")]
+        own = [i for i in usable if raters[i] == "self"]
+        history.manager = {(emps[i], cycles[i], comps[i]): Rating(values[i], i) for i in manager}
+        history.self_rated = {(emps[i], cycles[i], comps[i]): Rating(values[i], i) for i in own}
+        for emp, cycle in dict.fromkeys((emps[i], cycles[i]) for i in manager):
+            history.manager_cycles.setdefault(emp, set()).add(cycle)
         return history
 
     def where(self, rating: Rating | None) -> str:
@@ -115,6 +115,9 @@ class RatingHistory:
         return self.self_rated.get((employee, cycle, competency))
 
 
+FLAGS = ("scope_met", "endorsed", "calibrated")
+
+
 @dataclass(frozen=True)
 class Evidence:
     cycle: str
@@ -135,13 +138,13 @@ class EvidenceLog:
         if evidence is None or not evidence.present:
             return log
         data = evidence.data
+        places = {c: quick_places(evidence, c) for c in FLAGS}
         for pos, rec in enumerate(data.to_dict("records")):
             cycle, emp = cycle_of(rec.get("cycle")), key(rec.get("employee_id"))
             if cycle is None or not emp:
                 continue
-            idx = data.index[pos]
-            flags = {c: flag(rec.get(c)) for c in ("scope_met", "endorsed", "calibrated")}
-            where = {c: str(evidence.where(idx, c)) for c in flags}
+            flags = {c: flag(rec.get(c)) for c in FLAGS}
+            where = {c: places[c][pos] or str(evidence.where(data.index[pos], c)) for c in FLAGS}
             log.records.setdefault(emp, []).append(Evidence(cycle, **flags, where=where))
         for items in log.records.values():
             items.sort(key=lambda e: cycle_index(e.cycle))
@@ -152,6 +155,24 @@ class EvidenceLog:
         lo = cycle_index(first) if first else -1
         hi = cycle_index(last)
         return [e for e in self.records.get(employee, []) if lo <= cycle_index(e.cycle) <= hi]
+
+
+def quick_places(table: Table, column: str) -> list[str | None]:
+    """Each row's "Sheet!A1" for `column`, as str(table.where(index, column)) gives it, found
+    without a pandas lookup per row; None where that takes Table.where's general reading (no
+    sheet, no cell, a CSV line)."""
+    data = table.data
+    if (
+        column not in table.cells.columns
+        or len(table.sheets) != len(data)
+        or not table.sheets.index.equals(data.index)
+        or not table.cells.index.equals(data.index)
+    ):
+        return [None] * len(data)
+    return [
+        f"{sheet}!{cell}" if isinstance(sheet, str) and isinstance(cell, str) and cell else None
+        for sheet, cell in zip(table.sheets.tolist(), table.cells[column].tolist(), strict=True)
+    ]
 
 
 def flag(value: Any) -> bool | None:

@@ -109,8 +109,9 @@ def readiness_table(
     log = EvidenceLog.from_table(evidence)
     ladder = Ladder.from_framework(framework)
 
+    steps: dict[Any, str] = {}  # a step's place, looked up once however many people take it
     rows = [
-        _assess(person, ladder, history, log, analysed)
+        _assess(person, ladder, history, log, analysed, steps)
         for person in framework.employees.data.to_dict("records")
     ]
     table = pd.DataFrame(rows, columns=READINESS_COLUMNS + ["_order"])
@@ -134,6 +135,7 @@ def _assess(
     history: RatingHistory,
     log: EvidenceLog,
     cycle: str | None,
+    steps: dict[Any, str],
 ) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in READINESS_COLUMNS}
     row.update({c: math.nan for c in _FLOAT_COLUMNS})
@@ -201,15 +203,18 @@ def _assess(
     if step is None:
         return _finish(row, found)
 
-    _criteria(row, step, level, ladder)
+    _criteria(row, step, level, ladder, steps)
     _measure(row, found, level, following, names, rated, history, emp, cycle)
     _evidence(row, found, log, emp, cycle)
     return _finish(row, found)
 
 
-def _criteria(row: dict[str, Any], step: pd.Series, level: Level, ladder: Ladder) -> None:
-    criteria = ladder.framework.criteria
-    row["criteria_where"] = str(criteria.where(step.name))
+def _criteria(
+    row: dict[str, Any], step: pd.Series, level: Level, ladder: Ladder, steps: dict[Any, str]
+) -> None:
+    if step.name not in steps:
+        steps[step.name] = str(ladder.framework.criteria.where(step.name))
+    row["criteria_where"] = steps[step.name]
     step_quarters = number(step.get("min_quarters"))
     row.update(
         min_average=number(step.get("min_average")),
