@@ -44,6 +44,41 @@ class PackData:
     created: dt.datetime = dt.datetime(2026, 1, 1)
 
 
+@dataclass
+class _Lookups:
+    """The pack's tables grouped once by person, as plain dicts: a pack of a whole line has
+    hundreds of people, and a pandas lookup per person and per cell dominated its writing."""
+
+    gaps: dict[Any, list[dict[Any, Any]]]  # employee_id -> gap rows, in table order
+    readiness: dict[Any, dict[Any, Any]]  # employee_id -> their first readiness row
+    trend: dict[Any, dict[tuple[Any, Any], Any]]  # employee_id -> (competency, cycle) -> rating
+    levels: dict[tuple[Any, Any], dict[Any, Any]]  # (family, level) -> first Levels row
+
+    @classmethod
+    def of(cls, data: PackData) -> _Lookups:
+        gaps: dict[Any, list[dict[Any, Any]]] = {}
+        for g in data.gaps.to_dict("records"):
+            gaps.setdefault(g["employee_id"], []).append(g)
+        readiness: dict[Any, dict[Any, Any]] = {}
+        for r in data.readiness.to_dict("records"):
+            readiness.setdefault(r["employee_id"], r)
+        trend: dict[Any, dict[tuple[Any, Any], Any]] = {}
+        if len(data.trend):
+            columns = [data.trend[c].tolist() for c in ("employee_id", "competency", "cycle")]
+            ratings = data.trend["rating"].tolist()
+            for emp, comp, cycle, rating in zip(*columns, ratings, strict=True):
+                trend.setdefault(emp, {})[(comp, cycle)] = rating
+        levels: dict[tuple[Any, Any], dict[Any, Any]] = {}
+        if not data.levels.empty:
+            for lv in data.levels.to_dict("records"):
+                levels.setdefault((lv["family"], lv["level"]), lv)
+        return cls(gaps, readiness, trend, levels)
+
+    def level_field(self, family: Any, level: str, column: str) -> str:
+        hit = self.levels.get((family, level))
+        return as_text(hit[column]) if hit is not None else ""
+
+
 def write_pack(path: Path, data: PackData) -> Path:
     wb = xlsxwriter.Workbook(
         str(path),
@@ -66,12 +101,15 @@ def write_pack(path: Path, data: PackData) -> Path:
             _note_sheet(wb, styles, data)
             return path
         names = _sheet_names([str(r) for r in people["name"].fillna(people["employee_id"])])
+        found = _Lookups.of(data)
         if data.kind == "manager":
-            _team_sheet(wb, styles, data, dict(zip(people["employee_id"], names, strict=True)))
-        for (_, person), sheet in zip(people.iterrows(), names, strict=True):
-            _person_sheet(wb, styles, data, person, sheet)
+            sheets = dict(zip(people["employee_id"], names, strict=True))
+            _team_sheet(wb, styles, data, found, sheets)
+        persons = people.to_dict("records")
+        for person, sheet in zip(persons, names, strict=True):
+            _person_sheet(wb, styles, data, found, person, sheet)
         if data.kind == "employee":
-            _next_level_sheet(wb, styles, data, people.iloc[0])
+            _next_level_sheet(wb, styles, data, found, persons[0])
     finally:
         wb.close()
     return path
@@ -109,7 +147,11 @@ def _note_sheet(wb: xlsxwriter.Workbook, styles: Styles, data: PackData) -> None
 
 
 def _team_sheet(
-    wb: xlsxwriter.Workbook, styles: Styles, data: PackData, sheets: dict[str, str]
+    wb: xlsxwriter.Workbook,
+    styles: Styles,
+    data: PackData,
+    found: _Lookups,
+    sheets: dict[str, str],
 ) -> None:
     ws = wb.add_worksheet("Team")
     ws.write_string(0, 0, f"Your team against the next level, cycle {data.cycle}", styles["title"])
@@ -124,7 +166,12 @@ def _team_sheet(
     head = ["Name", "Level", "Next level", "Status", *competencies]
     for col, text in enumerate(head):
         ws.write_string(3, col, text, styles["header"])
-    gaps = data.gaps.set_index(["employee_id", "competency"])["gap_next"]
+    gaps = {
+        (emp, comp): value
+        for emp, comp, value in zip(
+            data.gaps["employee_id"], data.gaps["competency"], data.gaps["gap_next"], strict=True
+        )
+    }
     pairs = zip(data.readiness["employee_id"], data.readiness["status"], strict=True)
     status: dict[str, Any] = {str(k): v for k, v in pairs}
     row = 4
@@ -132,8 +179,8 @@ def _team_sheet(
         emp = str(person.employee_id)
         ws.write_url(row, 0, f"internal:'{sheets[emp]}'!A1", string=as_text(person.name) or emp)
         ws.write_string(row, 1, as_text(person.level))
-        nxt = data.readiness.loc[data.readiness["employee_id"] == emp, "next_level"]
-        ws.write_string(row, 2, as_text(nxt.iloc[0]) if len(nxt) else "")
+        ready = found.readiness.get(emp)
+        ws.write_string(row, 2, as_text(ready["next_level"]) if ready is not None else "")
         ws.write_string(row, 3, as_text(status.get(emp, "")) if len(status) else "")
         for j, comp in enumerate(competencies):
             value = as_number(gaps.get((emp, comp)))
@@ -155,18 +202,23 @@ def _team_sheet(
 
 
 def _person_sheet(
-    wb: xlsxwriter.Workbook, styles: Styles, data: PackData, person: pd.Series, sheet: str
+    wb: xlsxwriter.Workbook,
+    styles: Styles,
+    data: PackData,
+    found: _Lookups,
+    person: dict[Any, Any],
+    sheet: str,
 ) -> None:
     ws = wb.add_worksheet(sheet)
     emp = person["employee_id"]
-    mine = data.gaps[data.gaps["employee_id"] == emp].reset_index(drop=True)
-    ready = data.readiness[data.readiness["employee_id"] == emp]
-    r = ready.iloc[0] if len(ready) else None
+    mine = found.gaps.get(emp, [])
+    r = found.readiness.get(emp)
     level, nxt = as_text(person.get("level")), as_text(r["next_level"]) if r is not None else ""
-    title = _title(data.levels, person.get("family"), level)
+    title = found.level_field(person.get("family"), level, "title")
     ws.write_string(0, 0, f"{as_text(person.get('name'))}: {level} {title}", styles["title"])
     if nxt:
-        ws.write_string(1, 0, f"Next level: {nxt} {_title(data.levels, person.get('family'), nxt)}")
+        next_title = found.level_field(person.get("family"), nxt, "title")
+        ws.write_string(1, 0, f"Next level: {nxt} {next_title}")
     else:
         ws.write_string(1, 0, "Top of track: no next level on this track.")
     status = as_text(r["status"]) if r is not None else ""
@@ -190,10 +242,10 @@ def _person_sheet(
     header_row = 4
     for col, text in enumerate(head):
         ws.write_string(header_row, col, text, styles["header"])
-    trend = data.trend[data.trend["employee_id"] == emp].set_index(["competency", "cycle"])
+    trend = found.trend.get(emp, {})
     first = header_row + 1
-    for i, g in mine.iterrows():
-        row = first + int(str(i))
+    for i, g in enumerate(mine):
+        row = first + i
         ws.write_string(row, 0, as_text(g["competency"]))
         ws.write_string(row, 1, as_text(g.get("category")))
         for col, key in ((2, "expected_current"), (3, "expected_next"), (4, "manager_rating")):
@@ -207,7 +259,7 @@ def _person_sheet(
                 row, col, f'=IF(OR({rc}="",{ec}=""),"",{rc}-{ec})', styles["gap"], value
             )
         for j, c in enumerate(cycles):
-            past = trend["rating"].get((g["competency"], c)) if len(trend) else None
+            past = trend.get((g["competency"], c))
             _number(ws, row, 8 + j, past, styles["rating"])
         behavior = as_text(g.get("next_behavior"))
         if behavior:
@@ -236,7 +288,7 @@ def _person_sheet(
         _chart(wb, ws, sheet, first, last, level, nxt, below + 1)
 
 
-def _readiness_block(ws: Worksheet, styles: Styles, r: pd.Series | None, row: int) -> int:
+def _readiness_block(ws: Worksheet, styles: Styles, r: dict[Any, Any] | None, row: int) -> int:
     if r is None:
         return row
     ws.write_string(row, 0, "Promotion criteria", styles["title"])
@@ -288,17 +340,21 @@ def _chart(
 
 
 def _next_level_sheet(
-    wb: xlsxwriter.Workbook, styles: Styles, data: PackData, person: pd.Series
+    wb: xlsxwriter.Workbook,
+    styles: Styles,
+    data: PackData,
+    found: _Lookups,
+    person: dict[Any, Any],
 ) -> None:
-    ready = data.readiness[data.readiness["employee_id"] == person["employee_id"]]
-    nxt = as_text(ready.iloc[0]["next_level"]) if len(ready) else ""
+    ready = found.readiness.get(person["employee_id"])
+    nxt = as_text(ready["next_level"]) if ready is not None else ""
     ws = wb.add_worksheet("Next level")
     if not nxt:
         ws.write_string(0, 0, "You are at the top of your track.", styles["title"])
         return
     family = person.get("family")
-    ws.write_string(0, 0, f"{nxt} {_title(data.levels, family, nxt)}", styles["title"])
-    scope = _level_field(data.levels, family, nxt, "scope")
+    ws.write_string(0, 0, f"{nxt} {found.level_field(family, nxt, 'title')}", styles["title"])
+    scope = found.level_field(family, nxt, "scope")
     if scope:
         ws.write_string(1, 0, scope, styles["wrap"])
     ws.write_string(3, 0, "Competency", styles["header"])
@@ -320,17 +376,6 @@ def _trend_cycles(trend: pd.DataFrame, cycle: str) -> list[str]:
         return []
     cycles = sorted(c for c in trend["cycle"].dropna().unique() if str(c) <= cycle)
     return [str(c) for c in cycles[-MAX_TREND:]]
-
-
-def _title(levels: pd.DataFrame, family: Any, level: str) -> str:
-    return _level_field(levels, family, level, "title")
-
-
-def _level_field(levels: pd.DataFrame, family: Any, level: str, column: str) -> str:
-    if levels.empty:
-        return ""
-    hit = levels[(levels["family"] == family) & (levels["level"] == level)]
-    return as_text(hit.iloc[0][column]) if len(hit) else ""
 
 
 def _number(ws: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
