@@ -112,8 +112,9 @@ def merge(
         framework.evidence.data,
         pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
     )
-    history_table = _table("history", merged.history, str(workbook))
-    evidence_table = _table("evidence", all_evidence, str(workbook))
+    sheets = OwnedSheets.of(framework)
+    history_table = _table("history", merged.history, str(workbook), sheets.history)
+    evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
     say("Computing gaps and promotion readiness")
     result.gaps = gap_table(framework, history_table, cycle=analyse_cycle)
     result.readiness = readiness_table(
@@ -124,8 +125,10 @@ def merge(
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return result
 
-    say(f"Writing {HISTORY_SHEET}, {GAP_SHEET} and {READINESS_SHEET}")
-    build = sheet_builder(merged.history, all_evidence, result.gaps, result.readiness, result.cycle)
+    say(f"Writing {sheets.history}, {GAP_SHEET} and {READINESS_SHEET}")
+    build = sheet_builder(
+        merged.history, all_evidence, result.gaps, result.readiness, result.cycle, sheets
+    )
     written = write_back(
         workbook,
         build,
@@ -133,12 +136,39 @@ def merge(
         backup=backup,
         expect=before,
         force=force,
-        adopt=(HISTORY_SHEET, EVIDENCE_SHEET),
+        adopt=sheets.adopt(),
     )
     result.written = written.path
     result.renamed = list(written.renamed)
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
+
+
+@dataclass
+class OwnedSheets:
+    """The sheets merge writes the history and evidence into: the workbook's own (by the name
+    it uses, e.g. "Ratings"), else the template's names. Every sheet these tables were read
+    from is rewritten: with the rows that now belong there, or emptied to its header when the
+    history needs fewer sheets than before, so no row is ever read twice."""
+
+    history: str = HISTORY_SHEET
+    evidence: str = EVIDENCE_SHEET
+    read_history: tuple[str, ...] = ()
+    read_evidence: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, framework: Framework) -> OwnedSheets:
+        history = tuple(framework.sources.get("history", []))
+        evidence = tuple(framework.sources.get("evidence", []))
+        return cls(
+            history=history[0] if history else HISTORY_SHEET,
+            evidence=evidence[0] if evidence else EVIDENCE_SHEET,
+            read_history=history,
+            read_evidence=evidence,
+        )
+
+    def adopt(self) -> tuple[str, ...]:
+        return (self.history, self.evidence, *self.read_history, *self.read_evidence)
 
 
 def sheet_builder(
@@ -147,15 +177,24 @@ def sheet_builder(
     gaps: pd.DataFrame,
     readiness: pd.DataFrame,
     cycle: str | None,
+    sheets: OwnedSheets | None = None,
 ) -> Callable[[Any], None]:
     """The function the write-back engine calls to build the generated sheets."""
     from .writers.gap_sheet import build_gap_sheet
     from .writers.history_sheet import build_evidence_sheet, build_history_sheet
     from .writers.readiness_sheet import build_readiness_sheet
 
+    owned = sheets or OwnedSheets()
+
     def build(wb: Any) -> None:
-        build_history_sheet(wb, history, name=HISTORY_SHEET)
-        build_evidence_sheet(wb, evidence, name=EVIDENCE_SHEET)
+        written = build_history_sheet(wb, history, name=owned.history)
+        for stale in owned.read_history:
+            if stale not in written:
+                build_history_sheet(wb, history.iloc[0:0], name=stale)
+        written = build_evidence_sheet(wb, evidence, name=owned.evidence)
+        for stale in owned.read_evidence:
+            if stale not in written:
+                build_evidence_sheet(wb, evidence.iloc[0:0], name=stale)
         build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET)
         build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
 
@@ -180,13 +219,12 @@ def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, p
     return existing, incoming
 
 
-def _table(name: str, data: pd.DataFrame, file: str) -> Table:
+def _table(name: str, data: pd.DataFrame, file: str, sheet_name: str) -> Table:
     """The table as merge is about to write it: every value's cell is where it will be on the
     regenerated sheet (header on row 1, continuation sheets past Excel's row limit), so Gap
     Analysis can point each rating at its row of Ratings History."""
     from .writers.history_sheet import ROWS_PER_SHEET, continuation_name
 
-    sheet_name = HISTORY_SHEET if name == "history" else EVIDENCE_SHEET
     data = data.reset_index(drop=True)
     position = pd.Series(range(len(data)), index=data.index)
     number = position // ROWS_PER_SHEET + 1
