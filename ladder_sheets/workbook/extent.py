@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from defusedxml import ElementTree
 
 from ..errors import UnreadableFile
@@ -36,6 +37,7 @@ _ADDRESS = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _UNADDRESSED = re.compile(rb"<c(?=[\s>])(?![^>]*\br=)[^>]*(?<!/)>")
 _CHUNK = 1 << 20
+_CELL_START = np.frombuffer(b'<c r="', dtype=np.uint8)
 
 
 @dataclass
@@ -94,6 +96,7 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
     limit = MAX_CELLS if max_cells is None else max_cells
     extent = SheetExtent()
     letters: set[bytes] = set()
+    widest = 0  # 1-based column of the rightmost cell found by _last_cell
     rows_seen = 0
     wide = 0
     try:
@@ -110,17 +113,22 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
                 extent.cells += tags
                 if b't="e"' in data:
                     _collect_errors(data, extent.errors)
-                found = _CELL.findall(data)
-                if found:
-                    cols, numbers = zip(*found, strict=True)
-                    letters.update(cols)
-                    extent.max_row = max(extent.max_row, max(map(int, numbers)) - 1)
-                # the slow search only when some cell tags carry no r="..." address
-                addresses = data.count(b' r="') - data.count(b"<row")
-                unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
-                if unaddressed:  # placed by position: bound the extent by counting
-                    rows_seen += data.count(b"<row")
-                    wide = max(wide, unaddressed)
+                if tags and data.count(b'<c r="') == tags:  # how writers write: r= first
+                    last_row, last_col = _last_cell(data)
+                    extent.max_row = max(extent.max_row, last_row - 1)
+                    widest = max(widest, last_col)
+                else:
+                    found = _CELL.findall(data)
+                    if found:
+                        cols, numbers = zip(*found, strict=True)
+                        letters.update(cols)
+                        extent.max_row = max(extent.max_row, max(map(int, numbers)) - 1)
+                    # the slow search only when some cell tags carry no r="..." address
+                    addresses = data.count(b' r="') - data.count(b"<row")
+                    unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
+                    if unaddressed:  # placed by position: bound the extent by counting
+                        rows_seen += data.count(b"<row")
+                        wide = max(wide, unaddressed)
                 if extent.cells > limit:
                     raise UnreadableFile(
                         f"the sheet holds more than {limit:,} cells, far more than a "
@@ -142,8 +150,42 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
             hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
         ) from None
     extent.max_row = max(extent.max_row, rows_seen - 1)
-    extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1])
+    extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1, widest - 1])
     return extent
+
+
+def _last_cell(data: bytes) -> tuple[int, int]:
+    """(largest row, largest column), 1-based, of the cells with content in a chunk whose
+    cell tags all begin `<c r="`: what _CELL finds, read with numpy instead of a regex."""
+    size = len(data)
+    text = np.frombuffer(data + bytes(16), dtype=np.uint8)
+    starts = np.flatnonzero(text[:size] == _CELL_START[0])
+    for k in range(1, len(_CELL_START)):
+        starts = starts[text[starts + k] == _CELL_START[k]]
+    # the tag ends at the next '>': a '/' before it is an empty (styled) cell
+    ends = np.flatnonzero(text[:size] == ord(">"))
+    starts = starts[text[ends[np.searchsorted(ends, starts)] - 1] != ord("/")]
+    if not len(starts):
+        return 0, 0
+    window = text[starts[:, None] + np.arange(6, 16)].astype(np.int64)
+    is_letter = (window[:, :3] >= ord("A")) & (window[:, :3] <= ord("Z"))
+    n_letters = np.cumprod(is_letter, axis=1).sum(axis=1)
+    col = np.zeros(len(starts), dtype=np.int64)
+    for k in range(3):
+        more = n_letters > k
+        col[more] = col[more] * 26 + window[more, k] - ord("A") + 1
+    row = np.zeros(len(starts), dtype=np.int64)
+    going = n_letters > 0
+    picks = np.arange(len(starts))
+    for k in range(7):  # a row number has at most 7 digits
+        byte = window[picks, np.minimum(n_letters + k, 9)]
+        digit = going & (byte >= ord("0")) & (byte <= ord("9"))
+        row = np.where(digit, row * 10 + byte - ord("0"), row)
+        going = digit
+    placed = row > 0  # _CELL needs letters and digits
+    if not placed.any():
+        return 0, 0
+    return int(row[placed].max()), int(col[placed].max())
 
 
 def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:

@@ -135,9 +135,13 @@ class LongGrid(Grid):
     object array per column, a value or None per row from row 0. Reading a million rows this
     way costs no per-cell dict; `values` is built only if something asks for it."""
 
-    def __init__(self, sheet: str, columns: list[np.ndarray]) -> None:
+    def __init__(
+        self, sheet: str, columns: list[np.ndarray], texts: list[np.ndarray] | None = None
+    ) -> None:
         self.sheet = sheet
         self.columns = columns
+        # per column, which entries are text (the reader cleans only those)
+        self.texts = texts if texts is not None else [_texts(col) for col in columns]
         self.merged: list[tuple[int, int, int, int]] = []
         self._rows = None
         self._anchors = None
@@ -229,6 +233,7 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
             cal = book.get_sheet_by_name(sheet)
             rows = cal.to_python(skip_empty_area=False)
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in cal.merged_cell_ranges or []]
+            del cal  # calamine's copy of the sheet, not kept while the next sheet loads
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # calamine's Rust panics are BaseExceptions
@@ -278,11 +283,21 @@ def _long_grid(
         return None
     block = np.empty((len(rows), width), dtype=object)
     block[:] = rows
-    columns = [_plain_column(block[:, c].copy()) for c in range(width)]
+    rows.clear()  # the caller's rows: a million small lists freed now, not after the sheet
+    columns = []
+    for c in range(width):
+        columns.append(_plain_column(block[:, c].copy()))
+        block[:, c] = None  # the values calamine made, freed column by column
     del block
+    texts = [_texts(col) for col in columns]
     for (r, c), text in errors.items():
         columns[c][r] = text
-    return LongGrid(sheet, columns)
+        texts[c][r] = True
+    return LongGrid(sheet, columns, texts)
+
+
+def _texts(col: np.ndarray) -> np.ndarray:
+    return _of_type(np.frompyfunc(type, 1, 1)(col), str)
 
 
 def _plain_column(col: np.ndarray) -> np.ndarray:

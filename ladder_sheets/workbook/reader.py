@@ -270,7 +270,9 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
     wanted = sorted(set(layout.columns.values()))
     empty = np.full(height, None, dtype=object)
     cleaned = {
-        c: _clean_column(grid.columns[c][start:]) if c < len(grid.columns) else empty
+        c: _clean_column(grid.columns[c][start:], grid.texts[c][start:])
+        if c < len(grid.columns)
+        else empty
         for c in wanted
     }
     has = {c: filled(col) for c, col in cleaned.items()}
@@ -300,10 +302,9 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
     return Table(table, frame, where, sheets, file)
 
 
-def _clean_column(col: np.ndarray) -> np.ndarray:
+def _clean_column(col: np.ndarray, texts: np.ndarray) -> np.ndarray:
     """_clean over a column whose texts are few distinct objects: each cleaned once."""
     out = col.copy()
-    texts = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)(out).astype(bool)
     if texts.any():
         codes, uniques = pd.factorize(out[texts])
         out[texts] = np.array([_clean(u) for u in uniques] + [None], dtype=object)[codes]
