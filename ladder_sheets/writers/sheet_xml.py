@@ -94,14 +94,10 @@ def content_hash(sheet_xml: bytes, shared_strings: Callable[[], list[str]]) -> s
 
     A regular-expression scan rather than an XML parser: five times faster on a 100,000-row
     sheet, and the sheets it reads are well-formed (checked on write, and by check_package)."""
-    text = sheet_xml.decode("utf-8")
-    root = re.search(r"<(\w+:)?worksheet\b", text)
-    if root and root.group(1):  # a writer that prefixes the main namespace
-        text = text.replace(f"<{root.group(1)}", "<").replace(f"</{root.group(1)}", "</")
     digest = hashlib.sha256()
     items: list[str] = []  # hashed a batch at a time: a million-row sheet is not held twice
     sst: list[str] | None = None
-    for cell in _CELL.finditer(text):
+    for cell in (c for text in _texts(sheet_xml) for c in _CELL.finditer(text)):
         if len(items) >= 4096:
             digest.update("".join(items).encode())
             items.clear()
@@ -146,6 +142,22 @@ def content_hash(sheet_xml: bytes, shared_strings: Callable[[], list[str]]) -> s
         items.append(f"{ref}\x1f{item}\x1e")
     digest.update("".join(items).encode())
     return digest.hexdigest()
+
+
+def _texts(sheet_xml: bytes) -> Iterator[str]:
+    """The sheet as text, a piece at a time (no cell spans a </row>), main namespace prefix
+    dropped. A prefixed sheet is read whole: its rows end in </x:row>."""
+    head = sheet_xml[:4096].decode("utf-8", errors="ignore")
+    root = re.search(r"<(\w+:)?worksheet\b", head)
+    if root is None or root.group(1):
+        text = sheet_xml.decode("utf-8")
+        root = re.search(r"<(\w+:)?worksheet\b", text)
+        if root and root.group(1):  # a writer that prefixes the main namespace
+            text = text.replace(f"<{root.group(1)}", "<").replace(f"</{root.group(1)}", "</")
+        yield text
+        return
+    for piece in _pieces(sheet_xml):
+        yield piece.decode("utf-8")
 
 
 def _attr(attrs: str, name: str) -> str:
