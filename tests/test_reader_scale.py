@@ -17,7 +17,7 @@ from conftest import FRAMEWORK, LEVEL_ORDER, canonical_headers, wide_rows
 
 from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.workbook import grid as grid_module
-from ladder_sheets.workbook.extent import MAX_CELLS
+from ladder_sheets.workbook.extent import MAX_CELLS, scan_extent, sheet_parts
 from ladder_sheets.workbook.grid import read_grids
 from ladder_sheets.workbook.reader import read_framework
 
@@ -232,3 +232,17 @@ def test_long_grid_answers_like_a_grid(tmp_path: Path, monkeypatch: pytest.Monke
     assert list(fast.row_cells(3)) == list(slow.row_cells(3))
     assert fast.row(5, 9) == slow.row(5, 9)
     assert fast.get(0, 0) == slow.get(0, 0) == SMALL_HISTORY[0][0]
+
+
+def test_extent_counts_cells_with_content_only(tmp_path: Path) -> None:
+    path = tmp_path / "styled.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Ratings History")
+    ws.write(0, 0, "Cycle")
+    ws.write(6, 27, 4)  # AB7: the farthest value
+    ws.write_blank(900, 40, None, book.add_format({"bold": True}))  # styled, empty: AO901
+    book.close()
+    parts = sheet_parts(path)
+    extent = scan_extent(path, parts["Ratings History"], "Ratings History")
+    assert (extent.max_row, extent.max_col) == (6, 27)
+    assert extent.cells == 3  # the tag count bounds the cells, the empty one included

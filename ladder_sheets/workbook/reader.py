@@ -296,8 +296,8 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
         else:  # the column is not on the sheet: no value, no cell
             data[name] = np.full(len(rows), None, dtype=object)
             cells[name] = np.full(len(rows), "", dtype=object)
-    frame = pd.DataFrame(data, dtype=object)
-    where = pd.DataFrame(cells, dtype=object)
+    frame = pd.DataFrame(data, dtype=object, copy=False)  # the arrays are ours: no second copy
+    where = pd.DataFrame(cells, dtype=object, copy=False)
     sheets = pd.Series([layout.sheet] * len(rows), dtype=object)
     return Table(table, frame, where, sheets, file)
 
