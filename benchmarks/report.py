@@ -45,7 +45,7 @@ def render_table(sizes: dict[int, dict[str, Any]], rows: Rows) -> str:
             spread = "-" if m.spread is None else f"{_s(m.spread[0])}-{_s(m.spread[1])}"
             fm = floor.median if floor else None
             nm = naive.median if naive else None
-            note = m.error or ""
+            note = (m.error or "").splitlines()[0] if m.error else ""
             if command == "packs" and m.info.get("files"):
                 note = f"{m.info['files']} packs"
             peak = "-" if m.peak is None else f"{m.peak:.0f}"
@@ -61,7 +61,7 @@ def render_table(sizes: dict[int, dict[str, Any]], rows: Rows) -> str:
             extras.append(f"packs per 1,000 (jobs=2): {two.median * 1000 / files.managers:.1f} s")
         for key in ("floor", "naive"):
             failed = [k for k, m in res.items() if k.startswith(key) and m.error]
-            extras += [f"{k} failed: {res[k].error}" for k in failed]
+            extras += [f"{k} failed: {(res[k].error or '').splitlines()[0]}" for k in failed]
         out += ["", *[f"- {e}" for e in extras], ""]
     if len(sizes) >= 2:
         small, large = min(sizes), max(sizes)

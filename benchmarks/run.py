@@ -328,7 +328,8 @@ def _from_json(saved: dict[str, Any]) -> tuple[dict[str, Any], dict[int, dict[st
         }
         sizes[int(n)] = {"files": files, "generated": s["generated_seconds"], "results": results}
     info = {"date": "?", "load_after": "?", "runs": "?", "naive_runs": "?", "cycles": "?"}
-    info.update(seed="?", **saved["machine"])
+    info["seed"] = "?"
+    info.update(saved["machine"])
     return info, sizes
 
 
