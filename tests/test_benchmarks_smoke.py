@@ -27,7 +27,7 @@ def test_tree_spans_depth_families_and_twelve_competencies() -> None:
     spans = Counter(people["manager_id"].dropna())
     # Breadth first, span 5-8: only the last manager filled may have fewer reports.
     assert sum(1 for s in spans.values() if not 5 <= s <= 8) <= 1
-    depth: dict[str, int] = {}
+    depth: dict[object, int] = {}
     for eid, manager in people["manager_id"].items():
         depth[eid] = 0 if pd.isna(manager) else depth[manager] + 1  # managers come first
     # Spans of 8 fill 1 + 6 + 48 + 384 people in depths 0-3; spans of 5 need depth 4.
