@@ -146,7 +146,8 @@ def count_lines(text: str) -> int:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the first records into the most rows of one width."""
+    """The delimiter that splits the first records into the most rows of one width (rows with
+    at least two non-empty fields)."""
     sample = text[:65536]
     first = sample.split("\n", 1)[0].strip()
     if len(first) == 5 and first.lower().startswith("sep="):
@@ -159,7 +160,9 @@ def sniff_delimiter(text: str) -> str:
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
         try:
             for i, record in enumerate(reader):
-                if len(record) > 1:
+                # A record counts when it has two fields with content: a delimiter that only
+                # splits the inside of a quoted comment into empty pieces is not the delimiter.
+                if sum(1 for field in record if field.strip()) > 1:
                     widths[len(record)] = widths.get(len(record), 0) + 1
                 if i >= 60:
                     break
