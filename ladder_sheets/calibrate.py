@@ -95,11 +95,6 @@ def _version(workbook: Path) -> str:
     return f"{workbook.name}, saved {stamp}"
 
 
-def latest_cycle(history: pd.DataFrame) -> str | None:
-    cycles = history["cycle"].dropna() if "cycle" in history else pd.Series([], dtype=object)
-    return str(sorted(cycles.unique())[-1]) if len(cycles) else None
-
-
 # Committee decision -> the calibration confirmation it records (None: nothing recorded).
 CONFIRMS = {"Promote": True, "Not yet": False, "Defer": None, "Needs more evidence": None}
 
