@@ -74,6 +74,7 @@ def merge(
     started = dt.datetime.now()
     say = progress or (lambda _msg: None)
     workbook = Path(workbook)
+    replace_cycles = [_cycle_option(c, "--replace-cycle") for c in replace_cycles]
     before = fingerprint(workbook)
 
     say(f"Checking {workbook.name} and {len(exports)} export(s)")
@@ -250,6 +251,23 @@ def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | No
         if "cycle" in df.columns and df["cycle"].notna().any():
             return str(df["cycle"].dropna().iloc[0])
     return None
+
+
+def _cycle_option(value: str, option: str) -> str:
+    """A cycle the user typed ("Q3 2026", "2026Q3") as the history records it ("2026-Q3")."""
+    from .errors import DataError
+    from .values import parse_cycle
+
+    try:
+        parsed = parse_cycle(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise DataError(
+            f"{option} '{value}' is not a review cycle",
+            hint=f"write the quarter like 2026-Q3, e.g. {option} 2026-Q3",
+        )
+    return parsed
 
 
 def _num(value: Any) -> str:

@@ -115,7 +115,7 @@ def test_a_changed_rating_is_reported_and_needs_replace_cycle(workbook, tmp_path
     assert len(found) == 1
     assert found[0].where.line == 2, "the place of the new rating in the export"
     assert digest(workbook) == before, "nothing written"
-    result = merge(workbook, [correction], replace_cycles=["2026-Q1"])
+    result = merge(workbook, [correction], replace_cycles=["Q1 2026"])  # as people write it
     assert result.written is not None and result.history is not None
     assert result.history.replaced == 1
 
@@ -225,3 +225,10 @@ def test_a_renamed_generated_sheet_is_kept_and_reported(workbook):
     assert "'Gaps Q1 kept' was generated as 'Gap Analysis'" in result.output
     names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
     assert "Gaps Q1 kept" in names and "Gap Analysis" in names
+
+
+def test_replace_cycle_that_is_no_cycle_is_a_clear_error(workbook):
+    from ladder_sheets.errors import DataError
+
+    with pytest.raises(DataError, match="not a review cycle"):
+        merge(workbook, [EXPORTS[0]], replace_cycles=["last quarter"])
