@@ -16,13 +16,14 @@ import xlsxwriter
 from . import styles as st
 from .merge_sheets import (
     Column,
+    RowFormula,
     as_number,
     check_columns,
     finish_table,
     letters,
     set_widths,
     write_header,
-    writer_for,
+    write_rows,
 )
 
 TITLE_ROW = 0
@@ -94,34 +95,18 @@ def build_gap_sheet(
     )
     write_header(ws, HEADER_ROW, COLUMNS, styles)
 
-    formats = [styles[c.style] if not c.wrap else styles["wrap"] for c in COLUMNS]
-    writers = [writer_for(c) for c in COLUMNS]
-    keys = [c.key for c in COLUMNS]
-    positions = {key: i for i, key in enumerate(keys)}
-    rows = gaps.reindex(columns=keys).itertuples(index=False, name=None)
-    behavior_at = positions["next_behavior"]
-    for offset, values in enumerate(rows):
-        row = FIRST_DATA_ROW + offset
-        excel_row = row + 1
+    def tall_enough(row: int, values: dict[str, Any]) -> None:
         # Wrapped descriptions get a row tall enough to show them: LibreOffice and Google
         # Sheets do not grow rows by themselves, and Excel only when it recalculates layout.
-        behavior = values[behavior_at]
+        behavior = values["next_behavior"]
         if isinstance(behavior, str) and len(behavior) > st.WRAP_WIDTH:
             ws.set_row(row, st.LINE_HEIGHT * (-(-len(behavior) // st.WRAP_WIDTH)))
-        for col, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
-            if column.kind == "formula":
-                rating_key, expected_key = GAP_FORMULAS[column.key]
-                ws.write_formula(
-                    row,
-                    col,
-                    gap_formula(
-                        f"{where[rating_key]}{excel_row}", f"{where[expected_key]}{excel_row}"
-                    ),
-                    formats[col],
-                    gap_value(values[positions[rating_key]], values[positions[expected_key]]),
-                )
-            else:
-                writers[col](ws, row, col, value, formats[col])
+
+    formulas = {
+        key: RowFormula(rating, expected, gap_formula, gap_value)
+        for key, (rating, expected) in GAP_FORMULAS.items()
+    }
+    write_rows(ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, before_row=tall_enough)
 
     count = len(gaps)
     extra = {

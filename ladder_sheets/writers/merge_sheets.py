@@ -225,6 +225,49 @@ def finish_table(
     ws.fit_to_pages(1, 0)
 
 
+@dataclass(frozen=True)
+class RowFormula:
+    """A live formula column: `formula(a_cell, b_cell)` over two other columns of the same
+    row, cached with `value(a, b)` computed from those columns' values."""
+
+    a: str
+    b: str
+    formula: Callable[[str, str], str]
+    value: Callable[[Any, Any], Any]
+
+
+def write_rows(
+    ws: Worksheet,
+    data: pd.DataFrame,
+    columns: Sequence[Column],
+    styles: Styles,
+    first_row: int,
+    formulas: Mapping[str, RowFormula],
+    before_row: Callable[[int, dict[str, Any]], None] | None = None,
+) -> None:
+    """Write `data` under a header, strictly row by row, left to right (constant_memory safe):
+    columns of kind "formula" from `formulas`, every other column by its kind. `before_row`
+    runs before a row's cells (e.g. to set its height) with the row's values by key."""
+    formats = [styles["wrap"] if c.wrap else styles[c.style] for c in columns]
+    writers = [writer_for(c) for c in columns]
+    keys = [c.key for c in columns]
+    where = letters(columns)
+    rows = data.reindex(columns=keys).itertuples(index=False, name=None)
+    for offset, values in enumerate(rows):
+        row = first_row + offset
+        by_key = dict(zip(keys, values, strict=True))
+        if before_row is not None:
+            before_row(row, by_key)
+        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            if column.kind == "formula":
+                f = formulas[column.key]
+                cells = (f"{where[f.a]}{row + 1}", f"{where[f.b]}{row + 1}")
+                cached = f.value(by_key[f.a], by_key[f.b])
+                ws.write_formula(row, col, f.formula(*cells), formats[col], cached)
+            else:
+                writers[col](ws, row, col, value, formats[col])
+
+
 def check_columns(data: pd.DataFrame, columns: Sequence[Column], what: str) -> None:
     """The analysis tables are an internal contract: a missing column is a bug, said plainly."""
     missing = [

@@ -17,13 +17,14 @@ from ..analysis.shortfalls import TOLERANCE
 from . import styles as st
 from .merge_sheets import (
     Column,
+    RowFormula,
     as_number,
     check_columns,
     finish_table,
     letters,
     set_widths,
     write_header,
-    writer_for,
+    write_rows,
 )
 
 TITLE_ROW = 0
@@ -119,28 +120,11 @@ def build_readiness_sheet(
     )
     write_header(ws, HEADER_ROW, COLUMNS, styles)
 
-    formats = [styles["wrap"] if c.wrap else styles[c.style] for c in COLUMNS]
-    writers = [writer_for(c) for c in COLUMNS]
-    keys = [c.key for c in COLUMNS]
-    positions = {key: i for i, key in enumerate(keys)}
-    rows = readiness.reindex(columns=keys).itertuples(index=False, name=None)
-    for offset, values in enumerate(rows):
-        row = FIRST_DATA_ROW + offset
-        excel_row = row + 1
-        for col, (column, value) in enumerate(zip(COLUMNS, values, strict=True)):
-            if column.kind == "formula":
-                value_key, threshold_key = MEETS[column.key]
-                ws.write_formula(
-                    row,
-                    col,
-                    meets_formula(
-                        f"{where[value_key]}{excel_row}", f"{where[threshold_key]}{excel_row}"
-                    ),
-                    formats[col],
-                    meets_value(values[positions[value_key]], values[positions[threshold_key]]),
-                )
-            else:
-                writers[col](ws, row, col, value, formats[col])
+    formulas = {
+        key: RowFormula(value, threshold, meets_formula, meets_value)
+        for key, (value, threshold) in MEETS.items()
+    }
+    write_rows(ws, readiness, COLUMNS, styles, FIRST_DATA_ROW, formulas)
 
     count = len(readiness)
     extra = {key: ["Yes"] for key in MEETS}
