@@ -14,6 +14,7 @@ from ..model import Framework
 from ..values import clean_text
 from . import ladder
 from .calibration import manager_ratings, people
+from .readiness import NUMERIC_COLUMNS
 
 CANDIDATE_STATUSES = ("Ready", "Ready pending sign-off", "Close")
 
@@ -101,7 +102,7 @@ def promotion_candidates(readiness: pd.DataFrame) -> pd.DataFrame:
     """Ready, Ready pending sign-off and Close, with each criterion's evidence and whether it
     is met (True/False, None where the criterion does not apply)."""
     r = readiness.loc[readiness["status"].isin(CANDIDATE_STATUSES)].copy()
-    num = {c: pd.to_numeric(r[c], errors="coerce") for c in _NUMERIC if c in r}
+    num = {c: pd.to_numeric(r[c], errors="coerce") for c in NUMERIC_COLUMNS if c in r}
     for c, v in num.items():
         r[c] = v.astype(float)
     r["average_met"] = _met(r["average"] >= r["min_average"], r["min_average"])
@@ -112,18 +113,6 @@ def promotion_candidates(readiness: pd.DataFrame) -> pd.DataFrame:
     r["_rank"] = r["status"].map({s: i for i, s in enumerate(CANDIDATE_STATUSES)})
     r = r.sort_values(["_rank", "family", "level", "name", "employee_id"], kind="stable")
     return r.drop(columns="_rank").reset_index(drop=True)
-
-
-_NUMERIC = (
-    "average",
-    "min_average",
-    "lowest_rating",
-    "min_each",
-    "cycles_at_next",
-    "cycles_required",
-    "quarters_in_level",
-    "quarters_required",
-)
 
 
 def _met(ok: pd.Series, required: pd.Series) -> pd.Series:

@@ -81,7 +81,8 @@ READINESS_COLUMNS = [
     "calibrated_where",
 ]
 
-_FLOAT_COLUMNS = [
+# The readiness columns that hold numbers (NaN where unknown).
+NUMERIC_COLUMNS = [
     "average",
     "min_average",
     "lowest_rating",
@@ -126,7 +127,7 @@ def readiness_table(
         na_position="last",
     )
     table = table[READINESS_COLUMNS].reset_index(drop=True)
-    return table.astype({c: "float64" for c in _FLOAT_COLUMNS})
+    return table.astype({c: "float64" for c in NUMERIC_COLUMNS})
 
 
 def _assess(
@@ -138,7 +139,7 @@ def _assess(
     steps: dict[Any, str],
 ) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in READINESS_COLUMNS}
-    row.update({c: math.nan for c in _FLOAT_COLUMNS})
+    row.update({c: math.nan for c in NUMERIC_COLUMNS})
     row.update(
         employee_id=clean_text(person.get("employee_id")),
         name=clean_text(person.get("name")),
