@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..findings import Finding, Where, error, info, warning
 from ..model import Framework, Table, columns
-from ..values import is_blank
+from ..values import is_blank, map_distinct
 from .catalog import Catalog
 from .models import id_key, name_key
 from .references import competency_references, employee_references
@@ -78,33 +78,56 @@ def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog)
     if catalog.competencies:
         findings += competency_references(ratings, catalog)
     findings += employee_references(ratings, catalog)
-    recorded = recorded_rows(ratings, framework)
-    findings += _against_history(ratings, recorded)
-    findings += _duplicates(ratings, recorded)
-    findings += _coverage(ratings, framework, catalog)
+    recorded = recorded_rows(ratings, framework).to_numpy(dtype=bool)
+    keys = RatingKeys.of(ratings.data)
+    findings += _against_history(ratings, keys, recorded)
+    findings += _duplicates(ratings, keys, recorded)
+    findings += _coverage(ratings, keys, framework, catalog)
     return findings
 
 
-def rating_keys(data: pd.DataFrame) -> pd.Series:
-    """A key per rating row: cycle x employee x competency x rater; None for a row that is not a
-    complete rating. Several peers may rate one competency, so a peer's key names the reviewer;
+@dataclass
+class RatingKeys:
+    """Each rating row's key parts, compared as names and IDs are (case and spacing ignored),
+    and one integer per cycle x employee x competency x rater (-1 for a row that is not a
+    complete rating). Several peers may rate one competency, so a peer's key names the reviewer;
     a manager or self rating is one per cycle."""
-    reviewer = data["reviewer"].map(name_key).where(data["rater_type"] == "peer", "")
-    parts = pd.DataFrame(
-        {
-            "cycle": data["cycle"],
-            "employee": data["employee_id"].map(id_key),
-            "competency": data["competency"].map(name_key),
-            "rater": data["rater_type"],
-            "reviewer": reviewer,
-        }
-    )
-    complete = (
-        data[["cycle", "employee_id", "competency", "rater_type"]].notna().all(axis=1)
-        & data["rating"].notna()
-    )
-    keys = pd.Series(list(parts.itertuples(index=False, name=None)), index=data.index)
-    return keys.where(complete, None)
+
+    employee: np.ndarray
+    competency: np.ndarray
+    code: np.ndarray
+
+    @classmethod
+    def of(cls, data: pd.DataFrame) -> RatingKeys:
+        employee, _ = map_distinct(data["employee_id"].to_numpy(dtype=object), id_key)
+        competency, _ = map_distinct(data["competency"].to_numpy(dtype=object), name_key)
+        reviewer, _ = map_distinct(data["reviewer"].to_numpy(dtype=object), name_key)
+        reviewer[(data["rater_type"] != "peer").to_numpy()] = ""
+        complete = (
+            data[["cycle", "employee_id", "competency", "rater_type"]].notna().all(axis=1)
+            & data["rating"].notna()
+        ).to_numpy()
+        code = combined_codes(
+            [
+                data["cycle"].to_numpy(),
+                employee,
+                competency,
+                data["rater_type"].to_numpy(),
+                reviewer,
+            ]
+        )
+        code[~complete] = -1
+        return cls(employee, competency, code)
+
+
+def combined_codes(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """One integer per distinct combination of the parts' values, row by row (kept below the
+    row count at each step, so no overflow whatever the number of distinct values)."""
+    code = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
+    for part in parts:
+        codes, uniques = pd.factorize(part, use_na_sentinel=False)
+        code, _ = pd.factorize(code * len(uniques) + codes)
+    return code.astype(np.int64)
 
 
 def recorded_rows(ratings: SourcedTable, framework: Framework) -> pd.Series:
@@ -117,62 +140,72 @@ def recorded_rows(ratings: SourcedTable, framework: Framework) -> pd.Series:
     return mask.astype(bool)
 
 
-def _against_history(ratings: SourcedTable, recorded: pd.Series) -> list[Finding]:
+def _against_history(
+    ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray
+) -> list[Finding]:
     """An export's rating for a key the history already holds is for merge to decide: the same
     value is already imported (nothing to say), a different one is a change merge will not make
     without --replace-cycle, said here so `check` warns before the merge stops."""
     findings: list[Finding] = []
     if not recorded.any() or recorded.all():
         return findings
-    keys = rating_keys(ratings.data)
-    old = keys[recorded & keys.notna()]
-    new = keys[~recorded & keys.notna()]
-    held = {key: index for index, key in old.items()}
-    for index, key in new[new.isin(set(held))].items():
-        before: Any = ratings.data.at[held[key], "rating"]
-        now: Any = ratings.data.at[index, "rating"]
-        if before == now:
-            continue
-        row: Any = ratings.data.loc[index]  # type: ignore[call-overload]
+    complete = keys.code >= 0
+    old = np.flatnonzero(recorded & complete)
+    new = np.flatnonzero(~recorded & complete)
+    # the last recorded copy of each key (earlier copies are duplicates, reported below)
+    held = pd.Series(old, index=keys.code[old])
+    held = held[~held.index.duplicated(keep="last")]
+    new = new[np.isin(keys.code[new], held.index.to_numpy())]
+    before_at = held.reindex(keys.code[new]).to_numpy()
+    rating = ratings.data["rating"].to_numpy()
+    changed = rating[before_at] != rating[new]
+    index = ratings.data.index
+    for at, was in zip(new[changed].tolist(), before_at[changed].tolist(), strict=True):
+        row: Any = ratings.data.loc[index[at]]  # type: ignore[call-overload]
         findings.append(
             warning(
                 "rating-changed",
                 f"{str(row['rater_type']).capitalize()} rating of '{row['employee_id']}' in "
-                f"'{row['competency']}' for {row['cycle']} is {_fmt(now)} here but "
-                f"{_fmt(before)} in Ratings History at "
-                f"{_place(ratings.where(held[key], 'rating'))}.",
+                f"'{row['competency']}' for {row['cycle']} is {_fmt(rating[at])} here but "
+                f"{_fmt(rating[was])} in Ratings History at "
+                f"{_place(ratings.where(index[was], 'rating'))}.",
                 f"If this export corrects the cycle, merge it with --replace-cycle {row['cycle']}; "
                 "otherwise fix the export.",
-                ratings.where(index, "rating"),
+                ratings.where(index[at], "rating"),
             )
         )
     return findings
 
 
-def _duplicates(ratings: SourcedTable, recorded: pd.Series) -> list[Finding]:
+def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -> list[Finding]:
     """The same rating twice within the history, or within the exports of this run."""
-    findings = []
-    keys = rating_keys(ratings.data)
-    keys = keys[keys.notna()]
+    findings: list[Finding] = []
     # History and exports are compared by merge (see _against_history), not here.
-    keys = pd.concat(
-        [
-            keys[recorded.reindex(keys.index)].map(lambda k: ("history", *k)),
-            keys[~recorded.reindex(keys.index)].map(lambda k: ("exports", *k)),
-        ]
-    ).sort_index()
-    repeated = keys[keys.duplicated(keep="first")]
-    first = {key: index for index, key in keys[~keys.duplicated(keep="first")].items()}
-    for index, key in repeated.items():
-        row: Any = ratings.data.loc[index]  # type: ignore[call-overload]
-        earlier = first[key]
+    code = combined_codes([keys.code, recorded])
+    code[keys.code < 0] = -1
+    repeated = pd.Series(code).duplicated(keep="first").to_numpy() & (code >= 0)
+    if not repeated.any():
+        return findings
+    twice = np.isin(code, code[repeated])
+    first = {
+        c: at
+        for at, c in zip(
+            np.flatnonzero(twice & ~repeated).tolist(),
+            code[twice & ~repeated].tolist(),
+            strict=True,
+        )
+    }
+    index = ratings.data.index
+    for at in np.flatnonzero(repeated).tolist():
+        label, earlier = index[at], index[first[int(code[at])]]
+        row: Any = ratings.data.loc[label]  # type: ignore[call-overload]
         same_value = ratings.data.at[earlier, "rating"] == row["rating"]
-        same_file = ratings.where(earlier).file == ratings.where(index).file
+        same_file = ratings.where(earlier).file == ratings.where(label).file
         what = (
             f"{row['rater_type'].capitalize()} rating of '{row['employee_id']}' in "
             f"'{row['competency']}' for {row['cycle']}"
         )
-        place, was = ratings.where(index, "rating"), ratings.where(earlier, "rating")
+        place, was = ratings.where(label, "rating"), ratings.where(earlier, "rating")
         if same_value and not same_file:
             findings.append(
                 warning(
@@ -192,73 +225,116 @@ def _duplicates(ratings: SourcedTable, recorded: pd.Series) -> list[Finding]:
                     place,
                 )
             )
-        ratings.data.at[index, "rating"] = np.nan
+        ratings.data.at[label, "rating"] = np.nan
     return findings
 
 
-def _coverage(ratings: SourcedTable, framework: Framework, catalog: Catalog) -> list[Finding]:
+def _coverage(
+    ratings: SourcedTable, keys: RatingKeys, framework: Framework, catalog: Catalog
+) -> list[Finding]:
     """Missing manager ratings for expected competencies, and ratings nobody expects."""
     findings: list[Finding] = []
     expected = expected_competencies(framework)
-    people = {
-        id_key(r["employee_id"]): (r["family"], r["level"])
-        for _, r in framework.employees.data.iterrows()
-        if not is_blank(r["employee_id"])
-    }
+    wanted_of = _expectations_of_people(framework, expected)
     data = ratings.data
-    data = data[
-        (data["rater_type"] == "manager")
-        & data["rating"].notna()
-        & data["cycle"].notna()
-        & data["employee_id"].notna()
-    ]
-    # Plain dicts over arrays: a groupby over thousands of people is many times slower.
-    groups: dict[tuple[str, str], list[int]] = {}
-    persons = data["employee_id"].map(id_key).tolist()
-    for pos, key in enumerate(zip(persons, data["cycle"].tolist(), strict=True)):
-        groups.setdefault(key, []).append(pos)
-    competencies = data["competency"].tolist()
-    for (person, cycle), positions in groups.items():
-        if person not in people:
+    rated = np.flatnonzero(
+        (
+            (data["rater_type"] == "manager")
+            & data["rating"].notna()
+            & data["cycle"].notna()
+            & data["employee_id"].notna()
+        ).to_numpy()
+    )
+    person = keys.employee[rated]
+    profile, _ = map_distinct(person, lambda p: wanted_of.get(p, -1))
+    profile = profile.astype(np.int64)
+    keep = profile >= 0
+    rows = pd.DataFrame(
+        {
+            "at": rated[keep],
+            "person": person[keep],
+            "cycle": data["cycle"].to_numpy()[rated[keep]],
+            "profile": profile[keep],
+            "key": keys.competency[rated[keep]],
+            "name": data["competency"].to_numpy()[rated[keep]],
+        }
+    )
+    groups = rows.drop_duplicates(["person", "cycle"])[["at", "person", "cycle", "profile"]]
+    wanted = pd.DataFrame(
+        [(i, key, name) for i, want in enumerate(expected.values()) for key, name in want.items()],
+        columns=["profile", "key", "expected"],
+    )
+    have = rows[["person", "cycle", "key"]].drop_duplicates()
+    missing = (
+        groups[["person", "cycle", "profile"]]
+        .merge(wanted, on="profile")
+        .merge(have, on=["person", "cycle", "key"], how="left", indicator=True)
+    )
+    missing = missing[missing["_merge"] == "left_only"]
+    extra = rows[rows["key"].ne("") & rows["key"].isin(list(catalog.competencies))]
+    extra = extra.merge(wanted, on=["profile", "key"], how="left", indicator=True)
+    extra = extra[extra["_merge"] == "left_only"].drop_duplicates(["person", "cycle", "name"])
+    missing_of: dict[Any, list[str]] = dict(
+        missing.groupby(["person", "cycle"], sort=False)["expected"].agg(list).items()
+    )
+    extra_of: dict[Any, list[str]] = dict(
+        extra.groupby(["person", "cycle"], sort=False)["name"].agg(list).items()
+    )
+    people = framework.employees.data
+    level_of = dict(
+        zip(
+            map_distinct(people["employee_id"].to_numpy(dtype=object), id_key)[0].tolist(),
+            people["level"].tolist(),
+            strict=True,
+        )
+    )
+    ordered = groups.sort_values("at")[["at", "person", "cycle"]]
+    for at, person, cycle in ordered.itertuples(index=False, name=None):
+        gone, unexpected = missing_of.get((person, cycle)), extra_of.get((person, cycle))
+        if not gone and not unexpected:
             continue
-        family, level = people[person]
-        wanted = expected.get((name_key(family), name_key(level)))
-        if wanted is None:
-            wanted = expected.get(("", name_key(level)))
-        if wanted is None:
-            continue
-        named = [competencies[p] for p in positions if not is_blank(competencies[p])]
-        rated = {name_key(c) for c in named}
-        missing = [name for key, name in wanted.items() if key not in rated]
-        extra = [
-            c
-            for c in dict.fromkeys(named)
-            if name_key(c) not in wanted and name_key(c) in catalog.competencies
-        ]
-        first = data.index[positions[0]]
+        first = data.index[at]
         who: Any = data.at[first, "employee_id"]
+        level = level_of.get(person)
         place = ratings.where(first, "employee_id")
-        if missing:
+        if gone:
             findings.append(
                 warning(
                     "missing-rating",
-                    f"'{who}' ({level}) has no manager rating in {cycle} for: "
-                    f"{', '.join(missing)}.",
+                    f"'{who}' ({level}) has no manager rating in {cycle} for: {', '.join(gone)}.",
                     "Add the ratings, or readiness will report insufficient data.",
                     place,
                 )
             )
-        if extra:
+        if unexpected:
             findings.append(
                 info(
                     "rating-not-expected",
-                    f"'{who}' is rated in {cycle} on {', '.join(extra)}, which level {level} "
-                    "does not expect.",
+                    f"'{who}' is rated in {cycle} on {', '.join(unexpected)}, "
+                    f"which level {level} does not expect.",
                     "Fine if intended; the rating is shown but does not count for readiness.",
                     place,
                 )
             )
     return findings
+
+
+def _expectations_of_people(
+    framework: Framework, expected: dict[tuple[str, str], dict[str, str]]
+) -> dict[str, int]:
+    """Employee ID key -> position in `expected` of the competencies their level expects
+    (a family's own level first, else the level of a framework without families)."""
+    position = {key: i for i, key in enumerate(expected)}
+    out: dict[str, int] = {}
+    data = framework.employees.data
+    for person, family, level in zip(
+        data["employee_id"].tolist(), data["family"].tolist(), data["level"].tolist(), strict=True
+    ):
+        if is_blank(person):
+            continue
+        at = position.get((name_key(family), name_key(level)), position.get(("", name_key(level))))
+        out[id_key(person)] = -1 if at is None else at  # a repeated ID: the last row, as before
+    return out
 
 
 def expected_competencies(framework: Framework) -> dict[tuple[str, str], dict[str, str]]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import pandas as pd
+
 from ..findings import Finding, error, warning
 from ..model import Framework, Table, headers
-from ..values import did_you_mean, is_blank
+from ..values import did_you_mean, is_blank, map_distinct, of_type, value_types
 from .catalog import Catalog
 from .models import id_key, name_key
 
@@ -116,14 +118,18 @@ def _rewrite(
     """Rewrite known names to the framework's spelling (whole column at once: ratings are
     long); report each unknown one."""
     values, names = table.data[column], list(known.values())
-    found = values.map(lambda v: None if is_blank(v) else known.get(key(v), False))
-    unknown = found.map(lambda v: v is False)
-    table.data[column] = values.where(~found.map(lambda v: isinstance(v, str)), found).astype(
-        object
+    found, _ = map_distinct(
+        values.to_numpy(dtype=object), lambda v: None if is_blank(v) else known.get(key(v), False)
     )
+    types = value_types(found)
+    unknown = of_type(types, bool)  # known.get gave False
+    spelled = of_type(types, str)
+    rewritten = values.to_numpy(dtype=object).copy()
+    rewritten[spelled] = found[spelled]
+    table.data[column] = pd.Series(rewritten, index=values.index, dtype=object)
     return [
         _unknown(table, index, column, code, values[index], names)
-        for index in values.index[unknown.to_numpy(dtype=bool)]
+        for index in values.index[unknown]
     ]
 
 

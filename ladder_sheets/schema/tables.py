@@ -21,6 +21,7 @@ from ..values import (
     clean_text,
     closest,
     is_blank,
+    map_distinct,
     parse_bool,
     parse_cycle,
     parse_date,
@@ -62,8 +63,10 @@ def type_table(table: Table) -> tuple[Table, list[Finding]]:
         values = raw[column] if column in raw.columns else pd.Series(None, index=raw.index)
         kind = kinds.get(column, "text")
         typed[column] = _coerce_column(table, column, kind, values, findings)
-    cells = table.cells.reindex(index=raw.index, columns=typed.columns).astype(object)
-    cells = cells.where(cells.notna(), "")
+    cells = table.cells
+    if not (cells.columns.equals(typed.columns) and cells.index.equals(raw.index)):
+        cells = cells.reindex(index=raw.index, columns=typed.columns).astype(object)
+        cells = cells.where(cells.notna(), "")
     out = Table(table.name, typed, cells, table.sheets, table.file)
     rejected = {(f.where.sheet, f.where.cell, f.where.line, f.where.column) for f in findings}
     for finding in run_schema(out):
@@ -77,23 +80,13 @@ def type_table(table: Table) -> tuple[Table, list[Finding]]:
 def _coerce_column(
     table: Table, column: str, kind: str, values: pd.Series, findings: list[Finding]
 ) -> pd.Series:
-    out: list[Any] = []
-    # Ratings repeat the same cycles, IDs and names thousands of times: parse each text once.
-    memo: dict[str, Any] = {}
-    for index, value in values.items():
-        try:
-            if isinstance(value, str):
-                if value not in memo:
-                    memo[value] = _coerce(column, kind, value)
-                out.append(memo[value])
-            else:
-                out.append(_coerce(column, kind, value))
-        except ValueError as exc:
-            code = PARSE_CODES.get((table.name, column), KIND_CODES.get(kind, "not-a-number"))
-            findings.append(_finding(table, code, index, column, f"{exc}"))
-            out.append(None)
+    out, failed = map_distinct(values.to_numpy(dtype=object), lambda v: _coerce(column, kind, v))
+    if failed:
+        code = PARSE_CODES.get((table.name, column), KIND_CODES.get(kind, "not-a-number"))
+        for position, exc in failed.items():
+            findings.append(_finding(table, code, values.index[position], column, f"{exc}"))
     if kind == NUMBER:
-        return pd.Series([np.nan if v is None else v for v in out], index=values.index, dtype=float)
+        return pd.Series(out, index=values.index, dtype=object).astype(float)
     return pd.Series(out, index=values.index, dtype=object)
 
 

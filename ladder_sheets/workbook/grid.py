@@ -24,7 +24,7 @@ import python_calamine
 
 from ..errors import UnreadableFile
 from ..model import _col_letter
-from ..values import is_blank
+from ..values import is_blank, of_type, value_types
 from .extent import (
     LONG_SHEET_CELLS,
     MAX_CELLS,
@@ -267,10 +267,6 @@ def filled(col: np.ndarray) -> np.ndarray:
     return np.not_equal(col, None)  # type: ignore[call-overload,no-any-return]
 
 
-def _of_type(types: np.ndarray, kind: type) -> np.ndarray:
-    return np.equal(types, kind)  # type: ignore[call-overload,no-any-return]
-
-
 def _long_grid(
     sheet: str, rows: list[list[Any]], errors: dict[tuple[int, int], str]
 ) -> LongGrid | None:
@@ -297,20 +293,20 @@ def _long_grid(
 
 
 def _texts(col: np.ndarray) -> np.ndarray:
-    return _of_type(np.frompyfunc(type, 1, 1)(col), str)
+    return of_type(value_types(col), str)
 
 
 def _plain_column(col: np.ndarray) -> np.ndarray:
     """_plain over a whole column, vectorised by type."""
-    types = np.frompyfunc(type, 1, 1)(col)
-    floats = _of_type(types, float)
+    types = value_types(col)
+    floats = of_type(types, float)
     if floats.any():
         numbers = col[floats].astype(float)
         whole = (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e15)
         plain = numbers.astype(object)
         plain[whole] = numbers[whole].astype(np.int64).astype(object)
         col[floats] = plain
-    texts = _of_type(types, str)
+    texts = of_type(types, str)
     if texts.any():
         col[texts & (col == "")] = None  # calamine gives "" for an empty cell
         texts &= filled(col)
@@ -318,11 +314,11 @@ def _plain_column(col: np.ndarray) -> np.ndarray:
         codes, uniques = pd.factorize(col[texts])
         col[texts] = np.asarray(uniques, dtype=object)[codes]
     for kind in (dt.datetime, dt.date):
-        dates = _of_type(types, kind)
+        dates = of_type(types, kind)
         if dates.any():
             codes, uniques = pd.factorize(col[dates])
             col[dates] = np.asarray(uniques, dtype=object)[codes]
-    times = _of_type(types, dt.time)
+    times = of_type(types, dt.time)
     for i in np.flatnonzero(times):
         col[i] = col[i].isoformat()
     return col
