@@ -54,7 +54,10 @@ def combine(name: str, tables: Sequence[Table]) -> SourcedTable:
         ignore_index=True,
     )
     sheets = sheets.where(sheets.notna(), None)
-    files = pd.Series([t.file for t in parts for _ in range(len(t.data))], dtype=object)
+    files = pd.Series(
+        np.repeat(np.array([t.file for t in parts], dtype=object), [len(t.data) for t in parts]),
+        dtype=object,
+    )
     file = parts[0].file if all(t.file == parts[0].file for t in parts) else ""
     return SourcedTable(name, data[columns(name)], cells.fillna(""), sheets, file, files)
 

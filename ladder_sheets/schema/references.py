@@ -47,55 +47,70 @@ def check_references(framework: Framework, catalog: Catalog) -> list[Finding]:
 def _families(table: Table, columns: Iterable[str], catalog: Catalog) -> list[Finding]:
     findings = []
     for column in columns:
-        for index, value in table.data[column].items():
+        values = table.data[column].tolist()
+        for at, value in enumerate(values):
             if is_blank(value):
                 continue
             known = catalog.family(value)
             if known is None:
                 names = [f for f in catalog.families.values() if f]
+                index = table.data.index[at]
                 findings.append(_unknown(table, index, column, "unknown-family", value, names))
             else:
-                table.data.at[index, column] = known
+                values[at] = known
+        _assign(table, column, values)
     return findings
 
 
 def _levels(table: Table, family: str, columns: Iterable[str], catalog: Catalog) -> list[Finding]:
     findings = []
+    families = table.data[family].tolist()
     for column in columns:
-        for index, value in table.data[column].items():
-            fam = table.data.at[index, family]
+        values = table.data[column].tolist()
+        for at, (value, fam) in enumerate(zip(values, families, strict=True)):
             if is_blank(value) or (not is_blank(fam) and catalog.family(fam) is None):
                 continue  # an unknown family is reported once, not again for each level
             level = catalog.level(fam, value)
             if level is None:
                 names = catalog.level_names(fam)
+                index = table.data.index[at]
                 findings.append(_unknown(table, index, column, "unknown-level", value, names))
             else:
-                table.data.at[index, column] = level.level
+                values[at] = level.level
+        _assign(table, column, values)
     return findings
 
 
 def _tracks(employees: Table, catalog: Catalog) -> list[Finding]:
     """An employee's track must be the track of their level (readiness climbs that track)."""
     findings = []
-    for index, row in employees.data.iterrows():
-        level = catalog.level(row["family"], row["level"])
+    data = employees.data
+    tracks = data["track"].tolist()
+    rows = zip(data["family"].tolist(), data["level"].tolist(), tracks, strict=True)
+    for at, (family, level_name, track) in enumerate(rows):
+        level = catalog.level(family, level_name)
         if level is None:
             continue
-        if is_blank(row["track"]):
-            employees.data.at[index, "track"] = level.track
-        elif row["track"] != level.track:
+        if is_blank(track):
+            tracks[at] = level.track
+        elif track != level.track:
             findings.append(
                 warning(
                     "track-mismatch",
-                    f"Track '{row['track']}' does not match level '{level.level}', which is on "
+                    f"Track '{track}' does not match level '{level.level}', which is on "
                     f"the {level.track} track.",
                     "Correct the track or the level; the level's track is used.",
-                    employees.where(index, "track"),
+                    employees.where(data.index[at], "track"),
                 )
             )
-            employees.data.at[index, "track"] = level.track
+            tracks[at] = level.track
+    _assign(employees, "track", tracks)
     return findings
+
+
+def _assign(table: Table, column: str, values: list[Any]) -> None:
+    """A rewritten column back into the table, whole (a cell at a time is slow on long tables)."""
+    table.data[column] = pd.Series(values, index=table.data.index, dtype=object)
 
 
 def competency_references(table: Table, catalog: Catalog) -> list[Finding]:

@@ -188,22 +188,32 @@ def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> lis
         return []
     latest = data[data["cycle"] == max(data["cycle"])]
     scores = latest.groupby(latest["employee_id"].map(id_key))["rating"].agg(["mean", "min"])
+    means, lows = scores["mean"].to_dict(), scores["min"].to_dict()
     criteria, employees = framework.criteria, framework.employees.data
     people: dict[Level, list[str]] = {}
-    for _, e in employees.iterrows():
-        level = catalog.level(e["family"], e["level"])
-        if level is not None and not is_blank(e["employee_id"]):
-            people.setdefault(level, []).append(id_key(e["employee_id"]))
+    for person, family, level_name in zip(
+        employees["employee_id"].tolist(),
+        employees["family"].tolist(),
+        employees["level"].tolist(),
+        strict=True,
+    ):
+        level = catalog.level(family, level_name)
+        if level is not None and not is_blank(person):
+            people.setdefault(level, []).append(id_key(person))
     findings = []
     for index, row in criteria.data.iterrows():
         lower = catalog.level(row["family"], row["from_level"])
         if lower is None or (is_blank(row["min_average"]) and is_blank(row["min_each"])):
             continue
         # Only people rated in that cycle count: an export of one team says nothing of others.
-        at_level = [p for p in people.get(lower, []) if p in scores.index]
+        at_level = [p for p in people.get(lower, []) if p in means]
         if len(at_level) < ASPIRATIONAL_MIN_PEOPLE:
             continue
-        meet = sum(1 for person in at_level if _meets(scores, person, row))
+        meet = sum(
+            1
+            for person in at_level
+            if not (means[person] < row["min_average"] or lows[person] < row["min_each"])
+        )
         if meet / len(at_level) < ASPIRATIONAL_SHARE:
             share = f"{meet} of {len(at_level)} ({meet / len(at_level):.1%})"
             findings.append(
@@ -216,8 +226,3 @@ def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> lis
                 )
             )
     return findings
-
-
-def _meets(scores: pd.DataFrame, person: str, row: pd.Series) -> bool:
-    mean, low = scores.at[person, "mean"], scores.at[person, "min"]
-    return not (mean < row["min_average"] or low < row["min_each"])

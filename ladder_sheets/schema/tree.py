@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from ..findings import Finding, error, info
 from ..model import Table
 from ..values import did_you_mean, is_blank
@@ -22,8 +24,9 @@ def check_tree(employees: Table) -> list[Finding]:
     findings: list[Finding] = []
     manager_of: dict[str, str] = {}
     roots: list[Any] = []
-    for index, row in data.iterrows():
-        me, boss = row["employee_id"], row["manager_id"]
+    bosses = data["manager_id"].tolist()
+    rows = zip(data.index, data["employee_id"].tolist(), list(bosses), strict=True)
+    for at, (index, me, boss) in enumerate(rows):
         if is_blank(me):
             continue
         if is_blank(boss):
@@ -48,9 +51,9 @@ def check_tree(employees: Table) -> list[Finding]:
                 )
             )
         else:
-            boss_id: Any = data.at[ids[id_key(boss)], "employee_id"]
-            data.at[index, "manager_id"] = boss_id
+            bosses[at] = data.at[ids[id_key(boss)], "employee_id"]  # the ID as the sheet spells it
             manager_of[id_key(me)] = id_key(boss)
+    data["manager_id"] = pd.Series(bosses, index=data.index, dtype=object)
     findings += _loops(employees, manager_of, ids)
     if len(roots) > 1:
         people = ", ".join(str(data.at[i, "employee_id"]) for i in roots[:10])
