@@ -148,3 +148,27 @@ def _with_columns(df: pd.DataFrame | None, cols: list[str]) -> pd.DataFrame:
     if "rating" in out.columns:
         out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     return out
+
+
+def differs_from(existing: pd.DataFrame, merged: HistoryMerge) -> tuple[str, str] | None:
+    """(code, reason) why the merged history is not `existing` (as the reader read it, row
+    for row and in the same order) followed by new rows; None when it is. Rows are compared
+    as values: a key the merge had to trim or lower-case, a replaced rating, or a new row
+    sorted in among the recorded ones all make a difference."""
+    if merged.replaced:
+        return "replaced-rows", f"--replace-cycle changed {merged.replaced} recorded rating(s)"
+    rows = len(existing)
+    if len(merged.history) < rows:
+        return "rows-removed", "the merged history is shorter than the recorded one"
+    old = _with_columns(existing, HISTORY_COLUMNS).reset_index(drop=True)
+    head = merged.history.iloc[:rows].reset_index(drop=True)
+    for column in HISTORY_COLUMNS:
+        a, b = old[column].to_numpy(), head[column].to_numpy()
+        same = (a == b) | (pd.isna(a) & pd.isna(b))
+        if not same.all():
+            at = int(same.argmin())
+            return "rows-moved", (
+                f"recorded row {at + 1} ({column}) is not where the sorted history puts it: "
+                "the sheet is unsorted, hand-edited, or a new cycle sorts before recorded ones"
+            )
+    return None

@@ -19,6 +19,9 @@ from .api import PathLike, check
 from .findings import Report, error
 from .history import HistoryMerge, merge_evidence, merge_history
 from .model import Framework, Table
+from .writers.append import PreparedAppend
+from .writers.append_plan import AppendPlan, HistoryWrite
+from .writers.history_sheet import ROWS_PER_SHEET
 
 GAP_SHEET = "Gap Analysis"
 READINESS_SHEET = "Promotion Readiness"
@@ -36,6 +39,7 @@ class MergeResult:
     cycle: str | None = None
     cycles_imported: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
+    history_write: HistoryWrite | None = None  # appended or rewritten, and why
     seconds: float = 0.0
 
     @property
@@ -60,13 +64,19 @@ def merge(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    rows_per_sheet: int = ROWS_PER_SHEET,
 ) -> MergeResult:
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
     `evidence` adds promotion evidence rows (columns of the evidence table) that come from
     elsewhere than an export, such as a calibration committee's decisions. Returns the result
     with `written=None` when check found errors or a changed rating needs `replace_cycles`;
-    the workbook is then untouched."""
+    the workbook is then untouched. `rows_per_sheet` is a test hook (history sheets split
+    before Excel's row limit); leave it as it is.
+
+    When the merged history is the recorded one plus rows after it, the recorded history
+    sheets are kept as they are and only the new rows are appended (`result.history_write`
+    says which path was taken and why; see docs/writeback.md)."""
     from .analysis.gaps import gap_table
     from .analysis.readiness import readiness_table
     from .writers.writeback import fingerprint, write_back
@@ -114,7 +124,7 @@ def merge(
         pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
     )
     sheets = OwnedSheets.of(framework)
-    history_table = _table("history", merged.history, str(workbook), sheets.history)
+    history_table = _table("history", merged.history, str(workbook), sheets.history, rows_per_sheet)
     evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
     say("Computing gaps and promotion readiness")
     result.gaps = gap_table(framework, history_table, cycle=analyse_cycle)
@@ -126,9 +136,21 @@ def merge(
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return result
 
-    say(f"Writing {sheets.history}, {GAP_SHEET} and {READINESS_SHEET}")
+    plan, prepared, result.history_write = plan_history_write(
+        workbook, checked, existing, merged, sheets, rows_per_sheet
+    )
+    say(
+        f"Writing {sheets.history} ({result.history_write.path}), {GAP_SHEET} and {READINESS_SHEET}"
+    )
     build = sheet_builder(
-        merged.history, all_evidence, result.gaps, result.readiness, result.cycle, sheets
+        merged.history,
+        all_evidence,
+        result.gaps,
+        result.readiness,
+        result.cycle,
+        sheets,
+        plan=plan,
+        rows_per_sheet=rows_per_sheet,
     )
     written = write_back(
         workbook,
@@ -138,6 +160,7 @@ def merge(
         expect=before,
         force=force,
         adopt=sheets.adopt(),
+        appends=prepared,
     )
     result.written = written.path
     result.renamed = list(written.renamed)
@@ -179,8 +202,13 @@ def sheet_builder(
     readiness: pd.DataFrame,
     cycle: str | None,
     sheets: OwnedSheets | None = None,
+    *,
+    plan: AppendPlan | None = None,
+    rows_per_sheet: int = ROWS_PER_SHEET,
 ) -> Callable[[Any], None]:
-    """The function the write-back engine calls to build the generated sheets."""
+    """The function the write-back engine calls to build the generated sheets. With an append
+    `plan`, the recorded history sheets are left to the write-back (kept, rows appended) and
+    only the continuation sheets the new rows open are built."""
     from .writers.gap_sheet import build_gap_sheet
     from .writers.history_sheet import build_evidence_sheet, build_history_sheet
     from .writers.readiness_sheet import build_readiness_sheet
@@ -188,7 +216,20 @@ def sheet_builder(
     owned = sheets or OwnedSheets()
 
     def build(wb: Any) -> None:
-        written = build_history_sheet(wb, history, name=owned.history)
+        if plan is None:
+            written = build_history_sheet(
+                wb, history, name=owned.history, rows_per_sheet=rows_per_sheet
+            )
+        else:
+            written = list(plan.kept)
+            if len(plan.overflow):
+                written += build_history_sheet(
+                    wb,
+                    plan.overflow,
+                    name=plan.base,
+                    rows_per_sheet=rows_per_sheet,
+                    first_number=plan.first_new,
+                )
         for stale in owned.read_history:
             if stale not in written:
                 build_history_sheet(wb, history.iloc[0:0], name=stale)
@@ -200,6 +241,64 @@ def sheet_builder(
         build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
 
     return build
+
+
+def plan_history_write(
+    workbook: Path,
+    checked: Any,
+    existing: pd.DataFrame,
+    merged: HistoryMerge,
+    sheets: OwnedSheets,
+    rows_per_sheet: int,
+) -> tuple[AppendPlan | None, list[PreparedAppend], HistoryWrite]:
+    """Append to the recorded history sheets when that gives the same history as a rewrite:
+    (plan, prepared sheets, what was decided). Decided from the rows read and, while each
+    kept sheet streams past, from its XML; any doubt takes the full rewrite."""
+    from .writers.append import NotAppendable, SheetAppend, check_kept_sheet, prepare_append
+    from .writers.append_plan import plan_append
+    from .writers.history_sheet import COLUMNS
+
+    ratings = checked.ratings
+    cell = getattr(ratings, "cell", None)  # a lazy place map, where the reader keeps one
+
+    def cell_of(index: Any, column: str) -> str:
+        if cell is not None:
+            return str(cell(index, column) or "")
+        return str(ratings.cells.at[index, column] or "")
+
+    planned = plan_append(
+        existing,
+        ratings.sheets,
+        cell_of,
+        merged,
+        sheets.read_history,
+        checked.framework.sheet_names,
+        rows_per_sheet,
+    )
+    if isinstance(planned, HistoryWrite):
+        return None, [], planned
+    prepared: list[PreparedAppend] = []
+    last = planned.kept[-1]
+    try:
+        for name, rows in zip(planned.kept[:-1], planned.kept_rows[:-1], strict=True):
+            check_kept_sheet(workbook, name, COLUMNS, rows)
+        if len(planned.into_last):
+            request = SheetAppend(last, COLUMNS, planned.kept_rows[-1], planned.into_last)
+            prepared.append(prepare_append(workbook, request))
+        else:
+            check_kept_sheet(workbook, last, COLUMNS, planned.kept_rows[-1])
+    except NotAppendable as exc:
+        return None, [], HistoryWrite.rewrite(exc.code, exc.message)
+    added = len(planned.into_last) + len(planned.overflow)
+    done = HistoryWrite(
+        "append",
+        "appended" if added else "nothing-new",
+        f"kept the {len(existing)} recorded row(s) as they are and appended {added}",
+        appended_to=[last] if len(planned.into_last) else [],
+        new_sheets=planned.new_sheet_names(rows_per_sheet),
+        rows=added,
+    )
+    return planned, prepared, done
 
 
 def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -220,16 +319,18 @@ def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, p
     return existing, incoming
 
 
-def _table(name: str, data: pd.DataFrame, file: str, sheet_name: str) -> Table:
+def _table(
+    name: str, data: pd.DataFrame, file: str, sheet_name: str, rows_per_sheet: int = ROWS_PER_SHEET
+) -> Table:
     """The table as merge is about to write it: every value's cell is where it will be on the
     regenerated sheet (header on row 1, continuation sheets past Excel's row limit), so Gap
     Analysis can point each rating at its row of Ratings History."""
-    from .writers.history_sheet import ROWS_PER_SHEET, continuation_name
+    from .writers.history_sheet import continuation_name
 
     data = data.reset_index(drop=True)
     position = pd.Series(range(len(data)), index=data.index)
-    number = position // ROWS_PER_SHEET + 1
-    rows = (position % ROWS_PER_SHEET + 2).astype(str)
+    number = position // rows_per_sheet + 1
+    rows = (position % rows_per_sheet + 2).astype(str)
     cells = pd.DataFrame(index=data.index, columns=data.columns, dtype=object)
     for i, column in enumerate(data.columns):
         cells[column] = _letter(i) + rows

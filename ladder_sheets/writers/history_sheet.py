@@ -73,13 +73,16 @@ def build_history_sheet(
     name: str = "Ratings History",
     *,
     rows_per_sheet: int = ROWS_PER_SHEET,
+    first_number: int = 1,
 ) -> list[str]:
     """Add the Ratings History sheet(s) to `wb`; returns the sheet names written, in order.
 
     `history` has the columns of `model.TABLES["history"]` (a missing column stays blank,
     extra columns are left out). `rows_per_sheet` exists for tests; leave it at Excel's limit.
+    `first_number` > 1 writes continuation sheets only, from "`name` (first_number)" on (the
+    rows that did not fit when merge appended to the recorded sheets).
     """
-    return _build_plain(wb, history, name, COLUMNS, rows_per_sheet)
+    return _build_plain(wb, history, name, COLUMNS, rows_per_sheet, first_number)
 
 
 def build_evidence_sheet(
@@ -100,13 +103,14 @@ def _build_plain(
     name: str,
     columns: list[Column],
     rows_per_sheet: int,
+    first_number: int = 1,
 ) -> list[str]:
     if rows_per_sheet < 1:
         raise ValueError("rows_per_sheet must be at least 1")
     styles = st.Styles.of(wb)
     data = table.reindex(columns=[c.key for c in columns])
     sheets = max(1, -(-len(data) // rows_per_sheet))
-    names = [continuation_name(name, n) for n in range(1, sheets + 1)]
+    names = [continuation_name(name, n) for n in range(first_number, first_number + sheets)]
     for number, sheet_name in enumerate(names):
         part = data.iloc[number * rows_per_sheet : (number + 1) * rows_per_sheet]
         ws = wb.add_worksheet(sheet_name)

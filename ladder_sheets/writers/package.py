@@ -100,6 +100,8 @@ class Package:
         self.infos = {info.filename: info for info in self._zip.infolist()}
         self.order = [info.filename for info in self._zip.infolist()]
         self.changed: dict[str, bytes] = {}
+        # members set as already-compressed bytes (an appended sheet): body, crc, size
+        self.compressed: dict[str, tuple[bytes, int, int]] = {}
         self.removed: set[str] = set()
         self.added: list[str] = []
 
@@ -123,9 +125,15 @@ class Package:
     def read(self, member: str) -> bytes:
         if member in self.changed:
             return self.changed[member]
+        if member in self.compressed:
+            return zlib.decompress(self.compressed[member][0], -15)
         if member in self.removed:
             raise KeyError(member)
         return self._zip.read(member)
+
+    def open(self, member: str) -> BinaryIO:
+        """The original member as a stream, decompressed as it is read."""
+        return self._zip.open(member)  # type: ignore[return-value]
 
     def rels(self, part: str) -> list[Rel]:
         member = rels_path(part)
@@ -138,12 +146,21 @@ class Package:
     # editing
     def write(self, member: str, data: bytes) -> None:
         self.removed.discard(member)
+        self.compressed.pop(member, None)
         if member not in self.order and member not in self.added:
             self.added.append(member)
         self.changed[member] = data
 
+    def write_compressed(self, member: str, body: bytes, crc: int, size: int) -> None:
+        """Set an existing member to raw-deflate `body` (of `size` bytes, CRC-32 `crc`)."""
+        if member not in self.infos or member in self.removed:
+            raise KeyError(member)
+        self.changed.pop(member, None)
+        self.compressed[member] = (body, crc, size)
+
     def remove(self, member: str) -> None:
         self.changed.pop(member, None)
+        self.compressed.pop(member, None)
         if member in self.added:
             self.added.remove(member)
         elif member in self.infos:
@@ -172,7 +189,9 @@ class Package:
         try:
             for member in self.names():
                 info = self.infos.get(member)
-                if member in self.changed or info is None:
+                if member in self.compressed and info is not None:
+                    entries.append(self._write_compressed(out, info, *self.compressed[member]))
+                elif member in self.changed or info is None:
                     entries.append(self._write_new(out, member, self.changed[member], info))
                 else:
                     entries.append(self._copy_raw(out, raw_source, info))
@@ -216,6 +235,21 @@ class Package:
         offset = out.tell()
         info.compress_size = len(body)
         info.CRC = crc
+        self._local_header(out, info, flags, info.compress_type, crc, len(body))
+        out.write(body)
+        return info, offset, flags, len(body), crc
+
+    def _write_compressed(
+        self, out: BinaryIO, like: zipfile.ZipInfo, body: bytes, crc: int, size: int
+    ) -> tuple[zipfile.ZipInfo, int, int, int, int]:
+        info = zipfile.ZipInfo(like.filename, date_time=like.date_time)
+        info.file_size = size
+        info.external_attr = like.external_attr
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.compress_size = len(body)
+        info.CRC = crc
+        flags = 0x800 if not like.filename.isascii() else 0
+        offset = out.tell()
         self._local_header(out, info, flags, info.compress_type, crc, len(body))
         out.write(body)
         return info, offset, flags, len(body), crc

@@ -33,7 +33,7 @@ import tempfile
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -43,6 +43,8 @@ import xlsxwriter
 
 from ..errors import UnreadableFile
 from ..workbook.safe import check_package
+from .append import PreparedAppend
+from .append_parts import apply_appends
 from .package import (
     Package,
     check_well_formed,
@@ -90,6 +92,7 @@ class WriteResult:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
+    appended: list[str] = field(default_factory=list)  # sheets kept, with rows added
     backup: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -103,6 +106,7 @@ def write_back(
     expect: Fingerprint | None = None,
     force: bool = False,
     adopt: Iterable[str] = (),
+    appends: Sequence[PreparedAppend] = (),
 ) -> WriteResult:
     """Add or replace the sheets `build` writes, in `original` (or in a copy at `out`).
 
@@ -111,7 +115,11 @@ def write_back(
     edited by hand (unless `force`) or belongs to HR.
 
     `adopt` names sheets the caller has read and writes back itself (Ratings History: HR's
-    rows plus the imported ones): when present they are replaced in place, marker or not."""
+    rows plus the imported ones): when present they are replaced in place, marker or not.
+
+    `appends` are existing sheets with rows added (`append.prepare_append`, read from this
+    same `original`): their members are replaced by the prepared XML and their filter name,
+    tables and marker follow; `build` must not write those sheets."""
     started = time.perf_counter()
     original = Path(original)
     target = Path(out) if out is not None else original
@@ -143,6 +151,8 @@ def write_back(
             except DAMAGE as exc:
                 raise _damaged(original, exc) from None
         result.added, result.replaced, result.renamed = done.added, done.replaced, done.renamed
+        apply_appends(pkg, book_part, appends)
+        result.appended = [a.sheet for a in appends]
         _verify(pkg)
         result.seconds["transplant"] = time.perf_counter() - started - result.seconds["build"]
 
