@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from .cellmap import CellMap
 from .findings import Finding, Where
 
 # Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
@@ -163,13 +165,52 @@ class Table:
     the sheet of each row (a table may be assembled from several sheets, e.g. one Matrix per
     family); `file` is the workbook or export it came from. For CSV exports `cells` holds
     "line:column" positions and `sheets` is None.
+
+    Tables read from long sheets (Ratings History) keep their places as a `CellMap` in
+    `places`, spelled out only where asked: `cell(index, column)` and `cell_column(column)`
+    do not build the whole `cells` frame; reading `cells` does (and keeps it).
     """
 
     name: str
     data: pd.DataFrame
-    cells: pd.DataFrame
+    places: pd.DataFrame | CellMap
     sheets: pd.Series
     file: str = ""
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        if isinstance(self.places, CellMap):
+            self.places = self.places.frame(self.data.index)
+        return self.places
+
+    @property
+    def cell_columns(self) -> pd.Index:
+        return self.places.columns
+
+    def cell(self, index: Any, column: str) -> str:
+        """The place of one value ("" where its column was absent)."""
+        if isinstance(self.places, CellMap):
+            return self.places.at(self._position(index), column)
+        value = self.places.at[index, column]
+        return value if isinstance(value, str) else ""
+
+    def _position(self, index: Any) -> int:
+        at = self.data.index.get_loc(index)
+        if isinstance(at, int):
+            return at
+        return int(np.flatnonzero(self.data.index == index)[0])  # a repeated label: its first
+
+    def cell_column(self, column: str) -> list[str]:
+        """The places of one column, row by row."""
+        if isinstance(self.places, CellMap):
+            return self.places.column(column).tolist()  # type: ignore[no-any-return]
+        return self.places[column].tolist()
+
+    def aligned_places(self) -> pd.DataFrame | CellMap:
+        """The places positionally aligned with `data` (for stacking tables)."""
+        if isinstance(self.places, CellMap):
+            return self.places
+        return self.places.reindex(self.data.index).reset_index(drop=True)
 
     @classmethod
     def empty(cls, name: str, file: str = "") -> Table:
@@ -177,7 +218,7 @@ class Table:
         return cls(
             name=name,
             data=pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}),
-            cells=pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}),
+            places=pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}),
             sheets=pd.Series([], dtype=object),
             file=file,
         )
@@ -218,10 +259,13 @@ class Table:
         """The place of a row (its first cell) or of one value."""
         sheet = self.sheets.get(index) if len(self.sheets) else None
         cell = None
-        if column is not None and column in self.cells.columns:
-            cell = self.cells.at[index, column] or None
-        if cell is None and index in self.cells.index:
-            row = [c for c in self.cells.loc[index].tolist() if c]
+        if column is not None and column in self.cell_columns and index in self.data.index:
+            cell = self.cell(index, column) or None
+        if cell is None and index in self.data.index:
+            if isinstance(self.places, CellMap):
+                row = [c for c in self.places.row(self._position(index)) if c]
+            else:
+                row = [c for c in self.places.loc[index].tolist() if c]
             cell = row[0] if row else None
         if sheet is None and cell and ":" in str(cell):
             line, _, col = str(cell).partition(":")

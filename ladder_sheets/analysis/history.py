@@ -80,8 +80,8 @@ class RatingHistory:
         if ratings is None or not ratings.present:
             return history
         data = ratings.data
-        if "rating" in ratings.cells.columns and len(ratings.sheets) == len(data):
-            history._cells = ratings.cells["rating"].tolist()
+        if "rating" in ratings.cell_columns and len(ratings.sheets) == len(data):
+            history._cells = ratings.cell_column("rating")
             history._sheets = ratings.sheets.tolist()
         cycles = _mapped(data["cycle"], cycle_of)
         emps = _mapped(data["employee_id"], key)
@@ -183,15 +183,15 @@ def quick_places(table: Table, column: str) -> list[str | None]:
     sheet, no cell, a CSV line)."""
     data = table.data
     if (
-        column not in table.cells.columns
+        column not in table.cell_columns
         or len(table.sheets) != len(data)
         or not table.sheets.index.equals(data.index)
-        or not table.cells.index.equals(data.index)
+        or (isinstance(table.places, pd.DataFrame) and not table.places.index.equals(data.index))
     ):
         return [None] * len(data)
     return [
         f"{sheet}!{cell}" if isinstance(sheet, str) and isinstance(cell, str) and cell else None
-        for sheet, cell in zip(table.sheets.tolist(), table.cells[column].tolist(), strict=True)
+        for sheet, cell in zip(table.sheets.tolist(), table.cell_column(column), strict=True)
     ]
 
 

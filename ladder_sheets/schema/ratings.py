@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cellmap import CellMap
 from ..findings import Finding, Where, error, info, warning
 from ..model import Framework, Table, columns
 from ..values import is_blank, map_distinct
@@ -44,11 +45,16 @@ def combine(name: str, tables: Sequence[Table]) -> SourcedTable:
     parts = [t for t in tables if len(t.data)]
     if not parts:
         empty = Table.empty(name)
-        return SourcedTable(name, empty.data, empty.cells, empty.sheets)
+        return SourcedTable(name, empty.data, empty.places, empty.sheets)
     data = pd.concat([t.data.reset_index(drop=True) for t in parts], ignore_index=True)
-    cells = pd.concat(
-        [t.cells.reindex(t.data.index).reset_index(drop=True) for t in parts], ignore_index=True
-    )
+    places: pd.DataFrame | CellMap
+    if any(isinstance(t.places, CellMap) for t in parts):
+        places = CellMap.stack(columns(name), [t.aligned_places() for t in parts])
+    else:
+        places = pd.concat(
+            [t.cells.reindex(t.data.index).reset_index(drop=True) for t in parts],
+            ignore_index=True,
+        ).fillna("")
     sheets = pd.concat(
         [t.sheets.reindex(t.data.index).astype(object).reset_index(drop=True) for t in parts],
         ignore_index=True,
@@ -59,7 +65,7 @@ def combine(name: str, tables: Sequence[Table]) -> SourcedTable:
         dtype=object,
     )
     file = parts[0].file if all(t.file == parts[0].file for t in parts) else ""
-    return SourcedTable(name, data[columns(name)], cells.fillna(""), sheets, file, files)
+    return SourcedTable(name, data[columns(name)], places, sheets, file, files)
 
 
 def type_all(name: str, tables: Sequence[Table]) -> tuple[list[Table], list[Finding]]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from ..cellmap import CellMap
 from ..findings import Finding
 from ..model import Table, columns, headers
 from ..values import (
@@ -63,11 +64,13 @@ def type_table(table: Table) -> tuple[Table, list[Finding]]:
         values = raw[column] if column in raw.columns else pd.Series(None, index=raw.index)
         kind = kinds.get(column, "text")
         typed[column] = _coerce_column(table, column, kind, values, findings)
-    cells = table.cells
-    if not (cells.columns.equals(typed.columns) and cells.index.equals(raw.index)):
-        cells = cells.reindex(index=raw.index, columns=typed.columns).astype(object)
-        cells = cells.where(cells.notna(), "")
-    out = Table(table.name, typed, cells, table.sheets, table.file)
+    places = table.places
+    if not isinstance(places, CellMap) and not (
+        places.columns.equals(typed.columns) and places.index.equals(raw.index)
+    ):
+        places = places.reindex(index=raw.index, columns=typed.columns).astype(object)
+        places = places.where(places.notna(), "")
+    out = Table(table.name, typed, places, table.sheets, table.file)
     rejected = {(f.where.sheet, f.where.cell, f.where.line, f.where.column) for f in findings}
     for finding in run_schema(out):
         w = finding.where

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cellmap import CellMap, SheetRows
 from ..errors import LayoutError
 from ..findings import Finding, Where, error, info, warning
 from ..model import GENERATED_SHEETS, REQUIRED_TABLES, TABLES, Framework, Table, columns
@@ -286,20 +287,17 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
         if is_note_row({str(c): col[i] for c, col in cleaned.items() if col[i] is not None}):
             keep[i] = False
     rows = np.flatnonzero(keep)
-    numbers = (rows + start + 1).astype(str).astype(object)
     data: dict[str, Any] = {}
-    cells: dict[str, Any] = {}
     for name in columns(table):
         if name in layout.columns:
             data[name] = cleaned[layout.columns[name]][rows]
-            cells[name] = _letters(layout.columns[name]) + numbers
         else:  # the column is not on the sheet: no value, no cell
             data[name] = np.full(len(rows), None, dtype=object)
-            cells[name] = np.full(len(rows), "", dtype=object)
     frame = pd.DataFrame(data, dtype=object, copy=False)  # the arrays are ours: no second copy
-    where = pd.DataFrame(cells, dtype=object, copy=False)
+    letters = {name: _letters(col) for name, col in layout.columns.items()}
+    places = CellMap(columns(table), [SheetRows(rows + start + 1, letters)])
     sheets = pd.Series([layout.sheet] * len(rows), dtype=object)
-    return Table(table, frame, where, sheets, file)
+    return Table(table, frame, places, sheets, file)
 
 
 def _clean_column(col: np.ndarray, texts: np.ndarray) -> np.ndarray:
@@ -336,6 +334,10 @@ def _concat(table: str, parts: list[Table], file: str) -> Table:
     if len(parts) == 1:
         return parts[0]
     data = pd.concat([p.data for p in parts], ignore_index=True)
-    cells = pd.concat([p.cells for p in parts], ignore_index=True)
+    places: pd.DataFrame | CellMap
+    if any(isinstance(p.places, CellMap) for p in parts):
+        places = CellMap.stack(columns(table), [p.aligned_places() for p in parts])
+    else:
+        places = pd.concat([p.cells for p in parts], ignore_index=True)
     sheets = pd.concat([p.sheets for p in parts], ignore_index=True)
-    return Table(table, data, cells, sheets, file)
+    return Table(table, data, places, sheets, file)
