@@ -158,6 +158,9 @@ def bench_size(files: Files, work: Path, args: argparse.Namespace) -> dict[str, 
         spec = {"kind": "floor", "command": command, "workbook": str(workbook)}
         spec.update(export=str(export) if export else None, output=outputs.get(command))
         run(f"floor:{command}", spec, args.runs)
+    if args.naive_from:
+        results.update(_saved_naive(args.naive_from, files.people))
+        return _profiled(results, files, work, inputs, args)
     # The naive script: pandas reads each input workbook whole (once per workbook, the same
     # for every command reading it), then writes what each command wrote.
     reads = {}
@@ -182,6 +185,27 @@ def bench_size(files: Files, work: Path, args: argparse.Namespace) -> dict[str, 
                 peak_mb=[max(read.peak or 0, write.peak or 0)],
                 info={"read": read.median, "write": write.median},
             )
+    return _profiled(results, files, work, inputs, args)
+
+
+def _saved_naive(path: Path, people: int) -> dict[str, Measure]:
+    """The naive script's measurements at this size from a run saved with --json (the script
+    does not depend on the project's code; it takes about 40 minutes at 10,000 people)."""
+    saved = json.loads(path.read_text(encoding="utf-8"))["sizes"].get(str(people), {})
+    return {
+        k: Measure(m["seconds"], m["peak_mb"], m["info"], m["error"])
+        for k, m in saved.get("results", {}).items()
+        if k.startswith("naive:")
+    }
+
+
+def _profiled(
+    results: dict[str, Measure],
+    files: Files,
+    work: Path,
+    inputs: dict[str, tuple[Path, Path | None]],
+    args: argparse.Namespace,
+) -> dict[str, Measure]:
     if args.profile and files.people == max(args.sizes):
         for label, command, jobs in ROWS:
             if jobs != 1:
@@ -252,6 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--only", nargs="+", help="only these table rows (e.g. merge); no floors")
     p.add_argument("--from-json", type=Path, help="render a run saved with --json; run nothing")
+    p.add_argument(
+        "--naive-from",
+        type=Path,
+        help="take the naive script's figures from a run saved with --json instead of "
+        "running it again (said in RESULTS.md)",
+    )
     args = p.parse_args(argv)
     if args.child:
         return _child(Path(args.child[0]), Path(args.child[1]))
@@ -278,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     info["date"] = started.strftime("%Y-%m-%d %H:%M UTC")
     info.update(runs=args.runs, naive_runs=args.naive_runs, cycles=args.cycles, seed=args.seed)
     info["max_cells"] = args.max_cells
+    if args.naive_from:
+        saved = json.loads(args.naive_from.read_text(encoding="utf-8"))["machine"]
+        info["naive_runs"] = f"{saved.get('naive_runs', '?')}, from the run of {saved.get('date')}"
     table = render_table(sizes, ROWS)
     print(table)
     update_results_file(args.results, render_results(info, sizes, ROWS))
