@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
+from ..cellmap import CellMap
 from ..errors import DataError
 from ..model import Table
-from ..values import clean_text, cycle_index, is_blank, parse_cycle
+from ..values import clean_text, cycle_index, is_blank, map_distinct, parse_cycle
 from .ladder import key, number
 
 
@@ -35,18 +37,9 @@ def cycle_of(value: Any) -> str | None:
         return None
 
 
-def _mapped(column: pd.Series, convert: Callable[[Any], Any]) -> list[Any]:
+def _mapped(column: pd.Series, convert: Callable[[Any], Any]) -> np.ndarray:
     # Convert each distinct value once: a history holds few IDs and cycles, many rows.
-    seen: dict[Any, Any] = {}
-    out = []
-    for value in column.tolist():
-        try:
-            out.append(seen[value])
-        except (KeyError, TypeError):
-            converted = convert(value)
-            with contextlib.suppress(TypeError):
-                seen[value] = converted
-            out.append(converted)
+    out, _ = map_distinct(column.to_numpy(dtype=object), convert)
     return out
 
 
@@ -72,6 +65,7 @@ class RatingHistory:
     manager_cycles: dict[str, set[str]] = field(default_factory=dict)
     table: Table | None = None
     _cells: list[Any] = field(default_factory=list)
+    _cell_map: CellMap | None = None
     _sheets: list[Any] = field(default_factory=list)
 
     @classmethod
@@ -81,29 +75,40 @@ class RatingHistory:
             return history
         data = ratings.data
         if "rating" in ratings.cell_columns and len(ratings.sheets) == len(data):
-            history._cells = ratings.cell_column("rating")
             history._sheets = ratings.sheets.tolist()
+            if isinstance(ratings.places, CellMap):
+                history._cell_map = ratings.places  # spelled out per rating asked for
+            else:
+                history._cells = ratings.cell_column("rating")
         cycles = _mapped(data["cycle"], cycle_of)
         emps = _mapped(data["employee_id"], key)
         comps = _mapped(data["competency"], key)
-        values = _mapped(data["rating"], number)
         raters = _mapped(data["rater_type"], key)
+        if pd.api.types.is_float_dtype(data["rating"]):
+            values = data["rating"].to_numpy(dtype=float)
+        else:
+            values = _mapped(data["rating"], number).astype(float)
         # Rows the analysis can use, split by rater; dict() keeps the LAST row of a repeated key.
-        usable = [
-            i
-            for i, (c, v, e, k) in enumerate(zip(cycles, values, emps, comps, strict=True))
-            if c is not None and v == v and e and k
-        ]
-        manager = [i for i in usable if raters[i] in ("", "manager")]
-        own = [i for i in usable if raters[i] == "self"]
+        usable = (
+            np.not_equal(cycles, None)  # type: ignore[call-overload]
+            & ~np.isnan(values)
+            & (emps != "")
+            & (comps != "")
+        )
+        manager = np.flatnonzero(usable & ((raters == "") | (raters == "manager")))
+        own = np.flatnonzero(usable & (raters == "self"))
 
-        def index(rows: list[int]) -> dict[tuple[str, str, str], Rating]:
-            return {(emps[i], cycles[i], comps[i]): Rating(values[i], i) for i in rows}
+        def index(rows: np.ndarray) -> dict[tuple[str, str, str], Rating]:
+            keys = zip(
+                emps[rows].tolist(), cycles[rows].tolist(), comps[rows].tolist(), strict=True
+            )
+            return dict(zip(keys, map(Rating, values[rows].tolist(), rows.tolist()), strict=True))
 
         with _collector_paused():
             history.manager = index(manager)
             history.self_rated = index(own)
-        for emp, cycle in dict.fromkeys((emps[i], cycles[i]) for i in manager):
+        pairs = pd.DataFrame({"emp": emps[manager], "cycle": cycles[manager]}).drop_duplicates()
+        for emp, cycle in zip(pairs["emp"].tolist(), pairs["cycle"].tolist(), strict=True):
             history.manager_cycles.setdefault(emp, set()).add(cycle)
         return history
 
@@ -111,9 +116,13 @@ class RatingHistory:
         """The rating's cell as "Sheet!A1" (or "file:line" for a CSV export); "" for none."""
         if rating is None or self.table is None:
             return ""
-        if self._cells:
+        if self._sheets:
             # The common case without Table.where's per-call pandas lookups (slow for 10^5 rows).
-            sheet, cell = self._sheets[rating.row], self._cells[rating.row]
+            sheet = self._sheets[rating.row]
+            if self._cell_map is not None:
+                cell = self._cell_map.at(rating.row, "rating")
+            else:
+                cell = self._cells[rating.row]
             if isinstance(sheet, str) and isinstance(cell, str) and cell:
                 return f"{sheet}!{cell}"
         return str(self.table.where(self.table.data.index[rating.row], "rating"))
