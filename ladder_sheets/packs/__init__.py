@@ -1,20 +1,19 @@
 """`packs`: a gap workbook for each manager (direct reports, or the whole line) or employee.
 
-The framework is checked and analysed once; then each recipient's tables are cut down to the
-people in their scope (`recipients.Recipient.people`) before anything is written, and each pack
-is written from that cut alone. With many recipients the writing is spread over the machine's
-cores. Optional encryption uses msoffcrypto-tool (ECMA-376 agile encryption, as Excel does).
+The framework is checked and analysed once; the analysis tables are then cut once into a slice
+per person (`slices.person_slices`), and each pack gets the slices of its recipient's people
+(`recipients.Recipient.people`) and nothing else. With many recipients the packs are written by
+worker processes, started before the check so each holds only the packs it is handed, never the
+framework. Optional encryption (msoffcrypto-tool, ECMA-376 agile encryption, as Excel does)
+happens in the worker, before the pack reaches the disk.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
-import secrets
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,14 +21,21 @@ from typing import Any
 import pandas as pd
 
 from ..api import PathLike, check
-from ..errors import DataError, LadderError, UnreadableFile
+from ..errors import DataError
 from ..findings import Report
 from ..merge import analysed_cycle
 from ..values import cycle_end
+from .passwords import pack_passwords, read_passwords, save_passwords
 from .recipients import Recipient, recipients
-from .workbook import PackData, write_pack
+from .slices import PackData, behavior_rows, level_rows, pack_data, person_slices
+from .workbook import write_pack
 
-PARALLEL_FROM = 24  # below this many packs, starting worker processes costs more than it saves
+__all__ = ["PacksResult", "read_passwords", "write_packs"]
+
+PARALLEL_FROM = 24  # below this many packs, handing them to worker processes costs more
+CHUNK_MAX = 16  # packs per hand-over: small enough to keep both workers busy to the end
+
+PackTask = tuple[Path, PackData, str | None]
 
 
 @dataclass
@@ -57,18 +63,48 @@ def write_packs(
     mapping: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> PacksResult:
+    started = dt.datetime.now()
+    jobs = jobs or _cores()
+    # Workers forked now are small: they never hold the framework the check is about to read.
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        if pool is not None:
+            pool.submit(_ready).result()
+        result = _prepare_and_write(
+            workbook, Path(out_dir), pool, by, cycle, tree, only, encrypt, passwords,
+            passwords_out, mapping, progress,
+        )  # fmt: skip
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    result.seconds = (dt.datetime.now() - started).total_seconds()
+    return result
+
+
+def _prepare_and_write(
+    workbook: PathLike,
+    out: Path,
+    pool: ProcessPoolExecutor | None,
+    by: str,
+    cycle: str | None,
+    tree: bool,
+    only: Sequence[str],
+    encrypt: bool,
+    passwords: PathLike | None,
+    passwords_out: PathLike | None,
+    mapping: Any,
+    progress: Callable[[int, int], None] | None,
+) -> PacksResult:
     from ..analysis.gaps import gap_table
     from ..analysis.readiness import readiness_table
 
-    started = dt.datetime.now()
     checked = check(workbook, mapping=mapping)
     result = PacksResult(report=checked.report)
     if checked.report.errors:
         return result
     fw = checked.framework
-    history = fw.history
-    gaps = gap_table(fw, history, cycle=cycle)
-    readiness = readiness_table(fw, history, fw.evidence, cycle=cycle)
+    gaps = gap_table(fw, fw.history, cycle=cycle)
+    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=cycle)
     analysed = analysed_cycle(gaps, readiness, cycle)
     if analysed is None:
         raise DataError(
@@ -81,11 +117,15 @@ def write_packs(
     people = fw.employees.data.copy()
     people["employee_id"] = people["employee_id"].map(_id)
     people["manager_id"] = people["manager_id"].map(_id)
-    gaps = gaps.assign(employee_id=gaps["employee_id"].map(_id))
-    readiness = readiness.assign(employee_id=readiness["employee_id"].map(_id))
-    trend = _manager_trend(history.data)
-    levels = fw.levels.data[["family", "track", "level", "title", "scope"]].copy()
-    behaviors = fw.behaviors.data[["family", "level", "competency", "behavior"]].copy()
+    slices = person_slices(
+        people,
+        gaps.assign(employee_id=gaps["employee_id"].map(_id)),
+        readiness.assign(employee_id=readiness["employee_id"].map(_id)),
+        _manager_trend(fw.history.data),
+        analysed,
+    )
+    levels, behaviors = level_rows(fw.levels.data), behavior_rows(fw.behaviors.data)
+    del checked, fw, gaps, readiness  # the slices hold all a pack shows; free the rest
 
     chosen = recipients(people, by=by, tree=tree, only=only)
     missing = sorted(set(map(str, only)) - {r.employee_id for r in chosen})
@@ -97,122 +137,72 @@ def write_packs(
             hint="use the IDs of the Employee ID column",
         )
     result.recipients = chosen
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    used, generated = pack_passwords(chosen, passwords) if encrypt else ({}, False)
     created = dt.datetime.combine(cycle_end(analysed), dt.time(12, 0))
-    tasks = []
-    for r in chosen:
-        scope = list(r.people)
-        data = PackData(
-            kind=r.kind,
-            recipient_id=r.employee_id,
-            recipient_name=r.name,
-            cycle=analysed,
-            people=_ordered(people, scope),
-            gaps=gaps[gaps["employee_id"].isin(scope)].reset_index(drop=True),
-            readiness=readiness[readiness["employee_id"].isin(scope)].reset_index(drop=True),
-            trend=trend[trend["employee_id"].isin(scope)].reset_index(drop=True),
-            levels=levels,
-            next_behaviors=behaviors if r.kind == "employee" else behaviors.iloc[0:0],
-            created=created,
+    tasks = (
+        (
+            out / r.file_name,
+            pack_data(r, slices, levels, behaviors, cycle=analysed, created=created),
+            used.get(r.employee_id),
         )
-        tasks.append((out / r.file_name, data))
-    result.written = _write_all(tasks, jobs, progress)
-
+        for r in chosen
+    )
+    result.written = _write_all(tasks, len(chosen), pool, progress)
     if encrypt:
-        result.passwords_file = _encrypt_all(chosen, result.written, out, passwords, passwords_out)
-    result.seconds = (dt.datetime.now() - started).total_seconds()
+        result.passwords_file = save_passwords(
+            chosen, used, out, passwords, passwords_out, generated
+        )
     return result
 
 
 def _write_all(
-    tasks: list[tuple[Path, PackData]],
-    jobs: int | None,
+    tasks: Iterable[PackTask],
+    total: int,
+    pool: ProcessPoolExecutor | None,
     progress: Callable[[int, int], None] | None,
 ) -> list[Path]:
-    jobs = jobs or os.cpu_count() or 1
     done: list[Path] = []
-    total = len(tasks)
-    if jobs <= 1 or total < PARALLEL_FROM:
-        for path, data in tasks:
-            done.append(write_pack(path, data))
+    if pool is None or total < PARALLEL_FROM:
+        for task in tasks:
+            done.append(write_pack(*task))
             if progress:
                 progress(len(done), total)
         return done
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        chunk = max(1, total // (jobs * 8))
-        for path in pool.map(_write_one, tasks, chunksize=chunk):
-            done.append(path)
-            if progress:
-                progress(len(done), total)
+    size = max(1, min(CHUNK_MAX, total // 8))
+    # Each chunk is handed over as soon as it is cut, so workers write while the rest is cut.
+    futures: list[Future[list[Path]]] = [pool.submit(_write_chunk, c) for c in _chunks(tasks, size)]
+    for future in futures:
+        done.extend(future.result())
+        if progress:
+            progress(len(done), total)
     return done
 
 
-def _write_one(task: tuple[Path, PackData]) -> Path:
-    return write_pack(*task)
+def _chunks(tasks: Iterable[PackTask], size: int) -> Iterator[list[PackTask]]:
+    chunk: list[PackTask] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _encrypt_all(
-    chosen: list[Recipient],
-    files: list[Path],
-    out: Path,
-    passwords: PathLike | None,
-    passwords_out: PathLike | None,
-) -> Path:
-    from msoffcrypto.format.ooxml import OOXMLFile
-
-    given = read_passwords(Path(passwords)) if passwords else {}
-    lacking = [r.employee_id for r in chosen if given and r.employee_id not in given]
-    if lacking:
-        raise DataError(
-            f"no password for {len(lacking)} recipient(s): {', '.join(lacking[:10])}",
-            file=str(passwords),
-            hint="add a row (Employee ID, Password) for each, or leave out --passwords to "
-            "have passwords generated",
-        )
-    used: dict[str, str] = {}
-    for r, path in zip(chosen, files, strict=True):
-        password = given.get(r.employee_id) or secrets.token_urlsafe(12)
-        used[r.employee_id] = password
-        plain = path.read_bytes()
-        tmp = path.with_suffix(".encrypting")
-        with tmp.open("wb") as fh:
-            OOXMLFile(io.BytesIO(plain)).encrypt(password, fh)
-        os.replace(tmp, path)
-    target = Path(passwords_out) if passwords_out else out.parent / f"{out.name}-passwords.csv"
-    if given and not passwords_out:
-        return Path(str(passwords))
-    with target.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Employee ID", "Name", "Email", "File", "Password"])
-        for r in chosen:
-            w.writerow([r.employee_id, r.name, r.email, r.file_name, used[r.employee_id]])
-    return target
+def _write_chunk(chunk: list[PackTask]) -> list[Path]:
+    return [write_pack(*task) for task in chunk]
 
 
-def read_passwords(path: Path) -> dict[str, str]:
-    """A CSV of Employee ID and Password (header row required; other columns ignored)."""
+def _ready() -> None:
+    """Run once in the pool so its workers are forked before the check."""
+
+
+def _cores() -> int:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableFile(
-            f"could not read the passwords file ({exc})",
-            file=str(path),
-            hint="save it as CSV (UTF-8) with the columns Employee ID and Password",
-        ) from exc
-    rows = list(csv.DictReader(text.splitlines()))
-    norm = {k.strip().lower(): k for k in (rows[0].keys() if rows else [])}
-    if "employee id" not in norm or "password" not in norm:
-        raise LadderError(
-            "the passwords file needs the columns 'Employee ID' and 'Password'",
-            file=str(path),
-            hint="add a header row: Employee ID,Password",
-        )
-    return {
-        r[norm["employee id"]].strip(): r[norm["password"]]
-        for r in rows
-        if r.get(norm["employee id"]) and r.get(norm["password"])
-    }
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _manager_trend(history: pd.DataFrame) -> pd.DataFrame:
@@ -223,12 +213,6 @@ def _manager_trend(history: pd.DataFrame) -> pd.DataFrame:
     out = history.loc[rater.eq("manager"), cols].copy()
     out["employee_id"] = out["employee_id"].map(_id)
     return out.dropna(subset=["rating"])
-
-
-def _ordered(people: pd.DataFrame, scope: list[str]) -> pd.DataFrame:
-    pos = {e: i for i, e in enumerate(scope)}
-    cut = people[people["employee_id"].isin(pos)]
-    return cut.iloc[cut["employee_id"].map(pos).argsort()].reset_index(drop=True)
 
 
 def _id(v: object) -> str | None:

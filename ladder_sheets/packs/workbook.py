@@ -3,86 +3,56 @@
 Everything written here comes from `PackData`, which holds only the people the pack is for;
 this module never sees anyone else. Text is always written as text (a name starting with "="
 stays a name), every chart and sparkline reads ranges of its own sheet, and the document
-properties name only the recipient.
+properties name only the recipient. The workbook is built in memory (no scratch file per part)
+and, when a password is given, encrypted before anything reaches the disk.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
+import io
+import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
 
 from ..writers.merge_sheets import as_number, as_text
-from ..writers.styles import STATUS_COLOURS, Styles, gap_scale, status_rules
+from ..writers.styles import Styles, gap_scale, status_rules
+from .page import level_field, print_setup
+from .person_sheet import person_sheet
+from .slices import MAX_TREND, PackData, PersonSlice
 
-MAX_TREND = 4
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-@dataclass
-class PackData:
-    """What one pack may show: the recipient and their people, nothing else."""
+def write_pack(path: Path, data: PackData, password: str | None = None) -> Path:
+    """Write one pack to `path`; with a password the file is encrypted (ECMA-376 agile
+    encryption, as Excel does) and the plain workbook only ever exists in memory."""
+    if password is None:
+        _build(str(path), data)
+        return path
+    from msoffcrypto.format.ooxml import OOXMLFile
 
-    kind: str  # "manager" or "employee"
-    recipient_id: str
-    recipient_name: str
-    cycle: str
-    people: pd.DataFrame  # employees rows of the covered people
-    gaps: pd.DataFrame  # gap_table rows of the covered people
-    readiness: pd.DataFrame  # readiness_table rows of the covered people
-    trend: pd.DataFrame  # employee_id, competency, cycle, rating (manager), covered people only
-    levels: pd.DataFrame  # family, track, level, title, scope (framework, not personal)
-    next_behaviors: pd.DataFrame = field(default_factory=pd.DataFrame)  # family, level, comp, text
-    created: dt.datetime = dt.datetime(2026, 1, 1)
-
-
-@dataclass
-class _Lookups:
-    """The pack's tables grouped once by person, as plain dicts: a pack of a whole line has
-    hundreds of people, and a pandas lookup per person and per cell dominated its writing."""
-
-    gaps: dict[Any, list[dict[Any, Any]]]  # employee_id -> gap rows, in table order
-    readiness: dict[Any, dict[Any, Any]]  # employee_id -> their first readiness row
-    trend: dict[Any, dict[tuple[Any, Any], Any]]  # employee_id -> (competency, cycle) -> rating
-    levels: dict[tuple[Any, Any], dict[Any, Any]]  # (family, level) -> first Levels row
-
-    @classmethod
-    def of(cls, data: PackData) -> _Lookups:
-        gaps: dict[Any, list[dict[Any, Any]]] = {}
-        for g in data.gaps.to_dict("records"):
-            gaps.setdefault(g["employee_id"], []).append(g)
-        readiness: dict[Any, dict[Any, Any]] = {}
-        for r in data.readiness.to_dict("records"):
-            readiness.setdefault(r["employee_id"], r)
-        trend: dict[Any, dict[tuple[Any, Any], Any]] = {}
-        if len(data.trend):
-            columns = [data.trend[c].tolist() for c in ("employee_id", "competency", "cycle")]
-            ratings = data.trend["rating"].tolist()
-            for emp, comp, cycle, rating in zip(*columns, ratings, strict=True):
-                trend.setdefault(emp, {})[(comp, cycle)] = rating
-        levels: dict[tuple[Any, Any], dict[Any, Any]] = {}
-        if not data.levels.empty:
-            for lv in data.levels.to_dict("records"):
-                levels.setdefault((lv["family"], lv["level"]), lv)
-        return cls(gaps, readiness, trend, levels)
-
-    def level_field(self, family: Any, level: str, column: str) -> str:
-        hit = self.levels.get((family, level))
-        return as_text(hit[column]) if hit is not None else ""
+    plain = io.BytesIO()
+    _build(plain, data)
+    plain.seek(0)
+    tmp = path.with_suffix(".encrypting")
+    with tmp.open("wb") as fh:
+        OOXMLFile(plain).encrypt(password, fh)
+    os.replace(tmp, path)
+    return path
 
 
-def write_pack(path: Path, data: PackData) -> Path:
+def _build(target: str | io.BytesIO, data: PackData) -> None:
     wb = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        target,
+        {
+            "in_memory": True,  # a pack is small: parts in memory, not a temp file each
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
     try:
         wb.set_properties(
@@ -96,41 +66,29 @@ def write_pack(path: Path, data: PackData) -> Path:
             }
         )
         styles = Styles.of(wb)
-        people = data.people.reset_index(drop=True)
-        if people.empty or data.gaps.empty:
+        people = data.people
+        if not people or not any(p.gaps for p in people):
             _note_sheet(wb, styles, data)
-            return path
-        names = _sheet_names([str(r) for r in people["name"].fillna(people["employee_id"])])
-        found = _Lookups.of(data)
+            return
+        names = _sheet_names([p.employee_id if p.name is None else str(p.name) for p in people])
         if data.kind == "manager":
-            sheets = dict(zip(people["employee_id"], names, strict=True))
-            _team_sheet(wb, styles, data, found, sheets)
-        persons = people.to_dict("records")
-        for person, sheet in zip(persons, names, strict=True):
-            _person_sheet(wb, styles, data, found, person, sheet)
+            _team_sheet(
+                wb, styles, data, dict(zip([p.employee_id for p in people], names, strict=True))
+            )
+        cycles = trend_cycles(people, data.cycle)
+        for person, sheet in zip(people, names, strict=True):
+            person_sheet(wb, styles, data, person, sheet, cycles)
         if data.kind == "employee":
-            _next_level_sheet(wb, styles, data, found, persons[0])
+            _next_level_sheet(wb, styles, data, people[0])
     finally:
         wb.close()
-    return path
-
-
-def _print_setup(ws: Worksheet, data: PackData, repeat_row: int | None) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)  # A4; Excel falls back to Letter where that is the default
-    ws.fit_to_pages(1, 0)
-    if repeat_row is not None:
-        ws.repeat_rows(repeat_row)
-    who = data.recipient_name.replace("&", "&&")
-    ws.set_header(f"&LConfidential: prepared for {who}&R{data.cycle}")
-    ws.set_footer("&LGenerated by ladder-sheets&RPage &P of &N")
 
 
 def _note_sheet(wb: xlsxwriter.Workbook, styles: Styles, data: PackData) -> None:
     ws = wb.add_worksheet("About this pack")
     ws.set_column(0, 0, 100)
     ws.write_string(0, 0, f"Progression pack for {data.recipient_name}", styles["title"])
-    if data.people.empty:
+    if not data.people:
         text = (
             "No direct reports are recorded for you in the framework workbook's Employees "
             "sheet, so this pack has no one to show. If that is wrong, ask HR to set the "
@@ -143,15 +101,11 @@ def _note_sheet(wb: xlsxwriter.Workbook, styles: Styles, data: PackData) -> None
             "ratings are merged."
         )
     ws.write_string(2, 0, text, styles["wrap"])
-    _print_setup(ws, data, None)
+    print_setup(ws, data, None)
 
 
 def _team_sheet(
-    wb: xlsxwriter.Workbook,
-    styles: Styles,
-    data: PackData,
-    found: _Lookups,
-    sheets: dict[str, str],
+    wb: xlsxwriter.Workbook, styles: Styles, data: PackData, sheets: dict[str, str]
 ) -> None:
     ws = wb.add_worksheet("Team")
     ws.write_string(0, 0, f"Your team against the next level, cycle {data.cycle}", styles["title"])
@@ -162,30 +116,31 @@ def _team_sheet(
         "red is below, white on target, green above. Click a name for the details.",
         styles["note"],
     )
-    competencies = list(dict.fromkeys(data.gaps["competency"].dropna()))
+    competencies = team_competencies(data.people)
     head = ["Name", "Level", "Next level", "Status", *competencies]
     for col, text in enumerate(head):
         ws.write_string(3, col, text, styles["header"])
-    gaps = {
-        (emp, comp): value
-        for emp, comp, value in zip(
-            data.gaps["employee_id"], data.gaps["competency"], data.gaps["gap_next"], strict=True
-        )
-    }
-    pairs = zip(data.readiness["employee_id"], data.readiness["status"], strict=True)
-    status: dict[str, Any] = {str(k): v for k, v in pairs}
+    column = {comp: 4 + j for j, comp in enumerate(competencies)}
+    gap = styles["gap"]
     row = 4
-    for person in data.people.itertuples(index=False):
-        emp = str(person.employee_id)
-        ws.write_url(row, 0, f"internal:'{sheets[emp]}'!A1", string=as_text(person.name) or emp)
+    for person in data.people:
+        emp = person.employee_id
+        name = as_text(person.name) or emp
+        ws.write_url(row, 0, f"internal:'{sheets[emp]}'!A1", string=name)
         ws.write_string(row, 1, as_text(person.level))
-        ready = found.readiness.get(emp)
+        ready = person.readiness
         ws.write_string(row, 2, as_text(ready["next_level"]) if ready is not None else "")
-        ws.write_string(row, 3, as_text(status.get(emp, "")) if len(status) else "")
-        for j, comp in enumerate(competencies):
-            value = as_number(gaps.get((emp, comp)))
-            if value is not None:
-                ws.write_number(row, 4 + j, value, styles["gap"])
+        ws.write_string(row, 3, as_text(ready["status"]) if ready is not None else "")
+        values: dict[int, float] = {}
+        for g in person.gaps:  # the last row of a competency wins, as in a lookup table
+            if g["competency"] is not None:
+                value = as_number(g["gap_next"])
+                if value is None:
+                    values.pop(column[g["competency"]], None)
+                else:
+                    values[column[g["competency"]]] = value
+        for col in sorted(values):
+            ws.write_number(row, col, values[col], gap)
         row += 1
     last = row - 1
     if last >= 4:
@@ -198,195 +153,49 @@ def _team_sheet(
     ws.set_column(4, 3 + len(competencies), 12)
     ws.set_row(3, 45)
     ws.freeze_panes(4, 1)
-    _print_setup(ws, data, 3)
+    print_setup(ws, data, 3)
 
 
-def _person_sheet(
-    wb: xlsxwriter.Workbook,
-    styles: Styles,
-    data: PackData,
-    found: _Lookups,
-    person: dict[Any, Any],
-    sheet: str,
-) -> None:
-    ws = wb.add_worksheet(sheet)
-    emp = person["employee_id"]
-    mine = found.gaps.get(emp, [])
-    r = found.readiness.get(emp)
-    level, nxt = as_text(person.get("level")), as_text(r["next_level"]) if r is not None else ""
-    title = found.level_field(person.get("family"), level, "title")
-    ws.write_string(0, 0, f"{as_text(person.get('name'))}: {level} {title}", styles["title"])
-    if nxt:
-        next_title = found.level_field(person.get("family"), nxt, "title")
-        ws.write_string(1, 0, f"Next level: {nxt} {next_title}")
-    else:
-        ws.write_string(1, 0, "Top of track: no next level on this track.")
-    status = as_text(r["status"]) if r is not None else ""
-    ws.write_string(2, 0, "Readiness:", styles["status"])
-    ws.write_string(2, 1, status, styles[f"status:{status}"] if status in STATUS_COLOURS else None)
-
-    cycles = _trend_cycles(data.trend, data.cycle)
-    head = [
-        "Competency",
-        "Category",
-        f"Expected at {level}",
-        f"Expected at {nxt}" if nxt else "Expected next",
-        "Manager rating",
-        "Self rating",
-        "Gap to current",
-        "Gap to next",
-        *cycles,
-        "Trend",
-        "What to work on (next level)",
-    ]
-    header_row = 4
-    for col, text in enumerate(head):
-        ws.write_string(header_row, col, text, styles["header"])
-    trend = found.trend.get(emp, {})
-    first = header_row + 1
-    for i, g in enumerate(mine):
-        row = first + i
-        ws.write_string(row, 0, as_text(g["competency"]))
-        ws.write_string(row, 1, as_text(g.get("category")))
-        for col, key in ((2, "expected_current"), (3, "expected_next"), (4, "manager_rating")):
-            _number(ws, row, col, g.get(key), styles["rating"])
-        _number(ws, row, 5, g.get("self_rating"), styles["rating"])
-        for col, (rating, expected) in ((6, (4, 2)), (7, (4, 3))):
-            rc, ec = xl_rowcol_to_cell(row, rating), xl_rowcol_to_cell(row, expected)
-            expected_key = "expected_current" if col == 6 else "expected_next"
-            value = _diff(g.get("manager_rating"), g.get(expected_key))
-            ws.write_formula(
-                row, col, f'=IF(OR({rc}="",{ec}=""),"",{rc}-{ec})', styles["gap"], value
-            )
-        for j, c in enumerate(cycles):
-            past = trend.get((g["competency"], c))
-            _number(ws, row, 8 + j, past, styles["rating"])
-        behavior = as_text(g.get("next_behavior"))
-        if behavior:
-            ws.write_string(row, 9 + len(cycles), behavior, styles["wrap"])
-    last = first + len(mine) - 1
-    spark_col = 8 + len(cycles)
-    if cycles:
-        for row in range(first, last + 1):
-            data_range = f"{xl_rowcol_to_cell(row, 8)}:{xl_rowcol_to_cell(row, 7 + len(cycles))}"
-            ws.add_sparkline(row, spark_col, {"range": f"'{sheet}'!{data_range}", "markers": True})
-    if last >= first:
-        ws.conditional_format(first, 6, last, 7, gap_scale())
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 11)
-    ws.set_column(2, 7, 10)
-    ws.set_column(8, 7 + len(cycles), 8)
-    ws.set_column(spark_col, spark_col, 12)
-    ws.set_column(spark_col + 1, spark_col + 1, 70)
-    ws.set_row(header_row, 32)
-    ws.freeze_panes(header_row + 1, 1)
-    _print_setup(ws, data, header_row)
-
-    below = last + 2
-    below = _readiness_block(ws, styles, r, below)
-    if last >= first:
-        _chart(wb, ws, sheet, first, last, level, nxt, below + 1)
+def team_competencies(people: list[PersonSlice]) -> list[Any]:
+    """The pack's competencies in the order they first appear in the gap table."""
+    first: dict[Any, int] = {}
+    for person in people:
+        for place, g in zip(person.gap_order, person.gaps, strict=True):
+            comp = g["competency"]
+            if comp is not None and (comp not in first or place < first[comp]):
+                first[comp] = place
+    return sorted(first, key=first.__getitem__)
 
 
-def _readiness_block(ws: Worksheet, styles: Styles, r: dict[Any, Any] | None, row: int) -> int:
-    if r is None:
-        return row
-    ws.write_string(row, 0, "Promotion criteria", styles["title"])
-    lines = [
-        ("Average rating", r.get("average"), "at least", r.get("min_average")),
-        ("Lowest rating", r.get("lowest_rating"), "at least", r.get("min_each")),
-        ("Cycles at next level", r.get("cycles_at_next"), "needed", r.get("cycles_required")),
-        ("Quarters in level", r.get("quarters_in_level"), "needed", r.get("quarters_required")),
-    ]
-    formats = ["average", "rating", "count", "quarters"]
-    for i, (label, value, word, need) in enumerate(lines, start=1):
-        fmt = styles[formats[i - 1]]
-        ws.write_string(row + i, 0, label)
-        _number(ws, row + i, 1, value, fmt)
-        ws.write_string(row + i, 2, word)
-        _number(ws, row + i, 3, need, fmt)
-    row += len(lines) + 1
-    shortfalls = r.get("shortfalls")
-    items = list(shortfalls) if isinstance(shortfalls, (list, tuple)) else []
-    ws.write_string(row, 0, "What falls short" if items else "Nothing falls short.")
-    for i, text in enumerate(items, start=1):
-        ws.write_string(row + i, 0, f"- {as_text(text)}")
-    return row + len(items) + 1
-
-
-def _chart(
-    wb: xlsxwriter.Workbook,
-    ws: Worksheet,
-    sheet: str,
-    first: int,
-    last: int,
-    level: str,
-    nxt: str,
-    at_row: int,
-) -> None:
-    chart = wb.add_chart({"type": "bar"})
-    cats = [sheet, first, 0, last, 0]
-    series = [(4, "Manager rating"), (2, f"Expected at {level}")]
-    if nxt:
-        series.append((3, f"Expected at {nxt}"))
-    for col, name in series:
-        values = [sheet, first, col, last, col]
-        chart.add_series({"name": name, "categories": cats, "values": values})
-    chart.set_title({"name": "Rating against expectations"})
-    chart.set_x_axis({"min": 0, "max": 5, "major_unit": 1})
-    chart.set_y_axis({"reverse": True})
-    chart.set_size({"width": 720, "height": max(260, 26 * (last - first + 1) + 90)})
-    ws.insert_chart(at_row, 0, chart)
+def trend_cycles(people: list[PersonSlice], cycle: str) -> list[str]:
+    """The last cycles up to `cycle` in which any of the pack's people has a manager rating."""
+    seen = {str(c) for p in people for (_comp, c) in p.trend if c is not None}
+    return sorted(c for c in seen if c <= cycle)[-MAX_TREND:]
 
 
 def _next_level_sheet(
-    wb: xlsxwriter.Workbook,
-    styles: Styles,
-    data: PackData,
-    found: _Lookups,
-    person: dict[Any, Any],
+    wb: xlsxwriter.Workbook, styles: Styles, data: PackData, person: PersonSlice
 ) -> None:
-    ready = found.readiness.get(person["employee_id"])
+    ready = person.readiness
     nxt = as_text(ready["next_level"]) if ready is not None else ""
     ws = wb.add_worksheet("Next level")
     if not nxt:
         ws.write_string(0, 0, "You are at the top of your track.", styles["title"])
         return
-    family = person.get("family")
-    ws.write_string(0, 0, f"{nxt} {found.level_field(family, nxt, 'title')}", styles["title"])
-    scope = found.level_field(family, nxt, "scope")
+    family = person.family
+    ws.write_string(0, 0, f"{nxt} {level_field(data, family, nxt, 'title')}", styles["title"])
+    scope = level_field(data, family, nxt, "scope")
     if scope:
         ws.write_string(1, 0, scope, styles["wrap"])
     ws.write_string(3, 0, "Competency", styles["header"])
     ws.write_string(3, 1, f"What {nxt} looks like", styles["header"])
-    rows = data.next_behaviors
-    if len(rows):
-        rows = rows[(rows["family"] == family) & (rows["level"] == nxt)]
-    for i, b in enumerate(rows.itertuples(index=False), start=4):
-        ws.write_string(i, 0, as_text(b.competency))
-        ws.write_string(i, 1, as_text(b.behavior), styles["wrap"])
+    for i, (competency, behavior) in enumerate(data.next_behaviors, start=4):
+        ws.write_string(i, 0, as_text(competency))
+        ws.write_string(i, 1, as_text(behavior), styles["wrap"])
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 90)
     ws.freeze_panes(4, 0)
-    _print_setup(ws, data, 3)
-
-
-def _trend_cycles(trend: pd.DataFrame, cycle: str) -> list[str]:
-    if trend.empty:
-        return []
-    cycles = sorted(c for c in trend["cycle"].dropna().unique() if str(c) <= cycle)
-    return [str(c) for c in cycles[-MAX_TREND:]]
-
-
-def _number(ws: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
-    number = as_number(value)
-    if number is not None and not math.isnan(number):
-        ws.write_number(row, col, number, fmt)
-
-
-def _diff(a: Any, b: Any) -> float | str:
-    x, y = as_number(a), as_number(b)
-    return x - y if x is not None and y is not None else ""
+    print_setup(ws, data, 3)
 
 
 def _sheet_names(names: list[str]) -> list[str]:
