@@ -1,54 +1,32 @@
 """Export rows to canonical tables: one history row per rating, one evidence row per
-employee x cycle; every value with the place it came from."""
+employee x cycle; every value with the place it came from.
+
+Worked column by column: each column's values are read once per distinct value, and the
+history rows come out in reading order (row by row, a row's ratings left to right)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..findings import Finding, Severity, Where
+from ..findings import Severity, Where
 from ..model import Table, columns
-from ..values import clean_text as _clean_text
-from ..values import parse_bool, parse_cycle
+from ..values import parse_cycle
+from .block import Block, clean_text, distinct
 from .columns import COMMENT_ROLES, EVIDENCE_ROLES, RATER_ROLES, compact, rater_type
+from .evidence import evidence_table
 from .labels import LabelScale
 from .layout import Layout
+from .notes import Notes
 
-_SLOW_TEXT = re.compile(r"_x|\s\s|[\n\r\t\u00a0]")
-MAX_PER_CODE = 25  # findings of one code listed one by one; the rest are summed up
+# Steps of reading one row, in the order findings about a row are listed.
+ROW_WITHOUT_EMPLOYEE, CYCLE, RATING = 0, 1, 2
 
-
-@dataclass
-class Notes:
-    """Findings with a cap per code, so a column of bad values does not drown the report."""
-
-    findings: list[Finding] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def add(self, severity: Severity, code: str, message: str, hint: str, where: Where) -> None:
-        n = self.counts[code] = self.counts.get(code, 0) + 1
-        if n <= MAX_PER_CODE:
-            self.findings.append(Finding(code, severity, message, hint, where))
-
-    def close(self, file: str) -> list[Finding]:
-        out = list(self.findings)
-        for code, n in self.counts.items():
-            if n > MAX_PER_CODE:
-                first = next(f for f in self.findings if f.code == code)
-                out.append(
-                    Finding(
-                        code,
-                        first.severity,
-                        f"{n - MAX_PER_CODE} more like the above",
-                        first.hint,
-                        Where(file=file),
-                    )
-                )
-        return out
+# A value that is the same on every row, or one per row (an object array).
+PerRow = Any
 
 
 @dataclass
@@ -64,246 +42,290 @@ class Context:
     skipped: int = 0  # blank or "N/A" ratings
 
 
-class TableBuilder:
-    """Rows of values and their places, turned into a `model.Table` at the end."""
+@dataclass
+class Slot:
+    """One rating each row may hold: its column, competency, rater type and comment column,
+    each the same for every row or one per row."""
 
-    def __init__(self, name: str, rows: Any) -> None:
-        self.name = name
-        self.cols = columns(name)
-        self.data: dict[str, list[Any]] = {c: [] for c in self.cols}
-        self.cells: dict[str, list[str]] = {c: [] for c in self.cols}
-        self.sheet = rows.sheet
-        self.file = rows.file
+    col: int
+    competency: PerRow
+    competency_cell: PerRow
+    rater: PerRow
+    rater_cell: PerRow
+    comment_col: PerRow  # int, None, or an object array of int | None
 
-    def append(self, values: dict[str, Any], cells: dict[str, str]) -> int:
-        for c in self.cols:
-            self.data[c].append(values.get(c))
-            self.cells[c].append(cells.get(c, ""))
-        return len(self.data[self.cols[0]]) - 1
 
-    def table(self) -> Table:
-        n = len(self.data[self.cols[0]])
-        data = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in self.data.items()})
-        cells = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in self.cells.items()})
-        if n == 0:
-            return Table.empty(self.name, self.file)
-        return Table(self.name, data, cells, pd.Series([self.sheet] * n, dtype=object), self.file)
+@dataclass
+class Rated:
+    """The rows of the export that name an employee, as columns."""
+
+    block: Block
+    at: np.ndarray  # positions in the block
+    values: dict[str, PerRow] = field(default_factory=dict)  # canonical column -> per row
+    places: dict[str, PerRow] = field(default_factory=dict)
+
+    def row(self, n: int) -> int:
+        """The index into Rows.rows of the n-th rated row."""
+        return self.block.start + int(self.at[n])
 
 
 def build(ctx: Context) -> tuple[Table, Table]:
     layout = ctx.layout
     rows, roles, headers = layout.rows, layout.roles, layout.headers
-    history = TableBuilder("history", rows)
-    evidence = TableBuilder("evidence", rows)
-    first_evidence: dict[tuple[Any, Any], int] = {}
-    has_evidence = any(r in roles for r in EVIDENCE_ROLES)
+    block = Block(rows, layout.header + 1, headers)
+    keep = block.nonblank() & ~block.header_again()
     id_col = roles["employee_id"]
-    for i in layout.data_rows():
-        cells = rows.rows[i]
-        if len(cells) < len(headers):
-            cells = cells + [""] * (len(headers) - len(cells))
-        if not any(clean_text(v) for v in cells) or _is_header_again(cells, headers):
-            continue
-        ratings = list(_ratings(ctx, i, cells))
-        employee = clean_text(cells[id_col])
-        if employee is None:
-            if any(clean_text(cells[r.col]) for r in ratings):
-                ctx.notes.add(
-                    Severity.WARNING,
-                    "export-row-without-employee",
-                    "this row has ratings but no employee ID; it is skipped",
-                    "fill in the employee ID, or delete the row if it is a total or a note",
-                    rows.where(i, id_col, headers[id_col]),
-                )
-            continue
-        base: dict[str, Any] = {
-            "employee_id": ctx.employees.get(compact(employee), employee),
-            "source": ctx.source,
-        }
-        where: dict[str, str] = {"employee_id": rows.cell(i, id_col, headers[id_col])}
-        base["cycle"], where["cycle"] = _cycle(ctx, i, cells)
-        if "reviewer" in roles:
-            col = roles["reviewer"]
-            base["reviewer"] = clean_text(cells[col])
-            where["reviewer"] = rows.cell(i, col, headers[col])
-        for r in ratings:
-            rating = ctx.scale.parse(cells[r.col])
-            if not rating.rated:
-                ctx.skipped += 1
-                continue
-            if rating.kind == "text":
-                ctx.notes.add(
-                    Severity.ERROR,
-                    "unknown-label",
-                    f"rating '{rating.value}' is neither a number nor a known label",
-                    f"use 1-5 or a label such as 'Meets', or give '{rating.value}' a number "
-                    "in the labels setting",
-                    rows.where(i, r.col, headers[r.col]),
-                )
-            values = dict(base, competency=r.competency, rating=rating.value, rater_type=r.rater)
-            places = dict(where, competency=r.competency_cell, rater_type=r.rater_cell)
-            places["rating"] = rows.cell(i, r.col, headers[r.col])
-            if r.comment_col is not None:
-                values["evidence"] = comment_text(cells[r.comment_col])
-                places["evidence"] = rows.cell(i, r.comment_col, headers[r.comment_col])
-            history.append(values, places)
-        if has_evidence:
-            _evidence(ctx, i, cells, base, where, evidence, first_evidence)
-    return history.table(), evidence.table()
+    has_id = block.present(id_col)
+    _rows_without_employee(ctx, block, keep & ~has_id)
+    rated = Rated(block, np.flatnonzero(keep & has_id))
+    at = rated.at
+    rated.values["employee_id"] = distinct(
+        block.clean(id_col)[at], lambda e: ctx.employees.get(compact(e), e)
+    )
+    rated.places["employee_id"] = block.places(id_col, at)
+    rated.values["source"] = ctx.source
+    rated.values["cycle"], rated.places["cycle"] = _cycles(ctx, rated)
+    if "reviewer" in roles:
+        col = roles["reviewer"]
+        rated.values["reviewer"] = block.clean(col)[at]
+        rated.places["reviewer"] = block.places(col, at)
+    history = _history(ctx, rated, _slots(ctx, rated))
+    evidence = Table.empty("evidence", rows.file)
+    if any(r in roles for r in EVIDENCE_ROLES):
+        evidence = evidence_table(
+            ctx.notes, block, at, rated.values, rated.places, roles, ctx.source
+        )
+    return history, evidence
 
 
-@dataclass
-class RatingCell:
-    col: int
-    competency: str
-    competency_cell: str
-    rater: str
-    rater_cell: str
-    comment_col: int | None
+def _rows_without_employee(ctx: Context, block: Block, rows: np.ndarray) -> None:
+    """Rows with ratings but no employee ID are skipped, with a warning."""
+    headers, id_col = block.headers, ctx.layout.roles["employee_id"]
+    rated = np.zeros(block.n, dtype=bool)
+    for col in _slot_cols(ctx):
+        rated |= block.present(col)
+    found = np.flatnonzero(rows & rated) + block.start
+
+    def describe(n: int) -> tuple[str, str, Where]:
+        return (
+            "this row has ratings but no employee ID; it is skipped",
+            "fill in the employee ID, or delete the row if it is a total or a note",
+            block.rows.where(int(found[n]), id_col, headers[id_col]),
+        )
+
+    ctx.notes.add(Severity.WARNING, "export-row-without-employee", found, 0, 0, describe)
 
 
-def _ratings(ctx: Context, i: int, cells: list[Any]) -> Iterator[RatingCell]:
+def _slot_cols(ctx: Context) -> list[int]:
+    layout, roles = ctx.layout, ctx.layout.roles
+    if layout.shape == "wide":
+        return [w.col for w in layout.wide]
+    cols = [roles[r] for r in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__)]
+    if "rating" in roles and "manager_rating" not in roles:
+        cols.append(roles["rating"])
+    return cols
+
+
+def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
+    """Each row's cycle and its place ("" when it came from --cycle or the file name); a
+    cycle that does not read is kept as written and reported where it first appears."""
+    layout, block, at = ctx.layout, rated.block, rated.at
+    col = layout.roles.get("cycle")
+    if col is None:
+        return ctx.fallback_cycle, ""
+    header = layout.headers[col]
+    raw = block.clean(col)[at]
+    given = np.flatnonzero(raw.astype(bool))
+    values = np.full(len(at), ctx.fallback_cycle, dtype=object)
+    places = np.full(len(at), "", dtype=object)
+    original = block.raw[col][at[given]]
+    keys = distinct(original, _cycle_key)
+    codes, uniques = pd.factorize(keys)
+    _, firsts = np.unique(codes, return_index=True)
+    parsed = np.empty(len(uniques), dtype=object)
+    bad: list[int] = []
+    for code, first in enumerate(firsts.tolist()):
+        key = uniques[code]
+        if key not in ctx.cycles:
+            try:
+                ctx.cycles[key] = parse_cycle(original[first])
+            except ValueError:
+                ctx.cycles[key] = None
+                bad.append(first)
+        parsed[code] = ctx.cycles[key]
+    cycle = parsed[codes]
+    unread = np.array([c is None for c in cycle], dtype=bool)
+    cycle[unread] = raw[given][unread]
+    values[given] = cycle
+    places[given] = block.places(col, at[given])
+    bad_rows = np.array([rated.row(int(given[b])) for b in bad], dtype=np.int64)
+
+    def describe(n: int) -> tuple[str, str, Where]:
+        text = raw[given[bad[n]]]
+        return (
+            f"'{text}' is not a review cycle",
+            "write cycles as 2026-Q3 (Q3 2026, 2026Q3 and dates are also read)",
+            layout.rows.where(int(bad_rows[n]), col, header),
+        )
+
+    ctx.notes.add(Severity.ERROR, "cycle-unreadable", bad_rows, CYCLE, 0, describe)
+    return values, places
+
+
+def _cycle_key(value: Any) -> str:
+    """The key a cycle value is parsed under: its text, or its repr for dates and numbers."""
+    return (clean_text(value) or "") if isinstance(value, str) else repr(value)
+
+
+def _slots(ctx: Context, rated: Rated) -> list[Slot]:
     """Each rating a row holds: its column, competency, rater type and comment column."""
-    layout = ctx.layout
-    rows, roles, headers = layout.rows, layout.roles, layout.headers
-    row_rater, rater_cell = "manager", ""  # a blank rater type is the manager's rating
+    layout, block, at = ctx.layout, rated.block, rated.at
+    roles, headers = layout.roles, layout.headers
+    row_rater: PerRow = "manager"  # a blank rater type is the manager's rating
+    rater_cell: PerRow = ""
     if "rater_type" in roles:
         col = roles["rater_type"]
-        text = clean_text(cells[col])
-        rater_cell = rows.cell(i, col, headers[col])
-        if text:
-            # an unknown rater type stays as written; the schema reports it at its cell
-            row_rater = rater_type(text) or text
+        # an unknown rater type stays as written; the schema reports it at its cell
+        row_rater = distinct(
+            block.clean(col)[at], lambda t: (rater_type(t) or t) if t else "manager"
+        )
+        rater_cell = block.places(col, at)
     if layout.shape == "wide":
+        out = []
         for w in layout.wide:
             comment = w.comment_col if w.comment_col is not None else roles.get("comment")
-            header_cell = rows.cell(layout.header, w.col, headers[w.col])
+            header_cell = layout.rows.cell(layout.header, w.col, headers[w.col])
             rater = w.rater or row_rater
-            yield RatingCell(w.col, w.competency, header_cell, rater, rater_cell, comment)
-        return
+            out.append(Slot(w.col, w.competency, header_cell, rater, rater_cell, comment))
+        return out
     comp_col = roles["competency"]
-    raw = clean_text(cells[comp_col]) or ""
-    competency = ctx.competencies.get(compact(raw), raw)
-    comp_cell = rows.cell(i, comp_col, headers[comp_col])
+    competency = distinct(
+        block.clean(comp_col)[at], lambda c: ctx.competencies.get(compact(c or ""), c or "")
+    )
+    comp_cell = block.places(comp_col, at)
+    slots = []
     for role in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__):
         rater = RATER_ROLES[role]
         comment = roles.get(COMMENT_ROLES[rater])
         if comment is None and rater == "manager":
             comment = roles.get("comment")
-        yield RatingCell(roles[role], competency, comp_cell, rater, "", comment)
+        slots.append(Slot(roles[role], competency, comp_cell, rater, "", comment))
     if "rating" in roles and "manager_rating" not in roles:
-        comment = roles.get("comment", roles.get(COMMENT_ROLES.get(row_rater, "")))
-        yield RatingCell(roles["rating"], competency, comp_cell, row_rater, rater_cell, comment)
+        comment_of = lambda r: roles.get("comment", roles.get(COMMENT_ROLES.get(r, "")))  # noqa: E731
+        row_comment = (
+            comment_of(row_rater) if isinstance(row_rater, str) else distinct(row_rater, comment_of)
+        )
+        slots.append(
+            Slot(roles["rating"], competency, comp_cell, row_rater, rater_cell, row_comment)
+        )
+    return slots
 
 
-def _cycle(ctx: Context, i: int, cells: list[Any]) -> tuple[str | None, str]:
-    """The row's cycle and its place ("" when it came from --cycle or the file name)."""
-    layout = ctx.layout
-    col = layout.roles.get("cycle")
-    raw = clean_text(cells[col]) if col is not None else None
-    if col is None or raw is None:
-        return ctx.fallback_cycle, ""
-    header = layout.headers[col]
-    key = raw if isinstance(cells[col], str) else repr(cells[col])
-    if key not in ctx.cycles:
-        try:
-            ctx.cycles[key] = parse_cycle(cells[col])
-        except ValueError:
-            ctx.cycles[key] = None
-            ctx.notes.add(
-                Severity.ERROR,
-                "cycle-unreadable",
-                f"'{raw}' is not a review cycle",
-                "write cycles as 2026-Q3 (Q3 2026, 2026Q3 and dates are also read)",
-                layout.rows.where(i, col, header),
-            )
-    cycle = ctx.cycles[key]
-    return (cycle if cycle is not None else raw), layout.rows.cell(i, col, header)
+def _history(ctx: Context, rated: Rated, slots: list[Slot]) -> Table:
+    block, at = rated.block, rated.at
+    n = len(at)
+    values: list[np.ndarray] = []
+    kinds: list[np.ndarray] = []
+    for slot in slots:
+        parsed = distinct(block.raw[slot.col][at], ctx.scale.parse)
+        values.append(np.array([r.value for r in parsed], dtype=object) if n else parsed)
+        kinds.append(np.array([r.kind for r in parsed], dtype=object) if n else parsed)
+    for k, (slot, kind) in enumerate(zip(slots, kinds, strict=True)):
+        unknown = np.flatnonzero(kind == "text")
+        _unknown_labels(ctx, rated, slot, k, unknown, values[k][unknown])
+    if not slots or not n:
+        return Table.empty("history", block.rows.file)
+    rated_mask = np.isin(np.stack(kinds, axis=1), ("number", "label", "text"))
+    ctx.skipped += int(rated_mask.size - rated_mask.sum())
+    rows, slot_of = np.nonzero(rated_mask)  # row-major: a row's ratings left to right
+    if not len(rows):
+        return Table.empty("history", block.rows.file)
+    data: dict[str, np.ndarray] = {}
+    cells: dict[str, np.ndarray] = {}
+    per_slot = {
+        "competency": ([s.competency for s in slots], [s.competency_cell for s in slots]),
+        "rating": (values, [block.places(s.col, at) for s in slots]),
+        "rater_type": ([s.rater for s in slots], [s.rater_cell for s in slots]),
+        "evidence": _comments(block, at, slots),
+    }
+    for column in columns("history"):
+        if column in per_slot:
+            value_of, place_of = per_slot[column]
+            data[column] = _pick(value_of, rows, slot_of)
+            cells[column] = _pick(place_of, rows, slot_of)
+        else:
+            data[column] = _take(rated.values.get(column), rows)
+            cells[column] = _take(rated.places.get(column, ""), rows)
+    return _table("history", block, data, cells)
 
 
-def _evidence(
-    ctx: Context,
-    i: int,
-    cells: list[Any],
-    base: dict[str, Any],
-    where: dict[str, str],
-    table: TableBuilder,
-    first: dict[tuple[Any, Any], int],
+def _unknown_labels(
+    ctx: Context, rated: Rated, slot: Slot, k: int, found: np.ndarray, texts: np.ndarray
 ) -> None:
-    """One evidence row per employee x cycle: the first value given wins, a different later
-    value is reported."""
-    rows, roles, headers = ctx.layout.rows, ctx.layout.roles, ctx.layout.headers
-    values: dict[str, Any] = {}
-    places: dict[str, str] = {}
-    for role in EVIDENCE_ROLES:
-        if role not in roles:
-            continue
-        col = roles[role]
-        text = clean_text(cells[col])
-        if text is None:
-            continue
-        column = "note" if role == "evidence_note" else role
-        places[column] = rows.cell(i, col, headers[col])
-        if column == "note":
-            values[column] = comment_text(cells[col])
-            continue
-        try:
-            values[column] = parse_bool(cells[col])
-        except ValueError:
-            values[column] = text
-            ctx.notes.add(
-                Severity.WARNING,
-                "evidence-not-yes-no",
-                f"'{text}' in '{headers[col]}' is not Yes or No",
-                "write Yes or No (blank when not decided yet)",
-                rows.where(i, col, headers[col]),
-            )
-    key = (base["employee_id"], base["cycle"])
-    if key not in first:
-        row = dict(base, **values)
-        first[key] = table.append({c: row.get(c) for c in table.cols}, {**where, **places})
-        return
-    index = first[key]
-    for column, value in values.items():
-        held = table.data[column][index]
-        if held is None:
-            table.data[column][index] = value
-            table.cells[column][index] = places[column]
-        elif held != value and column != "note":
-            ctx.notes.add(
-                Severity.WARNING,
-                "evidence-conflict",
-                f"'{headers[roles[_role(column)]]}' for {key[0]} in {key[1]} is "
-                f"'{cells[roles[_role(column)]]}' here but was '{held}' on an earlier row",
-                "give the same answer on every row of the person, or leave later rows blank",
-                rows.where(i, roles[_role(column)], headers[roles[_role(column)]]),
-            )
+    header = ctx.layout.headers[slot.col]
+    rows = rated.block.start + rated.at[found]
+
+    def describe(n: int) -> tuple[str, str, Where]:
+        text = texts[n]
+        return (
+            f"rating '{text}' is neither a number nor a known label",
+            f"use 1-5 or a label such as 'Meets', or give '{text}' a number in the labels setting",
+            ctx.layout.rows.where(int(rows[n]), slot.col, header),
+        )
+
+    ctx.notes.add(Severity.ERROR, "unknown-label", rows, RATING, k, describe)
 
 
-def comment_text(value: Any) -> str | None:
-    """A comment as written: line breaks kept (a person wrote them), ends trimmed."""
-    if clean_text(value) is None:
-        return None
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+def _comments(block: Block, at: np.ndarray, slots: list[Slot]) -> tuple[list[Any], list[Any]]:
+    """Each slot's comment text and place per row (None and "" where it has no comment)."""
+    texts: list[Any] = []
+    places: list[Any] = []
+    for slot in slots:
+        if slot.comment_col is None:
+            texts.append(None)
+            places.append("")
+        elif isinstance(slot.comment_col, int):
+            texts.append(block.comments(slot.comment_col)[at])
+            places.append(block.places(slot.comment_col, at))
+        else:  # the comment column depends on each row's rater type
+            text = np.full(len(at), None, dtype=object)
+            place = np.full(len(at), "", dtype=object)
+            for col in pd.unique(slot.comment_col):
+                if col is None:
+                    continue
+                rows = np.flatnonzero(np.equal(slot.comment_col, col))
+                text[rows] = block.comments(col)[at[rows]]
+                place[rows] = block.places(col, at[rows])
+            texts.append(text)
+            places.append(place)
+    return texts, places
 
 
-def _role(column: str) -> str:
-    return "evidence_note" if column == "note" else column
+def _pick(per_slot: list[PerRow], rows: np.ndarray, slot_of: np.ndarray) -> np.ndarray:
+    """Entry (row, slot) of values given per slot, each the same for every row or per row."""
+    out = np.empty(len(rows), dtype=object)
+    for k, value in enumerate(per_slot):
+        chosen = slot_of == k
+        out[chosen] = value[rows[chosen]] if isinstance(value, np.ndarray) else value
+    return out
 
 
-def _is_header_again(cells: list[Any], headers: list[str]) -> bool:
-    """Paged exports repeat the header row; such rows are skipped."""
-    if (clean_text(cells[0]) or "") != headers[0]:
-        return False
-    return [clean_text(v) or "" for v in cells[: len(headers)]] == headers
+def _take(value: PerRow, rows: np.ndarray) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value[rows]
+    out = np.empty(len(rows), dtype=object)
+    out[:] = value
+    return out
 
 
-def clean_text(value: Any) -> str | None:
-    """values.clean_text, with a fast path for the plain strings most cells hold."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        return _clean_text(text) if _SLOW_TEXT.search(text) else text
-    return _clean_text(value)
+def _table(
+    name: str, block: Block, data: dict[str, np.ndarray], cells: dict[str, np.ndarray]
+) -> Table:
+    n = len(next(iter(data.values())))
+    return Table(
+        name,
+        pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}),
+        pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in cells.items()}),
+        pd.Series([block.rows.sheet] * n, dtype=object),
+        block.rows.file,
+    )

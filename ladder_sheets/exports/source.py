@@ -71,19 +71,7 @@ def _load_csv(path: Path, data: bytes) -> Source:
     if lines > sniff.MAX_LINES:
         raise sniff.too_many_lines(name, f"{lines:,}")
     delimiter = sniff.sniff_delimiter(text)
-    rows: list[list[Any]] = []
-    numbers: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    try:
-        for record in reader:
-            rows.append(record)
-            numbers.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFile(
-            f"line {start}: the CSV cannot be parsed ({exc})", file=name, hint=sniff.SAVE_AS_CSV
-        ) from None
+    rows, numbers = _records(text, delimiter, name)
     source = Source([Rows(name, rows, numbers)], encoding=encoding, delimiter=delimiter)
     if sniff.looks_mojibake(text):
         source.findings.append(
@@ -96,6 +84,30 @@ def _load_csv(path: Path, data: bytes) -> Source:
             )
         )
     return source
+
+
+def _records(text: str, delimiter: str, name: str) -> tuple[list[list[Any]], list[int]]:
+    """The CSV's records and the physical line where each starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows: list[list[Any]] = list(reader)
+        if reader.line_num == len(rows):  # no record spans two lines: record n is line n
+            return rows, list(range(1, len(rows) + 1))
+    except csv.Error:
+        pass  # read again record by record, to say on which line it fails
+    rows, numbers = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for record in reader:
+            rows.append(record)
+            numbers.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(
+            f"line {start}: the CSV cannot be parsed ({exc})", file=name, hint=sniff.SAVE_AS_CSV
+        ) from None
+    return rows, numbers
 
 
 def _load_workbook(path: Path) -> Source:
