@@ -65,6 +65,7 @@ def merge(
     now: dt.datetime | None = None,
     progress: Callable[[str], None] | None = None,
     rows_per_sheet: int = ROWS_PER_SHEET,
+    append_history: bool = True,
 ) -> MergeResult:
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
@@ -136,9 +137,13 @@ def merge(
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return result
 
-    plan, prepared, result.history_write = plan_history_write(
-        workbook, checked, existing, merged, sheets, rows_per_sheet
-    )
+    if append_history:
+        plan, prepared, result.history_write = plan_history_write(
+            workbook, checked, existing, merged, sheets, rows_per_sheet
+        )
+    else:
+        plan, prepared = None, []
+        result.history_write = HistoryWrite.rewrite("rewrite-asked", "asked to rewrite")
     say(
         f"Writing {sheets.history} ({result.history_write.path}), {GAP_SHEET} and {READINESS_SHEET}"
     )
