@@ -11,7 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..writers.merge_sheets import as_text
 from ..writers.styles import STATUS_COLOURS, Styles, gap_scale
-from .page import difference, level_field, print_setup, write_number
+from .page import PackSheet, difference, level_field, print_setup, write_number
 from .slices import PackData, PersonSlice
 
 HEADER_ROW = 4
@@ -27,7 +27,7 @@ def person_sheet(
     sheet: str,
     cycles: list[str],
 ) -> None:
-    ws = wb.add_worksheet(sheet)
+    ws = wb.add_worksheet(sheet, worksheet_class=PackSheet)
     r = person.readiness
     level, nxt = as_text(person.level), as_text(r["next_level"]) if r is not None else ""
     title = level_field(data, person.family, level, "title")

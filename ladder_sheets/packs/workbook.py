@@ -19,7 +19,7 @@ import xlsxwriter
 
 from ..writers.merge_sheets import as_number, as_text
 from ..writers.styles import Styles, gap_scale, status_rules
-from .page import level_field, print_setup
+from .page import PackSheet, level_field, print_setup
 from .person_sheet import person_sheet
 from .slices import MAX_TREND, PackData, PersonSlice
 
@@ -107,7 +107,7 @@ def _note_sheet(wb: xlsxwriter.Workbook, styles: Styles, data: PackData) -> None
 def _team_sheet(
     wb: xlsxwriter.Workbook, styles: Styles, data: PackData, sheets: dict[str, str]
 ) -> None:
-    ws = wb.add_worksheet("Team")
+    ws = wb.add_worksheet("Team", worksheet_class=PackSheet)
     ws.write_string(0, 0, f"Your team against the next level, cycle {data.cycle}", styles["title"])
     ws.write_string(
         1,
