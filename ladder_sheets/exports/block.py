@@ -5,7 +5,7 @@ thousand rows)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -63,12 +63,51 @@ class Block:
         self.raw = columns
         # cells past the header's width count only for telling blank rows
         self.wider = [j for j, r in enumerate(data) if len(r) > width]
+        self._factors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._clean: dict[int, np.ndarray] = {}
         self._comments: dict[int, np.ndarray] = {}
+        self._lines: np.ndarray | None = None
+
+    def factors(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        """The column's distinct values (1, 1.0 and True apart) and each row's code."""
+        if col not in self._factors:
+            uniques: list[Any] = []
+
+            def register(value: Any) -> int:
+                uniques.append(value)
+                return len(uniques) - 1
+
+            codes = map_distinct(self.raw[col], register)[0].astype(np.intp)
+            distinct_values = np.empty(len(uniques), dtype=object)
+            distinct_values[:] = uniques
+            self._factors[col] = (codes, distinct_values)
+        return self._factors[col]
+
+    def map(self, col: int, func: Callable[[Any], Any], at: np.ndarray | None = None) -> np.ndarray:
+        """func of the column's value in rows `at` (all rows by default), called once per
+        distinct value."""
+        codes, uniques = self.factors(col)
+        results = np.empty(len(uniques), dtype=object)
+        results[:] = [func(value) for value in uniques]
+        return results[codes if at is None else codes[at]]
+
+    def map_checked(
+        self, col: int, func: Callable[[Any], Any], at: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Like map, with whether func raised ValueError (the result is then None)."""
+        codes, uniques = self.factors(col)
+        results = np.empty(len(uniques), dtype=object)
+        failed = np.zeros(len(uniques), dtype=bool)
+        for n, value in enumerate(uniques):
+            try:
+                results[n] = func(value)
+            except ValueError:
+                failed[n] = True
+        return results[codes[at]], failed[codes[at]]
 
     def clean(self, col: int) -> np.ndarray:
         if col not in self._clean:
-            self._clean[col] = distinct(self.raw[col], clean_text)
+            self._clean[col] = self.map(col, clean_text)
         return self._clean[col]
 
     def present(self, col: int) -> np.ndarray:
@@ -77,26 +116,31 @@ class Block:
 
     def comments(self, col: int) -> np.ndarray:
         if col not in self._comments:
-            self._comments[col] = distinct(self.raw[col], comment_text)
+            self._comments[col] = self.map(col, comment_text)
         return self._comments[col]
 
     def places(self, col: int, at: np.ndarray) -> np.ndarray:
         """The place of the column's value in rows `at`, as Rows.cell writes it."""
-        numbers = self.numbers
-        out = np.empty(len(at), dtype=object)
+        if self._lines is None:
+            self._lines = np.empty(self.n, dtype=object)
+            self._lines[:] = [str(n) for n in self.numbers]
+        lines = self._lines[at]
         if self.rows.sheet is None:
-            header = self.headers[col]
-            out[:] = [f"{numbers[j]}:{header}" for j in at.tolist()]
-        else:
-            letter = _col_letter(col + 1)
-            out[:] = [f"{letter}{numbers[j]}" for j in at.tolist()]
-        return out
+            return lines + f":{self.headers[col]}"  # type: ignore[no-any-return]
+        return _col_letter(col + 1) + lines  # type: ignore[no-any-return]
 
-    def nonblank(self) -> np.ndarray:
-        """Rows with content in any cell."""
+    def nonblank(self, first: Sequence[int] = ()) -> np.ndarray:
+        """Rows with content in any cell. The columns `first` are read whole (they are needed
+        anyway); the others only in rows still blank, which usually leaves none to read."""
         out = np.zeros(self.n, dtype=bool)
-        for col in range(self.width):
+        for col in first:
             out |= self.present(col)
+        for col in range(self.width):
+            rest = np.flatnonzero(~out)
+            if not len(rest):
+                return out
+            if col not in first:
+                out[rest] = distinct(self.raw[col][rest], clean_text).astype(bool)
         data = self.rows.rows
         for j in self.wider:
             if not out[j]:
@@ -108,12 +152,11 @@ class Block:
         out = np.zeros(self.n, dtype=bool)
         if not self.width:
             return out
-        first = self.clean(0)
         if self.headers[0]:
-            candidates = np.flatnonzero(first == self.headers[0])
+            candidates = np.flatnonzero(self.clean(0) == self.headers[0])
         else:
             candidates = np.flatnonzero(~self.present(0))
-        cleaned = [self.clean(c) for c in range(self.width)]
         for j in candidates.tolist():
-            out[j] = [c[j] or "" for c in cleaned] == self.headers
+            cells = [clean_text(self.raw[c][j]) or "" for c in range(self.width)]
+            out[j] = cells == self.headers
         return out

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..findings import Severity, Where
 from ..model import Table, columns
-from ..values import map_distinct, parse_bool
+from ..values import parse_bool
 from .block import Block
 from .notes import Notes
 
@@ -52,8 +52,8 @@ def evidence_table(
         if column == "note":
             answer = block.comments(col)[at[given]]
         else:
-            answer, failed = map_distinct(block.raw[col][at[given]], parse_bool)
-            bad = np.fromiter(failed, dtype=np.intp, count=len(failed))
+            answer, failed = block.map_checked(col, parse_bool, at[given])
+            bad = np.flatnonzero(failed)
             answer[bad] = text[given[bad]]
             _not_yes_no(notes, block, col, rows[given[bad]], slot, text[given[bad]])
         # the first answer of each employee x cycle, and where it was given

@@ -15,7 +15,7 @@ import pandas as pd
 from ..findings import Severity, Where
 from ..model import Table, columns
 from ..values import parse_cycle
-from .block import Block, clean_text, distinct
+from .block import Block, clean_text
 from .columns import COMMENT_ROLES, EVIDENCE_ROLES, RATER_ROLES, compact, rater_type
 from .evidence import evidence_table
 from .labels import LabelScale
@@ -73,14 +73,14 @@ def build(ctx: Context) -> tuple[Table, Table]:
     layout = ctx.layout
     rows, roles, headers = layout.rows, layout.roles, layout.headers
     block = Block(rows, layout.header + 1, headers)
-    keep = block.nonblank() & ~block.header_again()
     id_col = roles["employee_id"]
+    keep = block.nonblank([id_col, *_slot_cols(ctx)]) & ~block.header_again()
     has_id = block.present(id_col)
     _rows_without_employee(ctx, block, keep & ~has_id)
     rated = Rated(block, np.flatnonzero(keep & has_id))
     at = rated.at
-    rated.values["employee_id"] = distinct(
-        block.clean(id_col)[at], lambda e: ctx.employees.get(compact(e), e)
+    rated.values["employee_id"] = block.map(
+        id_col, lambda v: _spelled(ctx.employees, clean_text(v)), at
     )
     rated.places["employee_id"] = block.places(id_col, at)
     rated.values["source"] = ctx.source
@@ -139,7 +139,7 @@ def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
     values = np.full(len(at), ctx.fallback_cycle, dtype=object)
     places = np.full(len(at), "", dtype=object)
     original = block.raw[col][at[given]]
-    keys = distinct(original, _cycle_key)
+    keys = block.map(col, _cycle_key, at[given])
     codes, uniques = pd.factorize(keys)
     _, firsts = np.unique(codes, return_index=True)
     parsed = np.empty(len(uniques), dtype=object)
@@ -172,6 +172,16 @@ def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
     return values, places
 
 
+def _spelled(names: dict[str, str], text: str | None) -> str | None:
+    """A name as the framework spells it ("e003" -> "E003"), else as written."""
+    return None if text is None else names.get(compact(text), text)
+
+
+def _rater(value: Any) -> str:
+    text = clean_text(value)
+    return (rater_type(text) or text) if text else "manager"
+
+
 def _cycle_key(value: Any) -> str:
     """The key a cycle value is parsed under: its text, or its repr for dates and numbers."""
     return (clean_text(value) or "") if isinstance(value, str) else repr(value)
@@ -186,9 +196,7 @@ def _slots(ctx: Context, rated: Rated) -> list[Slot]:
     if "rater_type" in roles:
         col = roles["rater_type"]
         # an unknown rater type stays as written; the schema reports it at its cell
-        row_rater = distinct(
-            block.clean(col)[at], lambda t: (rater_type(t) or t) if t else "manager"
-        )
+        row_rater = block.map(col, _rater, at)
         rater_cell = block.places(col, at)
     if layout.shape == "wide":
         out = []
@@ -199,9 +207,7 @@ def _slots(ctx: Context, rated: Rated) -> list[Slot]:
             out.append(Slot(w.col, w.competency, header_cell, rater, rater_cell, comment))
         return out
     comp_col = roles["competency"]
-    competency = distinct(
-        block.clean(comp_col)[at], lambda c: ctx.competencies.get(compact(c or ""), c or "")
-    )
+    competency = block.map(comp_col, lambda v: _spelled(ctx.competencies, clean_text(v) or ""), at)
     comp_cell = block.places(comp_col, at)
     slots = []
     for role in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__):
@@ -213,7 +219,9 @@ def _slots(ctx: Context, rated: Rated) -> list[Slot]:
     if "rating" in roles and "manager_rating" not in roles:
         comment_of = lambda r: roles.get("comment", roles.get(COMMENT_ROLES.get(r, "")))  # noqa: E731
         row_comment = (
-            comment_of(row_rater) if isinstance(row_rater, str) else distinct(row_rater, comment_of)
+            comment_of(row_rater)
+            if isinstance(row_rater, str)
+            else block.map(roles["rater_type"], lambda v: comment_of(_rater(v)), at)
         )
         slots.append(
             Slot(roles["rating"], competency, comp_cell, row_rater, rater_cell, row_comment)
@@ -226,10 +234,10 @@ def _history(ctx: Context, rated: Rated, slots: list[Slot]) -> Table:
     n = len(at)
     values: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
+    parse = ctx.scale.parse
     for slot in slots:
-        parsed = distinct(block.raw[slot.col][at], ctx.scale.parse)
-        values.append(np.array([r.value for r in parsed], dtype=object) if n else parsed)
-        kinds.append(np.array([r.kind for r in parsed], dtype=object) if n else parsed)
+        values.append(block.map(slot.col, lambda v: parse(v).value, at))
+        kinds.append(block.map(slot.col, lambda v: parse(v).kind, at))
     for k, (slot, kind) in enumerate(zip(slots, kinds, strict=True)):
         unknown = np.flatnonzero(kind == "text")
         _unknown_labels(ctx, rated, slot, k, unknown, values[k][unknown])
