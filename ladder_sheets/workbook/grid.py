@@ -136,12 +136,12 @@ class LongGrid(Grid):
     way costs no per-cell dict; `values` is built only if something asks for it."""
 
     def __init__(
-        self, sheet: str, columns: list[np.ndarray], texts: list[np.ndarray] | None = None
+        self, sheet: str, columns: list[np.ndarray], words: list[Words] | None = None
     ) -> None:
         self.sheet = sheet
         self.columns = columns
-        # per column, which entries are text (the reader cleans only those)
-        self.texts = texts if texts is not None else [_texts(col) for col in columns]
+        # per column, its texts as codes into distinct values (the reader cleans each once)
+        self.words = words if words is not None else [Words.of(col) for col in columns]
         self.merged: list[tuple[int, int, int, int]] = []
         self._rows = None
         self._anchors = None
@@ -267,6 +267,27 @@ def filled(col: np.ndarray) -> np.ndarray:
     return np.not_equal(col, None)  # type: ignore[call-overload,no-any-return]
 
 
+@dataclass
+class Words:
+    """The texts of a column as codes into its distinct texts (-1 for an entry that is not
+    text): a million rows repeat a few thousand IDs, names and cycles."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    @classmethod
+    def of(cls, col: np.ndarray) -> Words:
+        texts = of_type(value_types(col), str)
+        codes = np.full(len(col), -1, dtype=np.int64)
+        found, uniques = pd.factorize(col[texts])
+        codes[texts] = found
+        return cls(codes, np.asarray(uniques, dtype=object))
+
+    def add(self, row: int, text: str) -> None:
+        self.codes[row] = len(self.uniques)
+        self.uniques = np.append(self.uniques, np.array([text], dtype=object))
+
+
 def _long_grid(
     sheet: str, rows: list[list[Any]], errors: dict[tuple[int, int], str]
 ) -> LongGrid | None:
@@ -280,39 +301,37 @@ def _long_grid(
     block = np.empty((len(rows), width), dtype=object)
     block[:] = rows
     rows.clear()  # the caller's rows: a million small lists freed now, not after the sheet
-    columns = []
+    columns, words = [], []
     for c in range(width):
-        columns.append(_plain_column(block[:, c].copy()))
+        col, found = _plain_column(block[:, c].copy())
+        columns.append(col)
+        words.append(found)
         block[:, c] = None  # the values calamine made, freed column by column
     del block
-    texts = [_texts(col) for col in columns]
-    for (r, c), text in errors.items():
-        columns[c][r] = text
-        texts[c][r] = True
-    return LongGrid(sheet, columns, texts)
+    for (r, c), error_text in errors.items():
+        columns[c][r] = error_text
+        words[c].add(r, error_text)
+    return LongGrid(sheet, columns, words)
 
 
-def _texts(col: np.ndarray) -> np.ndarray:
-    return of_type(value_types(col), str)
-
-
-def _plain_column(col: np.ndarray) -> np.ndarray:
-    """_plain over a whole column, vectorised by type."""
+def _plain_column(col: np.ndarray) -> tuple[np.ndarray, Words]:
+    """_plain over a whole column, vectorised by type, with the column's texts as Words."""
     types = value_types(col)
     floats = of_type(types, float)
     if floats.any():
-        numbers = col[floats].astype(float)
-        whole = (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e15)
-        plain = numbers.astype(object)
-        plain[whole] = numbers[whole].astype(np.int64).astype(object)
-        col[floats] = plain
+        # one object per distinct number, as for texts below
+        codes, distinct = pd.factorize(col[floats].astype(float), use_na_sentinel=False)
+        col[floats] = np.array([_plain(float(x)) for x in distinct], dtype=object)[codes]
     texts = of_type(types, str)
+    words = Words(np.full(len(col), -1, dtype=np.int64), np.empty(0, dtype=object))
     if texts.any():
         col[texts & (col == "")] = None  # calamine gives "" for an empty cell
         texts &= filled(col)
         # one object per distinct text: a million rows repeat a few hundred values
         codes, uniques = pd.factorize(col[texts])
-        col[texts] = np.asarray(uniques, dtype=object)[codes]
+        words = Words(words.codes, np.asarray(uniques, dtype=object))
+        words.codes[texts] = codes
+        col[texts] = words.uniques[codes]
     for kind in (dt.datetime, dt.date):
         dates = of_type(types, kind)
         if dates.any():
@@ -321,7 +340,7 @@ def _plain_column(col: np.ndarray) -> np.ndarray:
     times = of_type(types, dt.time)
     for i in np.flatnonzero(times):
         col[i] = col[i].isoformat()
-    return col
+    return col, words
 
 
 def _sparse(extent: SheetExtent) -> bool:

@@ -27,7 +27,7 @@ from ..findings import Finding, Where, error, info, warning
 from ..model import GENERATED_SHEETS, REQUIRED_TABLES, TABLES, Framework, Table, columns
 from ..values import clean_text, closest, normalize_header
 from .aliases import REQUIRED_COLUMNS, WIDE_TABLES
-from .grid import Grid, LongGrid, _letters, a1, filled, read_grids
+from .grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
 from .layout import TableLayout, find_header, is_note_row
 from .mapping import SETTINGS_SHEET, Mapping, TableMapping
 from .safe import check_package
@@ -271,7 +271,7 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
     wanted = sorted(set(layout.columns.values()))
     empty = np.full(height, None, dtype=object)
     cleaned = {
-        c: _clean_column(grid.columns[c][start:], grid.texts[c][start:])
+        c: _clean_column(grid.columns[c][start:], grid.words[c], start)
         if c < len(grid.columns)
         else empty
         for c in wanted
@@ -300,12 +300,14 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
     return Table(table, frame, places, sheets, file)
 
 
-def _clean_column(col: np.ndarray, texts: np.ndarray) -> np.ndarray:
-    """_clean over a column whose texts are few distinct objects: each cleaned once."""
+def _clean_column(col: np.ndarray, words: Words, start: int) -> np.ndarray:
+    """_clean over a column from row `start`: each distinct text cleaned once."""
     out = col.copy()
+    codes = words.codes[start:]
+    texts = codes >= 0
     if texts.any():
-        codes, uniques = pd.factorize(out[texts])
-        out[texts] = np.array([_clean(u) for u in uniques] + [None], dtype=object)[codes]
+        cleaned = np.array([_clean(u) for u in words.uniques] + [None], dtype=object)
+        out[texts] = cleaned[codes[texts]]
     return out
 
 
