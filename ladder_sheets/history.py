@@ -25,7 +25,7 @@ _TOLERANCE = 1e-9
 
 @dataclass
 class HistoryMerge:
-    history: pd.DataFrame  # the whole new history, sorted
+    history: pd.DataFrame  # the whole new history: by cycle, recorded rows first (their order)
     added: int
     unchanged: int
     replaced: int
@@ -98,8 +98,13 @@ def merge_history(
         drop_keys = joined.loc[may_replace, KEY]
         marker = old.merge(drop_keys, on=KEY, how="left", indicator=True)["_merge"]
         old = old[(marker == "left_only").to_numpy()]
-    history = pd.concat([old[HISTORY_COLUMNS], to_add], ignore_index=True)
-    history = sort_history(_with_columns(history, HISTORY_COLUMNS))
+    # Recorded rows keep their order (HR's, or the order merge wrote), new rows follow them in
+    # key order, cycles ascending: the latest quarter then lands after the recorded history,
+    # which lets the writer append it instead of rewriting every row.
+    added = sort_history(_with_columns(to_add, HISTORY_COLUMNS))
+    history = pd.concat([_with_columns(old, HISTORY_COLUMNS), added], ignore_index=True)
+    history = history.sort_values("cycle", kind="stable", na_position="last")
+    history = history.reset_index(drop=True)
     return HistoryMerge(
         history=history,
         added=int(is_new.sum()),

@@ -171,11 +171,7 @@ def test_a_hand_edited_history_sheet_takes_the_full_rewrite(recorded, tmp_path, 
     elif edit == "extra-column":
         ws["J5"] = "a note HR keeps"
     elif edit == "unsorted":
-        first = [c.value for c in ws[2]]
-        second = [c.value for c in ws[3]]
-        for col, (a, b) in enumerate(zip(first, second, strict=True), start=1):
-            ws.cell(2, col, b)
-            ws.cell(3, col, a)
+        ws["A2"] = "2026-Q3"  # a later cycle recorded before the earlier one
     wb.save(recorded)
     done, fast, full = both_ways(recorded, [export(tmp_path, "2026-Q2")], tmp_path)
     assert done.history_write is not None
@@ -183,6 +179,21 @@ def test_a_hand_edited_history_sheet_takes_the_full_rewrite(recorded, tmp_path, 
     assert done.history_write.code in code.split("|")  # merging G2:G3 also blanks G3
     assert done.history_write.reason
     assert reader_history(fast) == reader_history(full)
+
+
+def test_a_hand_sorted_cycle_keeps_its_order_and_is_appended_to(recorded, tmp_path):
+    wb = openpyxl.load_workbook(recorded)
+    ws = wb["Ratings History"]
+    first = [c.value for c in ws[2]]
+    second = [c.value for c in ws[7]]
+    for col, (a, b) in enumerate(zip(first, second, strict=True), start=1):
+        ws.cell(2, col, b)
+        ws.cell(7, col, a)
+    wb.save(recorded)
+    done, fast, full = both_ways(recorded, [export(tmp_path, "2026-Q2")], tmp_path)
+    assert done.history_write is not None and done.history_write.path == "append"
+    assert sheet_rows(fast) == sheet_rows(full)
+    assert sheet_rows(fast)["Ratings History"][1] == tuple(second)
 
 
 def test_an_older_cycle_or_a_replaced_cycle_takes_the_full_rewrite(recorded, tmp_path):
