@@ -72,6 +72,7 @@ def gap_table(
     ratings: Table | None = None,
     cycle: str | None = None,
     trend_cycles: int = 4,
+    history: RatingHistory | None = None,
 ) -> pd.DataFrame:
     """One row per employee x competency expected at their level or the next one.
 
@@ -80,10 +81,11 @@ def gap_table(
     (anyone's), up to and including the analysed cycle, oldest first; a cycle in which the
     person was not rated is left out of their trend. trend_delta is latest minus earliest of
     the ratings shown, NaN with fewer than two. People whose level is not in the Levels table
-    have no rows (the check command reports them).
+    have no rows (the check command reports them). `history` is the index of `ratings` when
+    the caller has built it already (readiness_table uses the same one).
     """
     ratings = ratings if ratings is not None else framework.history
-    history = RatingHistory.from_table(ratings)
+    history = history if history is not None else RatingHistory.from_table(ratings)
     analysed = resolve_cycle(history, cycle, ratings.file)
     window = _trend_window(history, analysed, trend_cycles)
     ladder = Ladder.from_framework(framework)

@@ -99,13 +99,16 @@ def readiness_table(
     ratings: Table | None = None,
     evidence: Table | None = None,
     cycle: str | None = None,
+    history: RatingHistory | None = None,
 ) -> pd.DataFrame:
     """One row per employee with their promotion status for `cycle` (default: the latest cycle
     with manager ratings). `ratings` and `evidence` default to the framework's Ratings History
-    and Promotion Evidence tables. Sorted by STATUS_ORDER, then family, level order, name."""
+    and Promotion Evidence tables; `history` is the index of `ratings` when the caller has
+    built it already (gap_table uses the same one). Sorted by STATUS_ORDER, then family, level
+    order, name."""
     ratings = ratings if ratings is not None else framework.history
     evidence = evidence if evidence is not None else framework.evidence
-    history = RatingHistory.from_table(ratings)
+    history = history if history is not None else RatingHistory.from_table(ratings)
     analysed = resolve_cycle(history, cycle, ratings.file)
     log = EvidenceLog.from_table(evidence)
     ladder = Ladder.from_framework(framework)
