@@ -14,6 +14,7 @@ import pytest
 import xlsxwriter
 from conftest import build_framework
 
+from ladder_sheets.errors import WriteRefused
 from ladder_sheets.packs import PARALLEL_FROM, write_packs
 from ladder_sheets.packs.page import PackSheet
 
@@ -140,3 +141,13 @@ def test_remembered_formulas_are_written_as_xlsxwriter_writes_them(tmp_path, for
     assert ("_xlfn.XLOOKUP" in written["pack"]["xl/worksheets/sheet1.xml"].decode()) == (
         "XLOOKUP" in formula
     )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_pack_that_cannot_be_written_is_refused_with_its_file(company, tmp_path, jobs):
+    out = tmp_path / "packs"
+    blocked = out / "My progression - Invented Person 05 (Q905).xlsx"
+    blocked.mkdir(parents=True)  # a folder where the pack should go
+    with pytest.raises(WriteRefused) as caught:
+        write_packs(company, out, by="employee", jobs=jobs)
+    assert caught.value.file == str(blocked)

@@ -66,7 +66,9 @@ def write_packs(
     started = dt.datetime.now()
     jobs = jobs or _cores()
     # Workers forked now are small: they never hold the framework the check is about to read.
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    # A run for a few named recipients stays in one process.
+    few = bool(only) and len(set(only)) < PARALLEL_FROM
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and not few else None
     try:
         if pool is not None:
             pool.submit(_ready).result()

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
+from ..errors import WriteRefused
 from ..writers.merge_sheets import as_number, as_text
 from ..writers.styles import Styles, gap_scale, status_rules
 from .page import PackSheet, level_field, print_setup
@@ -29,6 +31,18 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 def write_pack(path: Path, data: PackData, password: str | None = None) -> Path:
     """Write one pack to `path`; with a password the file is encrypted (ECMA-376 agile
     encryption, as Excel does) and the plain workbook only ever exists in memory."""
+    try:
+        return _write(path, data, password)
+    except (OSError, FileCreateError) as exc:
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        raise WriteRefused(
+            f"could not write the pack ({getattr(cause, 'strerror', None) or cause})",
+            file=str(path),
+            hint="check that the output folder is writable and has free space",
+        ) from exc
+
+
+def _write(path: Path, data: PackData, password: str | None) -> Path:
     if password is None:
         _build(str(path), data)
         return path
