@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from ..model import _col_letter
+from ..model import Table, _col_letter
 from ..values import clean_text as _clean_text
 from ..values import map_distinct
 from .source import Rows
@@ -160,3 +161,16 @@ class Block:
             cells = [clean_text(self.raw[c][j]) or "" for c in range(self.width)]
             out[j] = cells == self.headers
         return out
+
+    def table(self, name: str, data: dict[str, np.ndarray], cells: dict[str, np.ndarray]) -> Table:
+        """A canonical table of these rows: columns of values and of places, in table order."""
+        n = len(next(iter(data.values())))
+        sheets = np.empty(n, dtype=object)
+        sheets[:] = self.rows.sheet
+        return Table(
+            name,
+            pd.DataFrame(data, dtype=object, copy=False),
+            pd.DataFrame(cells, dtype=object, copy=False),
+            pd.Series(sheets, dtype=object, copy=False),
+            self.rows.file,
+        )

@@ -76,13 +76,7 @@ def evidence_table(
     data["source"] = np.full(len(firsts), source, dtype=object)
     cells["source"] = np.full(len(firsts), "", dtype=object)
     order = columns("evidence")
-    return Table(
-        "evidence",
-        pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in order}),
-        pd.DataFrame({c: pd.Series(cells[c], dtype=object) for c in order}),
-        pd.Series([block.rows.sheet] * len(firsts), dtype=object),
-        block.rows.file,
-    )
+    return block.table("evidence", {c: data[c] for c in order}, {c: cells[c] for c in order})
 
 
 def _groups(employees: Any, cycles: Any, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -264,7 +264,7 @@ def _history(ctx: Context, rated: Rated, slots: list[Slot]) -> Table:
         else:
             data[column] = _take(rated.values.get(column), rows)
             cells[column] = _take(rated.places.get(column, ""), rows)
-    return _table("history", block, data, cells)
+    return block.table("history", data, cells)
 
 
 def _unknown_labels(
@@ -324,16 +324,3 @@ def _take(value: PerRow, rows: np.ndarray) -> np.ndarray:
     out = np.empty(len(rows), dtype=object)
     out[:] = value
     return out
-
-
-def _table(
-    name: str, block: Block, data: dict[str, np.ndarray], cells: dict[str, np.ndarray]
-) -> Table:
-    n = len(next(iter(data.values())))
-    return Table(
-        name,
-        pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}),
-        pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in cells.items()}),
-        pd.Series([block.rows.sheet] * n, dtype=object),
-        block.rows.file,
-    )
