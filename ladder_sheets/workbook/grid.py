@@ -30,9 +30,9 @@ from .extent import (
     MAX_CELLS,
     SheetExtent,
     cell_budget,
-    scan_extent,
     sheet_parts,
 )
+from .loading import load_sheets
 from .safe import SAVE_AS_XLSX, check_package, open_xlsx
 
 MAX_AREA = 4_000_000  # rectangle calamine may always allocate (about 32 bytes a cell)
@@ -220,20 +220,20 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
         ) from None
     grids: dict[str, Grid] = {}
     sparse: list[str] = []
-    for sheet in book.sheet_names:
-        meta = metadata.get(sheet)
-        if meta is not None and "WorkSheet" not in str(meta.typ):
-            continue
-        part = parts.get(sheet)
-        extent = scan_extent(path, part, sheet, cell_budget(sheet)) if part else SheetExtent()
-        if part is None or _sparse(extent):  # unsized sheets are not given to calamine
+    worksheets = [
+        sheet
+        for sheet in book.sheet_names
+        if metadata.get(sheet) is None or "WorkSheet" in str(metadata[sheet].typ)
+    ]
+    for loaded in load_sheets(path, book, parts, worksheets, _sparse):
+        sheet, extent, cal = loaded.sheet, loaded.extent, loaded.parsed
+        if cal is None:  # unsized or too wide: not given to calamine
             sparse.append(sheet)
             continue
         try:
-            cal = book.get_sheet_by_name(sheet)
             rows = cal.to_python(skip_empty_area=False)
             merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in cal.merged_cell_ranges or []]
-            del cal  # calamine's copy of the sheet, not kept while the next sheet loads
+            del cal, loaded  # calamine's copy of the sheet, not kept while it is converted
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # calamine's Rust panics are BaseExceptions
