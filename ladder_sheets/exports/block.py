@@ -55,15 +55,17 @@ class Block:
         self.n = len(data)
         self.numbers = rows.numbers[start:]
         # one rectangular object array (short rows padded, long ones cut), then its columns
-        fitted = [r if len(r) == width else (r + [""] * (width - len(r)))[:width] for r in data]
+        lengths = np.fromiter(map(len, data), dtype=np.intp, count=self.n)
+        fitted = data
+        for j in np.flatnonzero(lengths != width).tolist():
+            fitted[j] = (data[j] + [""] * width)[:width]  # `data` is our own copy of the list
         grid = np.empty((self.n, width), dtype=object)
         if self.n and width:
             grid[:] = fitted
-        columns = [grid[:, c].copy() for c in range(width)]
+        self.raw = [grid[:, c].copy() for c in range(width)]
         del grid, fitted
-        self.raw = columns
         # cells past the header's width count only for telling blank rows
-        self.wider = [j for j, r in enumerate(data) if len(r) > width]
+        self.wider = np.flatnonzero(lengths > width).tolist()
         self._factors: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._clean: dict[int, np.ndarray] = {}
         self._comments: dict[int, np.ndarray] = {}
