@@ -9,9 +9,11 @@ Pure pandas: no files are read or written here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .model import columns
@@ -37,21 +39,20 @@ def normalise_keys(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in ("employee_id", "competency", "cycle"):
         if col in out.columns:
-            out[col] = (
-                out[col]
-                .map(lambda v: None if v is None or pd.isna(v) else str(v).strip())
-                .astype(object)
-            )
+            out[col] = _per_distinct(out[col], lambda v: str(v).strip(), None)
     if "rater_type" in out.columns:
-        out["rater_type"] = (
-            out["rater_type"]
-            .map(lambda v: "manager" if v is None or pd.isna(v) or not str(v).strip() else v)
-            .astype(str)
-            .str.strip()
-            .str.lower()
-            .astype(object)
+        out["rater_type"] = _per_distinct(
+            out["rater_type"], lambda v: str(v).strip().lower() or "manager", "manager"
         )
     return out
+
+
+def _per_distinct(values: pd.Series, change: Callable[[Any], Any], blank: Any) -> pd.Series:
+    """`change` applied once per distinct value (a history repeats its keys a million times);
+    blanks become `blank`."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    changed = np.array([change(v) for v in distinct] + [blank], dtype=object)
+    return pd.Series(changed[codes], index=values.index, dtype=object)
 
 
 def merge_history(

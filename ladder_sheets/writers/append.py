@@ -422,13 +422,18 @@ def rows_xml(
     for index, column in enumerate(columns):
         letter = xl_col_to_name(index)
         values = rows[column.key].tolist() if column.key in rows.columns else [None] * len(rows)
-        style = styles[index]
-        per_column.append(
-            [
-                _cell(letter, n, style, v, column.kind, date1904)
-                for n, v in zip(numbers, values, strict=True)
-            ]
-        )
+        # A history repeats its values (cycles, competencies, sources): each is encoded once.
+        encoded: dict[Any, str] = {}
+        cells = []
+        for n, value in zip(numbers, values, strict=True):
+            try:
+                body = encoded[value]
+            except KeyError:
+                body = encoded[value] = _cell_body(styles[index], value, column.kind, date1904)
+            except TypeError:  # unhashable
+                body = _cell_body(styles[index], value, column.kind, date1904)
+            cells.append(f'<c r="{letter}{n}"{body}' if body else "")
+        per_column.append(cells)
     parts = [
         f'<row r="{n}">' + "".join(cells) + "</row>"
         for n, cells in zip(numbers, zip(*per_column, strict=True), strict=True)
@@ -436,16 +441,17 @@ def rows_xml(
     return "".join(parts).encode("utf-8")
 
 
-def _cell(letter: str, row: int, style: int, value: Any, kind: str, date1904: bool) -> str:
+def _cell_body(style: int, value: Any, kind: str, date1904: bool) -> str:
+    """A cell's XML after its reference: `' s="4"><v>3</v></c>'`; "" for no cell."""
     typed = cell_value(value, kind, date1904)
     if typed is None:
         return ""
     if isinstance(typed, float):
-        return f'<c r="{letter}{row}" s="{style}"><v>{typed:.16G}</v></c>'
+        return f' s="{style}"><v>{typed:.16G}</v></c>'
     text = XMLwriter._escape_control_characters(typed)
     space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{letter}{row}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f' s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def cell_value(value: Any, kind: str, date1904: bool) -> float | str | None:
