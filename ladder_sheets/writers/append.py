@@ -29,7 +29,7 @@ from xlsxwriter.worksheet import _preserve_whitespace  # what xlsxwriter decides
 from xlsxwriter.xmlwriter import XMLwriter
 
 from .merge_sheets import MAX_TEXT, Column, as_datetime, as_flag, as_number, as_text, is_missing
-from .package import Package
+from .package import Package, check_well_formed
 from .sheet_xml import shared_strings_text
 from .transplant import workbook_part
 from .workbook_xml import read_book
@@ -125,7 +125,9 @@ def prepare_append(path: Path, request: SheetAppend) -> PreparedAppend:
             def new_rows() -> bytes:
                 _verify(scan, columns, kept, pkg)
                 styles = scan.styles(columns)
-                return rows_xml(request.rows, columns, styles, first, date1904)
+                added = rows_xml(request.rows, columns, styles, first, date1904)
+                check_well_formed(member, b"<sheetData>" + added + b"</sheetData>")
+                return added
 
             for chunk in scan.run(b"", new_rows):
                 crc = zlib.crc32(chunk, crc)
