@@ -16,17 +16,15 @@ from ..findings import Severity, Where
 from ..model import Table, columns
 from ..values import parse_cycle
 from .block import Block, clean_text
-from .columns import COMMENT_ROLES, EVIDENCE_ROLES, RATER_ROLES, compact, rater_type
+from .columns import EVIDENCE_ROLES
 from .evidence import evidence_table
 from .labels import LabelScale
 from .layout import Layout
 from .notes import Notes
+from .slots import PerRow, Slot, comments, read_slots, slot_cols, spelled
 
 # Steps of reading one row, in the order findings about a row are listed.
 ROW_WITHOUT_EMPLOYEE, CYCLE, RATING = 0, 1, 2
-
-# A value that is the same on every row, or one per row (an object array).
-PerRow = Any
 
 
 @dataclass
@@ -40,19 +38,6 @@ class Context:
     notes: Notes = field(default_factory=Notes)
     cycles: dict[str, str | None] = field(default_factory=dict)  # raw cycle -> parsed
     skipped: int = 0  # blank or "N/A" ratings
-
-
-@dataclass
-class Slot:
-    """One rating each row may hold: its column, competency, rater type and comment column,
-    each the same for every row or one per row."""
-
-    col: int
-    competency: PerRow
-    competency_cell: PerRow
-    rater: PerRow
-    rater_cell: PerRow
-    comment_col: PerRow  # int, None, or an object array of int | None
 
 
 @dataclass
@@ -74,13 +59,13 @@ def build(ctx: Context) -> tuple[Table, Table]:
     rows, roles, headers = layout.rows, layout.roles, layout.headers
     block = Block(rows, layout.header + 1, headers)
     id_col = roles["employee_id"]
-    keep = block.nonblank([id_col, *_slot_cols(ctx)]) & ~block.header_again()
+    keep = block.nonblank([id_col, *slot_cols(ctx.layout)]) & ~block.header_again()
     has_id = block.present(id_col)
     _rows_without_employee(ctx, block, keep & ~has_id)
     rated = Rated(block, np.flatnonzero(keep & has_id))
     at = rated.at
     rated.values["employee_id"] = block.map(
-        id_col, lambda v: _spelled(ctx.employees, clean_text(v)), at
+        id_col, lambda v: spelled(ctx.employees, clean_text(v)), at
     )
     rated.places["employee_id"] = block.places(id_col, at)
     rated.values["source"] = ctx.source
@@ -89,7 +74,7 @@ def build(ctx: Context) -> tuple[Table, Table]:
         col = roles["reviewer"]
         rated.values["reviewer"] = block.clean(col)[at]
         rated.places["reviewer"] = block.places(col, at)
-    history = _history(ctx, rated, _slots(ctx, rated))
+    history = _history(ctx, rated, read_slots(ctx.layout, block, at, ctx.competencies))
     evidence = Table.empty("evidence", rows.file)
     if any(r in roles for r in EVIDENCE_ROLES):
         evidence = evidence_table(
@@ -102,7 +87,7 @@ def _rows_without_employee(ctx: Context, block: Block, rows: np.ndarray) -> None
     """Rows with ratings but no employee ID are skipped, with a warning."""
     headers, id_col = block.headers, ctx.layout.roles["employee_id"]
     rated = np.zeros(block.n, dtype=bool)
-    for col in _slot_cols(ctx):
+    for col in slot_cols(ctx.layout):
         rated |= block.present(col)
     found = np.flatnonzero(rows & rated) + block.start
 
@@ -114,16 +99,6 @@ def _rows_without_employee(ctx: Context, block: Block, rows: np.ndarray) -> None
         )
 
     ctx.notes.add(Severity.WARNING, "export-row-without-employee", found, 0, 0, describe)
-
-
-def _slot_cols(ctx: Context) -> list[int]:
-    layout, roles = ctx.layout, ctx.layout.roles
-    if layout.shape == "wide":
-        return [w.col for w in layout.wide]
-    cols = [roles[r] for r in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__)]
-    if "rating" in roles and "manager_rating" not in roles:
-        cols.append(roles["rating"])
-    return cols
 
 
 def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
@@ -172,61 +147,9 @@ def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
     return values, places
 
 
-def _spelled(names: dict[str, str], text: str | None) -> str | None:
-    """A name as the framework spells it ("e003" -> "E003"), else as written."""
-    return None if text is None else names.get(compact(text), text)
-
-
-def _rater(value: Any) -> str:
-    text = clean_text(value)
-    return (rater_type(text) or text) if text else "manager"
-
-
 def _cycle_key(value: Any) -> str:
     """The key a cycle value is parsed under: its text, or its repr for dates and numbers."""
     return (clean_text(value) or "") if isinstance(value, str) else repr(value)
-
-
-def _slots(ctx: Context, rated: Rated) -> list[Slot]:
-    """Each rating a row holds: its column, competency, rater type and comment column."""
-    layout, block, at = ctx.layout, rated.block, rated.at
-    roles, headers = layout.roles, layout.headers
-    row_rater: PerRow = "manager"  # a blank rater type is the manager's rating
-    rater_cell: PerRow = ""
-    if "rater_type" in roles:
-        col = roles["rater_type"]
-        # an unknown rater type stays as written; the schema reports it at its cell
-        row_rater = block.map(col, _rater, at)
-        rater_cell = block.places(col, at)
-    if layout.shape == "wide":
-        out = []
-        for w in layout.wide:
-            comment = w.comment_col if w.comment_col is not None else roles.get("comment")
-            header_cell = layout.rows.cell(layout.header, w.col, headers[w.col])
-            rater = w.rater or row_rater
-            out.append(Slot(w.col, w.competency, header_cell, rater, rater_cell, comment))
-        return out
-    comp_col = roles["competency"]
-    competency = block.map(comp_col, lambda v: _spelled(ctx.competencies, clean_text(v) or ""), at)
-    comp_cell = block.places(comp_col, at)
-    slots = []
-    for role in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__):
-        rater = RATER_ROLES[role]
-        comment = roles.get(COMMENT_ROLES[rater])
-        if comment is None and rater == "manager":
-            comment = roles.get("comment")
-        slots.append(Slot(roles[role], competency, comp_cell, rater, "", comment))
-    if "rating" in roles and "manager_rating" not in roles:
-        comment_of = lambda r: roles.get("comment", roles.get(COMMENT_ROLES.get(r, "")))  # noqa: E731
-        row_comment = (
-            comment_of(row_rater)
-            if isinstance(row_rater, str)
-            else block.map(roles["rater_type"], lambda v: comment_of(_rater(v)), at)
-        )
-        slots.append(
-            Slot(roles["rating"], competency, comp_cell, row_rater, rater_cell, row_comment)
-        )
-    return slots
 
 
 def _history(ctx: Context, rated: Rated, slots: list[Slot]) -> Table:
@@ -254,7 +177,7 @@ def _history(ctx: Context, rated: Rated, slots: list[Slot]) -> Table:
         "competency": ([s.competency for s in slots], [s.competency_cell for s in slots]),
         "rating": (values, [block.places(s.col, at) for s in slots]),
         "rater_type": ([s.rater for s in slots], [s.rater_cell for s in slots]),
-        "evidence": _comments(block, at, slots),
+        "evidence": comments(block, at, slots),
     }
     for column in columns("history"):
         if column in per_slot:
@@ -282,31 +205,6 @@ def _unknown_labels(
         )
 
     ctx.notes.add(Severity.ERROR, "unknown-label", rows, RATING, k, describe)
-
-
-def _comments(block: Block, at: np.ndarray, slots: list[Slot]) -> tuple[list[Any], list[Any]]:
-    """Each slot's comment text and place per row (None and "" where it has no comment)."""
-    texts: list[Any] = []
-    places: list[Any] = []
-    for slot in slots:
-        if slot.comment_col is None:
-            texts.append(None)
-            places.append("")
-        elif isinstance(slot.comment_col, int):
-            texts.append(block.comments(slot.comment_col)[at])
-            places.append(block.places(slot.comment_col, at))
-        else:  # the comment column depends on each row's rater type
-            text = np.full(len(at), None, dtype=object)
-            place = np.full(len(at), "", dtype=object)
-            for col in pd.unique(slot.comment_col):
-                if col is None:
-                    continue
-                rows = np.flatnonzero(np.equal(slot.comment_col, col))
-                text[rows] = block.comments(col)[at[rows]]
-                place[rows] = block.places(col, at[rows])
-            texts.append(text)
-            places.append(place)
-    return texts, places
 
 
 def _pick(per_slot: list[PerRow], rows: np.ndarray, slot_of: np.ndarray) -> np.ndarray:
