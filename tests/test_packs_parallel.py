@@ -26,7 +26,9 @@ STAFF = PARALLEL_FROM + 6  # enough employee packs for the worker processes to b
 
 
 def _people() -> list[tuple[str, str, str | None, str, str]]:
-    people = [("Q900", "Wendeline Parrow", None, "Management", "M1")]
+    people: list[tuple[str, str, str | None, str, str]] = [
+        ("Q900", "Wendeline Parrow", None, "Management", "M1")
+    ]
     for i in range(1, STAFF):
         level = "IC1" if i % 2 else "IC2"
         people.append((f"Q9{i:02d}", f"Invented Person {i:02d}", "Q900", "IC", level))
@@ -99,6 +101,7 @@ def test_a_passwords_file_without_passwords_means_generated_ones_are_kept(compan
         company, tmp_path / "packs", only=["Q900"], encrypt=True, passwords=empty, jobs=1
     )
     assert result.passwords_file == tmp_path / "packs-passwords.csv"
+    assert result.passwords_file is not None
     rows = result.passwords_file.read_text(encoding="utf-8").splitlines()
     assert rows[1].startswith("Q900,") and len(rows[1].split(",")[-1]) >= 12
 

@@ -147,7 +147,10 @@ def test_what_a_worker_is_handed_names_only_the_recipients_people(slices):
         )
     )
     created = dt.datetime(2026, 6, 30, 12)
-    everyone = {r.employee_id: (r.employee_id, r.name) for r in PEOPLE.itertuples(index=False)}
+    everyone = {
+        str(emp): (str(emp), str(name))
+        for emp, name in zip(PEOPLE["employee_id"], PEOPLE["name"], strict=True)
+    }
     for by in ("manager", "employee"):
         for r in recipients(PEOPLE, by=by):
             data = pack_data(r, slices, levels, behaviors, cycle="2026-Q2", created=created)
