@@ -247,16 +247,21 @@ def map_distinct(
     if not len(array):
         return out, failed
     types = value_types(array)
-    for kind in pd.unique(types):
-        positions = np.flatnonzero(of_type(types, kind))
+    kinds = pd.unique(types)
+    for kind in kinds:
+        # one type (a text column of an export, say): no grouping, no copies
+        positions = (
+            np.arange(len(array)) if len(kinds) == 1 else np.flatnonzero(of_type(types, kind))
+        )
         uniques: Any
         if kind is type(None):  # factorize would turn None into NaN
             codes, uniques = np.zeros(len(positions), dtype=np.intp), [None]
         else:
             try:
-                codes, uniques = pd.factorize(array[positions], use_na_sentinel=False)
+                values = array if len(kinds) == 1 else array[positions]
+                codes, uniques = pd.factorize(values, use_na_sentinel=False)
             except TypeError:  # unhashable values: one call each
-                codes, uniques = np.arange(len(positions)), array[positions]
+                codes, uniques = np.arange(len(positions)), values
         results = np.empty(len(uniques), dtype=object)
         errors: dict[int, ValueError] = {}
         for code, value in enumerate(uniques):
@@ -264,7 +269,10 @@ def map_distinct(
                 results[code] = func(value)
             except ValueError as exc:
                 errors[code] = exc
-        out[positions] = results[codes]
+        if len(kinds) == 1:
+            out = results[codes]
+        else:
+            out[positions] = results[codes]
         for code, error in errors.items():
             for position in positions[codes == code]:
                 failed[int(position)] = error

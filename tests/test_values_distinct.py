@@ -1,0 +1,44 @@
+"""values.map_distinct: a function of every value, called once per distinct value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ladder_sheets.values import map_distinct, parse_number
+
+
+def test_values_of_different_types_stay_apart() -> None:
+    values = [1, 1.0, True, "1", None, float("nan"), dt.date(2026, 1, 2), [1]]
+    out, failed = map_distinct(np.array(values, dtype=object), lambda v: type(v).__name__)
+    assert out.tolist() == ["int", "float", "bool", "str", "NoneType", "float", "date", "list"]
+    assert failed == {}
+
+
+def test_each_distinct_value_is_converted_once() -> None:
+    calls: list[str] = []
+
+    def shout(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    out, _ = map_distinct(["a", "b", "a", "a", "b"], shout)
+    assert out.tolist() == ["A", "B", "A", "A", "B"]
+    assert sorted(calls) == ["a", "b"]
+
+
+def test_a_value_that_cannot_be_read_fails_at_every_position_it_holds() -> None:
+    out, failed = map_distinct(["3", "x", 2.0, "x", True], parse_number)
+    assert out.tolist() == [3.0, None, 2.0, None, None]
+    assert list(failed) == [1, 3, 4]  # in row order
+    assert "not a number" in str(failed[1]) and "yes/no" in str(failed[4])
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-3, 3), st.text(max_size=2), st.booleans())))
+def test_same_as_calling_the_function_on_each_value(values: list[object]) -> None:
+    out, failed = map_distinct(values, repr)
+    assert out.tolist() == [repr(v) for v in values]
+    assert failed == {}
