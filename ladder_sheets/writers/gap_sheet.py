@@ -14,6 +14,7 @@ import pandas as pd
 import xlsxwriter
 
 from . import styles as st
+from .formula_sheet import FormulaSheet
 from .merge_sheets import (
     Column,
     RowFormula,
@@ -83,7 +84,7 @@ def build_gap_sheet(
     """
     check_columns(gaps, COLUMNS, "gap")
     styles = st.Styles.of(wb)
-    ws = wb.add_worksheet(name)
+    ws = wb.add_worksheet(name, worksheet_class=FormulaSheet)
     where = letters(COLUMNS)
 
     ws.write_string(

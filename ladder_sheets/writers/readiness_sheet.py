@@ -15,6 +15,7 @@ import xlsxwriter
 
 from ..analysis.shortfalls import TOLERANCE
 from . import styles as st
+from .formula_sheet import FormulaSheet
 from .merge_sheets import (
     Column,
     RowFormula,
@@ -108,7 +109,7 @@ def build_readiness_sheet(
     """
     check_columns(readiness, COLUMNS, "readiness")
     styles = st.Styles.of(wb)
-    ws = wb.add_worksheet(name)
+    ws = wb.add_worksheet(name, worksheet_class=FormulaSheet)
     where = letters(COLUMNS)
 
     ws.write_string(
