@@ -284,6 +284,10 @@ def merge(
         click.echo("Dry run: nothing was written.")
     else:
         click.echo(f"Wrote {result.written} ({len(result.gaps)} gap rows).")
+        w = result.history_write
+        if w is not None:
+            how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"
+            click.echo(f"Ratings History: {how} ({w.code}: {w.reason}).")
 
 
 @cli.command()
