@@ -4,8 +4,10 @@ gap formula; remembered formula text is what xlsxwriter would write."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -154,3 +156,20 @@ def test_a_pack_that_cannot_be_written_is_refused_with_its_file(company, tmp_pat
     with pytest.raises(WriteRefused) as caught:
         write_packs(company, out, by="employee", jobs=jobs)
     assert caught.value.file == str(blocked)
+
+
+def test_writing_more_packs_does_not_hold_on_to_the_earlier_ones(company, tmp_path):
+    # A worker writes hundreds of packs: each finished workbook must be freed.
+    write_packs(company, tmp_path / "warm", by="employee", jobs=1)  # imports and caches
+    gc.collect()
+    tracemalloc.start()
+    try:
+        write_packs(company, tmp_path / "first", by="employee", jobs=1)
+        gc.collect()
+        after_one = tracemalloc.get_traced_memory()[0]
+        write_packs(company, tmp_path / "second", by="employee", jobs=1)
+        gc.collect()
+        after_two = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after_two - after_one < 256 * 1024, f"{after_two - after_one} bytes kept"

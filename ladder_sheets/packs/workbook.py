@@ -79,7 +79,9 @@ def _build(target: str | io.BytesIO, data: PackData) -> None:
                 "created": data.created,
             }
         )
-        styles = Styles.of(wb)
+        # Not Styles.of: its registry keeps every workbook alive (the value refers to its weak
+        # key), which grew a worker by about 0.6 MB per pack.
+        styles = Styles(wb)
         people = data.people
         if not people or not any(p.gaps for p in people):
             _note_sheet(wb, styles, data)
