@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .api import PathLike, check
+from .cellmap import CellMap, SheetRows
 from .findings import Report, error
 from .history import HistoryMerge, merge_evidence, merge_history
 from .model import Framework, Table
@@ -333,14 +335,16 @@ def _table(
     from .writers.history_sheet import continuation_name
 
     data = data.reset_index(drop=True)
-    position = pd.Series(range(len(data)), index=data.index)
+    position = np.arange(len(data))
     number = position // rows_per_sheet + 1
-    rows = (position % rows_per_sheet + 2).astype(str)
-    cells = pd.DataFrame(index=data.index, columns=data.columns, dtype=object)
-    for i, column in enumerate(data.columns):
-        cells[column] = _letter(i) + rows
-    sheets = number.map(lambda n: continuation_name(sheet_name, int(n))).astype(object)
-    return Table(name, data, cells, sheets, file)
+    letters = {column: _letter(i) for i, column in enumerate(data.columns)}
+    places = CellMap(list(data.columns), [SheetRows(position % rows_per_sheet + 2, letters)])
+    names = np.array(
+        [continuation_name(sheet_name, n) for n in range(1, int(number.max(initial=0)) + 1)],
+        dtype=object,
+    )
+    sheets = pd.Series(names[number - 1] if len(data) else [], dtype=object)
+    return Table(name, data, places, sheets, file)
 
 
 def _letter(index: int) -> str:
