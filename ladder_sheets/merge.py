@@ -81,6 +81,7 @@ def merge(
     sheets are kept as they are and only the new rows are appended (`result.history_write`
     says which path was taken and why; see docs/writeback.md)."""
     from .analysis.gaps import gap_table
+    from .analysis.history import RatingHistory
     from .analysis.readiness import readiness_table
     from .writers.writeback import fingerprint, write_back
 
@@ -130,9 +131,10 @@ def merge(
     history_table = _table("history", merged.history, str(workbook), sheets.history, rows_per_sheet)
     evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
     say("Computing gaps and promotion readiness")
-    result.gaps = gap_table(framework, history_table, cycle=analyse_cycle)
+    index = RatingHistory.from_table(history_table)  # one index for both tables
+    result.gaps = gap_table(framework, history_table, cycle=analyse_cycle, history=index)
     result.readiness = readiness_table(
-        framework, history_table, evidence_table, cycle=analyse_cycle
+        framework, history_table, evidence_table, cycle=analyse_cycle, history=index
     )
     result.cycle = analysed_cycle(result.gaps, result.readiness, analyse_cycle)
     if dry_run:
