@@ -98,6 +98,7 @@ def _prepare_and_write(
     progress: Callable[[int, int], None] | None,
 ) -> PacksResult:
     from ..analysis.gaps import gap_table
+    from ..analysis.history import RatingHistory
     from ..analysis.readiness import readiness_table
 
     checked = check(workbook, mapping=mapping)
@@ -105,8 +106,9 @@ def _prepare_and_write(
     if checked.report.errors:
         return result
     fw = checked.framework
-    gaps = gap_table(fw, fw.history, cycle=cycle)
-    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=cycle)
+    index = RatingHistory.from_table(fw.history)  # one index for both tables
+    gaps = gap_table(fw, fw.history, cycle=cycle, history=index)
+    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=cycle, history=index)
     analysed = analysed_cycle(gaps, readiness, cycle)
     if analysed is None:
         raise DataError(

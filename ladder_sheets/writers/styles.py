@@ -101,7 +101,9 @@ class Styles:
     )
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        self._wb = wb
+        # A weak reference: the registry below maps the workbook to these styles, and a
+        # strong one back would keep every workbook (and its sheets) alive for good.
+        self._wb = weakref.ref(wb)
         self._made: dict[str, Format] = {}
 
     @classmethod
@@ -119,7 +121,10 @@ class Styles:
                 spec: dict[str, Any] = {"bg_color": fill, "font_color": font, "bold": True}
             else:
                 spec = _FORMATS[name]
-            made = self._made[name] = self._wb.add_format(spec)
+            wb = self._wb()
+            if wb is None:
+                raise RuntimeError("the workbook of these styles is gone")
+            made = self._made[name] = wb.add_format(spec)
         return made
 
 
