@@ -22,8 +22,8 @@ FORMULAS = [
     "=IF(A1>0,FILTER(B1:B3,B1:B3>0),0)",
     "={=IF(A1,1,0)}",
     "=_xlfn.STDEV.S(A1:A3)",
-    "=IF('Ratings History (2)'!D5>3,\"Yes\",\"No\")",
-    "=if(and(isnumber(D5),isnumber(E5)),D5-E5,\"\")",
+    '=IF(\'Ratings History (2)\'!D5>3,"Yes","No")',
+    '=if(and(isnumber(D5),isnumber(E5)),D5-E5,"")',
 ]
 
 
