@@ -122,7 +122,7 @@ def render_results(info: dict[str, Any], sizes: dict[int, dict[str, Any]], rows:
     out = [
         f"Run {info['date']}: `python -m benchmarks.run --sizes "
         f"{' '.join(str(n) for n in sizes)} --cycles {info['cycles']} --runs {info['runs']}` "
-        f"(naive script: {info['naive_runs']} run(s)); seed {info['seed']}.",
+        f"(naive script: {info['naive_runs']}); seed {info['seed']}.",
         "",
         f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, Python "
         f"{info['python']}. Load average (1, 5, 15 min) before: {info['load_before']}, after: "

@@ -306,11 +306,14 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(json.dumps(_as_json(info, sizes), indent=1), encoding="utf-8")
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
     info["date"] = started.strftime("%Y-%m-%d %H:%M UTC")
-    info.update(runs=args.runs, naive_runs=args.naive_runs, cycles=args.cycles, seed=args.seed)
+    info.update(runs=args.runs, naive_runs=f"{args.naive_runs} run(s)")
+    info.update(cycles=args.cycles, seed=args.seed)
     info["max_cells"] = args.max_cells
     if args.naive_from:
         saved = json.loads(args.naive_from.read_text(encoding="utf-8"))["machine"]
-        info["naive_runs"] = f"{saved.get('naive_runs', '?')}, from the run of {saved.get('date')}"
+        runs = saved.get("naive_runs", "?")
+        runs = runs if isinstance(runs, str) and "run" in runs else f"{runs} run(s)"
+        info["naive_runs"] = f"{runs}, taken with --naive-from from the run of {saved.get('date')}"
     table = render_table(sizes, ROWS)
     print(table)
     update_results_file(args.results, render_results(info, sizes, ROWS))
