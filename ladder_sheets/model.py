@@ -8,6 +8,7 @@ competency x level, each with the address of its own cell.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,6 +276,15 @@ class Table:
             sheet=None if sheet is None else str(sheet),
             cell=None if cell is None else str(cell),
         )
+
+
+def stacked_places(name: str, tables: Sequence[Table]) -> pd.DataFrame | CellMap:
+    """The places of tables stacked in row order, positionally aligned with their data
+    concatenated: a CellMap as soon as one of them keeps its places as one."""
+    if any(isinstance(t.places, CellMap) for t in tables):
+        return CellMap.stack(columns(name), [t.aligned_places() for t in tables])
+    frames = [t.cells.reindex(t.data.index).reset_index(drop=True) for t in tables]
+    return pd.concat(frames, ignore_index=True).fillna("")
 
 
 @dataclass

@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cellmap import CellMap
 from ..findings import Finding, Where, error, info, warning
-from ..model import Framework, Table, columns
+from ..model import Framework, Table, columns, stacked_places
 from ..values import is_blank, map_distinct
 from .catalog import Catalog
 from .models import id_key, name_key
@@ -47,14 +46,7 @@ def combine(name: str, tables: Sequence[Table]) -> SourcedTable:
         empty = Table.empty(name)
         return SourcedTable(name, empty.data, empty.places, empty.sheets)
     data = pd.concat([t.data.reset_index(drop=True) for t in parts], ignore_index=True)
-    places: pd.DataFrame | CellMap
-    if any(isinstance(t.places, CellMap) for t in parts):
-        places = CellMap.stack(columns(name), [t.aligned_places() for t in parts])
-    else:
-        places = pd.concat(
-            [t.cells.reindex(t.data.index).reset_index(drop=True) for t in parts],
-            ignore_index=True,
-        ).fillna("")
+    places = stacked_places(name, parts)
     sheets = pd.concat(
         [t.sheets.reindex(t.data.index).astype(object).reset_index(drop=True) for t in parts],
         ignore_index=True,

@@ -18,7 +18,7 @@ from defusedxml import ElementTree
 
 from ..errors import UnreadableFile
 from .aliases import table_for_sheet
-from .safe import SAVE_AS_XLSX
+from .safe import damaged_sheet
 
 MAX_CELLS = 2_000_000  # values in one sheet; a framework holds a few thousand
 # Ratings History and Promotion Evidence are written by the tool and grow with people x
@@ -143,12 +143,7 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
     except KeyError:
         return extent
     except Exception as exc:
-        raise UnreadableFile(
-            f"the sheet could not be read ({exc})",
-            file=str(path),
-            sheet=sheet,
-            hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
-        ) from None
+        raise damaged_sheet(path, sheet, exc) from None
     extent.max_row = max(extent.max_row, rows_seen - 1)
     extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1, widest - 1])
     return extent

@@ -33,7 +33,7 @@ from .extent import (
     sheet_parts,
 )
 from .loading import load_sheets
-from .safe import SAVE_AS_XLSX, check_package, open_xlsx
+from .safe import SAVE_AS_XLSX, check_package, damaged_sheet, open_xlsx
 
 MAX_AREA = 4_000_000  # rectangle calamine may always allocate (about 32 bytes a cell)
 # Past MAX_AREA, calamine still reads a sheet whose rectangle is mostly filled (a long Ratings
@@ -237,12 +237,7 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # calamine's Rust panics are BaseExceptions
-            raise UnreadableFile(
-                f"the sheet could not be read ({exc})",
-                file=name,
-                sheet=sheet,
-                hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
-            ) from None
+            raise damaged_sheet(name, sheet, exc) from None
         if cell_budget(sheet) == LONG_SHEET_CELLS and not merged and rows:
             long_grid = _long_grid(sheet, rows, extent.errors)
             if long_grid is not None:

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnreadableFile
 from .extent import SheetExtent, cell_budget, scan_extent
-from .safe import SAVE_AS_XLSX
+from .safe import damaged_sheet
 
 
 @dataclass
@@ -47,12 +46,7 @@ def load_sheets(
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # calamine's Rust panics are BaseExceptions
-            raise UnreadableFile(
-                f"the sheet could not be read ({exc})",
-                file=str(path),
-                sheet=sheet,
-                hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
-            ) from None
+            raise damaged_sheet(path, sheet, exc) from None
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-loader") as pool:
         ahead: Future[LoadedSheet] | None = pool.submit(prepare, sheets[0]) if sheets else None

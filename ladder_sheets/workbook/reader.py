@@ -24,7 +24,15 @@ import pandas as pd
 from ..cellmap import CellMap, SheetRows
 from ..errors import LayoutError
 from ..findings import Finding, Where, error, info, warning
-from ..model import GENERATED_SHEETS, REQUIRED_TABLES, TABLES, Framework, Table, columns
+from ..model import (
+    GENERATED_SHEETS,
+    REQUIRED_TABLES,
+    TABLES,
+    Framework,
+    Table,
+    columns,
+    stacked_places,
+)
 from ..values import clean_text, closest, normalize_header
 from .aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from .grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
@@ -336,10 +344,5 @@ def _concat(table: str, parts: list[Table], file: str) -> Table:
     if len(parts) == 1:
         return parts[0]
     data = pd.concat([p.data for p in parts], ignore_index=True)
-    places: pd.DataFrame | CellMap
-    if any(isinstance(p.places, CellMap) for p in parts):
-        places = CellMap.stack(columns(table), [p.aligned_places() for p in parts])
-    else:
-        places = pd.concat([p.cells for p in parts], ignore_index=True)
     sheets = pd.concat([p.sheets for p in parts], ignore_index=True)
-    return Table(table, data, places, sheets, file)
+    return Table(table, data, stacked_places(table, parts), sheets, file)

@@ -39,6 +39,16 @@ _XML_DECLS += [d.decode().encode("utf-16-be") for d in _XML_DECLS[:2]]
 SAVE_AS_XLSX = "open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)'"
 
 
+def damaged_sheet(path: Path | str, sheet: str, exc: BaseException) -> UnreadableFile:
+    """The error for a sheet whose XML (or calamine) failed: damage the user can repair."""
+    return UnreadableFile(
+        f"the sheet could not be read ({exc})",
+        file=str(path),
+        sheet=sheet,
+        hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
+    )
+
+
 def check_package(path: Path) -> None:
     """Raise UnreadableFile, EncryptedFile or HostileFile unless `path` looks like a safe
     .xlsx/.xlsm package. Reads only the zip directory and the first bytes of each XML part."""
