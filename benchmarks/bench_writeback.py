@@ -25,7 +25,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ladder_sheets.writers.writeback import write_back
+from ladder_sheets.xlsx.writeback import write_back
 
 COMPETENCIES = ["Delivery", "Ownership", "Communication", "System Design", "Mentoring"]
 

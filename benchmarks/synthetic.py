@@ -1,6 +1,6 @@
 """Synthetic organisations for the benchmarks: seeded, reproducible, any size.
 
-The sample company (`ladder_sheets.sample_company`) rates 6-8 competencies per track and builds
+The sample company (`ladder_sheets.demo.company`) rates 6-8 competencies per track and builds
 its tree around a fixed engineering chain; the benchmarks need 12 competencies per track and a
 tree of span 5-8 at 10,000 people, so this module extends the sample's framework content and
 builds its own tree and ratings with numpy. It writes:
@@ -29,10 +29,10 @@ import pandas as pd
 import xlsxwriter
 
 from ladder_sheets import model
-from ladder_sheets.example import Family, FrameworkContent
-from ladder_sheets.sample_company import FIRST_NAMES, LAST_NAMES, acme_content
-from ladder_sheets.writers.history_sheet import build_evidence_sheet, build_history_sheet
-from ladder_sheets.writers.template import CREATED, level_columns, table_rows, wide_rows
+from ladder_sheets.demo.company import FIRST_NAMES, LAST_NAMES, acme_content
+from ladder_sheets.demo.example import Family, FrameworkContent
+from ladder_sheets.sheets.history import build_evidence_sheet, build_history_sheet
+from ladder_sheets.sheets.template import CREATED, level_columns, table_rows, wide_rows
 
 COMPETENCIES_PER_TRACK = 12
 LAST_CYCLE = (2026, 4)  # the export's cycle; earlier cycles count back from it

@@ -133,18 +133,18 @@ def run_task(spec: dict[str, Any]) -> dict[str, Any]:
 # work itself (the one-off import cost is reported beside it).
 LAZY_MODULES = (
     "ladder_sheets.api",
-    "ladder_sheets.merge",
-    "ladder_sheets.packs",
-    "ladder_sheets.calibrate",
+    "ladder_sheets.commands.merge",
+    "ladder_sheets.commands.packs",
+    "ladder_sheets.commands.calibrate",
     "ladder_sheets.schema",
     "ladder_sheets.exports",
     "ladder_sheets.analysis.gaps",
     "ladder_sheets.analysis.readiness",
-    "ladder_sheets.writers.writeback",
-    "ladder_sheets.writers.gap_sheet",
-    "ladder_sheets.writers.history_sheet",
-    "ladder_sheets.writers.readiness_sheet",
-    "ladder_sheets.writers.calibration_pack",
+    "ladder_sheets.xlsx.writeback",
+    "ladder_sheets.sheets.gap",
+    "ladder_sheets.sheets.history",
+    "ladder_sheets.sheets.readiness",
+    "ladder_sheets.sheets.calibration_pack",
     "ladder_sheets.workbook.reader",
 )
 
@@ -153,7 +153,8 @@ def _adopt_continuations() -> None:
     """merge adopts "Ratings History" and "Promotion Evidence" but not their continuation
     sheets ("Ratings History (2)" past Excel's row limit), so write-back refuses a 10,000-person
     workbook whose history continues unmarked; the benchmark can adopt them too."""
-    from ladder_sheets.writers import history_sheet, writeback
+    from ladder_sheets.sheets import history as history_sheet
+    from ladder_sheets.xlsx import writeback
 
     original = writeback.write_back
 
@@ -175,9 +176,9 @@ def _command(
     command: str, workbook: Path, export: Path | None, out: Path, jobs: int
 ) -> tuple[Callable[[], Any], Callable[[Any], dict[str, Any]]]:
     from ladder_sheets.api import check
-    from ladder_sheets.calibrate import calibrate
-    from ladder_sheets.merge import merge
-    from ladder_sheets.packs import write_packs
+    from ladder_sheets.commands.calibrate import calibrate
+    from ladder_sheets.commands.merge import merge
+    from ladder_sheets.commands.packs import write_packs
 
     exports = [export] if export is not None else []
     if command == "check":

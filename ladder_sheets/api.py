@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LadderError, UnreadableFile
-from .findings import Report
-from .model import Framework, Table
+from ladder_sheets.errors import LadderError, UnreadableFile
+from ladder_sheets.findings import Report
+from ladder_sheets.model import Framework, Table
 
 PathLike = str | Path
 
@@ -36,7 +36,7 @@ class CheckResult:
 
 def read_framework(path: PathLike, mapping: Any = None) -> Framework:
     """Read a framework workbook into canonical tables (values as read, each with its cell)."""
-    from .workbook.reader import read_framework as _read
+    from ladder_sheets.workbook.reader import read_framework as _read
 
     path = Path(path)
     try:
@@ -59,7 +59,7 @@ def read_exports(
     cycle: str | None = None,
 ) -> list[Any]:
     """Read review exports, recognising competency and employee names from the framework."""
-    from .exports import read_export
+    from ladder_sheets.exports import read_export
 
     competencies = _distinct(framework.competencies.data, "competency")
     employees = _distinct(framework.employees.data, "employee_id")
@@ -94,7 +94,7 @@ def check(
     """Validate a framework workbook and, optionally, review exports against it.
 
     Raises a LadderError only when a file cannot be read at all; everything else is a finding."""
-    from .schema import validate
+    from ladder_sheets.schema import validate
 
     framework = read_framework(path, mapping=mapping)
     exports = read_exports(ratings, framework, labels=labels, cycle=cycle)
@@ -131,8 +131,8 @@ def check(
 
 def init(path: PathLike, *, empty: bool = False, force: bool = False) -> Path:
     """Write a new framework workbook from the template (with the worked example unless empty)."""
-    from .errors import WriteRefused
-    from .writers.template import write_template
+    from ladder_sheets.errors import WriteRefused
+    from ladder_sheets.sheets.template import write_template
 
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):

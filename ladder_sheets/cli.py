@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import LadderError
-from .findings import Report
+from ladder_sheets import __version__
+from ladder_sheets.errors import LadderError
+from ladder_sheets.findings import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,7 +59,7 @@ label_option = click.option(
 
 def _stop_if_errors(report: Report, what: str) -> None:
     """Show the errors that kept a command from writing, say what was not written, exit 1."""
-    from .render import render_text
+    from ladder_sheets.render import render_text
 
     if report.errors:
         click.echo(render_text(report, show_info=False))
@@ -105,7 +105,7 @@ def init(path: Path, empty: bool, force: bool) -> None:
       ladder-sheets init framework.xlsx
       ladder-sheets init blank.xlsx --empty
     """
-    from .api import init as _init
+    from ladder_sheets.api import init as _init
 
     try:
         written = _init(path, empty=empty, force=force)
@@ -163,13 +163,13 @@ def check(
       ladder-sheets check framework.xlsx exports/2026-Q3.csv --annotate checked.xlsx
       ladder-sheets check framework.xlsx --format json > findings.json
     """
-    from .api import check as _check
-    from .render import render_text
+    from ladder_sheets.api import check as _check
+    from ladder_sheets.render import render_text
 
     try:
         result = _check(workbook, ratings, mapping=mapping, cycle=cycle, labels=_labels(labels))
         if annotate is not None:
-            from .writers.annotate import write_annotated_copy
+            from ladder_sheets.sheets.annotate import write_annotated_copy
 
             write_annotated_copy(workbook, result.report, annotate)
     except LadderError as exc:
@@ -240,7 +240,7 @@ def merge(
       ladder-sheets merge framework.xlsx eng.csv sales.xlsx --backup
       ladder-sheets merge framework.xlsx fix.csv --replace-cycle 2026-Q3
     """
-    from .merge import merge as _merge
+    from ladder_sheets.commands.merge import merge as _merge
 
     try:
         result = _merge(
@@ -348,7 +348,7 @@ def packs(
       ladder-sheets packs framework.xlsx -o packs/
       ladder-sheets packs framework.xlsx -o packs/ --by employee --encrypt
     """
-    from .packs import write_packs
+    from ladder_sheets.commands.packs import write_packs
 
     with click.progressbar(length=1, label="Writing packs", file=sys.stderr) as bar:
 
@@ -420,7 +420,7 @@ def calibrate(
       ladder-sheets calibrate framework.xlsx -o sales.xlsx --family Sales
       ladder-sheets calibrate framework.xlsx --apply calibration-2026-Q3.xlsx
     """
-    from .calibrate import calibrate as _calibrate
+    from ladder_sheets.commands.calibrate import calibrate as _calibrate
 
     if apply_pack is not None:
         _apply(workbook, apply_pack, out, mapping)
@@ -439,7 +439,7 @@ def calibrate(
 
 
 def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -> None:
-    from .calibrate import apply_decisions
+    from ladder_sheets.commands.calibrate import apply_decisions
 
     try:
         applied = apply_decisions(workbook, pack, out=out, mapping=mapping)
@@ -469,7 +469,7 @@ def demo(folder: Path, force: bool) -> None:
       ladder-sheets demo
       ladder-sheets demo /tmp/try-ladder --force
     """
-    from .demo import run_demo
+    from ladder_sheets.demo.run import run_demo
 
     try:
         result = run_demo(folder, force=force, say=lambda m: click.echo(f"... {m}", err=True))

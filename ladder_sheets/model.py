@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cellmap import CellMap
-from .findings import Finding, Where
+from ladder_sheets.cellmap import CellMap
+from ladder_sheets.findings import Finding, Where
 
 # Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
 # The order of columns is the template's order. Aliases live in workbook/aliases.py.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from itertools import groupby
 
-from .findings import Finding, Report, Severity
+from ladder_sheets.findings import Finding, Report, Severity
 
 _LABEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 

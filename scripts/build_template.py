@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ladder_sheets.writers.template import write_template  # noqa: E402
+from ladder_sheets.sheets.template import write_template  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -98,7 +98,7 @@ def crop(pdf: Path, page: int, name: str, width: int, height: int) -> Path:
 
 
 def main() -> None:
-    from ladder_sheets.demo import run_demo
+    from ladder_sheets.demo.run import run_demo
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ladder_sheets import api
 from ladder_sheets.analysis import gap_table, readiness_table
-from ladder_sheets.analysis.history import RatingHistory
+from ladder_sheets.analysis.rating_index import RatingHistory
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ladder_sheets.cli import cli
-from ladder_sheets.merge import merge
+from ladder_sheets.commands.merge import merge
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ladder_sheets.analysis import calibration as cal
-from ladder_sheets.analysis import calibration_steps as steps
-from ladder_sheets.analysis.calibration_summary import what_to_look_at_first
+from ladder_sheets.analysis.calibration import distributions as cal
+from ladder_sheets.analysis.calibration import steps
+from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.model import Framework, Table
 
 COMPETENCIES = ["Delivery", "Ownership", "Communication", "Design"]

@@ -14,7 +14,7 @@ import pytest
 
 from ladder_sheets.errors import DataError, LayoutError, UnreadableFile, WriteRefused
 from ladder_sheets.model import Framework, Table
-from ladder_sheets.writers.calibration_pack import (
+from ladder_sheets.sheets.calibration_pack import (
     DECISIONS,
     read_decisions,
     write_calibration_pack,

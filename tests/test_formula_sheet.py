@@ -9,9 +9,9 @@ import pytest
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ladder_sheets.writers.formula_sheet import FormulaSheet
-from ladder_sheets.writers.gap_sheet import gap_formula
-from ladder_sheets.writers.readiness_sheet import meets_formula
+from ladder_sheets.sheets.formula_sheet import FormulaSheet
+from ladder_sheets.sheets.gap import gap_formula
+from ladder_sheets.sheets.readiness import meets_formula
 
 FORMULAS = [
     gap_formula("D5", "E5"),

@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ladder_sheets.history import merge_evidence, merge_history
+from ladder_sheets.commands.merge_history import merge_evidence, merge_history
 
 STAMP = dt.datetime(2026, 11, 25, 9, 0, 0)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ladder_sheets.merge import merge
+from ladder_sheets.commands.merge import merge
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from ladder_sheets.api import check
-from ladder_sheets.merge import merge
+from ladder_sheets.commands.merge import merge
 
 NOW = dt.datetime(2026, 7, 1, 9, 30)
 HEAD = ["Cycle", "Employee ID", "Competency", "Rating", "Rater Type"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from ladder_sheets.api import check
-from ladder_sheets.merge import merge
+from ladder_sheets.commands.merge import merge
 
 HEAD = ["Cycle", "Employee ID", "Competency", "Rating", "Rater Type"]
 

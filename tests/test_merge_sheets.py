@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from ladder_sheets.writers import styles
-from ladder_sheets.writers.gap_sheet import COLUMNS as GAP_COLUMNS
-from ladder_sheets.writers.gap_sheet import build_gap_sheet
-from ladder_sheets.writers.history_sheet import build_history_sheet
-from ladder_sheets.writers.readiness_sheet import COLUMNS as READINESS_COLUMNS
-from ladder_sheets.writers.readiness_sheet import build_readiness_sheet
+from ladder_sheets.sheets import styles
+from ladder_sheets.sheets.gap import COLUMNS as GAP_COLUMNS
+from ladder_sheets.sheets.gap import build_gap_sheet
+from ladder_sheets.sheets.history import build_history_sheet
+from ladder_sheets.sheets.readiness import COLUMNS as READINESS_COLUMNS
+from ladder_sheets.sheets.readiness import build_readiness_sheet
 
 NAN = float("nan")
 

@@ -11,8 +11,8 @@ import pandas as pd
 import xlsxwriter
 
 from ladder_sheets.model import TABLES, columns
-from ladder_sheets.writers import styles
-from ladder_sheets.writers.history_sheet import build_evidence_sheet, build_history_sheet
+from ladder_sheets.sheets import styles
+from ladder_sheets.sheets.history import build_evidence_sheet, build_history_sheet
 
 IMPORTED = pd.Timestamp("2026-10-02 09:30", tz="Europe/Berlin")  # 07:30 UTC
 

@@ -23,11 +23,11 @@ import pytest
 import xlsxwriter
 
 from ladder_sheets.model import Framework, Table
-from ladder_sheets.writers.gap_sheet import COLUMNS as GAP_COLUMNS
-from ladder_sheets.writers.gap_sheet import build_gap_sheet
-from ladder_sheets.writers.history_sheet import build_history_sheet
-from ladder_sheets.writers.readiness_sheet import COLUMNS as READINESS_COLUMNS
-from ladder_sheets.writers.readiness_sheet import build_readiness_sheet
+from ladder_sheets.sheets.gap import COLUMNS as GAP_COLUMNS
+from ladder_sheets.sheets.gap import build_gap_sheet
+from ladder_sheets.sheets.history import build_history_sheet
+from ladder_sheets.sheets.readiness import COLUMNS as READINESS_COLUMNS
+from ladder_sheets.sheets.readiness import build_readiness_sheet
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -307,7 +307,7 @@ def test_real_analysis_tables_recalculate_to_the_analysis_gaps(tmp_path: Path) -
 def test_sheets_transplanted_into_an_hr_workbook_keep_formulas_and_formats(
     tmp_path: Path, framework_workbook: Any
 ) -> None:
-    writeback = pytest.importorskip("ladder_sheets.writers.writeback")
+    writeback = pytest.importorskip("ladder_sheets.xlsx.writeback")
     path = framework_workbook()
     hr_sheets = openpyxl.load_workbook(path).sheetnames
     gaps, readiness = grid_tables()

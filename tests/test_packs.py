@@ -13,7 +13,7 @@ import msoffcrypto
 import openpyxl
 import pytest
 
-from ladder_sheets.packs import write_packs
+from ladder_sheets.commands.packs import write_packs
 from ladder_sheets.packs.recipients import safe_file_stem
 
 # openpyxl reads packs but does not know sparklines; the packs are for Excel, not openpyxl.

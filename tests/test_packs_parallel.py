@@ -16,8 +16,8 @@ import pytest
 import xlsxwriter
 from conftest import build_framework
 
+from ladder_sheets.commands.packs import PARALLEL_FROM, write_packs
 from ladder_sheets.errors import WriteRefused
-from ladder_sheets.packs import PARALLEL_FROM, write_packs
 from ladder_sheets.packs.page import PackSheet
 
 FAMILY = "Engineering"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ladder_sheets.api import check
-from ladder_sheets.merge import merge
-from ladder_sheets.packs import write_packs
+from ladder_sheets.commands.merge import merge
+from ladder_sheets.commands.packs import write_packs
 from ladder_sheets.packs.recipients import line_below, reports_by_manager
 
 REPO = Path(__file__).resolve().parents[1]

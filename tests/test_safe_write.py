@@ -15,8 +15,8 @@ import pytest
 import xlsxwriter
 
 from ladder_sheets.errors import WriteRefused
-from ladder_sheets.writers import package as package_module
-from ladder_sheets.writers.safe_write import (
+from ladder_sheets.xlsx import package as package_module
+from ladder_sheets.xlsx.safe_write import (
     TEMP_PREFIX,
     atomic_write,
     backup_path,
@@ -24,7 +24,7 @@ from ladder_sheets.writers.safe_write import (
     lock_files,
     remove_stale_temps,
 )
-from ladder_sheets.writers.writeback import write_back
+from ladder_sheets.xlsx.writeback import write_back
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,8 +74,8 @@ def test_killed_writer_leaves_the_original_and_the_next_run_cleans_up(workbook: 
         import os, signal, sys
         from pathlib import Path
         sys.path.insert(0, {str(REPO)!r})
-        from ladder_sheets.writers import package
-        from ladder_sheets.writers.writeback import write_back
+        from ladder_sheets.xlsx import package
+        from ladder_sheets.xlsx.writeback import write_back
 
         real_save = package.Package.save
 

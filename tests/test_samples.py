@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from ladder_sheets import model
-from ladder_sheets.sample_company import CYCLES, build_samples, generate_company
+from ladder_sheets.demo.company import CYCLES, build_samples, generate_company
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = {"Does not meet": 1, "Partially meets": 2, "Meets": 3, "Exceeds": 4, "Outstanding": 5}

@@ -12,10 +12,16 @@ from xml.parsers import expat
 import openpyxl
 import pytest
 
-from ladder_sheets.merge import EVIDENCE_SHEET, GAP_SHEET, HISTORY_SHEET, READINESS_SHEET, merge
-from ladder_sheets.writers.sheet_xml import _pieces, adapt_sheet, content_hash
-from ladder_sheets.writers.styles import LINE_HEIGHT, WRAP_WIDTH
-from ladder_sheets.writers.styles_merge import StyleMap
+from ladder_sheets.commands.merge import (
+    EVIDENCE_SHEET,
+    GAP_SHEET,
+    HISTORY_SHEET,
+    READINESS_SHEET,
+    merge,
+)
+from ladder_sheets.sheets.styles import LINE_HEIGHT, WRAP_WIDTH
+from ladder_sheets.xlsx.sheet_xml import _pieces, adapt_sheet, content_hash
+from ladder_sheets.xlsx.styles_merge import StyleMap
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 EXPORTS = sorted((SAMPLES / "exports").iterdir()) if (SAMPLES / "exports").exists() else []

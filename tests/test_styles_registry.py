@@ -8,7 +8,7 @@ import weakref
 
 import xlsxwriter
 
-from ladder_sheets.writers.styles import Styles
+from ladder_sheets.sheets.styles import Styles
 
 
 def test_styles_are_shared_and_released_with_their_workbook() -> None:

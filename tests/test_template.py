@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from ladder_sheets import model
-from ladder_sheets.example import FrameworkContent, empty_content, example_content
-from ladder_sheets.writers.template import write_framework, write_template
+from ladder_sheets.demo.example import FrameworkContent, empty_content, example_content
+from ladder_sheets.sheets.template import write_framework, write_template
 
 REPO = Path(__file__).resolve().parents[1]
 LONG = ["levels", "competencies", "criteria", "paths", "employees", "history", "evidence"]

@@ -16,8 +16,8 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from ladder_sheets.errors import UnreadableFile, WriteRefused
-from ladder_sheets.writers.workbook_xml import MARKER_NAME, read_book
-from ladder_sheets.writers.writeback import fingerprint, write_back
+from ladder_sheets.xlsx.workbook_xml import MARKER_NAME, read_book
+from ladder_sheets.xlsx.writeback import fingerprint, write_back
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

@@ -25,9 +25,9 @@ from python_calamine import CalamineWorkbook
 
 from ladder_sheets.errors import LadderError, UnreadableFile
 from ladder_sheets.workbook.safe import check_package
-from ladder_sheets.writers.package import content_types, parse_rels, rels_path, resolve
-from ladder_sheets.writers.workbook_xml import read_book
-from ladder_sheets.writers.writeback import write_back
+from ladder_sheets.xlsx.package import content_types, parse_rels, rels_path, resolve
+from ladder_sheets.xlsx.workbook_xml import read_book
+from ladder_sheets.xlsx.writeback import write_back
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 GENERATED = ["Gap Analysis", "Promotion Readiness"]

@@ -16,7 +16,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from ladder_sheets.writers.writeback import write_back
+from ladder_sheets.xlsx.writeback import write_back
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

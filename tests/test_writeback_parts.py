@@ -6,9 +6,9 @@ import re
 
 from defusedxml import ElementTree as SafeET
 
-from ladder_sheets.writers.sheet_xml import adapt_sheet, content_hash, shared_strings_text
-from ladder_sheets.writers.styles_merge import StyleMap, merge_styles
-from ladder_sheets.writers.workbook_xml import (
+from ladder_sheets.xlsx.sheet_xml import adapt_sheet, content_hash, shared_strings_text
+from ladder_sheets.xlsx.styles_merge import StyleMap, merge_styles
+from ladder_sheets.xlsx.workbook_xml import (
     add_worksheet_titles,
     drop_calc_chain_sheet,
     marker_value,

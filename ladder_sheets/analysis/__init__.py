@@ -1,8 +1,8 @@
 """Analysis over a typed Framework: the ladder, gaps and promotion readiness. Pure pandas."""
 
-from .gaps import GAP_COLUMNS, gap_table
-from .ladder import next_levels, step_for
-from .readiness import READINESS_COLUMNS, STATUS_ORDER, readiness_table
+from ladder_sheets.analysis.gaps import GAP_COLUMNS, gap_table
+from ladder_sheets.analysis.ladder import next_levels, step_for
+from ladder_sheets.analysis.readiness import READINESS_COLUMNS, STATUS_ORDER, readiness_table
 
 __all__ = [
     "GAP_COLUMNS",

@@ -13,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Framework, Table
-from ..values import clean_text, cycle_index
-from .history import RatingHistory, resolve_cycle
-from .ladder import Ladder, key
+from ladder_sheets.analysis.ladder import Ladder, key
+from ladder_sheets.analysis.rating_index import RatingHistory, resolve_cycle
+from ladder_sheets.model import Framework, Table
+from ladder_sheets.values import clean_text, cycle_index
 
 GAP_COLUMNS = [
     "employee_id",

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Framework
-from ..values import clean_text, is_blank
+from ladder_sheets.model import Framework
+from ladder_sheets.values import clean_text, is_blank
 
 NEXT_LEVEL_COLUMNS = ["family", "track", "level", "next_level", "order", "is_top"]
 

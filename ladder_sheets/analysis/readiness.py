@@ -27,12 +27,18 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Framework, Table
-from ..values import clean_text, cycle_end, parse_date, quarters_between
-from .gaps import shown
-from .history import EvidenceLog, RatingHistory, cycle_of, flag, resolve_cycle
-from .ladder import Ladder, Level, key, number
-from .shortfalls import Assessment, run_at_next
+from ladder_sheets.analysis.gaps import shown
+from ladder_sheets.analysis.ladder import Ladder, Level, key, number
+from ladder_sheets.analysis.rating_index import (
+    EvidenceLog,
+    RatingHistory,
+    cycle_of,
+    flag,
+    resolve_cycle,
+)
+from ladder_sheets.analysis.shortfalls import Assessment, run_at_next
+from ladder_sheets.model import Framework, Table
+from ladder_sheets.values import clean_text, cycle_end, parse_date, quarters_between
 
 READY = "Ready"
 PENDING = "Ready pending sign-off"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..values import cycle_from_index, cycle_index
-from .gaps import rounded, shown
-from .history import RatingHistory
+from ladder_sheets.analysis.gaps import rounded, shown
+from ladder_sheets.analysis.rating_index import RatingHistory
+from ladder_sheets.values import cycle_from_index, cycle_index
 
 # Ratings and averages are compared with this slack: 3.5 summed from decimals is still 3.5.
 TOLERANCE = 1e-9

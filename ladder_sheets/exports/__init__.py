@@ -10,8 +10,8 @@ UnreadableFile before it is parsed (lines are counted in chunks, not loaded); an
 above workbook.grid.MAX_CELLS values likewise.
 """
 
-from .labels import DEFAULT_LABELS, LabelScale
-from .reader import Export, read_export
-from .sniff import MAX_BYTES, MAX_LINES
+from ladder_sheets.exports.labels import DEFAULT_LABELS, LabelScale
+from ladder_sheets.exports.reader import Export, read_export
+from ladder_sheets.exports.sniff import MAX_BYTES, MAX_LINES
 
 __all__ = ["DEFAULT_LABELS", "MAX_BYTES", "MAX_LINES", "Export", "LabelScale", "read_export"]

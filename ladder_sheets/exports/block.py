@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..model import Table, _col_letter
-from ..values import clean_text as _clean_text
-from ..values import map_distinct
-from .source import Rows
+from ladder_sheets.exports.source import Rows
+from ladder_sheets.model import Table, _col_letter
+from ladder_sheets.values import clean_text as _clean_text
+from ladder_sheets.values import map_distinct
 
 _SLOW_TEXT = re.compile(r"_x|\s\s|[\n\r\t\u00a0]")
 

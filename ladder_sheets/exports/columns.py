@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..values import clean_text, closest, normalize_header
+from ladder_sheets.values import clean_text, closest, normalize_header
 
 # fmt: off
 ROLE_ALIASES: dict[str, tuple[str, ...]] = {

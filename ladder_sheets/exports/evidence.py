@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..findings import Severity, Where
-from ..model import Table, columns
-from ..values import parse_bool
-from .block import Block
-from .notes import Notes
+from ladder_sheets.exports.block import Block
+from ladder_sheets.exports.notes import Notes
+from ladder_sheets.findings import Severity, Where
+from ladder_sheets.model import Table, columns
+from ladder_sheets.values import parse_bool
 
 NOT_YES_NO, CONFLICT = 3, 4  # steps of reading a row, after its ratings
 
@@ -28,7 +28,7 @@ def evidence_table(
 ) -> Table:
     """The evidence table from rows `at` of the block, whose employee and cycle (framework
     spelling) are given per row in `values`, with their places."""
-    from .columns import EVIDENCE_ROLES
+    from ladder_sheets.exports.columns import EVIDENCE_ROLES
 
     n = len(at)
     if not n:

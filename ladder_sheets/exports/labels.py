@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..values import clean_text, is_blank, normalize_header, parse_number
+from ladder_sheets.values import clean_text, is_blank, normalize_header, parse_number
 
 DEFAULT_LABELS: dict[str, float] = {
     "Does not meet": 1,

@@ -12,12 +12,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..findings import Finding, info, warning
-from ..values import clean_text, parse_cycle
-from . import columns as cols
-from .columns import Columns, compact, split_rater
-from .labels import LabelScale
-from .source import Rows, Source
+from ladder_sheets.exports import columns as cols
+from ladder_sheets.exports.columns import Columns, compact, split_rater
+from ladder_sheets.exports.labels import LabelScale
+from ladder_sheets.exports.source import Rows, Source
+from ladder_sheets.findings import Finding, info, warning
+from ladder_sheets.values import clean_text, parse_cycle
 
 HEADER_SCAN = 30  # rows searched for the header (title and preamble rows come first)
 SAMPLE_ROWS = 500  # data rows sampled to decide whether a column holds ratings

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..findings import Finding, Severity, Where
+from ladder_sheets.findings import Finding, Severity, Where
 
 MAX_PER_CODE = 25  # findings of one code listed one by one; the rest are summed up
 

@@ -8,14 +8,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding, Report, Where, error, info, warning
-from ..model import Table
-from ..values import parse_cycle
-from . import columns as cols
-from .labels import LabelScale
-from .layout import Layout, detect
-from .rows import Context, build
-from .source import load
+from ladder_sheets.exports import columns as cols
+from ladder_sheets.exports.labels import LabelScale
+from ladder_sheets.exports.layout import Layout, detect
+from ladder_sheets.exports.rows import Context, build
+from ladder_sheets.exports.source import load
+from ladder_sheets.findings import Finding, Report, Where, error, info, warning
+from ladder_sheets.model import Table
+from ladder_sheets.values import parse_cycle
 
 _QUARTER = re.compile(r"q[1-4]", re.I)
 _NEEDED = {"employee_id": "employee ID", "competency": "competency", "rating": "rating"}

@@ -12,16 +12,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..findings import Severity, Where
-from ..model import Table, columns
-from ..values import parse_cycle
-from .block import Block, clean_text
-from .columns import EVIDENCE_ROLES
-from .evidence import evidence_table
-from .labels import LabelScale
-from .layout import Layout
-from .notes import Notes
-from .slots import PerRow, Slot, comments, read_slots, slot_cols, spelled
+from ladder_sheets.exports.block import Block, clean_text
+from ladder_sheets.exports.columns import EVIDENCE_ROLES
+from ladder_sheets.exports.evidence import evidence_table
+from ladder_sheets.exports.labels import LabelScale
+from ladder_sheets.exports.layout import Layout
+from ladder_sheets.exports.notes import Notes
+from ladder_sheets.exports.slots import PerRow, Slot, comments, read_slots, slot_cols, spelled
+from ladder_sheets.findings import Severity, Where
+from ladder_sheets.model import Table, columns
+from ladder_sheets.values import parse_cycle
 
 # Steps of reading one row, in the order findings about a row are listed.
 ROW_WITHOUT_EMPLOYEE, CYCLE, RATING = 0, 1, 2

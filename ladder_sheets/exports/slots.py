@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .block import Block, clean_text
-from .columns import COMMENT_ROLES, RATER_ROLES, compact, rater_type
-from .layout import Layout
+from ladder_sheets.exports.block import Block, clean_text
+from ladder_sheets.exports.columns import COMMENT_ROLES, RATER_ROLES, compact, rater_type
+from ladder_sheets.exports.layout import Layout
 
 # A value that is the same on every row, or one per row (an object array).
 PerRow = Any

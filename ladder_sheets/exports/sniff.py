@@ -18,7 +18,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..errors import UnreadableFile
+from ladder_sheets.errors import UnreadableFile
 
 # Refused above these (documented in the package docstring): a company of 10,000 people
 # rated on 15 competencies is 150,000 lines; millions mean the wrong file. Reading keeps

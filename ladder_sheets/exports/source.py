@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnreadableFile
-from ..findings import Finding, Where, warning
-from ..model import _col_letter
-from . import sniff
+from ladder_sheets.errors import UnreadableFile
+from ladder_sheets.exports import sniff
+from ladder_sheets.findings import Finding, Where, warning
+from ladder_sheets.model import _col_letter
 
 # The csv module's default field limit (128 KiB) is below a long pasted comment.
 csv.field_size_limit(16 << 20)
@@ -111,7 +111,9 @@ def _records(text: str, delimiter: str, name: str) -> tuple[list[list[Any]], lis
 
 
 def _load_workbook(path: Path) -> Source:
-    from ..workbook.grid import read_grids  # checks the package (encrypted, hostile) first
+    from ladder_sheets.workbook.grid import (
+        read_grids,  # checks the package (encrypted, hostile) first
+    )
 
     grids = read_grids(path)
     sheets = []

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..writers.merge_sheets import as_number, as_text
-from .slices import PackData
+from ladder_sheets.packs.slices import PackData
+from ladder_sheets.sheets.table import as_number, as_text
 
 
 class PackSheet(Worksheet):

@@ -7,9 +7,9 @@ import csv
 import secrets
 from pathlib import Path
 
-from ..api import PathLike
-from ..errors import DataError, LadderError, UnreadableFile
-from .recipients import Recipient
+from ladder_sheets.api import PathLike
+from ladder_sheets.errors import DataError, LadderError, UnreadableFile
+from ladder_sheets.packs.recipients import Recipient
 
 
 def pack_passwords(

@@ -9,10 +9,10 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from ..writers.merge_sheets import as_text
-from ..writers.styles import STATUS_COLOURS, Styles, gap_scale
-from .page import PackSheet, difference, level_field, print_setup, write_number
-from .slices import PackData, PersonSlice
+from ladder_sheets.packs.page import PackSheet, difference, level_field, print_setup, write_number
+from ladder_sheets.packs.slices import PackData, PersonSlice
+from ladder_sheets.sheets.styles import STATUS_COLOURS, Styles, gap_scale
+from ladder_sheets.sheets.table import as_text
 
 HEADER_ROW = 4
 # Gap columns: (column, the expectation's column letter, its key); the rating is in column E.

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .recipients import Recipient
+from ladder_sheets.packs.recipients import Recipient
 
 MAX_TREND = 4  # past cycles shown per competency (and drawn in its sparkline)
 

@@ -18,12 +18,12 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from ..errors import WriteRefused
-from ..writers.merge_sheets import as_number, as_text
-from ..writers.styles import Styles, gap_scale, status_rules
-from .page import PackSheet, level_field, print_setup
-from .person_sheet import person_sheet
-from .slices import MAX_TREND, PackData, PersonSlice
+from ladder_sheets.errors import WriteRefused
+from ladder_sheets.packs.page import PackSheet, level_field, print_setup
+from ladder_sheets.packs.person_sheet import person_sheet
+from ladder_sheets.packs.slices import MAX_TREND, PackData, PersonSlice
+from ladder_sheets.sheets.styles import Styles, gap_scale, status_rules
+from ladder_sheets.sheets.table import as_number, as_text
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 

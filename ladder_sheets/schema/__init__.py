@@ -14,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..findings import Report
-from ..model import Framework, Table
-from .catalog import Catalog
-from .quality import check_quality
-from .ratings import SourcedTable, check_ratings, combine, type_all
-from .references import check_references, employee_references
-from .steps import check_steps
-from .tables import type_table
-from .tree import check_tree
+from ladder_sheets.findings import Report
+from ladder_sheets.model import Framework, Table
+from ladder_sheets.schema.catalog import Catalog
+from ladder_sheets.schema.quality import check_quality
+from ladder_sheets.schema.ratings import SourcedTable, check_ratings, combine, type_all
+from ladder_sheets.schema.references import check_references, employee_references
+from ladder_sheets.schema.steps import check_steps
+from ladder_sheets.schema.tables import type_table
+from ladder_sheets.schema.tree import check_tree
 
 __all__ = ["SourcedTable", "Validated", "type_table", "validate"]
 

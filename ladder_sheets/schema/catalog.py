@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Framework
-from ..values import is_blank
-from .models import id_key, name_key
+from ladder_sheets.model import Framework
+from ladder_sheets.schema.schemas import id_key, name_key
+from ladder_sheets.values import is_blank
 
 
 @dataclass(frozen=True)

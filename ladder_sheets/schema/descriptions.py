@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..findings import Finding, Where, warning
-from ..model import Framework, Table
-from ..values import is_blank
-from .catalog import Level
-from .models import name_key
+from ladder_sheets.findings import Finding, Where, warning
+from ladder_sheets.model import Framework, Table
+from ladder_sheets.schema.catalog import Level
+from ladder_sheets.schema.schemas import name_key
+from ladder_sheets.values import is_blank
 
 if TYPE_CHECKING:
-    from .quality import MatrixCells
+    from ladder_sheets.schema.quality import MatrixCells
 
 MAX_SENTENCES = 2
 

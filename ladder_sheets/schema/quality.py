@@ -35,12 +35,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..findings import Finding, Where, warning
-from ..model import Framework, Table
-from ..values import is_blank
-from .catalog import Catalog, Level
-from .descriptions import check_descriptions
-from .models import name_key
+from ladder_sheets.findings import Finding, Where, warning
+from ladder_sheets.model import Framework, Table
+from ladder_sheets.schema.catalog import Catalog, Level
+from ladder_sheets.schema.descriptions import check_descriptions
+from ladder_sheets.schema.schemas import name_key
+from ladder_sheets.values import is_blank
 
 LEVELS_PER_TRACK = (4, 7)
 COMPETENCIES_PER_TRACK = (6, 12)

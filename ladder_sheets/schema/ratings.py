@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, Where, error, info, warning
-from ..model import Framework, Table, columns, stacked_places
-from ..values import is_blank, map_distinct
-from .catalog import Catalog
-from .models import id_key, name_key
-from .references import competency_references, employee_references
-from .tables import type_table
+from ladder_sheets.findings import Finding, Where, error, info, warning
+from ladder_sheets.model import Framework, Table, columns, stacked_places
+from ladder_sheets.schema.catalog import Catalog
+from ladder_sheets.schema.references import competency_references, employee_references
+from ladder_sheets.schema.schemas import id_key, name_key
+from ladder_sheets.schema.tables import type_table
+from ladder_sheets.values import is_blank, map_distinct
 
 
 @dataclass

@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..findings import Finding, error, warning
-from ..model import Framework, Table, headers
-from ..values import did_you_mean, is_blank, map_distinct, of_type, value_types
-from .catalog import Catalog
-from .models import id_key, name_key
+from ladder_sheets.findings import Finding, error, warning
+from ladder_sheets.model import Framework, Table, headers
+from ladder_sheets.schema.catalog import Catalog
+from ladder_sheets.schema.schemas import id_key, name_key
+from ladder_sheets.values import did_you_mean, is_blank, map_distinct, of_type, value_types
 
 _HINTS = {
     "unknown-family": "Use a Job Family from the Levels sheet, or add the family there.",

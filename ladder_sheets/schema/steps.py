@@ -11,12 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..findings import Finding, Where, warning
-from ..model import Framework, Table
-from ..values import is_blank
-from .catalog import Catalog, Level
-from .models import id_key, name_key
-from .quality import track_name
+from ladder_sheets.findings import Finding, Where, warning
+from ladder_sheets.model import Framework, Table
+from ladder_sheets.schema.catalog import Catalog, Level
+from ladder_sheets.schema.quality import track_name
+from ladder_sheets.schema.schemas import id_key, name_key
+from ladder_sheets.values import is_blank
 
 ASPIRATIONAL_SHARE = 0.05
 ASPIRATIONAL_MIN_PEOPLE = 10

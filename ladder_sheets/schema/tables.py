@@ -15,20 +15,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..cellmap import CellMap
-from ..findings import Finding
-from ..model import Table, columns, headers
-from ..values import (
-    clean_text,
-    closest,
-    is_blank,
-    map_distinct,
-    parse_bool,
-    parse_cycle,
-    parse_date,
-    parse_number,
-)
-from .models import (
+from ladder_sheets.cellmap import CellMap
+from ladder_sheets.findings import Finding
+from ladder_sheets.model import Table, columns, headers
+from ladder_sheets.schema.schemas import (
     CHOICE,
     CHOICE_ALIASES,
     CHOICE_DEFAULTS,
@@ -44,6 +34,16 @@ from .models import (
     YES_NO,
     key_of,
     name_key,
+)
+from ladder_sheets.values import (
+    clean_text,
+    closest,
+    is_blank,
+    map_distinct,
+    parse_bool,
+    parse_cycle,
+    parse_date,
+    parse_number,
 )
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {

@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..findings import Finding, error, info
-from ..model import Table
-from ..values import did_you_mean, is_blank
-from .models import id_key
+from ladder_sheets.findings import Finding, error, info
+from ladder_sheets.model import Table
+from ladder_sheets.schema.schemas import id_key
+from ladder_sheets.values import did_you_mean, is_blank
 
 
 def check_tree(employees: Table) -> list[Finding]:

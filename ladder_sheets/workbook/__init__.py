@@ -1,9 +1,9 @@
 """Workbooks in: safe opening, cell grids, layout detection by meaning, mapping, the reader."""
 
-from .grid import Grid, read_grids
-from .mapping import Mapping, TableMapping
-from .reader import read_framework
-from .safe import check_package, open_xlsx
+from ladder_sheets.workbook.grid import Grid, read_grids
+from ladder_sheets.workbook.mapping import Mapping, TableMapping
+from ladder_sheets.workbook.reader import read_framework
+from ladder_sheets.workbook.safe import check_package, open_xlsx
 
 __all__ = [
     "Grid",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import TABLES
-from ..values import clean_text, normalize_header
+from ladder_sheets.model import TABLES
+from ladder_sheets.values import clean_text, normalize_header
 
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {
     "levels": (

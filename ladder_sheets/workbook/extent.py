@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 from defusedxml import ElementTree
 
-from ..errors import UnreadableFile
-from .aliases import table_for_sheet
-from .safe import damaged_sheet
+from ladder_sheets.errors import UnreadableFile
+from ladder_sheets.workbook.aliases import table_for_sheet
+from ladder_sheets.workbook.safe import damaged_sheet
 
 MAX_CELLS = 2_000_000  # values in one sheet; a framework holds a few thousand
 # Ratings History and Promotion Evidence are written by the tool and grow with people x

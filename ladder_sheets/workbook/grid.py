@@ -22,18 +22,18 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
-from ..errors import UnreadableFile
-from ..model import _col_letter
-from ..values import is_blank, of_type, value_types
-from .extent import (
+from ladder_sheets.errors import UnreadableFile
+from ladder_sheets.model import _col_letter
+from ladder_sheets.values import is_blank, of_type, value_types
+from ladder_sheets.workbook.extent import (
     LONG_SHEET_CELLS,
     MAX_CELLS,
     SheetExtent,
     cell_budget,
     sheet_parts,
 )
-from .loading import load_sheets
-from .safe import SAVE_AS_XLSX, check_package, damaged_sheet, open_xlsx
+from ladder_sheets.workbook.loading import load_sheets
+from ladder_sheets.workbook.safe import SAVE_AS_XLSX, check_package, damaged_sheet, open_xlsx
 
 MAX_AREA = 4_000_000  # rectangle calamine may always allocate (about 32 bytes a cell)
 # Past MAX_AREA, calamine still reads a sheet whose rectangle is mostly filled (a long Ratings

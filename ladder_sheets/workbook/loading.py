@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .extent import SheetExtent, cell_budget, scan_extent
-from .safe import damaged_sheet
+from ladder_sheets.workbook.extent import SheetExtent, cell_budget, scan_extent
+from ladder_sheets.workbook.safe import damaged_sheet
 
 
 @dataclass

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import LayoutError
-from ..findings import Finding, Where, warning
-from ..model import TABLES, columns
-from ..values import clean_text, did_you_mean, normalize_header
-from .aliases import WIDE_TABLES
-from .grid import Grid, a1
+from ladder_sheets.errors import LayoutError
+from ladder_sheets.findings import Finding, Where, warning
+from ladder_sheets.model import TABLES, columns
+from ladder_sheets.values import clean_text, did_you_mean, normalize_header
+from ladder_sheets.workbook.aliases import WIDE_TABLES
+from ladder_sheets.workbook.grid import Grid, a1
 
 SETTINGS_SHEET = "Ladder Settings"
 

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cellmap import CellMap, SheetRows
-from ..errors import LayoutError
-from ..findings import Finding, Where, error, info, warning
-from ..model import (
+from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.errors import LayoutError
+from ladder_sheets.findings import Finding, Where, error, info, warning
+from ladder_sheets.model import (
     GENERATED_SHEETS,
     REQUIRED_TABLES,
     TABLES,
@@ -33,13 +33,13 @@ from ..model import (
     columns,
     stacked_places,
 )
-from ..values import clean_text, closest, normalize_header
-from .aliases import REQUIRED_COLUMNS, WIDE_TABLES
-from .grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
-from .layout import TableLayout, find_header, is_note_row
-from .mapping import SETTINGS_SHEET, Mapping, TableMapping
-from .safe import check_package
-from .sheets import assign_by_content, assign_by_name, missing_sheet
+from ladder_sheets.values import clean_text, closest, normalize_header
+from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
+from ladder_sheets.workbook.grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
+from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
+from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
+from ladder_sheets.workbook.safe import check_package
+from ladder_sheets.workbook.sheets import assign_by_content, assign_by_name, missing_sheet
 
 # Sheets of the template (and of `check --annotate`) that hold no framework table: read past
 # without a note.

@@ -20,7 +20,7 @@ from typing import Any
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
-from ..errors import EncryptedFile, HostileFile, UnreadableFile
+from ladder_sheets.errors import EncryptedFile, HostileFile, UnreadableFile
 
 # Limits for a career framework workbook: generous for real files, far below what a bomb needs.
 MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared across all members

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from ..findings import Finding, Where, error, info
-from ..model import REQUIRED_TABLES, TABLES
-from ..values import closest, normalize_header
-from .aliases import REQUIRED_COLUMNS, WIDE_TABLES, sheet_candidates, table_for_sheet
-from .grid import Grid
-from .layout import TableLayout, find_header
-from .mapping import Mapping
+from ladder_sheets.findings import Finding, Where, error, info
+from ladder_sheets.model import REQUIRED_TABLES, TABLES
+from ladder_sheets.values import closest, normalize_header
+from ladder_sheets.workbook.aliases import (
+    REQUIRED_COLUMNS,
+    WIDE_TABLES,
+    sheet_candidates,
+    table_for_sheet,
+)
+from ladder_sheets.workbook.grid import Grid
+from ladder_sheets.workbook.header import TableLayout, find_header
+from ladder_sheets.workbook.mapping import Mapping
 
 MIN_CONTENT_SCORE = 3  # known headers a sheet with an unknown name needs to be taken
 

@@ -1,0 +1,1 @@
+"""Calibration analysis: distributions, drift, manager consistency, the steps up, a summary."""

@@ -1,0 +1,159 @@
+"""Manager leniency and severity against peers at the same family and level (the arithmetic
+behind `calibration.manager_consistency`; the rule in words is `MANAGER_FLAG_RULE`)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ladder_sheets.analysis.calibration.distributions import (
+    MIN_DIFFERENCE,
+    MIN_PEER_MANAGERS,
+    MIN_PEER_RATINGS,
+    MIN_PEOPLE,
+    MIN_RATINGS,
+    MIN_Z,
+    SPREAD_FLOOR,
+    fill_text,
+)
+
+CELL = ["family", "level"]
+OUTPUT = [
+    "manager_id",
+    "manager",
+    "families",
+    "ratings",
+    "compared",
+    "people",
+    "mean",
+    "peer_mean",
+    "peer_ratings",
+    "peer_managers",
+    "difference",
+    "se",
+    "z",
+    "flag",
+    "note",
+]
+
+
+def pooled_spread(frame: pd.DataFrame) -> float:
+    """Standard deviation of ratings around each manager's own family-level mean, pooled:
+    leniency moves a manager's mean, not this spread."""
+    groups = frame.groupby(["rater", *CELL])["rating"]
+    dev = frame["rating"] - groups.transform("mean")
+    dof = len(frame) - groups.ngroups
+    return math.sqrt(float((dev**2).sum()) / dof) if dof > 0 else math.nan
+
+
+def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
+    """`frame`: rated manager ratings with rater, family, level, employee_id, rating."""
+    frame = frame.dropna(subset=CELL)
+    if frame.empty:
+        return pd.DataFrame(columns=OUTPUT)
+    spread = pooled_spread(frame)
+    spread = SPREAD_FLOOR if math.isnan(spread) else max(spread, SPREAD_FLOOR)
+    cells = (
+        frame.groupby(["rater", *CELL])
+        .agg(n=("rating", "size"), total=("rating", "sum"), people=("employee_id", "nunique"))
+        .reset_index()
+    )
+    flagged: dict[str, pd.DataFrame] = {}
+    while True:
+        stats = _against_peers(cells, set(flagged), spread)
+        open_ = stats.loc[~stats.index.isin(list(flagged))]
+        hits = open_[
+            open_["eligible"]
+            & (open_["difference"].abs() >= MIN_DIFFERENCE)
+            & (open_["z"].abs() >= MIN_Z)
+        ]
+        if hits.empty:
+            break
+        worst = str(hits["z"].abs().idxmax())
+        flagged[worst] = stats.loc[[worst]].copy()
+    # A flagged manager keeps the numbers they were flagged on.
+    stats = pd.concat([stats.drop(index=list(flagged)), *flagged.values()])
+    up = stats["difference"] > 0
+    stats["flag"] = np.where(stats.index.isin(list(flagged)), np.where(up, "lenient", "severe"), "")
+    stats["note"] = [_note(row) for _, row in stats.iterrows()]
+
+    totals = frame.groupby("rater").agg(
+        ratings=("rating", "size"),
+        families=("family", lambda s: ", ".join(sorted({str(v) for v in s.dropna()}))),
+    )
+    out = totals.join(stats, how="left").reset_index().rename(columns={"rater": "manager_id"})
+    names = staff.set_index("employee_id")["name"]
+    out["manager"] = fill_text(out["manager_id"].map(names), out["manager_id"])
+    for col in ("compared", "people", "peer_ratings", "peer_managers"):
+        out[col] = out[col].fillna(0).astype(int)
+    out["flag"] = fill_text(out["flag"], "")
+    out["note"] = fill_text(out["note"], "no peers at the same family and level")
+    order = -out["z"].abs().fillna(-1.0)
+    out = out.assign(_o=order).sort_values(["_o", "manager_id"], kind="stable")
+    return out[OUTPUT].reset_index(drop=True)
+
+
+def _against_peers(cells: pd.DataFrame, flagged: set[str], spread: float) -> pd.DataFrame:
+    """Per manager: compared ratings, mean, weighted peer mean, SE and score, with flagged
+    managers left out of everyone else's peers. Plain numpy over (manager, family-level)
+    rows: it runs once per flagged manager."""
+    raters, r = np.unique(cells["rater"].to_numpy(dtype=str), return_inverse=True)
+    k = cells.groupby(CELL, sort=False).ngroup().to_numpy()
+    n = cells["n"].to_numpy(dtype=float)
+    total = cells["total"].to_numpy(dtype=float)
+    own = (~np.isin(raters, list(flagged)))[r].astype(float)  # counted in peers' baselines
+    big_k, big_r = int(k.max()) + 1, len(raters)
+    peer_n = np.bincount(k, n * own, big_k)[k] - own * n
+    peer_total = np.bincount(k, total * own, big_k)[k] - own * total
+    peer_mgrs = np.bincount(k, own, big_k)[k] - own
+    ok = peer_n > 0
+    safe_n = np.where(ok, peer_n, 1.0)
+    peer_mean = np.where(ok, peer_total / safe_n, 0.0)
+
+    def per_rater(values: np.ndarray) -> np.ndarray:
+        return np.bincount(r, np.where(ok, values, 0.0), big_r)
+
+    compared = per_rater(n)
+    has = compared > 0
+    denom = np.where(has, compared, 1.0)
+    mean = per_rater(total) / denom
+    baseline = per_rater(n * peer_mean) / denom
+    share = n / denom[r]
+    peer_term = per_rater(share**2 / safe_n)
+    most_peers = np.zeros(big_r)
+    np.maximum.at(most_peers, r[ok], peer_mgrs[ok])
+    out = pd.DataFrame(
+        {
+            "compared": compared.astype(int),
+            "people": per_rater(cells["people"].to_numpy(dtype=float)).astype(int),
+            "mean": mean,
+            "peer_mean": baseline,
+            "peer_ratings": per_rater(peer_n).astype(int),
+            "peer_managers": most_peers.astype(int),
+        },
+        index=pd.Index(raters, name="rater"),
+    ).loc[has]
+    out["difference"] = out["mean"] - out["peer_mean"]
+    out["se"] = spread * np.sqrt(1.0 / out["compared"] + peer_term[has])
+    out["z"] = out["difference"] / out["se"]
+    out["eligible"] = (
+        (out["compared"] >= MIN_RATINGS)
+        & (out["people"] >= MIN_PEOPLE)
+        & (out["peer_ratings"] >= MIN_PEER_RATINGS)
+        & (out["peer_managers"] >= MIN_PEER_MANAGERS)
+    )
+    return out
+
+
+def _note(row: pd.Series) -> str:
+    if row.get("flag"):
+        return f"{row['flag']}: {row['difference']:+.2f} vs peers, score {row['z']:+.1f}"
+    if row["compared"] < MIN_RATINGS or row["people"] < MIN_PEOPLE:
+        return f"too few ratings to judge (needs {MIN_RATINGS} of {MIN_PEOPLE} people)"
+    if row["peer_managers"] < MIN_PEER_MANAGERS or row["peer_ratings"] < MIN_PEER_RATINGS:
+        return f"too few peers to judge (needs {MIN_PEER_MANAGERS} other managers)"
+    if abs(row["difference"]) >= MIN_DIFFERENCE:
+        return "difference within the uncertainty"
+    return "in line with peers"

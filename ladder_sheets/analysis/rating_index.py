@@ -1,0 +1,237 @@
+"""Ratings and promotion evidence indexed for lookups, each value with the place it came from.
+
+Rows the validator would reject (no cycle, unreadable cycle, blank rating) are skipped here:
+the check command reports them, the analysis treats them as missing. A blank Rater Type counts
+as a manager rating (single-rater exports rarely say who rated). When a person has two ratings
+of the same kind for one competency and cycle, the later row in the table wins, as `merge`
+appends newer imports below older ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ladder_sheets.analysis.ladder import key, number
+from ladder_sheets.cellmap import CellMap
+from ladder_sheets.errors import DataError
+from ladder_sheets.model import Table
+from ladder_sheets.values import clean_text, cycle_index, is_blank, map_distinct, parse_cycle
+
+
+class Rating(NamedTuple):  # a tuple: histories hold 10^5 of them
+    value: float
+    row: int  # row position in the ratings table; RatingHistory.where() gives its place
+
+
+def cycle_of(value: Any) -> str | None:
+    try:
+        return parse_cycle(value)
+    except ValueError:
+        return None
+
+
+def _mapped(column: pd.Series, convert: Callable[[Any], Any]) -> np.ndarray:
+    # Convert each distinct value once: a history holds few IDs and cycles, many rows.
+    out, _ = map_distinct(column.to_numpy(dtype=object), convert)
+    return out
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Build without cyclic garbage collection. Two tuples per rating on a heap that already
+    holds the framework's millions of objects set off full collections that took longer than
+    the building itself (a third of readiness_table at 2,000 people); none of it forms cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass
+class RatingHistory:
+    manager: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
+    self_rated: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
+    # employee key -> cycles in which the manager rated at least one competency
+    manager_cycles: dict[str, set[str]] = field(default_factory=dict)
+    table: Table | None = None
+    _cells: list[Any] = field(default_factory=list)
+    _cell_map: CellMap | None = None
+    _sheets: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def from_table(cls, ratings: Table | None) -> RatingHistory:
+        history = cls(table=ratings)
+        if ratings is None or not ratings.present:
+            return history
+        data = ratings.data
+        if "rating" in ratings.cell_columns and len(ratings.sheets) == len(data):
+            history._sheets = ratings.sheets.tolist()
+            if isinstance(ratings.places, CellMap):
+                history._cell_map = ratings.places  # spelled out per rating asked for
+            else:
+                history._cells = ratings.cell_column("rating")
+        cycles = _mapped(data["cycle"], cycle_of)
+        emps = _mapped(data["employee_id"], key)
+        comps = _mapped(data["competency"], key)
+        raters = _mapped(data["rater_type"], key)
+        if pd.api.types.is_float_dtype(data["rating"]):
+            values = data["rating"].to_numpy(dtype=float)
+        else:
+            values = _mapped(data["rating"], number).astype(float)
+        # Rows the analysis can use, split by rater; dict() keeps the LAST row of a repeated key.
+        usable = (
+            np.not_equal(cycles, None)  # type: ignore[call-overload]
+            & ~np.isnan(values)
+            & (emps != "")
+            & (comps != "")
+        )
+        manager = np.flatnonzero(usable & ((raters == "") | (raters == "manager")))
+        own = np.flatnonzero(usable & (raters == "self"))
+
+        def index(rows: np.ndarray) -> dict[tuple[str, str, str], Rating]:
+            keys = zip(
+                emps[rows].tolist(), cycles[rows].tolist(), comps[rows].tolist(), strict=True
+            )
+            return dict(zip(keys, map(Rating, values[rows].tolist(), rows.tolist()), strict=True))
+
+        with _collector_paused():
+            history.manager = index(manager)
+            history.self_rated = index(own)
+        pairs = pd.DataFrame({"emp": emps[manager], "cycle": cycles[manager]}).drop_duplicates()
+        for emp, cycle in zip(pairs["emp"].tolist(), pairs["cycle"].tolist(), strict=True):
+            history.manager_cycles.setdefault(emp, set()).add(cycle)
+        return history
+
+    def where(self, rating: Rating | None) -> str:
+        """The rating's cell as "Sheet!A1" (or "file:line" for a CSV export); "" for none."""
+        if rating is None or self.table is None:
+            return ""
+        if self._sheets:
+            # The common case without Table.where's per-call pandas lookups (slow for 10^5 rows).
+            sheet = self._sheets[rating.row]
+            if self._cell_map is not None:
+                cell = self._cell_map.at(rating.row, "rating")
+            else:
+                cell = self._cells[rating.row]
+            if isinstance(sheet, str) and isinstance(cell, str) and cell:
+                return f"{sheet}!{cell}"
+        return str(self.table.where(self.table.data.index[rating.row], "rating"))
+
+    def latest_cycle(self) -> str | None:
+        """The latest cycle with any manager rating (self reviews often open first)."""
+        cycles = set().union(*self.manager_cycles.values()) if self.manager_cycles else set()
+        return max(cycles, key=cycle_index) if cycles else None
+
+    def cycles(self) -> list[str]:
+        """Every cycle with a manager rating, oldest first."""
+        cycles = set().union(*self.manager_cycles.values()) if self.manager_cycles else set()
+        return sorted(cycles, key=cycle_index)
+
+    def rating(self, employee: str, cycle: str, competency: str) -> Rating | None:
+        return self.manager.get((employee, cycle, competency))
+
+    def self_rating(self, employee: str, cycle: str, competency: str) -> Rating | None:
+        return self.self_rated.get((employee, cycle, competency))
+
+
+FLAGS = ("scope_met", "endorsed", "calibrated")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    cycle: str
+    scope_met: bool | None
+    endorsed: bool | None
+    calibrated: bool | None
+    where: dict[str, str]  # column -> "Sheet!A1"
+
+
+@dataclass
+class EvidenceLog:
+    # employee key -> records, oldest cycle first (table order within a cycle)
+    records: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, evidence: Table | None) -> EvidenceLog:
+        log = cls()
+        if evidence is None or not evidence.present:
+            return log
+        data = evidence.data
+        places = {c: quick_places(evidence, c) for c in FLAGS}
+        for pos, rec in enumerate(data.to_dict("records")):
+            cycle, emp = cycle_of(rec.get("cycle")), key(rec.get("employee_id"))
+            if cycle is None or not emp:
+                continue
+            flags = {c: flag(rec.get(c)) for c in FLAGS}
+            where = {c: places[c][pos] or str(evidence.where(data.index[pos], c)) for c in FLAGS}
+            log.records.setdefault(emp, []).append(Evidence(cycle, **flags, where=where))
+        for items in log.records.values():
+            items.sort(key=lambda e: cycle_index(e.cycle))
+        return log
+
+    def window(self, employee: str, first: str | None, last: str) -> list[Evidence]:
+        """Records from cycle `first` (None: from the start) to `last`, oldest first."""
+        lo = cycle_index(first) if first else -1
+        hi = cycle_index(last)
+        return [e for e in self.records.get(employee, []) if lo <= cycle_index(e.cycle) <= hi]
+
+
+def quick_places(table: Table, column: str) -> list[str | None]:
+    """Each row's "Sheet!A1" for `column`, as str(table.where(index, column)) gives it, found
+    without a pandas lookup per row; None where that takes Table.where's general reading (no
+    sheet, no cell, a CSV line)."""
+    data = table.data
+    if (
+        column not in table.cell_columns
+        or len(table.sheets) != len(data)
+        or not table.sheets.index.equals(data.index)
+        or (isinstance(table.places, pd.DataFrame) and not table.places.index.equals(data.index))
+    ):
+        return [None] * len(data)
+    return [
+        f"{sheet}!{cell}" if isinstance(sheet, str) and isinstance(cell, str) and cell else None
+        for sheet, cell in zip(table.sheets.tolist(), table.cell_column(column), strict=True)
+    ]
+
+
+def flag(value: Any) -> bool | None:
+    # The validator types these as True/False/None; tolerate text it left alone.
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = (clean_text(value) or "").casefold()
+    if text in {"yes", "y", "true", "1", "x"}:
+        return True
+    if text in {"no", "n", "false", "0"}:
+        return False
+    return None
+
+
+def resolve_cycle(history: RatingHistory, cycle: Any, file: str = "") -> str | None:
+    """The cycle to analyse: the one asked for (in any form parse_cycle reads), else the latest
+    with manager ratings. Asking for a cycle nobody was rated in is an error, not a silent
+    table of "Insufficient data"."""
+    if is_blank(cycle):
+        return history.latest_cycle()
+    parsed = cycle_of(cycle)
+    if parsed is None:
+        raise DataError(f"'{cycle}' is not a review cycle", hint="give the cycle as 2026-Q3")
+    known = history.cycles()
+    if known and parsed not in known:
+        raise DataError(
+            f"no manager ratings for cycle {parsed}",
+            file=file or None,
+            hint=f"cycles with manager ratings: {', '.join(known)}",
+        )
+    return parsed

@@ -1,0 +1,1 @@
+"""The commands a user runs, each over the layers: read, validate, analyse, write."""

@@ -1,0 +1,392 @@
+"""`merge`: a cycle's review exports into Ratings History, then Gap Analysis and Promotion
+Readiness regenerated in the same workbook.
+
+read -> check (errors stop here, nothing written) -> merge history -> analyse -> write back.
+The write goes through the lossless write-back engine: HR's own sheets stay as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ladder_sheets.api import PathLike, check
+from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.commands.append_plan import AppendPlan, HistoryWrite
+from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, merge_history
+from ladder_sheets.findings import Report, error
+from ladder_sheets.model import Framework, Table
+from ladder_sheets.sheets.history import ROWS_PER_SHEET
+from ladder_sheets.xlsx.append.prepare import PreparedAppend
+
+GAP_SHEET = "Gap Analysis"
+READINESS_SHEET = "Promotion Readiness"
+HISTORY_SHEET = "Ratings History"
+EVIDENCE_SHEET = "Promotion Evidence"
+
+
+@dataclass
+class MergeResult:
+    report: Report
+    written: Path | None = None
+    history: HistoryMerge | None = None
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    readiness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cycle: str | None = None
+    cycles_imported: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
+    history_write: HistoryWrite | None = None  # appended or rewritten, and why
+    seconds: float = 0.0
+
+    @property
+    def stopped(self) -> bool:
+        """True when errors kept the workbook from being written."""
+        return self.written is None
+
+
+def merge(
+    workbook: PathLike,
+    exports: Sequence[PathLike],
+    *,
+    out: PathLike | None = None,
+    replace_cycles: Sequence[str] = (),
+    cycle: str | None = None,
+    analyse_cycle: str | None = None,
+    labels: Mapping[str, float] | None = None,
+    mapping: Any = None,
+    evidence: pd.DataFrame | None = None,
+    backup: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+    rows_per_sheet: int = ROWS_PER_SHEET,
+    append_history: bool = True,
+) -> MergeResult:
+    """Import exports into the workbook's history and regenerate the analysis sheets.
+
+    `evidence` adds promotion evidence rows (columns of the evidence table) that come from
+    elsewhere than an export, such as a calibration committee's decisions. Returns the result
+    with `written=None` when check found errors or a changed rating needs `replace_cycles`;
+    the workbook is then untouched. `rows_per_sheet` is a test hook (history sheets split
+    before Excel's row limit); leave it as it is.
+
+    When the merged history is the recorded one plus rows after it, the recorded history
+    sheets are kept as they are and only the new rows are appended (`result.history_write`
+    says which path was taken and why; see docs/writeback.md)."""
+    from ladder_sheets.analysis.gaps import gap_table
+    from ladder_sheets.analysis.rating_index import RatingHistory
+    from ladder_sheets.analysis.readiness import readiness_table
+    from ladder_sheets.xlsx.writeback import fingerprint, write_back
+
+    started = dt.datetime.now()
+    say = progress or (lambda _msg: None)
+    workbook = Path(workbook)
+    replace_cycles = [_cycle_option(c, "--replace-cycle") for c in replace_cycles]
+    before = fingerprint(workbook)
+
+    say(f"Checking {workbook.name} and {len(exports)} export(s)")
+    checked = check(workbook, exports, labels=labels, cycle=cycle, mapping=mapping)
+    report = checked.report
+    result = MergeResult(report=report)
+    if report.errors:
+        return result
+
+    framework = checked.framework
+    existing, incoming = split_ratings(framework, checked.ratings)
+    result.cycles_imported = sorted({c for c in incoming["cycle"].dropna().unique()})
+    say(f"Merging {len(incoming)} rating(s) for {', '.join(result.cycles_imported) or '-'}")
+    merged = merge_history(existing, incoming, replace_cycles=replace_cycles, imported_at=now)
+    result.history = merged
+    # check warned about each changed rating; for merge they are errors, said once.
+    report.findings = [f for f in report.findings if f.code != "rating-changed"]
+    for row in merged.conflicts.itertuples(index=False):
+        report.add(
+            error(
+                "rating-changed",
+                f"{row.employee_id}, {row.competency}, {row.cycle} ({row.rater_type}): the export "
+                f"says {_num(row.new_rating)} but Ratings History holds {_num(row.old_rating)} "
+                f"(imported from {str(row.old_source or 'the workbook')}).",
+                f"If the export is a correction, run merge again with --replace-cycle {row.cycle}.",
+                checked.ratings.where(row.new_where, "rating"),
+            )
+        )
+    if len(merged.conflicts):
+        return result
+
+    brought = [e.data for e in checked.evidence if len(e.data)]
+    if evidence is not None and len(evidence):
+        brought.append(evidence)
+    all_evidence = merge_evidence(
+        framework.evidence.data,
+        pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
+    )
+    sheets = OwnedSheets.of(framework)
+    history_table = _table("history", merged.history, str(workbook), sheets.history, rows_per_sheet)
+    evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
+    say("Computing gaps and promotion readiness")
+    index = RatingHistory.from_table(history_table)  # one index for both tables
+    result.gaps = gap_table(framework, history_table, cycle=analyse_cycle, history=index)
+    result.readiness = readiness_table(
+        framework, history_table, evidence_table, cycle=analyse_cycle, history=index
+    )
+    result.cycle = analysed_cycle(result.gaps, result.readiness, analyse_cycle)
+    if dry_run:
+        result.seconds = (dt.datetime.now() - started).total_seconds()
+        return result
+
+    if append_history:
+        plan, prepared, result.history_write = plan_history_write(
+            workbook, checked, existing, merged, sheets, rows_per_sheet
+        )
+    else:
+        plan, prepared = None, []
+        result.history_write = HistoryWrite.rewrite("rewrite-asked", "asked to rewrite")
+    say(
+        f"Writing {sheets.history} ({result.history_write.path}), {GAP_SHEET} and {READINESS_SHEET}"
+    )
+    build = sheet_builder(
+        merged.history,
+        all_evidence,
+        result.gaps,
+        result.readiness,
+        result.cycle,
+        sheets,
+        plan=plan,
+        rows_per_sheet=rows_per_sheet,
+    )
+    written = write_back(
+        workbook,
+        build,
+        out=Path(out) if out is not None else None,
+        backup=backup,
+        expect=before,
+        force=force,
+        adopt=sheets.adopt(),
+        appends=prepared,
+    )
+    result.written = written.path
+    result.renamed = list(written.renamed)
+    result.seconds = (dt.datetime.now() - started).total_seconds()
+    return result
+
+
+@dataclass
+class OwnedSheets:
+    """The sheets merge writes the history and evidence into: the workbook's own (by the name
+    it uses, e.g. "Ratings"), else the template's names. Every sheet these tables were read
+    from is rewritten: with the rows that now belong there, or emptied to its header when the
+    history needs fewer sheets than before, so no row is ever read twice."""
+
+    history: str = HISTORY_SHEET
+    evidence: str = EVIDENCE_SHEET
+    read_history: tuple[str, ...] = ()
+    read_evidence: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, framework: Framework) -> OwnedSheets:
+        history = tuple(framework.sources.get("history", []))
+        evidence = tuple(framework.sources.get("evidence", []))
+        return cls(
+            history=history[0] if history else HISTORY_SHEET,
+            evidence=evidence[0] if evidence else EVIDENCE_SHEET,
+            read_history=history,
+            read_evidence=evidence,
+        )
+
+    def adopt(self) -> tuple[str, ...]:
+        return (self.history, self.evidence, *self.read_history, *self.read_evidence)
+
+
+def sheet_builder(
+    history: pd.DataFrame,
+    evidence: pd.DataFrame,
+    gaps: pd.DataFrame,
+    readiness: pd.DataFrame,
+    cycle: str | None,
+    sheets: OwnedSheets | None = None,
+    *,
+    plan: AppendPlan | None = None,
+    rows_per_sheet: int = ROWS_PER_SHEET,
+) -> Callable[[Any], None]:
+    """The function the write-back engine calls to build the generated sheets. With an append
+    `plan`, the recorded history sheets are left to the write-back (kept, rows appended) and
+    only the continuation sheets the new rows open are built."""
+    from ladder_sheets.sheets.gap import build_gap_sheet
+    from ladder_sheets.sheets.history import build_evidence_sheet, build_history_sheet
+    from ladder_sheets.sheets.readiness import build_readiness_sheet
+
+    owned = sheets or OwnedSheets()
+
+    def build(wb: Any) -> None:
+        if plan is None:
+            written = build_history_sheet(
+                wb, history, name=owned.history, rows_per_sheet=rows_per_sheet
+            )
+        else:
+            written = list(plan.kept)
+            if len(plan.overflow):
+                written += build_history_sheet(
+                    wb,
+                    plan.overflow,
+                    name=plan.base,
+                    rows_per_sheet=rows_per_sheet,
+                    first_number=plan.first_new,
+                )
+        for stale in owned.read_history:
+            if stale not in written:
+                build_history_sheet(wb, history.iloc[0:0], name=stale)
+        written = build_evidence_sheet(wb, evidence, name=owned.evidence)
+        for stale in owned.read_evidence:
+            if stale not in written:
+                build_evidence_sheet(wb, evidence.iloc[0:0], name=stale)
+        build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET)
+        build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
+
+    return build
+
+
+def plan_history_write(
+    workbook: Path,
+    checked: Any,
+    existing: pd.DataFrame,
+    merged: HistoryMerge,
+    sheets: OwnedSheets,
+    rows_per_sheet: int,
+) -> tuple[AppendPlan | None, list[PreparedAppend], HistoryWrite]:
+    """Append to the recorded history sheets when that gives the same history as a rewrite:
+    (plan, prepared sheets, what was decided). Decided from the rows read and, while each
+    kept sheet streams past, from its XML; any doubt takes the full rewrite."""
+    from ladder_sheets.commands.append_plan import plan_append
+    from ladder_sheets.sheets.history import COLUMNS
+    from ladder_sheets.xlsx.append.prepare import (
+        NotAppendable,
+        SheetAppend,
+        check_kept_sheet,
+        prepare_append,
+    )
+
+    ratings = checked.ratings
+    cell = getattr(ratings, "cell", None)  # a lazy place map, where the reader keeps one
+
+    def cell_of(index: Any, column: str) -> str:
+        if cell is not None:
+            return str(cell(index, column) or "")
+        return str(ratings.cells.at[index, column] or "")
+
+    planned = plan_append(
+        existing,
+        ratings.sheets,
+        cell_of,
+        merged,
+        sheets.read_history,
+        checked.framework.sheet_names,
+        rows_per_sheet,
+    )
+    if isinstance(planned, HistoryWrite):
+        return None, [], planned
+    prepared: list[PreparedAppend] = []
+    last = planned.kept[-1]
+    try:
+        for name, rows in zip(planned.kept[:-1], planned.kept_rows[:-1], strict=True):
+            check_kept_sheet(workbook, name, COLUMNS, rows)
+        if len(planned.into_last):
+            request = SheetAppend(last, COLUMNS, planned.kept_rows[-1], planned.into_last)
+            prepared.append(prepare_append(workbook, request))
+        else:
+            check_kept_sheet(workbook, last, COLUMNS, planned.kept_rows[-1])
+    except NotAppendable as exc:
+        return None, [], HistoryWrite.rewrite(exc.code, exc.message)
+    added = len(planned.into_last) + len(planned.overflow)
+    done = HistoryWrite(
+        "append",
+        "appended" if added else "nothing-new",
+        f"kept the {len(existing)} recorded row(s) as they are and appended {added}",
+        appended_to=[last] if len(planned.into_last) else [],
+        new_sheets=planned.new_sheet_names(rows_per_sheet),
+        rows=added,
+    )
+    return planned, prepared, done
+
+
+def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed ratings -> (what the workbook's history holds, what the exports bring).
+
+    Rows from the workbook come from its Ratings History sheet(s); every other row is from an
+    export and carries its row label in `ratings` ("where"), so a conflict can name its place
+    without computing places for a million rows that have none."""
+    data = ratings.data.copy()
+    from_workbook = ratings.sheets.reindex(data.index).isin(framework.sources.get("history", []))
+    files = getattr(ratings, "files", None)
+    if files is not None and len(files):
+        workbook_file = framework.history.file or str(framework.path)
+        from_workbook &= pd.Series(files.to_numpy(), index=data.index).eq(workbook_file)
+    data["where"] = data.index
+    existing = data[from_workbook.to_numpy()].drop(columns="where")
+    incoming = data[~from_workbook.to_numpy()]
+    return existing, incoming
+
+
+def _table(
+    name: str, data: pd.DataFrame, file: str, sheet_name: str, rows_per_sheet: int = ROWS_PER_SHEET
+) -> Table:
+    """The table as merge is about to write it: every value's cell is where it will be on the
+    regenerated sheet (header on row 1, continuation sheets past Excel's row limit), so Gap
+    Analysis can point each rating at its row of Ratings History."""
+    from ladder_sheets.sheets.history import continuation_name
+
+    data = data.reset_index(drop=True)
+    position = np.arange(len(data))
+    number = position // rows_per_sheet + 1
+    letters = {column: _letter(i) for i, column in enumerate(data.columns)}
+    places = CellMap(list(data.columns), [SheetRows(position % rows_per_sheet + 2, letters)])
+    names = np.array(
+        [continuation_name(sheet_name, n) for n in range(1, int(number.max(initial=0)) + 1)],
+        dtype=object,
+    )
+    sheets = pd.Series(names[number - 1] if len(data) else [], dtype=object)
+    return Table(name, data, places, sheets, file)
+
+
+def _letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return str(xl_col_to_name(index))
+
+
+def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
+    """The cycle the analysis tables describe: the one asked for, else the one they report."""
+    if chosen:
+        return chosen
+    for df in (readiness, gaps):
+        if "cycle" in df.columns and df["cycle"].notna().any():
+            return str(df["cycle"].dropna().iloc[0])
+    return None
+
+
+def _cycle_option(value: str, option: str) -> str:
+    """A cycle the user typed ("Q3 2026", "2026Q3") as the history records it ("2026-Q3")."""
+    from ladder_sheets.errors import DataError
+    from ladder_sheets.values import parse_cycle
+
+    try:
+        parsed = parse_cycle(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise DataError(
+            f"{option} '{value}' is not a review cycle",
+            hint=f"write the quarter like 2026-Q3, e.g. {option} 2026-Q3",
+        )
+    return parsed
+
+
+def _num(value: Any) -> str:
+    f = float(value)
+    return str(int(f)) if f.is_integer() else f"{f:g}"

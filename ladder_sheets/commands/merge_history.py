@@ -1,0 +1,180 @@
+"""Ratings History: merging a cycle's exports into what the workbook already holds.
+
+One row per cycle x employee x competency x rater type. Re-importing the same ratings changes
+nothing; a rating that differs from the recorded one is a conflict, reported with both values and
+both places, and replaces the recorded one only for the cycles the user names (`--replace-cycle`).
+Pure pandas: no files are read or written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ladder_sheets.model import columns
+
+KEY = ["cycle", "employee_id", "competency", "rater_type"]
+HISTORY_COLUMNS = columns("history")
+EVIDENCE_KEY = ["cycle", "employee_id"]
+EVIDENCE_COLUMNS = columns("evidence")
+_TOLERANCE = 1e-9
+
+
+@dataclass
+class HistoryMerge:
+    history: pd.DataFrame  # the whole new history: by cycle, recorded rows first (their order)
+    added: int
+    unchanged: int
+    replaced: int
+    conflicts: pd.DataFrame  # KEY + old_rating, new_rating, old_source, new_source, new_where
+
+
+def normalise_keys(df: pd.DataFrame) -> pd.DataFrame:
+    """Keys compared as people read them: IDs as trimmed text, rater type lower case."""
+    out = df.copy()
+    for col in ("employee_id", "competency", "cycle"):
+        if col in out.columns:
+            out[col] = _per_distinct(out[col], lambda v: str(v).strip(), None)
+    if "rater_type" in out.columns:
+        out["rater_type"] = _per_distinct(
+            out["rater_type"], lambda v: str(v).strip().lower() or "manager", "manager"
+        )
+    return out
+
+
+def _per_distinct(values: pd.Series, change: Callable[[Any], Any], blank: Any) -> pd.Series:
+    """`change` applied once per distinct value (a history repeats its keys a million times);
+    blanks become `blank`."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    changed = np.array([change(v) for v in distinct] + [blank], dtype=object)
+    return pd.Series(changed[codes], index=values.index, dtype=object)
+
+
+def merge_history(
+    existing: pd.DataFrame,
+    incoming: pd.DataFrame,
+    *,
+    replace_cycles: Iterable[str] = (),
+    imported_at: dt.datetime | None = None,
+) -> HistoryMerge:
+    """Add incoming ratings to the history.
+
+    `incoming` may carry a `where` column (the place of each rating in its export) for conflict
+    messages. Rows of incoming without a rating are ignored: a blank is not a rating."""
+    replace = set(replace_cycles)
+    stamp = (imported_at or dt.datetime.now()).replace(microsecond=0)
+    old = normalise_keys(_with_columns(existing, HISTORY_COLUMNS))
+    new = normalise_keys(_with_columns(incoming, [*HISTORY_COLUMNS, "where"]))
+    new = new[new["rating"].notna()]
+    # Within the incoming exports, the last occurrence of a key wins (a later correction file);
+    # the validator has already reported such duplicates.
+    new = new.drop_duplicates(subset=KEY, keep="last")
+
+    joined = new.merge(
+        old[[*KEY, "rating", "source"]].rename(
+            columns={"rating": "old_rating", "source": "old_source"}
+        ),
+        on=KEY,
+        how="left",
+        indicator=True,
+    )
+    is_new = joined["_merge"] == "left_only"
+    same = ~is_new & ((joined["rating"] - joined["old_rating"]).abs() <= _TOLERANCE)
+    differs = ~is_new & ~same
+    may_replace = differs & joined["cycle"].isin(replace)
+    conflicts = joined.loc[differs & ~may_replace, [*KEY, "old_rating", "rating", "old_source"]]
+    conflicts = conflicts.assign(
+        new_source=joined.loc[conflicts.index, "source"],
+        new_where=joined.loc[conflicts.index, "where"],
+    ).rename(columns={"rating": "new_rating"})
+
+    to_add = joined.loc[is_new | may_replace, HISTORY_COLUMNS].copy()
+    to_add["imported_at"] = stamp
+    if may_replace.any():
+        drop_keys = joined.loc[may_replace, KEY]
+        marker = old.merge(drop_keys, on=KEY, how="left", indicator=True)["_merge"]
+        old = old[(marker == "left_only").to_numpy()]
+    # Recorded rows keep their order (HR's, or the order merge wrote), new rows follow them in
+    # key order, cycles ascending: the latest quarter then lands after the recorded history,
+    # which lets the writer append it instead of rewriting every row.
+    added = sort_history(_with_columns(to_add, HISTORY_COLUMNS))
+    history = pd.concat([_with_columns(old, HISTORY_COLUMNS), added], ignore_index=True)
+    history = history.sort_values("cycle", kind="stable", na_position="last")
+    history = history.reset_index(drop=True)
+    return HistoryMerge(
+        history=history,
+        added=int(is_new.sum()),
+        unchanged=int(same.sum()),
+        replaced=int(may_replace.sum()),
+        conflicts=conflicts.reset_index(drop=True),
+    )
+
+
+def merge_evidence(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """Evidence per employee and cycle: a recorded True is kept; new values fill blanks and
+    update flags (evidence is a record of sign-offs, so the latest export's word counts)."""
+    old = normalise_keys(_with_columns(existing, EVIDENCE_COLUMNS))
+    new = normalise_keys(_with_columns(incoming, EVIDENCE_COLUMNS))
+    if new.empty:
+        return old[EVIDENCE_COLUMNS].reset_index(drop=True)
+    new = new.drop_duplicates(subset=EVIDENCE_KEY, keep="last")
+    combined = pd.concat([old, new], ignore_index=True)
+    flags = ["scope_met", "endorsed", "calibrated"]
+
+    def last_known(values: pd.Series) -> object:
+        known = [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))]
+        return known[-1] if known else None
+
+    agg = {c: last_known for c in EVIDENCE_COLUMNS if c not in EVIDENCE_KEY}
+    out = combined.groupby(EVIDENCE_KEY, sort=True, dropna=False).agg(agg).reset_index()
+    for flag in flags:
+        out[flag] = out[flag].astype(object)
+    return out[EVIDENCE_COLUMNS]
+
+
+def sort_history(history: pd.DataFrame) -> pd.DataFrame:
+    return history.sort_values(
+        ["cycle", "employee_id", "competency", "rater_type"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _with_columns(df: pd.DataFrame | None, cols: list[str]) -> pd.DataFrame:
+    if df is None:
+        df = pd.DataFrame()
+    out = df.copy()
+    for c in cols:
+        if c not in out.columns:
+            out[c] = None
+    out = out[cols].astype(object)  # pandas 3 would infer string dtypes differently per input
+    if "rating" in out.columns:
+        out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
+    return out
+
+
+def differs_from(existing: pd.DataFrame, merged: HistoryMerge) -> tuple[str, str] | None:
+    """(code, reason) why the merged history is not `existing` (as the reader read it, row
+    for row and in the same order) followed by new rows; None when it is. Rows are compared
+    as values: a key the merge had to trim or lower-case, a replaced rating, or a new row
+    sorted in among the recorded ones all make a difference."""
+    if merged.replaced:
+        return "replaced-rows", f"--replace-cycle changed {merged.replaced} recorded rating(s)"
+    rows = len(existing)
+    if len(merged.history) < rows:
+        return "rows-removed", "the merged history is shorter than the recorded one"
+    old = _with_columns(existing, HISTORY_COLUMNS).reset_index(drop=True)
+    head = merged.history.iloc[:rows].reset_index(drop=True)
+    for column in HISTORY_COLUMNS:
+        a, b = old[column].to_numpy(), head[column].to_numpy()
+        same = (a == b) | (pd.isna(a) & pd.isna(b))
+        if not same.all():
+            at = int(same.argmin())
+            return "rows-moved", (
+                f"recorded row {at + 1} ({column}) is not where the sorted history puts it: "
+                "the sheet is unsorted, hand-edited, or a new cycle sorts before recorded ones"
+            )
+    return None

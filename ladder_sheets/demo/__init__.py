@@ -1,0 +1,1 @@
+"""The invented sample company (Acme Corp), its exports, and the worked example framework."""

@@ -1,0 +1,86 @@
+"""`demo`: the whole review cycle on the bundled, invented sample company, in one folder.
+
+Writes the sample framework and its four quarterly exports, checks them, merges the quarters
+in order, then writes the manager and employee packs and the calibration pack: every output a
+newcomer should see, from one command.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ladder_sheets.errors import DataError, WriteRefused
+
+
+@dataclass
+class DemoResult:
+    folder: Path
+    made: list[tuple[str, Path]] = field(default_factory=list)
+
+
+def run_demo(
+    folder: Path, *, force: bool = False, say: Callable[[str], None] | None = None
+) -> DemoResult:
+    from ladder_sheets.api import check
+    from ladder_sheets.commands.calibrate import calibrate
+    from ladder_sheets.commands.merge import merge
+    from ladder_sheets.commands.packs import write_packs
+    from ladder_sheets.demo.company import build_samples
+
+    note = say or (lambda _m: None)
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        if not force:
+            raise WriteRefused(
+                "the demo folder is not empty",
+                file=str(folder),
+                hint="choose a new folder, or pass --force to replace its contents",
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = DemoResult(folder)
+
+    note("Writing the sample company (150 invented people) and four quarterly exports")
+    build_samples(folder)
+    workbook = folder / "acme_framework.xlsx"
+    exports = sorted((folder / "exports").iterdir())
+    result.made.append(("framework workbook", workbook))
+    result.made.extend(("review export", p) for p in exports)
+
+    note("check: validating the framework and the exports")
+    checked = check(workbook, exports)
+    if checked.report.errors:
+        raise DataError(
+            f"the sample failed its own check ({len(checked.report.errors)} errors)",
+            file=str(workbook),
+            hint="this is a bug in ladder-sheets; please report it",
+        )
+    for export in exports:
+        note(f"merge: {export.name}")
+        merged = merge(workbook, [export])
+        if merged.written is None:
+            codes = sorted({f.code for f in merged.report.errors})
+            raise DataError(
+                f"merging the sample export failed ({', '.join(codes)})",
+                file=str(export),
+                hint="this is a bug in ladder-sheets; please report it",
+            )
+    result.made.append(
+        ("workbook with Ratings History, Gap Analysis, Promotion Readiness", workbook)
+    )
+
+    note("packs: one workbook per manager")
+    managers = write_packs(workbook, folder / "packs" / "managers")
+    result.made.append((f"{len(managers.written)} manager packs", folder / "packs" / "managers"))
+    note("packs: one workbook per employee")
+    people = write_packs(workbook, folder / "packs" / "employees", by="employee")
+    result.made.append((f"{len(people.written)} employee packs", folder / "packs" / "employees"))
+
+    note("calibrate: the calibration prep pack for the latest quarter")
+    cal = calibrate(workbook, folder / "calibration.xlsx")
+    if cal.written is not None:
+        result.made.append((f"calibration pack for {cal.cycle}", cal.written))
+    return result

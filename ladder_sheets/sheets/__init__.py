@@ -1,0 +1,1 @@
+"""New sheets and workbooks written with xlsxwriter: report sheets, template, calibration pack."""

@@ -1,0 +1,139 @@
+"""The Gap Analysis sheet: one row per employee x competency for one cycle.
+
+Gaps are live formulas (manager rating minus expectation, blank when either is not a number)
+with their computed values cached, so an analyst who corrects a rating sees both gaps follow.
+A diverging scale colours the gaps; a rating below the current level's expectation is marked
+red and bold, and so is its negative gap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+
+from ladder_sheets.sheets import styles as st
+from ladder_sheets.sheets.formula_sheet import FormulaSheet
+from ladder_sheets.sheets.table import (
+    Column,
+    RowFormula,
+    as_number,
+    check_columns,
+    finish_table,
+    letters,
+    set_widths,
+    write_header,
+    write_rows,
+)
+
+TITLE_ROW = 0
+HEADER_ROW = 1
+FIRST_DATA_ROW = 2
+FROZEN_COLUMNS = 2  # ID and name stay in view when scrolling right
+
+COLUMNS: list[Column] = [
+    Column("employee_id", "Employee ID", "value"),
+    Column("name", "Name"),
+    Column("manager_id", "Manager ID", "value"),
+    Column("family", "Job Family"),
+    Column("track", "Track"),
+    Column("level", "Level"),
+    Column("next_level", "Next Level"),
+    Column("competency", "Competency"),
+    Column("category", "Category"),
+    Column("expected_current", "Expected At Level", "number", "rating"),
+    Column("expected_next", "Expected At Next Level", "number", "rating"),
+    Column("manager_rating", "Manager Rating", "number", "rating"),
+    Column("self_rating", "Self Rating", "number", "rating"),
+    Column("gap_current", "Gap To Level", "formula", "gap"),
+    Column("gap_next", "Gap To Next Level", "formula", "gap"),
+    Column("trend", "Trend"),
+    Column("trend_delta", "Trend Delta", "number", "gap"),
+    Column("next_behavior", "Next Level Behavior", wrap=True),
+    Column("rating_where", "Rating Source"),
+]
+
+# Gap column -> (rating column, expectation column) of its formula.
+GAP_FORMULAS = {
+    "gap_current": ("manager_rating", "expected_current"),
+    "gap_next": ("manager_rating", "expected_next"),
+}
+
+
+def gap_formula(rating_cell: str, expected_cell: str) -> str:
+    return (
+        f"=IF(AND(ISNUMBER({rating_cell}),ISNUMBER({expected_cell})),"
+        f'{rating_cell}-{expected_cell},"")'
+    )
+
+
+def gap_value(rating: Any, expected: Any) -> float | str:
+    """What the gap formula computes, for its cached value."""
+    r, e = as_number(rating), as_number(expected)
+    return r - e if r is not None and e is not None else ""
+
+
+def build_gap_sheet(
+    wb: xlsxwriter.Workbook, gaps: pd.DataFrame, *, cycle: str, name: str = "Gap Analysis"
+) -> None:
+    """Add the Gap Analysis worksheet for `cycle` to `wb`, rows in the order of `gaps`.
+
+    `gaps` has the columns of `analysis.gaps.gap_table` (extra columns are ignored); its
+    gap_current/gap_next are not copied but recomputed by the sheet's formulas.
+    """
+    check_columns(gaps, COLUMNS, "gap")
+    styles = st.Styles.of(wb)
+    ws = wb.add_worksheet(name, worksheet_class=FormulaSheet)
+    where = letters(COLUMNS)
+
+    ws.write_string(
+        TITLE_ROW,
+        0,
+        f"Gap Analysis, cycle {cycle}: gap = manager rating \u2212 expected "
+        "(negative = below). Correct a rating and its gaps follow.",
+        styles["title"],
+    )
+    write_header(ws, HEADER_ROW, COLUMNS, styles)
+
+    def tall_enough(row: int, values: dict[str, Any]) -> None:
+        # Wrapped descriptions get a row tall enough to show them: LibreOffice and Google
+        # Sheets do not grow rows by themselves, and Excel only when it recalculates layout.
+        behavior = values["next_behavior"]
+        if isinstance(behavior, str) and len(behavior) > st.WRAP_WIDTH:
+            ws.set_row(row, st.LINE_HEIGHT * (-(-len(behavior) // st.WRAP_WIDTH)))
+
+    formulas = {
+        key: RowFormula(rating, expected, gap_formula, gap_value)
+        for key, (rating, expected) in GAP_FORMULAS.items()
+    }
+    write_rows(ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, before_row=tall_enough)
+
+    count = len(gaps)
+    extra = {
+        key: [
+            gap_value(r, e)
+            for r, e in zip(
+                gaps[rating].head(100).tolist(), gaps[expected].head(100).tolist(), strict=True
+            )
+        ]
+        for key, (rating, expected) in GAP_FORMULAS.items()
+    }
+    set_widths(ws, COLUMNS, gaps, styles, extra)
+    finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
+    if count:
+        _conditional_formats(ws, styles, where, count)
+
+
+def _conditional_formats(ws: Any, styles: st.Styles, where: dict[str, str], count: int) -> None:
+    first, last = FIRST_DATA_ROW + 1, FIRST_DATA_ROW + count  # Excel row numbers
+    for key in GAP_FORMULAS:
+        ws.conditional_format(f"{where[key]}{first}:{where[key]}{last}", st.gap_scale())
+    # Below the current level: the rating cell filled red, its gap bold red over the scale.
+    rating, expected = where["manager_rating"], where["expected_current"]
+    ws.conditional_format(
+        f"{rating}{first}:{rating}{last}",
+        st.below_rule(styles, f"{rating}{first}", f"{expected}{first}"),
+    )
+    gap = where["gap_current"]
+    ws.conditional_format(f"{gap}{first}:{gap}{last}", st.negative_rule(styles, f"{gap}{first}"))

@@ -1,0 +1,284 @@
+"""What the sheets `merge` generates share: a column plan, safe cell writing, header, widths.
+
+The builders live beside this module: `gap_sheet.build_gap_sheet`,
+`readiness_sheet.build_readiness_sheet`, `history_sheet.build_history_sheet`. Each adds
+worksheets to an xlsxwriter workbook using only worksheet-level features and formats, so the
+write-back engine can build them in a scratch workbook and transplant them.
+
+Text that came from an export (names, comments, behaviours) is always written with
+`write_string`: a name such as "=HYPERLINK(...)" or "+1 555" stays text, never a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from ladder_sheets.sheets.styles import MAX_WIDTH, MIN_WIDTH, WRAP_WIDTH, Styles
+
+# Excel's limits.
+MAX_ROWS = 1_048_576
+MAX_TEXT = 32_767
+MAX_SHEET_NAME = 31
+
+# How many rows the column widths are measured on: enough to be representative, cheap on a
+# history of a million rows.
+WIDTH_SAMPLE = 5_000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column: where its values come from, its header and how cells look.
+
+    kind: "text" (write_string), "number", "value" (a number stays a number, anything else is
+    text: for IDs), "date", "datetime", "flag" (True/False -> Yes/No), "list" (joined with
+    `joiner`), or "formula" (the sheet builder writes it).
+    """
+
+    key: str
+    header: str
+    kind: str = "text"
+    style: str = "text"
+    wrap: bool = False
+    joiner: str = "; "
+    optional: bool = False  # blank when the table lacks it
+
+
+def letters(columns: Sequence[Column]) -> dict[str, str]:
+    """Column key -> its letter in the sheet (for formulas)."""
+    return {c.key: xl_col_to_name(i) for i, c in enumerate(columns)}
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    return False
+
+
+def as_number(value: Any) -> float | None:
+    """A finite number, or None (blank, text, bool, NaN)."""
+    if is_missing(value) or isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def as_text(value: Any, joiner: str = "; ") -> str:
+    if is_missing(value):
+        return ""
+    if isinstance(value, list | tuple | np.ndarray | pd.Series):
+        return joiner.join(as_text(v) for v in value if not is_missing(v) and str(v) != "")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    # Excel refuses longer cells; cut visibly rather than lose the file.
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "\u2026"
+
+
+def as_flag(value: Any) -> str:
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in {"yes", "y", "true"}:
+            return "Yes"
+        if low in {"no", "n", "false"}:
+            return "No"
+        return value
+    number = as_number(value)
+    if number is not None:
+        return "Yes" if number else "No"
+    return as_text(value)
+
+
+def as_datetime(value: Any) -> dt.datetime | dt.date | None:
+    """A date or naive datetime for write_datetime, or None when the value is not one."""
+    if is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+        if stamp.tzinfo is not None:
+            # Excel has no time zones: show UTC, as the import time is recorded.
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        return stamp.to_pydatetime()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return as_datetime(pd.Timestamp(value))
+    if isinstance(value, str):
+        # ISO 8601 only (what the importer records): never guess at other text.
+        try:
+            return as_datetime(dt.datetime.fromisoformat(value.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def write_value(ws: Worksheet, row: int, col: int, value: Any, kind: str, fmt: Format) -> None:
+    """Write one value by the column's kind. Blanks are not written: the column's format
+    (set_column) already covers them, so a value typed in later looks right."""
+    cls = value.__class__
+    # Fast paths first: most cells are plain text or a float.
+    if cls is str and kind in _AS_TYPED and len(value) <= MAX_TEXT:
+        if value:
+            ws.write_string(row, col, value, fmt)
+        return
+    if cls is float and kind in ("number", "value"):
+        if value == value:
+            ws.write_number(row, col, value, fmt)
+        return
+    if kind in ("number", "value"):
+        number = as_number(value)
+        if number is not None:
+            ws.write_number(row, col, number, fmt)
+        elif not is_missing(value) and (text := as_text(value)):
+            ws.write_string(row, col, text, fmt)
+        return
+    if kind in ("date", "datetime"):
+        when = as_datetime(value)
+        if when is not None:
+            ws.write_datetime(row, col, when, fmt)
+            return
+    text = as_flag(value) if kind == "flag" else as_text(value)
+    if text:
+        ws.write_string(row, col, text, fmt)
+
+
+# Kinds whose text values are written exactly as they come.
+_AS_TYPED = frozenset({"text", "value", "number", "list"})
+
+
+def writer_for(column: Column) -> Callable[[Worksheet, int, int, Any, Format], None]:
+    if column.kind != "list":
+        kind = column.kind
+
+        def write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
+            write_value(ws, row, col, value, kind, fmt)
+
+        return write
+    joiner = column.joiner
+
+    def write_list(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
+        write_value(ws, row, col, as_text(value, joiner), "text", fmt)
+
+    return write_list
+
+
+def write_header(ws: Worksheet, row: int, columns: Sequence[Column], styles: Styles) -> None:
+    for col, column in enumerate(columns):
+        ws.write_string(row, col, column.header, styles["header"])
+
+
+def set_widths(
+    ws: Worksheet,
+    columns: Sequence[Column],
+    data: pd.DataFrame,
+    styles: Styles,
+    extra: Mapping[str, Iterable[Any]] | None = None,
+) -> None:
+    """Fit each column to its header and values (sampled), capped; wide text wraps."""
+    sample = data.head(WIDTH_SAMPLE)
+    for col, column in enumerate(columns):
+        longest = max((len(w) for w in column.header.split()), default=0)
+        values: Iterable[Any] = ()
+        if extra and column.key in extra:
+            values = extra[column.key]
+        elif column.key in sample.columns:
+            values = sample[column.key].tolist()
+        for value in values:
+            if column.kind == "number":
+                number = as_number(value)
+                text = f"{number:g}" if number is not None else ""
+            elif column.kind in ("date", "datetime"):
+                text = "yyyy-mm-dd hh:mm" if column.kind == "datetime" else "yyyy-mm-dd"
+            else:
+                text = as_text(value, column.joiner)
+            longest = max(longest, len(text))
+        cap = WRAP_WIDTH if column.wrap else MAX_WIDTH
+        width = min(max(longest + 2, MIN_WIDTH), cap)
+        ws.set_column(col, col, width, styles["wrap" if column.wrap else column.style])
+
+
+def finish_table(
+    ws: Worksheet, header_row: int, rows: int, ncols: int, freeze_cols: int = 0
+) -> None:
+    """Freeze the header (and the first columns), filter over the header and data, print
+    landscape one page wide. (No print titles: they would need a workbook-level name.)"""
+    ws.freeze_panes(header_row + 1, freeze_cols)
+    ws.autofilter(header_row, 0, header_row + max(rows, 0), ncols - 1)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+@dataclass(frozen=True)
+class RowFormula:
+    """A live formula column: `formula(a_cell, b_cell)` over two other columns of the same
+    row, cached with `value(a, b)` computed from those columns' values."""
+
+    a: str
+    b: str
+    formula: Callable[[str, str], str]
+    value: Callable[[Any, Any], Any]
+
+
+def write_rows(
+    ws: Worksheet,
+    data: pd.DataFrame,
+    columns: Sequence[Column],
+    styles: Styles,
+    first_row: int,
+    formulas: Mapping[str, RowFormula],
+    before_row: Callable[[int, dict[str, Any]], None] | None = None,
+) -> None:
+    """Write `data` under a header, strictly row by row, left to right (constant_memory safe):
+    columns of kind "formula" from `formulas`, every other column by its kind. `before_row`
+    runs before a row's cells (e.g. to set its height) with the row's values by key."""
+    formats = [styles["wrap"] if c.wrap else styles[c.style] for c in columns]
+    writers = [writer_for(c) for c in columns]
+    keys = [c.key for c in columns]
+    where = letters(columns)
+    rows = data.reindex(columns=keys).itertuples(index=False, name=None)
+    for offset, values in enumerate(rows):
+        row = first_row + offset
+        by_key = dict(zip(keys, values, strict=True))
+        if before_row is not None:
+            before_row(row, by_key)
+        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            if column.kind == "formula":
+                f = formulas[column.key]
+                cells = (f"{where[f.a]}{row + 1}", f"{where[f.b]}{row + 1}")
+                cached = f.value(by_key[f.a], by_key[f.b])
+                ws.write_formula(row, col, f.formula(*cells), formats[col], cached)
+            else:
+                writers[col](ws, row, col, value, formats[col])
+
+
+def check_columns(data: pd.DataFrame, columns: Sequence[Column], what: str) -> None:
+    """The analysis tables are an internal contract: a missing column is a bug, said plainly."""
+    missing = [
+        c.key
+        for c in columns
+        if c.kind != "formula" and not c.optional and c.key not in data.columns
+    ]
+    if missing:
+        raise ValueError(f"{what} table lacks columns: {', '.join(missing)}")
+
+
+def sheet_title(name: str, suffix: str = "") -> str:
+    """A sheet name within Excel's 31 characters, keeping the suffix whole."""
+    return name[: MAX_SHEET_NAME - len(suffix)] + suffix

@@ -1,0 +1,168 @@
+"""Finding a table on a sheet by meaning: its header row, its columns, its level columns.
+
+The header row is searched in the first HEADER_SEARCH rows that hold values; each row is
+scored by how many of its cells (merged cells count with their range's value) are known names
+of the table's columns, plus, for the wide Matrix and Behaviors sheets, how many are level
+codes ("IC1", "IC1 - Junior", "Level IC1"). Title rows above the header and notes beside the
+table score low and are passed over.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ladder_sheets.values import clean_text, normalize_header
+from ladder_sheets.workbook.aliases import WIDE_TABLES, column_keys, header_key
+from ladder_sheets.workbook.grid import Grid, a1
+
+HEADER_SEARCH = 30
+MAX_HEADER_WIDTH = 300  # columns a header may span; wider merged ranges are clipped
+# What a level code looks like when the Levels sheet does not say: IC1, M2, L 3, P10, E5.
+LEVEL_LIKE = re.compile(r"^[a-z]{1,4} ?\d{1,2}$")
+_LEVEL_PREFIX = re.compile(r"^(level|grade|band) ")
+
+
+@dataclass
+class TableLayout:
+    """Where one table sits: sheet, 0-based header row, canonical column -> 0-based column,
+    and for wide sheets 0-based column -> level code. `headers` keeps each header cell's text."""
+
+    table: str
+    sheet: str
+    header_row: int
+    columns: dict[str, int] = field(default_factory=dict)
+    level_columns: dict[int, str] = field(default_factory=dict)
+    headers: dict[int, str] = field(default_factory=dict)
+    family: str | None = None
+    unmapped_levels: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def long_form(self) -> bool:
+        """A Matrix/Behaviors sheet laid out long: Competency | Level | Expected."""
+        value_col = "expected" if self.table == "expectations" else "behavior"
+        return (
+            self.table in WIDE_TABLES
+            and not self.level_columns
+            and "level" in self.columns
+            and value_col in self.columns
+        )
+
+    def header_cell(self, col: int | None = None) -> str:
+        if col is None:
+            col = min([*self.headers, 0])
+        return a1(self.header_row, col)
+
+    @property
+    def score(self) -> int:
+        return len(self.columns) + len(self.level_columns)
+
+
+def header_cells(grid: Grid, row: int) -> dict[int, str]:
+    """Column -> header text of a row, merged ranges spread over every column they cover."""
+    cols = {c for c, _ in grid.row_cells(row)}
+    for r0, c0, r1, c1 in grid.merged:
+        if r0 <= row <= r1:
+            cols.update(range(c0, min(c1, c0 + MAX_HEADER_WIDTH) + 1))
+    out = {}
+    for c in sorted(cols):
+        text = clean_text(grid.merged_value(row, c))
+        if text:
+            out[c] = text
+    return out
+
+
+def level_code(header: str, codes: dict[str, str]) -> str | None:
+    """The level code a header names ("IC1", "IC1 - Junior", "Level IC1"), from `codes`
+    (normalized code -> code as written on the Levels sheet)."""
+    key = _LEVEL_PREFIX.sub("", normalize_header(header))
+    if key in codes:
+        return codes[key]
+    first = key.split(" ")[0] if key else ""
+    if first in codes:
+        return codes[first]
+    # "IC 1" against "IC1"
+    squeezed = key.replace(" ", "")
+    return codes.get(squeezed)
+
+
+def looks_like_level(header: str) -> bool:
+    key = _LEVEL_PREFIX.sub("", normalize_header(header))
+    return bool(LEVEL_LIKE.match(key) or LEVEL_LIKE.match(key.split(" ")[0]))
+
+
+def match_row(
+    grid: Grid,
+    table: str,
+    row: int,
+    codes: dict[str, str] | None = None,
+    forced: dict[str, str] | None = None,
+    forced_levels: dict[str, str] | None = None,
+) -> TableLayout:
+    """The layout a row would give if it were the header. `forced` maps canonical columns to
+    header texts from a mapping; `forced_levels` maps header texts to level codes."""
+    layout = TableLayout(table, grid.sheet, row)
+    cells = header_cells(grid, row)
+    layout.headers = cells
+    keys = column_keys(table)
+    forced_keys = {header_key(h): col for col, h in (forced or {}).items()}
+    level_keys = {header_key(h): code for h, code in (forced_levels or {}).items()}
+    wide = table in WIDE_TABLES
+    for c, text in cells.items():
+        key = header_key(text)
+        column = forced_keys.get(key)
+        if column is None:
+            if wide and key in level_keys:
+                layout.level_columns[c] = level_keys[key]
+                continue
+            column = keys.get(key)
+            if forced and column in forced:
+                column = None  # the mapping names another header for this column
+        if column is not None and column not in layout.columns:
+            layout.columns[column] = c
+            continue
+        if not wide:
+            continue
+        code = level_code(text, codes) if codes else None
+        if code is not None and code not in layout.level_columns.values():
+            layout.level_columns[c] = code
+        elif looks_like_level(text):
+            layout.unmapped_levels[c] = text
+    if wide and not codes and not layout.level_columns:
+        # No Levels sheet to compare with: level-like headers are the levels.
+        for c, text in layout.unmapped_levels.items():
+            layout.level_columns[c] = text.split(" - ")[0].split(":")[0].strip()
+        layout.unmapped_levels = {}
+    return layout
+
+
+def find_header(
+    grid: Grid,
+    table: str,
+    codes: dict[str, str] | None = None,
+    *,
+    header_row: int | None = None,
+    forced: dict[str, str] | None = None,
+    forced_levels: dict[str, str] | None = None,
+) -> TableLayout | None:
+    """The best header row for `table` on `grid`, or None when no row names any column."""
+    if header_row is not None:
+        return match_row(grid, table, header_row, codes, forced, forced_levels)
+    best: TableLayout | None = None
+    for row in grid.rows_present()[:HEADER_SEARCH]:
+        layout = match_row(grid, table, row, codes, forced, forced_levels)
+        if layout.score and (best is None or layout.score > best.score):
+            best = layout
+    return best
+
+
+def is_note_row(cells: dict[str, Any]) -> bool:
+    """A row holding one long sentence or a 'Note:' line, not a record."""
+    texts = [v for v in cells.values() if v is not None]
+    if len(texts) != 1 or not isinstance(texts[0], str):
+        return False
+    text = texts[0].lower()
+    return text.startswith(("note", "nb:", "n.b.", "*", "source:", "last updated", "updated")) or (
+        len(text) > 120 and text.count(" ") > 15
+    )

@@ -1,1 +1,0 @@
-"""Writers: the workbooks the tool produces (template, write-back, reports)."""

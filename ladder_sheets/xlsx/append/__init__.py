@@ -1,0 +1,1 @@
+"""Appending rows to a kept sheet without rewriting the rows already there."""

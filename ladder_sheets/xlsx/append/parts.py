@@ -1,0 +1,82 @@
+"""Putting appended sheets into the package: the member, the names and the tables that follow.
+
+`append.prepare_append` produced each sheet's new XML (compressed); here it replaces the member
+and what refers to the sheet's last row follows it: the sheet's `_xlnm._FilterDatabase` name,
+the ref of each table part on the sheet, and the generated-sheet marker (its raw hash is that
+of the new XML, so the next run's quick "untouched" test still holds).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ladder_sheets.xlsx.append.prepare import PreparedAppend
+from ladder_sheets.xlsx.package import Package
+from ladder_sheets.xlsx.workbook_xml import (
+    MARKER_NAME,
+    DefinedName,
+    defined_name_xml,
+    edit_defined_names,
+    marker_value,
+    read_book,
+)
+
+FILTER_NAME = "_xlnm._FilterDatabase"
+# Appending skips the content hash (it would cost a pass over every cell): the marker records
+# this instead, and a sheet whose XML later differs from the raw hash counts as edited.
+APPENDED = "appended"
+_LAST_ROW = re.compile(r"^(.*\$?[A-Z]+\$?)(\d+)$")
+_TABLE_REF = re.compile(rb'(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\bref="[A-Z]+\d+:[A-Z]+)(\d+)(")')
+
+
+def apply_appends(pkg: Package, book_part: str, appends: Sequence[PreparedAppend]) -> None:
+    if not appends:
+        return
+    book_xml = pkg.read(book_part)
+    book = read_book(book_xml)
+    index = {s.name: i for i, s in enumerate(book.sheets)}
+    drop: list[DefinedName] = []
+    add: list[str] = []
+    for done in appends:
+        pkg.write_compressed(done.member, done.body, done.crc, done.size)
+        sheet = index[done.sheet]
+        for name in book.names:
+            if name.local_sheet != sheet:
+                continue
+            if name.name == FILTER_NAME:
+                value = _widened(name.value, done.old_last, done.new_last)
+                if value != name.value:
+                    drop.append(name)
+                    add.append(defined_name_xml(FILTER_NAME, sheet, value, hidden=True))
+            elif name.name == MARKER_NAME:
+                drop.append(name)
+        marker = marker_value(APPENDED, done.raw_hash, done.sheet)
+        add.append(defined_name_xml(MARKER_NAME, sheet, marker, hidden=True))
+        _widen_tables(pkg, done)
+    pkg.write(book_part, edit_defined_names(book_xml, drop, add))
+
+
+def _widened(value: str, old_last: int, new_last: int) -> str:
+    found = _LAST_ROW.match(value.strip())
+    if found is None or int(found.group(2)) != old_last:
+        return value
+    return f"{found.group(1)}{new_last}"
+
+
+def _widen_tables(pkg: Package, done: PreparedAppend) -> None:
+    """Tables on the sheet that end at its last row now end at the new last row."""
+    for rel in pkg.rels(done.member):
+        if rel.external or not rel.type.endswith("/table"):
+            continue
+        member = pkg.targets(done.member)[rel.id]
+        data = pkg.read(member)
+
+        def widen(match: re.Match[bytes]) -> bytes:
+            if int(match.group(2)) != done.old_last:
+                return match.group(0)
+            return match.group(1) + str(done.new_last).encode() + match.group(3)
+
+        edited = _TABLE_REF.sub(widen, data)
+        if edited != data:
+            pkg.write(member, edited)

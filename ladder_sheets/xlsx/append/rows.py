@@ -1,0 +1,93 @@
+"""The cells of appended history rows, as the history writer would write them.
+
+Numbers as numbers, dates as serials in the workbook's date system, strings inline (so the
+workbook's sharedStrings.xml is untouched), each column with the style index given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name
+from xlsxwriter.worksheet import _preserve_whitespace  # what xlsxwriter decides, not a guess
+from xlsxwriter.xmlwriter import XMLwriter
+
+from ladder_sheets.sheets.table import (
+    MAX_TEXT,
+    Column,
+    as_datetime,
+    as_flag,
+    as_number,
+    as_text,
+    is_missing,
+)
+
+
+def rows_xml(
+    rows: pd.DataFrame,
+    columns: Sequence[Column],
+    styles: Sequence[int],
+    first_row: int,
+    date1904: bool,
+) -> bytes:
+    """`rows` as <row> elements from `first_row`, each value as the history writer writes it."""
+    numbers = range(first_row, first_row + len(rows))
+    per_column = []
+    for index, column in enumerate(columns):
+        letter = xl_col_to_name(index)
+        values = rows[column.key].tolist() if column.key in rows.columns else [None] * len(rows)
+        # A history repeats its values (cycles, competencies, sources): each is encoded once.
+        encoded: dict[Any, str] = {}
+        cells = []
+        for n, value in zip(numbers, values, strict=True):
+            try:
+                body = encoded[value]
+            except KeyError:
+                body = encoded[value] = _cell_body(styles[index], value, column.kind, date1904)
+            except TypeError:  # unhashable
+                body = _cell_body(styles[index], value, column.kind, date1904)
+            cells.append(f'<c r="{letter}{n}"{body}' if body else "")
+        per_column.append(cells)
+    parts = [
+        f'<row r="{n}">' + "".join(cells) + "</row>"
+        for n, cells in zip(numbers, zip(*per_column, strict=True), strict=True)
+    ]
+    return "".join(parts).encode("utf-8")
+
+
+def _cell_body(style: int, value: Any, kind: str, date1904: bool) -> str:
+    """A cell's XML after its reference: `' s="4"><v>3</v></c>'`; "" for no cell."""
+    typed = cell_value(value, kind, date1904)
+    if typed is None:
+        return ""
+    if isinstance(typed, float):
+        return f' s="{style}"><v>{typed:.16G}</v></c>'
+    text = XMLwriter._escape_control_characters(typed)
+    space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f' s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def cell_value(value: Any, kind: str, date1904: bool) -> float | str | None:
+    """What `merge_sheets.write_value` would write for `value`: a number (dates as serials),
+    a text, or nothing."""
+    cls = value.__class__
+    if value is None or (cls is float and value != value):
+        return None
+    if cls is str and kind in ("text", "value", "number", "list") and len(value) <= MAX_TEXT:
+        return value or None
+    if cls is float and kind in ("number", "value"):
+        return value
+    if kind in ("number", "value"):
+        number = as_number(value)
+        if number is not None:
+            return number
+        return (as_text(value) or None) if not is_missing(value) else None
+    if kind in ("date", "datetime"):
+        when = as_datetime(value)
+        if when is not None:
+            return float(_datetime_to_excel_datetime(when, date1904, False))
+    text = as_flag(value) if kind == "flag" else as_text(value)
+    return text or None

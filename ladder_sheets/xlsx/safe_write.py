@@ -1,0 +1,164 @@
+"""Writing a workbook so that a crash, a full disk or an open Excel never costs HR their file.
+
+The new workbook is written to a temporary file in the target's folder (same file system, so
+the final rename is atomic), flushed and fsynced, checked, and only then renamed over the target
+with `os.replace`. Before that the target is refused while Excel (`~$name.xlsx`) or LibreOffice
+(`.~lock.name.xlsx#`) holds it open, or when it changed since it was read (its fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from ladder_sheets.errors import WriteRefused
+
+TEMP_PREFIX = ".ladder-sheets-"
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a file was when it was read; content (sha256) decides, size is the quick test."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    def same_content(self, other: Fingerprint) -> bool:
+        return self.size == other.size and self.sha256 == other.sha256
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    path = Path(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        stat = os.fstat(f.fileno())
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return Fingerprint(stat.st_size, stat.st_mtime_ns, digest.hexdigest())
+
+
+def lock_files(target: Path) -> list[Path]:
+    """Owner/lock files that say another program has `target` open."""
+    name = target.name
+    candidates = [f"~${name}", f".~lock.{name}#"]
+    if len(name) > 2:
+        candidates.append(f"~${name[2:]}")  # Word-style owner files drop two characters
+    return [target.with_name(c) for c in candidates if target.with_name(c).exists()]
+
+
+def refuse_if_open(target: Path) -> None:
+    locks = lock_files(target)
+    if locks:
+        raise WriteRefused(
+            f"the workbook is open in another program (lock file {locks[0].name} beside it)",
+            file=str(target),
+            hint="close the workbook in Excel or LibreOffice and run again; if nothing has it "
+            "open, the lock file was left by a crash and can be deleted",
+        )
+
+
+def refuse_if_changed(path: Path, expect: Fingerprint | None) -> None:
+    if expect is None:
+        return
+    try:
+        now = fingerprint(path)
+    except OSError:
+        now = None
+    if now is None or not now.same_content(expect):
+        raise changed_error(path)
+
+
+def changed_error(path: Path) -> WriteRefused:
+    return WriteRefused(
+        "the workbook changed since it was read",
+        file=str(path),
+        hint="someone saved it in the meantime; run the command again so it reads the "
+        "current version",
+    )
+
+
+def backup_path(target: Path) -> Path:
+    """name.bak.xlsx, or a timestamped name when that is taken (earlier backups are kept)."""
+    plain = target.with_name(f"{target.stem}.bak{target.suffix}")
+    if not plain.exists():
+        return plain
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    return target.with_name(f"{target.stem}.bak-{stamp}{target.suffix}")
+
+
+def atomic_write(
+    target: Path,
+    write: Callable[[BinaryIO], None],
+    *,
+    check: Callable[[Path], None] | None = None,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    """Write `target` through a temporary file beside it; on any failure the temporary file is
+    removed and `target` is as it was. `check` validates the written temporary file;
+    `before_replace` runs last (re-checking locks and fingerprints) before the rename."""
+    folder = target.parent
+    remove_stale_temps(folder)
+    prefix = f"{TEMP_PREFIX}{os.getpid()}-"
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if check is not None:
+            check(tmp)
+        if target.exists():
+            shutil.copymode(target, tmp)
+        if before_replace is not None:
+            before_replace()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files left by a writer that was killed (its process is gone)."""
+    removed = []
+    for candidate in folder.glob(f"{TEMP_PREFIX}*"):
+        found = re.match(re.escape(TEMP_PREFIX) + r"(\d+)-", candidate.name)
+        if found and not _alive(int(found.group(1))):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but is not ours, or we cannot tell: leave its file alone
+    return True
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform (Windows); the rename itself is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
