@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ladder_sheets.exports import columns as cols
-from ladder_sheets.exports.columns import Columns, compact, split_rater
+from ladder_sheets.exports import meaning
+from ladder_sheets.exports.columns import Columns, compact, header_readings, split_rater
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.source import Rows, Source
 from ladder_sheets.findings import Finding, info, warning
@@ -90,6 +91,8 @@ def detect(
     headers = [clean_text(v) or "" for v in rows.rows[index]] if rows.rows else []
     layout = Layout(rows, index, headers, cols.assign(headers, mapping), findings=findings)
     layout.preamble_cycle = _preamble_cycle(rows, index)
+    if rows.rows:
+        meaning.assign_by_meaning(layout, scale, set(mapping))
     _decide_shape(layout, known, scale)
     return layout
 
@@ -132,11 +135,12 @@ def _preamble_cycle(rows: Rows, header: int) -> str | None:
 def _decide_shape(layout: Layout, known: dict[str, str], scale: LabelScale) -> None:
     roles, headers = layout.columns.roles, layout.headers
     key_cols = {roles[r] for r in _KEY_ROLES if r in roles}
-    named = [
-        c
+    readings = {
+        c: next((r for r in header_readings(h) if compact(r[0]) in known), None)
         for c, h in enumerate(headers)
-        if h and c not in key_cols and compact(split_rater(h)[0]) in known
-    ]
+        if h and c not in key_cols
+    }
+    named = [c for c, r in readings.items() if r is not None]
     comment_cols = {
         c: compact(base)
         for c, h in enumerate(headers)
@@ -150,22 +154,27 @@ def _decide_shape(layout: Layout, known: dict[str, str], scale: LabelScale) -> N
             and c not in named
             and c not in layout.columns.claimed
             and c not in comment_cols
-            and _holds_ratings(layout, c, scale)
+            and not meaning.never_ratings(h)
+            and meaning.holds_ratings(layout, c, scale)
         ]
         wide_cols = sorted(named + guessed)
         if wide_cols and (len(named) >= 2 or "competency" not in roles):
-            _make_wide(layout, wide_cols, known, comment_cols)
+            _make_wide(layout, wide_cols, known, comment_cols, readings)
 
 
 def _make_wide(
-    layout: Layout, wide_cols: list[int], known: dict[str, str], comment_cols: dict[int, str]
+    layout: Layout,
+    wide_cols: list[int],
+    known: dict[str, str],
+    comment_cols: dict[int, str],
+    readings: Mapping[int, tuple[str, str | None] | None],
 ) -> None:
     roles, headers = layout.columns.roles, layout.headers
     layout.shape = "wide"
     # a header that names a competency is a rating column, whatever other name it matches
     layout.columns.roles = roles = {r: c for r, c in roles.items() if c not in wide_cols}
     for c in wide_cols:
-        base, rater = split_rater(headers[c])
+        base, rater = readings.get(c) or split_rater(headers[c])
         competency = known.get(compact(base), base)
         comment = next((k for k, b in comment_cols.items() if b == compact(base)), None)
         layout.wide.append(WideColumn(c, competency, rater, comment))
@@ -180,14 +189,3 @@ def _make_wide(
                 layout.rows.where(layout.header, col, headers[col]),
             )
         )
-
-
-def _holds_ratings(layout: Layout, col: int, scale: LabelScale) -> bool:
-    seen = rated = 0
-    for i in layout.data_rows()[:SAMPLE_ROWS]:
-        cells = layout.rows.rows[i]
-        if col >= len(cells) or not clean_text(cells[col]):
-            continue
-        seen += 1
-        rated += scale.looks_like_rating(cells[col])
-    return seen > 0 and rated >= RATING_SHARE * seen

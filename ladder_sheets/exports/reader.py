@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ladder_sheets.exports import columns as cols
+from ladder_sheets.exports import rating_labels
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout, detect
 from ladder_sheets.exports.rows import Context, build
@@ -85,6 +86,7 @@ def read_export(
     if missing:
         findings += missing
         return export
+    findings += rating_labels.resolve(layout, scale, path.name)
     fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
     findings += cycle_findings
     ctx = Context(

@@ -166,8 +166,10 @@ def _history(ctx: Context, rated: Rated, slots: list[Slot]) -> Table:
         _unknown_labels(ctx, rated, slot, k, unknown, values[k][unknown])
     if not slots or not n:
         return Table.empty("history", block.rows.file)
-    rated_mask = np.isin(np.stack(kinds, axis=1), ("number", "label", "text"))
-    ctx.skipped += int(rated_mask.size - rated_mask.sum())
+    stacked = np.stack(kinds, axis=1)
+    rated_mask = np.isin(stacked, ("number", "label", "text"))
+    # a label the export's scale leaves open is reported once for the export, not skipped
+    ctx.skipped += int(rated_mask.size - rated_mask.sum() - (stacked == "unresolved").sum())
     rows, slot_of = np.nonzero(rated_mask)  # row-major: a row's ratings left to right
     if not len(rows):
         return Table.empty("history", block.rows.file)
@@ -200,7 +202,8 @@ def _unknown_labels(
         text = texts[n]
         return (
             f"rating '{text}' is neither a number nor a known label",
-            f"use 1-5 or a label such as 'Meets', or give '{text}' a number in the labels setting",
+            f'say its number (1-5): --label "{text}=N"'
+            + (f"; labels in this export: {ctx.scale.found}" if ctx.scale.found else ""),
             ctx.layout.rows.where(int(rows[n]), slot.col, header),
         )
 
