@@ -60,16 +60,23 @@ def read_exports(
 ) -> list[Any]:
     """Read review exports, recognising competency and employee names from the framework."""
     from ladder_sheets.exports import read_export
+    from ladder_sheets.exports.people import People
 
     competencies = _distinct(framework.competencies.data, "competency")
     employees = _distinct(framework.employees.data, "employee_id")
+    people = People.of(framework.employees)
     out = []
     for p in paths:
         p = Path(p)
         try:
             out.append(
                 read_export(
-                    p, competencies=competencies, employees=employees, labels=labels, cycle=cycle
+                    p,
+                    competencies=competencies,
+                    employees=employees,
+                    labels=labels,
+                    cycle=cycle,
+                    people=people,
                 )
             )
         except LadderError:

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ladder_sheets.exports import columns as cols
-from ladder_sheets.exports import rating_labels
+from ladder_sheets.exports import cycles, rating_labels
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout, detect
+from ladder_sheets.exports.people import People, find_key
 from ladder_sheets.exports.rows import Context, build
 from ladder_sheets.exports.source import load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
 from ladder_sheets.model import Table
-from ladder_sheets.values import parse_cycle
+from ladder_sheets.values import clean_text, parse_cycle
 
 _QUARTER = re.compile(r"q[1-4]", re.I)
 _NEEDED = {"employee_id": "employee ID", "competency": "competency", "rating": "rating"}
@@ -55,12 +56,14 @@ def read_export(
     labels: Mapping[str, float] | None = None,
     cycle: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    people: People | None = None,
 ) -> Export:
     """Read a review export. `competencies` and `employees` are the framework's names (used to
     recognise wide exports and to spell names as the framework does); `labels` adds or
     overrides rating labels; `cycle` is used where the export names none; `mapping` maps a
     role (employee_id, competency, rating, cycle, reviewer, rater_type, comment, self_rating,
-    manager_rating, scope_met, endorsed, calibrated, ...) to a header, and "sheet" to a sheet.
+    manager_rating, scope_met, endorsed, calibrated, ...) to a header, and "sheet" to a sheet;
+    `people` (People.of the Employees table) lets rows name people by e-mail or name.
 
     Raises UnreadableFile (or EncryptedFile, HostileFile) when the file cannot be read at all;
     everything else is a finding."""
@@ -82,13 +85,27 @@ def read_export(
         sheet=layout.rows.sheet,
         header_row=layout.rows.numbers[layout.header] if layout.rows.numbers else None,
     )
+    people = people if people else People.from_ids(employees)
+    key = None
+    if people:
+        key, key_findings = find_key(layout, people, _not_keys(layout, mapping))
+        findings += key_findings
+        if key is not None:
+            layout.columns.roles = {r: c for r, c in layout.roles.items() if c != key.col}
+            layout.columns.roles["employee_id"] = key.col
+            layout.columns.claimed.add(key.col)
     missing = _missing_columns(layout)
     if missing:
         findings += missing
         return export
     findings += rating_labels.resolve(layout, scale, path.name)
+    dating = _dating_column(layout, cycle is not None)
     fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
     findings += cycle_findings
+    if fallback is None and "completed" in dating:
+        dating = {"completed": dating["completed"]}
+        layout.columns.roles["cycle"] = dating["completed"]
+        findings = [f for f in findings if f.code != "cycle-unknown"]
     ctx = Context(
         layout=layout,
         scale=scale,
@@ -96,12 +113,31 @@ def read_export(
         fallback_cycle=fallback,
         competencies={cols.compact(c): c for c in competencies if c},
         employees={cols.compact(e): e for e in employees if e},
+        people=people,
+        key=key,
+        override=fallback if cycle is not None else None,
     )
     export.ratings, export.evidence = build(ctx)
+    findings += ctx.findings
     findings += ctx.notes.close(name)
-    findings += _cycle_mismatch(layout, cycle, fallback, ctx.cycles)
+    findings += _cycle_mismatch(layout, cycle, fallback)
+    if ctx.cycle_forms and "cycle" in layout.roles:
+        col = layout.roles["cycle"]
+        where = _header_where(layout, layout.headers[col])
+        findings.append(cycles.forms_said(path.name, layout.headers[col], where, ctx.cycle_forms))
     findings += _summary(layout, export, ctx.skipped, fallback)
     return export
+
+
+def _not_keys(layout: Layout, mapping: Mapping[str, str] | None) -> set[int]:
+    """Columns that cannot say who a row is about: ratings, competencies, cycles, raters and
+    reviewers (a reviewer is a person too), and whatever the mapping gave another role."""
+    roles = layout.roles
+    skip = {w.col for w in layout.wide}
+    skip |= {c for r, c in roles.items() if r not in ("employee_id", "name")}
+    if mapping and "employee_id" in mapping:
+        skip |= set(range(len(layout.headers))) - {roles.get("employee_id", -1)}
+    return skip
 
 
 def _mapping_findings(layout: Layout) -> list[Finding]:
@@ -170,7 +206,7 @@ def _fallback_cycle(
     given = None
     if cycle is not None:
         try:
-            given = parse_cycle(cycle)
+            given = cycles.read_cycle(cycle)[0]
         except ValueError:
             findings.append(
                 error(
@@ -200,22 +236,54 @@ def _fallback_cycle(
     return fallback, findings
 
 
-def _cycle_mismatch(
-    layout: Layout, given: str | None, fallback: str | None, seen: dict[str, str | None]
-) -> list[Finding]:
-    """--cycle names one quarter and the export's cycle column another: the column wins."""
+def _dating_column(layout: Layout, given: bool) -> dict[str, int]:
+    """Without a cycle column, a review period's end (else start) column dates each row; a
+    completion date is kept for when nothing else names the cycle. Said when used."""
+    if "cycle" in layout.roles or given:
+        return {}
+    dating = cycles.dating_columns(layout.headers, set(layout.roles.values()))
+    for kind in ("end", "start"):
+        if kind in dating:
+            col = layout.roles["cycle"] = dating[kind]
+            layout.columns.claimed.add(col)
+            if kind == "start":
+                layout.findings.append(
+                    warning(
+                        "cycle-from-period-start",
+                        f"only the start of the review period is given (column "
+                        f"'{layout.headers[col]}'): each row's cycle is the quarter it starts in",
+                        "pass --cycle 2026-Q3 if the period ends in another quarter",
+                        _header_where(layout, layout.headers[col]),
+                    )
+                )
+            return {kind: col}
+    return dating
+
+
+def _cycle_mismatch(layout: Layout, given: str | None, fallback: str | None) -> list[Finding]:
+    """--cycle names one quarter and the export's cycle column another: --cycle wins, said."""
     if given is None or fallback is None or "cycle" not in layout.roles:
         return []
-    other = sorted({c for c in seen.values() if c and c != fallback})
+    col = layout.roles["cycle"]
+    other: set[str] = set()
+    for i in layout.data_rows():
+        cells = layout.rows.rows[i]
+        if col < len(cells) and clean_text(cells[col]) and len(other) < 5:
+            try:
+                read = cycles.read_cycle(cells[col])[0]
+            except ValueError:
+                continue
+            if read != fallback:
+                other.add(read)
     if not other:
         return []
     return [
         warning(
             "cycle-mismatch",
             f"the cycle given ({fallback}) differs from the export's cycle column "
-            f"({', '.join(other)}); the column is used where it is filled",
-            "check that this is the export you meant, or drop the cycle argument",
-            _header_where(layout, layout.headers[layout.roles["cycle"]]),
+            f"({', '.join(sorted(other))}); the cycle given is used for every row",
+            "check that this is the export you meant, or drop --cycle to use the column",
+            _header_where(layout, layout.headers[col]),
         )
     ]
 
