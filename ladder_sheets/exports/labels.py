@@ -69,6 +69,16 @@ class LabelScale:
         self._unresolved = {scales.label_key(t) for t in open_labels} - set(self._index)
         self._cache.clear()
 
+    def read_labels(self) -> dict[str, float]:
+        """The export's labels as they were read (as written -> number), for `inspect`."""
+        out: dict[str, float] = {}
+        for part in self.found.split("', '") if self.found else []:
+            text = part.strip("'").rsplit("' (", 1)[0]
+            value = self.label(text)
+            if value is not None:
+                out[text] = value
+        return out
+
     def label(self, text: str) -> float | None:
         return self._index.get(scales.label_key(text))
 

@@ -17,7 +17,7 @@ from ladder_sheets.exports import meaning
 from ladder_sheets.exports.columns import Columns, compact, header_readings, split_rater
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.source import Rows, Source
-from ladder_sheets.findings import Finding, info, warning
+from ladder_sheets.findings import Finding, Where, info, warning
 from ladder_sheets.values import clean_text, parse_cycle
 
 HEADER_SCAN = 30  # rows searched for the header (title and preamble rows come first)
@@ -46,6 +46,8 @@ class Layout:
     wide: list[WideColumn] = field(default_factory=list)
     preamble_cycle: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    rater_words: dict[str, str] = field(default_factory=dict)  # the mapping's: word -> kind
+    evidence: dict[int, str] = field(default_factory=dict)  # column -> "values" when judged so
 
     @property
     def roles(self) -> dict[str, int]:
@@ -81,13 +83,25 @@ def detect(
                     f"sheets in the file: {', '.join(names)}",
                 )
             )
-    best: tuple[int, int, Rows] | None = None
+    best: tuple[int, tuple[int, int], Rows] | None = None
     for rows in candidates:
         index, score = _find_header(rows, set(known), mapped)
-        if best is None or score > best[1]:
-            best = (index, score, rows)
+        # a tab holding ratings beats a summary or instructions tab with a better header
+        rated = (_rating_columns(rows, index, scale) > 0, score)
+        if best is None or rated > best[1]:
+            best = (index, rated, rows)
     assert best is not None
     index, _, rows = best
+    if len(candidates) > 1:
+        others = ", ".join(f"'{s.sheet}'" for s in candidates if s is not rows)
+        findings.append(
+            info(
+                "export-sheet-chosen",
+                f"tab '{rows.sheet}' read: it holds the ratings; {others} not read",
+                "name the tab in the mapping if another one holds the ratings",
+                Where(file=rows.file, sheet=rows.sheet, cell="A1"),
+            )
+        )
     headers = [clean_text(v) or "" for v in rows.rows[index]] if rows.rows else []
     layout = Layout(rows, index, headers, cols.assign(headers, mapping), findings=findings)
     layout.preamble_cycle = _preamble_cycle(rows, index)
@@ -117,6 +131,20 @@ def _find_header(rows: Rows, known: set[str], mapped: set[str]) -> tuple[int, in
         return fallback, best_score
     first = next((i for i, c in enumerate(rows.rows) if any(clean_text(v) for v in c)), 0)
     return first, best_score
+
+
+def _rating_columns(rows: Rows, header: int, scale: LabelScale) -> int:
+    """How many columns below the header hold ratings in most sampled rows."""
+    sample = rows.rows[header + 1 : header + 1 + meaning.SAMPLE_ROWS]
+    width = max((len(r) for r in sample), default=0)
+    count = 0
+    for col in range(width):
+        values = [r[col] for r in sample if col < len(r) and clean_text(r[col])]
+        if values and sum(map(scale.looks_like_rating, values)) >= meaning.RATING_SHARE * len(
+            values
+        ):
+            count += 1
+    return count
 
 
 def _preamble_cycle(rows: Rows, header: int) -> str | None:
@@ -158,6 +186,21 @@ def _decide_shape(layout: Layout, known: dict[str, str], scale: LabelScale) -> N
             and meaning.holds_ratings(layout, c, scale)
         ]
         wide_cols = sorted(named + guessed)
+        summaries = [
+            c
+            for c, h in enumerate(headers)
+            if h and c not in wide_cols and meaning.is_summary(h) and c not in key_cols
+        ]
+        if wide_cols and summaries:
+            names = ", ".join(f"'{headers[c]}'" for c in summaries)
+            layout.findings.append(
+                info(
+                    "export-summary-ignored",
+                    f"{names} sum up the competency columns and are not read as ratings",
+                    "nothing to do: each competency's own rating is read",
+                    layout.rows.where(layout.header, summaries[0], headers[summaries[0]]),
+                )
+            )
         if wide_cols and (len(named) >= 2 or "competency" not in roles):
             _make_wide(layout, wide_cols, known, comment_cols, readings)
 

@@ -105,6 +105,7 @@ def assign_by_meaning(layout: Layout, scale: LabelScale, mapped: Iterable[str]) 
             del roles[other]  # "Manager" holding ratings is the manager's rating, not a name
         roles[role] = col
         layout.columns.claimed.add(col)
+        layout.evidence[col] = "name and values"
         layout.findings.append(
             info(
                 "export-column-understood",
@@ -135,6 +136,7 @@ def _rater_type_column(layout: Layout, keys: set[int]) -> None:
         del roles[other]  # "Rater" holding Manager/Self is the rater type, not the reviewer
     roles["rater_type"] = col
     layout.columns.claimed.add(col)
+    layout.evidence[col] = "values"
     seen = sorted({clean_text(v) or "" for v in sample(layout, col)})[:6]
     layout.findings.append(
         info(

@@ -108,9 +108,12 @@ class Key:
     distinct: int = 0  # people named: the reviewee's column names more than a reviewer's
 
 
-def find_key(layout: Layout, people: People, skip: set[int]) -> tuple[Key | None, list[Finding]]:
+def find_key(
+    layout: Layout, people: People, skip: set[int], kind: str | None = None
+) -> tuple[Key | None, list[Finding]]:
     """The column that says who each row is about, judged by values (see the module's
-    docstring); the findings say what was chosen when the names alone would not have."""
+    docstring); the findings say what was chosen when the names alone would not have.
+    `kind` (the mapping's keys.employee: ID, e-mail or name) limits the kinds looked for."""
     from ladder_sheets.exports.meaning import sample
 
     roles, headers = layout.roles, layout.headers
@@ -124,10 +127,10 @@ def find_key(layout: Layout, people: People, skip: set[int]) -> tuple[Key | None
             continue
         kinds = [people.kind_of(v) for v in distinct]
         best = None
-        for kind in KINDS:
-            share = sum(k == kind for k in kinds) / len(distinct)
+        for each in KINDS if kind is None else (kind,):
+            share = sum(k == each for k in kinds) / len(distinct)
             if share >= MATCH_SHARE and (best is None or share > best.share):
-                best = Key(col, kind, share, len(distinct))
+                best = Key(col, each, share, len(distinct))
         if best is not None:
             scores[col] = best
     if named is not None and named in scores and scores[named].kind == "ID":
@@ -151,8 +154,7 @@ def find_key(layout: Layout, people: People, skip: set[int]) -> tuple[Key | None
         info(
             "export-key",
             said,
-            "nothing to do if that is right; otherwise name the employee_id column in the "
-            "mapping",
+            "nothing to do if that is right; otherwise name the employee_id column in the mapping",
             layout.rows.where(layout.header, key.col, header),
         )
     ]

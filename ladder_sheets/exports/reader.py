@@ -7,13 +7,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ladder_sheets.exports import columns as cols
 from ladder_sheets.exports import cycles, rating_labels
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout, detect
+from ladder_sheets.exports.meaning import Understood
 from ladder_sheets.exports.people import People, find_key
 from ladder_sheets.exports.rows import Context, build
+from ladder_sheets.exports.slots import rater_reader
 from ladder_sheets.exports.source import load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
 from ladder_sheets.model import Table
@@ -37,6 +40,15 @@ class Export:
     delimiter: str | None = None  # CSV only
     sheet: str | None = None  # XLSX only
     header_row: int | None = None  # 1-based line (CSV) or row (XLSX) of the header
+    # How it was understood, for `inspect` and --write-mapping: role -> header, each concept
+    # with its evidence and confidence, the columns left unread, and the rater words, labels
+    # and cycles as they were read.
+    columns: dict[str, str] = field(default_factory=dict)
+    understood: list[Understood] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+    raters: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, float] = field(default_factory=dict)
+    cycles_read: dict[str, str] = field(default_factory=dict)
 
     @property
     def report(self) -> Report:
@@ -57,13 +69,16 @@ def read_export(
     cycle: str | None = None,
     mapping: Mapping[str, str] | None = None,
     people: People | None = None,
+    export_mapping: Any = None,
 ) -> Export:
     """Read a review export. `competencies` and `employees` are the framework's names (used to
     recognise wide exports and to spell names as the framework does); `labels` adds or
     overrides rating labels; `cycle` is used where the export names none; `mapping` maps a
     role (employee_id, competency, rating, cycle, reviewer, rater_type, comment, self_rating,
     manager_rating, scope_met, endorsed, calibrated, ...) to a header, and "sheet" to a sheet;
-    `people` (People.of the Employees table) lets rows name people by e-mail or name.
+    `people` (People.of the Employees table) lets rows name people by e-mail or name;
+    `export_mapping` (the mapping file's [export] section: raters, cycles, keys) names rater
+    words, cycles and the kind of key the reader would otherwise judge by itself.
 
     Raises UnreadableFile (or EncryptedFile, HostileFile) when the file cannot be read at all;
     everything else is a finding."""
@@ -72,6 +87,8 @@ def read_export(
     source = load(path)
     scale = LabelScale(labels)
     layout = detect(source, competencies=competencies, scale=scale, mapping=mapping)
+    given = _ExportMapping.of(export_mapping)
+    layout.rater_words = given.raters
     findings = [*source.findings, *layout.findings]
     findings += _mapping_findings(layout)
     export = Export(
@@ -88,7 +105,9 @@ def read_export(
     people = people if people else People.from_ids(employees)
     key = None
     if people:
-        key, key_findings = find_key(layout, people, _not_keys(layout, mapping))
+        key, key_findings = find_key(
+            layout, people, _not_keys(layout, mapping), kind=given.keys.get("employee")
+        )
         findings += key_findings
         if key is not None:
             layout.columns.roles = {r: c for r, c in layout.roles.items() if c != key.col}
@@ -116,6 +135,7 @@ def read_export(
         people=people,
         key=key,
         override=fallback if cycle is not None else None,
+        cycle_names=given.cycles,
     )
     export.ratings, export.evidence = build(ctx)
     findings += ctx.findings
@@ -126,7 +146,86 @@ def read_export(
         where = _header_where(layout, layout.headers[col])
         findings.append(cycles.forms_said(path.name, layout.headers[col], where, ctx.cycle_forms))
     findings += _summary(layout, export, ctx.skipped, fallback)
+    _record(export, layout, mapping, key, scale, ctx)
     return export
+
+
+@dataclass
+class _ExportMapping:
+    """The parts of a mapping's [export] section the reader takes beyond columns and sheet."""
+
+    raters: dict[str, str] = field(default_factory=dict)
+    cycles: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, given: Any) -> _ExportMapping:
+        if given is None:
+            return cls()
+        raters = {str(k): str(v).lower() for k, v in dict(getattr(given, "raters", {})).items()}
+        cycles = {
+            clean_text(k) or "": str(v) for k, v in dict(getattr(given, "cycles", {})).items()
+        }
+        keys = {str(k): _key_kind(v) for k, v in dict(getattr(given, "keys", {})).items()}
+        return cls(raters, cycles, keys)
+
+
+def _key_kind(value: Any) -> str:
+    text = str(value).strip().lower().replace("-", "")
+    return {"id": "ID", "email": "e-mail", "mail": "e-mail", "name": "name"}.get(text, "ID")
+
+
+def _record(
+    export: Export,
+    layout: Layout,
+    mapping: Mapping[str, str] | None,
+    key: Any,
+    scale: LabelScale,
+    ctx: Context,
+) -> None:
+    """What `inspect` shows of the export, and what --write-mapping writes to reproduce it."""
+    headers, roles = layout.headers, layout.roles
+    mapped = {cols.compact(h) for r, h in (mapping or {}).items() if r != "sheet"}
+    export.columns = {role: headers[col] for role, col in roles.items()}
+    for role, col in roles.items():
+        header = headers[col]
+        if cols.compact(header) in mapped:
+            evidence, confidence = "mapping", "high"
+        elif col in layout.evidence or (role == "employee_id" and key is not None and key.share):
+            by_name = (cols.role_of(header) or ("",))[0] == role
+            evidence = "name and values" if by_name else "values"
+            confidence = "high" if by_name else "medium"
+        else:
+            evidence, confidence = "name", "high" if cols.role_of(header) else "medium"
+        export.understood.append(Understood(role, header, col, evidence, confidence))
+    for w in layout.wide:
+        header = headers[w.col]
+        named = cols.compact(w.competency) in ctx.competencies
+        export.understood.append(
+            Understood(
+                f"competency:{w.competency}",
+                header,
+                w.col,
+                "name" if named else "values",
+                "high" if named else "low",
+                w.rater,
+            )
+        )
+    used = set(roles.values()) | {w.col for w in layout.wide}
+    used |= {w.comment_col for w in layout.wide if w.comment_col is not None}
+    export.unused = [h for c, h in enumerate(headers) if h and c not in used]
+    if "rater_type" in roles:
+        col = roles["rater_type"]
+        reader = rater_reader(layout.rater_words)
+        for i in layout.data_rows():
+            cells = layout.rows.rows[i]
+            text = clean_text(cells[col]) if col < len(cells) else None
+            if text and text not in export.raters and len(export.raters) < 50:
+                export.raters[text] = reader(text)
+    export.labels = {s: v for s, v in scale.read_labels().items()}
+    export.cycles_read = {
+        raw: cycle for forms in ctx.cycle_forms.values() for raw, cycle in forms.items()
+    }
 
 
 def _not_keys(layout: Layout, mapping: Mapping[str, str] | None) -> set[int]:

@@ -43,6 +43,7 @@ class Context:
     cycles: dict[str, str | None] = field(default_factory=dict)  # raw cycle -> parsed
     cycle_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # how -> raw -> cycle
     override: str | None = None  # --cycle: every row's cycle, whatever the export says
+    cycle_names: dict[str, str] = field(default_factory=dict)  # the mapping's: value -> cycle
     skipped: int = 0  # blank or "N/A" ratings
 
 
@@ -137,6 +138,9 @@ def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
     bad: list[int] = []
     for code, first in enumerate(firsts.tolist()):
         key = uniques[code]
+        named = ctx.cycle_names.get(str(key))
+        if named is not None and key not in ctx.cycles:
+            ctx.cycles[key] = named  # the mapping's name for this cycle
         if key not in ctx.cycles:
             try:
                 quarter, how = read_cycle(original[first])
