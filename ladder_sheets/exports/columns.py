@@ -244,12 +244,17 @@ def assign(headers: list[str], mapping: Mapping[str, str] | None = None) -> Colu
     return Columns(roles, claimed, unknown)
 
 
+# How alike a header must be to a role's name to be offered as "closest" (difflib's ratio):
+# at 0.6 "Person" was offered for "Reason" and "Rating" for "Training".
+SUGGEST_CUTOFF = 0.75
+
+
 def suggest(role: str, headers: Iterable[str]) -> list[str]:
     """The headers closest to any name of a role, best first."""
     pool = [h for h in headers if h]
     out: list[str] = []
     for alias in ROLE_ALIASES[role]:
-        for hit in closest(alias, pool, n=3, cutoff=0.6):
+        for hit in closest(alias, pool, n=3, cutoff=SUGGEST_CUTOFF):
             if hit not in out:
                 out.append(hit)
     return out[:3]

@@ -20,9 +20,14 @@ from ladder_sheets.exports.slots import rater_reader
 from ladder_sheets.exports.source import load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
 from ladder_sheets.model import Table
-from ladder_sheets.values import clean_text, parse_cycle
+from ladder_sheets.values import clean_text, normalize_header, parse_cycle
 
 _QUARTER = re.compile(r"q[1-4]", re.I)
+# Header words of columns naming the one who rated, or the person's manager: never the key.
+_NOT_REVIEWEE = frozenset(
+    ("reviewer", "rater", "evaluator", "assessor", "author", "by", "manager", "supervisor",
+     "submitter", "respondent", "lead")
+)  # fmt: skip
 _NEEDED = {"employee_id": "employee ID", "competency": "competency", "rating": "rating"}
 
 
@@ -124,7 +129,7 @@ def read_export(
     if fallback is None and "completed" in dating:
         dating = {"completed": dating["completed"]}
         layout.columns.roles["cycle"] = dating["completed"]
-        findings = [f for f in findings if f.code != "cycle-unknown"]
+        findings[:] = [f for f in findings if f.code != "cycle-unknown"]
     ctx = Context(
         layout=layout,
         scale=scale,
@@ -234,6 +239,12 @@ def _not_keys(layout: Layout, mapping: Mapping[str, str] | None) -> set[int]:
     roles = layout.roles
     skip = {w.col for w in layout.wide}
     skip |= {c for r, c in roles.items() if r not in ("employee_id", "name")}
+    for col, header in enumerate(layout.headers):
+        named = cols.role_of(header) if header else None
+        if named and named[0] not in ("employee_id", "name", "ignored"):
+            skip.add(col)  # "Reviewer Name" beside "Reviewer Email": a reviewer all the same
+        elif set(normalize_header(header).split()) & _NOT_REVIEWEE:
+            skip.add(col)
     if mapping and "employee_id" in mapping:
         skip |= set(range(len(layout.headers))) - {roles.get("employee_id", -1)}
     return skip
@@ -273,16 +284,18 @@ def _missing_columns(layout: Layout) -> list[Finding]:
     for role in needed:
         if role in roles:
             continue
-        unclaimed = [h for c, h in enumerate(layout.headers) if c not in layout.columns.claimed]
-        hits = cols.suggest(role, unclaimed) or cols.suggest(role, layout.headers)
+        # a suggestion never names a column already read as something else
+        used = set(layout.columns.claimed) | set(roles.values()) | {w.col for w in layout.wide}
+        unclaimed = [h for c, h in enumerate(layout.headers) if c not in used]
+        hits = cols.suggest(role, unclaimed)
         names = ", ".join(cols.ROLE_ALIASES[role][:4])
         closest = f"; closest header: {', '.join(repr(h) for h in hits)}" if hits else ""
         out.append(
             error(
                 "export-missing-column",
                 f"no {_NEEDED[role]} column (looked for {names}, ...){closest}",
-                f"rename the column to '{cols.ROLE_ALIASES[role][0]}', or name it in the "
-                f"export mapping ({role} = the column's header)",
+                f"rename the column to '{cols.ROLE_ALIASES[role][0]}', or name it in a mapping "
+                f'file given with --mapping: [export.columns] {role} = "the column\'s header"',
                 _header_where(layout, hits[0] if hits else None),
             )
         )

@@ -76,8 +76,8 @@ def build(ctx: Context) -> tuple[Table, Table]:
         shared = np.flatnonzero(person == AMBIGUOUS)
         if len(shared):
             raw = block.raw[id_col][rated.at[shared]]
-            rows = (block.start + rated.at[shared]).tolist()
-            ctx.findings += ambiguous_names(people, ctx.layout, key, rows, raw.tolist())
+            lines = (block.start + rated.at[shared]).tolist()
+            ctx.findings += ambiguous_names(people, ctx.layout, key, lines, raw.tolist())
             rated.at = rated.at[person != AMBIGUOUS]
             person = person[person != AMBIGUOUS]
     else:
