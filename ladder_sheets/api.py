@@ -119,11 +119,18 @@ def check(
         for f in e.findings
         if f.where.line is not None or f.where.cell is not None
     }
+    repeats = {place for e in exports for place in getattr(e, "explained", ())}
     report = Report(
         f
         for f in report
-        if f.code != "rating-not-a-number"
-        or (f.where.file, f.where.line, f.where.sheet, f.where.cell) not in explained
+        if not (
+            f.code == "rating-not-a-number"
+            and (f.where.file, f.where.line, f.where.sheet, f.where.cell) in explained
+        )
+        and not (
+            f.code == "duplicate-rating"
+            and (f.where.file, f.where.line, f.where.sheet, f.where.cell) in repeats
+        )
     )
     for e in exports:
         report.extend(e.findings)

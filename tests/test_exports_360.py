@@ -229,3 +229,19 @@ def test_an_unknown_label_names_the_option_and_the_labels_found(tmp_path: Path) 
     export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
     [unknown] = export.report.with_code("unknown-label")
     assert '--label "Solid performer=N"' in unknown.hint and "'Meets' (1)" in unknown.hint
+
+
+def test_repeated_rows_that_differ_in_an_unread_column_name_it(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    workbook = framework_workbook()
+    rows = [["Employee ID", "Competency", "Rating", "Form"]]
+    for comp in COMPETENCIES:  # the tool's own codes for manager and self: no rater words
+        rows += [["E002", comp, 3, "MGR-F"], ["E002", comp, 4, "SLF-F"]]
+    export = write_csv(tmp_path / "2026-Q3.csv", rows)
+    report = ls.check(workbook, [export]).report
+    [named] = report.with_code("duplicate-rating-unread-column")
+    assert "column 'Form'" in named.message and "is it the rater type?" in named.message
+    assert 'rater_type = "Form"' in named.hint
+    # one finding instead of one "duplicate rating" per row that never says why
+    assert not report.with_code("duplicate-rating")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ladder_sheets.exports import columns as cols
-from ladder_sheets.exports import cycles, rating_labels
+from ladder_sheets.exports import cycles, rating_labels, repeats
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout, detect
 from ladder_sheets.exports.meaning import Understood
@@ -54,6 +54,8 @@ class Export:
     raters: dict[str, str] = field(default_factory=dict)
     labels: dict[str, float] = field(default_factory=dict)
     cycles_read: dict[str, str] = field(default_factory=dict)
+    # places of repeated ratings a finding of this export already explains
+    explained: set[tuple[Any, ...]] = field(default_factory=set)
 
     @property
     def report(self) -> Report:
@@ -152,6 +154,8 @@ def read_export(
         findings.append(cycles.forms_said(path.name, layout.headers[col], where, ctx.cycle_forms))
     findings += _summary(layout, export, ctx.skipped, fallback)
     _record(export, layout, mapping, key, scale, ctx)
+    said, export.explained = repeats.repeated(export.ratings, layout, name)
+    findings += said
     return export
 
 
