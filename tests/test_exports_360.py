@@ -245,3 +245,28 @@ def test_repeated_rows_that_differ_in_an_unread_column_name_it(
     assert 'rater_type = "Form"' in named.hint
     # one finding instead of one "duplicate rating" per row that never says why
     assert not report.with_code("duplicate-rating")
+
+
+def test_the_calibration_pack_shows_360_context_beside_the_manager_rating(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    workbook = framework_workbook()
+    assert ls.merge(workbook, [export_360(tmp_path / "2026-Q3_360.csv")]).written is not None
+    pack = tmp_path / "pack.xlsx"
+    ls.calibrate(workbook, pack, cycle="2026-Q3")
+    ws = openpyxl.load_workbook(pack, read_only=True)["360 Context"]
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True)]
+    header, body = rows[0], [r for r in rows[1:] if r and r[0]]
+    got = {r[header.index("Competency")]: dict(zip(header, r, strict=True)) for r in body}
+
+    def of(kind: str, comp: str) -> list[int]:
+        return [ratings[comp] for rel, _, ratings in RATERS_360 if rel == kind]
+
+    for comp in COMPETENCIES:
+        row = got[comp]
+        assert row["Employee ID"] == "E002"
+        assert row["Manager Rating"] == of("Manager", comp)[0]
+        assert row["Self Rating"] == of("Self", comp)[0]
+        assert row["Peer Mean"] == pytest.approx(sum(of("Peer", comp)) / 3)
+        assert row["Peers"] == 3
+        assert (row["Upward Mean"], row["Upward Raters"]) == (of("Direct Report", comp)[0], 1)
