@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ladder_sheets.values import clean_text, normalize_header
-from ladder_sheets.workbook.aliases import WIDE_TABLES, column_keys, header_key
+from ladder_sheets.workbook.aliases import WIDE_TABLES, header_key
 from ladder_sheets.workbook.grid import Grid, a1
+from ladder_sheets.workbook.recognise import Candidate, Doubt, recognise
 
 HEADER_SEARCH = 30
 MAX_HEADER_WIDTH = 300  # columns a header may span; wider merged ranges are clipped
@@ -37,6 +38,13 @@ class TableLayout:
     headers: dict[int, str] = field(default_factory=dict)
     family: str | None = None
     unmapped_levels: dict[int, str] = field(default_factory=dict)
+    # how each column was recognised, what was left in doubt, name read from first + last
+    chosen: dict[str, Candidate] = field(default_factory=dict)
+    doubts: list[Doubt] = field(default_factory=list)
+    combined: dict[str, list[int]] = field(default_factory=dict)
+    mapped: set[str] = field(default_factory=set)
+    mapped_units: dict[str, str] = field(default_factory=dict)
+    weight: float = 0.0
 
     @property
     def long_form(self) -> bool:
@@ -55,8 +63,8 @@ class TableLayout:
         return a1(self.header_row, col)
 
     @property
-    def score(self) -> int:
-        return len(self.columns) + len(self.level_columns)
+    def score(self) -> float:
+        return self.weight + len(self.mapped) + len(self.level_columns)
 
 
 def header_cells(grid: Grid, row: int) -> dict[int, str]:
@@ -105,30 +113,38 @@ def match_row(
     layout = TableLayout(table, grid.sheet, row)
     cells = header_cells(grid, row)
     layout.headers = cells
-    keys = column_keys(table)
     forced_keys = {header_key(h): col for col, h in (forced or {}).items()}
     level_keys = {header_key(h): code for h, code in (forced_levels or {}).items()}
     wide = table in WIDE_TABLES
+    taken: set[int] = set()
     for c, text in cells.items():
         key = header_key(text)
         column = forced_keys.get(key)
-        if column is None:
-            if wide and key in level_keys:
-                layout.level_columns[c] = level_keys[key]
-                continue
-            column = keys.get(key)
-            if forced and column in forced:
-                column = None  # the mapping names another header for this column
         if column is not None and column not in layout.columns:
             layout.columns[column] = c
-            continue
-        if not wide:
-            continue
-        code = level_code(text, codes) if codes else None
-        if code is not None and code not in layout.level_columns.values():
-            layout.level_columns[c] = code
-        elif looks_like_level(text):
-            layout.unmapped_levels[c] = text
+            layout.mapped.add(column)
+            taken.add(c)
+        elif wide and key in level_keys:
+            layout.level_columns[c] = level_keys[key]
+            taken.add(c)
+        elif wide and codes and (code := level_code(text, codes)) is not None:
+            if code not in layout.level_columns.values():
+                layout.level_columns[c] = code
+            taken.add(c)
+    found = recognise(grid, table, row, cells, codes, set(forced or {}), taken)
+    layout.columns.update(found.columns)
+    layout.chosen = found.chosen
+    layout.doubts = found.doubts
+    layout.combined = found.combined
+    for concept, parts in found.combined.items():
+        layout.columns[concept] = parts[0]
+    layout.weight = found.total
+    if wide:
+        for c, text in cells.items():
+            if c in taken or c in found.columns.values():
+                continue
+            if looks_like_level(text):
+                layout.unmapped_levels[c] = text
     if wide and not codes and not layout.level_columns:
         # No Levels sheet to compare with: level-like headers are the levels.
         for c, text in layout.unmapped_levels.items():

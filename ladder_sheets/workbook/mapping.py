@@ -48,6 +48,7 @@ class TableMapping:
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> header text
     levels: dict[str, str] = field(default_factory=dict)  # header text -> level code
     family: str | None = None
+    units: dict[str, str] = field(default_factory=dict)  # canonical column -> unit of time
 
 
 @dataclass

@@ -38,12 +38,22 @@ from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
+from ladder_sheets.workbook.people import resolve_managers
+from ladder_sheets.workbook.readings import (
+    all_families,
+    convert_units,
+    doubt_findings,
+    join_names,
+)
 from ladder_sheets.workbook.safe import check_package
 from ladder_sheets.workbook.sheets import assign_by_content, assign_by_name, missing_sheet
 
 # Sheets of the template (and of `check --annotate`) that hold no framework table: read past
 # without a note.
 AUXILIARY_SHEETS = {"instructions", "lists", "check findings", "readme", "read me", "about"}
+
+# How alike two headers must be for one to be suggested for the other (difflib ratio).
+SUGGEST = 0.7
 
 # Levels first: their codes name the level columns of the wide sheets.
 READ_ORDER = ("levels", *(t for t in TABLES if t != "levels"))
@@ -85,6 +95,8 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
         elif not assigned.get(table):
             findings.append(missing_sheet(table, data_sheets, assigned, file))
 
+    if "employees" in tables:
+        findings.extend(resolve_managers(tables["employees"]))
     if not tables:
         raise LayoutError(
             "no framework table found: no sheet holds levels, competencies or a matrix",
@@ -119,12 +131,24 @@ class _TableReader:
         self.findings = findings
         self.mapping = mapping
         self.codes: dict[str, str] = {}
+        self.families: set[str] = set()
 
     def set_codes(self, levels: Table) -> None:
         for value in levels.data["level"].tolist():
             code = clean_text(value)
             if code:
                 self.codes.setdefault(normalize_header(code), code)
+        self.families = {normalize_header(f) for f in levels.data["family"].tolist() if f}
+        # job titles name level columns too ("Senior Engineer" for IC3), where one title is
+        # one level
+        by_title: dict[str, set[str]] = {}
+        for title, value in zip(levels.data["title"], levels.data["level"], strict=True):
+            code, text = clean_text(value), clean_text(title)
+            if code and text:
+                by_title.setdefault(normalize_header(text), set()).add(code)
+        for title_key, found in by_title.items():
+            if len(found) == 1:
+                self.codes.setdefault(title_key, next(iter(found)))
 
     def read(self, table: str, sheet: str, family: str | None) -> Table | None:
         grid = self.grids[sheet]
@@ -153,17 +177,27 @@ class _TableReader:
             )
             return None
         layout.family = family or entry.family
+        layout.mapped_units = dict(entry.units)
+        self.findings.extend(doubt_findings(layout, self.file))
         self._column_findings(table, layout, entry)
         if table in WIDE_TABLES and not layout.long_form:
             return self._melt(table, grid, layout)
-        return self._rows(table, grid, layout)
+        out = self._rows(table, grid, layout)
+        join_names(out, layout, grid)
+        self.findings.extend(convert_units(out, layout, self.file))
+        self.findings.extend(all_families(out, layout, self.file, self.families))
+        return out
 
     def _column_findings(self, table: str, layout: TableLayout, entry: TableMapping) -> None:
         wide = table in WIDE_TABLES
+        # a closest suggestion is never a column read (or in doubt) for another concept
         matched = set(layout.columns.values()) | set(layout.level_columns)
+        matched |= {c.column for d in layout.doubts for c in d.candidates}
+        matched |= {c for parts in layout.combined.values() for c in parts}
         unmatched = [t for c, t in layout.headers.items() if c not in matched]
+        in_doubt = {d.concept for d in layout.doubts if d.kind == "close"}
         for column, template_header in TABLES[table][1]:
-            if column in layout.columns:
+            if column in layout.columns or column in in_doubt:
                 continue
             if wide and column not in (
                 ("competency", "level", "expected", "behavior")
@@ -172,7 +206,7 @@ class _TableReader:
             ):
                 continue
             wanted = entry.columns.get(column, template_header)
-            hits = closest(wanted, unmatched, cutoff=0.5)
+            hits = closest(wanted, unmatched, cutoff=SUGGEST)
             severity = error if column in REQUIRED_COLUMNS[table] else warning
             self.findings.append(
                 severity(
