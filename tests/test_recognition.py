@@ -234,3 +234,106 @@ def test_weak_header_is_taken_and_said(framework_workbook: Builder) -> None:
     assert fw.levels.data["order"].tolist() == [r[4] for r in FRAMEWORK["levels"]]
     f = finding(fw, "uncertain-column")
     assert f.where.cell == "E1" and "inspect" in f.hint
+
+
+# --- matrix shapes ----------------------------------------------------------------------------
+
+MATRIX = FRAMEWORK["matrix"]
+LEVELS = [r[2] for r in FRAMEWORK["levels"]]
+TITLES = {r[2]: r[3] for r in FRAMEWORK["levels"]}
+
+
+def expected_cells(family: str | None = "Engineering") -> set[tuple[Any, str, str, Any]]:
+    return {
+        (family, comp, level, value)
+        for comp, by_level in MATRIX.items()
+        for level, value in by_level.items()
+        if value is not None
+    }
+
+
+def matrix_rows(fw: Framework) -> set[tuple[Any, str, str, Any]]:
+    data = fw.expectations.data
+    return set(
+        zip(data["family"], data["competency"], data["level"], data["expected"], strict=True)
+    )
+
+
+def test_transposed_matrix_levels_as_rows(framework_workbook: Builder) -> None:
+    comps = list(MATRIX)
+    rows = [["Level", *comps]] + [[lv, *(MATRIX[c].get(lv) for c in comps)] for lv in LEVELS]
+    path = framework_workbook(drop={"Matrix"}, sheets={"Matrix - Engineering": rows})
+    fw = read_framework(path)
+    assert matrix_rows(fw) == expected_cells()
+    # each value keeps its own cell: System Design (column D) at IC2 (row 3)
+    data, cells = fw.expectations.data, fw.expectations.cells
+    at = data.index[(data["competency"] == "System Design") & (data["level"] == "IC2")][0]
+    assert cells.loc[at, "expected"] == "D3"
+    assert not [f for f in fw.findings if f.severity == "error"]
+
+
+def test_long_form_matrix_without_a_mapping(framework_workbook: Builder) -> None:
+    rows: list[list[Any]] = [["Competency", "Level", "Expected"]]
+    rows += [[c, lv, v] for c, by in MATRIX.items() for lv, v in by.items() if v is not None]
+    path = framework_workbook(sheets={"Matrix": rows})
+    fw = read_framework(path)
+    assert matrix_rows(fw) == expected_cells(None)
+    assert not [f for f in fw.findings if f.severity == "error"]
+
+
+def test_job_titles_as_level_headers(framework_workbook: Builder) -> None:
+    comps = list(MATRIX)
+    head = ["Competency", *(TITLES[lv] for lv in LEVELS)]
+    rows = [head] + [[c, *(MATRIX[c].get(lv) for lv in LEVELS)] for c in comps]
+    path = framework_workbook(sheets={"Matrix": rows})
+    fw = read_framework(path)
+    assert matrix_rows(fw) == expected_cells(None)
+
+
+def test_family_abbreviated_in_the_sheet_name(framework_workbook: Builder) -> None:
+    from conftest import wide_rows
+
+    path = framework_workbook(
+        drop={"Matrix"}, sheets={"Eng Matrix": wide_rows(MATRIX, LEVELS, family=None)}
+    )
+    fw = read_framework(path)
+    assert matrix_rows(fw) == expected_cells("Engineering")
+    assert finding(fw, "family-from-sheet-name").where.sheet == "Eng Matrix"
+
+
+def test_a_mapping_for_one_matrix_sheet_keeps_the_others(
+    framework_workbook: Builder, tmp_path: Path
+) -> None:
+    from conftest import wide_rows
+
+    levels = [list(r) for r in FRAMEWORK["levels"]]
+    levels += [["Sales", "IC", "S1", "Account Executive", 1, "Sells", 4, 1, 2]]
+    sales = {"Communication": {"S1": 3}, "Delivery": {"S1": 2}}
+    path = framework_workbook(
+        levels=levels,
+        drop={"Matrix"},
+        sheets={
+            "Eng Skills": wide_rows(MATRIX, LEVELS, family=None),
+            "Matrix - Sales": wide_rows(sales, ["S1"], family=None),
+        },
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[expectations]\nsheet = "Eng Skills"\nfamily = "Engineering"\n')
+    fw = read_framework(path, mapping=mapping)
+    families = set(fw.expectations.data["family"])
+    assert families == {"Engineering", "Sales"}  # the Sales matrix is not dropped
+    assert finding(fw, "also-read-sheet").where.sheet == "Matrix - Sales"
+
+
+def test_people_keyed_by_email_when_there_is_no_id(framework_workbook: Builder) -> None:
+    head = ["Work Email", "Full Name", "Manager Email", "Department", "Track", "Level"]
+    rows = [
+        ["ada@example.test", "Ada Example", None, "Engineering", "Management", "M1"],
+        ["ben@example.test", "Ben Sample", "ada@example.test", "Engineering", "IC", "IC2"],
+    ]
+    fw = read_framework(framework_workbook(employees=[], sheets={"Employees": [head, *rows]}))
+    data = fw.employees.data
+    assert data["employee_id"].tolist() == [r[0] for r in rows]
+    assert data["manager_id"].tolist() == [None, "ada@example.test"]
+    assert finding(fw, "people-keyed-by-email").where.cell == "A1"
+    assert not [f for f in fw.findings if f.severity == "error"]

@@ -45,6 +45,16 @@ class TableLayout:
     mapped: set[str] = field(default_factory=set)
     mapped_units: dict[str, str] = field(default_factory=dict)
     weight: float = 0.0
+    # a transposed Matrix/Behaviors sheet: levels as rows, one column per competency
+    competency_columns: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def transposed(self) -> bool:
+        return (
+            self.table in WIDE_TABLES
+            and bool(self.competency_columns)
+            and ("level" in self.columns)
+        )
 
     @property
     def long_form(self) -> bool:
@@ -64,7 +74,9 @@ class TableLayout:
 
     @property
     def score(self) -> float:
-        return self.weight + len(self.mapped) + len(self.level_columns)
+        return (
+            self.weight + len(self.mapped) + len(self.level_columns) + len(self.competency_columns)
+        )
 
 
 def header_cells(grid: Grid, row: int) -> dict[int, str]:
@@ -107,9 +119,15 @@ def match_row(
     codes: dict[str, str] | None = None,
     forced: dict[str, str] | None = None,
     forced_levels: dict[str, str] | None = None,
+    *,
+    competencies: dict[str, str] | None = None,
+    joined: dict[str, list[str]] | None = None,
+    shape: str | None = None,
 ) -> TableLayout:
     """The layout a row would give if it were the header. `forced` maps canonical columns to
-    header texts from a mapping; `forced_levels` maps header texts to level codes."""
+    header texts from a mapping; `forced_levels` maps header texts to level codes; `joined`
+    names the headers a column is joined from; `competencies` (normalized name -> name)
+    finds the columns of a transposed Matrix; `shape` is the mapping's word for it."""
     layout = TableLayout(table, grid.sheet, row)
     cells = header_cells(grid, row)
     layout.headers = cells
@@ -131,11 +149,34 @@ def match_row(
             if code not in layout.level_columns.values():
                 layout.level_columns[c] = code
             taken.add(c)
+    for concept, headers in (joined or {}).items():
+        keys = [header_key(h) for h in headers]
+        cols = [next((c for c, t in cells.items() if header_key(t) == k), None) for k in keys]
+        if all(c is not None for c in cols):
+            layout.combined[concept] = [c for c in cols if c is not None]
+            layout.columns[concept] = layout.combined[concept][0]
+            layout.mapped.add(concept)
+            taken.update(layout.combined[concept])
+    if wide and competencies and shape in (None, "transposed") and not layout.level_columns:
+        for c, text in cells.items():
+            name = competencies.get(normalize_header(text))
+            if c not in taken and name is not None:
+                layout.competency_columns[c] = name
+        if len(layout.competency_columns) < 2 and shape != "transposed":
+            layout.competency_columns = {}
+        taken.update(layout.competency_columns)
     found = recognise(grid, table, row, cells, codes, set(forced or {}), taken)
+    if layout.competency_columns:
+        # levels as rows: a level column, a family maybe, and nothing else than competencies
+        found.columns = {k: v for k, v in found.columns.items() if k in ("level", "family")}
     layout.columns.update(found.columns)
+    if layout.competency_columns and "level" not in layout.columns and codes:
+        level_col = _column_of_codes(grid, row, codes, taken)
+        if level_col is not None:
+            layout.columns["level"] = level_col
     layout.chosen = found.chosen
     layout.doubts = found.doubts
-    layout.combined = found.combined
+    layout.combined.update(found.combined)
     for concept, parts in found.combined.items():
         layout.columns[concept] = parts[0]
     layout.weight = found.total
@@ -153,6 +194,23 @@ def match_row(
     return layout
 
 
+def _column_of_codes(grid: Grid, row: int, codes: dict[str, str], taken: set[int]) -> int | None:
+    """The column below `row` whose values are mostly level codes (a transposed Matrix with no
+    header over its levels)."""
+    counts: dict[int, list[int]] = {}
+    for r in grid.rows_present():
+        if r <= row:
+            continue
+        for c, v in grid.row_cells(r):
+            if c in taken or not isinstance(v, str):
+                continue
+            hit = counts.setdefault(c, [0, 0])
+            hit[0] += normalize_header(v) in codes
+            hit[1] += 1
+    fits = [c for c, (n, total) in counts.items() if total >= 2 and n >= 0.8 * total]
+    return min(fits) if fits else None
+
+
 def find_header(
     grid: Grid,
     table: str,
@@ -161,13 +219,17 @@ def find_header(
     header_row: int | None = None,
     forced: dict[str, str] | None = None,
     forced_levels: dict[str, str] | None = None,
+    competencies: dict[str, str] | None = None,
+    joined: dict[str, list[str]] | None = None,
+    shape: str | None = None,
 ) -> TableLayout | None:
     """The best header row for `table` on `grid`, or None when no row names any column."""
+    more: dict[str, Any] = {"competencies": competencies, "joined": joined, "shape": shape}
     if header_row is not None:
-        return match_row(grid, table, header_row, codes, forced, forced_levels)
+        return match_row(grid, table, header_row, codes, forced, forced_levels, **more)
     best: TableLayout | None = None
     for row in grid.rows_present()[:HEADER_SEARCH]:
-        layout = match_row(grid, table, row, codes, forced, forced_levels)
+        layout = match_row(grid, table, row, codes, forced, forced_levels, **more)
         if layout.score and (best is None or layout.score > best.score):
             best = layout
     return best

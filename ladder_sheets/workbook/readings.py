@@ -16,9 +16,7 @@ from ladder_sheets.workbook import vocabulary
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS
 from ladder_sheets.workbook.grid import Grid, a1
 from ladder_sheets.workbook.header import TableLayout
-from ladder_sheets.workbook.recognise import describe
-
-INSPECT_HINT = "run `ladder-sheets inspect WORKBOOK` to see how every column was read"
+from ladder_sheets.workbook.recognise import INSPECT_HINT, describe
 
 # Family values that mean "every family" (blank means the same on these tables).
 ALL_FAMILIES = {"all", "all families", "any", "every family", "company wide", "everyone", "*"}

@@ -18,6 +18,7 @@ from ladder_sheets.values import clean_text, normalize_header, parse_bool, parse
 from ladder_sheets.workbook import vocabulary
 from ladder_sheets.workbook.grid import Grid, a1
 
+INSPECT_HINT = "`ladder-sheets inspect WORKBOOK` shows how every column was read"
 MIN_SCORE = 0.5  # a header the concept explains less than half of is no candidate
 WEAK = 0.75  # below this the best candidate is taken with a doubt
 CLOSE = 0.05  # a second candidate this close to the best: not taken, a message
