@@ -22,8 +22,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from companies import book as books
 from companies import expect
+from companies import exports as tools
+from companies.book import Book
+from companies.exports import Export
 from companies.roster import COMPANIES, VARIANTS, Company
+from companies.spec import build, quarters
 
 import ladder_sheets as ls
 
@@ -170,3 +175,32 @@ def test_suite_size() -> None:
     for c in COMPANIES:
         assert 5 <= len(c.spec["people"]) <= 15, c.name
         assert 2 <= len(c.spec["cycles"]) <= 3, c.name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="half-year cycles (2025-Q4, 2026-Q2): the run at the next level counts consecutive "
+    "quarters, so 'Cycles At Next Level' 2 can never be met: WI102 'Close' instead of 'Ready "
+    "pending sign-off', WI103 'Not yet' instead of 'Close', without a word",
+)
+def test_half_year_cycles_count_as_consecutive(tmp_path: Path) -> None:
+    """PRODUCT.md: "the last Cycles At Next Level consecutive cycles were operating at next
+    level". A company that reviews twice a year has consecutive cycles two quarters apart."""
+    spec = build(
+        "Wistful Orchards",
+        seed=21,
+        families={"Engineering": {"IC": ["E1", "E2", "E3", "E4"]}},
+        people=8,
+        cycles=quarters("2025-Q4", 2, step=2),
+        cycles_at_next=2,
+        peers=0,
+    )
+    # the case this test is about: someone whose two half-year cycles are both at the next level
+    assert {expect.READY, expect.PENDING} & set(expect.statuses(spec).values())
+    workbook = books.write(spec, Book(), tmp_path / "framework.xlsx")
+    files = tools.plain(spec, tmp_path, Export("plain", key="id", raters=("manager", "self")))
+    result = ls.merge(workbook, files, dry_run=True)
+    assert not result.report.errors
+    got = dict(zip(result.readiness["employee_id"], result.readiness["status"], strict=True))
+    want = expect.statuses(spec)
+    assert {p: got.get(p) for p in want} == want

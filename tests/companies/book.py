@@ -105,7 +105,8 @@ class Book:
     all_families: str | None = None  # the word for "every family" ("All"); None: blank
     tracks: dict[str, str] = field(default_factory=dict)  # "IC"/"Management" as written
     dates: str = "date"  # "date", "iso" text, "dmy" text
-    manager_by: str = "id"  # "id", "email" or "name"
+    manager_by: str = "id"  # "id", "email", "name" or "tool_id"
+    extra_people: dict[str, str] = field(default_factory=dict)  # more columns: field -> header
     person_key: str = "id"  # the people sheet's key column: "id" or "email"
     split_names: bool = False  # First Name / Last Name columns instead of Name
     time_unit: str = "quarters"  # how Min time in level is written: quarters, months, years
@@ -204,14 +205,13 @@ def write(spec: Spec, book: Book, path: Path) -> Path:
             people_head.update(first="First Name", last="Last Name")
         else:
             people_head[k] = v
+    people_head.update(book.extra_people)
     rows = []
     for p in spec["people"]:
         boss = person(spec, p["manager"])
         manager = None
         if boss is not None:
-            manager = {"id": boss["id"], "email": boss["email"], "name": boss["name"]}[
-                book.manager_by
-            ]
+            manager = boss[book.manager_by]
         rows.append(
             {
                 **p,

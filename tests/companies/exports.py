@@ -221,12 +221,19 @@ def fifteen_five(spec: Spec, out: Path, ex: Export) -> list[Path]:
 
 
 def lattice(spec: Spec, out: Path, ex: Export) -> list[Path]:
+    # keyed by the tool's own user IDs when the company's export carries them
+    ids = (
+        [("Reviewee ID", lambda r: who(spec, r["person"], "tool_id"))]
+        if ex.key == "tool_id"
+        else []
+    )
     return long_export(
         spec,
         out,
         ex,
         [
             ("Review cycle", lambda r: ex.cycle(r["cycle"])),
+            *ids,
             ("Reviewee name", lambda r: who(spec, r["person"], "name")),
             ("Reviewee email", lambda r: who(spec, r["person"], "email")),
             ("Reviewer name", lambda r: who(spec, r["reviewer"], "name") if r["reviewer"] else ""),

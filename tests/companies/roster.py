@@ -751,6 +751,40 @@ def brindle_moss() -> Company:
     )
 
 
+def gorsebrook() -> Company:
+    spec = build(
+        "Gorsebrook Ceramics",
+        seed=18,
+        families={"Design": {"IC": ["C1", "C2", "C3", "C4"], "Management": ["CL1", "CL2"]}},
+        people=9,
+        cycles=quarters("2026-Q1", 3),
+        peers=1,
+    )
+    book = Book(
+        headers={"people": {"manager": "Manager (Lattice ID)"}},
+        extra_people={"tool_id": "Lattice User ID"},
+        manager_by="tool_id",
+    )
+    export = Export(
+        "lattice",
+        key="tool_id",
+        words={"manager": "Manager", "self": "Self", "peer": "Peer"},
+        raters=("manager", "self", "peer"),
+        cycle=tools.spaced_quarter,
+    )
+    return Company(
+        "Gorsebrook Ceramics",
+        spec,
+        book,
+        export,
+        [
+            "the review tool's user IDs: a 'Lattice User ID' column on the people sheet",
+            "managers by the tool's IDs ('Manager (Lattice ID)')",
+            "Lattice long CSV keyed by 'Reviewee ID' (the tool's IDs)",
+        ],
+    )
+
+
 COMPANIES_BUILDERS = [
     canonica,
     globex,
@@ -769,6 +803,7 @@ COMPANIES_BUILDERS = [
     wickham,
     orchard_vale,
     brindle_moss,
+    gorsebrook,
 ]
 
 # What ladder-sheets does not recognise today, per company and side: the xfail reasons. When
@@ -892,6 +927,13 @@ TODAY: dict[str, dict[str, str]] = {
         "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
         "recognised: self rows reported as duplicate manager ratings; then untested: 'About' "
         "tab first, 'Completed Date' as the cycle",
+    },
+    "Gorsebrook Ceramics": {
+        "workbook": "managers by the review tool's IDs ('Manager (Lattice ID)' holding "
+        "'Lattice User ID' values) not resolved: unknown-manager",
+        "exports": "Lattice 'Reviewee ID' holding the tool's user IDs not matched to the people "
+        "sheet's 'Lattice User ID': unknown-employee; then: Manager/Self/Peer read as duplicate "
+        "manager ratings",
     },
 }
 

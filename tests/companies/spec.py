@@ -11,7 +11,8 @@ Keys of a spec:
 - matrix: {family: {competency: {level: expected or None}}}
 - criteria: {family, from, to, min_average, min_each, cycles_at_next, min_quarters, scope,
   endorsement, calibration}
-- people: {id, first, last, name, email, manager (an id or None), family, track, level, since}
+- people: {id, first, last, name, email, tool_id (the review tool's ID), manager (an id or
+  None), family, track, level, since}
 - cycles: canonical quarters, oldest first; labels: {quarter: the company's name for the cycle}
 - ratings: {cycle, person, competency, rating, rater (manager/self/peer/upward), reviewer}
 - evidence: {cycle, person, scope, endorsed, calibrated}
@@ -196,6 +197,8 @@ def build(
                 last=last,
                 name=f"{first} {last}",
                 email=f"{slug}@{name.lower().replace(' ', '')}.example",
+                # the review tool's own ID for the person (some exports key people by it)
+                tool_id=f"usr_{(seed * 7919 + n * 104729) % 65536:04x}",
                 manager=manager,
                 family=family,
                 track=track,
