@@ -34,6 +34,7 @@ class Draft:
     source_name: str
     source_sha256: str
     split_at: str
+    source_created: str
     sheets: list[dict[str, Any]]  # DraftSheet.info() of each sheet
     cells: list[RecordedCell]
     values: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)  # 1-based
@@ -117,6 +118,7 @@ def read_draft(path: Path) -> Draft:
         source_name=str(meta.get("source") or ""),
         source_sha256=str(meta.get("source sha256") or ""),
         split_at=str(meta.get("split at") or ""),
+        source_created=str(meta.get("source created") or ""),
         sheets=sheets,
         cells=cells,
         values=values,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ladder_sheets.commands.draft_read import Draft, NotADraft, normal, plain, read_draft
+from ladder_sheets.commands.split import created_stamp
 from ladder_sheets.findings import Finding, Report, Where, info
 from ladder_sheets.workbook.grid import Grid, read_grids
 from ladder_sheets.xlsx.cells import CellValue, col_letters, split_ref
@@ -139,7 +140,7 @@ def gather(
         except NotADraft as exc:
             result.refused.append(Refusal(path.name, str(exc)))
             continue
-        problem = _identity(draft, expect.sha256, grids)
+        problem = _identity(draft, workbook, expect.sha256, grids)
         if problem:
             result.refused.append(Refusal(path.name, problem))
             continue
@@ -186,10 +187,16 @@ def gather(
     return result
 
 
-def _identity(draft: Draft, sha: str, grids: dict[str, Grid]) -> str:
+def _identity(draft: Draft, workbook: Path, sha: str, grids: dict[str, Grid]) -> str:
     """Why the draft was not split from this workbook ("" when it was)."""
     if draft.source_sha256 == sha:
         return ""
+    created = created_stamp(workbook)
+    if draft.source_created and created and draft.source_created != created:
+        return (
+            f"it was split from {draft.source_name or 'another workbook'} (created "
+            f"{draft.source_created}), not from this workbook (created {created})"
+        )
     sources = [c for c in draft.cells if c.source]
     missing = sorted({c.source.rpartition("!")[0] for c in sources} - set(grids))
     differ = sum(normal(_current(grids, c.source)) != normal(c.base) for c in sources)

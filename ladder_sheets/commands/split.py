@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,11 +126,23 @@ def split(
     result = SplitResult()
     for name in families:
         sheets = draft_sheets(framework, grids, name)
-        plan = DraftPlan(name, workbook.name, sha, when, sheets)
+        plan = DraftPlan(name, workbook.name, sha, when, sheets, created_stamp(workbook))
         result.written.append(write_draft(targets[name], plan))
         result.families.append(name)
         result.cells[name] = sum(c.editable for s in sheets for row in s.rows for c in row)
     return result
+
+
+def created_stamp(path: Path) -> str:
+    """When the workbook was first created (docProps/core.xml): kept by Excel, LibreOffice and
+    openpyxl through every save, different for another workbook; "" when absent."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml")[:65536]
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return ""
+    found = re.search(rb"<dcterms:created\b[^>]*>([^<]*)<", core)
+    return found.group(1).decode("ascii", "replace").strip() if found else ""
 
 
 def _families(framework: Framework) -> list[str]:

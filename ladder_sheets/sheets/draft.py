@@ -26,7 +26,7 @@ from ladder_sheets.schema.descriptions import MAX_SENTENCES, TRAIT_WORDS
 
 RECORD_SHEET = "_ladder_split"
 RECORD_FORMAT = "ladder-sheets split 1"
-RECORD_FIRST_CELL_ROW = 10  # 1-based row of the first cell entry on the record sheet
+RECORD_FIRST_CELL_ROW = 11  # 1-based row of the first cell entry on the record sheet
 NEW_ROWS = 20  # unlocked blank rows below each table, for a new competency, level or step
 NEW_COLUMNS = 2  # unlocked blank level columns right of Matrix and Behaviors, for a new level
 # Words the conditional format flags while the author types (the check's list, and the verb
@@ -76,6 +76,7 @@ class DraftPlan:
     source_sha256: str
     split_at: str
     sheets: list[DraftSheet]
+    source_created: str = ""  # the workbook's creation stamp (docProps/core.xml)
 
 
 INSTRUCTIONS = [
@@ -306,6 +307,7 @@ class _Writer:
             ("source sha256", plan.source_sha256),
             ("family", plan.family),
             ("split at", plan.split_at),
+            ("source created", plan.source_created),
             ("sheets", json.dumps([s.info() for s in plan.sheets], ensure_ascii=False)),
         ]
         for r, (key, value) in enumerate(meta):
