@@ -538,8 +538,8 @@ def gather(
 ) -> None:
     """Bring the edits of family drafts back into the workbook.
 
-    Reads WORKBOOK and the DRAFTS `split` wrote. Lists every changed cell (before -> after,
-    which draft), runs check on the result, and writes the changes into WORKBOOK (or --out)
+    Reads WORKBOOK and the DRAFTS `split` wrote, lists every changed cell (before -> after,
+    which draft) and runs check on the result. Writes the changes into WORKBOOK (or --out)
     cell by cell, keeping everything else as it was. A cell HR changed since the split, or
     two drafts changed differently, is a CONFLICT: nothing is written. A draft split from
     another workbook, or edited outside its family's cells, is refused.
