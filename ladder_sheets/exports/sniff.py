@@ -25,6 +25,9 @@ from ladder_sheets.errors import UnreadableFile
 # every value and its place, about 1.5 KB a line, so the limit also bounds memory.
 MAX_BYTES = 200 << 20
 MAX_LINES = 500_000
+# Fields in one record: Excel's width. Every row is padded to the header's width, so a header
+# with a million extra columns would otherwise cost a million cells per row.
+MAX_FIELDS = 16_384
 _CHUNK = 1 << 20
 
 DELIMITERS = (",", ";", "\t", "|")
