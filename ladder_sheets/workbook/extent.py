@@ -87,6 +87,30 @@ def sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
+def report_sheets(path: Path, generated: tuple[str, ...]) -> set[str]:
+    """The sheets that hold the tool's own reports (Gap Analysis, Promotion Readiness): named so,
+    or carrying the marker merge wrote on them (a renamed copy keeps its sheet-scoped marker).
+    They are never input, so the reader neither sizes nor parses them."""
+    from ladder_sheets.xlsx.workbook_xml import MARKER_NAME, parse_marker
+
+    wanted = {name.casefold() for name in generated}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    except Exception:  # calamine will report the damage with its own words
+        return set()
+    names = [s.get("name", "") for s in book.iter(f"{_MAIN_NS}sheet")]
+    out = {name for name in names if name.casefold() in wanted}
+    for defined in book.iter(f"{_MAIN_NS}definedName"):
+        local = defined.get("localSheetId", "")
+        if defined.get("name") != MARKER_NAME or not local.isdigit() or int(local) >= len(names):
+            continue
+        marker = parse_marker(defined.text or "")
+        if marker is not None and marker[2].casefold() in wanted:
+            out.add(names[int(local)])
+    return out
+
+
 def cell_budget(sheet: str) -> int:
     """The most cells the reader accepts on a sheet: the long tables' sheets (by name,
     "Ratings History (2)" included) get a whole Excel sheet, every other sheet MAX_CELLS."""
