@@ -73,7 +73,7 @@ def read_framework(
     path = Path(path)
     file = str(path)
     check_package(path)
-    grids = read_grids(path, checked=True)
+    grids = read_grids(path, checked=True, skip_reports=True)
     settings_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(SETTINGS_SHEET)), None
     )
