@@ -87,4 +87,3 @@ def _cell(layout: Layout, row: int, col: int) -> Any:
 def _place(ratings: Table, label: Any) -> tuple[Any, ...]:
     w = ratings.where(label, "rating")
     return (w.file, w.line, w.sheet, w.cell)
-
