@@ -69,7 +69,7 @@ def repeated(
     first = next(iter(groups.values()))[0]
     return [
         error(
-            "duplicate-rating-unread-column",
+            "duplicate-rating",
             f"{n} ratings repeat a person, competency, cycle and rater; these rows differ in "
             f"column '{header}' ({shown}), which was not read: is it {question}?",
             f"if it is, name it in a mapping file given with --mapping: [export.columns] "
