@@ -447,6 +447,11 @@ def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -
         _fail(exc)
     merged = applied.merged
     _stop_if_errors(merged.report, f"Nothing was written: {workbook} is unchanged.")
+    for change in applied.changed:
+        click.echo(
+            f"Changed: {change.employee_id}, {change.cycle}: the committee's decision was "
+            f"{change.before}, now {change.after} ({pack.name} {change.cell})."
+        )
     click.echo(
         f"Recorded {applied.confirmed} calibration confirmation(s) and {applied.declined} "
         f"decision(s) not to promote; {applied.pending} deferred. Wrote {merged.written}."

@@ -500,3 +500,22 @@ def test_no_people_or_no_ratings() -> None:
     assert empty.empty and "status" in empty.columns
     row = one(framework([person()], []))
     assert row["status"] == "Insufficient data" and row["shortfall_codes"] == ["no-ratings"]
+
+
+def test_committee_not_yet_overrides_for_its_cycle_only() -> None:
+    # Ready by every criterion, the step does not require calibration: the committee's
+    # "Not yet" (Calibration Confirmed: No) for 2026-Q2 still makes it Not yet, said as theirs.
+    history = two_cycles_at(AT_IC4)
+    declined = [ready_evidence(calibrated=False)]
+    row = one(framework([person()], history, declined))
+    assert row["status"] == "Not yet"
+    assert row["shortfall_codes"] == ["committee-not-yet"]
+    assert row["shortfalls"] == ["the calibration committee decided Not yet in 2026-Q2"]
+    # The decision was for 2026-Q1: 2026-Q2 is assessed on its own criteria.
+    earlier = [ready_evidence(cycle="2026-Q1", calibrated=False), ready_evidence()]
+    assert one(framework([person()], history, earlier))["status"] == "Ready"
+    # Other shortfalls are still listed after the committee's word.
+    short = [ready_evidence(calibrated=False, endorsed=None)]
+    row = one(framework([person()], history, short))
+    assert row["status"] == "Not yet"
+    assert row["shortfall_codes"] == ["committee-not-yet", "endorsement-missing"]

@@ -17,6 +17,10 @@ Choices the definitions leave open, made here and kept stable:
   consecutive quarters, also before In Level Since (ratings then were against the old level,
   and meeting the level two up is rare enough not to need a special case).
 - the floor is one criterion however many competencies fall below it (a sentence each).
+- a calibration recorded as not confirmed ("No", the committee's "Not yet") in the analysed
+  cycle is the committee's decision for that cycle: the status is Not yet whatever the
+  criteria say, also on a step that does not require calibration, and the first sentence
+  says it is the committee's. A later cycle is assessed afresh.
 """
 
 from __future__ import annotations
@@ -295,6 +299,9 @@ def _evidence(
         found.sign_off("endorsement-missing", "manager endorsement not recorded")
     if row["requires_calibration"] and row["calibrated"] is not True:
         found.sign_off("calibration-missing", "calibration confirmation not recorded")
+    decided = _latest([e for e in records if e.cycle == cycle], "calibrated")
+    if decided is not None and decided.calibrated is False:
+        found.committee = f"the calibration committee decided Not yet in {cycle}"
 
 
 def _latest(records: list[Any], flag: str) -> Any:
@@ -305,6 +312,8 @@ def _latest(records: list[Any], flag: str) -> Any:
 def _finish(row: dict[str, Any], found: Assessment, top: bool = False) -> dict[str, Any]:
     if top:
         row["status"] = TOP
+    elif found.committee:
+        row["status"] = NOT_YET
     elif found.insufficient:
         row["status"] = INSUFFICIENT
     elif found.failed_measures == 0:

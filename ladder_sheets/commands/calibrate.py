@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,18 @@ def _version(workbook: Path) -> str:
 
 # Committee decision -> the calibration confirmation it records (None: nothing recorded).
 CONFIRMS = {"Promote": True, "Not yet": False, "Defer": None, "Needs more evidence": None}
+NOTE_PREFIX = "Calibration: "
+
+
+@dataclass
+class Change:
+    """A decision the committee changed for a person and cycle: both values."""
+
+    employee_id: str
+    cycle: str
+    before: str
+    after: str
+    cell: str
 
 
 @dataclass
@@ -105,6 +117,7 @@ class ApplyResult:
     confirmed: int = 0
     declined: int = 0
     pending: int = 0
+    changed: list[Change] = field(default_factory=list)
 
 
 def apply_decisions(
@@ -115,34 +128,78 @@ def apply_decisions(
     backup: bool = False,
     mapping: Any = None,
 ) -> ApplyResult:
-    """Record the committee's decisions from a calibration pack as calibration evidence
-    ("Promote" confirms, "Not yet" withholds, the others record nothing) and regenerate the
-    analysis sheets, so Ready pending sign-off becomes Ready where the committee confirmed."""
+    """Record the committee's decisions from a calibration pack in Promotion Evidence and
+    regenerate the analysis sheets. The decisions are a log per cycle: "Promote" confirms
+    calibration, "Not yet" withholds it (the status for that cycle is then Not yet, see
+    analysis.readiness), "Defer" and "Needs more evidence" leave it open; each is noted as
+    "Calibration: DECISION". Applying a pack again replaces a person's decision for the
+    cycle, and every change is reported with both values. A pack with no decision filled in
+    writes nothing (DataError)."""
     from ladder_sheets.commands.merge import merge
-    from ladder_sheets.sheets.calibration_pack import read_decisions
+    from ladder_sheets.sheets.calibration_pack import CANDIDATES_SHEET, read_decisions
 
     decisions = read_decisions(pack)
+    decisions = decisions[decisions["decision"].map(bool)]
+    if decisions.empty:
+        raise DataError(
+            "no committee decision is filled in, so nothing was recorded and the workbook "
+            "is unchanged",
+            file=str(pack),
+            sheet=CANDIDATES_SHEET,
+            hint="choose a decision in the Committee Decision column for each person the "
+            "committee discussed, save the pack, then run --apply again",
+        )
     rows = []
-    counts = {True: 0, False: 0, None: 0}
+    counts: dict[bool | None, int] = {True: 0, False: 0, None: 0}
     for d in decisions.itertuples(index=False):
-        if not d.decision:
-            continue
-        confirms = CONFIRMS.get(str(d.decision))
-        counts[confirms] += 1
-        if confirms is None:
-            continue
         decision, notes = str(d.decision), str(d.notes or "")
-        note = f"Calibration: {decision}" + (f" ({notes})" if notes else "")
+        confirms = CONFIRMS.get(decision)
+        counts[confirms] += 1
         rows.append(
             {
                 "cycle": d.cycle,
                 "employee_id": d.employee_id,
                 "calibrated": confirms,
-                "note": note,
+                "note": NOTE_PREFIX + decision + (f" ({notes})" if notes else ""),
                 "source": Path(pack).name,
             }
         )
     merged = merge(
-        workbook, [], out=out, backup=backup, mapping=mapping, evidence=pd.DataFrame(rows)
+        workbook,
+        [],
+        out=out,
+        backup=backup,
+        mapping=mapping,
+        evidence=pd.DataFrame(rows),
+        evidence_replaces=("calibrated", "note"),
     )
-    return ApplyResult(merged, counts[True], counts[False], counts[None])
+    recorded = _recorded_decisions(merged.evidence_before)
+    changed = []
+    for d in decisions.itertuples(index=False):
+        before = recorded.get((str(d.cycle), str(d.employee_id)))
+        if before is not None and before != d.decision:
+            changed.append(Change(str(d.employee_id), str(d.cycle), before, d.decision, d.cell))
+    return ApplyResult(merged, counts[True], counts[False], counts[None], changed)
+
+
+def _recorded_decisions(evidence: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(cycle, employee) -> the committee decision Promotion Evidence holds: from its note
+    ("Calibration: Not yet (...)"), else from Calibration Confirmed (Yes: Promote, No: Not
+    yet)."""
+    from ladder_sheets.analysis.rating_index import cycle_of, flag
+    from ladder_sheets.values import clean_text
+
+    out: dict[tuple[str, str], str] = {}
+    by_confirm = {True: "Promote", False: "Not yet"}
+    for rec in evidence.to_dict("records"):
+        cycle, emp = cycle_of(rec.get("cycle")), clean_text(rec.get("employee_id"))
+        if cycle is None or not emp:
+            continue
+        note = clean_text(rec.get("note")) or ""
+        said = next(
+            (d for d in CONFIRMS if note.startswith(NOTE_PREFIX + d)),
+            by_confirm.get(flag(rec.get("calibrated"))),  # type: ignore[arg-type]
+        )
+        if said is not None:
+            out[(cycle, str(emp))] = said
+    return out

@@ -42,6 +42,7 @@ class MergeResult:
     cycles_imported: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     history_write: HistoryWrite | None = None  # appended or rewritten, and why
+    evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
     seconds: float = 0.0
 
     @property
@@ -61,6 +62,7 @@ def merge(
     labels: Mapping[str, float] | None = None,
     mapping: Any = None,
     evidence: pd.DataFrame | None = None,
+    evidence_replaces: Sequence[str] = (),
     backup: bool = False,
     force: bool = False,
     dry_run: bool = False,
@@ -72,7 +74,9 @@ def merge(
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
     `evidence` adds promotion evidence rows (columns of the evidence table) that come from
-    elsewhere than an export, such as a calibration committee's decisions. Returns the result
+    elsewhere than an export, such as a calibration committee's decisions; its
+    `evidence_replaces` columns replace what is recorded for its cycles and people, blanks
+    included (see merge_evidence). Returns the result
     with `written=None` when check found errors or a changed rating needs `replace_cycles`;
     the workbook is then untouched. `rows_per_sheet` is a test hook (history sheets split
     before Excel's row limit); leave it as it is.
@@ -120,6 +124,7 @@ def merge(
     if len(merged.conflicts):
         return result
 
+    result.evidence_before = framework.evidence.data
     brought = [e.data for e in checked.evidence if len(e.data)]
     if evidence is not None and len(evidence):
         brought.append(evidence)
@@ -127,6 +132,8 @@ def merge(
         framework.evidence.data,
         pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
     )
+    if evidence is not None and len(evidence) and evidence_replaces:
+        all_evidence = merge_evidence(all_evidence, evidence, replace=evidence_replaces)
     sheets = OwnedSheets.of(framework)
     history_table = _table("history", merged.history, str(workbook), sheets.history, rows_per_sheet)
     evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
