@@ -275,6 +275,7 @@ def merge(
             + ", ".join(f"{n} {s}" for s, n in counts.items())
             + "."
         )
+        _say_not_rated(result)
     for now, was in result.renamed:
         click.echo(
             f"Note: the sheet '{now}' was generated as '{was}' and renamed since; it was left "
@@ -288,6 +289,16 @@ def merge(
         if w is not None:
             how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"
             click.echo(f"Ratings History: {how} ({w.code}: {w.reason}).")
+
+
+def _say_not_rated(result: Any) -> None:
+    missing, carried = result.not_rated
+    if missing:
+        click.echo(
+            f"Not rated yet in {result.cycle}: {missing} of {len(result.readiness)} people "
+            f"({carried} keep their status from the latest cycle they were rated in, named in "
+            "their Cycle column)."
+        )
 
 
 @cli.command()

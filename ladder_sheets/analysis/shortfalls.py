@@ -23,10 +23,12 @@ class Assessment:
     measures: list[tuple[str, str]] = field(default_factory=list)
     sign_offs: list[tuple[str, str]] = field(default_factory=list)
     committee: str | None = None  # the committee's "Not yet" for the cycle, which overrides
+    carried: str | None = None  # not rated in the cycle: the status is from an earlier one
 
     @property
     def _all(self) -> list[tuple[str, str]]:
-        said = [("committee-not-yet", self.committee)] if self.committee else []
+        said = [("not-rated-yet", self.carried)] if self.carried else []
+        said += [("committee-not-yet", self.committee)] if self.committee else []
         return said + self.insufficient + self.measures + self.sign_offs
 
     @property

@@ -135,6 +135,7 @@ def apply_decisions(
     "Calibration: DECISION". Applying a pack again replaces a person's decision for the
     cycle, and every change is reported with both values. A pack with no decision filled in
     writes nothing (DataError)."""
+    from ladder_sheets.analysis.rating_index import cycle_of
     from ladder_sheets.commands.merge import merge
     from ladder_sheets.sheets.calibration_pack import CANDIDATES_SHEET, read_decisions
 
@@ -176,9 +177,10 @@ def apply_decisions(
     recorded = _recorded_decisions(merged.evidence_before)
     changed = []
     for d in decisions.itertuples(index=False):
-        before = recorded.get((str(d.cycle), str(d.employee_id)))
-        if before is not None and before != d.decision:
-            changed.append(Change(str(d.employee_id), str(d.cycle), before, d.decision, d.cell))
+        cycle, emp, now = str(cycle_of(d.cycle) or d.cycle), str(d.employee_id), str(d.decision)
+        before = recorded.get((cycle, emp))
+        if before is not None and before != now:
+            changed.append(Change(emp, cycle, before, now, str(d.cell)))
     return ApplyResult(merged, counts[True], counts[False], counts[None], changed)
 
 

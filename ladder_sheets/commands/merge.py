@@ -43,6 +43,7 @@ class MergeResult:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     history_write: HistoryWrite | None = None  # appended or rewritten, and why
     evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
+    not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
     seconds: float = 0.0
 
     @property
@@ -86,7 +87,7 @@ def merge(
     says which path was taken and why; see docs/writeback.md)."""
     from ladder_sheets.analysis.gaps import gap_table
     from ladder_sheets.analysis.rating_index import RatingHistory
-    from ladder_sheets.analysis.readiness import readiness_table
+    from ladder_sheets.analysis.readiness import not_rated_yet, readiness_table
     from ladder_sheets.xlsx.writeback import fingerprint, write_back
 
     started = dt.datetime.now()
@@ -144,6 +145,7 @@ def merge(
         framework, history_table, evidence_table, cycle=analyse_cycle, history=index
     )
     result.cycle = analysed_cycle(result.gaps, result.readiness, analyse_cycle)
+    result.not_rated = not_rated_yet(result.readiness, index, result.cycle)
     if dry_run:
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return result
@@ -368,12 +370,15 @@ def _letter(index: int) -> str:
 
 
 def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
-    """The cycle the analysis tables describe: the one asked for, else the one they report."""
+    """The cycle the analysis tables describe: the one asked for, else the latest they
+    report (people not rated yet carry an earlier cycle on their readiness row)."""
+    from ladder_sheets.values import cycle_index
+
     if chosen:
         return chosen
     for df in (readiness, gaps):
         if "cycle" in df.columns and df["cycle"].notna().any():
-            return str(df["cycle"].dropna().iloc[0])
+            return max((str(c) for c in df["cycle"].dropna().unique()), key=cycle_index)
     return None
 
 
