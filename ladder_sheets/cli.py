@@ -178,7 +178,7 @@ def check(
     if fmt == "json":
         click.echo(report.to_json())
     else:
-        click.echo(render_text(report, show_info=not quiet))
+        click.echo(render_text(report, show_info=not quiet, strict=strict))
         if annotate is not None:
             click.echo(f"Annotated copy: {annotate}")
     sys.exit(report.exit_code(strict=strict))
@@ -205,7 +205,12 @@ def check(
 @click.option("--analyse", "analyse_cycle", help="Analyse this cycle instead of the latest.")
 @label_option
 @mapping_option
-@click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
+@click.option(
+    "--backup",
+    is_flag=True,
+    help="Keep the version the merge replaces as NAME.bak.xlsx (always the newest backup; "
+    "the one there before is renamed NAME.bak-YYYYMMDD-HHMMSS.xlsx; none is deleted).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 @click.option(
     "--force",
@@ -285,6 +290,8 @@ def merge(
         click.echo("Dry run: nothing was written.")
     else:
         click.echo(f"Wrote {result.written} ({len(result.gaps)} gap rows).")
+        if result.backup is not None:
+            click.echo(f"Backup of the version it replaced: {result.backup}")
         w = result.history_write
         if w is not None:
             how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"

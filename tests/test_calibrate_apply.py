@@ -82,7 +82,7 @@ def test_unknown_cycle_names_the_known_ones(merged, tmp_path):
     result = CliRunner().invoke(
         cli, ["calibrate", str(merged), "--cycle", "2019-Q1", "-o", str(tmp_path / "p.xlsx")]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a wrong option
     assert "2026-Q4" in result.output
 
 

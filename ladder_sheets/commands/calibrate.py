@@ -11,7 +11,7 @@ import pandas as pd
 
 from ladder_sheets.api import PathLike, check
 from ladder_sheets.commands.merge import MergeResult
-from ladder_sheets.errors import DataError
+from ladder_sheets.errors import DataError, OptionError
 from ladder_sheets.findings import Report
 
 
@@ -54,20 +54,28 @@ def calibrate(
             hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
         )
     known = sorted(history["cycle"].dropna().unique())
-    chosen = str(parse_cycle(cycle) if cycle else known[-1])
+    try:
+        chosen = str(parse_cycle(cycle) if cycle else known[-1])
+    except ValueError:
+        raise OptionError(
+            f"--cycle '{cycle}' is not a review cycle", hint=f"e.g. --cycle {known[-1]}"
+        ) from None
     if chosen not in known:
-        raise DataError(
+        raise OptionError(
             f"no ratings for cycle {cycle} in Ratings History (it holds {', '.join(known)})",
             file=str(workbook),
             sheet="Ratings History",
             hint=f"pass one of the recorded cycles, e.g. --cycle {known[-1]}",
         )
     if family is not None:
+        from ladder_sheets.analysis.ladder import key as folded
+
         families = sorted({str(f) for f in fw.levels.data["family"].dropna()})
+        family = {folded(f): f for f in families}.get(folded(family), family)
         if family not in families:
             from ladder_sheets.values import did_you_mean
 
-            raise DataError(
+            raise OptionError(
                 f"no job family '{family}' on the Levels sheet.{did_you_mean(family, families)}",
                 file=str(workbook),
                 sheet="Levels",
@@ -84,8 +92,16 @@ def calibrate(
         framework_version=_version(workbook),
     )
     result.cycle = chosen
+    in_cycle = history["cycle"] == chosen
+    if family is not None:  # the counts printed are the pack's: that family's only
+        from ladder_sheets.analysis.ladder import key
+
+        readiness = readiness[readiness["family"].map(key) == key(family)]
+        staff = fw.employees.data
+        ids = {key(e) for e in staff.loc[staff["family"].map(key) == key(family), "employee_id"]}
+        in_cycle &= history["employee_id"].map(key).isin(ids)
     result.people = int(len(readiness))
-    result.ratings = int((history["cycle"] == chosen).sum())
+    result.ratings = int(in_cycle.sum())
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
 

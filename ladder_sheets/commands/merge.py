@@ -44,6 +44,7 @@ class MergeResult:
     history_write: HistoryWrite | None = None  # appended or rewritten, and why
     evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
     not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
+    backup: Path | None = None  # the version the write replaced (--backup)
     seconds: float = 0.0
 
     @property
@@ -181,6 +182,7 @@ def merge(
         appends=prepared,
     )
     result.written = written.path
+    result.backup = written.backup
     result.renamed = list(written.renamed)
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
@@ -384,7 +386,7 @@ def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | No
 
 def _cycle_option(value: str, option: str) -> str:
     """A cycle the user typed ("Q3 2026", "2026Q3") as the history records it ("2026-Q3")."""
-    from ladder_sheets.errors import DataError
+    from ladder_sheets.errors import OptionError
     from ladder_sheets.values import parse_cycle
 
     try:
@@ -392,7 +394,7 @@ def _cycle_option(value: str, option: str) -> str:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise DataError(
+        raise OptionError(
             f"{option} '{value}' is not a review cycle",
             hint=f"write the quarter like 2026-Q3, e.g. {option} 2026-Q3",
         )
