@@ -70,7 +70,7 @@ def _affects(f: Finding, listed: int = 6) -> str:
 
 
 def _short(place: str) -> str:
-    """"Sheet!C5" -> "C5"; "file.csv:18 (Competency)" -> "line 18"."""
+    """'Sheet!C5' -> 'C5'; 'file.csv:18 (Competency)' -> 'line 18'."""
     if "!" in place:
         return place.split("!", 1)[1]
     line = re.search(r":(\d+)(?: \(.*\))?$", place)
