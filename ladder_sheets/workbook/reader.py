@@ -56,7 +56,7 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
     path = Path(path)
     file = str(path)
     check_package(path)
-    grids = read_grids(path, checked=True)
+    grids = read_grids(path, checked=True, skip_reports=True)
     settings_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(SETTINGS_SHEET)), None
     )
