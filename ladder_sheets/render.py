@@ -42,9 +42,8 @@ def render_text(
                 continue
             place = f.where.cell or (f"line {f.where.line}" if f.where.line else "")
             head = f"  {_LABEL[f.severity]:<7} {place:<9} {f.code}: "
-            body = textwrap.wrap(
-                f.message, width=width - len(head), subsequent_indent=" " * len(head)
-            )
+            # Every line of the message gets the width after the head (the indent is added below).
+            body = textwrap.wrap(f.message, width=width - len(head))
             lines.append(head + (body[0] if body else ""))
             lines.extend(" " * len(head) + b.strip() for b in body[1:])
             if f.count > 1:
