@@ -335,9 +335,7 @@ def _check_parts(name: str, zf: zipfile.ZipFile, names: set[str]) -> None:
                 )
             needed.append(target)
     types = _xml(name, zf, "[Content_Types].xml")
-    defaults = {
-        d.get("Extension", "").casefold() for d in types.iter(f"{_CT_NS}Default")
-    }
+    defaults = {d.get("Extension", "").casefold() for d in types.iter(f"{_CT_NS}Default")}
     overrides = {
         o.get("PartName", "").lstrip("/").casefold() for o in types.iter(f"{_CT_NS}Override")
     }

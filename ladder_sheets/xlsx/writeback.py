@@ -28,7 +28,6 @@ those values and recalculates as it usually does.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 import zipfile
@@ -55,11 +54,12 @@ from ladder_sheets.xlsx.package import (
 from ladder_sheets.xlsx.safe_write import (
     Fingerprint,
     atomic_write,
-    backup_path,
     changed_error,
+    copy_backup,
     fingerprint,
     refuse_if_changed,
     refuse_if_open,
+    writable_target,
 )
 from ladder_sheets.xlsx.transplant import transplant, workbook_part
 from ladder_sheets.xlsx.workbook_xml import read_book
@@ -126,6 +126,7 @@ def write_back(
     check_package(original)
     refuse_if_changed(original, expect)
     refuse_if_open(target)
+    writable_target(target)  # read-only, hard-linked: refused before the work, not after
     stat = original.stat()
     result = WriteResult(path=target)
     with Package(original) as pkg:
@@ -162,16 +163,21 @@ def write_back(
             if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 raise changed_error(original)
             if backup and target.exists():
-                result.backup = backup_path(target)
-                shutil.copy2(target, result.backup)
+                result.backup = copy_backup(target)
 
         write_started = time.perf_counter()
-        atomic_write(
-            target,
-            pkg.save,
-            check=lambda tmp: _check_written(tmp, pkg.names()),
-            before_replace=last_checks,
-        )
+        try:
+            atomic_write(
+                target,
+                pkg.save,
+                check=lambda tmp: _check_written(tmp, pkg.names()),
+                before_replace=last_checks,
+            )
+        except BaseException:
+            if result.backup is not None:  # the workbook is unchanged: no backup of it left
+                result.backup.unlink(missing_ok=True)
+                result.backup = None
+            raise
         result.seconds["write"] = time.perf_counter() - write_started
     result.seconds["total"] = time.perf_counter() - started
     return result
