@@ -86,15 +86,11 @@ def test_a_backup_the_disk_cannot_hold_leaves_no_truncated_backup(
 ) -> None:
     before = workbook.read_bytes()
 
-    real_copy = shutil.copyfileobj
-
-    def half_then_full(source, target, length=0):  # noqa: ANN001, ANN202
-        if getattr(source, "name", None) != str(workbook):  # not the backup's copy
-            return real_copy(source, target, length)
-        target.write(source.read(1000))
+    def half_then_full(source: str, target: str, **kwargs: object) -> str:
+        Path(target).write_bytes(Path(source).read_bytes()[:1000])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(shutil, "copyfileobj", half_then_full)
+    monkeypatch.setattr(shutil, "copy2", half_then_full)
     done = run_cli(merge_args(workbook, seeds, "--backup"), [workbook])
     assert done.code == 1 and "disk is full" in done.stderr, done.stderr
     assert "backup" in done.stderr
@@ -102,9 +98,10 @@ def test_a_backup_the_disk_cannot_hold_leaves_no_truncated_backup(
     assert leftovers(workbook.parent, {workbook.name}) == []  # no .bak, no temporary file
 
 
-def test_a_failed_write_after_the_backup_removes_the_backup(
+def test_a_failed_write_after_the_backup_leaves_the_workbook_and_a_whole_backup(
     seeds: Seeds, workbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    before = workbook.read_bytes()
     real_replace = os.replace
 
     def replace(src: str, dst: str) -> None:
@@ -115,7 +112,8 @@ def test_a_failed_write_after_the_backup_removes_the_backup(
     monkeypatch.setattr(os, "replace", replace)
     done = run_cli(merge_args(workbook, seeds, "--backup"), [workbook])
     assert done.code == 1, done.stderr
-    assert leftovers(workbook.parent, {workbook.name}) == []
+    assert leftovers(workbook.parent, {workbook.name}) == ["framework.bak.xlsx"]
+    assert workbook.with_name("framework.bak.xlsx").read_bytes() == before
 
 
 def test_a_complete_backup_opens(seeds: Seeds, workbook: Path) -> None:

@@ -88,12 +88,34 @@ def changed_error(path: Path) -> WriteRefused:
 
 
 def backup_path(target: Path) -> Path:
-    """name.bak.xlsx, or a timestamped name when that is taken (earlier backups are kept)."""
-    plain = target.with_name(f"{target.stem}.bak{target.suffix}")
-    if not plain.exists():
-        return plain
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    return target.with_name(f"{target.stem}.bak-{stamp}{target.suffix}")
+    """NAME.bak.xlsx: where the newest backup of `target` always is."""
+    return target.with_name(f"{target.stem}.bak{target.suffix}")
+
+
+def keep_backup(target: Path) -> Path:
+    """Copy `target` to NAME.bak.xlsx and return that path. The backup that was there is kept,
+    renamed NAME.bak-YYYYMMDD-HHMMSS.xlsx after the time the version it holds was saved: the
+    newest backup is always NAME.bak.xlsx, older ones sort by time, none is ever deleted. The
+    copy is complete before any name changes, so a failure leaves the backups as they were."""
+    newest = backup_path(target)
+    prefix = f"{TEMP_PREFIX}{os.getpid()}-"  # a killed run's leftover is then cleaned up
+    fd, scratch = tempfile.mkstemp(prefix=prefix, suffix=".bak", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(target, scratch)
+        if newest.exists():
+            stamp = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+            older = target.with_name(f"{target.stem}.bak-{stamp}{target.suffix}")
+            n = 1
+            while older.exists():
+                n += 1
+                older = target.with_name(f"{target.stem}.bak-{stamp}-{n}{target.suffix}")
+            os.replace(newest, older)
+        os.replace(scratch, newest)
+    finally:
+        if os.path.exists(scratch):
+            os.unlink(scratch)
+    return newest
 
 
 def atomic_write(
@@ -173,33 +195,6 @@ def writable_target(target: Path) -> Path:
             f"first (cp '{target}' copy.xlsx && mv copy.xlsx '{target}') and run again",
         )
     return real
-
-
-def copy_backup(target: Path) -> Path:
-    """A complete copy of `target` at `backup_path(target)`: copied to a temporary file,
-    fsynced and renamed, so a disk that fills up leaves no truncated backup behind."""
-    backup = backup_path(target)
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.suffix, dir=backup.parent
-        )
-    except OSError as exc:
-        raise os_problem(exc, backup, "write the backup") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out, target.open("rb") as source:
-            shutil.copyfileobj(source, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-        shutil.copystat(target, tmp)
-        os.replace(tmp, backup)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise os_problem(exc, backup, "write the backup") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return backup
 
 
 def remove_stale_temps(folder: Path) -> list[Path]:

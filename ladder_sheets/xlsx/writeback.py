@@ -40,7 +40,7 @@ from xml.parsers.expat import ExpatError
 
 import xlsxwriter
 
-from ladder_sheets.errors import UnreadableFile
+from ladder_sheets.errors import UnreadableFile, os_problem
 from ladder_sheets.workbook.safe import check_package
 from ladder_sheets.xlsx.append.parts import apply_appends
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
@@ -54,9 +54,10 @@ from ladder_sheets.xlsx.package import (
 from ladder_sheets.xlsx.safe_write import (
     Fingerprint,
     atomic_write,
+    backup_path,
     changed_error,
-    copy_backup,
     fingerprint,
+    keep_backup,
     refuse_if_changed,
     refuse_if_open,
     writable_target,
@@ -163,21 +164,18 @@ def write_back(
             if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 raise changed_error(original)
             if backup and target.exists():
-                result.backup = copy_backup(target)
+                try:
+                    result.backup = keep_backup(target)
+                except OSError as exc:  # the scratch copy is removed; earlier backups kept
+                    raise os_problem(exc, backup_path(target), "write the backup") from None
 
         write_started = time.perf_counter()
-        try:
-            atomic_write(
-                target,
-                pkg.save,
-                check=lambda tmp: _check_written(tmp, pkg.names()),
-                before_replace=last_checks,
-            )
-        except BaseException:
-            if result.backup is not None:  # the workbook is unchanged: no backup of it left
-                result.backup.unlink(missing_ok=True)
-                result.backup = None
-            raise
+        atomic_write(
+            target,
+            pkg.save,
+            check=lambda tmp: _check_written(tmp, pkg.names()),
+            before_replace=last_checks,
+        )
         result.seconds["write"] = time.perf_counter() - write_started
     result.seconds["total"] = time.perf_counter() - started
     return result
