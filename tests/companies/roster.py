@@ -810,29 +810,10 @@ COMPANIES_BUILDERS = [
 # a reader learns a convention, its tests fail as XPASS; remove the entry (or the part of it)
 # that now holds. "then untested" lists the company's conventions behind the first stop.
 TODAY: dict[str, dict[str, str]] = {
-    "Tallowmere": {
-        "workbook": "'Stream' (track) not recognised; tracks 'People Leader'/'Individual "
-        "Contributor' not read as Management/IC; transposed matrix sheets 'Eng Expectations'/"
-        "'Ops Expectations' not found (no header row)",
-    },
-    "Mirefield Insurance": {
-        "workbook": "'Worker ID', 'Supervisor ID' and 'Job Title Level' not recognised on "
-        "Employees; families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Ops') "
-        "read as unknown families 'Fin'/'Ops'",
-    },
     "Ashbury Robotics": {
         "exports": "Google Form 'Who are you reviewing?' (people by name) not recognised as the "
         "person key; then untested: 'Rate each area [X]' grid, 'You are their' Manager/Self, "
         "'Review period' 'Q2 2026', the Timestamp column",
-    },
-    "Brindle and Moss": {
-        "workbook": "'Employee #' not recognised as Employee ID; Job Family 'All' unknown; "
-        "families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Mktg'); 'Date "
-        "in Role' not recognised",
-    },
-    "Gorsebrook Ceramics": {
-        "workbook": "managers by the review tool's IDs ('Manager (Lattice ID)' holding "
-        "'Lattice User ID' values) not resolved: unknown-manager",
     },
 }
 
