@@ -694,7 +694,7 @@ def gather(
       ladder-sheets gather framework.xlsx drafts/*.xlsx --annotate changes.xlsx
     """
     from ladder_sheets.commands.gather import gather as _gather
-    from ladder_sheets.commands.gather import show
+    from ladder_sheets.commands.gather import show, show_change
 
     try:
         result = _gather(
@@ -717,7 +717,7 @@ def gather(
             click.echo(f"    {whose}: {show(value)}")
     for change in result.changes:
         click.echo(
-            f"{change.where} ({change.label}): {show(change.before)} -> {show(change.after)}"
+            f"{change.where} ({change.label}): {show_change(change)}"
             f"  [{', '.join(change.drafts) or 'new heading'}]"
         )
     if result.findings:
@@ -736,6 +736,11 @@ def gather(
         click.echo(f"Dry run: {len(result.changes)} cell(s) would change; nothing was written.")
     else:
         click.echo(f"Wrote {len(result.changes)} cell(s) into {result.written}.")
+        if result.stale:
+            click.echo(
+                f"Note: {' and '.join(result.stale)} still show the framework as it was; the "
+                "next merge recomputes them."
+            )
 
 
 @cli.command()
