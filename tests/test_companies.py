@@ -142,7 +142,23 @@ def test_understood_without_mapping(
     assert not problems, f"{len(problems)} wrong: {problems[:10]}"
 
 
-@pytest.mark.parametrize(("company", "variant"), cases(lambda c, v: c.silent.get(v)))
+def silent_cases() -> list[Any]:
+    """Today's silent misreadings, strict; and for "both", the one a side shows on its own,
+    not strict: it surfaces only once the other side is read (until then merge stops)."""
+    out = []
+    for company in COMPANIES:
+        for variant in VARIANTS:
+            marks = []
+            if variant in company.silent:
+                marks = [pytest.mark.xfail(strict=True, reason=company.silent[variant])]
+            elif variant == "both" and company.silent:
+                inherited = "; ".join(f"{k}: {v}" for k, v in company.silent.items())
+                marks = [pytest.mark.xfail(strict=False, reason=f"inherits {inherited}")]
+            out.append(pytest.param(company, variant, id=f"{company.name}-{variant}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("company", "variant"), silent_cases())
 def test_never_silently_wrong(
     company: Company, variant: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -216,6 +232,8 @@ def test_inspect_mapping_reproduces_the_reading(
 
     from ladder_sheets.cli import cli
 
+    if "inspect" not in getattr(cli, "commands", {}):
+        pytest.skip("ladder-sheets inspect has not landed yet (issue 13)")
     workbook, exports = company.write(tmp_path / "files", variant)
     mapping = tmp_path / "mapping.toml"
     args = ["inspect", str(workbook), *map(str, exports), "--write-mapping", str(mapping)]
