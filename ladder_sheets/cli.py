@@ -188,6 +188,63 @@ def check(
 
 @cli.command()
 @click.argument("workbook", type=EXISTING_FILE)
+@click.argument("exports", nargs=-1, type=EXISTING_FILE)
+@click.option(
+    "--write-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a mapping (TOML) that reproduces this reading; pass it back with --mapping.",
+)
+@click.option("--force", is_flag=True, help="Replace the --write-mapping file if it exists.")
+@label_option
+@click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
+@mapping_option
+def inspect(
+    workbook: Path,
+    exports: tuple[Path, ...],
+    write_mapping: Path | None,
+    force: bool,
+    labels: tuple[str, ...],
+    cycle: str | None,
+    mapping: Path | None,
+) -> None:
+    """Show how the workbook (and exports) was understood.
+
+    Reads WORKBOOK and any EXPORTS. Writes nothing unless --write-mapping. Lists, table by
+    table, the sheet and header row read, each column's concept with its sheet!cell, the
+    evidence (header words, values that fit, the sheet's shape) and a confidence; the columns
+    and sheets left unused; and every doubt. --write-mapping FILE.toml writes a mapping that
+    reproduces the reading: edit what is wrong and pass it to check, merge or inspect.
+
+    Exit codes: 0 understood, 1 a doubt or a missing concept (an error finding), 2 a file
+    could not be read.
+
+    \b
+    Example:
+      ladder-sheets inspect framework.xlsx exports/2026-Q3.csv
+      ladder-sheets inspect framework.xlsx --write-mapping mapping.toml
+    """
+    from ladder_sheets.api import inspect as _inspect
+
+    if write_mapping is not None and write_mapping.exists() and not force:
+        click.secho(
+            f"Error: {write_mapping} exists; inspect never overwrites a file (pass --force)",
+            fg="red",
+            err=True,
+        )
+        sys.exit(2)
+    try:
+        result = _inspect(workbook, exports, mapping=mapping, labels=_labels(labels), cycle=cycle)
+    except LadderError as exc:
+        _fail(exc)
+    click.echo(result.text(), nl=False)
+    if write_mapping is not None:
+        write_mapping.write_text(result.mapping_toml(), encoding="utf-8")
+        click.echo(f"Mapping written: {write_mapping} (pass it with --mapping)")
+    sys.exit(Report(result.findings).exit_code())
+
+
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
 @click.argument("exports", nargs=-1, required=True, type=EXISTING_FILE)
 @click.option(
     "-o",
