@@ -222,7 +222,9 @@ def test_half_year_cycles_count_as_consecutive(tmp_path: Path) -> None:
     assert {p: got.get(p) for p in want} == want
 
 
-@pytest.mark.parametrize(("company", "variant"), cases(Company.gap))
+@pytest.mark.parametrize(
+    ("company", "variant"), [c for c in cases(Company.gap) if c.values[1] == "both"]
+)
 def test_inspect_mapping_reproduces_the_reading(
     company: Company, variant: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -232,8 +234,6 @@ def test_inspect_mapping_reproduces_the_reading(
 
     from ladder_sheets.cli import cli
 
-    if "inspect" not in getattr(cli, "commands", {}):
-        pytest.skip("ladder-sheets inspect has not landed yet (issue 13)")
     workbook, exports = company.write(tmp_path / "files", variant)
     mapping = tmp_path / "mapping.toml"
     args = ["inspect", str(workbook), *map(str, exports), "--write-mapping", str(mapping)]

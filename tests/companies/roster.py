@@ -820,9 +820,8 @@ TODAY: dict[str, dict[str, str]] = {
         "peers each, cycles 'Q1 2026'",
     },
     "Tallowmere": {
-        "workbook": "'Stream' (track) not recognised; tracks 'People Leader'/'Individual "
-        "Contributor' not read as Management/IC; transposed matrix sheets 'Eng Expectations'/"
-        "'Ops Expectations' not found (no header row)",
+        "workbook": "family abbreviated 'Ops' (Operations) in the matrix sheet name 'Ops "
+        "Expectations' not recognised: Job Family 'Ops' is not known ('Eng' is)",
         "exports": "Lattice 'Reviewee email' not recognised as the person key; then untested: "
         "'Review direction' Downward/Self/Peer/Upward, cycles 'H2 2025'/'H1 2026'",
     },
@@ -846,9 +845,8 @@ TODAY: dict[str, dict[str, str]] = {
         "'Completed Date' as the cycle",
     },
     "Mirefield Insurance": {
-        "workbook": "'Worker ID', 'Supervisor ID' and 'Job Title Level' not recognised on "
-        "Employees; families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Ops') "
-        "read as unknown families 'Fin'/'Ops'",
+        "workbook": "family abbreviated 'Ops' (Operations) in the matrix sheet name 'Matrix - "
+        "Ops' not recognised: Job Family 'Ops' is not known ('Fin' is)",
         "exports": "Quantum Workplace 'Evaluation Type' Manager Evaluation/Self-Evaluation/"
         "Peer Evaluation not recognised: reported as duplicate manager ratings",
     },
@@ -885,9 +883,8 @@ TODAY: dict[str, dict[str, str]] = {
         "Manager/Self/Peer",
     },
     "Brindle and Moss": {
-        "workbook": "'Employee #' not recognised as Employee ID; Job Family 'All' unknown; "
-        "families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Mktg'); 'Date "
-        "in Role' not recognised",
+        "workbook": "family abbreviated 'Mktg' (Marketing) in the matrix sheet name 'Matrix - "
+        "Mktg' not recognised: Job Family 'Mktg' is not known ('Fin' is)",
         "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
         "recognised: self rows reported as duplicate manager ratings; then untested: 'About' "
         "tab first, 'Completed Date' as the cycle",
