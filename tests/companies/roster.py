@@ -820,8 +820,6 @@ TODAY: dict[str, dict[str, str]] = {
         "peers each, cycles 'Q1 2026'",
     },
     "Tallowmere": {
-        "workbook": "family abbreviated 'Ops' (Operations) in the matrix sheet name 'Ops "
-        "Expectations' not recognised: Job Family 'Ops' is not known ('Eng' is)",
         "exports": "Lattice 'Reviewee email' not recognised as the person key; then untested: "
         "'Review direction' Downward/Self/Peer/Upward, cycles 'H2 2025'/'H1 2026'",
     },
@@ -845,8 +843,6 @@ TODAY: dict[str, dict[str, str]] = {
         "'Completed Date' as the cycle",
     },
     "Mirefield Insurance": {
-        "workbook": "family abbreviated 'Ops' (Operations) in the matrix sheet name 'Matrix - "
-        "Ops' not recognised: Job Family 'Ops' is not known ('Fin' is)",
         "exports": "Quantum Workplace 'Evaluation Type' Manager Evaluation/Self-Evaluation/"
         "Peer Evaluation not recognised: reported as duplicate manager ratings",
     },
@@ -883,15 +879,11 @@ TODAY: dict[str, dict[str, str]] = {
         "Manager/Self/Peer",
     },
     "Brindle and Moss": {
-        "workbook": "family abbreviated 'Mktg' (Marketing) in the matrix sheet name 'Matrix - "
-        "Mktg' not recognised: Job Family 'Mktg' is not known ('Fin' is)",
         "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
         "recognised: self rows reported as duplicate manager ratings; then untested: 'About' "
         "tab first, 'Completed Date' as the cycle",
     },
     "Gorsebrook Ceramics": {
-        "workbook": "managers by the review tool's IDs ('Manager (Lattice ID)' holding "
-        "'Lattice User ID' values) not resolved: unknown-manager",
         "exports": "Lattice 'Reviewee ID' holding the tool's user IDs not matched to the people "
         "sheet's 'Lattice User ID': unknown-employee; then: Manager/Self/Peer read as duplicate "
         "manager ratings",
