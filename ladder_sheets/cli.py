@@ -286,6 +286,13 @@ def merge(
         click.echo("Dry run: nothing was written.")
     else:
         click.echo(f"Wrote {result.written} ({len(result.gaps)} gap rows).")
+        v = result.versions
+        if v is not None and v.latest is not None:
+            cycles = ", ".join(sorted(c for c, n in v.cycles.items() if n == v.latest.number))
+            click.echo(
+                f"Framework Versions: version {v.latest.number} judges {cycles} "
+                f"({v.notes.get(v.latest.number, '')})."
+            )
         w = result.history_write
         if w is not None:
             how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"
@@ -465,6 +472,11 @@ def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -
     help="Also write a workbook with every change on a highlighted row and the people affected.",
 )
 @click.option("--cycle", help="Judge readiness in this cycle (default: the latest with ratings).")
+@click.option(
+    "--since",
+    metavar="CYCLE",
+    help="Compare the workbook OLD with the framework version recorded for CYCLE.",
+)
 @mapping_option
 def diff_command(
     old: Path,
@@ -472,6 +484,7 @@ def diff_command(
     fmt: str,
     xlsx: Path | None,
     cycle: str | None,
+    since: str | None,
     mapping: Path | None,
 ) -> None:
     """Show what changed between two versions of a framework, and who it affects.
@@ -482,20 +495,31 @@ def diff_command(
     Sheet!Cell in both workbooks. When a workbook holds ratings (NEW first, else OLD), also
     lists the people whose readiness status or gaps change under NEW, per family and manager.
 
-    Exit codes: 0 done (changes or not), 2 a file could not be read.
+    With --since CYCLE, compares the one workbook with the framework version merge recorded
+    for CYCLE (the Framework Versions sheet).
+
+    Exit codes: 0 done (changes or not), 1 no version recorded for --since, 2 a file could
+    not be read.
 
     \b
     Example:
       ladder-sheets diff framework-2025.xlsx framework-2026.xlsx
       ladder-sheets diff old.xlsx new.xlsx --xlsx changes.xlsx
       ladder-sheets diff old.xlsx new.xlsx --format json > changes.json
+      ladder-sheets diff framework.xlsx --since 2026-Q2
     """
     from ladder_sheets.commands import diff as diffs
 
-    if new is None:
-        raise click.UsageError("give two workbooks: ladder-sheets diff OLD NEW")
+    if (new is None) == (since is None):
+        raise click.UsageError(
+            "give two workbooks (ladder-sheets diff OLD NEW) or one with --since CYCLE"
+        )
     try:
-        result = diffs.diff(old, new, cycle=cycle, mapping=mapping, xlsx=xlsx)
+        if since is not None:
+            result = diffs.diff_since(old, since, mapping=mapping, xlsx=xlsx)
+        else:
+            assert new is not None
+            result = diffs.diff(old, new, cycle=cycle, mapping=mapping, xlsx=xlsx)
     except LadderError as exc:
         _fail(exc)
     if fmt == "json":

@@ -34,6 +34,7 @@ from ladder_sheets.model import (
     stacked_places,
 )
 from ladder_sheets.values import clean_text, closest, normalize_header
+from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions, read_versions
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
@@ -105,7 +106,17 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
                     Where(file=file, sheet=sheet),
                 )
             )
-    return Framework(path, tables, findings, list(grids), sources)
+    versions = _versions(grids, file)
+    if versions is not None:
+        findings.extend(versions.findings)
+    return Framework(path, tables, findings, list(grids), sources, versions=versions)
+
+
+def _versions(grids: dict[str, Grid], file: str) -> FrameworkVersions | None:
+    """The recorded framework versions, when merge has written them."""
+    wanted = normalize_header(VERSIONS_SHEET)
+    name = next((s for s in grids if normalize_header(s) == wanted), None)
+    return read_versions(grids[name].values, file) if name is not None else None
 
 
 class _TableReader:
