@@ -149,7 +149,7 @@ RATER_TYPES = ("manager", "self", "peer", "upward")
 SCALE = (1, 5)
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
-GENERATED_SHEETS = ("Gap Analysis", "Promotion Readiness", "Framework Versions")
+GENERATED_SHEETS = ("Gap Analysis", "Promotion Readiness")
 
 
 def columns(table: str) -> list[str]:
