@@ -740,6 +740,55 @@ def gather(
 
 
 @cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the site (created if needed).",
+)
+@click.option("--family", help="Only this job family.")
+@click.option("--title", help='The site\'s title (default "Career framework").')
+@mapping_option
+def publish(
+    workbook: Path, out_dir: Path, family: str | None, title: str | None, mapping: Path | None
+) -> None:
+    """Publish the framework as a static site for every employee.
+
+    Reads WORKBOOK's framework only (levels, competencies, matrix, behaviors, promotion
+    criteria, paths; never employees or ratings). Writes into --out an index, a page per job
+    family (its tracks side by side, crossover, way back and lateral paths), a page per level
+    (scope, each competency's expectation and behavior beside the next level's, the promotion
+    criteria in words) and a search over the behaviors: plain HTML files with relative links
+    that work from a folder or any intranet, print cleanly and read on a phone.
+
+    \b
+    Example:
+      ladder-sheets publish framework.xlsx -o site/
+      ladder-sheets publish framework.xlsx -o sales-site/ --family Sales
+    """
+    from ladder_sheets.commands.publish import publish as _publish
+
+    try:
+        result = _publish(workbook, out_dir, family=family, title=title, mapping=mapping)
+    except LadderError as exc:
+        _fail(exc)
+    click.echo(
+        f"Wrote {len(result.pages)} pages for {', '.join(result.families) or 'no family'} "
+        f"into {result.folder}; open {result.folder / 'index.html'}."
+    )
+    if result.report.errors:
+        click.secho(
+            f"Note: {workbook} has {len(result.report.errors)} error(s); run ladder-sheets "
+            "check on it before you share the site.",
+            fg="yellow",
+            err=True,
+        )
+
+
+@cli.command()
 @click.argument("folder", default="ladder-demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace the folder's contents if it is not empty.")
 def demo(folder: Path, force: bool) -> None:
