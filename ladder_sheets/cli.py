@@ -180,7 +180,7 @@ def check(
     if fmt == "json":
         click.echo(report.to_json())
     else:
-        click.echo(render_text(report, show_info=not quiet))
+        click.echo(render_text(report, show_info=not quiet, strict=strict))
         if annotate is not None:
             click.echo(f"Annotated copy: {annotate}")
     sys.exit(report.exit_code(strict=strict))
@@ -264,7 +264,12 @@ def inspect(
 @click.option("--analyse", "analyse_cycle", help="Analyse this cycle instead of the latest.")
 @label_option
 @mapping_option
-@click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
+@click.option(
+    "--backup",
+    is_flag=True,
+    help="Keep the version the merge replaces as NAME.bak.xlsx (always the newest backup; "
+    "the one there before is renamed NAME.bak-YYYYMMDD-HHMMSS.xlsx; none is deleted).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 @click.option(
     "--force",
@@ -334,6 +339,7 @@ def merge(
             + ", ".join(f"{n} {s}" for s, n in counts.items())
             + "."
         )
+        _say_not_rated(result)
     for now, was in result.renamed:
         click.echo(
             f"Note: the sheet '{now}' was generated as '{was}' and renamed since; it was left "
@@ -350,10 +356,22 @@ def merge(
                 f"Framework Versions: version {v.latest.number} judges {cycles} "
                 f"({v.notes.get(v.latest.number, '')})."
             )
+        if result.backup is not None:
+            click.echo(f"Backup of the version it replaced: {result.backup}")
         w = result.history_write
         if w is not None:
             how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"
             click.echo(f"Ratings History: {how} ({w.code}: {w.reason}).")
+
+
+def _say_not_rated(result: Any) -> None:
+    missing, carried = result.not_rated
+    if missing:
+        click.echo(
+            f"Not rated yet in {result.cycle}: {missing} of {len(result.readiness)} people "
+            f"({carried} keep their status from the latest cycle they were rated in, named in "
+            "their Cycle column)."
+        )
 
 
 @cli.command()
@@ -513,6 +531,11 @@ def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -
         _fail(exc)
     merged = applied.merged
     _stop_if_errors(merged.report, f"Nothing was written: {workbook} is unchanged.")
+    for change in applied.changed:
+        click.echo(
+            f"Changed: {change.employee_id}, {change.cycle}: the committee's decision was "
+            f"{change.before}, now {change.after} ({pack.name} {change.cell})."
+        )
     click.echo(
         f"Recorded {applied.confirmed} calibration confirmation(s) and {applied.declined} "
         f"decision(s) not to promote; {applied.pending} deferred. Wrote {merged.written}."

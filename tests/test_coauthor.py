@@ -443,3 +443,43 @@ def test_edit_cells_changes_only_the_cells_asked() -> None:
     assert 'ref="A1:C4"' in out and 'spans="1:3"' in out
     with pytest.raises(CellEditError, match="formula"):
         edit_cells(xml, {"B1": 3})
+
+
+def test_unreadable_draft_is_exit_2_and_a_renamed_sheet_is_refused(
+    hr: Path, drafts: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "notes.xlsx"
+    fake.write_text("Competency,IC1\nCommunication,3\n")
+    before = hr.read_bytes()
+    got = CliRunner().invoke(cli, ["gather", str(hr), str(fake)])
+    assert got.exit_code == 2 and "notes.xlsx" in got.output
+    people = drafts / "People.xlsx"
+    wb = openpyxl.load_workbook(people)
+    wb["Matrix"].title = "Expectations"
+    wb.save(people)
+    (refusal,) = gather(hr, [people]).refused
+    assert refusal.message == "its sheet 'Matrix' was removed or renamed"
+    assert hr.read_bytes() == before
+
+
+def test_added_promotion_step_comes_back(hr: Path, drafts: Path) -> None:
+    people = drafts / "People.xlsx"
+    wb = openpyxl.load_workbook(people)
+    ws = wb["Promotion Criteria"]
+    row = next(r for r in range(2, 60) if ws.cell(r, 1).value is None)
+    step: list[Any] = ["IC4", "IC5", 4, 3, 2, 8, "Has led a company-wide people programme.", "Yes"]
+    for col, value in enumerate(step, 1):
+        ws.cell(row, col, value)
+    levels = wb["Levels"]
+    level_row = next(r for r in range(2, 60) if levels.cell(r, 1).value is None)
+    new_level: list[Any] = ["IC5", "IC", "Chief People Officer", 5, "Owns the people strategy.", 8]
+    for col, value in enumerate(new_level, 1):
+        levels.cell(level_row, col, value)
+    wb.save(people)
+    result = gather(hr, [people])
+    assert not result.refused and not result.conflicts and not result.findings.errors
+    assert "added row IC4 / IC5" in {c.label for c in result.changes}
+    after = values(hr)
+    last = max(int(cell[1:]) for sheet, cell in values(SAMPLE) if sheet == "Promotion Criteria")
+    got = [after.get(("Promotion Criteria", f"{c}{last + 1}")) for c in "ABCDEFGHI"]
+    assert got == ["People", *step]

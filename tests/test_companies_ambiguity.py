@@ -177,12 +177,6 @@ def test_two_candidate_people_sheets_are_reported(tmp_path: Path) -> None:
     assert said(report, "Employees 2025"), "the second candidate sheet is not mentioned"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a mapping for one matrix sheet ('Matrix - Engineering') drops the other "
-    "auto-detected one ('Matrix - Sales'): Sales people 'Insufficient data', exit 0, only an "
-    "info 'ignored-sheet'",
-)
 def test_a_mapping_for_one_matrix_sheet_keeps_the_others(tmp_path: Path) -> None:
     spec = build(
         "Ambrose Teasets",

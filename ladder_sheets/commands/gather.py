@@ -103,6 +103,12 @@ class _NewRow:
     def cell(self, col: int) -> str:
         return f"{self.sheet}!{col_letters(col)}{self.number}"
 
+    @property
+    def title(self) -> str:
+        """The row's key as typed: "added row Forecasting", "added row IC4 / IC5"."""
+        named = [plain(self.cells.get(k + 1)) for k in self.info["keys"]]
+        return "added row " + " / ".join(str(v) for v in named if v is not None)
+
 
 def show(value: Any) -> str:
     value = plain(value)
@@ -371,13 +377,13 @@ def _place_additions(
                 Conflict(
                     row.info["source_sheet"],
                     "",
-                    f"added row {' / '.join(str(x) for x in row.key if x)}",
+                    row.title,
                     "two drafts add this row with different values",
                     [(other.draft, _row_text(other)), (row.draft, _row_text(row))],
                 )
             )
     taken: dict[str, set[int]] = defaultdict(set)
-    for (sheet, key), row in unique.items():
+    for (sheet, _), row in unique.items():
         info_, grid = row.info, grids.get(sheet)
         existing = _existing_row(grid, info_, row)
         if existing:
@@ -385,7 +391,7 @@ def _place_additions(
                 Conflict(
                     sheet,
                     f"A{existing}",
-                    f"added row {' / '.join(str(x) for x in key if x)}",
+                    row.title,
                     "the draft adds a row the workbook already has (HR added it since the split?)",
                     [(row.draft, _row_text(row))],
                 )
@@ -393,7 +399,7 @@ def _place_additions(
             continue
         target = _free_row(grid, info_["last_row"], taken[sheet])
         taken[sheet].add(target)
-        label = f"added row {' / '.join(str(x) for x in key if x)}"
+        label = row.title
         for c, value in sorted(row.cells.items()):
             if normal(value) is None:
                 continue

@@ -44,6 +44,9 @@ class MergeResult:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     history_write: HistoryWrite | None = None  # appended or rewritten, and why
     versions: FrameworkVersions | None = None  # the framework recorded for each cycle
+    evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
+    not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
+    backup: Path | None = None  # the version the write replaced (--backup)
     seconds: float = 0.0
 
     @property
@@ -63,6 +66,7 @@ def merge(
     labels: Mapping[str, float] | None = None,
     mapping: Any = None,
     evidence: pd.DataFrame | None = None,
+    evidence_replaces: Sequence[str] = (),
     backup: bool = False,
     force: bool = False,
     dry_run: bool = False,
@@ -74,7 +78,9 @@ def merge(
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
     `evidence` adds promotion evidence rows (columns of the evidence table) that come from
-    elsewhere than an export, such as a calibration committee's decisions. Returns the result
+    elsewhere than an export, such as a calibration committee's decisions; its
+    `evidence_replaces` columns replace what is recorded for its cycles and people, blanks
+    included (see merge_evidence). Returns the result
     with `written=None` when check found errors or a changed rating needs `replace_cycles`;
     the workbook is then untouched. `rows_per_sheet` is a test hook (history sheets split
     before Excel's row limit); leave it as it is.
@@ -85,7 +91,7 @@ def merge(
     from ladder_sheets.analysis.gaps import gap_table
     from ladder_sheets.analysis.in_force import record_cycles
     from ladder_sheets.analysis.rating_index import RatingHistory
-    from ladder_sheets.analysis.readiness import readiness_table
+    from ladder_sheets.analysis.readiness import not_rated_yet, readiness_table
     from ladder_sheets.xlsx.writeback import fingerprint, write_back
 
     started = dt.datetime.now()
@@ -123,6 +129,7 @@ def merge(
     if len(merged.conflicts):
         return result
 
+    result.evidence_before = framework.evidence.data
     brought = [e.data for e in checked.evidence if len(e.data)]
     if evidence is not None and len(evidence):
         brought.append(evidence)
@@ -130,6 +137,8 @@ def merge(
         framework.evidence.data,
         pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
     )
+    if evidence is not None and len(evidence) and evidence_replaces:
+        all_evidence = merge_evidence(all_evidence, evidence, replace=evidence_replaces)
     sheets = OwnedSheets.of(framework)
     history_table = _table("history", merged.history, str(workbook), sheets.history, rows_per_sheet)
     evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
@@ -144,6 +153,7 @@ def merge(
     # judged by the framework as it is now.
     cycles = [str(c) for c in merged.history["cycle"].dropna().unique()]
     result.versions = record_cycles(framework.versions, cycles, framework, now)
+    result.not_rated = not_rated_yet(result.readiness, index, result.cycle)
     if dry_run:
         result.seconds = (dt.datetime.now() - started).total_seconds()
         return result
@@ -180,6 +190,7 @@ def merge(
         appends=prepared,
     )
     result.written = written.path
+    result.backup = written.backup
     result.renamed = list(written.renamed)
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
@@ -373,18 +384,21 @@ def _letter(index: int) -> str:
 
 
 def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
-    """The cycle the analysis tables describe: the one asked for, else the one they report."""
+    """The cycle the analysis tables describe: the one asked for, else the latest they
+    report (people not rated yet carry an earlier cycle on their readiness row)."""
+    from ladder_sheets.values import cycle_index
+
     if chosen:
         return chosen
     for df in (readiness, gaps):
         if "cycle" in df.columns and df["cycle"].notna().any():
-            return str(df["cycle"].dropna().iloc[0])
+            return max((str(c) for c in df["cycle"].dropna().unique()), key=cycle_index)
     return None
 
 
 def _cycle_option(value: str, option: str) -> str:
     """A cycle the user typed ("Q3 2026", "2026Q3") as the history records it ("2026-Q3")."""
-    from ladder_sheets.errors import DataError
+    from ladder_sheets.errors import OptionError
     from ladder_sheets.values import parse_cycle
 
     try:
@@ -392,7 +406,7 @@ def _cycle_option(value: str, option: str) -> str:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise DataError(
+        raise OptionError(
             f"{option} '{value}' is not a review cycle",
             hint=f"write the quarter like 2026-Q3, e.g. {option} 2026-Q3",
         )

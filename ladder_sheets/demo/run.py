@@ -2,8 +2,9 @@
 
 Writes the sample framework and its four quarterly exports, checks them, merges the quarters
 in order, then writes the manager and employee packs and the calibration pack, publishes the
-framework as a site and compares it with a proposed next version: every output a newcomer
-should see, from one command.
+framework as a site, compares it with a proposed next version, and runs a co-authoring round
+(split, two reviewers who disagree on one cell, gather): every output a newcomer should see,
+from one command.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def run_demo(
     from ladder_sheets.commands.merge import merge
     from ladder_sheets.commands.packs import write_packs
     from ladder_sheets.commands.publish import publish
+    from ladder_sheets.demo.coauthor import coauthor_round
     from ladder_sheets.demo.company import build_samples
     from ladder_sheets.demo.proposal import write_proposal
 
@@ -103,4 +105,6 @@ def run_demo(
             folder / "framework-changes.xlsx",
         )
     )
+
+    result.made.extend(coauthor_round(workbook, folder, note))
     return result

@@ -811,126 +811,79 @@ COMPANIES_BUILDERS = [
 # that now holds. "then untested" lists the company's conventions behind the first stop.
 TODAY: dict[str, dict[str, str]] = {
     "Globex": {
-        "workbook": "people sheet: 'Ladder' (track) and 'Grade Since' (date in level) not "
-        "recognised (missing-column warnings only)",
         "exports": "'Rater' column (Manager/Self) not recognised: each self rating is reported "
         "as a duplicate manager rating",
-        "silent:workbook": "'Grade Since' dropped with only a missing-column warning: 7 people "
-        "'Insufficient data' (In Level Since blank) instead of Ready/Close/Not yet",
     },
     "Quillfeather Labs": {
-        "workbook": "'Career Level' (level) and 'Career Path' (track) on Career Levels and Team, "
-        "'From/To Career Level' on Promotion Rules, 'Worker ID' under a merged title (Employee "
-        "ID blank at Team!B4) and 'Manager Email' (managers by e-mail) not recognised",
         "exports": "15Five 'Reviewee Email' not recognised as the person key (no employee ID "
         "column); then untested: 'Review Type' Manager review/Self review/Peer review with two "
         "peers each, cycles 'Q1 2026'",
     },
     "Tallowmere": {
-        "workbook": "'Stream' (track) not recognised; tracks 'People Leader'/'Individual "
-        "Contributor' not read as Management/IC; transposed matrix sheets 'Eng Expectations'/"
-        "'Ops Expectations' not found (no header row)",
         "exports": "Lattice 'Reviewee email' not recognised as the person key; then untested: "
         "'Review direction' Downward/Self/Peer/Upward, cycles 'H2 2025'/'H1 2026'",
     },
     "Corvid Freight": {
-        "workbook": "Job Family 'All' unknown; long-form matrix (Competency | Level | Expected "
-        "Proficiency) not read (no level columns); 'Level Start Date' not recognised",
         "exports": "Culture Amp 'Employee Email' not recognised as the person key; then "
         "untested: wide 'Manager - X'/'Self-Evaluation - X', 'Overall Rating' summary column, "
         "labels Well below/Below/Meets/Exceeds/Significantly exceeds, cycles 'Year-end 2025'/"
         "'Mid-year 2026'",
     },
     "Saltmarsh Analytics": {
-        "workbook": "'First Name'/'Last Name', 'Date in Role' and 'Line Manager' (names) not "
-        "recognised (missing-column warnings only)",
         "exports": "Leapsome 'Reviewee' (people by name) not recognised as the person key; then "
         "untested: 'Relationship' Manager/Self/Peer/Direct report, cycles 'Q1-26'",
-        "silent:workbook": "'Date in Role' dropped with only a missing-column warning: 7 people "
-        "'Insufficient data' instead of Ready/Close/Not yet; managers ('Line Manager') dropped",
     },
     "Pebblecrest": {
-        "workbook": "'Compensation Grade' (level) not recognised on Levels; criteria 'Avg score "
-        "needed'/'Lowest allowed'/'Consecutive cycles at next grade'/'Min months in grade'/"
-        "'Sign-off needed' not recognised (warnings only); months not converted",
         "exports": "HiBob XLSX: 'Email' not recognised as the person key on tab 'Responses'; "
         "then untested: Summary tab first, wide 'X [Manager]'/'X [Self]', cycles 'Q1-26'",
     },
     "Hollowfen Studios": {
-        "workbook": "'Min Years In Level' (years) not recognised on Levels and Promotion "
-        "Criteria: the time criterion is dropped with only a missing-column warning",
         "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
         "recognised: self rows reported as duplicate manager ratings; then untested: "
         "'Completed Date' as the cycle",
-        "silent:workbook": "time in level dropped ('Min Years In Level' unrecognised, only a "
-        "missing-column warning): HO105 'Ready' instead of 'Close', HO106 'Close' instead of "
-        "'Not yet'",
     },
     "Mirefield Insurance": {
-        "workbook": "'Worker ID', 'Supervisor ID' and 'Job Title Level' not recognised on "
-        "Employees; families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Ops') "
-        "read as unknown families 'Fin'/'Ops'",
         "exports": "Quantum Workplace 'Evaluation Type' Manager Evaluation/Self-Evaluation/"
         "Peer Evaluation not recognised: reported as duplicate manager ratings",
     },
     "Ashbury Robotics": {
-        "workbook": "'Seniority Order' not recognised as Order; managers by name in 'Manager' "
-        "read as IDs (unknown-manager)",
         "exports": "Google Form 'Who are you reviewing?' (people by name) not recognised as the "
         "person key; then untested: 'Rate each area [X]' grid, 'You are their' Manager/Self, "
         "'Review period' 'Q2 2026', the Timestamp column",
     },
     "Kestrel Bakeries": {
-        "workbook": "job titles as the matrix's level headers ('Baker I', 'Senior Baker', ...) "
-        "not matched to their levels (no level columns)",
         "exports": "Workday 'Manager Evaluation'/'Self-Evaluation' side by side not recognised "
         "(no rating column); then untested: labels 'Well below expectations' ... "
         "'Significantly exceeds expectations' ('Below expectations' is 2), period dates",
     },
     "Lindenmoor Health": {
-        "workbook": "Job Family 'All' unknown; families abbreviated in matrix sheet names "
-        "('CS Matrix', 'Fin Matrix') read as unknown families; then untested: track 'Manager'",
         "exports": "Lattice 'Reviewee email' not recognised as the person key; then untested: "
         "three peers per person",
     },
     "Ferncastle Games": {
-        "workbook": "'Stream' (track) not recognised; track 'People Leader' not read as Management",
         "exports": "cycles 'Year-end 2025'/'Mid-year 2026' not recognised; then untested: "
         "'Rater Relationship' Direct Manager/Self Review",
     },
     "Tamsin Row Logistics": {
-        "workbook": "'Line Manager' (names) not recognised: managers dropped with a "
-        "missing-column warning",
         "exports": "HiBob CSV 'Email' not recognised as the person key; then untested: cp1252 "
         "with semicolons, wide 'X [Manager]'/'X [Self]', labels Well below/Below/Meets/"
         "Exceeds/Significantly exceeds, cycles 'Q1-26'",
-        "silent:workbook": "managers ('Line Manager', names) dropped with only a "
-        "missing-column warning: Manager ID blank for 7 people",
     },
     "Wickham Loom": {
-        "workbook": "'Career Level' (level) and 'Stream' (track) not recognised; track 'People "
-        "Leader'; long-form matrix with a Job Family column not read (no level columns)",
         "exports": "15Five 'Reviewee Email' not recognised as the person key; then untested: "
         "Direct Manager/Self Review/Peer/Upward, cycles 'Q1-26'",
     },
     "Orchard Vale Health": {
-        "workbook": "people keyed by e-mail (no Employee ID column) not accepted; 'Manager "
-        "Email' not recognised",
         "exports": "Leapsome 'Reviewee' (e-mails) not recognised as the person key; then "
         "untested: labels Well below/Below/Meets/Exceeds/Significantly exceeds, 'Relationship' "
         "Manager/Self/Peer",
     },
     "Brindle and Moss": {
-        "workbook": "'Employee #' not recognised as Employee ID; Job Family 'All' unknown; "
-        "families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Mktg'); 'Date "
-        "in Role' not recognised",
         "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
         "recognised: self rows reported as duplicate manager ratings; then untested: 'About' "
         "tab first, 'Completed Date' as the cycle",
     },
     "Gorsebrook Ceramics": {
-        "workbook": "managers by the review tool's IDs ('Manager (Lattice ID)' holding "
-        "'Lattice User ID' values) not resolved: unknown-manager",
         "exports": "Lattice 'Reviewee ID' holding the tool's user IDs not matched to the people "
         "sheet's 'Lattice User ID': unknown-employee; then: Manager/Self/Peer read as duplicate "
         "manager ratings",
