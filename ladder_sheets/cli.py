@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from ladder_sheets import __version__
-from ladder_sheets.errors import LadderError
+from ladder_sheets.errors import LadderError, os_problem
 from ladder_sheets.findings import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -784,9 +784,16 @@ def main() -> None:
         _fail(exc)
     except SystemExit:
         raise
+    except OSError as exc:  # the user's disk, permissions or path: not a bug in the tool
+        if debug:
+            raise
+        _fail(os_problem(exc))
     except Exception as exc:
         if debug:
             raise
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):  # xlsxwriter's FileCreateError wraps the OSError
+            _fail(os_problem(cause))
         click.secho(
             f"Internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in ladder-sheets, not in your files. Run again with --debug and "
