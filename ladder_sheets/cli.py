@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from ladder_sheets import __version__
-from ladder_sheets.errors import LadderError
+from ladder_sheets.errors import LadderError, os_problem
 from ladder_sheets.findings import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -705,7 +705,7 @@ def gather(
       ladder-sheets gather framework.xlsx drafts/*.xlsx --annotate changes.xlsx
     """
     from ladder_sheets.commands.gather import gather as _gather
-    from ladder_sheets.commands.gather import show
+    from ladder_sheets.commands.gather import show, show_change
 
     try:
         result = _gather(
@@ -728,7 +728,7 @@ def gather(
             click.echo(f"    {whose}: {show(value)}")
     for change in result.changes:
         click.echo(
-            f"{change.where} ({change.label}): {show(change.before)} -> {show(change.after)}"
+            f"{change.where} ({change.label}): {show_change(change)}"
             f"  [{', '.join(change.drafts) or 'new heading'}]"
         )
     if result.findings:
@@ -747,6 +747,11 @@ def gather(
         click.echo(f"Dry run: {len(result.changes)} cell(s) would change; nothing was written.")
     else:
         click.echo(f"Wrote {len(result.changes)} cell(s) into {result.written}.")
+        if result.stale:
+            click.echo(
+                f"Note: {' and '.join(result.stale)} still show the framework as it was; the "
+                "next merge recomputes them."
+            )
 
 
 @cli.command()
@@ -795,9 +800,16 @@ def main() -> None:
         _fail(exc)
     except SystemExit:
         raise
+    except OSError as exc:  # the user's disk, permissions or path: not a bug in the tool
+        if debug:
+            raise
+        _fail(os_problem(exc))
     except Exception as exc:
         if debug:
             raise
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):  # xlsxwriter's FileCreateError wraps the OSError
+            _fail(os_problem(cause))
         click.secho(
             f"Internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in ladder-sheets, not in your files. Run again with --debug and "

@@ -337,3 +337,27 @@ def test_people_keyed_by_email_when_there_is_no_id(framework_workbook: Builder) 
     assert data["manager_id"].tolist() == [None, "ada@example.test"]
     assert finding(fw, "people-keyed-by-email").where.cell == "A1"
     assert not [f for f in fw.findings if f.severity == "error"]
+
+
+def test_abbreviated_family_values_and_sheet_names(framework_workbook: Builder) -> None:
+    levels = [list(r) for r in FRAMEWORK["levels"]]
+    levels += [["Marketing", "IC", "MK1", "Marketer", 1, "Runs campaigns", 4, 1, 2]]
+    rows = [["Job Family", "Competency", "MK1"], ["Mktg", "Communication", 3]]
+    path = framework_workbook(levels=levels, sheets={"Matrix - Mktg": rows})
+    fw = read_framework(path)
+    data = fw.expectations.data
+    mine = data[data["level"] == "MK1"]
+    assert mine["family"].tolist() == ["Marketing"]
+    assert finding(fw, "family-abbreviation").where.cell == "A2"
+
+
+def test_managers_by_a_review_tools_user_id(framework_workbook: Builder) -> None:
+    head = ["Employee ID", "Name", "Lattice User ID", "Manager (Lattice ID)", "Level"]
+    rows = [
+        ["E1", "Ada Example", "usr_a1", None, "M1"],
+        ["E2", "Ben Sample", "usr_b2", "usr_a1", "IC2"],
+        ["E3", "Cy Placeholder", "usr_c3", "usr_b2", "IC1"],
+    ]
+    fw = read_framework(framework_workbook(employees=[], sheets={"Employees": [head, *rows]}))
+    assert fw.employees.data["manager_id"].tolist() == [None, "E1", "E2"]
+    assert "'Lattice User ID'" in finding(fw, "manager-keys-resolved").message

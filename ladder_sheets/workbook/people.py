@@ -1,5 +1,6 @@
 """People keyed in any form on the people sheet: a manager column holding Employee IDs,
-e-mails or names is read as Employee IDs.
+e-mails, names or another of the sheet's one-per-person columns (a review tool's user ID) is
+read as Employee IDs.
 
 An e-mail or a name that belongs to exactly one person becomes that person's ID; a name two
 people share is an error naming both rows (guessing would hang a team under the wrong person);
@@ -19,7 +20,9 @@ def _id(value: object) -> str:
     return (clean_text(value) or "").casefold()
 
 
-def resolve_managers(employees: Table) -> list[Finding]:
+def resolve_managers(
+    employees: Table, other_keys: dict[str, dict[str, int]] | None = None
+) -> list[Finding]:
     data = employees.data
     if "manager_id" not in data.columns or not len(data):
         return []
@@ -44,6 +47,11 @@ def resolve_managers(employees: Table) -> list[Finding]:
         hits, kind = by_email.get(_id(boss)), "e-mail"
         if not hits:
             hits, kind = by_name.get(normalize_header(boss)), "name"
+        for header, keys in (other_keys or {}).items():
+            if hits:
+                break
+            found = keys.get(_id(boss))
+            hits, kind = ([found] if found is not None else None), f"'{header}'"
         if not hits:
             continue  # nobody's: the reporting-tree check says so
         index = data.index[pos]

@@ -40,10 +40,12 @@ from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
 from ladder_sheets.workbook.people import resolve_managers
 from ladder_sheets.workbook.readings import (
-    all_families,
     convert_units,
     doubt_findings,
+    expand_family,
+    family_values,
     join_names,
+    other_keys,
 )
 from ladder_sheets.workbook.recognise import INSPECT_HINT
 from ladder_sheets.workbook.safe import check_package
@@ -108,7 +110,7 @@ def read_framework(
             findings.append(missing_sheet(table, data_sheets, assigned, file))
 
     if "employees" in tables:
-        findings.extend(resolve_managers(tables["employees"]))
+        findings.extend(resolve_managers(tables["employees"], reader.people_keys))
     if not tables:
         raise LayoutError(
             "no framework table found: no sheet holds levels, competencies or a matrix",
@@ -143,8 +145,9 @@ class _TableReader:
         self.findings = findings
         self.mapping = mapping
         self.codes: dict[str, str] = {}
-        self.families: set[str] = set()
         self.family_names: dict[str, str] = {}
+        # header -> (value -> row position) of the people sheet's other unique columns
+        self.people_keys: dict[str, dict[str, int]] = {}
         self.competencies: dict[str, str] = {}
         self.record: list[tuple[str, str, TableLayout]] | None = None
 
@@ -159,7 +162,6 @@ class _TableReader:
             code = clean_text(value)
             if code:
                 self.codes.setdefault(normalize_header(code), code)
-        self.families = {normalize_header(f) for f in levels.data["family"].tolist() if f}
         self.family_names = {
             normalize_header(f): str(f) for f in levels.data["family"].tolist() if f
         }
@@ -213,13 +215,16 @@ class _TableReader:
             self._key_people(layout)
         self._column_findings(table, layout, entry)
         if layout.transposed:
-            return self._melt_transposed(table, grid, layout)
-        if table in WIDE_TABLES and not layout.long_form:
-            return self._melt(table, grid, layout)
-        out = self._rows(table, grid, layout)
-        join_names(out, layout, grid)
-        self.findings.extend(convert_units(out, layout, self.file))
-        self.findings.extend(all_families(out, layout, self.file, self.families))
+            out = self._melt_transposed(table, grid, layout)
+        elif table in WIDE_TABLES and not layout.long_form:
+            out = self._melt(table, grid, layout)
+        else:
+            out = self._rows(table, grid, layout)
+            join_names(out, layout, grid)
+            if table == "employees":
+                self.people_keys.update(other_keys(out, layout, grid))
+            self.findings.extend(convert_units(out, layout, self.file))
+        self.findings.extend(family_values(out, layout, self.file, self.family_names))
         return out
 
     def _key_people(self, layout: TableLayout) -> None:
@@ -255,25 +260,18 @@ class _TableReader:
         key = normalize_header(family)
         if key in self.family_names or not self.family_names:
             return self.family_names.get(key, family)
-        squeezed = key.replace(" ", "")
-        hits = [
-            name
-            for k, name in self.family_names.items()
-            if k.startswith(key)
-            or k.replace(" ", "").startswith(squeezed)
-            or "".join(w[0] for w in k.split(" ")) == squeezed  # initials: PM
-        ]
-        if len(hits) != 1:
+        full = expand_family(family, self.family_names)
+        if full is None:
             return family  # the reference check reports an unknown family
         self.findings.append(
             info(
                 "family-from-sheet-name",
-                f"sheet '{sheet}' read as the {hits[0]} family's (its name says '{family}')",
+                f"sheet '{sheet}' read as the {full} family's (its name says '{family}')",
                 f'if not, name the family in the mapping ([<table>.families] "{sheet}" = ...)',
                 Where(file=self.file, sheet=sheet),
             )
         )
-        return hits[0]
+        return full
 
     def _column_findings(self, table: str, layout: TableLayout, entry: TableMapping) -> None:
         wide = table in WIDE_TABLES

@@ -56,34 +56,83 @@ def convert_units(table: Table, layout: TableLayout, file: str) -> list[Finding]
     ]
 
 
-def all_families(table: Table, layout: TableLayout, file: str, families: set[str]) -> list[Finding]:
+def expand_family(short: str, names: dict[str, str]) -> str | None:
+    """The one known family an abbreviation names ("Eng", "Ops", "Mktg", "PM"), or None:
+    a prefix, the initials, or the letters in order from the same first letter."""
+    key = normalize_header(short)
+    if not key or key in names:
+        return names.get(key)
+    squeezed = key.replace(" ", "")
+
+    def fits(name: str) -> bool:
+        flat = name.replace(" ", "")
+        if flat.startswith(squeezed) or "".join(w[0] for w in name.split(" ")) == squeezed:
+            return True
+        if len(squeezed) < 2 or flat[0] != squeezed[0]:
+            return False
+        at = 0
+        for ch in flat:
+            if at < len(squeezed) and ch == squeezed[at]:
+                at += 1
+        return at == len(squeezed)
+
+    hits = [spelled for k, spelled in names.items() if fits(k)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def family_values(
+    table: Table, layout: TableLayout, file: str, names: dict[str, str]
+) -> list[Finding]:
     """A Job Family of "All" (and its kin) applies to every family: read as blank, unless the
-    workbook has a family of that name."""
+    workbook has a family of that name. An abbreviated family ("Ops") that names one family of
+    the Levels sheet is read as it ("Operations"). Each is said once per sheet."""
     if table.name not in FAMILY_TABLES or "family" not in table.data.columns:
         return []
     values = table.data["family"].tolist()
-    hit = [
-        i
-        for i, v in enumerate(values)
-        if isinstance(v, str)
-        and normalize_header(v) in ALL_FAMILIES
-        and normalize_header(v) not in families
-    ]
-    if not hit:
+    everyone: list[int] = []
+    said_all = ""
+    expanded: dict[str, tuple[str, int]] = {}
+    for i, v in enumerate(values):
+        if not isinstance(v, str):
+            continue
+        key = normalize_header(v)
+        if key in ALL_FAMILIES and key not in names:
+            said_all = said_all or v
+            everyone.append(i)
+            values[i] = None
+        elif names and key not in names:
+            full = expand_family(v, names)
+            if full is not None:
+                expanded.setdefault(v, (full, i))
+                values[i] = full
+    if not everyone and not expanded:
         return []
-    first = values[hit[0]]
-    for i in hit:
-        values[i] = None
     table.data["family"] = pd.Series(values, index=table.data.index, dtype=object)
-    cell = table.cell(table.data.index[hit[0]], "family")
-    return [
-        info(
-            "family-all",
-            f"Job Family '{first}' on {len(hit)} row(s) read as every family",
-            "",
-            Where(file=file, sheet=layout.sheet, cell=cell or None),
+    out = []
+
+    def where(i: int) -> Where:
+        cell = table.cell(table.data.index[i], "family")
+        return Where(file=file, sheet=layout.sheet, cell=cell or None)
+
+    if everyone:
+        out.append(
+            info(
+                "family-all",
+                f"Job Family '{said_all}' on {len(everyone)} row(s) read as every family",
+                "",
+                where(everyone[0]),
+            )
         )
-    ]
+    for short, (full, i) in expanded.items():
+        out.append(
+            info(
+                "family-abbreviation",
+                f"Job Family '{short}' read as '{full}' (the one family it abbreviates)",
+                "write the family as the Levels sheet does to avoid the guess",
+                where(i),
+            )
+        )
+    return out
 
 
 def join_names(table: Table, layout: TableLayout, grid: Grid) -> None:
@@ -135,4 +184,28 @@ def doubt_findings(layout: TableLayout, file: str) -> list[Finding]:
                     where,
                 )
             )
+    return out
+
+
+def other_keys(table: Table, layout: TableLayout, grid: Grid) -> dict[str, dict[str, int]]:
+    """The people sheet's columns no concept claimed whose values are one per person (a review
+    tool's user ID, a payroll number): header -> (value key -> row position). A manager column
+    may name people by them."""
+    used = set(layout.columns.values()) | {c for p in layout.combined.values() for c in p}
+    rows = [_ROW.search(c or "") for c in table.cell_column("employee_id")]
+    out: dict[str, dict[str, int]] = {}
+    for col, header in layout.headers.items():
+        if col in used:
+            continue
+        keys: dict[str, int] = {}
+        for pos, row in enumerate(rows):
+            value = clean_text(grid.get(int(row.group(1)) - 1, col)) if row else None
+            if value is None:
+                continue
+            if value.casefold() in keys:
+                break  # not one per person
+            keys[value.casefold()] = pos
+        else:
+            if len(keys) >= 0.8 * len(rows) and keys:
+                out[header] = keys
     return out

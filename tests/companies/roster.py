@@ -820,9 +820,6 @@ TODAY: dict[str, dict[str, str]] = {
         "peers each, cycles 'Q1 2026'",
     },
     "Tallowmere": {
-        "workbook": "'Stream' (track) not recognised; tracks 'People Leader'/'Individual "
-        "Contributor' not read as Management/IC; transposed matrix sheets 'Eng Expectations'/"
-        "'Ops Expectations' not found (no header row)",
         "exports": "Lattice 'Reviewee email' not recognised as the person key; then untested: "
         "'Review direction' Downward/Self/Peer/Upward, cycles 'H2 2025'/'H1 2026'",
     },
@@ -846,9 +843,6 @@ TODAY: dict[str, dict[str, str]] = {
         "'Completed Date' as the cycle",
     },
     "Mirefield Insurance": {
-        "workbook": "'Worker ID', 'Supervisor ID' and 'Job Title Level' not recognised on "
-        "Employees; families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Ops') "
-        "read as unknown families 'Fin'/'Ops'",
         "exports": "Quantum Workplace 'Evaluation Type' Manager Evaluation/Self-Evaluation/"
         "Peer Evaluation not recognised: reported as duplicate manager ratings",
     },
@@ -885,16 +879,11 @@ TODAY: dict[str, dict[str, str]] = {
         "Manager/Self/Peer",
     },
     "Brindle and Moss": {
-        "workbook": "'Employee #' not recognised as Employee ID; Job Family 'All' unknown; "
-        "families abbreviated in matrix sheet names ('Matrix - Fin', 'Matrix - Mktg'); 'Date "
-        "in Role' not recognised",
         "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
         "recognised: self rows reported as duplicate manager ratings; then untested: 'About' "
         "tab first, 'Completed Date' as the cycle",
     },
     "Gorsebrook Ceramics": {
-        "workbook": "managers by the review tool's IDs ('Manager (Lattice ID)' holding "
-        "'Lattice User ID' values) not resolved: unknown-manager",
         "exports": "Lattice 'Reviewee ID' holding the tool's user IDs not matched to the people "
         "sheet's 'Lattice User ID': unknown-employee; then: Manager/Self/Peer read as duplicate "
         "manager ratings",
