@@ -128,6 +128,10 @@ def read_framework(
         if normalize_header(sheet) in AUXILIARY_SHEETS:
             continue
         if sheet not in used and not any(sheet == s for v in assigned.values() for s, _ in v):
+            twin = reader.twin_of(sheet)
+            if twin is not None:
+                findings.append(twin)
+                continue
             findings.append(
                 info(
                     "ignored-sheet",
@@ -158,6 +162,7 @@ class _TableReader:
         self.people_keys: dict[str, dict[str, int]] = {}
         self.competencies: dict[str, str] = {}
         self.record: list[tuple[str, str, TableLayout]] | None = None
+        self.layouts: dict[tuple[str, str], TableLayout] = {}
 
     def set_competencies(self, competencies: Table) -> None:
         for value in competencies.data["competency"].tolist():
@@ -216,6 +221,7 @@ class _TableReader:
             return None
         layout.family = self._family(family, sheet, entry) or entry.family_of(sheet)
         layout.mapped_units = dict(entry.units)
+        self.layouts[(table, sheet)] = layout
         if self.record is not None:
             self.record.append((table, sheet, layout))
         self.findings.extend(doubt_findings(layout, self.file))
@@ -234,6 +240,29 @@ class _TableReader:
             self.findings.extend(convert_units(out, layout, self.file))
         self.findings.extend(family_values(out, layout, self.file, self.family_names))
         return out
+
+    def twin_of(self, sheet: str) -> Finding | None:
+        """A sheet left unread whose header holds the same columns as a sheet read for a table
+        ("Employees 2025" beside "Employees"): one of them is stale, and only a person knows
+        which. A warning naming both, never a silent pick."""
+        for (table, read), layout in self.layouts.items():
+            if table in WIDE_TABLES or len(layout.columns) < 2:
+                continue
+            other = find_header(self.grids[sheet], table, self.codes or None)
+            if other is None:
+                continue
+            same = {layout.headers.get(c) for c in layout.columns.values()}
+            theirs = {other.headers.get(c) for c in other.columns.values()}
+            if len(same & theirs) >= 0.8 * len(same):
+                return warning(
+                    "second-candidate-sheet",
+                    f"sheets '{read}' and '{sheet}' both hold {TABLES[table][0]} (the same "
+                    f"columns); '{read}' was read, '{sheet}' was not",
+                    f"if '{sheet}' is the current one, name it in a mapping ([{table}] sheet = "
+                    f'"{sheet}"), or rename or delete the stale one; ' + INSPECT_HINT,
+                    Where(file=self.file, sheet=sheet, cell=other.header_cell()),
+                )
+        return None
 
     def _key_people(self, layout: TableLayout) -> None:
         """People without an ID column are keyed by their e-mail, else by their name."""
