@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 MATCH_SHARE = 0.5  # share of a column's distinct values that must be people to make it the key
 KINDS = ("ID", "e-mail", "name")  # best first, when two columns match as well
-AMBIGUOUS = "\x00ambiguous"  # what `identify` returns for a name two people share
+AMBIGUOUS = "\x00ambiguous"
+# Header words of the column naming the person rated.
+REVIEWEE_WORDS = frozenset(
+    ("reviewee", "employee", "worker", "subject", "person", "staff", "reviewing", "reviewed",
+     "member", "who", "ratee", "appraisee")
+)  # fmt: skip  # what `identify` returns for a name two people share
 
 
 def _id(value: object) -> str:
@@ -137,8 +142,17 @@ def find_key(
         return scores[named], []
     if not scores:
         return (None, []) if named is None else (Key(named, "ID", 0.0), [])
+    # equal matches: the header that speaks of the person rated wins ("Who are you reviewing?"
+    # over a Google Form's "Email Address", which is the respondent's)
     key = max(
-        scores.values(), key=lambda k: (round(k.share, 2), k.distinct, -KINDS.index(k.kind), -k.col)
+        scores.values(),
+        key=lambda k: (
+            round(k.share, 2),
+            bool(set(normalize_header(headers[k.col]).split()) & REVIEWEE_WORDS),
+            k.distinct,
+            -KINDS.index(k.kind),
+            -k.col,
+        ),
     )
     header = headers[key.col]
     said = (
