@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from companies import book as books
 from companies import expect
 from companies import exports as tools

@@ -809,13 +809,7 @@ COMPANIES_BUILDERS = [
 # What ladder-sheets does not recognise today, per company and side: the xfail reasons. When
 # a reader learns a convention, its tests fail as XPASS; remove the entry (or the part of it)
 # that now holds. "then untested" lists the company's conventions behind the first stop.
-TODAY: dict[str, dict[str, str]] = {
-    "Ashbury Robotics": {
-        "exports": "Google Form 'Who are you reviewing?' (people by name) not recognised as the "
-        "person key; then untested: 'Rate each area [X]' grid, 'You are their' Manager/Self, "
-        "'Review period' 'Q2 2026', the Timestamp column",
-    },
-}
+TODAY: dict[str, dict[str, str]] = {}
 
 
 def _today(company: Company) -> Company:
