@@ -34,6 +34,7 @@ from ladder_sheets.model import (
     stacked_places,
 )
 from ladder_sheets.values import clean_text, closest, normalize_header
+from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
@@ -84,7 +85,11 @@ def read_framework(
         given = mapping if isinstance(mapping, Mapping) else Mapping.from_toml(Path(mapping))
         active = active.updated(given)
     findings: list[Finding] = list(active.findings)
-    skipped = {settings_name, *GENERATED_SHEETS}
+    # Framework Versions is read below, on its own terms, never as a framework table.
+    versions_name = next(
+        (s for s in grids if normalize_header(s) == normalize_header(VERSIONS_SHEET)), None
+    )
+    skipped = {settings_name, versions_name, *GENERATED_SHEETS}
     data_sheets = [s for s in grids if s not in skipped]
 
     assigned = assign_by_name(data_sheets, active, grids, file, findings)
@@ -135,7 +140,10 @@ def read_framework(
                     Where(file=file, sheet=sheet),
                 )
             )
-    return Framework(path, tables, findings, list(grids), sources)
+    versions = read_versions(grids[versions_name].values, file) if versions_name else None
+    if versions is not None:
+        findings.extend(versions.findings)
+    return Framework(path, tables, findings, list(grids), sources, versions=versions)
 
 
 class _TableReader:
