@@ -398,6 +398,13 @@ def _say_not_rated(result: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write generated passwords (default: beside the folder, not in it).",
 )
+@click.option(
+    "--sign-off",
+    is_flag=True,
+    help="Employee packs: also show the readiness status and the endorsement, calibration "
+    "and committee decisions still missing (left out by default: before the committee meets "
+    "they are not the employee's to read). Manager packs always show them.",
+)
 @click.option("--jobs", type=int, help="Worker processes (default: all cores).")
 @mapping_option
 def packs(
@@ -410,6 +417,7 @@ def packs(
     encrypt: bool,
     passwords: Path | None,
     passwords_out: Path | None,
+    sign_off: bool,
     jobs: int | None,
     mapping: Path | None,
 ) -> None:
@@ -418,7 +426,9 @@ def packs(
     Reads WORKBOOK (after merge). Writes one .xlsx per recipient into --out: a manager's pack
     has a team heat map and a sheet per report (expectations at current and next level,
     ratings, trend, gaps and what to work on, readiness); an employee's pack has their own
-    sheet and their next level's descriptions. Each file holds only the people it is for.
+    sheet (ratings, gaps, the measurable promotion criteria) and their next level's
+    descriptions, without the readiness status and sign-off unless --sign-off. Each file
+    holds only the people it is for.
 
     \b
     Example:
@@ -447,6 +457,7 @@ def packs(
                 jobs=jobs,
                 mapping=mapping,
                 progress=progress,
+                sign_off=sign_off,
             )
         except LadderError as exc:
             _fail(exc)
