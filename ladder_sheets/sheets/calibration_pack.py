@@ -26,7 +26,7 @@ from ladder_sheets.analysis.calibration import distributions as cal
 from ladder_sheets.analysis.calibration import steps
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.errors import DataError, LayoutError, WriteRefused
-from ladder_sheets.model import Framework
+from ladder_sheets.model import Framework, sheet_ref
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.values import clean_text, cycle_end, did_you_mean, is_blank
 
@@ -312,7 +312,7 @@ class _Pack:
         row = len(facts) + 3
         ws.write_string(row, 0, "What to look at first", self.fmt("title"))
         for i, (sheet, text) in enumerate(firsts, start=row + 1):
-            ws.write_url(i, 0, f"internal:'{sheet}'!A1", self.fmt("link"), sheet)
+            ws.write_url(i, 0, "internal:" + sheet_ref(sheet, "A1"), self.fmt("link"), sheet)
             ws.write_string(i, 1, text, self.fmt("text"))
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 100)
