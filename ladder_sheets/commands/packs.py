@@ -67,6 +67,7 @@ def write_packs(
     jobs: int | None = None,
     mapping: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    sign_off: bool = False,
 ) -> PacksResult:
     started = dt.datetime.now()
     jobs = jobs or _cores()
@@ -79,7 +80,7 @@ def write_packs(
             pool.submit(_ready).result()
         result = _prepare_and_write(
             workbook, Path(out_dir), pool, by, cycle, tree, only, encrypt, passwords,
-            passwords_out, mapping, progress,
+            passwords_out, mapping, progress, sign_off,
         )  # fmt: skip
     finally:
         if pool is not None:
@@ -101,6 +102,7 @@ def _prepare_and_write(
     passwords_out: PathLike | None,
     mapping: Any,
     progress: Callable[[int, int], None] | None,
+    sign_off: bool = False,
 ) -> PacksResult:
     from ladder_sheets.analysis.gaps import gap_table
     from ladder_sheets.analysis.rating_index import RatingHistory
@@ -154,7 +156,9 @@ def _prepare_and_write(
     tasks = (
         (
             out / r.file_name,
-            pack_data(r, slices, levels, behaviors, cycle=analysed, created=created),
+            pack_data(
+                r, slices, levels, behaviors, cycle=analysed, created=created, sign_off=sign_off
+            ),
             used.get(r.employee_id),
         )
         for r in chosen
