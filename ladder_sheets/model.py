@@ -144,8 +144,10 @@ REQUIRED_TABLES = ("levels", "competencies", "expectations")
 TRACKS = ("IC", "Management")
 CATEGORIES = ("Core", "Functional")
 PATH_KINDS = ("Crossover", "Return", "Lateral")
-# Only the manager rating counts for readiness; the others are shown beside it.
-RATER_TYPES = ("manager", "self", "peer", "upward")
+# Only the manager rating counts for readiness; the others are shown beside it. Peer, upward
+# and additional-manager ratings are 360 context: several per person, told apart by reviewer.
+RATER_TYPES = ("manager", "self", "peer", "upward", "additional manager")
+CONTEXT_RATERS = ("peer", "upward", "additional manager")
 SCALE = (1, 5)
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
