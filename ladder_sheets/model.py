@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ladder_sheets.cellmap import CellMap
 from ladder_sheets.findings import Finding, Where
+
+if TYPE_CHECKING:
+    from ladder_sheets.versions import FrameworkVersions
 
 # Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
 # The order of columns is the template's order. Aliases live in workbook/aliases.py.
@@ -297,6 +300,8 @@ class Framework:
     sheet_names: list[str] = field(default_factory=list)
     # table name -> sheet names it was read from (for messages and the annotated copy)
     sources: dict[str, list[str]] = field(default_factory=dict)
+    # The framework recorded for each review cycle (the Framework Versions sheet), if any.
+    versions: FrameworkVersions | None = None
 
     def table(self, name: str) -> Table:
         return self.tables.get(name) or Table.empty(name, str(self.path))

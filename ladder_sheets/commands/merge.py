@@ -23,6 +23,7 @@ from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, m
 from ladder_sheets.findings import Report, error
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
+from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
 GAP_SHEET = "Gap Analysis"
@@ -42,6 +43,7 @@ class MergeResult:
     cycles_imported: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     history_write: HistoryWrite | None = None  # appended or rewritten, and why
+    versions: FrameworkVersions | None = None  # the framework recorded for each cycle
     evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
     not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
     backup: Path | None = None  # the version the write replaced (--backup)
@@ -87,6 +89,7 @@ def merge(
     sheets are kept as they are and only the new rows are appended (`result.history_write`
     says which path was taken and why; see docs/writeback.md)."""
     from ladder_sheets.analysis.gaps import gap_table
+    from ladder_sheets.analysis.in_force import record_cycles
     from ladder_sheets.analysis.rating_index import RatingHistory
     from ladder_sheets.analysis.readiness import not_rated_yet, readiness_table
     from ladder_sheets.xlsx.writeback import fingerprint, write_back
@@ -146,6 +149,10 @@ def merge(
         framework, history_table, evidence_table, cycle=analyse_cycle, history=index
     )
     result.cycle = analysed_cycle(result.gaps, result.readiness, analyse_cycle)
+    # Cycles not recorded yet (those imported now; on the first merge, the whole history) are
+    # judged by the framework as it is now.
+    cycles = [str(c) for c in merged.history["cycle"].dropna().unique()]
+    result.versions = record_cycles(framework.versions, cycles, framework, now)
     result.not_rated = not_rated_yet(result.readiness, index, result.cycle)
     if dry_run:
         result.seconds = (dt.datetime.now() - started).total_seconds()
@@ -170,6 +177,7 @@ def merge(
         sheets,
         plan=plan,
         rows_per_sheet=rows_per_sheet,
+        versions=result.versions,
     )
     written = write_back(
         workbook,
@@ -178,7 +186,7 @@ def merge(
         backup=backup,
         expect=before,
         force=force,
-        adopt=sheets.adopt(),
+        adopt=(*sheets.adopt(), *((VERSIONS_SHEET,) if framework.versions is not None else ())),
         appends=prepared,
     )
     result.written = written.path
@@ -225,6 +233,7 @@ def sheet_builder(
     *,
     plan: AppendPlan | None = None,
     rows_per_sheet: int = ROWS_PER_SHEET,
+    versions: FrameworkVersions | None = None,
 ) -> Callable[[Any], None]:
     """The function the write-back engine calls to build the generated sheets. With an append
     `plan`, the recorded history sheets are left to the write-back (kept, rows appended) and
@@ -232,6 +241,7 @@ def sheet_builder(
     from ladder_sheets.sheets.gap import build_gap_sheet
     from ladder_sheets.sheets.history import build_evidence_sheet, build_history_sheet
     from ladder_sheets.sheets.readiness import build_readiness_sheet
+    from ladder_sheets.sheets.versions import build_versions_sheet
 
     owned = sheets or OwnedSheets()
 
@@ -259,6 +269,8 @@ def sheet_builder(
                 build_evidence_sheet(wb, evidence.iloc[0:0], name=stale)
         build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET, link_ratings=True)
         build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
+        if versions is not None and versions.versions:
+            build_versions_sheet(wb, versions)
 
     return build
 
