@@ -10,6 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ladder_sheets.analysis.shortfalls import is_sign_off
+from ladder_sheets.model import sheet_ref
 from ladder_sheets.packs.page import PackSheet, difference, level_field, print_setup, write_number
 from ladder_sheets.packs.slices import PackData, PersonSlice
 from ladder_sheets.sheets.styles import LINE_HEIGHT, STATUS_COLOURS, Styles, gap_scale
@@ -100,7 +101,7 @@ def person_sheet(
             {
                 "location": [xl_rowcol_to_cell(row, spark_col) for row in rows],
                 "range": [
-                    f"'{sheet}'!{xl_rowcol_to_cell(row, 8)}:{xl_rowcol_to_cell(row, end)}"
+                    sheet_ref(sheet, f"{xl_rowcol_to_cell(row, 8)}:{xl_rowcol_to_cell(row, end)}")
                     for row in rows
                 ],
                 "markers": True,
