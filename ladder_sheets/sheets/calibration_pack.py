@@ -432,8 +432,7 @@ class _Pack:
         last = HEADER_ROW + len(frame)
         ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        _printable(ws)
-        ws.repeat_rows(HEADER_ROW)
+        _printable(ws, HEADER_ROW)
         for key, flagged in (flags or {}).items():
             j = next(i for i, c in enumerate(cols) if c.key == key)
             for word, look in zip(flagged, ("flag_first", "flag_second"), strict=False):
@@ -449,11 +448,12 @@ class _Pack:
             ws.write_string(row, 1, clean_text(value) or "", self.fmt("fact"))
 
 
-def _printable(ws: Any) -> None:
-    """Landscape, one page wide: a committee prints these."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+def _printable(ws: Any, header_row: int | None = None) -> None:
+    """A committee prints these: landscape at full size, the header row on every page, marked
+    confidential, numbered (see sheets.table.print_legibly)."""
+    from ladder_sheets.sheets.table import print_legibly
+
+    print_legibly(ws, header_row, 0, "Confidential: calibration committee only")
 
 
 def _prepared(series: pd.Series | None, kind: str, length: int) -> list[float | str | None]:
