@@ -28,7 +28,7 @@ def run_demo(
     from ladder_sheets.commands.calibrate import calibrate
     from ladder_sheets.commands.merge import merge
     from ladder_sheets.commands.packs import write_packs
-    from ladder_sheets.demo.company import build_samples
+    from ladder_sheets.demo.exports import build_samples
 
     note = say or (lambda _m: None)
     folder = Path(folder)

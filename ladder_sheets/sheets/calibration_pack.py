@@ -24,6 +24,7 @@ from xlsxwriter.exceptions import XlsxFileError
 
 from ladder_sheets.analysis.calibration import distributions as cal
 from ladder_sheets.analysis.calibration import steps
+from ladder_sheets.analysis.calibration.consistency import MANAGER_FLAG_RULE, manager_consistency
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.errors import DataError, LayoutError, WriteRefused
 from ladder_sheets.model import Framework
@@ -65,7 +66,7 @@ def write_calibration_pack(
     ratings = cal.cycles_of_interest(ratings, cycle)
     if family is not None:
         employees, ratings, readiness = _only_family(family, employees, ratings, readiness)
-    consistency = cal.manager_consistency(ratings, employees, cycle)
+    consistency = manager_consistency(ratings, employees, cycle)
     drift = cal.drift(ratings, employees, cycle)
     selfgap = cal.self_vs_manager(ratings, employees, cycle)
     candidates = steps.promotion_candidates(readiness)
@@ -94,7 +95,7 @@ def write_calibration_pack(
         sheets.table("Distribution Detail", DETAIL, cal.distributions(ratings, employees, cycle))
         sheets.table("Drift", DRIFT, drift, cal.DRIFT_RULE, {"flag": ("up", "down")})
         flags = {"flag": ("lenient", "severe")}
-        sheets.table("Manager Consistency", CONSISTENCY, consistency, cal.MANAGER_FLAG_RULE, flags)
+        sheets.table("Manager Consistency", CONSISTENCY, consistency, MANAGER_FLAG_RULE, flags)
         notes = {"note": ("rates self higher", "rates self lower")}
         sheets.table("Self vs Manager", SELF_PEOPLE, selfgap.by_employee, cal.SELF_GAP_RULE, notes)
         sheets.table("Self Gap by Manager", SELF_MANAGERS, selfgap.by_manager, cal.SELF_GAP_RULE)
