@@ -16,7 +16,6 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TypeVar
 
 from ladder_sheets.demo.example import (
