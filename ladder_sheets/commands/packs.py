@@ -29,6 +29,7 @@ from ladder_sheets.packs.recipients import Recipient, recipients
 from ladder_sheets.packs.slices import PackData, behavior_rows, level_rows, pack_data, person_slices
 from ladder_sheets.packs.workbook import write_pack
 from ladder_sheets.values import cycle_end
+from ladder_sheets.xlsx.safe_write import remove_stale_temps
 
 __all__ = ["PacksResult", "read_passwords", "write_packs"]
 
@@ -142,6 +143,7 @@ def _prepare_and_write(
         )
     result.recipients = chosen
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out)  # once here, not once per pack
     used, generated = pack_passwords(chosen, passwords) if encrypt else ({}, False)
     created = dt.datetime.combine(cycle_end(analysed), dt.time(12, 0))
     tasks = (

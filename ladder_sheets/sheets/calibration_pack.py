@@ -11,11 +11,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -30,6 +29,7 @@ from ladder_sheets.errors import DataError, LayoutError, WriteRefused
 from ladder_sheets.model import Framework
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.values import clean_text, cycle_end, did_you_mean, is_blank
+from ladder_sheets.xlsx.safe_write import atomic_write, refuse_if_open
 
 DECISIONS = ("Promote", "Not yet", "Defer", "Needs more evidence")
 CANDIDATES_SHEET = "Promotion Candidates"
@@ -83,42 +83,49 @@ def write_calibration_pack(
         "Framework file": framework.path.name,
         "Framework version": framework_version or "not given",
     }
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+
+    def write(out: BinaryIO) -> None:
+        wb = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
+        try:
+            created = dt.datetime.combine(cycle_end(cycle), dt.time())
+            wb.set_properties({"title": f"Calibration pack {cycle}", "created": created})
+            sheets = _Pack(wb, cycle)
+            firsts = what_to_look_at_first(consistency, drift, reach, fit, candidates)
+            sheets.summary(facts, firsts)
+            sheets.distributions(cal.distributions(ratings, employees, cycle, by=("family",)))
+            sheets.table(
+                "Distribution Detail", DETAIL, cal.distributions(ratings, employees, cycle)
+            )
+            sheets.table("Drift", DRIFT, drift, cal.DRIFT_RULE, {"flag": ("up", "down")})
+            flags = {"flag": ("lenient", "severe")}
+            sheets.table("Manager Consistency", CONSISTENCY, consistency, MANAGER_FLAG_RULE, flags)
+            notes = {"note": ("rates self higher", "rates self lower")}
+            sheets.table(
+                "Self vs Manager", SELF_PEOPLE, selfgap.by_employee, cal.SELF_GAP_RULE, notes
+            )
+            sheets.table(
+                "Self Gap by Manager", SELF_MANAGERS, selfgap.by_manager, cal.SELF_GAP_RULE
+            )
+            sheets.candidates(candidates)
+            reach_flags = {"flag": ("aspirational", "already met by most")}
+            sheets.table("Attainability", ATTAIN, reach, steps.ATTAINABILITY_RULE, reach_flags)
+            fits = {"fit": ("below current level", "above next level")}
+            sheets.table("Level Fit", FIT, fit, steps.LEVEL_FIT_RULE, fits)
+            wb.close()
+        except BaseException:
+            if not wb.fileclosed:
+                with contextlib.suppress(Exception):
+                    wb.close()  # else its destructor would write to the handle later
+            raise
+
     try:
-        created = dt.datetime.combine(cycle_end(cycle), dt.time())
-        wb.set_properties({"title": f"Calibration pack {cycle}", "created": created})
-        sheets = _Pack(wb, cycle)
-        firsts = what_to_look_at_first(consistency, drift, reach, fit, candidates)
-        sheets.summary(facts, firsts)
-        sheets.distributions(cal.distributions(ratings, employees, cycle, by=("family",)))
-        sheets.table("Distribution Detail", DETAIL, cal.distributions(ratings, employees, cycle))
-        sheets.table("Drift", DRIFT, drift, cal.DRIFT_RULE, {"flag": ("up", "down")})
-        flags = {"flag": ("lenient", "severe")}
-        sheets.table("Manager Consistency", CONSISTENCY, consistency, MANAGER_FLAG_RULE, flags)
-        notes = {"note": ("rates self higher", "rates self lower")}
-        sheets.table("Self vs Manager", SELF_PEOPLE, selfgap.by_employee, cal.SELF_GAP_RULE, notes)
-        sheets.table("Self Gap by Manager", SELF_MANAGERS, selfgap.by_manager, cal.SELF_GAP_RULE)
-        sheets.candidates(candidates)
-        reach_flags = {"flag": ("aspirational", "already met by most")}
-        sheets.table("Attainability", ATTAIN, reach, steps.ATTAINABILITY_RULE, reach_flags)
-        fits = {"fit": ("below current level", "above next level")}
-        sheets.table("Level Fit", FIT, fit, steps.LEVEL_FIT_RULE, fits)
-        wb.close()
-        os.replace(tmp, path)
+        atomic_write(path, write)
     except (OSError, XlsxFileError) as exc:
         raise WriteRefused(
             f"the pack could not be written ({exc})",
             file=str(path),
             hint="check the folder is writable and has free space",
         ) from None
-    except BaseException:
-        if not wb.fileclosed:
-            with contextlib.suppress(Exception):
-                wb.close()  # else its destructor would write the file later
-        raise
-    finally:
-        tmp.unlink(missing_ok=True)  # only left over when something failed
     return path
 
 
@@ -141,10 +148,7 @@ def _check_target(path: Path, framework: Framework) -> None:
             file=str(path),
             hint="write the pack to a new file",
         )
-    if path.with_name(f"~${path.name}").exists():
-        raise WriteRefused(
-            "the file is open in Excel", file=str(path), hint="close it in Excel and run again"
-        )
+    refuse_if_open(path)
 
 
 def _only_family(

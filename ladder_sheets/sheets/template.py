@@ -7,10 +7,8 @@ xlsxwriter and a fixed creation date, so the same content gives the same bytes e
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -24,6 +22,7 @@ from ladder_sheets.demo.example import (
     empty_content,
     example_content,
 )
+from ladder_sheets.xlsx.safe_write import atomic_write
 
 CREATED = dt.datetime(2026, 1, 1, 0, 0, 0)
 LAST_ROW = 1_048_575  # 0-based last row of a sheet: validations cover whole columns
@@ -108,11 +107,10 @@ def write_framework(path: Path, content: FrameworkContent) -> Path:
     """Write `content` in the canonical layout. Atomic: the file appears whole or not at all."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~ladder-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+
+    def write(out: BinaryIO) -> None:
         workbook = xlsxwriter.Workbook(
-            tmp_name,
+            out,
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
         workbook.set_properties(
@@ -120,19 +118,9 @@ def write_framework(path: Path, content: FrameworkContent) -> Path:
         )
         _Layout(workbook, content).write()
         workbook.close()
-        # mkstemp makes the file private; give it the mode a plain new file would get.
-        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+
+    atomic_write(path, write)
     return path
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def level_columns(content: FrameworkContent) -> list[str]:
