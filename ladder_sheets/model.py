@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.cellmap import CellMap
+from ladder_sheets.cellmap import CellMap, column_letters
 from ladder_sheets.findings import Finding, Where
 
 # Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
@@ -241,7 +241,7 @@ class Table:
         data = data.astype(object)
         cells = pd.DataFrame(
             [
-                {c: f"{_col_letter(j + 1)}{first_row + i}" for j, c in enumerate(cols)}
+                {c: f"{column_letters(j)}{first_row + i}" for j, c in enumerate(cols)}
                 for i in range(len(records))
             ],
             columns=cols,
@@ -336,11 +336,3 @@ class Framework:
     @property
     def evidence(self) -> Table:
         return self.table("evidence")
-
-
-def _col_letter(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.api import PathLike, check
-from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.cellmap import CellMap, SheetRows, column_letters
 from ladder_sheets.commands.append_plan import AppendPlan, HistoryWrite
 from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, merge_history
 from ladder_sheets.findings import Report, error
@@ -344,7 +344,7 @@ def _table(
     data = data.reset_index(drop=True)
     position = np.arange(len(data))
     number = position // rows_per_sheet + 1
-    letters = {column: _letter(i) for i, column in enumerate(data.columns)}
+    letters = {column: column_letters(i) for i, column in enumerate(data.columns)}
     places = CellMap(list(data.columns), [SheetRows(position % rows_per_sheet + 2, letters)])
     names = np.array(
         [continuation_name(sheet_name, n) for n in range(1, int(number.max(initial=0)) + 1)],
@@ -352,12 +352,6 @@ def _table(
     )
     sheets = pd.Series(names[number - 1] if len(data) else [], dtype=object)
     return Table(name, data, places, sheets, file)
-
-
-def _letter(index: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return str(xl_col_to_name(index))
 
 
 def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:

@@ -25,6 +25,7 @@ from ladder_sheets.analysis.calibration import distributions as cal
 from ladder_sheets.analysis.calibration import steps
 from ladder_sheets.analysis.calibration.consistency import MANAGER_FLAG_RULE, manager_consistency
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.errors import DataError, LayoutError, WriteRefused
 from ladder_sheets.model import Framework
 from ladder_sheets.sheets import styles as st
@@ -495,8 +496,6 @@ def read_decisions(pack_path: str | Path) -> pd.DataFrame:
 
 
 def _decisions(rows: list[tuple[Any, ...]], file: str) -> pd.DataFrame:
-    from openpyxl.utils import get_column_letter
-
     wanted = {"Employee ID": "employee_id", "Cycle": "cycle"}
     wanted |= {DECISION_HEADER: "decision", NOTES_HEADER: "notes"}
     header_at = -1
@@ -518,7 +517,7 @@ def _decisions(rows: list[tuple[Any, ...]], file: str) -> pd.DataFrame:
         got = {wanted[h]: clean_text(row[j]) if j < len(row) else None for h, j in heads.items()}
         if not got["decision"] and not got["notes"]:
             continue
-        cell = f"{get_column_letter(heads[DECISION_HEADER] + 1)}{i}"
+        cell = f"{column_letters(heads[DECISION_HEADER])}{i}"
         said = got["decision"]
         if said and said.casefold() not in by_key:
             raise DataError(

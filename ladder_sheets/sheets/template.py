@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ladder_sheets import model
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.demo.example import (
     INSTRUCTIONS,
     FrameworkContent,
@@ -322,7 +322,7 @@ class _Layout:
                 else:
                     ws.write_string(i, j, item)
             last = len(items) if closed else LIST_ROOM
-            letter = xl_col_to_name(j)
+            letter = column_letters(j)
             self.wb.define_name(name, f"=Lists!${letter}$2:${letter}${max(last, 1) + 1}")
             ws.set_column(j, j, 22)
         ws.hide()

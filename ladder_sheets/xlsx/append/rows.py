@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name
+from xlsxwriter.utility import _datetime_to_excel_datetime
 from xlsxwriter.worksheet import _preserve_whitespace  # what xlsxwriter decides, not a guess
 from xlsxwriter.xmlwriter import XMLwriter
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.sheets.table import (
     MAX_TEXT,
     Column,
@@ -36,7 +37,7 @@ def rows_xml(
     numbers = range(first_row, first_row + len(rows))
     per_column = []
     for index, column in enumerate(columns):
-        letter = xl_col_to_name(index)
+        letter = column_letters(index)
         values = rows[column.key].tolist() if column.key in rows.columns else [None] * len(rows)
         # A history repeats its values (cycles, competencies, sources): each is encoded once.
         encoded: dict[Any, str] = {}

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_col_to_name
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.sheets.table import Column
 from ladder_sheets.xlsx.package import Package
 from ladder_sheets.xlsx.sheet_xml import shared_strings_text
@@ -159,7 +159,7 @@ class SheetScan:
     def styles(self, columns: Sequence[Column]) -> list[int]:
         """Each column's style index, from the last cell above that has one; else the
         column's own style (`<col style>`)."""
-        letters = [xl_col_to_name(i).encode() for i in range(len(columns))]
+        letters = [column_letters(i).encode() for i in range(len(columns))]
         found: dict[bytes, int] = {}
         data = self.recent
         end = len(data)
@@ -235,7 +235,7 @@ def _header(row: bytes, pkg: Package) -> list[str] | None:
     cells: list[tuple[bool, bytes]] = []
     for index, cell in enumerate(_HEADER_CELL.finditer(row)):
         attrs = cell.group(2)
-        if cell.group(1) != xl_col_to_name(index).encode():
+        if cell.group(1) != column_letters(index).encode():
             return None
         if b't="inlineStr"' in attrs:
             cells.append((False, b"".join(_TEXT_RUN.findall(cell.group(3) or b""))))
@@ -303,4 +303,4 @@ def _expected_cells(kept: pd.DataFrame, columns: Sequence[Column]) -> tuple[int,
 
 
 def _last_letter(columns: Sequence[Column]) -> str:
-    return str(xl_col_to_name(len(columns) - 1))
+    return column_letters(len(columns) - 1)
