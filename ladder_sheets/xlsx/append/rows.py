@@ -24,6 +24,7 @@ from ladder_sheets.sheets.table import (
     as_text,
     is_missing,
 )
+from ladder_sheets.xlsx.xmltext import escape_text
 
 
 def rows_xml(
@@ -67,7 +68,7 @@ def _cell_body(style: int, value: Any, kind: str, date1904: bool) -> str:
         return f' s="{style}"><v>{typed:.16G}</v></c>'
     text = XMLwriter._escape_control_characters(typed)
     space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = escape_text(text)
     return f' s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 

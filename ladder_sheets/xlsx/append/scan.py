@@ -16,6 +16,7 @@ from ladder_sheets.sheets.table import Column
 from ladder_sheets.xlsx.package import Package
 from ladder_sheets.xlsx.sheet_xml import shared_strings_text
 from ladder_sheets.xlsx.transplant import workbook_part
+from ladder_sheets.xlsx.xmltext import unescape
 
 _PIECE = 1 << 20
 _RECENT = 1 << 18  # bytes kept before </sheetData>: the last rows, for their styles
@@ -256,7 +257,7 @@ def _header(row: bytes, pkg: Package) -> list[str] | None:
                 return None
             out.append(strings[index])
         else:
-            out.append(_unescape(text.decode("utf-8")))
+            out.append(unescape(text.decode("utf-8")))
     return out
 
 
@@ -283,10 +284,6 @@ def _shared_strings(pkg: Package, last: int) -> list[str]:
             data += chunk
     cut = data.rfind(b"</si>")
     return shared_strings_text(data[: cut + len(b"</si>")] if cut >= 0 else data)
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _expected_cells(kept: pd.DataFrame, columns: Sequence[Column]) -> tuple[int, int]:
