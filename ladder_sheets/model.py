@@ -18,6 +18,7 @@ import pandas as pd
 
 from ladder_sheets.cellmap import CellMap, column_letters
 from ladder_sheets.findings import Finding, Where
+from ladder_sheets.values import clean_text
 
 # Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
 # The order of columns is the template's order. Aliases live in workbook/aliases.py.
@@ -142,11 +143,29 @@ TRACKS = ("IC", "Management")
 CATEGORIES = ("Core", "Functional")
 PATH_KINDS = ("Crossover", "Return", "Lateral")
 # Only the manager rating counts for readiness; the others are shown beside it.
-RATER_TYPES = ("manager", "self", "peer", "upward")
-SCALE = (1, 5)
+MANAGER = "manager"
+RATER_TYPES = (MANAGER, "self", "peer", "upward")
+SCALE = (1, 5)  # the rating and expectation scale: every other spelling of it derives from here
+SCALE_POINTS = tuple(range(SCALE[0], SCALE[1] + 1))
+SCALE_TEXT = f"{SCALE[0]}-{SCALE[1]}"
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
 GENERATED_SHEETS = ("Gap Analysis", "Promotion Readiness")
+
+
+def rater_type_or_manager(value: Any) -> str:
+    """The one rule for a blank rater type: the rating is the manager's (exports without the
+    column, rows left blank). Any other value comes back trimmed and in lower case."""
+    text = clean_text(value)
+    return text.lower() if text else MANAGER
+
+
+def manager_rows(rater_types: pd.Series | np.ndarray) -> np.ndarray:
+    """True where a rating is the manager's, by `rater_type_or_manager` (decided once per
+    distinct value: a history repeats a few rater types a million times)."""
+    codes, distinct = pd.factorize(pd.Series(rater_types, dtype=object), use_na_sentinel=True)
+    ours = [rater_type_or_manager(v) == MANAGER for v in distinct]
+    return np.array([*ours, True], dtype=bool)[codes]  # the sentinel -1: blank, the manager's
 
 
 def columns(table: str) -> list[str]:

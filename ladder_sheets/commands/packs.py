@@ -24,6 +24,7 @@ from ladder_sheets.api import PathLike, check
 from ladder_sheets.commands.merge import analysed_cycle
 from ladder_sheets.errors import DataError
 from ladder_sheets.findings import Report
+from ladder_sheets.model import manager_rows
 from ladder_sheets.packs.passwords import pack_passwords, read_passwords, save_passwords
 from ladder_sheets.packs.recipients import Recipient, recipients
 from ladder_sheets.packs.slices import PackData, behavior_rows, level_rows, pack_data, person_slices
@@ -215,8 +216,7 @@ def _manager_trend(history: pd.DataFrame) -> pd.DataFrame:
     cols = ["employee_id", "competency", "cycle", "rating"]
     if history.empty:
         return pd.DataFrame(columns=cols)
-    rater = history["rater_type"].fillna("manager").astype(str).str.lower()
-    out = history.loc[rater.eq("manager"), cols].copy()
+    out = history.loc[manager_rows(history["rater_type"]), cols].copy()
     out["employee_id"] = out["employee_id"].map(_id)
     return out.dropna(subset=["rating"])
 

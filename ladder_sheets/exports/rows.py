@@ -20,7 +20,7 @@ from ladder_sheets.exports.layout import Layout
 from ladder_sheets.exports.notes import Notes
 from ladder_sheets.exports.slots import PerRow, Slot, comments, read_slots, slot_cols, spelled
 from ladder_sheets.findings import Severity, Where
-from ladder_sheets.model import Table, columns
+from ladder_sheets.model import SCALE_TEXT, Table, columns
 from ladder_sheets.values import parse_cycle
 
 # Steps of reading one row, in the order findings about a row are listed.
@@ -200,7 +200,8 @@ def _unknown_labels(
         text = texts[n]
         return (
             f"rating '{text}' is neither a number nor a known label",
-            f"use 1-5 or a label such as 'Meets', or give '{text}' a number in the labels setting",
+            f"use {SCALE_TEXT} or a label such as 'Meets', or give '{text}' a number in the labels "
+            "setting",
             ctx.layout.rows.where(int(rows[n]), slot.col, header),
         )
 

@@ -12,6 +12,7 @@ import pandas as pd
 from ladder_sheets.exports.block import Block, clean_text
 from ladder_sheets.exports.columns import COMMENT_ROLES, RATER_ROLES, compact, rater_type
 from ladder_sheets.exports.layout import Layout
+from ladder_sheets.model import MANAGER
 
 # A value that is the same on every row, or one per row (an object array).
 PerRow = Any
@@ -48,7 +49,7 @@ def spelled(names: dict[str, str], text: str | None) -> str | None:
 
 def _rater(value: Any) -> str:
     text = clean_text(value)
-    return (rater_type(text) or text) if text else "manager"
+    return (rater_type(text) or text) if text else MANAGER
 
 
 def read_slots(
@@ -56,7 +57,7 @@ def read_slots(
 ) -> list[Slot]:
     """Each rating a row holds: its column, competency, rater type and comment column."""
     roles, headers = layout.roles, layout.headers
-    row_rater: PerRow = "manager"  # a blank rater type is the manager's rating
+    row_rater: PerRow = MANAGER  # a blank rater type is the manager's rating
     rater_cell: PerRow = ""
     if "rater_type" in roles:
         col = roles["rater_type"]
@@ -78,7 +79,7 @@ def read_slots(
     for role in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__):
         rater = RATER_ROLES[role]
         comment = roles.get(COMMENT_ROLES[rater])
-        if comment is None and rater == "manager":
+        if comment is None and rater == MANAGER:
             comment = roles.get("comment")
         slots.append(Slot(roles[role], competency, comp_cell, rater, "", comment))
     if "rating" in roles and "manager_rating" not in roles:

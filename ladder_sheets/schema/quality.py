@@ -36,7 +36,7 @@ from collections import defaultdict
 from typing import Any
 
 from ladder_sheets.findings import Finding, Where, warning
-from ladder_sheets.model import Framework, Table
+from ladder_sheets.model import SCALE_TEXT, Framework, Table
 from ladder_sheets.schema.catalog import Catalog, Level
 from ladder_sheets.schema.descriptions import check_descriptions
 from ladder_sheets.schema.matrix import MatrixCells
@@ -159,7 +159,7 @@ def _expectations(framework: Framework, cells: MatrixCells) -> list[Finding]:
                             "missing-expectation",
                             f"'{name}' has no expectation at {level.level}, though "
                             f"{previous[0].level} expects {previous[1]:g}.",
-                            "Fill in the expected proficiency (1-5).",
+                            f"Fill in the expected proficiency ({SCALE_TEXT}).",
                             matrix.where(index, "expected"),
                         )
                     )

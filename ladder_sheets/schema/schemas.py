@@ -16,7 +16,15 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ladder_sheets.findings import Severity
-from ladder_sheets.model import CATEGORIES, PATH_KINDS, RATER_TYPES, TRACKS
+from ladder_sheets.model import (
+    CATEGORIES,
+    MANAGER,
+    PATH_KINDS,
+    RATER_TYPES,
+    SCALE,
+    SCALE_TEXT,
+    TRACKS,
+)
 from ladder_sheets.values import clean_text, is_blank, normalize_header
 
 NUMBER, YES_NO, DATE, CYCLE, CHOICE, TEXT = "number", "yes/no", "date", "cycle", "choice", "text"
@@ -68,7 +76,7 @@ CHOICE_ALIASES: dict[str, str] = {
     "peer review": "peer",
 }
 # A blank rater type is the manager's rating (the one readiness uses).
-CHOICE_DEFAULTS: dict[str, str] = {"rater_type": "manager"}
+CHOICE_DEFAULTS: dict[str, str] = {"rater_type": MANAGER}
 
 # Codes for values that could not be parsed at all, by (table, column) then by kind.
 PARSE_CODES: dict[tuple[str, str], str] = {
@@ -95,19 +103,23 @@ RULES: dict[str, Rule] = {
     "missing-value": Rule(Severity.ERROR, "Fill in the cell; the row cannot be used without it."),
     "not-a-number": Rule(Severity.ERROR, "Type a plain number, e.g. 3 or 3.5."),
     "rating-not-a-number": Rule(
-        Severity.ERROR, "Use a number from 1 to 5, or map the label in the settings."
+        Severity.ERROR,
+        f"Use a number from {SCALE[0]} to {SCALE[1]}, or map the label in the settings.",
     ),
-    "expectation-not-a-number": Rule(Severity.ERROR, "Use a number from 1 to 5 or leave blank."),
+    "expectation-not-a-number": Rule(
+        Severity.ERROR, f"Use a number from {SCALE[0]} to {SCALE[1]} or leave blank."
+    ),
     "not-yes-no": Rule(Severity.ERROR, "Use Yes or No."),
     "not-a-date": Rule(Severity.ERROR, "Use a date cell or YYYY-MM-DD."),
     "not-a-cycle": Rule(Severity.ERROR, "Write the cycle as a quarter, e.g. 2026-Q3."),
-    "rating-out-of-scale": Rule(Severity.ERROR, "Ratings are on a 1-5 scale."),
+    "rating-out-of-scale": Rule(Severity.ERROR, f"Ratings are on a {SCALE_TEXT} scale."),
     "expectation-out-of-scale": Rule(
-        Severity.ERROR, "Expected proficiency is on a 1-5 scale; leave blank if not expected."
+        Severity.ERROR,
+        f"Expected proficiency is on a {SCALE_TEXT} scale; leave blank if not expected.",
     ),
     "criteria-inconsistent": Rule(
         Severity.ERROR,
-        "Averages and floors are on the 1-5 scale; cycles and quarters are 0 or more.",
+        f"Averages and floors are on the {SCALE_TEXT} scale; cycles and quarters are 0 or more.",
     ),
     "negative-value": Rule(Severity.ERROR, "Use 0 or a positive number."),
     "band-inverted": Rule(Severity.WARNING, "Band Min should not exceed Band Max.", "band_min"),
@@ -217,7 +229,7 @@ def _schema(columns: dict[str, pa.Column], checks: list[pa.Check]) -> pa.DataFra
     return pa.DataFrameSchema(columns, checks=checks, strict=False)
 
 
-SCALE_LOW, SCALE_HIGH = 1, 5
+SCALE_LOW, SCALE_HIGH = SCALE
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "levels": _schema(

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from ladder_sheets.cellmap import CellMap
 from ladder_sheets.findings import Finding
-from ladder_sheets.model import Table, columns, headers
+from ladder_sheets.model import SCALE_TEXT, Table, columns, headers
 from ladder_sheets.schema.schemas import (
     CHOICE,
     CHOICE_ALIASES,
@@ -159,7 +159,9 @@ def _message(table: Table, code: str, index: Any, column: str) -> str:
         return f"Band Min {shown} is above Band Max '{band_max}'."
     if code.endswith("out-of-scale") or code == "criteria-inconsistent":
         low_only = column in ("cycles_at_next", "min_quarters")
-        return f"{header} {shown} is " + ("below 0." if low_only else "outside the 1-5 scale.")
+        return f"{header} {shown} is " + (
+            "below 0." if low_only else f"outside the {SCALE_TEXT} scale."
+        )
     return f"{header} {shown} is below 0."
 
 

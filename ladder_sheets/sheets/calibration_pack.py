@@ -27,7 +27,7 @@ from ladder_sheets.analysis.calibration.consistency import MANAGER_FLAG_RULE, ma
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.cellmap import column_letters
 from ladder_sheets.errors import DataError, LayoutError, WriteRefused
-from ladder_sheets.model import Framework
+from ladder_sheets.model import SCALE_POINTS, Framework
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.values import clean_text, cycle_end, did_you_mean, is_blank
 from ladder_sheets.xlsx.safe_write import atomic_write, refuse_if_open
@@ -171,7 +171,7 @@ def _only_family(
 
 
 def _counts(prefix: str, label: str) -> list[Col]:
-    return [Col(f"{prefix}rating_{p}", f"{label}{p}", "count") for p in cal.SCALE_POINTS]
+    return [Col(f"{prefix}rating_{p}", f"{label}{p}", "count") for p in SCALE_POINTS]
 
 
 def _block(prefix: str, label: str) -> list[Col]:

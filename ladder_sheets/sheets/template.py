@@ -338,7 +338,7 @@ class _Layout:
             "FamilyList": [f.name for f in self.content.families],
             "LevelList": self.levels,
             "CompetencyList": competencies,
-            "ScaleList": list(range(model.SCALE[0], model.SCALE[1] + 1)),
+            "ScaleList": list(model.SCALE_POINTS),
             "YesNoList": ["Yes", "No"],
             "RaterTypeList": list(model.RATER_TYPES),
         }

@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ladder_sheets.model import MANAGER, SCALE, SCALE_POINTS, manager_rows
 from ladder_sheets.values import clean_text, cycle_index
 
-SCALE_POINTS = (1, 2, 3, 4, 5)
 PERSON_COLUMNS = ["employee_id", "name", "manager_id", "family", "track", "level"]
 
 DRIFT_THRESHOLD = 0.5
@@ -63,17 +63,18 @@ def fill_text(values: pd.Series, default: Any) -> pd.Series:
 
 def manager_ratings(ratings: pd.DataFrame, cycle: str | None) -> pd.DataFrame:
     """The cycle's manager ratings with numeric values (blank rater type counts as manager)."""
-    return _of_type(ratings, cycle, "manager")
+    return _of_type(ratings, cycle, MANAGER)
 
 
 def _of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
     if cycle is None or ratings.empty:
         return ratings.iloc[0:0].assign(rating=pd.Series([], dtype=float))
     out = ratings.loc[ratings["cycle"] == cycle]  # the cycle first: the rest is per row
-    kind = texts(out["rater_type"]).str.lower()
-    if rater_type == "manager":
-        kind = kind.fillna("manager")
-    out = out.loc[kind == rater_type].copy()
+    if rater_type == MANAGER:
+        mine = manager_rows(out["rater_type"])
+    else:
+        mine = (texts(out["rater_type"]).str.lower() == rater_type).to_numpy()
+    out = out.loc[mine].copy()
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     out["employee_id"] = ids(out["employee_id"])
     out["competency"] = texts(out["competency"])
@@ -111,7 +112,7 @@ def _summarise(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         cols = [*by, *(f"rating_{p}" for p in SCALE_POINTS), "n", "mean", "std"]
         return pd.DataFrame(columns=cols)
     # Half points are counted with the point above (3.5 -> 4), as a person would round them.
-    point = np.floor(frame["rating"] + 0.5).clip(1, 5).astype(int)
+    point = np.floor(frame["rating"] + 0.5).clip(SCALE[0], SCALE[1]).astype(int)
     counts = pd.crosstab([frame[c] for c in by], point).reindex(columns=SCALE_POINTS, fill_value=0)
     counts.columns = [f"rating_{p}" for p in SCALE_POINTS]
     stats = frame.groupby(by)["rating"].agg(n="size", mean="mean", std="std")
