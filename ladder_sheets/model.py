@@ -320,6 +320,12 @@ class Framework:
     def table(self, name: str) -> Table:
         return self.tables.get(name) or Table.empty(name, str(self.path))
 
+    def sheet(self, table: str) -> str:
+        """The sheet a table is on, for messages and writes: the workbook's own name for it
+        (the first sheet it was read from, e.g. "Ratings"), else the template's."""
+        read = self.sources.get(table)
+        return read[0] if read else TABLES[table][0]
+
     @property
     def levels(self) -> Table:
         return self.table("levels")

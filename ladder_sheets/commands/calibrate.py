@@ -46,20 +46,21 @@ def calibrate(
         return result
     fw = checked.framework
     history = fw.history.data
+    history_sheet = fw.sheet("history")
     if history.empty or history["cycle"].dropna().empty:
         raise DataError(
             "the workbook holds no ratings yet, so there is nothing to calibrate",
             file=str(workbook),
-            sheet="Ratings History",
+            sheet=history_sheet,
             hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
         )
     known = sorted(history["cycle"].dropna().unique())
     chosen = str(parse_cycle(cycle) if cycle else known[-1])
     if chosen not in known:
         raise DataError(
-            f"no ratings for cycle {cycle} in Ratings History (it holds {', '.join(known)})",
+            f"no ratings for cycle {cycle} in {history_sheet} (it holds {', '.join(known)})",
             file=str(workbook),
-            sheet="Ratings History",
+            sheet=history_sheet,
             hint=f"pass one of the recorded cycles, e.g. --cycle {known[-1]}",
         )
     if family is not None:
@@ -68,9 +69,10 @@ def calibrate(
             from ladder_sheets.values import did_you_mean
 
             raise DataError(
-                f"no job family '{family}' on the Levels sheet.{did_you_mean(family, families)}",
+                f"no job family '{family}' on the {fw.sheet('levels')} sheet."
+                + did_you_mean(family, families),
                 file=str(workbook),
-                sheet="Levels",
+                sheet=fw.sheet("levels"),
                 hint=f"families in this workbook: {', '.join(families)}",
             )
     readiness = readiness_table(fw, fw.history, fw.evidence, cycle=chosen)
@@ -95,10 +97,6 @@ def _version(workbook: Path) -> str:
     return f"{workbook.name}, saved {stamp}"
 
 
-# Committee decision -> the calibration confirmation it records (None: nothing recorded).
-CONFIRMS = {"Promote": True, "Not yet": False, "Defer": None, "Needs more evidence": None}
-
-
 @dataclass
 class ApplyResult:
     merged: MergeResult
@@ -119,7 +117,7 @@ def apply_decisions(
     ("Promote" confirms, "Not yet" withholds, the others record nothing) and regenerate the
     analysis sheets, so Ready pending sign-off becomes Ready where the committee confirmed."""
     from ladder_sheets.commands.merge import merge
-    from ladder_sheets.sheets.calibration_pack import read_decisions
+    from ladder_sheets.workbook.decisions import CONFIRMS, read_decisions
 
     decisions = read_decisions(pack)
     rows = []

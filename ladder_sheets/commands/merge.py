@@ -21,14 +21,13 @@ from ladder_sheets.cellmap import CellMap, SheetRows, column_letters
 from ladder_sheets.commands.append_plan import AppendPlan, HistoryWrite
 from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, merge_history
 from ladder_sheets.findings import Report, error
-from ladder_sheets.model import Framework, Table
+from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
-GAP_SHEET = "Gap Analysis"
-READINESS_SHEET = "Promotion Readiness"
-HISTORY_SHEET = "Ratings History"
-EVIDENCE_SHEET = "Promotion Evidence"
+GAP_SHEET, READINESS_SHEET = GENERATED_SHEETS
+HISTORY_SHEET = TABLES["history"][0]  # the template's names; a workbook's own win (OwnedSheets)
+EVIDENCE_SHEET = TABLES["evidence"][0]
 
 
 @dataclass
@@ -111,7 +110,8 @@ def merge(
             error(
                 "rating-changed",
                 f"{row.employee_id}, {row.competency}, {row.cycle} ({row.rater_type}): the export "
-                f"says {_num(row.new_rating)} but Ratings History holds {_num(row.old_rating)} "
+                f"says {_num(row.new_rating)} but {framework.sheet('history')} holds "
+                f"{_num(row.old_rating)} "
                 f"(imported from {str(row.old_source or 'the workbook')}).",
                 f"If the export is a correction, run merge again with --replace-cycle {row.cycle}.",
                 checked.ratings.where(row.new_where, "rating"),

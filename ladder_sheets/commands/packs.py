@@ -116,7 +116,7 @@ def _prepare_and_write(
         raise DataError(
             "the workbook holds no ratings yet, so there is nothing to put in packs",
             file=str(workbook),
-            sheet="Ratings History",
+            sheet=fw.sheet("history"),
             hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
         )
     result.cycle = analysed
@@ -131,15 +131,16 @@ def _prepare_and_write(
         analysed,
     )
     levels, behaviors = level_rows(fw.levels.data), behavior_rows(fw.behaviors.data)
+    employees_sheet = fw.sheet("employees")
     del checked, fw, gaps, readiness  # the slices hold all a pack shows; free the rest
 
     chosen = recipients(people, by=by, tree=tree, only=only)
     missing = sorted(set(map(str, only)) - {r.employee_id for r in chosen})
     if missing:
         raise DataError(
-            f"no employee with ID {', '.join(missing)} in the Employees sheet",
+            f"no employee with ID {', '.join(missing)} in the {employees_sheet} sheet",
             file=str(workbook),
-            sheet="Employees",
+            sheet=employees_sheet,
             hint="use the IDs of the Employee ID column",
         )
     result.recipients = chosen

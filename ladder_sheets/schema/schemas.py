@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -190,11 +191,30 @@ def key_of(column: str) -> Callable[[object], str]:
     return id_key if column in ("employee_id", "manager_id") else name_key
 
 
-def _unique(code: str, keys: list[str]) -> pa.Check:
+# What makes a row unique in its table, by the code a repeat is reported with.
+UNIQUE_KEYS: dict[str, list[str]] = {
+    "duplicate-level": ["family", "level"],
+    "duplicate-level-order": ["family", "track", "order"],
+    "duplicate-competency": ["family", "competency"],
+    "duplicate-matrix-cell": ["family", "competency", "level"],
+    "duplicate-behavior-cell": ["family", "competency", "level"],
+    "duplicate-criteria": ["family", "from_level", "to_level"],
+    "duplicate-employee-id": ["employee_id"],
+    "duplicate-evidence": ["cycle", "employee_id"],
+}
+
+
+def unique_key(code: str, row: Any) -> tuple[str, ...]:
+    """A row's key for the uniqueness rule `code`: each column compared as a name or an ID."""
+    return tuple(key_of(column)(row[column]) for column in UNIQUE_KEYS[code])
+
+
+def _unique(code: str) -> pa.Check:
     """Rows whose key repeats an earlier row's key (compared as names) fail; blank keys pass."""
+    keys = UNIQUE_KEYS[code]
 
     def check(df: pd.DataFrame) -> pd.Series:
-        key = df[keys].apply(lambda row: tuple(key_of(k)(row[k]) for k in keys), axis=1)
+        key = df[keys].apply(lambda row: unique_key(code, row), axis=1)
         blank = df[keys[-1]].map(is_blank)
         return blank | ~key.duplicated(keep="first")
 
@@ -242,8 +262,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "band_max": _column(NUMBER, _in_range("negative-value", 0)),
         },
         [
-            _unique("duplicate-level", ["family", "level"]),
-            _unique("duplicate-level-order", ["family", "track", "order"]),
+            _unique("duplicate-level"),
+            _unique("duplicate-level-order"),
             _not_above("band-inverted", "band_min", "band_max"),
         ],
     ),
@@ -252,7 +272,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "competency": _column(TEXT, required=True),
             "category": _choice("category", required=True),
         },
-        [_unique("duplicate-competency", ["family", "competency"])],
+        [_unique("duplicate-competency")],
     ),
     "expectations": _schema(
         {
@@ -262,11 +282,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                 NUMBER, _in_range("expectation-out-of-scale", SCALE_LOW, SCALE_HIGH)
             ),
         },
-        [_unique("duplicate-matrix-cell", ["family", "competency", "level"])],
+        [_unique("duplicate-matrix-cell")],
     ),
     "behaviors": _schema(
         {"competency": _column(TEXT, required=True), "level": _column(TEXT, required=True)},
-        [_unique("duplicate-behavior-cell", ["family", "competency", "level"])],
+        [_unique("duplicate-behavior-cell")],
     ),
     "criteria": _schema(
         {
@@ -279,7 +299,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "cycles_at_next": _column(NUMBER, _in_range("criteria-inconsistent", 0)),
             "min_quarters": _column(NUMBER, _in_range("criteria-inconsistent", 0)),
         },
-        [_unique("duplicate-criteria", ["family", "from_level", "to_level"])],
+        [_unique("duplicate-criteria")],
     ),
     "paths": _schema(
         {
@@ -295,7 +315,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "level": _column(TEXT, required=True),
             "track": _choice("track"),
         },
-        [_unique("duplicate-employee-id", ["employee_id"])],
+        [_unique("duplicate-employee-id")],
     ),
     # Duplicate ratings are checked across files in ratings.py, not per table.
     "history": _schema(
@@ -310,6 +330,6 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "evidence": _schema(
         {"cycle": _column(CYCLE, required=True), "employee_id": _column(TEXT, required=True)},
-        [_unique("duplicate-evidence", ["cycle", "employee_id"])],
+        [_unique("duplicate-evidence")],
     ),
 }

@@ -31,9 +31,10 @@ from ladder_sheets.schema.schemas import (
     PARSE_CODES,
     RULES,
     SCHEMAS,
+    UNIQUE_KEYS,
     YES_NO,
-    key_of,
     name_key,
+    unique_key,
 )
 from ladder_sheets.values import (
     clean_text,
@@ -166,19 +167,8 @@ def _message(table: Table, code: str, index: Any, column: str) -> str:
 
 
 def _first_with_same_key(table: Table, code: str, index: Any) -> str:
-    keys = {
-        "duplicate-level": ["family", "level"],
-        "duplicate-level-order": ["family", "track", "order"],
-        "duplicate-competency": ["family", "competency"],
-        "duplicate-matrix-cell": ["family", "competency", "level"],
-        "duplicate-behavior-cell": ["family", "competency", "level"],
-        "duplicate-criteria": ["family", "from_level", "to_level"],
-        "duplicate-employee-id": ["employee_id"],
-        "duplicate-evidence": ["cycle", "employee_id"],
-    }[code]
-
     def key(i: Any) -> tuple[str, ...]:
-        return tuple(key_of(k)(table.data.at[i, k]) for k in keys)
+        return unique_key(code, {c: table.data.at[i, c] for c in UNIQUE_KEYS[code]})
 
     target = key(index)
     for other in table.data.index:
