@@ -1,32 +1,10 @@
 """Framework quality: the rules of the field about levels, competencies and descriptions.
 
-None of these stops a merge; they say where the framework will be hard to apply. Codes:
+None of these stops a merge; they say where the framework will be hard to apply. The codes,
+with what each means and the usual fix, are registered in codes.py (area "quality") and listed
+in docs/codes.md.
 
-| code | severity | when |
-| --- | --- | --- |
-| levels-too-few | warning | a track of a family has under 4 levels (long promotion gaps) |
-| levels-too-many | warning | a family's track has more than 7 levels (false granularity) |
-| competencies-too-few | warning | fewer than 6 competencies expected on a track |
-| competencies-too-many | warning | more than 12 competencies expected on a track |
-| competencies-far-too-many | warning | 20 or more: a review takes a day per person |
-| no-core-competencies | warning | a family has no Core competency |
-| no-functional-competencies | warning | a family has no Functional competency |
-| missing-expectation | warning | blank cell above a level that expects it, or expected nowhere |
-| missing-behavior | warning | an expected competency x level without a behavioral description |
-| expectation-drops | warning | the expectation is lower than at the level below on the same track |
-| behavior-repeated | warning | adjacent levels have the same description |
-| behavior-trait-words | warning | a description names traits ("strong") instead of behaviour |
-| behavior-too-long | warning | a description runs past two sentences |
-| missing-criteria | warning | a step between adjacent levels of a track has no promotion criteria |
-| criteria-inconsistent | warning | the floor (Min Each) is above Min Average, or a step goes down |
-| ic-track-shorter | warning | the IC track has fewer levels than the management track |
-| ic-band-below-management | warning | the top IC band ends below the top management band |
-| no-crossover | warning | a family with both tracks has no Crossover path |
-| no-return-path | warning | a family with both tracks has no Return path from management |
-| lateral-path-incomplete | warning | a Lateral path lacks transferable skills or gaps to close |
-| criteria-aspirational | warning | under 5% of the 10+ people rated at a level meet its ratings |
-
-(criteria-inconsistent is an error when a value is off the scale or negative; see models.py.)
+(criteria-inconsistent is an error when a value is off the scale or negative: schemas.py.)
 The rules about descriptions are in descriptions.py, those about steps and tracks in steps.py.
 """
 
@@ -128,12 +106,15 @@ def _categories(competencies: Table, catalog: Catalog) -> list[Finding]:
     for family in catalog.families.values():
         mine = data[data["family"].map(lambda f, fam=family: is_blank(f) or f == fam)]
         present = set(mine["category"].dropna())
-        for category in ("Core", "Functional"):
+        for category, code in (
+            ("Core", "no-core-competencies"),
+            ("Functional", "no-functional-competencies"),
+        ):
             if category in present:
                 continue
             findings.append(
                 warning(
-                    f"no-{category.lower()}-competencies",
+                    code,
                     f"{family or 'The framework'} has no {category} competency.",
                     "Frameworks pair shared Core competencies with role-specific Functional "
                     "ones; mark each competency's Category.",

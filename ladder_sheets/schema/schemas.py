@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Severity
 from ladder_sheets.model import (
     CATEGORIES,
@@ -23,7 +24,6 @@ from ladder_sheets.model import (
     PATH_KINDS,
     RATER_TYPES,
     SCALE,
-    SCALE_TEXT,
     TRACKS,
 )
 from ladder_sheets.values import clean_text, is_blank, normalize_header
@@ -100,58 +100,40 @@ class Rule:
     column: str | None = None
 
 
+def _rule(code: str, column: str | None = None) -> Rule:
+    """A schema check's code as the registry has it (codes.py): severity and hint."""
+    return Rule(CODES[code].severity, CODES[code].hint, column)
+
+
+# The codes the schemas report, and for checks over whole rows the column they are reported at.
 RULES: dict[str, Rule] = {
-    "missing-value": Rule(Severity.ERROR, "Fill in the cell; the row cannot be used without it."),
-    "not-a-number": Rule(Severity.ERROR, "Type a plain number, e.g. 3 or 3.5."),
-    "rating-not-a-number": Rule(
-        Severity.ERROR,
-        f"Use a number from {SCALE[0]} to {SCALE[1]}, or map the label in the settings.",
-    ),
-    "expectation-not-a-number": Rule(
-        Severity.ERROR, f"Use a number from {SCALE[0]} to {SCALE[1]} or leave blank."
-    ),
-    "not-yes-no": Rule(Severity.ERROR, "Use Yes or No."),
-    "not-a-date": Rule(Severity.ERROR, "Use a date cell or YYYY-MM-DD."),
-    "not-a-cycle": Rule(Severity.ERROR, "Write the cycle as a quarter, e.g. 2026-Q3."),
-    "rating-out-of-scale": Rule(Severity.ERROR, f"Ratings are on a {SCALE_TEXT} scale."),
-    "expectation-out-of-scale": Rule(
-        Severity.ERROR,
-        f"Expected proficiency is on a {SCALE_TEXT} scale; leave blank if not expected.",
-    ),
-    "criteria-inconsistent": Rule(
-        Severity.ERROR,
-        f"Averages and floors are on the {SCALE_TEXT} scale; cycles and quarters are 0 or more.",
-    ),
-    "negative-value": Rule(Severity.ERROR, "Use 0 or a positive number."),
-    "band-inverted": Rule(Severity.WARNING, "Band Min should not exceed Band Max.", "band_min"),
-    "unknown-track": Rule(Severity.ERROR, "Track is IC or Management."),
-    "unknown-category": Rule(Severity.ERROR, "Category is Core or Functional."),
-    "unknown-path-kind": Rule(Severity.ERROR, "Kind is Crossover, Return or Lateral."),
-    "unknown-rater-type": Rule(Severity.ERROR, "Rater type is manager, self or peer."),
-    "duplicate-level": Rule(
-        Severity.ERROR, "Each level appears once per job family; remove or rename one.", "level"
-    ),
-    "duplicate-level-order": Rule(
-        Severity.WARNING, "Give each level of a track its own Order.", "order"
-    ),
-    "duplicate-competency": Rule(
-        Severity.ERROR, "Each competency appears once per job family.", "competency"
-    ),
-    "duplicate-matrix-cell": Rule(
-        Severity.ERROR, "A competency has one expectation per level; keep one.", "expected"
-    ),
-    "duplicate-behavior-cell": Rule(
-        Severity.ERROR, "A competency has one description per level; keep one.", "behavior"
-    ),
-    "duplicate-criteria": Rule(
-        Severity.ERROR, "Each step has one row of promotion criteria.", "from_level"
-    ),
-    "duplicate-employee-id": Rule(
-        Severity.ERROR, "Employee IDs must be unique; fix or remove the second row.", "employee_id"
-    ),
-    "duplicate-evidence": Rule(
-        Severity.WARNING, "Record one evidence row per employee and cycle.", "employee_id"
-    ),
+    code: _rule(code, column)
+    for code, column in {
+        "missing-value": None,
+        "not-a-number": None,
+        "rating-not-a-number": None,
+        "expectation-not-a-number": None,
+        "not-yes-no": None,
+        "not-a-date": None,
+        "not-a-cycle": None,
+        "rating-out-of-scale": None,
+        "expectation-out-of-scale": None,
+        "criteria-inconsistent": None,
+        "negative-value": None,
+        "band-inverted": "band_min",
+        "unknown-track": None,
+        "unknown-category": None,
+        "unknown-path-kind": None,
+        "unknown-rater-type": None,
+        "duplicate-level": "level",
+        "duplicate-level-order": "order",
+        "duplicate-competency": "competency",
+        "duplicate-matrix-cell": "expected",
+        "duplicate-behavior-cell": "behavior",
+        "duplicate-criteria": "from_level",
+        "duplicate-employee-id": "employee_id",
+        "duplicate-evidence": "employee_id",
+    }.items()
 }
 
 CHOICE_CODES = {
