@@ -34,7 +34,7 @@ def calibrate(
     mapping: Any = None,
 ) -> CalibrateResult:
     """Write the calibration prep pack for `cycle` (default: the latest with ratings)."""
-    from ladder_sheets.analysis.readiness import readiness_table
+    from ladder_sheets.analysis.analyse import analyse
     from ladder_sheets.sheets.calibration_pack import write_calibration_pack
     from ladder_sheets.values import parse_cycle
 
@@ -75,7 +75,7 @@ def calibrate(
                 sheet=fw.sheet("levels"),
                 hint=f"families in this workbook: {', '.join(families)}",
             )
-    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=chosen)
+    readiness = analyse(fw, cycle=chosen, gaps=False).readiness
     result.written = write_calibration_pack(
         out,
         framework=fw,

@@ -79,10 +79,7 @@ def merge(
     When the merged history is the recorded one plus rows after it, the recorded history
     sheets are kept as they are and only the new rows are appended (`result.history_write`
     says which path was taken and why; see docs/writeback.md)."""
-    from ladder_sheets.analysis.gaps import gap_table
-    from ladder_sheets.analysis.rating_index import RatingHistory
-    from ladder_sheets.analysis.readiness import readiness_table
-    from ladder_sheets.xlsx.writeback import fingerprint, write_back
+    from ladder_sheets.xlsx.writeback import fingerprint
 
     started = dt.datetime.now()
     say = progress or (lambda _msg: None)
@@ -92,12 +89,43 @@ def merge(
 
     say(f"Checking {workbook.name} and {len(exports)} export(s)")
     checked = check(workbook, exports, labels=labels, cycle=cycle, mapping=mapping)
-    report = checked.report
-    result = MergeResult(report=report)
-    if report.errors:
+    result = MergeResult(report=checked.report)
+    if result.report.errors:
         return result
+    existing, merged = _merge_ratings(checked, replace_cycles, now, result, say)
+    if len(merged.conflicts):
+        return result  # a changed rating: errors said, nothing written
+    tables = _Merged.of(workbook, checked, existing, merged, evidence, rows_per_sheet)
+    say("Computing gaps and promotion readiness")
+    _analyse(checked.framework, tables, analyse_cycle, result)
+    if not dry_run:
+        _write(
+            workbook,
+            checked,
+            tables,
+            result,
+            say,
+            before=before,
+            out=out,
+            backup=backup,
+            force=force,
+            rows_per_sheet=rows_per_sheet,
+            append_history=append_history,
+        )
+    result.seconds = (dt.datetime.now() - started).total_seconds()
+    return result
 
-    framework = checked.framework
+
+def _merge_ratings(
+    checked: Any,
+    replace_cycles: list[str],
+    now: dt.datetime | None,
+    result: MergeResult,
+    say: Callable[[str], None],
+) -> tuple[pd.DataFrame, HistoryMerge]:
+    """(the recorded history, it merged with the exports' ratings); each changed rating an
+    error in the report."""
+    framework, report = checked.framework, result.report
     existing, incoming = split_ratings(framework, checked.ratings)
     result.cycles_imported = sorted({c for c in incoming["cycle"].dropna().unique()})
     say(f"Merging {len(incoming)} rating(s) for {', '.join(result.cycles_imported) or '-'}")
@@ -117,33 +145,82 @@ def merge(
                 checked.ratings.where(row.new_where, "rating"),
             )
         )
-    if len(merged.conflicts):
-        return result
+    return existing, merged
 
-    brought = [e.data for e in checked.evidence if len(e.data)]
-    if evidence is not None and len(evidence):
-        brought.append(evidence)
-    all_evidence = merge_evidence(
-        framework.evidence.data,
-        pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
-    )
-    sheets = OwnedSheets.of(framework)
-    history_table = _table("history", merged.history, str(workbook), sheets.history, rows_per_sheet)
-    evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
-    say("Computing gaps and promotion readiness")
-    index = RatingHistory.from_table(history_table)  # one index for both tables
-    result.gaps = gap_table(framework, history_table, cycle=analyse_cycle, history=index)
-    result.readiness = readiness_table(
-        framework, history_table, evidence_table, cycle=analyse_cycle, history=index
-    )
-    result.cycle = analysed_cycle(result.gaps, result.readiness, analyse_cycle)
-    if dry_run:
-        result.seconds = (dt.datetime.now() - started).total_seconds()
-        return result
 
+@dataclass
+class _Merged:
+    """The history and evidence as merge is about to write them, on the sheets they go to."""
+
+    history: pd.DataFrame
+    evidence: pd.DataFrame
+    history_table: Table
+    evidence_table: Table
+    sheets: OwnedSheets
+    existing: pd.DataFrame  # the history as recorded before the merge
+    merged: HistoryMerge
+
+    @classmethod
+    def of(
+        cls,
+        workbook: Path,
+        checked: Any,
+        existing: pd.DataFrame,
+        merged: HistoryMerge,
+        evidence: pd.DataFrame | None,
+        rows_per_sheet: int,
+    ) -> _Merged:
+        framework = checked.framework
+        brought = [e.data for e in checked.evidence if len(e.data)]
+        if evidence is not None and len(evidence):
+            brought.append(evidence)
+        all_evidence = merge_evidence(
+            framework.evidence.data,
+            pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
+        )
+        sheets = OwnedSheets.of(framework)
+        file = str(workbook)
+        return cls(
+            merged.history,
+            all_evidence,
+            _table("history", merged.history, file, sheets.history, rows_per_sheet),
+            _table("evidence", all_evidence, file, sheets.evidence),
+            sheets,
+            existing,
+            merged,
+        )
+
+
+def _analyse(framework: Framework, tables: _Merged, cycle: str | None, result: MergeResult) -> None:
+    """Gap Analysis and Promotion Readiness of the merged history (analysis/analyse.py)."""
+    from ladder_sheets.analysis.analyse import analyse
+
+    done = analyse(framework, tables.history_table, tables.evidence_table, cycle=cycle)
+    result.gaps, result.readiness, result.cycle = done.gaps, done.readiness, done.cycle
+
+
+def _write(
+    workbook: Path,
+    checked: Any,
+    tables: _Merged,
+    result: MergeResult,
+    say: Callable[[str], None],
+    *,
+    before: Any,
+    out: PathLike | None,
+    backup: bool,
+    force: bool,
+    rows_per_sheet: int,
+    append_history: bool,
+) -> None:
+    """Ratings History (appended to where that gives the same history, else rewritten),
+    Promotion Evidence and the analysis sheets, through the lossless write-back."""
+    from ladder_sheets.xlsx.writeback import write_back
+
+    sheets = tables.sheets
     if append_history:
         plan, prepared, result.history_write = plan_history_write(
-            workbook, checked, existing, merged, sheets, rows_per_sheet
+            workbook, checked, tables.existing, tables.merged, sheets, rows_per_sheet
         )
     else:
         plan, prepared = None, []
@@ -152,8 +229,8 @@ def merge(
         f"Writing {sheets.history} ({result.history_write.path}), {GAP_SHEET} and {READINESS_SHEET}"
     )
     build = sheet_builder(
-        merged.history,
-        all_evidence,
+        tables.history,
+        tables.evidence,
         result.gaps,
         result.readiness,
         result.cycle,
@@ -173,8 +250,6 @@ def merge(
     )
     result.written = written.path
     result.renamed = list(written.renamed)
-    result.seconds = (dt.datetime.now() - started).total_seconds()
-    return result
 
 
 @dataclass
@@ -352,16 +427,6 @@ def _table(
     )
     sheets = pd.Series(names[number - 1] if len(data) else [], dtype=object)
     return Table(name, data, places, sheets, file)
-
-
-def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
-    """The cycle the analysis tables describe: the one asked for, else the one they report."""
-    if chosen:
-        return chosen
-    for df in (readiness, gaps):
-        if "cycle" in df.columns and df["cycle"].notna().any():
-            return str(df["cycle"].dropna().iloc[0])
-    return None
 
 
 def _cycle_option(value: str, option: str) -> str:

@@ -21,7 +21,6 @@ from typing import Any
 import pandas as pd
 
 from ladder_sheets.api import PathLike, check
-from ladder_sheets.commands.merge import analysed_cycle
 from ladder_sheets.errors import DataError
 from ladder_sheets.findings import Report
 from ladder_sheets.model import manager_rows
@@ -50,6 +49,21 @@ class PacksResult:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class PackOptions:
+    """What `write_packs` was asked for, handed on as one value."""
+
+    by: str
+    cycle: str | None
+    tree: bool
+    only: tuple[str, ...]
+    encrypt: bool
+    passwords: PathLike | None
+    passwords_out: PathLike | None
+    mapping: Any
+    progress: Callable[[int, int], None] | None
+
+
 def write_packs(
     workbook: PathLike,
     out_dir: PathLike,
@@ -74,10 +88,10 @@ def write_packs(
     try:
         if pool is not None:
             pool.submit(_ready).result()
-        result = _prepare_and_write(
-            workbook, Path(out_dir), pool, by, cycle, tree, only, encrypt, passwords,
-            passwords_out, mapping, progress,
-        )  # fmt: skip
+        options = PackOptions(
+            by, cycle, tree, tuple(only), encrypt, passwords, passwords_out, mapping, progress
+        )
+        result = _prepare_and_write(workbook, Path(out_dir), pool, options)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -86,32 +100,17 @@ def write_packs(
 
 
 def _prepare_and_write(
-    workbook: PathLike,
-    out: Path,
-    pool: ProcessPoolExecutor | None,
-    by: str,
-    cycle: str | None,
-    tree: bool,
-    only: Sequence[str],
-    encrypt: bool,
-    passwords: PathLike | None,
-    passwords_out: PathLike | None,
-    mapping: Any,
-    progress: Callable[[int, int], None] | None,
+    workbook: PathLike, out: Path, pool: ProcessPoolExecutor | None, options: PackOptions
 ) -> PacksResult:
-    from ladder_sheets.analysis.gaps import gap_table
-    from ladder_sheets.analysis.rating_index import RatingHistory
-    from ladder_sheets.analysis.readiness import readiness_table
+    from ladder_sheets.analysis.analyse import analyse
 
-    checked = check(workbook, mapping=mapping)
+    checked = check(workbook, mapping=options.mapping)
     result = PacksResult(report=checked.report)
     if checked.report.errors:
         return result
     fw = checked.framework
-    index = RatingHistory.from_table(fw.history)  # one index for both tables
-    gaps = gap_table(fw, fw.history, cycle=cycle, history=index)
-    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=cycle, history=index)
-    analysed = analysed_cycle(gaps, readiness, cycle)
+    done = analyse(fw, cycle=options.cycle)
+    gaps, readiness, analysed = done.gaps, done.readiness, done.cycle
     if analysed is None:
         raise DataError(
             "the workbook holds no ratings yet, so there is nothing to put in packs",
@@ -132,10 +131,10 @@ def _prepare_and_write(
     )
     levels, behaviors = level_rows(fw.levels.data), behavior_rows(fw.behaviors.data)
     employees_sheet = fw.sheet("employees")
-    del checked, fw, gaps, readiness  # the slices hold all a pack shows; free the rest
+    del checked, fw, gaps, readiness, done  # the slices hold all a pack shows; free the rest
 
-    chosen = recipients(people, by=by, tree=tree, only=only)
-    missing = sorted(set(map(str, only)) - {r.employee_id for r in chosen})
+    chosen = recipients(people, by=options.by, tree=options.tree, only=options.only)
+    missing = sorted(set(map(str, options.only)) - {r.employee_id for r in chosen})
     if missing:
         raise DataError(
             f"no employee with ID {', '.join(missing)} in the {employees_sheet} sheet",
@@ -146,7 +145,7 @@ def _prepare_and_write(
     result.recipients = chosen
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out)  # once here, not once per pack
-    used, generated = pack_passwords(chosen, passwords) if encrypt else ({}, False)
+    used, generated = pack_passwords(chosen, options.passwords) if options.encrypt else ({}, False)
     created = dt.datetime.combine(cycle_end(analysed), dt.time(12, 0))
     tasks = (
         (
@@ -156,10 +155,10 @@ def _prepare_and_write(
         )
         for r in chosen
     )
-    result.written = _write_all(tasks, len(chosen), pool, progress)
-    if encrypt:
+    result.written = _write_all(tasks, len(chosen), pool, options.progress)
+    if options.encrypt:
         result.passwords_file = save_passwords(
-            chosen, used, out, passwords, passwords_out, generated
+            chosen, used, out, options.passwords, options.passwords_out, generated
         )
     return result
 
