@@ -47,6 +47,15 @@ mapping_option = click.option(
     "cannot tell (see the README).",
 )
 
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines.",
+)
+
 label_option = click.option(
     "--label",
     "labels",
@@ -119,14 +128,7 @@ def init(path: Path, empty: bool, force: bool) -> None:
 @cli.command()
 @click.argument("workbook", type=EXISTING_FILE)
 @click.argument("ratings", nargs=-1, type=EXISTING_FILE)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
-)
+@format_option
 @click.option(
     "--annotate",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -451,6 +453,65 @@ def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -
         f"Recorded {applied.confirmed} calibration confirmation(s) and {applied.declined} "
         f"decision(s) not to promote; {applied.pending} deferred. Wrote {merged.written}."
     )
+
+
+@cli.command(name="diff")
+@click.argument("old", type=EXISTING_FILE)
+@click.argument("new", type=EXISTING_FILE, required=False)
+@format_option
+@click.option(
+    "--xlsx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a workbook with every change on a highlighted row and the people affected.",
+)
+@click.option("--cycle", help="Judge readiness in this cycle (default: the latest with ratings).")
+@mapping_option
+def diff_command(
+    old: Path,
+    new: Path | None,
+    fmt: str,
+    xlsx: Path | None,
+    cycle: str | None,
+    mapping: Path | None,
+) -> None:
+    """Show what changed between two versions of a framework, and who it affects.
+
+    Reads OLD and NEW (framework workbooks). Writes nothing unless --xlsx. Lists levels
+    added, removed, renamed or reordered; expectations raised or lowered; descriptions
+    reworded (word by word); criteria, paths and competencies changed; each with its
+    Sheet!Cell in both workbooks. When a workbook holds ratings (NEW first, else OLD), also
+    lists the people whose readiness status or gaps change under NEW, per family and manager.
+
+    Exit codes: 0 done (changes or not), 2 a file could not be read.
+
+    \b
+    Example:
+      ladder-sheets diff framework-2025.xlsx framework-2026.xlsx
+      ladder-sheets diff old.xlsx new.xlsx --xlsx changes.xlsx
+      ladder-sheets diff old.xlsx new.xlsx --format json > changes.json
+    """
+    from ladder_sheets.commands import diff as diffs
+
+    if new is None:
+        raise click.UsageError("give two workbooks: ladder-sheets diff OLD NEW")
+    try:
+        result = diffs.diff(old, new, cycle=cycle, mapping=mapping, xlsx=xlsx)
+    except LadderError as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(diffs.to_json(result))
+    else:
+        click.echo(diffs.render_text(result))
+        for label, report in result.reports.items():
+            if report.errors:
+                click.secho(
+                    f"Note: {label} has {len(report.errors)} error(s); run ladder-sheets check "
+                    "on it: the comparison may be incomplete.",
+                    fg="yellow",
+                    err=True,
+                )
+        if result.written is not None:
+            click.echo(f"Wrote {result.written}.")
 
 
 @cli.command()
