@@ -34,13 +34,13 @@ class CheckResult:
     exports: list[Any] = field(default_factory=list)
 
 
-def read_framework(path: PathLike, mapping: Any = None) -> Framework:
+def read_framework(path: PathLike, mapping: Any = None, *, record: Any = None) -> Framework:
     """Read a framework workbook into canonical tables (values as read, each with its cell)."""
     from ladder_sheets.workbook.reader import read_framework as _read
 
     path = Path(path)
     try:
-        return _read(path, mapping=mapping)
+        return _read(path, mapping=mapping, record=record)
     except LadderError:
         raise
     except Exception as exc:  # an unexpected failure inside a third-party parser
@@ -51,25 +51,54 @@ def read_framework(path: PathLike, mapping: Any = None) -> Framework:
         ) from exc
 
 
+def load_mapping(mapping: Any) -> Any:
+    """A mapping given as a path is read once (its TOML errors raised here)."""
+    from ladder_sheets.workbook.mapping import Mapping as _Mapping
+
+    if mapping is None or isinstance(mapping, _Mapping):
+        return mapping
+    return _Mapping.from_toml(Path(mapping))
+
+
 def read_exports(
     paths: Sequence[PathLike],
     framework: Framework,
     *,
     labels: Mapping[str, float] | None = None,
     cycle: str | None = None,
+    mapping: Any = None,
 ) -> list[Any]:
-    """Read review exports, recognising competency and employee names from the framework."""
+    """Read review exports, recognising competency and employee names from the framework.
+    `mapping` (a Mapping or a TOML path): its [export] and [exports."file"] sections give
+    columns, sheet and labels (the --label options win)."""
+    import inspect as _inspect
+
     from ladder_sheets.exports import read_export
 
     competencies = _distinct(framework.competencies.data, "competency")
     employees = _distinct(framework.employees.data, "employee_id")
+    mapping = load_mapping(mapping)
+    # the export reader takes the whole export mapping (raters, cycles, keys) where it can
+    whole = "export_mapping" in _inspect.signature(read_export).parameters
     out = []
     for p in paths:
         p = Path(p)
+        given = mapping.export_for(p) if mapping is not None else None
+        options: dict[str, Any] = {}
+        if given is not None:
+            options["mapping"] = given.reader_mapping() or None
+            if whole:
+                options["export_mapping"] = given
+        merged = {**(given.labels if given is not None else {}), **(labels or {})}
         try:
             out.append(
                 read_export(
-                    p, competencies=competencies, employees=employees, labels=labels, cycle=cycle
+                    p,
+                    competencies=competencies,
+                    employees=employees,
+                    labels=merged or None,
+                    cycle=cycle,
+                    **options,
                 )
             )
         except LadderError:
@@ -96,8 +125,9 @@ def check(
     Raises a LadderError only when a file cannot be read at all; everything else is a finding."""
     from ladder_sheets.schema import validate
 
+    mapping = load_mapping(mapping)
     framework = read_framework(path, mapping=mapping)
-    exports = read_exports(ratings, framework, labels=labels, cycle=cycle)
+    exports = read_exports(ratings, framework, labels=labels, cycle=cycle, mapping=mapping)
     validated = validate(
         framework,
         [e.ratings for e in exports],

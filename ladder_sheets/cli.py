@@ -180,10 +180,67 @@ def check(
     if fmt == "json":
         click.echo(report.to_json())
     else:
-        click.echo(render_text(report, show_info=not quiet))
+        click.echo(render_text(report, show_info=not quiet, strict=strict))
         if annotate is not None:
             click.echo(f"Annotated copy: {annotate}")
     sys.exit(report.exit_code(strict=strict))
+
+
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.argument("exports", nargs=-1, type=EXISTING_FILE)
+@click.option(
+    "--write-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a mapping (TOML) that reproduces this reading; pass it back with --mapping.",
+)
+@click.option("--force", is_flag=True, help="Replace the --write-mapping file if it exists.")
+@label_option
+@click.option("--cycle", help="Review cycle of exports that do not name one, e.g. 2026-Q3.")
+@mapping_option
+def inspect(
+    workbook: Path,
+    exports: tuple[Path, ...],
+    write_mapping: Path | None,
+    force: bool,
+    labels: tuple[str, ...],
+    cycle: str | None,
+    mapping: Path | None,
+) -> None:
+    """Show how the workbook (and exports) was understood.
+
+    Reads WORKBOOK and any EXPORTS. Writes nothing unless --write-mapping. Lists, table by
+    table, the sheet and header row read, each column's concept with its sheet!cell, the
+    evidence (header words, values that fit, the sheet's shape) and a confidence; the columns
+    and sheets left unused; and every doubt. --write-mapping FILE.toml writes a mapping that
+    reproduces the reading: edit what is wrong and pass it to check, merge or inspect.
+
+    Exit codes: 0 understood, 1 a doubt or a missing concept (an error finding), 2 a file
+    could not be read.
+
+    \b
+    Example:
+      ladder-sheets inspect framework.xlsx exports/2026-Q3.csv
+      ladder-sheets inspect framework.xlsx --write-mapping mapping.toml
+    """
+    from ladder_sheets.commands.inspect import inspect as _inspect
+
+    if write_mapping is not None and write_mapping.exists() and not force:
+        click.secho(
+            f"Error: {write_mapping} exists; inspect never overwrites a file (pass --force)",
+            fg="red",
+            err=True,
+        )
+        sys.exit(2)
+    try:
+        result = _inspect(workbook, exports, mapping=mapping, labels=_labels(labels), cycle=cycle)
+    except LadderError as exc:
+        _fail(exc)
+    click.echo(result.text(), nl=False)
+    if write_mapping is not None:
+        write_mapping.write_text(result.mapping_toml(), encoding="utf-8")
+        click.echo(f"Mapping written: {write_mapping} (pass it with --mapping)")
+    sys.exit(Report(result.findings).exit_code())
 
 
 @cli.command()
@@ -207,7 +264,12 @@ def check(
 @click.option("--analyse", "analyse_cycle", help="Analyse this cycle instead of the latest.")
 @label_option
 @mapping_option
-@click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
+@click.option(
+    "--backup",
+    is_flag=True,
+    help="Keep the version the merge replaces as NAME.bak.xlsx (always the newest backup; "
+    "the one there before is renamed NAME.bak-YYYYMMDD-HHMMSS.xlsx; none is deleted).",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
 @click.option(
     "--force",
@@ -277,6 +339,7 @@ def merge(
             + ", ".join(f"{n} {s}" for s, n in counts.items())
             + "."
         )
+        _say_not_rated(result)
     for now, was in result.renamed:
         click.echo(
             f"Note: the sheet '{now}' was generated as '{was}' and renamed since; it was left "
@@ -286,10 +349,22 @@ def merge(
         click.echo("Dry run: nothing was written.")
     else:
         click.echo(f"Wrote {result.written} ({len(result.gaps)} gap rows).")
+        if result.backup is not None:
+            click.echo(f"Backup of the version it replaced: {result.backup}")
         w = result.history_write
         if w is not None:
             how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"
             click.echo(f"Ratings History: {how} ({w.code}: {w.reason}).")
+
+
+def _say_not_rated(result: Any) -> None:
+    missing, carried = result.not_rated
+    if missing:
+        click.echo(
+            f"Not rated yet in {result.cycle}: {missing} of {len(result.readiness)} people "
+            f"({carried} keep their status from the latest cycle they were rated in, named in "
+            "their Cycle column)."
+        )
 
 
 @cli.command()
@@ -449,6 +524,11 @@ def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -
         _fail(exc)
     merged = applied.merged
     _stop_if_errors(merged.report, f"Nothing was written: {workbook} is unchanged.")
+    for change in applied.changed:
+        click.echo(
+            f"Changed: {change.employee_id}, {change.cycle}: the committee's decision was "
+            f"{change.before}, now {change.after} ({pack.name} {change.cell})."
+        )
     click.echo(
         f"Recorded {applied.confirmed} calibration confirmation(s) and {applied.declined} "
         f"decision(s) not to promote; {applied.pending} deferred. Wrote {merged.written}."
@@ -512,6 +592,150 @@ def diff_command(
                 )
         if result.written is not None:
             click.echo(f"Wrote {result.written}.")
+
+
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the drafts (created if needed).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["family"]),
+    default="family",
+    show_default=True,
+    help="One draft per job family.",
+)
+@click.option("--family", help="Only this job family.")
+@click.option("--force", is_flag=True, help="Replace drafts of the same name in the folder.")
+@mapping_option
+def split(
+    workbook: Path,
+    out_dir: Path,
+    by: str,
+    family: str | None,
+    force: bool,
+    mapping: Path | None,
+) -> None:
+    """Write a draft workbook per job family for its managers to edit.
+
+    Reads WORKBOOK (never writes it). Writes one .xlsx per family into --out: the family's
+    Levels, Competencies, Matrix, Behaviors and Promotion Criteria, with an instructions sheet,
+    the editable cells unlocked (yellow) and the rest protected, dropdowns for 1-5, and
+    conditional formats that flag trait words, descriptions past two sentences and
+    expectations that drop as the level rises. Each draft records what it was split from, so
+    `gather` brings its edits back cell by cell.
+
+    \b
+    Example:
+      ladder-sheets split framework.xlsx --by family -o drafts/
+      ladder-sheets split framework.xlsx --family Sales -o drafts/
+    """
+    from ladder_sheets.commands.split import split as _split
+
+    del by  # the only way to split today
+    try:
+        result = _split(workbook, out_dir, family=family, force=force, mapping=mapping)
+    except LadderError as exc:
+        _fail(exc)
+    for name, path in zip(result.families, result.written, strict=True):
+        click.echo(f"  {name}: {path} ({result.cells[name]} editable cells)")
+    click.echo(
+        f"Wrote {len(result.written)} draft(s) into {out_dir}. When they come back: "
+        f"ladder-sheets gather {workbook} {out_dir}/*.xlsx"
+    )
+
+
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.argument("drafts", nargs=-1, required=True, type=EXISTING_FILE)
+@click.option("--dry-run", is_flag=True, help="Show the change list and check it; write nothing.")
+@click.option(
+    "--annotate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write CHANGES.xlsx: the gathered workbook with each changed cell marked.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result here and leave WORKBOOK untouched.",
+)
+@click.option("--backup", is_flag=True, help="Keep the previous workbook as NAME.bak.xlsx.")
+@mapping_option
+def gather(
+    workbook: Path,
+    drafts: tuple[Path, ...],
+    dry_run: bool,
+    annotate: Path | None,
+    out: Path | None,
+    backup: bool,
+    mapping: Path | None,
+) -> None:
+    """Bring the edits of family drafts back into the workbook.
+
+    Reads WORKBOOK and the DRAFTS `split` wrote, lists every changed cell (before -> after,
+    which draft) and runs check on the result. Writes the changes into WORKBOOK (or --out)
+    cell by cell, keeping everything else as it was. A cell HR changed since the split, or
+    two drafts changed differently, is a CONFLICT: nothing is written. A draft split from
+    another workbook, or edited outside its family's cells, is refused.
+
+    Exit codes: 0 applied (or nothing to apply), 1 conflicts, refused drafts or check errors
+    (nothing written), 2 a file could not be read.
+
+    \b
+    Example:
+      ladder-sheets gather framework.xlsx drafts/*.xlsx --dry-run
+      ladder-sheets gather framework.xlsx drafts/*.xlsx --annotate changes.xlsx
+    """
+    from ladder_sheets.commands.gather import gather as _gather
+    from ladder_sheets.commands.gather import show
+
+    try:
+        result = _gather(
+            workbook,
+            drafts,
+            out=out,
+            dry_run=dry_run,
+            annotate=annotate,
+            backup=backup,
+            mapping=mapping,
+        )
+    except LadderError as exc:
+        _fail(exc)
+    for refusal in result.refused:
+        click.secho(f"REFUSED {refusal.draft}: {refusal.message}", fg="red")
+    for conflict in result.conflicts:
+        where = conflict.where if conflict.cell else conflict.sheet
+        click.secho(f"CONFLICT {where} ({conflict.label}): {conflict.reason}", fg="red")
+        for whose, value in conflict.values:
+            click.echo(f"    {whose}: {show(value)}")
+    for change in result.changes:
+        click.echo(
+            f"{change.where} ({change.label}): {show(change.before)} -> {show(change.after)}"
+            f"  [{', '.join(change.drafts) or 'new heading'}]"
+        )
+    if result.findings:
+        from ladder_sheets.render import render_text
+
+        click.echo("Check of the result (new findings only):")
+        click.echo(render_text(result.findings, show_info=True))
+    if annotate is not None and result.changes and not (result.conflicts or result.refused):
+        click.echo(f"Changes marked in {annotate}")
+    if result.blocked:
+        click.secho(f"Nothing was written: {workbook} is unchanged.", fg="red", err=True)
+        sys.exit(1)
+    if not result.changes:
+        click.echo(f"No changes in {len(drafts)} draft(s): {workbook} is unchanged.")
+    elif dry_run:
+        click.echo(f"Dry run: {len(result.changes)} cell(s) would change; nothing was written.")
+    else:
+        click.echo(f"Wrote {len(result.changes)} cell(s) into {result.written}.")
 
 
 @cli.command()

@@ -85,6 +85,53 @@ CODES: dict[str, Code] = {
             "A sheet is not part of the framework and was not read.",
             "Rename it or map it in the settings if it holds a framework table.",
         ),
+        also_read_sheet=Code(
+            INFO,
+            "A sheet read as a table too, by its name, beside the sheets the mapping names.",
+            "Name it in the mapping's sheets, or rename it, if it is not one.",
+        ),
+        ambiguous_column=Code(
+            E,
+            "Two columns could be the same column of a table; neither was read (warning for "
+            "optional columns).",
+            "Rename one of them, or say which in a mapping file (ladder-sheets inspect).",
+            also=W,
+        ),
+        uncertain_column=Code(
+            W,
+            "A column was read as a table's column though its header says little of it.",
+            "If that is right, rename it as the template does or map it (ladder-sheets inspect).",
+        ),
+        unit_converted=Code(
+            INFO,
+            "Time in level given in another unit (months, years) and read as quarters.",
+            "Write quarters under 'Min Quarters In Level', or set the unit in the mapping.",
+        ),
+        family_abbreviation=Code(
+            INFO,
+            "A Job Family read as the one family it abbreviates.",
+            "Write the family as the Levels sheet does to avoid the guess.",
+        ),
+        family_all=Code(
+            INFO,
+            "A Job Family such as 'All' read as every family.",
+            "Nothing to do if every family is meant.",
+        ),
+        family_from_sheet_name=Code(
+            INFO,
+            "A sheet read as one family's, because its name says so.",
+            "If not, name the family in the mapping ([<table>.families]).",
+        ),
+        ambiguous_manager=Code(
+            E,
+            "A manager given by a name two people share.",
+            "Write the manager's Employee ID or e-mail instead of the name.",
+        ),
+        manager_keys_resolved=Code(
+            INFO,
+            "Managers given by e-mail or name were read as Employee IDs.",
+            "Nothing to do; write Employee IDs to avoid the lookup.",
+        ),
     ),
     # The 'Ladder Settings' sheet (a mapping of sheet and column names).
     **_codes(
@@ -436,8 +483,8 @@ CODES: dict[str, Code] = {
         ),
         missing_expectation=Code(
             W,
-            "A blank Matrix cell above a level that expects the competency, or a competency "
-            "expected nowhere.",
+            "A blank Matrix cell above or between levels that expect the competency, or a "
+            "competency expected nowhere.",
             f"Fill in the expected proficiency ({SCALE_TEXT}).",
             "missing",
         ),

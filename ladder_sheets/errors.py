@@ -66,6 +66,13 @@ class DataError(LadderError):
     exit_code = 1
 
 
+class OptionError(DataError):
+    """An option's value names nothing in the files (a cycle, a family): a wrong option, so
+    exit code 2 as for any wrong option."""
+
+    exit_code = 2
+
+
 class WriteRefused(LadderError):
     """The target workbook is open in Excel, changed since read, or has a hand-edited sheet."""
 

@@ -7,10 +7,13 @@ for a CSV export. Findings are collected into a Report; nothing here raises.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+from ladder_sheets.scale import SCALE_TEXT
 
 
 class Severity(StrEnum):
@@ -49,6 +52,9 @@ class Finding:
     message: str
     hint: str = ""
     where: Where = field(default_factory=Where)
+    # Set by Report.grouped(): how many places this one cause affects, and each of them.
+    count: int = 1
+    places: tuple[str, ...] = ()
 
     @property
     def file(self) -> str | None:
@@ -75,6 +81,9 @@ class Finding:
         }
         out.update({k: v for k, v in asdict(self.where).items() if v is not None})
         out["where"] = str(self.where)
+        out["count"] = self.count
+        if self.places:
+            out["places"] = list(self.places)
         return out
 
 
@@ -139,21 +148,94 @@ class Report:
             key=lambda f: (f.where.file or "", f.where.sheet or "", f.severity.rank, f.code),
         )
 
+    def grouped(self) -> list[Finding]:
+        """One finding per cause, in the order of `sorted()`: findings that say the same thing
+        (code, severity, message, hint, file and sheet) at several places become one, with
+        `count` the number of distinct places and `places` each of them; unknown rating labels
+        of one file become one finding naming every label and the --label options to pass."""
+        groups: dict[tuple[Any, ...], list[Finding]] = {}
+        for f in self.sorted():
+            key = (f.code, f.severity, f.message, f.hint, f.where.file, f.where.sheet)
+            groups.setdefault(key, []).append(f)
+        out = []
+        for items in groups.values():
+            places = tuple(dict.fromkeys(p for f in items for p in _places(f)))
+            first = min(items, key=_reading_order)
+            count = len(places) if places else max(f.count for f in items)
+            out.append(replace(first, count=count, places=places))
+        return _one_label_finding(out)
+
     def exit_code(self, strict: bool = False) -> int:
         if self.errors or (strict and self.warnings):
             return 1
         return 0
 
     def to_json(self) -> str:
+        """Every cause once (see grouped()), each with the places it affects; the summary
+        counts what is listed."""
+        listed = self.grouped()
+        counted = {s: sum(f.severity is s for f in listed) for s in Severity}
         return json.dumps(
             {
                 "summary": {
-                    "errors": len(self.errors),
-                    "warnings": len(self.warnings),
-                    "info": len(self.findings) - len(self.errors) - len(self.warnings),
+                    "errors": counted[Severity.ERROR],
+                    "warnings": counted[Severity.WARNING],
+                    "info": counted[Severity.INFO],
                 },
-                "findings": [f.to_dict() for f in self.sorted()],
+                "findings": [f.to_dict() for f in listed],
             },
             indent=2,
             ensure_ascii=False,
         )
+
+
+def _places(f: Finding) -> tuple[str, ...]:
+    if f.places:
+        return f.places
+    return (str(f.where),) if f.where.cell or f.where.line else ()
+
+
+def _reading_order(f: Finding) -> tuple[int, int, str]:
+    cell = f.where.cell or ""
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    row = int(digits) if digits else (f.where.line or 0)
+    return (row, len(letters), letters)
+
+
+_LABEL = re.compile(r"^rating '(.*)' is neither a number nor a known label$", re.S)
+_MORE = re.compile(r"^(\d+) more like the above$")
+
+
+def _one_label_finding(findings: list[Finding]) -> list[Finding]:
+    """Unknown rating labels of one file as one finding: each label with its count, and the
+    --label option that gives each a number."""
+    labels: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        if f.code == "unknown-label":
+            labels.setdefault(f.where.file, []).append(f)
+    if not labels:
+        return findings
+    out = [f for f in findings if f.code != "unknown-label"]
+    for items in labels.values():
+        named = [(m.group(1), f) for f in items if (m := _LABEL.match(f.message))]
+        more = sum(int(m.group(1)) for f in items if (m := _MORE.match(f.message)))
+        if not named:
+            out.extend(items)
+            continue
+        count = sum(f.count for _, f in named) + more
+        said = ", ".join(f"'{text}' ({f.count} row{'s' * (f.count != 1)})" for text, f in named)
+        options = " ".join(f'--label "{text}=N"' for text, _ in named)
+        first = min((f for _, f in named), key=_reading_order)
+        out.append(
+            replace(
+                first,
+                message=f"{count} rating(s) are neither a number nor a known label: {said}"
+                + (f", and {more} more" if more else ""),
+                hint=f"give each label its number on the {SCALE_TEXT} scale: {options} "
+                '(e.g. --label "Solid performer=3")',
+                count=count,
+                places=tuple(p for _, f in named for p in f.places),
+            )
+        )
+    return out

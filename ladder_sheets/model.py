@@ -18,6 +18,7 @@ import pandas as pd
 
 from ladder_sheets.cellmap import CellMap, column_letters
 from ladder_sheets.findings import Finding, Where
+from ladder_sheets.scale import SCALE, SCALE_POINTS, SCALE_TEXT  # noqa: F401 (re-exported)
 from ladder_sheets.values import clean_text
 
 # Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
@@ -145,9 +146,6 @@ PATH_KINDS = ("Crossover", "Return", "Lateral")
 # Only the manager rating counts for readiness; the others are shown beside it.
 MANAGER = "manager"
 RATER_TYPES = (MANAGER, "self", "peer", "upward")
-SCALE = (1, 5)  # the rating and expectation scale: every other spelling of it derives from here
-SCALE_POINTS = tuple(range(SCALE[0], SCALE[1] + 1))
-SCALE_TEXT = f"{SCALE[0]}-{SCALE[1]}"
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
 GENERATED_SHEETS = ("Gap Analysis", "Promotion Readiness")

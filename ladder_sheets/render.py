@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from itertools import groupby
 
@@ -21,10 +22,14 @@ def _group_key(f: Finding) -> tuple[str, str]:
 SHOWN_PER_CODE = 8
 
 
-def render_text(report: Report, *, show_info: bool = True, width: int = 100) -> str:
-    findings = [f for f in report.sorted() if show_info or f.severity is not Severity.INFO]
+def render_text(
+    report: Report, *, show_info: bool = True, width: int = 100, strict: bool = False
+) -> str:
+    """Each cause once (Report.grouped), with how many places it affects; the summary counts
+    exactly what is listed or counted here."""
+    findings = [f for f in report.grouped() if show_info or f.severity is not Severity.INFO]
     lines: list[str] = []
-    ordered = sorted(set(findings), key=lambda f: (_group_key(f), _position(f)))
+    ordered = sorted(findings, key=lambda f: (_group_key(f), _position(f)))
     for (file, sheet), group in groupby(ordered, key=_group_key):
         header = " / ".join(p for p in (file, sheet) if p) or "(general)"
         lines.append(header)
@@ -37,30 +42,59 @@ def render_text(report: Report, *, show_info: bool = True, width: int = 100) -> 
                 continue
             place = f.where.cell or (f"line {f.where.line}" if f.where.line else "")
             head = f"  {_LABEL[f.severity]:<7} {place:<9} {f.code}: "
-            body = textwrap.wrap(
-                f.message, width=width - len(head), subsequent_indent=" " * len(head)
-            )
+            # Every line of the message gets the width after the head (the indent is added below).
+            body = textwrap.wrap(f.message, width=width - len(head))
             lines.append(head + (body[0] if body else ""))
             lines.extend(" " * len(head) + b.strip() for b in body[1:])
+            if f.count > 1:
+                for said in textwrap.wrap(_affects(f), width=width - len(head)):
+                    lines.append(" " * len(head) + said)
             if f.hint:
                 for i, h in enumerate(textwrap.wrap(f.hint, width=width - len(head) - 5)):
                     lines.append(" " * len(head) + ("fix: " if i == 0 else "     ") + h)
         for code, count in hidden.items():
-            lines.append(f"  ... and {count} more {code} here (--format json lists every one)")
+            lines.append(
+                f"  ... and {count} more {code} finding{'s' * (count != 1)} here "
+                "(--format json lists every one)"
+            )
         lines.append("")
-    lines.append(summary(report))
+    lines.append(summary(report, show_info=show_info, strict=strict))
     return "\n".join(lines)
 
 
-def summary(report: Report) -> str:
-    n_err, n_warn = len(report.errors), len(report.warnings)
-    n_info = len(report) - n_err - n_warn
-    if not len(report):
+def _affects(f: Finding, listed: int = 6) -> str:
+    places = [_short(p) for p in f.places]
+    where = ", ".join(places[:listed]) + (", ..." if len(places) > listed else "")
+    return f"(affects {f.count} rows: {where})" if places else f"(affects {f.count} rows)"
+
+
+def _short(place: str) -> str:
+    """'Sheet!C5' -> 'C5'; 'file.csv:18 (Competency)' -> 'line 18'."""
+    if "!" in place:
+        return place.split("!", 1)[1]
+    line = re.search(r":(\d+)(?: \(.*\))?$", place)
+    return f"line {line.group(1)}" if line else place
+
+
+def summary(report: Report, *, show_info: bool = True, strict: bool = False) -> str:
+    """Counts of causes, as listed above (each with the places it affects)."""
+    listed = report.grouped()
+    n_err = sum(f.severity is Severity.ERROR for f in listed)
+    n_warn = sum(f.severity is Severity.WARNING for f in listed)
+    n_info = len(listed) - n_err - n_warn
+    if not listed:
         return "No problems found."
-    verdict = "errors must be fixed before merge" if n_err else "no errors"
+    if n_err:
+        verdict = "errors must be fixed before merge"
+    elif strict and n_warn:
+        verdict = "warnings fail with --strict"
+    else:
+        verdict = "no errors"
+    notes = f", {n_info} note{'s' * (n_info != 1)}" if show_info or not n_info else ""
+    hidden = "" if show_info or not n_info else f" ({n_info} notes not shown)"
     return (
-        f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}, "
-        f"{n_info} note{'s' * (n_info != 1)}: {verdict}."
+        f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}"
+        f"{notes}{hidden}: {verdict}."
     )
 
 

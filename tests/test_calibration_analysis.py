@@ -381,3 +381,24 @@ def test_steps_match_names_ignoring_case_and_spacing():
     fit = steps.level_fit(fw, ratings, fw.employees.data, Q3)
     assert list(fit["employee_id"]) == ["low"]
     assert fit["gap_current"].iloc[0] == pytest.approx(-1.5)
+
+
+@pytest.mark.parametrize(
+    ("difference", "z", "flag", "says", "never"),
+    [
+        (0.3, 4.1, "", "0.30 points higher than peers", "in line"),
+        (-0.8, -1.2, "", "0.80 points lower than peers", "in line"),
+        (0.1, 0.5, "", "in line with peers", "lower"),
+        (0.9, 3.0, "lenient", "more than chance explains (lenient)", "in line"),
+    ],
+)
+def test_consistency_notes_agree_with_their_numbers(difference, z, flag, says, never):
+    from ladder_sheets.analysis.calibration.consistency import _note
+
+    row = pd.Series(
+        dict(compared=40, people=8, peer_managers=3, peer_ratings=60, difference=difference,
+             z=z, flag=flag)
+    )  # fmt: skip
+    note = _note(row)
+    assert says in note and never not in note
+    assert "uncertainty" not in note and "score" not in note

@@ -37,6 +37,16 @@ def test_demo_makes_and_lists_every_output(tmp_path):
     assert "Summary" in _open(folder / "calibration.xlsx").sheetnames
     for shown in ("acme_framework.xlsx", "calibration.xlsx", "2026-Q1_reviews_long.csv"):
         assert shown in result.output, f"{shown} is not listed"
+    # the co-authoring round: a draft per family, one conflict, then the agreed edits written
+    drafts = sorted(p.name for p in (folder / "drafts").glob("*.xlsx"))
+    assert "Engineering.xlsx" in drafts and "Sales.xlsx" in drafts
+    assert "1 conflict at Behaviors!" in result.output
+    behaviors = openpyxl.load_workbook(workbook)["Behaviors"]
+    texts = {c.value for row in behaviors.iter_rows() for c in row}
+    assert any(
+        isinstance(t, str) and t.startswith("Writes a pull-request description for every")
+        for t in texts
+    )
 
 
 def test_demo_refuses_a_folder_with_files(tmp_path):

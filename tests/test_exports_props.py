@@ -67,3 +67,14 @@ def test_long_csv_round_trip(
     assert cells["evidence"].tolist() == [f"{s}:Comments" for s in starts]
     assert export.cycles == ["2026-Q3"]
     assert not export.report.errors
+
+
+def test_a_delimiter_inside_a_multiline_comment_is_not_the_delimiter(tmp_path: Path) -> None:
+    # found by the property above: ';' cut each line of the quoted comment in two and won
+    text = 'Employee ID,Competency,Rating,Comments\r\nE000,Communication,1,";=\n=;="\r\n'
+    text += 'E000,Delivery,2,";=\n=;="\r\n'
+    path = tmp_path / "2026-Q3_export.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    export = read_export(path)
+    assert export.delimiter == ","
+    assert export.ratings.data["rating"].tolist() == [1.0, 2.0]

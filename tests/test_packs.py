@@ -203,3 +203,18 @@ def test_packs_open_in_libreoffice(company, tmp_path):
             timeout=180,
         )
     assert len(list(out.glob("*.pdf"))) == len(result.written)
+
+
+def test_generated_passwords_read_well_and_never_look_like_an_option():
+    from ladder_sheets.packs.passwords import new_password
+
+    made = [new_password() for _ in range(2000)]
+    assert len(set(made)) == len(made)
+    for password in made:
+        assert not password.startswith("-")
+        assert not set(password) & set("l1I0O_")
+        groups = password.split("-")
+        assert [len(g) for g in groups] == [4, 4, 4, 4]
+        assert all(g.isalnum() and g.isascii() for g in groups)
+    used = set("".join(made).replace("-", ""))
+    assert len(used) == 57  # every readable character is used: the full alphabet's strength

@@ -22,6 +22,8 @@ import pandas as pd
 import pytest
 
 from ladder_sheets.analysis import STATUS_ORDER, readiness_table
+from ladder_sheets.analysis.rating_index import RatingHistory
+from ladder_sheets.analysis.readiness import not_rated_yet
 from ladder_sheets.errors import DataError
 from ladder_sheets.model import Framework, Table
 
@@ -500,3 +502,38 @@ def test_no_people_or_no_ratings() -> None:
     assert empty.empty and "status" in empty.columns
     row = one(framework([person()], []))
     assert row["status"] == "Insufficient data" and row["shortfall_codes"] == ["no-ratings"]
+
+
+def test_committee_not_yet_overrides_for_its_cycle_only() -> None:
+    # Ready by every criterion, the step does not require calibration: the committee's
+    # "Not yet" (Calibration Confirmed: No) for 2026-Q2 still makes it Not yet, said as theirs.
+    history = two_cycles_at(AT_IC4)
+    declined = [ready_evidence(calibrated=False)]
+    row = one(framework([person()], history, declined))
+    assert row["status"] == "Not yet"
+    assert row["shortfall_codes"] == ["committee-not-yet"]
+    assert row["shortfalls"] == ["the calibration committee decided Not yet in 2026-Q2"]
+    # The decision was for 2026-Q1: 2026-Q2 is assessed on its own criteria.
+    earlier = [ready_evidence(cycle="2026-Q1", calibrated=False), ready_evidence()]
+    assert one(framework([person()], history, earlier))["status"] == "Ready"
+    # Other shortfalls are still listed after the committee's word.
+    short = [ready_evidence(calibrated=False, endorsed=None)]
+    row = one(framework([person()], history, short))
+    assert row["status"] == "Not yet"
+    assert row["shortfall_codes"] == ["committee-not-yet", "endorsement-missing"]
+
+
+def test_not_rated_yet_keeps_the_last_status_with_its_cycle() -> None:
+    # E2's export for 2026-Q3 is in, E1's is not: E1 stays Ready as of 2026-Q2, said so.
+    history = two_cycles_at(AT_IC4) + ratings({("E2", "2026-Q3"): AT_IC4})
+    table = readiness_table(framework([person("E1"), person("E2")], history, [ready_evidence()]))
+    e1 = table.set_index("employee_id").loc["E1"]
+    assert e1["status"] == "Ready"
+    assert e1["cycle"] == "2026-Q2"
+    assert e1["shortfall_codes"] == ["not-rated-yet"]
+    assert e1["shortfalls"] == ["not rated yet in 2026-Q3: status as of 2026-Q2"]
+    assert e1["quarters_in_level"] == 6.0  # to the end of 2026-Q2, the cycle assessed
+    e2 = table.set_index("employee_id").loc["E2"]
+    assert e2["cycle"] == "2026-Q3" and "not-rated-yet" not in e2["shortfall_codes"]
+    index = RatingHistory.from_table(Table.from_records("history", history))
+    assert not_rated_yet(table, index, "2026-Q3") == (1, 1)

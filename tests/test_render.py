@@ -29,3 +29,11 @@ def test_findings_are_listed_in_reading_order_by_sheet():
     text = render_text(report)
     assert text.index("first") < text.index("second")
     assert "w.xlsx / sheet 'Levels'" in text
+
+
+def test_a_long_message_wraps_at_the_width_without_breaking_words():
+    message = "Expected '6' is outside the 1-5 scale (from Sales.xlsx Matrix!F9, a draft cell)."
+    finding = error("expectation-out-of-scale", message, "", Where("w.xlsx", "Matrix", "G25"))
+    lines = render_text(Report([finding]), width=80).splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert message in " ".join(line.strip() for line in lines)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +22,7 @@ from ladder_sheets.xlsx.safe_write import (
     atomic_write,
     backup_path,
     fingerprint,
+    keep_backup,
     lock_files,
     remove_stale_temps,
 )
@@ -162,8 +164,23 @@ def test_lock_files_of_excel_and_libreoffice(tmp_path: Path) -> None:
 
 
 def test_backup_names(tmp_path: Path) -> None:
+    # The newest backup is always NAME.bak.xlsm; the one before moves to a name stamped with
+    # the time its version was saved; none is deleted, and the workbook is not touched.
     target = tmp_path / "framework.xlsm"
     assert backup_path(target).name == "framework.bak.xlsm"
-    (tmp_path / "framework.bak.xlsm").write_bytes(b"earlier")
-    later = backup_path(target)
-    assert later.name.startswith("framework.bak-") and later.suffix == ".xlsm"
+    target.write_bytes(b"first")
+    os.utime(target, (1_700_000_000, 1_700_000_000))
+    assert keep_backup(target) == tmp_path / "framework.bak.xlsm"
+    target.write_bytes(b"second")
+    assert keep_backup(target) == tmp_path / "framework.bak.xlsm"
+    target.write_bytes(b"third")
+    assert keep_backup(target) == tmp_path / "framework.bak.xlsm"
+    stamp = datetime.fromtimestamp(1_700_000_000).strftime("%Y%m%d-%H%M%S")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert f"framework.bak-{stamp}.xlsm" in names
+    assert (tmp_path / f"framework.bak-{stamp}.xlsm").read_bytes() == b"first"
+    assert (tmp_path / "framework.bak.xlsm").read_bytes() == b"third"
+    older = [n for n in names if n.startswith("framework.bak-")]
+    assert len(older) == 2 and len(names) == 4
+    assert {(tmp_path / n).read_bytes() for n in older} == {b"first", b"second"}
+    assert target.read_bytes() == b"third"

@@ -232,8 +232,10 @@ def test_backup_keeps_each_previous_version(hr_workbook: Path) -> None:
     assert first.backup.read_bytes() == original
     after_first = hr_workbook.read_bytes()
     second = write_back(hr_workbook, both, backup=True)
-    assert second.backup is not None and second.backup != first.backup
-    assert second.backup.read_bytes() == after_first and first.backup.read_bytes() == original
+    # the newest backup is always NAME.bak.xlsx; the earlier one is kept under a stamped name
+    assert second.backup == first.backup and second.backup.read_bytes() == after_first
+    older = [p for p in hr_workbook.parent.glob("framework.bak-*.xlsx")]
+    assert len(older) == 1 and older[0].read_bytes() == original
 
 
 def test_lock_files_refuse_the_write(hr_workbook: Path) -> None:

@@ -11,14 +11,16 @@ from ladder_sheets.analysis.gaps import gap_table
 from ladder_sheets.analysis.rating_index import RatingHistory
 from ladder_sheets.analysis.readiness import readiness_table
 from ladder_sheets.model import Framework, Table
+from ladder_sheets.values import cycle_index
 
 
 @dataclass
 class Analysed:
-    """Gap rows (employee x competency), readiness rows (employee) and the cycle they describe
-    (None when the ratings hold no cycle)."""
+    """Gap rows (employee x competency), readiness rows (employee), the cycle they describe
+    (None when the ratings hold no cycle) and the index of the ratings they were computed from."""
 
     readiness: pd.DataFrame
+    index: RatingHistory
     gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
     cycle: str | None = None
 
@@ -39,14 +41,15 @@ def analyse(
     index = RatingHistory.from_table(history)  # one index for both tables
     gap = gap_table(framework, history, cycle=cycle, history=index) if gaps else pd.DataFrame()
     ready = readiness_table(framework, history, evidence, cycle=cycle, history=index)
-    return Analysed(ready, gap, analysed_cycle(gap, ready, cycle))
+    return Analysed(ready, index, gap, analysed_cycle(gap, ready, cycle))
 
 
 def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
-    """The cycle the analysis tables describe: the one asked for, else the one they report."""
+    """The cycle the analysis tables describe: the one asked for, else the latest they
+    report (people not rated yet carry an earlier cycle on their readiness row)."""
     if chosen:
         return chosen
     for df in (readiness, gaps):
         if "cycle" in df.columns and df["cycle"].notna().any():
-            return str(df["cycle"].dropna().iloc[0])
+            return max((str(c) for c in df["cycle"].dropna().unique()), key=cycle_index)
     return None

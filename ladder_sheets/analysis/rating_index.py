@@ -20,7 +20,7 @@ import pandas as pd
 
 from ladder_sheets.analysis.ladder import key, number
 from ladder_sheets.cellmap import CellMap
-from ladder_sheets.errors import DataError
+from ladder_sheets.errors import OptionError
 from ladder_sheets.model import Table, manager_rows
 from ladder_sheets.values import clean_text, cycle_index, is_blank, map_distinct, parse_cycle
 
@@ -226,10 +226,10 @@ def resolve_cycle(history: RatingHistory, cycle: Any, file: str = "") -> str | N
         return history.latest_cycle()
     parsed = cycle_of(cycle)
     if parsed is None:
-        raise DataError(f"'{cycle}' is not a review cycle", hint="give the cycle as 2026-Q3")
+        raise OptionError(f"'{cycle}' is not a review cycle", hint="give the cycle as 2026-Q3")
     known = history.cycles()
     if known and parsed not in known:
-        raise DataError(
+        raise OptionError(
             f"no manager ratings for cycle {parsed}",
             file=file or None,
             hint=f"cycles with manager ratings: {', '.join(known)}",

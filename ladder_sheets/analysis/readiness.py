@@ -17,6 +17,13 @@ Choices the definitions leave open, made here and kept stable:
   consecutive quarters, also before In Level Since (ratings then were against the old level,
   and meeting the level two up is rare enough not to need a special case).
 - the floor is one criterion however many competencies fall below it (a sentence each).
+- someone with no manager rating in the analysed cycle but ratings before it (a partial export
+  early in a cycle) is assessed as of the latest cycle they were rated in: their row keeps that
+  status, names that cycle in its Cycle column, and says so first ("not rated yet in ...").
+- a calibration recorded as not confirmed ("No", the committee's "Not yet") in the analysed
+  cycle is the committee's decision for that cycle: the status is Not yet whatever the
+  criteria say, also on a step that does not require calibration, and the first sentence
+  says it is the committee's. A later cycle is assessed afresh.
 """
 
 from __future__ import annotations
@@ -38,7 +45,13 @@ from ladder_sheets.analysis.rating_index import (
 )
 from ladder_sheets.analysis.shortfalls import Assessment, run_at_next
 from ladder_sheets.model import Framework, Table
-from ladder_sheets.values import clean_text, cycle_end, parse_date, quarters_between
+from ladder_sheets.values import (
+    clean_text,
+    cycle_end,
+    cycle_index,
+    parse_date,
+    quarters_between,
+)
 
 READY = "Ready"
 PENDING = "Ready pending sign-off"
@@ -177,6 +190,7 @@ def _assess(
         return _finish(row, found)
 
     emp = key(person.get("employee_id"))
+    cycle = _carried(row, found, history.manager_cycles.get(emp, set()), cycle)
     current = ladder.expected(level.family, level.level)
     following = ladder.expected(level.family, level.next_level) if level.next_level else {}
     current = {c: e for c, e in current.items() if not math.isnan(e.expected)}
@@ -217,6 +231,21 @@ def _assess(
     _measure(row, found, level, following, names, rated, history, emp, cycle)
     _evidence(row, found, log, emp, cycle)
     return _finish(row, found)
+
+
+def _carried(row: dict[str, Any], found: Assessment, rated: set[str], cycle: str) -> str:
+    """The cycle to assess: `cycle`, or for someone its export does not rate yet (a partial
+    export early in the cycle) the latest earlier cycle they were rated in, so they keep
+    the status they had, with that cycle on their row and a note saying so."""
+    if cycle in rated:
+        return cycle
+    earlier = [c for c in rated if cycle_index(c) < cycle_index(cycle)]
+    if not earlier:
+        return cycle
+    latest = max(earlier, key=cycle_index)
+    row["cycle"] = latest
+    found.carried = f"not rated yet in {cycle}: status as of {latest}"
+    return latest
 
 
 def _criteria(
@@ -295,6 +324,9 @@ def _evidence(
         found.sign_off("endorsement-missing", "manager endorsement not recorded")
     if row["requires_calibration"] and row["calibrated"] is not True:
         found.sign_off("calibration-missing", "calibration confirmation not recorded")
+    decided = _latest([e for e in records if e.cycle == cycle], "calibrated")
+    if decided is not None and decided.calibrated is False:
+        found.committee = f"the calibration committee decided Not yet in {cycle}"
 
 
 def _latest(records: list[Any], flag: str) -> Any:
@@ -305,6 +337,8 @@ def _latest(records: list[Any], flag: str) -> Any:
 def _finish(row: dict[str, Any], found: Assessment, top: bool = False) -> dict[str, Any]:
     if top:
         row["status"] = TOP
+    elif found.committee:
+        row["status"] = NOT_YET
     elif found.insufficient:
         row["status"] = INSUFFICIENT
     elif found.failed_measures == 0:
@@ -325,3 +359,15 @@ def _date(value: Any) -> dt.date | None:
 
 def _finite(value: float) -> float:
     return value if not math.isnan(value) else math.inf
+
+
+def not_rated_yet(
+    readiness: pd.DataFrame, history: RatingHistory, cycle: str | None
+) -> tuple[int, int]:
+    """(people with no manager rating in `cycle`, those of them whose status is carried from
+    an earlier cycle), for the summary a partial export deserves."""
+    if cycle is None or readiness.empty:
+        return 0, 0
+    rated = [cycle in history.manager_cycles.get(key(e), ()) for e in readiness["employee_id"]]
+    carried = readiness["shortfall_codes"].map(lambda c: "not-rated-yet" in list(c or []))
+    return len(rated) - sum(rated), int(carried.sum())

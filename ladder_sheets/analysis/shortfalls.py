@@ -22,6 +22,14 @@ class Assessment:
     insufficient: list[tuple[str, str]] = field(default_factory=list)
     measures: list[tuple[str, str]] = field(default_factory=list)
     sign_offs: list[tuple[str, str]] = field(default_factory=list)
+    committee: str | None = None  # the committee's "Not yet" for the cycle, which overrides
+    carried: str | None = None  # not rated in the cycle: the status is from an earlier one
+
+    @property
+    def _all(self) -> list[tuple[str, str]]:
+        said = [("not-rated-yet", self.carried)] if self.carried else []
+        said += [("committee-not-yet", self.committee)] if self.committee else []
+        return said + self.insufficient + self.measures + self.sign_offs
 
     @property
     def failed_measures(self) -> int:
@@ -30,12 +38,12 @@ class Assessment:
 
     @property
     def sentences(self) -> list[str]:
-        return [text for _, text in self.insufficient + self.measures + self.sign_offs]
+        return [text for _, text in self._all]
 
     @property
     def codes(self) -> list[str]:
         seen: dict[str, None] = {}
-        for code, _ in self.insufficient + self.measures + self.sign_offs:
+        for code, _ in self._all:
             seen.setdefault(code, None)
         return list(seen)
 

@@ -41,6 +41,9 @@ class MergeResult:
     cycles_imported: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     history_write: HistoryWrite | None = None  # appended or rewritten, and why
+    evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
+    not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
+    backup: Path | None = None  # the version the write replaced (--backup)
     seconds: float = 0.0
 
     @property
@@ -60,6 +63,7 @@ def merge(
     labels: Mapping[str, float] | None = None,
     mapping: Any = None,
     evidence: pd.DataFrame | None = None,
+    evidence_replaces: Sequence[str] = (),
     backup: bool = False,
     force: bool = False,
     dry_run: bool = False,
@@ -71,7 +75,9 @@ def merge(
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
     `evidence` adds promotion evidence rows (columns of the evidence table) that come from
-    elsewhere than an export, such as a calibration committee's decisions. Returns the result
+    elsewhere than an export, such as a calibration committee's decisions; its
+    `evidence_replaces` columns replace what is recorded for its cycles and people, blanks
+    included (see merge_evidence). Returns the result
     with `written=None` when check found errors or a changed rating needs `replace_cycles`;
     the workbook is then untouched. `rows_per_sheet` is a test hook (history sheets split
     before Excel's row limit); leave it as it is.
@@ -95,7 +101,10 @@ def merge(
     existing, merged = _merge_ratings(checked, replace_cycles, now, result, say)
     if len(merged.conflicts):
         return result  # a changed rating: errors said, nothing written
-    tables = _Merged.of(workbook, checked, existing, merged, evidence, rows_per_sheet)
+    result.evidence_before = checked.framework.evidence.data
+    tables = _Merged.of(
+        workbook, checked, existing, merged, evidence, evidence_replaces, rows_per_sheet
+    )
     say("Computing gaps and promotion readiness")
     _analyse(checked.framework, tables, analyse_cycle, result)
     if not dry_run:
@@ -168,6 +177,7 @@ class _Merged:
         existing: pd.DataFrame,
         merged: HistoryMerge,
         evidence: pd.DataFrame | None,
+        evidence_replaces: Sequence[str],
         rows_per_sheet: int,
     ) -> _Merged:
         framework = checked.framework
@@ -178,6 +188,8 @@ class _Merged:
             framework.evidence.data,
             pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
         )
+        if evidence is not None and len(evidence) and evidence_replaces:
+            all_evidence = merge_evidence(all_evidence, evidence, replace=evidence_replaces)
         sheets = OwnedSheets.of(framework)
         file = str(workbook)
         return cls(
@@ -194,9 +206,11 @@ class _Merged:
 def _analyse(framework: Framework, tables: _Merged, cycle: str | None, result: MergeResult) -> None:
     """Gap Analysis and Promotion Readiness of the merged history (analysis/analyse.py)."""
     from ladder_sheets.analysis.analyse import analyse
+    from ladder_sheets.analysis.readiness import not_rated_yet
 
     done = analyse(framework, tables.history_table, tables.evidence_table, cycle=cycle)
     result.gaps, result.readiness, result.cycle = done.gaps, done.readiness, done.cycle
+    result.not_rated = not_rated_yet(done.readiness, done.index, done.cycle)
 
 
 def _write(
@@ -249,6 +263,7 @@ def _write(
         appends=prepared,
     )
     result.written = written.path
+    result.backup = written.backup
     result.renamed = list(written.renamed)
 
 
@@ -431,7 +446,7 @@ def _table(
 
 def _cycle_option(value: str, option: str) -> str:
     """A cycle the user typed ("Q3 2026", "2026Q3") as the history records it ("2026-Q3")."""
-    from ladder_sheets.errors import DataError
+    from ladder_sheets.errors import OptionError
     from ladder_sheets.values import parse_cycle
 
     try:
@@ -439,7 +454,7 @@ def _cycle_option(value: str, option: str) -> str:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise DataError(
+        raise OptionError(
             f"{option} '{value}' is not a review cycle",
             hint=f"write the quarter like 2026-Q3, e.g. {option} 2026-Q3",
         )

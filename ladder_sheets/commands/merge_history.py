@@ -113,14 +113,24 @@ def merge_history(
     )
 
 
-def merge_evidence(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+def merge_evidence(
+    existing: pd.DataFrame, incoming: pd.DataFrame, replace: Iterable[str] = ()
+) -> pd.DataFrame:
     """Evidence per employee and cycle: a recorded True is kept; new values fill blanks and
-    update flags (evidence is a record of sign-offs, so the latest export's word counts)."""
+    update flags (evidence is a record of sign-offs, so the latest export's word counts).
+    The `replace` columns of incoming rows replace the recorded values, blanks included (a
+    committee's changed decision for a cycle is its decision, not one more sign-off)."""
     old = normalise_keys(_with_columns(existing, EVIDENCE_COLUMNS))
     new = normalise_keys(_with_columns(incoming, EVIDENCE_COLUMNS))
     if new.empty:
         return old[EVIDENCE_COLUMNS].reset_index(drop=True)
     new = new.drop_duplicates(subset=EVIDENCE_KEY, keep="last")
+    replace = [c for c in replace if c in EVIDENCE_COLUMNS]
+    if replace:
+        blanked = old.merge(new[EVIDENCE_KEY], on=EVIDENCE_KEY, how="left", indicator=True)
+        hit = (blanked["_merge"] == "both").to_numpy()
+        old = old.copy()
+        old.loc[hit, replace] = None
     combined = pd.concat([old, new], ignore_index=True)
     flags = ["scope_met", "endorsed", "calibrated"]
 

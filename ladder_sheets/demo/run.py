@@ -1,7 +1,8 @@
 """`demo`: the whole review cycle on the bundled, invented sample company, in one folder.
 
 Writes the sample framework and its four quarterly exports, checks them, merges the quarters
-in order, then writes the manager and employee packs and the calibration pack: every output a
+in order, then writes the manager and employee packs and the calibration pack, and runs a
+co-authoring round (split, two reviewers who disagree on one cell, gather): every output a
 newcomer should see, from one command.
 """
 
@@ -28,6 +29,7 @@ def run_demo(
     from ladder_sheets.commands.calibrate import calibrate
     from ladder_sheets.commands.merge import merge
     from ladder_sheets.commands.packs import write_packs
+    from ladder_sheets.demo.coauthor import coauthor_round
     from ladder_sheets.demo.exports import build_samples
 
     note = say or (lambda _m: None)
@@ -83,4 +85,6 @@ def run_demo(
     cal = calibrate(workbook, folder / "calibration.xlsx")
     if cal.written is not None:
         result.made.append((f"calibration pack for {cal.cycle}", cal.written))
+
+    result.made.extend(coauthor_round(workbook, folder, note))
     return result

@@ -25,6 +25,9 @@ from ladder_sheets.errors import UnreadableFile
 # every value and its place, about 1.5 KB a line, so the limit also bounds memory.
 MAX_BYTES = 200 << 20
 MAX_LINES = 500_000
+# Fields in one record: Excel's width. Every row is padded to the header's width, so a header
+# with a million extra columns would otherwise cost a million cells per row.
+MAX_FIELDS = 16_384
 _CHUNK = 1 << 20
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -147,8 +150,9 @@ def count_lines(text: str) -> int:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the first records into the most rows of one width (rows with
-    at least two non-empty fields)."""
+    """The delimiter that explains the most splits: rows of one width (with at least two
+    non-empty fields) times the splits in each. Counting rows alone lets a delimiter that only
+    occurs inside a quoted, multi-line comment win, since it cuts every line of it in two."""
     sample = text[:65536]
     first = sample.split("\n", 1)[0].strip()
     if len(first) == 5 and first.lower().startswith("sep="):
@@ -171,9 +175,9 @@ def sniff_delimiter(text: str) -> str:
             continue
         if not widths:
             continue
-        width, rows = max(widths.items(), key=lambda kv: (kv[1], kv[0]))
-        if (rows, width) > best_score:
-            best, best_score = delimiter, (rows, width)
+        width, rows = max(widths.items(), key=lambda kv: (kv[1] * (kv[0] - 1), kv[1], kv[0]))
+        if (rows * (width - 1), rows) > best_score:
+            best, best_score = delimiter, (rows * (width - 1), rows)
     return best
 
 

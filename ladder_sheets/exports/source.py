@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,7 @@ def _records(text: str, delimiter: str, name: str) -> tuple[list[list[Any]], lis
     """The CSV's records and the physical line where each starts."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows: list[list[Any]] = list(reader)
+        rows: list[list[Any]] = list(_bounded(reader, name))
         if reader.line_num == len(rows):  # no record spans two lines: record n is line n
             return rows, list(range(1, len(rows) + 1))
     except csv.Error:
@@ -99,7 +100,7 @@ def _records(text: str, delimiter: str, name: str) -> tuple[list[list[Any]], lis
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     try:
-        for record in reader:
+        for record in _bounded(reader, name):
             rows.append(record)
             numbers.append(start)
             start = reader.line_num + 1
@@ -108,6 +109,24 @@ def _records(text: str, delimiter: str, name: str) -> tuple[list[list[Any]], lis
             f"line {start}: the CSV cannot be parsed ({exc})", file=name, hint=sniff.SAVE_AS_CSV
         ) from None
     return rows, numbers
+
+
+def _bounded(reader: Any, name: str) -> Iterator[list[str]]:
+    """The records, none wider than MAX_FIELDS: trailing empty fields (a header followed by a
+    million commas) are dropped, and a record with more fields than that is refused, before
+    every row is padded to the header's width."""
+    for record in reader:
+        if len(record) > sniff.MAX_FIELDS:
+            while record and not record[-1].strip():
+                record.pop()
+            if len(record) > sniff.MAX_FIELDS:
+                raise UnreadableFile(
+                    f"line {reader.line_num}: the record has {len(record):,} fields; an "
+                    f"export has at most {sniff.MAX_FIELDS:,} columns (Excel's width)",
+                    file=name,
+                    hint="the file is damaged or not a ratings export; " + sniff.SAVE_AS_CSV,
+                )
+        yield record
 
 
 def _load_workbook(path: Path) -> Source:

@@ -28,7 +28,19 @@ def pack_passwords(
         )
     if given:
         return {r.employee_id: given[r.employee_id] for r in chosen}, False
-    return {r.employee_id: secrets.token_urlsafe(12) for r in chosen}, True
+    return {r.employee_id: new_password() for r in chosen}, True
+
+
+# Letters and digits that cannot be mistaken for one another when read out over the phone:
+# no l, I, 1, 0 or O. Nothing else, so no password starts with "-" (which tools such as
+# msoffcrypto-tool take for an option).
+READABLE = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+
+def new_password(groups: int = 4, size: int = 4) -> str:
+    """A random password in groups joined by "-" ("Kx7m-Pq3r-..."): 16 characters of 57,
+    about 93 bits."""
+    return "-".join("".join(secrets.choice(READABLE) for _ in range(size)) for _ in range(groups))
 
 
 def save_passwords(

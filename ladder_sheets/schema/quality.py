@@ -33,6 +33,7 @@ def check_quality(framework: Framework, catalog: Catalog) -> list[Finding]:
         *_competency_counts(framework, catalog, cells),
         *_categories(framework.competencies, catalog),
         *_expectations(framework, cells),
+        *_holes(framework, catalog, cells),
         *check_descriptions(framework, cells),
     ]
 
@@ -157,6 +158,34 @@ def _expectations(framework: Framework, cells: MatrixCells) -> list[Finding]:
                 )
             previous = (level, value)
     findings += _expected_nowhere(framework, cells)
+    return findings
+
+
+def _holes(framework: Framework, catalog: Catalog, cells: MatrixCells) -> list[Finding]:
+    """A competency expected at two levels of a track and blank at a level between them: a
+    person at that level has no expectation to meet, and readiness cannot judge the step.
+    (A blank cell is no row of the long Matrix table, so _expectations never sees it.)"""
+    data = framework.expectations.data
+    findings = []
+    for (family, track, _), group in cells.expected.items():
+        filled = [(lv, i) for lv, i in group if not is_blank(data.at[i, "expected"])]
+        if len(filled) < 2:
+            continue
+        have = {name_key(lv.level) for lv, _ in group}  # a blank row: _expectations says it
+        (low, _), (high, high_index) = filled[0], filled[-1]
+        name: Any = data.at[high_index, "competency"]
+        for level in catalog.track(family, track):
+            if low.order < level.order < high.order and name_key(level.level) not in have:
+                findings.append(
+                    warning(
+                        "missing-expectation",
+                        f"'{name}' is expected at {low.level} and {high.level} but blank at "
+                        f"{level.level} between them (a hole in the Matrix).",
+                        f"Fill in the expected proficiency at {level.level} ({SCALE_TEXT}), or "
+                        "clear the levels around it if the competency does not apply there.",
+                        framework.expectations.where(high_index, "expected"),
+                    )
+                )
     return findings
 
 

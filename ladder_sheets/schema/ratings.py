@@ -290,6 +290,8 @@ def _coverage(
         )
     )
     ordered = groups.sort_values("at")[["at", "person", "cycle"]]
+    # one finding per cause: the people missing the same competencies in a cycle together
+    lacking: dict[tuple[Any, str], list[tuple[str, Any, Where]]] = {}
     for at, person, cycle in ordered.itertuples(index=False, name=None):
         gone, unexpected = missing_of.get((person, cycle)), extra_of.get((person, cycle))
         if not gone and not unexpected:
@@ -299,14 +301,7 @@ def _coverage(
         level = level_of.get(person)
         place = ratings.where(first, "employee_id")
         if gone:
-            findings.append(
-                warning(
-                    "missing-rating",
-                    f"'{who}' ({level}) has no manager rating in {cycle} for: {', '.join(gone)}.",
-                    "Add the ratings, or readiness will report insufficient data.",
-                    place,
-                )
-            )
+            lacking.setdefault((cycle, ", ".join(gone)), []).append((str(who), level, place))
         if unexpected:
             findings.append(
                 info(
@@ -317,7 +312,37 @@ def _coverage(
                     place,
                 )
             )
+    findings.extend(_missing_ratings(lacking))
     return findings
+
+
+def _missing_ratings(lacking: dict[tuple[Any, str], list[tuple[str, Any, Where]]]) -> list[Finding]:
+    out = []
+    hint = "Add the ratings, or readiness will report insufficient data."
+    for (cycle, gone), people in lacking.items():
+        who, level, place = people[0]
+        if len(people) == 1:
+            out.append(
+                warning(
+                    "missing-rating",
+                    f"'{who}' ({level}) has no manager rating in {cycle} for: {gone}.",
+                    hint,
+                    place,
+                )
+            )
+            continue
+        ids = [p[0] for p in people]
+        named = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+        found = warning(
+            "missing-rating",
+            f"{len(people)} people have no manager rating in {cycle} for: {gone} ({named}).",
+            hint + " If the export names the competency differently, that is the cause: see "
+            "unknown-competency.",
+            place,
+        )
+        places = tuple(dict.fromkeys(str(p[2]) for p in people))
+        out.append(dataclasses.replace(found, count=len(places), places=places))
+    return out
 
 
 def _expectations_of_people(

@@ -19,7 +19,7 @@ from defusedxml import ElementTree
 from ladder_sheets.cellmap import column_index
 from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.workbook.aliases import table_for_sheet
-from ladder_sheets.workbook.safe import damaged_sheet
+from ladder_sheets.workbook.safe import SAVE_AS_XLSX, damaged_sheet
 
 MAX_CELLS = 2_000_000  # values in one sheet; a framework holds a few thousand
 # Ratings History and Promotion Evidence are written by the tool and grow with people x
@@ -37,6 +37,15 @@ _ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
 _ADDRESS = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _UNADDRESSED = re.compile(rb"<c(?=[\s>])(?![^>]*\br=)[^>]*(?<!/)>")
+# Excel's grid: columns A..XFD, rows 1..1,048,576. calamine takes any letters and digits and
+# allocates the rectangle they span (r="AAAA1", a row past the last), so every address and row
+# number is checked against the grid before calamine sees the sheet.
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+# A cell address that is not 1-3 capital letters and a row number of 1-7 digits.
+_BAD_ANY = re.compile(rb'<c\b[^>]*?\sr="(?![A-Z]{1,3}[1-9][0-9]{0,6}")([^"]{0,24})')
+_BAD_ROW = re.compile(rb'<row\b[^>]*?\sr="(?![1-9][0-9]{0,6}")([^"]{0,24})')
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
 _CHUNK = 1 << 20
 _CELL_START = np.frombuffer(b'<c r="', dtype=np.uint8)
 
@@ -79,6 +88,30 @@ def sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
+def report_sheets(path: Path, generated: tuple[str, ...]) -> set[str]:
+    """The sheets that hold the tool's own reports (Gap Analysis, Promotion Readiness): named so,
+    or carrying the marker merge wrote on them (a renamed copy keeps its sheet-scoped marker).
+    They are never input, so the reader neither sizes nor parses them."""
+    from ladder_sheets.xlsx.workbook_xml import MARKER_NAME, parse_marker
+
+    wanted = {name.casefold() for name in generated}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    except Exception:  # calamine will report the damage with its own words
+        return set()
+    names = [s.get("name", "") for s in book.iter(f"{_MAIN_NS}sheet")]
+    out = {name for name in names if name.casefold() in wanted}
+    for defined in book.iter(f"{_MAIN_NS}definedName"):
+        local = defined.get("localSheetId", "")
+        if defined.get("name") != MARKER_NAME or not local.isdigit() or int(local) >= len(names):
+            continue
+        marker = parse_marker(defined.text or "")
+        if marker is not None and marker[2].casefold() in wanted:
+            out.add(names[int(local)])
+    return out
+
+
 def cell_budget(sheet: str) -> int:
     """The most cells the reader accepts on a sheet: the long tables' sheets (by name,
     "Ratings History (2)" included) get a whole Excel sheet, every other sheet MAX_CELLS."""
@@ -115,10 +148,13 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
                 if b't="e"' in data:
                     _collect_errors(data, extent.errors)
                 if tags and data.count(b'<c r="') == tags:  # how writers write: r= first
-                    last_row, last_col = _last_cell(data)
+                    last_row, last_col, bad = _last_cell(data)
+                    if bad >= 0:
+                        raise outside_grid(path, sheet, _address_at(data, bad))
                     extent.max_row = max(extent.max_row, last_row - 1)
                     widest = max(widest, last_col)
                 else:
+                    _check_addresses(data, path, sheet)
                     found = _CELL.findall(data)
                     if found:
                         cols, numbers = zip(*found, strict=True)
@@ -129,6 +165,8 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
                     unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
                     if unaddressed:  # placed by position: bound the extent by counting
                         rows_seen += data.count(b"<row")
+                        numbered = [int(n) for n in _ROW_NUMBER.findall(data)]
+                        rows_seen = max([rows_seen, *numbered])
                         wide = max(wide, unaddressed)
                 if extent.cells > limit:
                     raise UnreadableFile(
@@ -147,41 +185,102 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
         raise damaged_sheet(path, sheet, exc) from None
     extent.max_row = max(extent.max_row, rows_seen - 1)
     extent.max_col = max([column_index(x) for x in letters] + [wide - 1, widest - 1])
+    if extent.max_row >= MAX_ROW or extent.max_col >= MAX_COL:
+        raise outside_grid(path, sheet, _farthest(path, part))
     return extent
 
 
-def _last_cell(data: bytes) -> tuple[int, int]:
+def outside_grid(path: Path | str, sheet: str, address: str) -> UnreadableFile:
+    """The error for a cell or row that lies outside Excel's grid (A1:XFD1048576)."""
+    return UnreadableFile(
+        f"the sheet has a cell address '{address}', outside Excel's grid (columns A to XFD, "
+        f"rows 1 to {MAX_ROW:,}): the file is damaged or was not written by Excel",
+        file=str(path),
+        sheet=sheet,
+        cell=address if _ADDRESS_SHAPE.fullmatch(address) else None,
+        hint=f"Excel repairs or drops such cells when it opens the file: {SAVE_AS_XLSX}",
+    )
+
+
+_ADDRESS_SHAPE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+
+
+def _check_addresses(data: bytes, path: Path, sheet: str) -> None:
+    """Refuse a cell address or row number that is not of Excel's shape (letters, then a
+    row number without leading zeros); the range of well-shaped ones is checked at the end."""
+    bad = _BAD_ANY.search(data) or _BAD_ROW.search(data)
+    if bad is not None:
+        raise outside_grid(path, sheet, bad.group(1).decode("utf-8", "replace"))
+
+
+def _address_at(data: bytes, start: int) -> str:
+    """The r="..." value of the cell tag at `start` (which begins `<c r="`)."""
+    value = data[start + 6 : start + 30].split(b'"', 1)[0]
+    return value.decode("utf-8", "replace")
+
+
+def _farthest(path: Path, part: str) -> str:
+    """The first address past the grid's last row or column (for the message)."""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        tail = b""
+        while chunk := stream.read(_CHUNK):
+            data = tail + chunk
+            for m in re.finditer(rb'\sr="([A-Z]*)([0-9]+)"', data):
+                letters, number = m.group(1), int(m.group(2))
+                if number > MAX_ROW or (letters and column_index(letters) + 1 > MAX_COL):
+                    return (letters + m.group(2)).decode()
+            tail = data[-64:]
+    return f"row {MAX_ROW + 1:,}"
+
+
+def _last_cell(data: bytes) -> tuple[int, int, int]:
     """(largest row, largest column), 1-based, of the cells with content in a chunk whose
-    cell tags all begin `<c r="`: what _CELL finds, read with numpy instead of a regex."""
+    cell tags all begin `<c r="`: what _CELL finds, read with numpy instead of a regex. The
+    third number is the offset of the first address not of Excel's shape (1-3 capital letters,
+    a row number of 1-7 digits without a leading zero), or -1."""
     size = len(data)
-    text = np.frombuffer(data + bytes(16), dtype=np.uint8)
+    text = np.frombuffer(data + bytes(24), dtype=np.uint8)
     starts = np.flatnonzero(text[:size] == _CELL_START[0])
     for k in range(1, len(_CELL_START)):
         starts = starts[text[starts + k] == _CELL_START[k]]
+    if not len(starts):
+        return 0, 0, -1
+    window = text[starts[:, None] + np.arange(6, 19)]
+    is_letter = (window[:, :4] >= ord("A")) & (window[:, :4] <= ord("Z"))
+    n_letters = np.cumprod(is_letter, axis=1).sum(axis=1)
+    picks = np.arange(len(starts))
+    row = np.zeros(len(starts), dtype=np.int64)
+    n_digits = np.zeros(len(starts), dtype=np.int64)
+    going = np.ones(len(starts), dtype=bool)
+    for k in range(8):  # a row number has at most 7 digits: an eighth is refused
+        byte = window[picks, n_letters + k]
+        digit = going & (byte >= ord("0")) & (byte <= ord("9"))
+        row = np.where(digit, row * 10 + byte - ord("0"), row)
+        n_digits += digit
+        going = digit
+    first = window[picks, n_letters]
+    after = window[picks, n_letters + n_digits]
+    shaped = (
+        (n_letters >= 1)
+        & (n_letters <= 3)
+        & (n_digits >= 1)
+        & (n_digits <= 7)
+        & (first != ord("0"))
+        & (after == ord('"'))
+    )
+    if not shaped.all():
+        return 0, 0, int(starts[np.argmin(shaped)])
     # the tag ends at the next '>': a '/' before it is an empty (styled) cell
     ends = np.flatnonzero(text[:size] == ord(">"))
-    starts = starts[text[ends[np.searchsorted(ends, starts)] - 1] != ord("/")]
-    if not len(starts):
-        return 0, 0
-    window = text[starts[:, None] + np.arange(6, 16)].astype(np.int64)
-    is_letter = (window[:, :3] >= ord("A")) & (window[:, :3] <= ord("Z"))
-    n_letters = np.cumprod(is_letter, axis=1).sum(axis=1)
-    col = np.zeros(len(starts), dtype=np.int64)
+    content = text[ends[np.searchsorted(ends, starts)] - 1] != ord("/")
+    if not content.any():
+        return 0, 0, -1
+    window, n_letters = window[content], n_letters[content]
+    col = np.zeros(len(window), dtype=np.int64)
     for k in range(3):
         more = n_letters > k
         col[more] = col[more] * 26 + window[more, k] - ord("A") + 1
-    row = np.zeros(len(starts), dtype=np.int64)
-    going = n_letters > 0
-    picks = np.arange(len(starts))
-    for k in range(7):  # a row number has at most 7 digits
-        byte = window[picks, np.minimum(n_letters + k, 9)]
-        digit = going & (byte >= ord("0")) & (byte <= ord("9"))
-        row = np.where(digit, row * 10 + byte - ord("0"), row)
-        going = digit
-    placed = row > 0  # _CELL needs letters and digits
-    if not placed.any():
-        return 0, 0
-    return int(row[placed].max()), int(col[placed].max())
+    return int(row[content].max()), int(col.max()), -1
 
 
 def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:

@@ -23,12 +23,14 @@ import python_calamine
 
 from ladder_sheets.cellmap import column_letters
 from ladder_sheets.errors import UnreadableFile
+from ladder_sheets.model import GENERATED_SHEETS
 from ladder_sheets.values import is_blank, of_type, value_types
 from ladder_sheets.workbook.extent import (
     LONG_SHEET_CELLS,
     MAX_CELLS,
     SheetExtent,
     cell_budget,
+    report_sheets,
     sheet_parts,
 )
 from ladder_sheets.workbook.loading import load_sheets
@@ -193,9 +195,11 @@ class LongGrid(Grid):
         return not self.rows_present()
 
 
-def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
+def read_grids(path: Path, *, checked: bool = False, skip_reports: bool = False) -> dict[str, Grid]:
     """Every worksheet of the workbook as a Grid, in workbook order (chart sheets and macro
-    sheets have no grid and are left out). Raises UnreadableFile for what cannot be read."""
+    sheets have no grid and are left out). With `skip_reports`, the tool's own report sheets
+    (extent.report_sheets) are empty grids: never sized, never parsed, so a Gap Analysis of any
+    size never stops the next read. Raises UnreadableFile for what cannot be read."""
     path = Path(path)
     if not checked:
         check_package(path)
@@ -219,6 +223,10 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
         for sheet in book.sheet_names
         if metadata.get(sheet) is None or "WorkSheet" in str(metadata[sheet].typ)
     ]
+    if skip_reports:
+        reports = report_sheets(path, GENERATED_SHEETS)
+        grids.update({sheet: Grid(sheet, {}, []) for sheet in worksheets if sheet in reports})
+        worksheets = [sheet for sheet in worksheets if sheet not in reports]
     for loaded in load_sheets(path, book, parts, worksheets, _sparse):
         sheet, extent, cal = loaded.sheet, loaded.extent, loaded.parsed
         if cal is None:  # unsized or too wide: not given to calamine
@@ -247,8 +255,7 @@ def read_grids(path: Path, *, checked: bool = False) -> dict[str, Grid]:
         grids[sheet] = Grid(sheet, values, merged)
     if sparse:
         grids.update(_read_sparse(path, sparse))
-        grids = {s: grids[s] for s in book.sheet_names if s in grids}
-    return grids
+    return {s: grids[s] for s in book.sheet_names if s in grids}
 
 
 def filled(col: np.ndarray) -> np.ndarray:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ladder_sheets.values import clean_text, normalize_header
-from ladder_sheets.workbook.aliases import WIDE_TABLES, column_keys, header_key
+from ladder_sheets.workbook.aliases import WIDE_TABLES, header_key
 from ladder_sheets.workbook.grid import Grid, a1
+from ladder_sheets.workbook.recognise import Candidate, Doubt, recognise
 
 HEADER_SEARCH = 30
 MAX_HEADER_WIDTH = 300  # columns a header may span; wider merged ranges are clipped
@@ -37,6 +38,23 @@ class TableLayout:
     headers: dict[int, str] = field(default_factory=dict)
     family: str | None = None
     unmapped_levels: dict[int, str] = field(default_factory=dict)
+    # how each column was recognised, what was left in doubt, name read from first + last
+    chosen: dict[str, Candidate] = field(default_factory=dict)
+    doubts: list[Doubt] = field(default_factory=list)
+    combined: dict[str, list[int]] = field(default_factory=dict)
+    mapped: set[str] = field(default_factory=set)
+    mapped_units: dict[str, str] = field(default_factory=dict)
+    weight: float = 0.0
+    # a transposed Matrix/Behaviors sheet: levels as rows, one column per competency
+    competency_columns: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def transposed(self) -> bool:
+        return (
+            self.table in WIDE_TABLES
+            and bool(self.competency_columns)
+            and ("level" in self.columns)
+        )
 
     @property
     def long_form(self) -> bool:
@@ -55,8 +73,10 @@ class TableLayout:
         return a1(self.header_row, col)
 
     @property
-    def score(self) -> int:
-        return len(self.columns) + len(self.level_columns)
+    def score(self) -> float:
+        return (
+            self.weight + len(self.mapped) + len(self.level_columns) + len(self.competency_columns)
+        )
 
 
 def header_cells(grid: Grid, row: int) -> dict[int, str]:
@@ -99,42 +119,96 @@ def match_row(
     codes: dict[str, str] | None = None,
     forced: dict[str, str] | None = None,
     forced_levels: dict[str, str] | None = None,
+    *,
+    competencies: dict[str, str] | None = None,
+    joined: dict[str, list[str]] | None = None,
+    shape: str | None = None,
 ) -> TableLayout:
     """The layout a row would give if it were the header. `forced` maps canonical columns to
-    header texts from a mapping; `forced_levels` maps header texts to level codes."""
+    header texts from a mapping; `forced_levels` maps header texts to level codes; `joined`
+    names the headers a column is joined from; `competencies` (normalized name -> name)
+    finds the columns of a transposed Matrix; `shape` is the mapping's word for it."""
     layout = TableLayout(table, grid.sheet, row)
     cells = header_cells(grid, row)
     layout.headers = cells
-    keys = column_keys(table)
     forced_keys = {header_key(h): col for col, h in (forced or {}).items()}
     level_keys = {header_key(h): code for h, code in (forced_levels or {}).items()}
     wide = table in WIDE_TABLES
+    taken: set[int] = set()
     for c, text in cells.items():
         key = header_key(text)
         column = forced_keys.get(key)
-        if column is None:
-            if wide and key in level_keys:
-                layout.level_columns[c] = level_keys[key]
-                continue
-            column = keys.get(key)
-            if forced and column in forced:
-                column = None  # the mapping names another header for this column
         if column is not None and column not in layout.columns:
             layout.columns[column] = c
-            continue
-        if not wide:
-            continue
-        code = level_code(text, codes) if codes else None
-        if code is not None and code not in layout.level_columns.values():
-            layout.level_columns[c] = code
-        elif looks_like_level(text):
-            layout.unmapped_levels[c] = text
+            layout.mapped.add(column)
+            taken.add(c)
+        elif wide and key in level_keys:
+            layout.level_columns[c] = level_keys[key]
+            taken.add(c)
+        elif wide and codes and (code := level_code(text, codes)) is not None:
+            if code not in layout.level_columns.values():
+                layout.level_columns[c] = code
+            taken.add(c)
+    for concept, headers in (joined or {}).items():
+        keys = [header_key(h) for h in headers]
+        cols = [next((c for c, t in cells.items() if header_key(t) == k), None) for k in keys]
+        if all(c is not None for c in cols):
+            layout.combined[concept] = [c for c in cols if c is not None]
+            layout.columns[concept] = layout.combined[concept][0]
+            layout.mapped.add(concept)
+            taken.update(layout.combined[concept])
+    if wide and competencies and shape in (None, "transposed") and not layout.level_columns:
+        for c, text in cells.items():
+            name = competencies.get(normalize_header(text))
+            if c not in taken and name is not None:
+                layout.competency_columns[c] = name
+        if len(layout.competency_columns) < 2 and shape != "transposed":
+            layout.competency_columns = {}
+        taken.update(layout.competency_columns)
+    found = recognise(grid, table, row, cells, codes, set(forced or {}), taken)
+    if layout.competency_columns:
+        # levels as rows: a level column, a family maybe, and nothing else than competencies
+        found.columns = {k: v for k, v in found.columns.items() if k in ("level", "family")}
+    layout.columns.update(found.columns)
+    if layout.competency_columns and "level" not in layout.columns and codes:
+        level_col = _column_of_codes(grid, row, codes, taken)
+        if level_col is not None:
+            layout.columns["level"] = level_col
+    layout.chosen = found.chosen
+    layout.doubts = found.doubts
+    layout.combined.update(found.combined)
+    for concept, parts in found.combined.items():
+        layout.columns[concept] = parts[0]
+    layout.weight = found.total
+    if wide:
+        for c, text in cells.items():
+            if c in taken or c in found.columns.values():
+                continue
+            if looks_like_level(text):
+                layout.unmapped_levels[c] = text
     if wide and not codes and not layout.level_columns:
         # No Levels sheet to compare with: level-like headers are the levels.
         for c, text in layout.unmapped_levels.items():
             layout.level_columns[c] = text.split(" - ")[0].split(":")[0].strip()
         layout.unmapped_levels = {}
     return layout
+
+
+def _column_of_codes(grid: Grid, row: int, codes: dict[str, str], taken: set[int]) -> int | None:
+    """The column below `row` whose values are mostly level codes (a transposed Matrix with no
+    header over its levels)."""
+    counts: dict[int, list[int]] = {}
+    for r in grid.rows_present():
+        if r <= row:
+            continue
+        for c, v in grid.row_cells(r):
+            if c in taken or not isinstance(v, str):
+                continue
+            hit = counts.setdefault(c, [0, 0])
+            hit[0] += normalize_header(v) in codes
+            hit[1] += 1
+    fits = [c for c, (n, total) in counts.items() if total >= 2 and n >= 0.8 * total]
+    return min(fits) if fits else None
 
 
 def find_header(
@@ -145,13 +219,17 @@ def find_header(
     header_row: int | None = None,
     forced: dict[str, str] | None = None,
     forced_levels: dict[str, str] | None = None,
+    competencies: dict[str, str] | None = None,
+    joined: dict[str, list[str]] | None = None,
+    shape: str | None = None,
 ) -> TableLayout | None:
     """The best header row for `table` on `grid`, or None when no row names any column."""
+    more: dict[str, Any] = {"competencies": competencies, "joined": joined, "shape": shape}
     if header_row is not None:
-        return match_row(grid, table, header_row, codes, forced, forced_levels)
+        return match_row(grid, table, header_row, codes, forced, forced_levels, **more)
     best: TableLayout | None = None
     for row in grid.rows_present()[:HEADER_SEARCH]:
-        layout = match_row(grid, table, row, codes, forced, forced_levels)
+        layout = match_row(grid, table, row, codes, forced, forced_levels, **more)
         if layout.score and (best is None or layout.score > best.score):
             best = layout
     return best

@@ -38,6 +38,16 @@ from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
+from ladder_sheets.workbook.people import resolve_managers
+from ladder_sheets.workbook.readings import (
+    convert_units,
+    doubt_findings,
+    expand_family,
+    family_values,
+    join_names,
+    other_keys,
+)
+from ladder_sheets.workbook.recognise import INSPECT_HINT
 from ladder_sheets.workbook.safe import check_package
 from ladder_sheets.workbook.sheets import assign_by_content, assign_by_name, missing_sheet
 
@@ -45,18 +55,27 @@ from ladder_sheets.workbook.sheets import assign_by_content, assign_by_name, mis
 # without a note.
 AUXILIARY_SHEETS = {"instructions", "lists", "check findings", "readme", "read me", "about"}
 
+# How alike two headers must be for one to be suggested for the other (difflib ratio).
+SUGGEST = 0.7
+
 # Levels first: their codes name the level columns of the wide sheets.
 READ_ORDER = ("levels", *(t for t in TABLES if t != "levels"))
 
 
-def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None) -> Framework:
+def read_framework(
+    path: Path | str,
+    mapping: Mapping | Path | str | None = None,
+    *,
+    record: list[tuple[str, str, TableLayout]] | None = None,
+) -> Framework:
     """Every table of the framework workbook at `path`. Raises UnreadableFile (and its
     subclasses) for files that cannot be opened, LayoutError when no framework table is found
-    or the mapping file is bad; everything else becomes a finding in `framework.findings`."""
+    or the mapping file is bad; everything else becomes a finding in `framework.findings`.
+    `record` receives (table, sheet, layout) for every sheet read (for `inspect`)."""
     path = Path(path)
     file = str(path)
     check_package(path)
-    grids = read_grids(path, checked=True)
+    grids = read_grids(path, checked=True, skip_reports=True)
     settings_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(SETTINGS_SHEET)), None
     )
@@ -70,11 +89,14 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
 
     assigned = assign_by_name(data_sheets, active, grids, file, findings)
     reader = _TableReader(grids, file, findings, active)
+    reader.record = record
     tables: dict[str, Table] = {}
     sources: dict[str, list[str]] = {}
     for table in READ_ORDER:
         if table not in assigned:
-            assign_by_content(table, data_sheets, assigned, grids, reader.codes)
+            assign_by_content(
+                table, data_sheets, assigned, grids, reader.codes, reader.competencies
+            )
         parts = [reader.read(table, sheet, family) for sheet, family in assigned.get(table, [])]
         found = [p for p in parts if p is not None]
         if found:
@@ -82,9 +104,13 @@ def read_framework(path: Path | str, mapping: Mapping | Path | str | None = None
             sources[table] = [s for s, _ in assigned[table]]
             if table == "levels":
                 reader.set_codes(tables[table])
+            if table == "competencies":
+                reader.set_competencies(tables[table])
         elif not assigned.get(table):
             findings.append(missing_sheet(table, data_sheets, assigned, file))
 
+    if "employees" in tables:
+        findings.extend(resolve_managers(tables["employees"], reader.people_keys))
     if not tables:
         raise LayoutError(
             "no framework table found: no sheet holds levels, competencies or a matrix",
@@ -119,17 +145,42 @@ class _TableReader:
         self.findings = findings
         self.mapping = mapping
         self.codes: dict[str, str] = {}
+        self.family_names: dict[str, str] = {}
+        # header -> (value -> row position) of the people sheet's other unique columns
+        self.people_keys: dict[str, dict[str, int]] = {}
+        self.competencies: dict[str, str] = {}
+        self.record: list[tuple[str, str, TableLayout]] | None = None
+
+    def set_competencies(self, competencies: Table) -> None:
+        for value in competencies.data["competency"].tolist():
+            name = clean_text(value)
+            if name:
+                self.competencies.setdefault(normalize_header(name), name)
 
     def set_codes(self, levels: Table) -> None:
         for value in levels.data["level"].tolist():
             code = clean_text(value)
             if code:
                 self.codes.setdefault(normalize_header(code), code)
+        self.family_names = {
+            normalize_header(f): str(f) for f in levels.data["family"].tolist() if f
+        }
+        # job titles name level columns too ("Senior Engineer" for IC3), where one title is
+        # one level
+        by_title: dict[str, set[str]] = {}
+        for title, value in zip(levels.data["title"], levels.data["level"], strict=True):
+            code, text = clean_text(value), clean_text(title)
+            if code and text:
+                by_title.setdefault(normalize_header(text), set()).add(code)
+        for title_key, found in by_title.items():
+            if len(found) == 1:
+                self.codes.setdefault(title_key, next(iter(found)))
 
     def read(self, table: str, sheet: str, family: str | None) -> Table | None:
         grid = self.grids[sheet]
         entry = self.mapping.get(table) or TableMapping()
-        header_row = entry.header_row - 1 if entry.header_row else None
+        number = entry.header_row_of(sheet)
+        header_row = number - 1 if number else None
         layout = find_header(
             grid,
             table,
@@ -137,6 +188,9 @@ class _TableReader:
             header_row=header_row,
             forced=entry.columns,
             forced_levels=entry.levels,
+            competencies=self.competencies or None,
+            joined=entry.joined,
+            shape=entry.shape,
         )
         where = Where(file=self.file, sheet=sheet, cell="A1")
         if layout is None or not layout.columns:
@@ -147,32 +201,99 @@ class _TableReader:
                     f"no header row for {TABLES[table][0]} found on sheet '{sheet}' "
                     f"(looked for {', '.join(h for _, h in TABLES[table][1][:4])})",
                     "put the column names of the template in one row above the data, "
-                    "or map them in the 'Ladder Settings' sheet",
+                    "or map them in the 'Ladder Settings' sheet; " + INSPECT_HINT,
                     where,
                 )
             )
             return None
-        layout.family = family or entry.family
+        layout.family = self._family(family, sheet, entry) or entry.family_of(sheet)
+        layout.mapped_units = dict(entry.units)
+        if self.record is not None:
+            self.record.append((table, sheet, layout))
+        self.findings.extend(doubt_findings(layout, self.file))
+        if table == "employees":
+            self._key_people(layout)
         self._column_findings(table, layout, entry)
-        if table in WIDE_TABLES and not layout.long_form:
-            return self._melt(table, grid, layout)
-        return self._rows(table, grid, layout)
+        if layout.transposed:
+            out = self._melt_transposed(table, grid, layout)
+        elif table in WIDE_TABLES and not layout.long_form:
+            out = self._melt(table, grid, layout)
+        else:
+            out = self._rows(table, grid, layout)
+            join_names(out, layout, grid)
+            if table == "employees":
+                self.people_keys.update(other_keys(out, layout, grid))
+            self.findings.extend(convert_units(out, layout, self.file))
+        self.findings.extend(family_values(out, layout, self.file, self.family_names))
+        return out
+
+    def _key_people(self, layout: TableLayout) -> None:
+        """People without an ID column are keyed by their e-mail, else by their name."""
+        if "employee_id" in layout.columns or any(
+            d.concept == "employee_id" for d in layout.doubts
+        ):
+            return
+        key = next((k for k in ("email", "name") if k in layout.columns), None)
+        if key is None or (key == "name" and "name" in layout.combined):
+            return
+        layout.columns["employee_id"] = layout.columns[key]
+        header = layout.headers.get(layout.columns[key], key)
+        self.findings.append(
+            info(
+                "people-keyed-by-" + ("email" if key == "email" else "name"),
+                f"no Employee ID column on sheet '{layout.sheet}': people are identified by "
+                f"'{header}'",
+                "add an Employee ID column if two people may share it; " + INSPECT_HINT,
+                Where(
+                    file=self.file,
+                    sheet=layout.sheet,
+                    cell=a1(layout.header_row, layout.columns[key]),
+                ),
+            )
+        )
+
+    def _family(self, family: str | None, sheet: str, entry: TableMapping) -> str | None:
+        """The family a sheet's name gives, spelled as the Levels sheet spells it: "Eng
+        Matrix" is Engineering's when Engineering is the one family starting with "Eng"."""
+        if family is None or sheet in entry.families:
+            return family
+        key = normalize_header(family)
+        if key in self.family_names or not self.family_names:
+            return self.family_names.get(key, family)
+        full = expand_family(family, self.family_names)
+        if full is None:
+            return family  # the reference check reports an unknown family
+        self.findings.append(
+            info(
+                "family-from-sheet-name",
+                f"sheet '{sheet}' read as the {full} family's (its name says '{family}')",
+                f'if not, name the family in the mapping ([<table>.families] "{sheet}" = ...)',
+                Where(file=self.file, sheet=sheet),
+            )
+        )
+        return full
 
     def _column_findings(self, table: str, layout: TableLayout, entry: TableMapping) -> None:
         wide = table in WIDE_TABLES
+        # a closest suggestion is never a column read (or in doubt) for another concept
         matched = set(layout.columns.values()) | set(layout.level_columns)
+        matched |= {c.column for d in layout.doubts for c in d.candidates}
+        matched |= {c for parts in layout.combined.values() for c in parts}
         unmatched = [t for c, t in layout.headers.items() if c not in matched]
+        in_doubt = {d.concept for d in layout.doubts if d.kind == "close"}
         for column, template_header in TABLES[table][1]:
-            if column in layout.columns:
+            if column in layout.columns or column in in_doubt:
                 continue
             if wide and column not in (
                 ("competency", "level", "expected", "behavior")
                 if layout.long_form
+                else ("level",)
+                if layout.transposed
                 else ("competency",)
             ):
                 continue
             wanted = entry.columns.get(column, template_header)
-            hits = closest(wanted, unmatched, cutoff=0.5)
+            hits = closest(wanted, unmatched, cutoff=SUGGEST)
             severity = error if column in REQUIRED_COLUMNS[table] else warning
             self.findings.append(
                 severity(
@@ -180,13 +301,17 @@ class _TableReader:
                     f"column '{wanted}' not found on sheet '{layout.sheet}' "
                     f"(header row {layout.header_row + 1})"
                     + (f"; closest: {', '.join(repr(h) for h in hits)}" if hits else ""),
-                    f"rename the header to '{template_header}' or map it in the settings"
-                    if not hits
-                    else f"rename '{hits[0]}' to '{template_header}' or map it in the settings",
+                    (
+                        f"rename the header to '{template_header}'"
+                        if not hits
+                        else f"rename '{hits[0]}' to '{template_header}'"
+                    )
+                    + f' or map it ([{table}.columns] {column} = "the header"); '
+                    + INSPECT_HINT,
                     Where(file=self.file, sheet=layout.sheet, cell=layout.header_cell()),
                 )
             )
-        if not wide or layout.long_form:
+        if not wide or layout.long_form or layout.transposed:
             return
         if not layout.level_columns:
             self.findings.append(
@@ -266,6 +391,38 @@ class _TableReader:
                         "family": grid.anchor(row, family_col) if family_col is not None else "",
                         "competency": grid.anchor(row, comp_col) if comp_col is not None else "",
                         "level": a1(layout.header_row, col),
+                        value_col: a1(row, col),
+                    }
+                )
+        return _table(table, records, cells, layout.sheet, self.file)
+
+    def _melt_transposed(self, table: str, grid: Grid, layout: TableLayout) -> Table:
+        """Levels as rows, competencies as columns: one row per level x competency cell."""
+        value_col = "expected" if table == "expectations" else "behavior"
+        level_col = layout.columns["level"]
+        family_col = layout.columns.get("family")
+        records, cells = [], []
+        wanted = TableLayout(table, layout.sheet, layout.header_row, dict(layout.columns))
+        wanted.level_columns = dict.fromkeys(layout.competency_columns, "")
+        wanted.headers = layout.headers
+        for row, values in self._records(grid, wanted):
+            raw = values.get(level_col)
+            if raw is None:
+                continue
+            code = self.codes.get(normalize_header(raw), str(raw))
+            family = values.get(family_col) if family_col is not None else layout.family
+            for col, competency in layout.competency_columns.items():
+                value = values.get(col)
+                if value is None:
+                    continue
+                records.append(
+                    {"family": family, "competency": competency, "level": code, value_col: value}
+                )
+                cells.append(
+                    {
+                        "family": grid.anchor(row, family_col) if family_col is not None else "",
+                        "competency": a1(layout.header_row, col),
+                        "level": grid.anchor(row, level_col),
                         value_col: a1(row, col),
                     }
                 )

@@ -11,6 +11,7 @@ and turns anything openpyxl or zipfile raises into `UnreadableFile`.
 from __future__ import annotations
 
 import gc
+import re
 import warnings
 import zipfile
 import zlib
@@ -298,3 +299,27 @@ def _check_prolog(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None
             file=name,
             hint="this is not a normal workbook; do not open it, ask for the real file",
         )
+    if info.filename.lower().endswith("sharedstrings.xml"):
+        _check_string_count(name, info, head)
+
+
+_UNIQUE_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\suniqueCount="([^"]*)"')
+MIN_STRING_BYTES = 5  # the shortest string entry, <si/>
+
+
+def _check_string_count(name: str, info: zipfile.ZipInfo, head: bytes) -> None:
+    """calamine reserves room for the declared number of shared strings before reading one:
+    a count the part cannot hold (uniqueCount="99999999999") would abort the process."""
+    found = _UNIQUE_COUNT.search(head)
+    if found is None:
+        return
+    text = found.group(1).decode("ascii", "replace").strip()
+    room = info.file_size // MIN_STRING_BYTES
+    if text.isdigit() and int(text) <= room:
+        return
+    raise UnreadableFile(
+        f"part {info.filename} declares {text!r} shared strings but has room for at most "
+        f"{room:,}: the file is damaged",
+        file=name,
+        hint=f"Excel repairs the count when it opens the file: {SAVE_AS_XLSX}",
+    )

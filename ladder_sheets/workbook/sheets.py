@@ -14,6 +14,7 @@ from ladder_sheets.workbook.aliases import (
 from ladder_sheets.workbook.grid import Grid
 from ladder_sheets.workbook.header import TableLayout, find_header
 from ladder_sheets.workbook.mapping import Mapping
+from ladder_sheets.workbook.recognise import INSPECT_HINT
 
 MIN_CONTENT_SCORE = 3  # known headers a sheet with an unknown name needs to be taken
 
@@ -47,7 +48,7 @@ def assign_by_name(
                     )
                 )
                 continue
-            assigned.setdefault(table, []).append((actual, entry.family))
+            assigned.setdefault(table, []).append((actual, entry.family_of(actual)))
             taken.add(actual)
     for sheet in sheets:
         guess = table_for_sheet(sheet)
@@ -55,8 +56,21 @@ def assign_by_name(
             continue
         table, family = guess
         mapped = mapping.get(table)
+        if mapped is not None and mapped.sheets and table not in WIDE_TABLES:
+            continue  # the mapping says which sheet holds this table
+        # a mapped Matrix sheet does not drop the other Matrix sheets found by their names:
+        # one sheet per family is common, and a family without its matrix would be silently
+        # "Insufficient data"
         if mapped is not None and mapped.sheets:
-            continue  # the mapping says which sheets hold this table
+            findings.append(
+                info(
+                    "also-read-sheet",
+                    f"sheet '{sheet}' read as {TABLES[table][0]} too: its name says so, "
+                    "beside the sheets the mapping names",
+                    "name it in the mapping's sheets, or rename it, if it is not one",
+                    Where(file=file, sheet=sheet),
+                )
+            )
         assigned.setdefault(table, []).append((sheet, family))
         taken.add(sheet)
     return assigned
@@ -68,6 +82,7 @@ def assign_by_content(
     assigned: Assignment,
     grids: dict[str, Grid],
     codes: dict[str, str],
+    competencies: dict[str, str] | None = None,
 ) -> None:
     """A sheet with an unknown name whose header row names enough of the table's columns."""
     taken = {s for v in assigned.values() for s, _ in v}
@@ -75,13 +90,14 @@ def assign_by_content(
     for sheet in sheets:
         if sheet in taken:
             continue
-        layout = find_header(grids[sheet], table, codes or None)
+        layout = find_header(grids[sheet], table, codes or None, competencies=competencies)
         if layout is None:
             continue
-        score = len(layout.columns) + len(layout.level_columns)
+        score = len(layout.columns) + len(layout.level_columns) + len(layout.competency_columns)
         if table in WIDE_TABLES:
             numeric = _mostly_numbers(grids[sheet], layout)
-            if "competency" not in layout.columns or len(layout.level_columns) < 2:
+            shaped = layout.transposed or layout.long_form
+            if not shaped and ("competency" not in layout.columns or len(layout.level_columns) < 2):
                 continue
             if numeric != (table == "expectations"):
                 continue
@@ -94,11 +110,14 @@ def assign_by_content(
 
 
 def _mostly_numbers(grid: Grid, layout: TableLayout) -> bool:
+    value_cols = list(layout.level_columns) + list(layout.competency_columns)
+    if layout.long_form:
+        value_cols = [layout.columns["expected" if "expected" in layout.columns else "behavior"]]
     values = [
         grid.get(r, c)
         for r in grid.rows_present()
         if r > layout.header_row
-        for c in layout.level_columns
+        for c in value_cols
         if grid.get(r, c) is not None
     ][:50]
     numbers = sum(isinstance(v, (int, float)) or str(v).strip().isdigit() for v in values)
@@ -123,6 +142,7 @@ def missing_sheet(
         + (f"; closest: {', '.join(repr(h) for h in hits[:3])}" if hits else ""),
         f"name the sheet '{TABLES[table][0]}'"
         + (f" (rename '{hits[0]}')" if hits else "")
-        + " or map it in the 'Ladder Settings' sheet",
+        + " or map it in the 'Ladder Settings' sheet; "
+        + INSPECT_HINT,
         Where(file=file),
     )

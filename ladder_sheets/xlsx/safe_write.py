@@ -90,12 +90,34 @@ def changed_error(path: Path) -> WriteRefused:
 
 
 def backup_path(target: Path) -> Path:
-    """name.bak.xlsx, or a timestamped name when that is taken (earlier backups are kept)."""
-    plain = target.with_name(f"{target.stem}.bak{target.suffix}")
-    if not plain.exists():
-        return plain
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    return target.with_name(f"{target.stem}.bak-{stamp}{target.suffix}")
+    """NAME.bak.xlsx: where the newest backup of `target` always is."""
+    return target.with_name(f"{target.stem}.bak{target.suffix}")
+
+
+def keep_backup(target: Path) -> Path:
+    """Copy `target` to NAME.bak.xlsx and return that path. The backup that was there is kept,
+    renamed NAME.bak-YYYYMMDD-HHMMSS.xlsx after the time the version it holds was saved: the
+    newest backup is always NAME.bak.xlsx, older ones sort by time, none is ever deleted. The
+    copy is complete before any name changes, so a failure leaves the backups as they were."""
+    newest = backup_path(target)
+    prefix = f"{TEMP_PREFIX}{os.getpid()}-"  # a killed run's leftover is then cleaned up
+    fd, scratch = tempfile.mkstemp(prefix=prefix, suffix=".bak", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(target, scratch)
+        if newest.exists():
+            stamp = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+            older = target.with_name(f"{target.stem}.bak-{stamp}{target.suffix}")
+            n = 1
+            while older.exists():
+                n += 1
+                older = target.with_name(f"{target.stem}.bak-{stamp}-{n}{target.suffix}")
+            os.replace(newest, older)
+        os.replace(scratch, newest)
+    finally:
+        if os.path.exists(scratch):
+            os.unlink(scratch)
+    return newest
 
 
 def atomic_write(

@@ -44,10 +44,25 @@ def closure(pkg: Package, part: str) -> set[str]:
 
 
 def rel_kinds(pkg: Package, part: str) -> list[str]:
-    """The sorted relationship types of `part` (minus printer settings): part of what marks a
-    generated sheet as unedited, so a chart or comment HR added to it counts as an edit."""
-    kinds = [r.type.rsplit("/", 1)[-1] for r in pkg.rels(part)]
+    """The sorted relationship types of `part` (minus printer settings and drawings that draw
+    nothing): part of what marks a generated sheet as unedited, so a chart or comment HR added
+    to it counts as an edit, and a LibreOffice save (which gives every sheet with a filter an
+    empty drawing) does not."""
+    kinds = [
+        r.type.rsplit("/", 1)[-1]
+        for r in pkg.rels(part)
+        if r.external or not _empty_drawing(pkg, r, resolve(part, r.target))
+    ]
     return sorted(k for k in kinds if k not in IGNORED_FOR_EDITS)
+
+
+_ANCHOR = re.compile(rb"<(?:\w+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b")
+
+
+def _empty_drawing(pkg: Package, rel: Rel, target: str) -> bool:
+    if not rel.type.endswith("/drawing") or target not in pkg.names():
+        return False
+    return _ANCHOR.search(pkg.read(target)) is None
 
 
 def remove_sheet_parts(pkg: Package, part: str) -> None:

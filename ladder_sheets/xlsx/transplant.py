@@ -221,7 +221,9 @@ def _plan(
         if (
             not untouched
             and not force
-            and (_sheet_hash(pkg, part, current, None, shared_strings) != marked.content_hash)
+            and _sheet_hash(pkg, part, current, None, shared_strings) != marked.content_hash
+            and _sheet_hash(pkg, part, current, None, shared_strings, legacy=True)
+            != marked.content_hash
         ):
             raise WriteRefused(
                 f"the generated sheet '{sheet.name}' was edited by hand since it was written",
@@ -244,8 +246,9 @@ def _sheet_hash(
     sheet_xml: bytes,
     strings: list[str] | None,
     shared: Callable[[], list[str]] | None = None,
+    legacy: bool = False,
 ) -> str:
-    cells = content_hash(sheet_xml, shared or (lambda: strings or []))
+    cells = content_hash(sheet_xml, shared or (lambda: strings or []), legacy)
     return cells + ":" + ",".join(rel_kinds(pkg, part)) if rel_kinds(pkg, part) else cells
 
 

@@ -28,7 +28,6 @@ those values and recalculates as it usually does.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 import zipfile
@@ -55,9 +54,9 @@ from ladder_sheets.xlsx.package import (
 from ladder_sheets.xlsx.safe_write import (
     Fingerprint,
     atomic_write,
-    backup_path,
     changed_error,
     fingerprint,
+    keep_backup,
     refuse_if_changed,
     refuse_if_open,
 )
@@ -162,8 +161,7 @@ def write_back(
             if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 raise changed_error(original)
             if backup and target.exists():
-                result.backup = backup_path(target)
-                shutil.copy2(target, result.backup)
+                result.backup = keep_backup(target)
 
         write_started = time.perf_counter()
         atomic_write(

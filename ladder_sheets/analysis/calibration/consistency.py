@@ -173,12 +173,28 @@ def _against_peers(cells: pd.DataFrame, flagged: set[str], spread: float) -> pd.
 
 
 def _note(row: pd.Series) -> str:
-    if row.get("flag"):
-        return f"{row['flag']}: {row['difference']:+.2f} vs peers, score {row['z']:+.1f}"
+    """The row in plain words, never contradicting its numbers: "in line" only where the
+    difference is small and the score too."""
     if row["compared"] < MIN_RATINGS or row["people"] < MIN_PEOPLE:
-        return f"too few ratings to judge (needs {MIN_RATINGS} of {MIN_PEOPLE} people)"
+        return (
+            f"too few ratings to compare: it takes {MIN_RATINGS} ratings of at least "
+            f"{MIN_PEOPLE} people"
+        )
     if row["peer_managers"] < MIN_PEER_MANAGERS or row["peer_ratings"] < MIN_PEER_RATINGS:
-        return f"too few peers to judge (needs {MIN_PEER_MANAGERS} other managers)"
-    if abs(row["difference"]) >= MIN_DIFFERENCE:
-        return "difference within the uncertainty"
-    return "in line with peers"
+        return (
+            f"too few peers to compare with: it takes {MIN_PEER_MANAGERS} other managers "
+            "rating people at the same family and level"
+        )
+    difference, z = float(row["difference"]), float(row["z"])
+    way = "higher" if difference > 0 else "lower"
+    gap = f"{abs(difference):.2f} points {way} than peers on average"
+    if row.get("flag"):
+        return f"rates {gap}: more than chance explains ({row['flag']})"
+    if abs(difference) >= MIN_DIFFERENCE:
+        return f"rates {gap}, but on too few ratings to tell it from chance"
+    if abs(z) >= MIN_Z:
+        return (
+            f"rates {gap}, consistently but by less than the {MIN_DIFFERENCE:g} points "
+            "that are flagged"
+        )
+    return f"in line with peers ({gap})"

@@ -1,0 +1,140 @@
+"""check output: one finding per cause with the rows it affects, counts that match what is
+shown, --strict said plainly, unknown labels as one finding with the --label to pass, and a
+hole in the Matrix warned about."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ladder_sheets.api import check
+from ladder_sheets.cli import cli
+from ladder_sheets.findings import Report, Where, error, warning
+from ladder_sheets.render import render_text
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="samples/ is missing")
+
+
+def _export(tmp_path: Path, change) -> Path:
+    source = SAMPLES / "exports" / "2026-Q1_reviews_long.csv"
+    with source.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = tmp_path / "export.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(change(r) for r in rows)
+    return out
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _shown(text: str) -> dict[str, int]:
+    """Findings listed in the text output, by severity (each listed line and each
+    '... and N more' counted)."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for line in text.splitlines():
+        head = line.split()
+        if head and head[0] in counts and line.startswith("  "):
+            counts[head[0]] += 1
+        if line.startswith("  ... and "):
+            raise AssertionError("a capped listing: this test wants every finding shown")
+    return counts
+
+
+def test_the_same_finding_at_many_places_is_one_with_its_count():
+    report = Report(
+        [error("unknown-competency", "Competency 'Comunication' is not known.", "Fix it.",
+               Where("x.csv", line=n)) for n in (2, 10, 18)]
+        + [error("unknown-competency", "Competency 'Comunication' is not known.", "Fix it.",
+                 Where("x.csv", line=10))]
+    )  # fmt: skip
+    (one,) = report.grouped()
+    assert one.count == 3 and one.where.line == 2
+    assert one.places == ("x.csv:2", "x.csv:10", "x.csv:18")
+    text = render_text(report)
+    assert text.count("unknown-competency:") == 1
+    assert "(affects 3 rows: line 2, line 10, line 18)" in text
+    assert text.rstrip().endswith(
+        "1 error, 0 warnings, 0 notes: errors must be fixed before merge."
+    )
+    data = json.loads(report.to_json())
+    assert data["summary"]["errors"] == len(data["findings"]) == 1
+    assert data["findings"][0]["count"] == 3
+
+
+@needs_samples
+def test_a_misspelt_competency_is_one_error_and_one_warning(tmp_path):
+    export = _export(
+        tmp_path,
+        lambda r: {**r, "Competency": "Comunication"} if r["Competency"] == "Communication" else r,
+    )
+    misspelt = sum(1 for r in _rows(export) if r["Competency"] == "Comunication")
+    result = check(SAMPLES / "acme_framework.xlsx", [export])
+    listed = [f for f in result.report.grouped() if f.where.file == str(export)]
+    assert [(f.code, f.count) for f in listed] == [
+        ("unknown-competency", misspelt),
+        ("missing-rating", misspelt),
+    ]
+    assert listed[1].message.startswith(f"{misspelt} people have no manager rating in 2026-Q1")
+
+    run = CliRunner().invoke(cli, ["check", str(SAMPLES / "acme_framework.xlsx"), str(export)])
+    assert run.exit_code == 1
+    shown = _shown(run.output)
+    last = run.output.rstrip().splitlines()[-1]
+    assert last.startswith(f"{shown['error']} error, {shown['warning']} warnings, ")
+    data = json.loads(
+        CliRunner()
+        .invoke(cli, ["check", str(SAMPLES / "acme_framework.xlsx"), str(export), "--format",
+                      "json"]).output
+    )  # fmt: skip
+    codes = [f["code"] for f in data["findings"]]
+    assert codes.count("unknown-competency") == 1
+    assert data["summary"]["errors"] == sum(f["severity"] == "error" for f in data["findings"])
+
+
+@needs_samples
+def test_unknown_labels_are_one_finding_with_the_label_options(tmp_path):
+    words = {"5": "Stellar", "4": "Solid performer", "3": "Solid performer"}
+    export = _export(tmp_path, lambda r: {**r, "Rating": words.get(r["Rating"], r["Rating"])})
+    result = check(SAMPLES / "acme_framework.xlsx", [export])
+    labels = [f for f in result.report.grouped() if f.code == "unknown-label"]
+    assert len(labels) == 1
+    (one,) = labels
+    assert "'Solid performer'" in one.message and "'Stellar'" in one.message
+    assert '--label "Solid performer=N"' in one.hint and '--label "Stellar=N"' in one.hint
+    rows = _rows(export)
+    assert one.count == sum(r["Rating"] in ("Stellar", "Solid performer") for r in rows)
+
+
+def test_strict_does_not_end_with_no_errors(tmp_path):
+    report = Report([warning("levels-too-few", "Only 3 levels.", "Add one.", Where("w.xlsx"))])
+    assert render_text(report).rstrip().endswith("no errors.")
+    strict = render_text(report, strict=True).rstrip()
+    assert not strict.endswith("no errors.") and "--strict" in strict.splitlines()[-1]
+    assert report.exit_code(strict=True) == 1
+
+
+def test_a_hole_in_the_matrix_is_a_warning(framework_workbook):
+    path = framework_workbook(
+        matrix={
+            "Communication": {"IC1": 2, "IC2": 3, "IC3": 4, "M1": 4},
+            "Delivery": {"IC1": 2, "IC2": None, "IC3": 4, "M1": 3},
+            "System Design": {"IC1": 1, "IC2": 2, "IC3": 3, "M1": None},
+        }
+    )
+    found = [f for f in check(path).report if "hole in the Matrix" in f.message]
+    assert len(found) == 1
+    (hole,) = found
+    assert hole.code == "missing-expectation" and hole.severity.value == "warning"
+    assert "'Delivery' is expected at IC1 and IC3 but blank at IC2" in hole.message
+    assert hole.where.sheet == "Matrix"

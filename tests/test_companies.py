@@ -1,0 +1,206 @@
+"""Invented companies, each with a workbook and review exports in its own conventions.
+
+Every company's statuses and gaps are computed here from the product's definitions
+(companies/expect.py over the company's spec), never by running the tool. The tool then runs
+as a new user runs it, without a mapping: check, merge into a copy, and the generated Gap
+Analysis and Promotion Readiness read back with openpyxl. Two questions per company:
+
+- understood: merge goes through and every status and every gap is right. A company the tool
+  does not understand yet is xfail(strict) with exactly what it does not recognise; when the
+  recognition lands the test fails as XPASS, and the mark comes off.
+- never silently wrong: when merge does go through, the numbers are right. Stopping with a
+  message is acceptable here; a wrong number without one is the worst bug.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from companies import book as books
+from companies import expect
+from companies import exports as tools
+from companies.book import Book
+from companies.exports import Export
+from companies.roster import COMPANIES, VARIANTS, Company
+from companies.spec import build, quarters
+
+import ladder_sheets as ls
+
+_RUNS: dict[tuple[str, str], tuple[Any, Path]] = {}
+
+
+def run(
+    company: Company, variant: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, Path]:
+    """merge without a mapping into a copy of the workbook (once per company and variant)."""
+    if (company.name, variant) not in _RUNS:
+        folder = tmp_path_factory.mktemp(f"{company.name.replace(' ', '_')}-{variant}")
+        workbook, exports = company.write(folder, variant)
+        merged = folder / "merged.xlsx"
+        shutil.copy(workbook, merged)
+        result = ls.merge(merged, exports)
+        _RUNS[(company.name, variant)] = (result, merged)
+    return _RUNS[(company.name, variant)]
+
+
+def sheet_rows(path: Path, sheet: str, first: str) -> list[dict[str, Any]]:
+    """A generated sheet's rows as dicts, from the header row whose first cell is `first`."""
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    try:
+        rows = list(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    at = next(i for i, row in enumerate(rows) if row and row[0] == first)
+    head = rows[at]
+    return [dict(zip(head, row, strict=False)) for row in rows[at + 1 :] if any(row)]
+
+
+def owner(company: Company, row: dict[str, Any]) -> str | None:
+    """The spec's id of the person a generated row is about (by ID, e-mail or name)."""
+    for p in company.spec["people"]:
+        if row.get("Employee ID") in (p["id"], p["email"], p["name"]):
+            return str(p["id"])
+    for p in company.spec["people"]:
+        if row.get("Name") == p["name"]:
+            return str(p["id"])
+    return None
+
+
+def same(a: float | None, b: Any) -> bool:
+    if a is None:
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return isinstance(b, int | float) and abs(a - b) < 1e-9
+
+
+def wrong_numbers(company: Company, merged: Path) -> list[str]:
+    """Every status and gap that differs from the expectation, in words."""
+    problems: list[str] = []
+    want_status = expect.statuses(company.spec)
+    got_status: dict[str, Any] = {}
+    people = {p["id"]: p for p in company.spec["people"]}
+    for row in sheet_rows(merged, "Promotion Readiness", "Employee ID"):
+        pid = owner(company, row)
+        if pid is None:
+            problems.append(f"readiness row for unknown person {row.get('Employee ID')!r}")
+            continue
+        got_status[pid] = row.get("Status")
+        p = people[pid]
+        boss = people.get(p["manager"])
+        known = (boss["id"], boss["email"], boss["name"]) if boss else (None,)
+        if row.get("Manager ID") not in known:
+            problems.append(f"{pid}: manager expected {known[0]!r}, got {row.get('Manager ID')!r}")
+        if (row.get("Job Family"), row.get("Level")) != (p["family"], p["level"]):
+            problems.append(
+                f"{pid}: family and level expected {(p['family'], p['level'])}, got "
+                f"{(row.get('Job Family'), row.get('Level'))}"
+            )
+    for pid, status in want_status.items():
+        if got_status.get(pid) != status:
+            problems.append(f"{pid}: status expected {status!r}, got {got_status.get(pid)!r}")
+
+    want_gaps = expect.gaps(company.spec)
+    got_gaps: dict[tuple[str, str], tuple[Any, Any]] = {}
+    for row in sheet_rows(merged, "Gap Analysis", "Employee ID"):
+        pid = owner(company, row)
+        if pid is not None:
+            got_gaps[(pid, row["Competency"])] = (row["Gap To Level"], row["Gap To Next Level"])
+    for where, (current, following) in sorted(want_gaps.items()):
+        got = got_gaps.get(where)
+        if got is None:
+            problems.append(f"{where}: no Gap Analysis row")
+        elif not (same(current, got[0]) and same(following, got[1])):
+            problems.append(f"{where}: gaps expected ({current}, {following}), got {got}")
+    for where in sorted(set(got_gaps) - set(want_gaps)):
+        problems.append(f"{where}: a Gap Analysis row the definitions do not give")
+    return problems
+
+
+def cases(reason: Callable[[Company, str], str | None]) -> list[Any]:
+    out = []
+    for company in COMPANIES:
+        for variant in VARIANTS:
+            why = reason(company, variant)
+            marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+            out.append(pytest.param(company, variant, id=f"{company.name}-{variant}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("company", "variant"), cases(Company.gap))
+def test_understood_without_mapping(
+    company: Company, variant: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result, merged = run(company, variant, tmp_path_factory)
+    errors = [f"{f.where} {f.code}: {f.message}" for f in result.report.errors]
+    assert not errors, f"merge stopped with {len(errors)} error(s), first: {errors[:3]}"
+    problems = wrong_numbers(company, merged)
+    assert not problems, f"{len(problems)} wrong: {problems[:10]}"
+
+
+@pytest.mark.parametrize(("company", "variant"), cases(lambda c, v: c.silent.get(v)))
+def test_never_silently_wrong(
+    company: Company, variant: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    result, merged = run(company, variant, tmp_path_factory)
+    if result.stopped:
+        # Stopping is fine here, provided the messages say where.
+        assert result.report.errors
+        assert all(f.where.file or f.where.sheet for f in result.report.errors)
+        return
+    problems = wrong_numbers(company, merged)
+    assert not problems, f"merge wrote {len(problems)} wrong number(s): {problems[:10]}"
+
+
+def test_suite_covers_every_status() -> None:
+    """The companies together show every status the definitions name (else a status could be
+    misread everywhere without any company noticing)."""
+    seen = {s for c in COMPANIES for s in expect.statuses(c.spec).values()}
+    assert seen == {
+        expect.READY,
+        expect.PENDING,
+        expect.CLOSE,
+        expect.NOT_YET,
+        expect.TOP,
+        expect.INSUFFICIENT,
+    }
+
+
+def test_suite_size() -> None:
+    assert len(COMPANIES) >= 15
+    for c in COMPANIES:
+        assert 5 <= len(c.spec["people"]) <= 15, c.name
+        assert 2 <= len(c.spec["cycles"]) <= 3, c.name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="half-year cycles (2025-Q4, 2026-Q2): the run at the next level counts consecutive "
+    "quarters, so 'Cycles At Next Level' 2 can never be met: WI102 'Close' instead of 'Ready "
+    "pending sign-off', WI103 'Not yet' instead of 'Close', without a word",
+)
+def test_half_year_cycles_count_as_consecutive(tmp_path: Path) -> None:
+    """PRODUCT.md: "the last Cycles At Next Level consecutive cycles were operating at next
+    level". A company that reviews twice a year has consecutive cycles two quarters apart."""
+    spec = build(
+        "Wistful Orchards",
+        seed=21,
+        families={"Engineering": {"IC": ["E1", "E2", "E3", "E4"]}},
+        people=8,
+        cycles=quarters("2025-Q4", 2, step=2),
+        cycles_at_next=2,
+        peers=0,
+    )
+    # the case this test is about: someone whose two half-year cycles are both at the next level
+    assert {expect.READY, expect.PENDING} & set(expect.statuses(spec).values())
+    workbook = books.write(spec, Book(), tmp_path / "framework.xlsx")
+    files = tools.plain(spec, tmp_path, Export("plain", key="id", raters=("manager", "self")))
+    result = ls.merge(workbook, files, dry_run=True)
+    assert not result.report.errors
+    got = dict(zip(result.readiness["employee_id"], result.readiness["status"], strict=True))
+    want = expect.statuses(spec)
+    assert {p: got.get(p) for p in want} == want
