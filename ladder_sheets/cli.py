@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from ladder_sheets import __version__
-from ladder_sheets.errors import LadderError
+from ladder_sheets.errors import LadderError, os_problem
 from ladder_sheets.findings import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -398,6 +398,13 @@ def _say_not_rated(result: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write generated passwords (default: beside the folder, not in it).",
 )
+@click.option(
+    "--sign-off",
+    is_flag=True,
+    help="Employee packs: also show the readiness status and the endorsement, calibration "
+    "and committee decisions still missing (left out by default: before the committee meets "
+    "they are not the employee's to read). Manager packs always show them.",
+)
 @click.option("--jobs", type=int, help="Worker processes (default: all cores).")
 @mapping_option
 def packs(
@@ -410,6 +417,7 @@ def packs(
     encrypt: bool,
     passwords: Path | None,
     passwords_out: Path | None,
+    sign_off: bool,
     jobs: int | None,
     mapping: Path | None,
 ) -> None:
@@ -418,7 +426,9 @@ def packs(
     Reads WORKBOOK (after merge). Writes one .xlsx per recipient into --out: a manager's pack
     has a team heat map and a sheet per report (expectations at current and next level,
     ratings, trend, gaps and what to work on, readiness); an employee's pack has their own
-    sheet and their next level's descriptions. Each file holds only the people it is for.
+    sheet (ratings, gaps, the measurable promotion criteria) and their next level's
+    descriptions, without the readiness status and sign-off unless --sign-off. Each file
+    holds only the people it is for.
 
     \b
     Example:
@@ -447,6 +457,7 @@ def packs(
                 jobs=jobs,
                 mapping=mapping,
                 progress=progress,
+                sign_off=sign_off,
             )
         except LadderError as exc:
             _fail(exc)
@@ -694,7 +705,7 @@ def gather(
       ladder-sheets gather framework.xlsx drafts/*.xlsx --annotate changes.xlsx
     """
     from ladder_sheets.commands.gather import gather as _gather
-    from ladder_sheets.commands.gather import show
+    from ladder_sheets.commands.gather import show, show_change
 
     try:
         result = _gather(
@@ -717,7 +728,7 @@ def gather(
             click.echo(f"    {whose}: {show(value)}")
     for change in result.changes:
         click.echo(
-            f"{change.where} ({change.label}): {show(change.before)} -> {show(change.after)}"
+            f"{change.where} ({change.label}): {show_change(change)}"
             f"  [{', '.join(change.drafts) or 'new heading'}]"
         )
     if result.findings:
@@ -736,6 +747,11 @@ def gather(
         click.echo(f"Dry run: {len(result.changes)} cell(s) would change; nothing was written.")
     else:
         click.echo(f"Wrote {len(result.changes)} cell(s) into {result.written}.")
+        if result.stale:
+            click.echo(
+                f"Note: {' and '.join(result.stale)} still show the framework as it was; the "
+                "next merge recomputes them."
+            )
 
 
 @cli.command()
@@ -784,9 +800,16 @@ def main() -> None:
         _fail(exc)
     except SystemExit:
         raise
+    except OSError as exc:  # the user's disk, permissions or path: not a bug in the tool
+        if debug:
+            raise
+        _fail(os_problem(exc))
     except Exception as exc:
         if debug:
             raise
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):  # xlsxwriter's FileCreateError wraps the OSError
+            _fail(os_problem(cause))
         click.secho(
             f"Internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in ladder-sheets, not in your files. Run again with --debug and "

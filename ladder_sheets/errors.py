@@ -6,6 +6,8 @@ an exit code: 2 when an input could not be read, 1 when the user's data stops th
 
 from __future__ import annotations
 
+import errno
+
 
 class LadderError(Exception):
     """Base class: a problem the user can fix, with a place and a hint."""
@@ -77,3 +79,35 @@ class WriteRefused(LadderError):
     """The target workbook is open in Excel, changed since read, or has a hand-edited sheet."""
 
     exit_code = 1
+
+
+# What to do when the file system refuses a write: the user's environment, not a bug.
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space (or write to another disk) and run again",
+    errno.EDQUOT: "your disk quota is used up: free some space and run again",
+    errno.EACCES: "you may not write there: choose a folder you may write to, or ask for access",
+    errno.EPERM: "you may not write there: choose a folder you may write to, or ask for access",
+    errno.EROFS: "the disk or folder is read-only: write to another folder",
+    errno.ENAMETOOLONG: "the path is too long: use a shorter file name or a folder nearer the "
+    "top of the disk",
+    errno.ENOENT: "the folder does not exist: create it or check the path",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: check the path",
+    errno.EISDIR: "the path is a folder: name a file",
+    errno.EMFILE: "too many files are open: close some programs and run again",
+    errno.EIO: "the disk reported an error: check the disk or write to another one",
+}
+
+
+def os_problem(
+    exc: OSError, path: object = None, doing: str = "write the file", *, kept: bool = False
+) -> WriteRefused:
+    """An OSError from the user's environment (full disk, permissions, read-only folder, long
+    path) as a message with what to do; exit 1, not an internal error."""
+    place = exc.filename if exc.filename is not None else path
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    hint = _OS_HINTS.get(exc.errno or -1, "check the folder, the disk and your permissions")
+    return WriteRefused(
+        f"could not {doing} ({reason})" + ("; the file is as it was" if kept else ""),
+        file=str(place) if place is not None else None,
+        hint=hint,
+    )

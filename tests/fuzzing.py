@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import random
 import re
 import resource
 import signal
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TIMEOUT = 60.0  # seconds per case
+_RUNS = itertools.count()
 ADDRESS_SPACE = 4 << 30  # the child's cap: a runaway allocation fails instead of swapping
 
 
@@ -90,7 +93,7 @@ def run_cli(args: list[str], inputs: list[Path], name: str = "") -> Outcome:
     from ladder_sheets import cli
 
     before = digest(inputs)
-    err_path = Path(inputs[0]).with_name(f".fuzz-{os.getpid()}.stderr")
+    err_path = Path(tempfile.gettempdir()) / f"ladder-fuzz-{os.getpid()}-{next(_RUNS)}.stderr"
     started = time.monotonic()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -479,7 +482,6 @@ def run_cases(seeds: Seeds, cases: int, seed: int, work: Path) -> Figures:
 
 def main() -> None:
     import argparse
-    import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=300)

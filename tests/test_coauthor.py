@@ -419,6 +419,7 @@ def test_quality_findings_name_the_draft_cell_dry_run_and_annotate(
     )
     assert got.exit_code == 0, got.output
     assert "trait" in got.output and f"Sales.xlsx Behaviors!{cell}" in got.output
+    assert "[-Negotiates standard deals" in got.output and "{+A strong" in got.output
     assert "Dry run" in got.output and hr.read_bytes() == before
     hr_cell = wide_cell(hr, "Behaviors", "Sales", "Negotiation", "IC2")
     marked = openpyxl.load_workbook(changes)["Behaviors"][hr_cell]
@@ -483,3 +484,35 @@ def test_added_promotion_step_comes_back(hr: Path, drafts: Path) -> None:
     last = max(int(cell[1:]) for sheet, cell in values(SAMPLE) if sheet == "Promotion Criteria")
     got = [after.get(("Promotion Criteria", f"{c}{last + 1}")) for c in "ABCDEFGHI"]
     assert got == ["People", *step]
+
+
+def test_a_table_above_added_rows_grows_over_them(framework_workbook: Any, tmp_path: Path) -> None:
+    from openpyxl.worksheet.table import Table
+
+    path = framework_workbook()
+    wb = openpyxl.load_workbook(path)
+    matrix = wb["Matrix"]
+    last = matrix.max_row
+    matrix.add_table(
+        Table(
+            displayName="MatrixTable",
+            ref=f"A1:{openpyxl.utils.get_column_letter(matrix.max_column)}{last}",
+        )
+    )
+    wb.save(path)
+    split(path, tmp_path / "d")
+    draft = tmp_path / "d" / "Engineering.xlsx"
+    wb = openpyxl.load_workbook(draft)
+    for sheet, row in (("Competencies", ["Testing", "Functional", None, "Writes tests."]),
+                       ("Matrix", ["Testing", 1, 2, 3, 3])):  # fmt: skip
+        ws = wb[sheet]
+        at = next(r for r in range(2, 60) if ws.cell(r, 1).value is None)
+        for col, value in enumerate(row, 1):
+            ws.cell(at, col, value)
+    wb.save(draft)
+    result = gather(path, [draft])
+    assert not result.refused and not result.conflicts and not result.findings.errors
+    assert result.written == path
+    table = openpyxl.load_workbook(path)["Matrix"].tables["MatrixTable"]
+    assert table.ref.endswith(str(last + 1))
+    assert openpyxl.load_workbook(path)["Matrix"].cell(last + 1, 2).value == "Testing"

@@ -307,7 +307,7 @@ def test_readiness_meets_cached_values(readiness_book: Path) -> None:
 
 
 def test_readiness_rows_in_given_order_with_words_and_flags(readiness_book: Path) -> None:
-    ws = openpyxl.load_workbook(readiness_book)["Promotion Readiness"]
+    ws = openpyxl.load_workbook(readiness_book, data_only=True)["Promotion Readiness"]
     assert [c.value for c in ws[2]] == [c.header for c in READINESS_COLUMNS]
     status = col(READINESS_COLUMNS, "status")
     assert [ws[f"{status}{r}"].value for r in range(3, 7)] == [

@@ -121,6 +121,26 @@ def compare_formulas(original: Path, fresh: Path) -> int:
     return checked
 
 
+def live(readiness: pd.DataFrame) -> int:
+    """Status cells written as formulas over the criteria (the measured statuses)."""
+    from ladder_sheets.sheets.readiness import MEASURED
+
+    committee = readiness["shortfall_codes"].map(
+        lambda c: isinstance(c, list | tuple) and "committee-not-yet" in c
+    )
+    return int((readiness["status"].isin(MEASURED) & ~committee).sum())
+
+
+def status_of(value: Any, threshold: Any) -> str:
+    """The four criteria of a grid row all compare `value` with `threshold`: none short is
+    Ready, all four short is Not yet; a blank on either side is no criterion."""
+    v = value if isinstance(value, float) else None
+    t = threshold if isinstance(threshold, float) else None
+    if v is None or t is None or v >= t - 1e-9:
+        return "Ready"
+    return "Not yet"
+
+
 def grid_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     gaps = [
         dict(
@@ -142,7 +162,7 @@ def grid_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
         dict(
             employee_id=f"E{i}",
             name=f"Person {i}",
-            status="Close",
+            status=status_of(v, t),
             average=v,
             min_average=t,
             lowest_rating=v,
@@ -174,7 +194,7 @@ def test_libreoffice_recalculates_every_cached_value(tmp_path: Path) -> None:
     add_control(wb)
     wb.close()
     checked = compare_formulas(path, recalculated(path, tmp_path))
-    assert checked == 2 * len(gaps) + 4 * len(readiness)
+    assert checked == 2 * len(gaps) + 4 * len(readiness) + live(readiness)
 
 
 def test_numbers_show_as_people_read_them(tmp_path: Path) -> None:
@@ -271,7 +291,7 @@ def test_real_analysis_tables_recalculate_to_the_analysis_gaps(tmp_path: Path) -
     add_control(wb)
     wb.close()
     fresh = recalculated(path, tmp_path)
-    assert compare_formulas(path, fresh) == 2 * len(gaps) + 4 * len(readiness)
+    assert compare_formulas(path, fresh) == 2 * len(gaps) + 4 * len(readiness) + live(readiness)
 
     # LibreOffice's gaps equal the analysis's own numbers, row by row.
     ws = openpyxl.load_workbook(fresh, data_only=True)["Gap Analysis"]
@@ -334,6 +354,6 @@ def test_sheets_transplanted_into_an_hr_workbook_keep_formulas_and_formats(
     assert below.dxf.font.b and below.dxf.fill is not None
     assert book["Ratings History"]["D2"].value == 4
     # and LibreOffice recalculates the transplanted formulas to the values we cached
-    assert compare_formulas(path, recalculated(path, tmp_path)) == 2 * len(gaps) + 4 * len(
+    assert compare_formulas(path, recalculated(path, tmp_path)) == 2 * len(gaps) + live(
         readiness
-    )
+    ) + 4 * len(readiness)

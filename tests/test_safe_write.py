@@ -63,8 +63,9 @@ def test_failure_inside_the_temporary_write_leaves_the_original(
         raise OSError(errno.ENOSPC, "No space left on device")  # ...then the disk fills
 
     monkeypatch.setattr(package_module.Package, "save", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteRefused, match="No space left") as caught:  # exit 1, not a bug
         write_back(workbook, gap)
+    assert "disk is full" in caught.value.hint
     assert sha(workbook) == before
     assert [p.name for p in workbook.parent.iterdir()] == ["framework.xlsx"]
 

@@ -43,7 +43,13 @@ from ladder_sheets.analysis.rating_index import (
     flag,
     resolve_cycle,
 )
-from ladder_sheets.analysis.shortfalls import Assessment, run_at_next
+from ladder_sheets.analysis.shortfalls import (
+    CALIBRATION_MISSING,
+    COMMITTEE_SAID,
+    ENDORSEMENT_MISSING,
+    Assessment,
+    run_at_next,
+)
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.values import (
     clean_text,
@@ -321,12 +327,12 @@ def _evidence(
     if row["requires_scope"]:
         found.check_scope(row["scope_met"] is True, row["scope_criteria"])
     if row["requires_endorsement"] and row["endorsed"] is not True:
-        found.sign_off("endorsement-missing", "manager endorsement not recorded")
+        found.sign_off("endorsement-missing", ENDORSEMENT_MISSING)
     if row["requires_calibration"] and row["calibrated"] is not True:
-        found.sign_off("calibration-missing", "calibration confirmation not recorded")
+        found.sign_off("calibration-missing", CALIBRATION_MISSING)
     decided = _latest([e for e in records if e.cycle == cycle], "calibrated")
     if decided is not None and decided.calibrated is False:
-        found.committee = f"the calibration committee decided Not yet in {cycle}"
+        found.committee = f"{COMMITTEE_SAID} Not yet in {cycle}"
 
 
 def _latest(records: list[Any], flag: str) -> Any:

@@ -13,6 +13,19 @@ from ladder_sheets.analysis.gaps import rounded, shown
 from ladder_sheets.analysis.rating_index import RatingHistory
 from ladder_sheets.values import cycle_from_index, cycle_index
 
+# Sentences about sign-off rather than a measurable criterion: the committee's and the
+# manager's to settle, which an employee's pack leaves out unless asked (packs --sign-off).
+ENDORSEMENT_MISSING = "manager endorsement not recorded"
+CALIBRATION_MISSING = "calibration confirmation not recorded"
+COMMITTEE_SAID = "the calibration committee decided"
+
+
+def is_sign_off(sentence: str) -> bool:
+    return sentence in (ENDORSEMENT_MISSING, CALIBRATION_MISSING) or sentence.startswith(
+        COMMITTEE_SAID
+    )
+
+
 # Ratings and averages are compared with this slack: 3.5 summed from decimals is still 3.5.
 TOLERANCE = 1e-9
 

@@ -21,6 +21,7 @@ from typing import Any
 from ladder_sheets.commands.draft_read import Draft, NotADraft, normal, plain, read_draft
 from ladder_sheets.commands.split import created_stamp
 from ladder_sheets.findings import Finding, Report, Where, info
+from ladder_sheets.model import GENERATED_SHEETS
 from ladder_sheets.workbook.grid import Grid, read_grids
 from ladder_sheets.xlsx.cells import CellValue, col_letters, split_ref
 from ladder_sheets.xlsx.safe_write import fingerprint
@@ -68,6 +69,8 @@ class GatherResult:
     findings: Report = field(default_factory=Report)  # new findings of the check on the result
     written: Path | None = None
     drafts: list[str] = field(default_factory=list)  # the drafts read (refused ones too)
+    # generated sheets of the workbook computed from the framework before these changes
+    stale: list[str] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:
@@ -108,6 +111,16 @@ class _NewRow:
         """The row's key as typed: "added row Forecasting", "added row IC4 / IC5"."""
         named = [plain(self.cells.get(k + 1)) for k in self.info["keys"]]
         return "added row " + " / ".join(str(v) for v in named if v is not None)
+
+
+def show_change(change: Change) -> str:
+    """before -> after; for a reworded text, the words removed and added (the diff's marks)."""
+    before, after = plain(change.before), plain(change.after)
+    if isinstance(before, str) and isinstance(after, str):
+        from ladder_sheets.analysis.framework_diff import word_diff, words_text
+
+        return words_text(word_diff(before, after))
+    return f"{show(before)} -> {show(after)}"
 
 
 def show(value: Any) -> str:
@@ -190,6 +203,7 @@ def gather(
     for change in result.changes:
         edits[change.sheet][change.cell] = plain(change.after)
     _check_and_write(workbook, edits, result, out, dry_run, annotate, backup, expect, mapping)
+    result.stale = [name for name in GENERATED_SHEETS if name in grids]
     return result
 
 
@@ -210,7 +224,8 @@ def _identity(draft: Draft, workbook: Path, sha: str, grids: dict[str, Grid]) ->
         why = (
             f"the sheets {', '.join(missing)} are not in this workbook"
             if missing
-            else f"{differ} of the {len(sources)} cells it was split from hold other values here"
+            else f"{differ} of the {len(sources)} cells it was split from hold other values "
+            "here (if rows were inserted or deleted above them since the split, split again)"
         )
         return (
             f"it was split from {draft.source_name or 'another workbook'} (fingerprint "

@@ -336,7 +336,7 @@ def sheet_builder(
         for stale in owned.read_evidence:
             if stale not in written:
                 build_evidence_sheet(wb, evidence.iloc[0:0], name=stale)
-        build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET)
+        build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET, link_ratings=True)
         build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
 
     return build

@@ -62,6 +62,7 @@ class PackOptions:
     passwords_out: PathLike | None
     mapping: Any
     progress: Callable[[int, int], None] | None
+    sign_off: bool = False
 
 
 def write_packs(
@@ -78,6 +79,7 @@ def write_packs(
     jobs: int | None = None,
     mapping: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    sign_off: bool = False,
 ) -> PacksResult:
     started = dt.datetime.now()
     jobs = jobs or _cores()
@@ -89,7 +91,16 @@ def write_packs(
         if pool is not None:
             pool.submit(_ready).result()
         options = PackOptions(
-            by, cycle, tree, tuple(only), encrypt, passwords, passwords_out, mapping, progress
+            by,
+            cycle,
+            tree,
+            tuple(only),
+            encrypt,
+            passwords,
+            passwords_out,
+            mapping,
+            progress,
+            sign_off,
         )
         result = _prepare_and_write(workbook, Path(out_dir), pool, options)
     finally:
@@ -150,7 +161,15 @@ def _prepare_and_write(
     tasks = (
         (
             out / r.file_name,
-            pack_data(r, slices, levels, behaviors, cycle=analysed, created=created),
+            pack_data(
+                r,
+                slices,
+                levels,
+                behaviors,
+                cycle=analysed,
+                created=created,
+                sign_off=options.sign_off,
+            ),
             used.get(r.employee_id),
         )
         for r in chosen

@@ -9,6 +9,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from ladder_sheets.analysis.shortfalls import is_sign_off
 from ladder_sheets.packs.page import PackSheet, difference, level_field, print_setup, write_number
 from ladder_sheets.packs.slices import PackData, PersonSlice
 from ladder_sheets.sheets.styles import STATUS_COLOURS, Styles, gap_scale
@@ -37,9 +38,11 @@ def person_sheet(
         ws.write_string(1, 0, f"Next level: {nxt} {next_title}")
     else:
         ws.write_string(1, 0, "Top of track: no next level on this track.")
-    status = as_text(r["status"]) if r is not None else ""
-    ws.write_string(2, 0, "Readiness:", styles["status"])
-    ws.write_string(2, 1, status, styles[f"status:{status}"] if status in STATUS_COLOURS else None)
+    if data.sign_off:
+        status = as_text(r["status"]) if r is not None else ""
+        ws.write_string(2, 0, "Readiness:", styles["status"])
+        colour = styles[f"status:{status}"] if status in STATUS_COLOURS else None
+        ws.write_string(2, 1, status, colour)
 
     head = [
         "Competency",
@@ -112,12 +115,16 @@ def person_sheet(
     ws.freeze_panes(HEADER_ROW + 1, 1)
     print_setup(ws, data, HEADER_ROW)
 
-    below = _readiness_block(ws, styles, r, last + 2)
+    below = _readiness_block(ws, styles, r, last + 2, data.sign_off)
     if last >= first:
         _chart(wb, ws, sheet, first, last, level, nxt, below + 1)
 
 
-def _readiness_block(ws: Worksheet, styles: Styles, r: dict[str, Any] | None, row: int) -> int:
+def _readiness_block(
+    ws: Worksheet, styles: Styles, r: dict[str, Any] | None, row: int, sign_off: bool
+) -> int:
+    """The measurable criteria with the person's values, and what falls short in words; the
+    sentences about sign-off (endorsement, calibration, the committee) only with `sign_off`."""
     if r is None:
         return row
     ws.write_string(row, 0, "Promotion criteria", styles["title"])
@@ -136,6 +143,8 @@ def _readiness_block(ws: Worksheet, styles: Styles, r: dict[str, Any] | None, ro
     row += len(lines) + 1
     shortfalls = r["shortfalls"]
     items = list(shortfalls) if isinstance(shortfalls, list | tuple) else []
+    if not sign_off:
+        items = [t for t in items if not is_sign_off(as_text(t))]
     ws.write_string(row, 0, "What falls short" if items else "Nothing falls short.")
     for i, text in enumerate(items, start=1):
         ws.write_string(row + i, 0, f"- {as_text(text)}")

@@ -71,6 +71,9 @@ class PackData:
     people: list[PersonSlice]  # in display order
     levels: dict[tuple[Any, Any], dict[str, Any]]  # (family, level) -> title, scope
     next_behaviors: list[tuple[Any, Any]] = field(default_factory=list)  # (competency, text)
+    # An employee's pack shows the readiness status and missing sign-off only when asked:
+    # before the committee meets they are not the employee's to read.
+    sign_off: bool = False
     created: dt.datetime = dt.datetime(2026, 1, 1)
 
     def employee_ids(self) -> set[str]:
@@ -132,6 +135,7 @@ def pack_data(
     *,
     cycle: str,
     created: dt.datetime,
+    sign_off: bool = False,
 ) -> PackData:
     """The data of one pack: the slices of the recipient's people and the framework rows
     (titles, next-level behaviours) those people need."""
@@ -150,6 +154,7 @@ def pack_data(
         levels=wanted,
         next_behaviors=list(next_behaviors),
         created=created,
+        sign_off=sign_off or recipient.kind == "manager",
     )
 
 

@@ -8,6 +8,7 @@ red and bold, and so is its negative gap.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,7 @@ from ladder_sheets.sheets.table import (
     write_rows,
 )
 
+_CELL = re.compile(r"\$?[A-Z]{1,3}\$?[0-9]{1,7}")
 TITLE_ROW = 0
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
@@ -74,13 +76,36 @@ def gap_value(rating: Any, expected: Any) -> float | str:
     return r - e if r is not None and e is not None else ""
 
 
+def sheet_reference(place: Any) -> str | None:
+    """ "Ratings History!D57" as a formula reference ('Ratings History'!D57); None for what
+    is not a sheet cell (a CSV line, blank)."""
+    text = str(place or "")
+    sheet, bang, cell = text.rpartition("!")
+    if not bang or not sheet or not _CELL.fullmatch(cell):
+        return None
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
+def rating_formula(reference: str) -> str:
+    # blank (not 0) when the history cell is emptied or holds text, as the gaps expect
+    return f'=IF(ISNUMBER({reference}),{reference},"")'
+
+
 def build_gap_sheet(
-    wb: xlsxwriter.Workbook, gaps: pd.DataFrame, *, cycle: str, name: str = "Gap Analysis"
+    wb: xlsxwriter.Workbook,
+    gaps: pd.DataFrame,
+    *,
+    cycle: str,
+    name: str = "Gap Analysis",
+    link_ratings: bool = False,
 ) -> None:
     """Add the Gap Analysis worksheet for `cycle` to `wb`, rows in the order of `gaps`.
 
     `gaps` has the columns of `analysis.gaps.gap_table` (extra columns are ignored); its
-    gap_current/gap_next are not copied but recomputed by the sheet's formulas.
+    gap_current/gap_next are not copied but recomputed by the sheet's formulas. With
+    `link_ratings` (the workbook holds the Ratings History cells that `rating_where` names,
+    as merge writes it), each manager rating is a formula reading its Ratings History cell,
+    so a corrected rating flows into both gaps, and Rating Source is a link to that cell.
     """
     check_columns(gaps, COLUMNS, "gap")
     styles = st.Styles.of(wb)
@@ -107,7 +132,34 @@ def build_gap_sheet(
         key: RowFormula(rating, expected, gap_formula, gap_value)
         for key, (rating, expected) in GAP_FORMULAS.items()
     }
-    write_rows(ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, before_row=tall_enough)
+    rating_format, link_format = styles["rating"], styles["link"]
+
+    def linked_rating(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
+        reference = sheet_reference(values["rating_where"])
+        if reference is None:
+            return False
+        value = as_number(values["manager_rating"])
+        sheet.write_formula(
+            row, col, rating_formula(reference), rating_format, "" if value is None else value
+        )
+        return True
+
+    def source_link(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
+        reference = sheet_reference(values["rating_where"])
+        if reference is None:
+            return False
+        # A HYPERLINK formula, not a cell hyperlink: Excel allows 65,530 of those per sheet.
+        text = str(values["rating_where"]).replace('"', '""')
+        target = "#" + reference.replace('"', '""')
+        sheet.write_formula(
+            row, col, f'=HYPERLINK("{target}","{text}")', link_format, str(values["rating_where"])
+        )
+        return True
+
+    custom = {"manager_rating": linked_rating, "rating_where": source_link} if link_ratings else {}
+    write_rows(
+        ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, before_row=tall_enough, custom=custom
+    )
 
     count = len(gaps)
     extra = {

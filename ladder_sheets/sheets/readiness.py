@@ -2,7 +2,9 @@
 
 Each measurable criterion shows the person's value, the step's threshold and a live "Meets"
 formula (Yes/No, blank when either side is missing) with its value cached; a value below its
-threshold is marked red. The status is coloured by conditional formatting on its text, so a
+threshold is marked red. The status is a formula over those criteria cells (Meets, scope,
+sign-off), so it follows a corrected value; Insufficient data, Top of track and a committee's
+Not yet are written as text. It is coloured by conditional formatting on its text, so a
 status a committee edits recolours. What falls short is written in sentences.
 """
 
@@ -95,6 +97,33 @@ def meets_value(value: Any, threshold: Any) -> str:
     return "Yes" if v >= t - float(_SLACK) else "No"
 
 
+# Statuses the criteria cells decide; the others are written as text (see live_status).
+MEASURED = ("Ready", "Ready pending sign-off", "Close", "Not yet")
+
+
+def status_formula(where: dict[str, str], row: int) -> str:
+    """The status from the row's criteria cells, as analysis.readiness decides it: each "No"
+    of the four Meets columns is a criterion short, so is scope criteria not recorded as met;
+    none short is Ready, or Ready pending sign-off while a required endorsement or calibration
+    is not recorded; one short is Close; more is Not yet. Correct a value or a threshold on
+    this sheet and the status follows."""
+
+    def cell(key: str) -> str:
+        return f"{where[key]}{row}"
+
+    short = "+".join(f'({cell(k)}="No")' for k in MEETS)
+    scope = f'AND({cell("scope_criteria")}<>"",{cell("scope_met")}<>"Yes")'
+    pending = (
+        f'OR(AND({cell("requires_endorsement")}="Yes",{cell("endorsed")}<>"Yes"),'
+        f'AND({cell("requires_calibration")}="Yes",{cell("calibrated")}<>"Yes"))'
+    )
+    fails = f"({short}+{scope})"
+    return (
+        f'=IF({fails}=0,IF({pending},"Ready pending sign-off","Ready"),'
+        f'IF({fails}=1,"Close","Not yet"))'
+    )
+
+
 def build_readiness_sheet(
     wb: xlsxwriter.Workbook,
     readiness: pd.DataFrame,
@@ -115,8 +144,8 @@ def build_readiness_sheet(
     ws.write_string(
         TITLE_ROW,
         0,
-        f"Promotion Readiness, cycle {cycle}: each criterion against the step's threshold; "
-        "Ready and Close first.",
+        f"Promotion Readiness, cycle {cycle}: each criterion against the step's threshold, "
+        "the status follows them; Ready and Close first.",
         styles["title"],
     )
     write_header(ws, HEADER_ROW, COLUMNS, styles)
@@ -125,7 +154,20 @@ def build_readiness_sheet(
         key: RowFormula(value, threshold, meets_formula, meets_value)
         for key, (value, threshold) in MEETS.items()
     }
-    write_rows(ws, readiness, COLUMNS, styles, FIRST_DATA_ROW, formulas)
+    status_format = styles["status"]
+
+    def live_status(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
+        status = values["status"]
+        codes = values["shortfall_codes"]
+        committee = isinstance(codes, list | tuple) and "committee-not-yet" in codes
+        if status not in MEASURED or committee:
+            return False  # Insufficient data, Top of track, the committee's word: as recorded
+        sheet.write_formula(row, col, status_formula(where, row + 1), status_format, status)
+        return True
+
+    write_rows(
+        ws, readiness, COLUMNS, styles, FIRST_DATA_ROW, formulas, custom={"status": live_status}
+    )
 
     count = len(readiness)
     extra = {key: ["Yes"] for key in MEETS}

@@ -76,6 +76,7 @@ _FORMATS: dict[str, dict[str, Any]] = {
     },
     "text": {"valign": "top"},
     "wrap": {"valign": "top", "text_wrap": True},
+    "link": {"valign": "top", "font_color": "#0563C1", "underline": 1},
     "rating": {"valign": "top", "num_format": RATING_FORMAT},
     "gap": {"valign": "top", "num_format": GAP_FORMAT},
     "average": {"valign": "top", "num_format": AVERAGE_FORMAT},

@@ -236,6 +236,10 @@ class RowFormula:
     value: Callable[[Any, Any], Any]
 
 
+# A column's own writer: (sheet, row, column, the row's values by key) -> written.
+CellWriter = Callable[[Worksheet, int, int, dict[str, Any]], bool]
+
+
 def write_rows(
     ws: Worksheet,
     data: pd.DataFrame,
@@ -244,10 +248,13 @@ def write_rows(
     first_row: int,
     formulas: Mapping[str, RowFormula],
     before_row: Callable[[int, dict[str, Any]], None] | None = None,
+    custom: Mapping[str, CellWriter] | None = None,
 ) -> None:
     """Write `data` under a header, strictly row by row, left to right (constant_memory safe):
     columns of kind "formula" from `formulas`, every other column by its kind. `before_row`
-    runs before a row's cells (e.g. to set its height) with the row's values by key."""
+    runs before a row's cells (e.g. to set its height) with the row's values by key; a
+    `custom` writer writes its column's cell from the row's values (True: written, False: the
+    column's kind writes it as usual)."""
     formats = [styles["wrap"] if c.wrap else styles[c.style] for c in columns]
     writers = [writer_for(c) for c in columns]
     keys = [c.key for c in columns]
@@ -259,6 +266,8 @@ def write_rows(
         if before_row is not None:
             before_row(row, by_key)
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            if custom and column.key in custom and custom[column.key](ws, row, col, by_key):
+                continue
             if column.kind == "formula":
                 f = formulas[column.key]
                 cells = (f"{where[f.a]}{row + 1}", f"{where[f.b]}{row + 1}")

@@ -11,6 +11,7 @@ and turns anything openpyxl or zipfile raises into `UnreadableFile`.
 from __future__ import annotations
 
 import gc
+import posixpath
 import re
 import warnings
 import zipfile
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from defusedxml import ElementTree
 from openpyxl.workbook.workbook import Workbook
 
 from ladder_sheets.errors import EncryptedFile, HostileFile, UnreadableFile
@@ -211,6 +213,7 @@ def _check_zip(path: Path) -> None:
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     _check_prolog(name, zf, info)
+            _check_parts(name, zf, names)
     except (UnreadableFile, MemoryError):
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
@@ -285,6 +288,83 @@ def _check_kind(name: str, zf: zipfile.ZipFile, names: set[str]) -> None:
             file=name,
             hint=SAVE_AS_XLSX + " (not 'Strict Open XML')",
         )
+
+
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _check_parts(name: str, zf: zipfile.ZipFile, names: set[str]) -> None:
+    """What `merge` needs to write the package back, checked for `check` too, so that both
+    refuse the same files the same way: part names with forward slashes, the workbook's
+    relationships pointing at parts the package holds, and a content type for the workbook
+    part and every part it relates to. Excel repairs all three when it opens the file."""
+    repair = f"the file is damaged; {SAVE_AS_XLSX} and try again"
+    backslashed = sorted(n for n in names if "\\" in n)
+    if backslashed:
+        raise UnreadableFile(
+            f"part '{backslashed[0]}' is named with backslashes, which a workbook package may "
+            "not hold (it was zipped by hand or by a faulty tool)",
+            file=name,
+            hint=repair,
+        )
+    workbook = next((n for n in names if n.lower() == "xl/workbook.xml"), None)
+    if workbook is None or "[Content_Types].xml" not in names:
+        return  # _check_kind judged these
+    folded = {n.casefold(): n for n in names}
+    needed = [workbook]
+    rels = posixpath.join(posixpath.dirname(workbook), "_rels", "workbook.xml.rels")
+    if rels.casefold() in folded:
+        for rel in _xml(name, zf, folded[rels.casefold()]).iter(f"{_PKG_REL_NS}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = _resolve(workbook, rel.get("Target", ""))
+            if target.casefold() not in folded:
+                raise UnreadableFile(
+                    f"relationship {rel.get('Id')} of {workbook} points at part {target}, "
+                    "which the package does not hold",
+                    file=name,
+                    hint=repair,
+                )
+            if target not in names:  # merge reads parts by their exact name
+                raise UnreadableFile(
+                    f"relationship {rel.get('Id')} of {workbook} points at part {target}, "
+                    f"but the part is named {folded[target.casefold()]}",
+                    file=name,
+                    hint=repair,
+                )
+            needed.append(target)
+    types = _xml(name, zf, "[Content_Types].xml")
+    defaults = {d.get("Extension", "").casefold() for d in types.iter(f"{_CT_NS}Default")}
+    overrides = {
+        o.get("PartName", "").lstrip("/").casefold() for o in types.iter(f"{_CT_NS}Override")
+    }
+    for part in needed:
+        extension = part.rsplit(".", 1)[-1].casefold() if "." in part else ""
+        if part.casefold() not in overrides and extension not in defaults:
+            raise UnreadableFile(
+                f"part {part} has no content type in [Content_Types].xml",
+                file=name,
+                hint=repair,
+            )
+
+
+def _xml(name: str, zf: zipfile.ZipFile, member: str) -> Any:
+    try:
+        return ElementTree.fromstring(zf.read(member))
+    except ElementTree.ParseError as exc:
+        raise UnreadableFile(
+            f"part {member} is not well-formed XML ({exc})",
+            file=name,
+            hint=f"the file is damaged; {SAVE_AS_XLSX} and try again",
+        ) from None
+
+
+def _resolve(source: str, target: str) -> str:
+    """The member a relationship target names, relative to its source part."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def _check_prolog(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

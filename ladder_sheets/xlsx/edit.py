@@ -2,7 +2,8 @@
 
 The counterpart of `write_back` for edits rather than generated sheets: each edited sheet's XML
 is changed cell by cell (`cells.edit_cells`), every other member of the package is copied as
-its original compressed bytes, and the write is atomic and refused while the workbook is open
+its original compressed bytes (but a table right above rows written below it, which grows
+over them), and the write is atomic and refused while the workbook is open
 elsewhere or changed since it was read. A workbook that keeps formulas (a calcChain) is told to
 recalculate on load, so formulas that read an edited cell do not show a stale value.
 """
@@ -16,7 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ladder_sheets.workbook.safe import check_package
-from ladder_sheets.xlsx.cells import CellValue, edit_cells
+from ladder_sheets.xlsx.append.parts import table_last_rows, widen_tables
+from ladder_sheets.xlsx.cells import CellValue, edit_cells, split_ref
 from ladder_sheets.xlsx.package import Package
 from ladder_sheets.xlsx.safe_write import (
     Fingerprint,
@@ -63,6 +65,7 @@ def write_cells(
                 if cells:
                     member = members[sheet]
                     pkg.write(member, edit_cells(pkg.read(member), cells))
+                    _follow_tables(pkg, member, cells)
                     result.replaced.append(sheet)
             if "xl/calcChain.xml" in pkg.names():
                 book_part = workbook_part(pkg)
@@ -88,6 +91,18 @@ def write_cells(
         )
     result.seconds["total"] = time.perf_counter() - started
     return result
+
+
+def _follow_tables(pkg: Package, member: str, cells: Mapping[str, CellValue]) -> None:
+    """A table (Excel's Insert > Table) right above rows written below it grows over them, as
+    it does when one types there in Excel."""
+    rows = {split_ref(ref)[0] for ref, value in cells.items() if value not in (None, "")}
+    for last in table_last_rows(pkg, member):
+        new_last = last
+        while new_last + 1 in rows:
+            new_last += 1
+        if new_last != last:
+            widen_tables(pkg, member, last, new_last)
 
 
 def _recalculate_on_load(book_xml: bytes) -> bytes:

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from ladder_sheets.errors import WriteRefused
+from ladder_sheets.errors import WriteRefused, os_problem
 
 TEMP_PREFIX = ".ladder-sheets-"
 
@@ -128,18 +129,28 @@ def atomic_write(
     before_replace: Callable[[], None] | None = None,
     durable: bool = True,
     sweep: bool = True,
-) -> None:
+) -> Path:
     """Write `target` through a temporary file beside it; on any failure the temporary file is
     removed and `target` is as it was. `check` validates the written temporary file;
     `before_replace` runs last (re-checking locks and fingerprints) before the rename.
     `durable=False` skips the fsyncs (files the tool can make again, such as packs: the rename
     is atomic all the same); `sweep=False` leaves stale temporary files to the caller, which
-    sweeps the folder once (`remove_stale_temps`) instead of once per file."""
-    folder = target.parent
-    if sweep:
-        remove_stale_temps(folder)
-    prefix = f"{TEMP_PREFIX}{os.getpid()}-"
-    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=folder)
+    sweeps the folder once (`remove_stale_temps`) instead of once per file.
+
+    A symlink is followed: the file it points to is written and the link stays a link. A
+    read-only file and a file with other hard links are refused (WriteRefused): the rename
+    would replace the one and split the other. An OSError (full disk, permissions, read-only
+    folder, path too long) becomes WriteRefused with what to do. Returns the path written."""
+    real = writable_target(target)
+    folder = real.parent
+    try:
+        if sweep:
+            remove_stale_temps(folder)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=real.suffix, dir=folder
+        )
+    except OSError as exc:
+        raise os_problem(exc, target, kept=True) from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -149,18 +160,54 @@ def atomic_write(
                 os.fsync(out.fileno())
         if check is not None:
             check(tmp)
-        if target.exists():
-            shutil.copymode(target, tmp)
+        if real.exists():
+            shutil.copymode(real, tmp)
         else:  # mkstemp makes the file private; give it the mode a plain new file would get
             os.chmod(tmp, new_file_mode())
         if before_replace is not None:
             before_replace()
-        os.replace(tmp, target)
+        os.replace(tmp, real)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise os_problem(exc, target, kept=True) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     if durable:
         _fsync_folder(folder)
+    return real
+
+
+def writable_target(target: Path) -> Path:
+    """The file a write to `target` really changes (a symlink followed), after refusing a
+    read-only file, a file with other hard links, and one open in another program."""
+    target = Path(target)
+    real = Path(os.path.realpath(target))
+    if real != target:
+        refuse_if_open(real)
+    try:
+        st = real.stat()
+    except FileNotFoundError:
+        return real
+    except OSError as exc:
+        raise os_problem(exc, target) from None
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WriteRefused(
+            "the file is read-only",
+            file=str(target),
+            hint=f"allow writing to it (chmod u+w '{target}'; on Windows: Properties > clear "
+            "'Read-only') and run again, or write to another file",
+        )
+    if st.st_nlink > 1:
+        raise WriteRefused(
+            f"the file has {st.st_nlink} hard links (other names for the same file): a new "
+            "version written safely (beside it, then renamed) would leave the other names "
+            "with the old content",
+            file=str(target),
+            hint="write to another file (merge: -o NEW.xlsx), or give this name its own copy "
+            f"first (cp '{target}' copy.xlsx && mv copy.xlsx '{target}') and run again",
+        )
+    return real
 
 
 @functools.cache

@@ -40,7 +40,7 @@ from xml.parsers.expat import ExpatError
 
 import xlsxwriter
 
-from ladder_sheets.errors import UnreadableFile
+from ladder_sheets.errors import UnreadableFile, os_problem
 from ladder_sheets.workbook.safe import check_package
 from ladder_sheets.xlsx.append.parts import apply_appends
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
@@ -54,11 +54,13 @@ from ladder_sheets.xlsx.package import (
 from ladder_sheets.xlsx.safe_write import (
     Fingerprint,
     atomic_write,
+    backup_path,
     changed_error,
     fingerprint,
     keep_backup,
     refuse_if_changed,
     refuse_if_open,
+    writable_target,
 )
 from ladder_sheets.xlsx.transplant import transplant, workbook_part
 from ladder_sheets.xlsx.workbook_xml import read_book
@@ -125,6 +127,7 @@ def write_back(
     check_package(original)
     refuse_if_changed(original, expect)
     refuse_if_open(target)
+    writable_target(target)  # read-only, hard-linked: refused before the work, not after
     stat = original.stat()
     result = WriteResult(path=target)
     with Package(original) as pkg:
@@ -161,7 +164,10 @@ def write_back(
             if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 raise changed_error(original)
             if backup and target.exists():
-                result.backup = keep_backup(target)
+                try:
+                    result.backup = keep_backup(target)
+                except OSError as exc:  # the scratch copy is removed; earlier backups kept
+                    raise os_problem(exc, backup_path(target), "write the backup") from None
 
         write_started = time.perf_counter()
         atomic_write(

@@ -65,18 +65,33 @@ def _widened(value: str, old_last: int, new_last: int) -> str:
 
 
 def _widen_tables(pkg: Package, done: PreparedAppend) -> None:
-    """Tables on the sheet that end at its last row now end at the new last row."""
-    for rel in pkg.rels(done.member):
+    widen_tables(pkg, done.member, done.old_last, done.new_last)
+
+
+def widen_tables(pkg: Package, member: str, old_last: int, new_last: int) -> None:
+    """Tables on the sheet `member` that end at row `old_last` now end at `new_last`."""
+    for rel in pkg.rels(member):
         if rel.external or not rel.type.endswith("/table"):
             continue
-        member = pkg.targets(done.member)[rel.id]
-        data = pkg.read(member)
+        table = pkg.targets(member)[rel.id]
+        data = pkg.read(table)
 
         def widen(match: re.Match[bytes]) -> bytes:
-            if int(match.group(2)) != done.old_last:
+            if int(match.group(2)) != old_last:
                 return match.group(0)
-            return match.group(1) + str(done.new_last).encode() + match.group(3)
+            return match.group(1) + str(new_last).encode() + match.group(3)
 
         edited = _TABLE_REF.sub(widen, data)
         if edited != data:
-            pkg.write(member, edited)
+            pkg.write(table, edited)
+
+
+def table_last_rows(pkg: Package, member: str) -> list[int]:
+    """The last row of each table on the sheet `member`."""
+    rows = []
+    for rel in pkg.rels(member):
+        if not rel.external and rel.type.endswith("/table"):
+            found = _TABLE_REF.search(pkg.read(pkg.targets(member)[rel.id]))
+            if found:
+                rows.append(int(found.group(2)))
+    return rows

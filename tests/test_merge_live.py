@@ -1,0 +1,123 @@
+"""Gap Analysis reads each manager rating from its Ratings History cell: LibreOffice
+recalculates every cached value of a merged workbook to itself, and a rating corrected in
+Ratings History flows into the gaps; Promotion Readiness's status follows its criteria."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from ladder_sheets.commands.merge import merge
+from ladder_sheets.sheets.gap import COLUMNS as GAP_COLUMNS
+from ladder_sheets.sheets.readiness import COLUMNS as READINESS_COLUMNS
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+SOFFICE = shutil.which("soffice")
+ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed"),
+    pytest.mark.skipif(not SAMPLES.exists(), reason="samples/ is missing"),
+]
+
+
+def recalculated(path: Path, folder: Path) -> Path:
+    profile = folder / "lo-profile"
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALC)
+    out = folder / "recalculated"
+    done = subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+        capture_output=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return out / path.name
+
+
+def col(key: str, columns: Any = GAP_COLUMNS) -> int:
+    return [c.key for c in columns].index(key)
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("live") / "acme.xlsx"
+    shutil.copy(SAMPLES / "acme_framework.xlsx", target)
+    assert merge(target, sorted((SAMPLES / "exports").iterdir())).written is not None
+    return target
+
+
+def test_every_cached_value_is_what_libreoffice_computes(merged: Path, tmp_path: Path):
+    fresh = openpyxl.load_workbook(recalculated(merged, tmp_path), data_only=True)
+    formulas = openpyxl.load_workbook(merged)
+    cached = openpyxl.load_workbook(merged, data_only=True)
+    checked, wrong, kinds = 0, [], set()
+    for name in ("Gap Analysis", "Promotion Readiness"):
+        for row in formulas[name].iter_rows(min_row=3):
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                checked += 1
+                kinds.add((name, cell.column))
+                mine, theirs = (
+                    cached[name][cell.coordinate].value,
+                    fresh[name][cell.coordinate].value,
+                )
+                if mine in (None, "") and theirs in (None, ""):
+                    continue
+                numbers = isinstance(mine, float | int) and isinstance(theirs, float | int)
+                if numbers and abs(mine - theirs) < 1e-9:
+                    continue
+                if mine != theirs:
+                    wrong.append((name, cell.coordinate, cell.value, mine, theirs))
+    assert not wrong, wrong[:5]
+    # the manager rating, both gaps, the rating link, the Meets columns and the status
+    gap_columns = {c for n, c in kinds if n == "Gap Analysis"}
+    assert {
+        col("manager_rating") + 1,
+        col("gap_current") + 1,
+        col("rating_where") + 1,
+    } <= gap_columns
+    assert col("status", READINESS_COLUMNS) + 1 in {
+        c for n, c in kinds if n == "Promotion Readiness"
+    }
+    assert checked > 1000
+
+
+def test_a_corrected_rating_flows_into_the_gaps(merged: Path, tmp_path: Path):
+    book = openpyxl.load_workbook(merged)
+    gap = book["Gap Analysis"]
+    for row in gap.iter_rows(min_row=3):
+        formula = row[col("manager_rating")].value
+        if isinstance(formula, str) and formula.startswith("=IF(ISNUMBER("):
+            break
+    else:
+        raise AssertionError("no manager rating reads Ratings History")
+    reference = formula[len("=IF(ISNUMBER(") :].split(")", 1)[0]  # 'Ratings History'!D57
+    sheet, cell = reference.rsplit("!", 1)
+    history = book[sheet.strip("'").replace("''", "'")]
+    old = history[cell].value
+    new = 1.0 if old != 1 else 5.0
+    history[cell].value = new
+    expected = openpyxl.load_workbook(merged, data_only=True)["Gap Analysis"]
+    line = row[0].row
+    at_level = expected.cell(line, col("expected_current") + 1).value
+    corrected = tmp_path / "corrected.xlsx"
+    book.save(corrected)
+
+    fresh = openpyxl.load_workbook(recalculated(corrected, tmp_path), data_only=True)
+    ws = fresh["Gap Analysis"]
+    assert ws.cell(line, col("manager_rating") + 1).value == new
+    if isinstance(at_level, float | int):
+        assert ws.cell(line, col("gap_current") + 1).value == pytest.approx(new - at_level)

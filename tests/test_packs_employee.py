@@ -1,0 +1,55 @@
+"""An employee's pack: ratings, gaps, the next level's descriptions and the measurable
+criteria; the readiness status and missing sign-off only with --sign-off."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ladder_sheets.commands.merge import merge
+from ladder_sheets.commands.packs import write_packs
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="samples/ is missing")
+SIGN_OFF = ("manager endorsement not recorded", "calibration confirmation not recorded")
+
+
+def _text(pack: Path) -> str:
+    with zipfile.ZipFile(pack) as zf:
+        return "".join(
+            zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/") and
+            n.endswith(".xml")
+        )  # fmt: skip
+
+
+def test_employee_pack_leaves_sign_off_to_the_option(tmp_path: Path):
+    workbook = tmp_path / "acme.xlsx"
+    shutil.copy(SAMPLES / "acme_framework.xlsx", workbook)
+    merged = merge(workbook, sorted((SAMPLES / "exports").iterdir()))
+    table = merged.readiness
+    waiting = table[table["shortfalls"].map(lambda s: any(t in SIGN_OFF for t in s))]
+    assert len(waiting), "the sample has people waiting for sign-off"
+    person = waiting.iloc[0]
+    emp, status = str(person["employee_id"]), str(person["status"])
+
+    plain = write_packs(workbook, tmp_path / "plain", by="employee", only=[emp], jobs=1)
+    (pack,) = plain.written
+    text = _text(pack)
+    assert not any(t in text for t in SIGN_OFF)
+    assert "Readiness:" not in text and f">{status}<" not in text
+    for shown in ("Manager rating", "Gap to next", "What to work on (next level)",
+                  "Average rating", "Cycles at next level", "Quarters in level"):  # fmt: skip
+        assert shown in text, shown
+    with zipfile.ZipFile(pack) as zf:
+        assert 'name="Next level"' in zf.read("xl/workbook.xml").decode()
+
+    asked = write_packs(
+        workbook, tmp_path / "asked", by="employee", only=[emp], jobs=1, sign_off=True
+    )
+    text = _text(asked.written[0])
+    assert "Readiness:" in text and status in text
+    assert any(t in text for t in SIGN_OFF)
