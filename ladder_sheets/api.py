@@ -150,6 +150,7 @@ def check(
     )
     for e in exports:
         report.extend(e.findings)
+    report.extend(_framework_changed(validated.framework))
     return CheckResult(
         report=report,
         framework=validated.framework,
@@ -157,6 +158,35 @@ def check(
         evidence=[e.evidence for e in exports],
         exports=exports,
     )
+
+
+def _framework_changed(framework: Framework) -> list[Any]:
+    """A note when the framework differs from the version merge recorded last."""
+    from ladder_sheets.analysis.framework_diff import diff_frameworks
+    from ladder_sheets.findings import Where, info
+
+    versions = framework.versions
+    latest = versions.latest if versions is not None else None
+    if versions is None or latest is None:
+        return []
+    changes = diff_frameworks(latest.framework(framework), framework)
+    if not changes:
+        return []
+    cycles = sorted(c for c, n in versions.cycles.items() if n == latest.number)
+    first = changes.changes[0]
+    place = first.new_where or first.old_where
+    sheet, _, cell = place.partition("!")
+    return [
+        info(
+            "framework-changed",
+            f"the framework changed since version {latest.number} (recorded for "
+            f"{', '.join(cycles) or 'no cycle'}): {changes.summary()}; the next merge records "
+            "it as a new version, and past cycles stay judged by the version of their time",
+            f"see every change with: ladder-sheets diff {framework.path.name} --since "
+            f"{cycles[-1] if cycles else 'CYCLE'}",
+            Where(file=str(framework.path), sheet=sheet or None, cell=cell or None),
+        )
+    ]
 
 
 def init(path: PathLike, *, empty: bool = False, force: bool = False) -> Path:

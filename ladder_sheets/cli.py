@@ -349,6 +349,13 @@ def merge(
         click.echo("Dry run: nothing was written.")
     else:
         click.echo(f"Wrote {result.written} ({len(result.gaps)} gap rows).")
+        v = result.versions
+        if v is not None and v.latest is not None:
+            cycles = ", ".join(sorted(c for c, n in v.cycles.items() if n == v.latest.number))
+            click.echo(
+                f"Framework Versions: version {v.latest.number} judges {cycles} "
+                f"({v.notes.get(v.latest.number, '')})."
+            )
         if result.backup is not None:
             click.echo(f"Backup of the version it replaced: {result.backup}")
         w = result.history_write
@@ -556,6 +563,11 @@ def _apply(workbook: Path, pack: Path, out: Path | None, mapping: Path | None) -
     help="Also write a workbook with every change on a highlighted row and the people affected.",
 )
 @click.option("--cycle", help="Judge readiness in this cycle (default: the latest with ratings).")
+@click.option(
+    "--since",
+    metavar="CYCLE",
+    help="Compare the workbook OLD with the framework version recorded for CYCLE.",
+)
 @mapping_option
 def diff_command(
     old: Path,
@@ -563,6 +575,7 @@ def diff_command(
     fmt: str,
     xlsx: Path | None,
     cycle: str | None,
+    since: str | None,
     mapping: Path | None,
 ) -> None:
     """Show what changed between two versions of a framework, and who it affects.
@@ -573,20 +586,31 @@ def diff_command(
     Sheet!Cell in both workbooks. When a workbook holds ratings (NEW first, else OLD), also
     lists the people whose readiness status or gaps change under NEW, per family and manager.
 
-    Exit codes: 0 done (changes or not), 2 a file could not be read.
+    With --since CYCLE, compares the one workbook with the framework version merge recorded
+    for CYCLE (the Framework Versions sheet).
+
+    Exit codes: 0 done (changes or not), 1 no version recorded for --since, 2 a file could
+    not be read.
 
     \b
     Example:
       ladder-sheets diff framework-2025.xlsx framework-2026.xlsx
       ladder-sheets diff old.xlsx new.xlsx --xlsx changes.xlsx
       ladder-sheets diff old.xlsx new.xlsx --format json > changes.json
+      ladder-sheets diff framework.xlsx --since 2026-Q2
     """
     from ladder_sheets.commands import diff as diffs
 
-    if new is None:
-        raise click.UsageError("give two workbooks: ladder-sheets diff OLD NEW")
+    if (new is None) == (since is None):
+        raise click.UsageError(
+            "give two workbooks (ladder-sheets diff OLD NEW) or one with --since CYCLE"
+        )
     try:
-        result = diffs.diff(old, new, cycle=cycle, mapping=mapping, xlsx=xlsx)
+        if since is not None:
+            result = diffs.diff_since(old, since, mapping=mapping, xlsx=xlsx)
+        else:
+            assert new is not None
+            result = diffs.diff(old, new, cycle=cycle, mapping=mapping, xlsx=xlsx)
     except LadderError as exc:
         _fail(exc)
     if fmt == "json":
@@ -752,6 +776,55 @@ def gather(
                 f"Note: {' and '.join(result.stale)} still show the framework as it was; the "
                 "next merge recomputes them."
             )
+
+
+@cli.command()
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the site (created if needed).",
+)
+@click.option("--family", help="Only this job family.")
+@click.option("--title", help='The site\'s title (default "Career framework").')
+@mapping_option
+def publish(
+    workbook: Path, out_dir: Path, family: str | None, title: str | None, mapping: Path | None
+) -> None:
+    """Publish the framework as a static site for every employee.
+
+    Reads WORKBOOK's framework only (levels, competencies, matrix, behaviors, promotion
+    criteria, paths; never employees or ratings). Writes into --out an index, a page per job
+    family (its tracks side by side, crossover, way back and lateral paths), a page per level
+    (scope, each competency's expectation and behavior beside the next level's, the promotion
+    criteria in words) and a search over the behaviors: plain HTML files with relative links
+    that work from a folder or any intranet, print cleanly and read on a phone.
+
+    \b
+    Example:
+      ladder-sheets publish framework.xlsx -o site/
+      ladder-sheets publish framework.xlsx -o sales-site/ --family Sales
+    """
+    from ladder_sheets.commands.publish import publish as _publish
+
+    try:
+        result = _publish(workbook, out_dir, family=family, title=title, mapping=mapping)
+    except LadderError as exc:
+        _fail(exc)
+    click.echo(
+        f"Wrote {len(result.pages)} pages for {', '.join(result.families) or 'no family'} "
+        f"into {result.folder}; open {result.folder / 'index.html'}."
+    )
+    if result.report.errors:
+        click.secho(
+            f"Note: {workbook} has {len(result.report.errors)} error(s); run ladder-sheets "
+            "check on it before you share the site.",
+            fg="yellow",
+            err=True,
+        )
 
 
 @cli.command()

@@ -127,6 +127,11 @@ CODES: dict[str, Code] = {
             "A manager given by a name two people share.",
             "Write the manager's Employee ID or e-mail instead of the name.",
         ),
+        second_candidate_sheet=Code(
+            W,
+            "Two sheets hold the same table (the same columns); only the first was read.",
+            "Name the current one in a mapping, or rename or delete the stale one.",
+        ),
         manager_keys_resolved=Code(
             INFO,
             "Managers given by e-mail or name were read as Employee IDs.",
@@ -549,6 +554,25 @@ CODES: dict[str, Code] = {
             W,
             "Under 5% of the 10+ people rated at a level meet its promotion criteria.",
             "Check the criteria against what people at the level are rated.",
+        ),
+    ),
+    # The Framework Versions sheet merge writes: the framework each cycle was judged by.
+    **_codes(
+        "versions",
+        framework_changed=Code(
+            INFO,
+            "The framework differs from the version merge recorded last.",
+            "See every change with ladder-sheets diff; the next merge records a new version.",
+        ),
+        version_missing=Code(
+            W,
+            "A version is named for a cycle but none of its rows are recorded.",
+            "Do not edit the Framework Versions sheet by hand; merge writes it.",
+        ),
+        version_unreadable=Code(
+            W,
+            "A row of the Framework Versions sheet cannot be read.",
+            "Do not edit the Framework Versions sheet by hand; merge writes it.",
         ),
     ),
 }

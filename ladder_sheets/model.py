@@ -314,6 +314,9 @@ class Framework:
     sheet_names: list[str] = field(default_factory=list)
     # table name -> sheet names it was read from (for messages and the annotated copy)
     sources: dict[str, list[str]] = field(default_factory=dict)
+    # The framework recorded for each review cycle (the Framework Versions sheet), if any: a
+    # versions.FrameworkVersions, typed loosely because versions.py builds on this module.
+    versions: Any = None
 
     def table(self, name: str) -> Table:
         return self.tables.get(name) or Table.empty(name, str(self.path))

@@ -2,7 +2,8 @@
 
 Runs `ladder-sheets demo` into a temporary folder, has LibreOffice headless print each workbook
 with one page per sheet, finds each wanted sheet's page by its text, and crops the top of the
-page to a PNG in docs/img/. Needs LibreOffice (soffice) and poppler (pdftoppm, pdftotext).
+page to a PNG in docs/img/; the published site's pages are drawn by headless Chromium. Needs
+LibreOffice (soffice), poppler (pdftoppm, pdftotext) and chromium.
 
     python scripts/render_pictures.py
 """
@@ -26,6 +27,11 @@ PICTURES = [
     ("acme_framework.xlsx", "Matrix", "matrix", 1300, 420),
     ("calibration.xlsx", "what to look at first", "calibration-summary", 1200, 520),
     ("calibration.xlsx", "Manager consistency", "calibration-managers", 1400, 460),
+]
+# (page of the published site relative to the demo folder, picture name, width, height)
+SITE_PICTURES = [
+    ("site/family-engineering.html", "site-family", 1200, 820),
+    ("site/level-engineering-ic3.html", "site-level", 1200, 900),
 ]
 PACK_PICTURES = [
     ("Your team against the next level", "pack-team", 1300, 360),
@@ -97,6 +103,25 @@ def crop(pdf: Path, page: int, name: str, width: int, height: int) -> Path:
     return stem.with_suffix(".png")
 
 
+def screenshot(page: Path, name: str, width: int, height: int) -> Path:
+    """A page of the published site as headless Chromium draws it."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("chromium is needed for the site's pictures (apt-get install chromium)")
+    target = OUT / f"{name}.png"
+    run(
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        f"--window-size={width},{height}",
+        f"--screenshot={target}",
+        page.as_uri(),
+    )
+    return target
+
+
 def main() -> None:
     from ladder_sheets.demo.run import run_demo
 
@@ -115,6 +140,8 @@ def main() -> None:
         pdf = to_pdf(pack, pdfs)
         for text, name, width, height in PACK_PICTURES:
             made.append(crop(pdf, page_with(pdf, text), name, width, height))
+        for page, name, width, height in SITE_PICTURES:
+            made.append(screenshot(demo / page, name, width, height))
     for path in made:
         print(path.relative_to(REPO))
 

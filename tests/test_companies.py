@@ -142,7 +142,23 @@ def test_understood_without_mapping(
     assert not problems, f"{len(problems)} wrong: {problems[:10]}"
 
 
-@pytest.mark.parametrize(("company", "variant"), cases(lambda c, v: c.silent.get(v)))
+def silent_cases() -> list[Any]:
+    """Today's silent misreadings, strict; and for "both", the one a side shows on its own,
+    not strict: it surfaces only once the other side is read (until then merge stops)."""
+    out = []
+    for company in COMPANIES:
+        for variant in VARIANTS:
+            marks = []
+            if variant in company.silent:
+                marks = [pytest.mark.xfail(strict=True, reason=company.silent[variant])]
+            elif variant == "both" and company.silent:
+                inherited = "; ".join(f"{k}: {v}" for k, v in company.silent.items())
+                marks = [pytest.mark.xfail(strict=False, reason=f"inherits {inherited}")]
+            out.append(pytest.param(company, variant, id=f"{company.name}-{variant}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("company", "variant"), silent_cases())
 def test_never_silently_wrong(
     company: Company, variant: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -204,3 +220,36 @@ def test_half_year_cycles_count_as_consecutive(tmp_path: Path) -> None:
     got = dict(zip(result.readiness["employee_id"], result.readiness["status"], strict=True))
     want = expect.statuses(spec)
     assert {p: got.get(p) for p in want} == want
+
+
+@pytest.mark.parametrize(
+    ("company", "variant"), [c for c in cases(Company.gap) if c.values[1] == "both"]
+)
+def test_inspect_mapping_reproduces_the_reading(
+    company: Company, variant: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`inspect --write-mapping` then merge `--mapping`: the same statuses and gaps as the
+    reading without a mapping (which test_understood_without_mapping checks are right)."""
+    from click.testing import CliRunner
+
+    from ladder_sheets.cli import cli
+
+    workbook, exports = company.write(tmp_path / "files", variant)
+    mapping = tmp_path / "mapping.toml"
+    args = ["inspect", str(workbook), *map(str, exports), "--write-mapping", str(mapping)]
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code in (0, 1), outcome.output
+    assert mapping.exists(), outcome.output
+    merged = tmp_path / "merged.xlsx"
+    shutil.copy(workbook, merged)
+    result = ls.merge(merged, exports, mapping=mapping)
+    errors = [f"{f.where} {f.code}: {f.message}" for f in result.report.errors]
+    assert not errors, f"merge --mapping stopped: {errors[:3]}\n{mapping.read_text()}"
+    problems = wrong_numbers(company, merged)
+    assert not problems, f"{len(problems)} wrong with the mapping: {problems[:10]}"
+    # and the same reading as without it
+    unmapped, unmapped_path = run(company, variant, tmp_path_factory)
+    for sheet in ("Promotion Readiness", "Gap Analysis"):
+        assert sheet_rows(merged, sheet, "Employee ID") == sheet_rows(
+            unmapped_path, sheet, "Employee ID"
+        ), sheet

@@ -160,11 +160,6 @@ def test_duplicates_name_the_column_they_differ_in(tmp_path: Path) -> None:
     assert len(duplicates) <= len(spec["cycles"]) * 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two people sheets ('Employees', 'Employees 2025') with the same columns: "
-    "'Employees' is taken, the other gets only an info 'ignored-sheet'",
-)
 def test_two_candidate_people_sheets_are_reported(tmp_path: Path) -> None:
     spec = small()
     workbook = books.write(spec, Book(), tmp_path / "framework.xlsx")

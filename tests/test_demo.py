@@ -35,7 +35,23 @@ def test_demo_makes_and_lists_every_output(tmp_path):
     for pack in managers[:3] + employees[:3]:
         assert _open(pack).sheetnames
     assert "Summary" in _open(folder / "calibration.xlsx").sheetnames
-    for shown in ("acme_framework.xlsx", "calibration.xlsx", "2026-Q1_reviews_long.csv"):
+    assert (folder / "site" / "index.html").is_file()
+    changes = _open(folder / "framework-changes.xlsx")
+    kinds = [r[0] for r in changes["Changes"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(kinds) == [
+        "behavior-reworded",
+        "criteria-changed",
+        "expectation-lowered",
+        "expectation-raised",
+    ]
+    assert changes["Impact"].max_row > 1  # raising an expectation moves somebody
+    for shown in (
+        "acme_framework.xlsx",
+        "calibration.xlsx",
+        "2026-Q1_reviews_long.csv",
+        "index.html",
+        "framework-changes.xlsx",
+    ):
         assert shown in result.output, f"{shown} is not listed"
     # the co-authoring round: a draft per family, one conflict, then the agreed edits written
     drafts = sorted(p.name for p in (folder / "drafts").glob("*.xlsx"))

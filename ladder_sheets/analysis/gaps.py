@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ladder_sheets.analysis.in_force import CycleLadders
 from ladder_sheets.analysis.ladder import Ladder, key
 from ladder_sheets.analysis.rating_index import RatingHistory, resolve_cycle
 from ladder_sheets.model import Framework, Table
@@ -88,6 +89,9 @@ def gap_table(
     history = history if history is not None else RatingHistory.from_table(ratings)
     analysed = resolve_cycle(history, cycle, ratings.file)
     window = _trend_window(history, analysed, trend_cycles)
+    # A past cycle is judged by the framework in force then (ladder_sheets.versions).
+    latest = resolve_cycle(history, None, ratings.file)
+    framework = CycleLadders(framework, analysed, latest).analysed
     ladder = Ladder.from_framework(framework)
 
     rows: list[dict[str, Any]] = []

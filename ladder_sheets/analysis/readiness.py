@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from ladder_sheets.analysis.gaps import shown
+from ladder_sheets.analysis.in_force import CycleLadders
 from ladder_sheets.analysis.ladder import Ladder, Level, key, number
 from ladder_sheets.analysis.rating_index import (
     EvidenceLog,
@@ -136,11 +138,14 @@ def readiness_table(
     history = history if history is not None else RatingHistory.from_table(ratings)
     analysed = resolve_cycle(history, cycle, ratings.file)
     log = EvidenceLog.from_table(evidence)
+    # Each cycle is judged by the framework in force then (ladder_sheets.versions).
+    in_force = CycleLadders(framework, analysed, resolve_cycle(history, None, ratings.file))
+    framework = in_force.analysed
     ladder = Ladder.from_framework(framework)
 
     steps: dict[Any, str] = {}  # a step's place, looked up once however many people take it
     rows = [
-        _assess(person, ladder, history, log, analysed, steps)
+        _assess(person, ladder, history, log, analysed, steps, in_force)
         for person in framework.employees.data.to_dict("records")
     ]
     table = pd.DataFrame(rows, columns=READINESS_COLUMNS + ["_order"])
@@ -165,6 +170,7 @@ def _assess(
     log: EvidenceLog,
     cycle: str | None,
     steps: dict[Any, str],
+    in_force: CycleLadders | None = None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in READINESS_COLUMNS}
     row.update({c: math.nan for c in NUMERIC_COLUMNS})
@@ -234,7 +240,14 @@ def _assess(
         return _finish(row, found)
 
     _criteria(row, step, level, ladder, steps)
-    _measure(row, found, level, following, names, rated, history, emp, cycle)
+    past = None
+    if in_force is not None:
+        judged = in_force
+
+        def past(c: str) -> dict[str, float] | None:
+            return judged.next_expected(c, person)
+
+    _measure(row, found, level, following, names, rated, history, emp, cycle, past)
     _evidence(row, found, log, emp, cycle)
     return _finish(row, found)
 
@@ -283,6 +296,7 @@ def _measure(
     history: RatingHistory,
     emp: str,
     cycle: str,
+    past: Callable[[str], dict[str, float] | None] | None = None,
 ) -> None:
     target = level.next_level
     # With ratings missing, rating-based shortfalls would only repeat the gap in the data.
@@ -292,7 +306,7 @@ def _measure(
         found.check_floor([(names[c], r.value) for c, r in rated.items()], row["min_each"])
     if following:
         expected = {c: e.expected for c, e in following.items()}
-        run, short = run_at_next(history, emp, cycle, expected)
+        run, short = run_at_next(history, emp, cycle, expected, past)
         row["cycles_at_next"] = float(run)
         if judge:
             found.check_run(run, row["cycles_required"], target, [names[c] for c in short])

@@ -7,6 +7,7 @@ first in the list, then the measurable criteria, then sign-off.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ladder_sheets.analysis.gaps import rounded, shown
@@ -120,11 +121,17 @@ class Assessment:
 
 
 def run_at_next(
-    history: RatingHistory, employee: str, cycle: str, expected: dict[str, float]
+    history: RatingHistory,
+    employee: str,
+    cycle: str,
+    expected: dict[str, float],
+    expected_in: Callable[[str], dict[str, float] | None] | None = None,
 ) -> tuple[int, list[str]]:
     """Consecutive cycles, ending at `cycle`, in which the manager rated every competency the
     next level expects at or above that expectation; a quarter without ratings breaks the run.
-    Also returns the competency keys that kept `cycle` itself from counting."""
+    An earlier cycle is judged by `expected_in(cycle)` where that gives its own expectations
+    (the framework version in force then), else by `expected`. Also returns the competency
+    keys that kept `cycle` itself from counting."""
     if not expected:
         return 0, []  # nothing to operate at; the caller reports the empty level
     short = [
@@ -133,7 +140,11 @@ def run_at_next(
         if (r := history.rating(employee, cycle, c)) is None or r.value < want - TOLERANCE
     ]
     run, at = 0, cycle_index(cycle)
-    while _operating(history, employee, cycle_from_index(at - run), expected):
+    while True:
+        earlier = cycle_from_index(at - run)
+        bar = expected_in(earlier) if run and expected_in is not None else None
+        if not _operating(history, employee, earlier, bar or expected):
+            break
         run += 1
     return run, short
 

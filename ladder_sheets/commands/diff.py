@@ -61,6 +61,50 @@ def diff(
     )
 
 
+def diff_since(
+    workbook: PathLike,
+    cycle: str,
+    *,
+    mapping: Any = None,
+    xlsx: PathLike | None = None,
+    impact: bool = True,
+) -> DiffResult:
+    """Compare the framework recorded for `cycle` (Framework Versions) with the workbook's
+    framework now; the impact is on the workbook's own people and ratings."""
+    from ladder_sheets.errors import DataError
+    from ladder_sheets.values import parse_cycle
+
+    checked = check(workbook, mapping=mapping)
+    fw = checked.framework
+    try:
+        wanted = parse_cycle(cycle) or cycle
+    except ValueError:
+        wanted = cycle
+    version = fw.versions.version_of(wanted) if fw.versions is not None else None
+    if version is None:
+        known = sorted(fw.versions.cycles) if fw.versions is not None else []
+        raise DataError(
+            f"no framework version is recorded for {cycle}",
+            file=str(workbook),
+            hint=(
+                f"versions are recorded for {', '.join(known)}"
+                if known
+                else "merge records the framework of each cycle it imports; this workbook "
+                "has not been merged since versions exist"
+            ),
+        )
+    return compare(
+        version.framework(fw),
+        fw,
+        old_label=f"{Path(workbook).name} (version {version.number}, in force for {wanted})",
+        new_label=f"{Path(workbook).name} (now)",
+        reports={str(workbook): checked.report},
+        people=fw,
+        xlsx=xlsx,
+        impact=impact,
+    )
+
+
 def compare(
     old: Framework,
     new: Framework,

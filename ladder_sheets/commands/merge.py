@@ -23,6 +23,7 @@ from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, m
 from ladder_sheets.findings import Report, error
 from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
+from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
 GAP_SHEET, READINESS_SHEET = GENERATED_SHEETS
@@ -41,6 +42,7 @@ class MergeResult:
     cycles_imported: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     history_write: HistoryWrite | None = None  # appended or rewritten, and why
+    versions: FrameworkVersions | None = None  # the framework recorded for each cycle
     evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
     not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
     backup: Path | None = None  # the version the write replaced (--backup)
@@ -106,7 +108,7 @@ def merge(
         workbook, checked, existing, merged, evidence, evidence_replaces, rows_per_sheet
     )
     say("Computing gaps and promotion readiness")
-    _analyse(checked.framework, tables, analyse_cycle, result)
+    _analyse(checked.framework, tables, analyse_cycle, now, result)
     if not dry_run:
         _write(
             workbook,
@@ -203,13 +205,25 @@ class _Merged:
         )
 
 
-def _analyse(framework: Framework, tables: _Merged, cycle: str | None, result: MergeResult) -> None:
-    """Gap Analysis and Promotion Readiness of the merged history (analysis/analyse.py)."""
+def _analyse(
+    framework: Framework,
+    tables: _Merged,
+    cycle: str | None,
+    now: dt.datetime | None,
+    result: MergeResult,
+) -> None:
+    """Gap Analysis and Promotion Readiness of the merged history (analysis/analyse.py), and
+    the framework version each cycle is judged by."""
     from ladder_sheets.analysis.analyse import analyse
+    from ladder_sheets.analysis.in_force import record_cycles
     from ladder_sheets.analysis.readiness import not_rated_yet
 
     done = analyse(framework, tables.history_table, tables.evidence_table, cycle=cycle)
     result.gaps, result.readiness, result.cycle = done.gaps, done.readiness, done.cycle
+    # Cycles not recorded yet (those imported now; on the first merge, the whole history) are
+    # judged by the framework as it is now.
+    cycles = [str(c) for c in tables.history["cycle"].dropna().unique()]
+    result.versions = record_cycles(framework.versions, cycles, framework, now)
     result.not_rated = not_rated_yet(done.readiness, done.index, done.cycle)
 
 
@@ -251,7 +265,9 @@ def _write(
         sheets,
         plan=plan,
         rows_per_sheet=rows_per_sheet,
+        versions=result.versions,
     )
+    versions_sheet = (VERSIONS_SHEET,) if checked.framework.versions is not None else ()
     written = write_back(
         workbook,
         build,
@@ -259,7 +275,7 @@ def _write(
         backup=backup,
         expect=before,
         force=force,
-        adopt=sheets.adopt(),
+        adopt=(*sheets.adopt(), *versions_sheet),
         appends=prepared,
     )
     result.written = written.path
@@ -304,6 +320,7 @@ def sheet_builder(
     *,
     plan: AppendPlan | None = None,
     rows_per_sheet: int = ROWS_PER_SHEET,
+    versions: FrameworkVersions | None = None,
 ) -> Callable[[Any], None]:
     """The function the write-back engine calls to build the generated sheets. With an append
     `plan`, the recorded history sheets are left to the write-back (kept, rows appended) and
@@ -311,6 +328,7 @@ def sheet_builder(
     from ladder_sheets.sheets.gap import build_gap_sheet
     from ladder_sheets.sheets.history import build_evidence_sheet, build_history_sheet
     from ladder_sheets.sheets.readiness import build_readiness_sheet
+    from ladder_sheets.sheets.versions import build_versions_sheet
 
     owned = sheets or OwnedSheets()
 
@@ -338,6 +356,8 @@ def sheet_builder(
                 build_evidence_sheet(wb, evidence.iloc[0:0], name=stale)
         build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET, link_ratings=True)
         build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
+        if versions is not None and versions.versions:
+            build_versions_sheet(wb, versions)
 
     return build
 

@@ -1,9 +1,10 @@
 """`demo`: the whole review cycle on the bundled, invented sample company, in one folder.
 
 Writes the sample framework and its four quarterly exports, checks them, merges the quarters
-in order, then writes the manager and employee packs and the calibration pack, and runs a
-co-authoring round (split, two reviewers who disagree on one cell, gather): every output a
-newcomer should see, from one command.
+in order, then writes the manager and employee packs and the calibration pack, publishes the
+framework as a site, compares it with a proposed next version, and runs a co-authoring round
+(split, two reviewers who disagree on one cell, gather): every output a newcomer should see,
+from one command.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ def run_demo(
 ) -> DemoResult:
     from ladder_sheets.api import check
     from ladder_sheets.commands.calibrate import calibrate
+    from ladder_sheets.commands.diff import diff
     from ladder_sheets.commands.merge import merge
     from ladder_sheets.commands.packs import write_packs
+    from ladder_sheets.commands.publish import publish
     from ladder_sheets.demo.coauthor import coauthor_round
     from ladder_sheets.demo.exports import build_samples
+    from ladder_sheets.demo.proposal import write_proposal
 
     note = say or (lambda _m: None)
     folder = Path(folder)
@@ -85,6 +89,22 @@ def run_demo(
     cal = calibrate(workbook, folder / "calibration.xlsx")
     if cal.written is not None:
         result.made.append((f"calibration pack for {cal.cycle}", cal.written))
+
+    note("publish: the framework as a static site (no personal data)")
+    site = publish(workbook, folder / "site")
+    result.made.append((f"framework site, {len(site.pages)} pages", site.folder / "index.html"))
+
+    note("diff: a proposed next version of the framework, and who it would move")
+    proposed = write_proposal(workbook, folder / "acme_framework_proposed.xlsx")
+    changes = diff(workbook, proposed, xlsx=folder / "framework-changes.xlsx")
+    result.made.append(("proposed next version of the framework", proposed))
+    moved = len(changes.impact) if changes.impact is not None else 0
+    result.made.append(
+        (
+            f"its changes ({changes.diff.summary()}) and the {moved} people they move",
+            folder / "framework-changes.xlsx",
+        )
+    )
 
     result.made.extend(coauthor_round(workbook, folder, note))
     return result

@@ -52,6 +52,7 @@ def validate(
         list(framework.findings),
         list(framework.sheet_names),
         dict(framework.sources),
+        versions=framework.versions,
     )
     catalog = Catalog.of(copy)
     report.extend(check_references(copy, catalog))

@@ -131,16 +131,19 @@ def match_row(
     layout = TableLayout(table, grid.sheet, row)
     cells = header_cells(grid, row)
     layout.headers = cells
-    forced_keys = {header_key(h): col for col, h in (forced or {}).items()}
+    forced_keys: dict[str, list[str]] = {}
+    for col, h in (forced or {}).items():  # one header may be two concepts (e-mail as the key)
+        forced_keys.setdefault(header_key(h), []).append(col)
     level_keys = {header_key(h): code for h, code in (forced_levels or {}).items()}
     wide = table in WIDE_TABLES
     taken: set[int] = set()
     for c, text in cells.items():
         key = header_key(text)
-        column = forced_keys.get(key)
-        if column is not None and column not in layout.columns:
-            layout.columns[column] = c
-            layout.mapped.add(column)
+        named = [col for col in forced_keys.get(key, []) if col not in layout.columns]
+        if named:
+            for column in named:
+                layout.columns[column] = c
+                layout.mapped.add(column)
             taken.add(c)
         elif wide and key in level_keys:
             layout.level_columns[c] = level_keys[key]

@@ -34,6 +34,7 @@ from ladder_sheets.model import (
     stacked_places,
 )
 from ladder_sheets.values import clean_text, closest, normalize_header
+from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
@@ -84,7 +85,11 @@ def read_framework(
         given = mapping if isinstance(mapping, Mapping) else Mapping.from_toml(Path(mapping))
         active = active.updated(given)
     findings: list[Finding] = list(active.findings)
-    skipped = {settings_name, *GENERATED_SHEETS}
+    # Framework Versions is read below, on its own terms, never as a framework table.
+    versions_name = next(
+        (s for s in grids if normalize_header(s) == normalize_header(VERSIONS_SHEET)), None
+    )
+    skipped = {settings_name, versions_name, *GENERATED_SHEETS}
     data_sheets = [s for s in grids if s not in skipped]
 
     assigned = assign_by_name(data_sheets, active, grids, file, findings)
@@ -123,6 +128,10 @@ def read_framework(
         if normalize_header(sheet) in AUXILIARY_SHEETS:
             continue
         if sheet not in used and not any(sheet == s for v in assigned.values() for s, _ in v):
+            twin = reader.twin_of(sheet)
+            if twin is not None:
+                findings.append(twin)
+                continue
             findings.append(
                 info(
                     "ignored-sheet",
@@ -131,7 +140,10 @@ def read_framework(
                     Where(file=file, sheet=sheet),
                 )
             )
-    return Framework(path, tables, findings, list(grids), sources)
+    versions = read_versions(grids[versions_name].values, file) if versions_name else None
+    if versions is not None:
+        findings.extend(versions.findings)
+    return Framework(path, tables, findings, list(grids), sources, versions=versions)
 
 
 class _TableReader:
@@ -150,6 +162,7 @@ class _TableReader:
         self.people_keys: dict[str, dict[str, int]] = {}
         self.competencies: dict[str, str] = {}
         self.record: list[tuple[str, str, TableLayout]] | None = None
+        self.layouts: dict[tuple[str, str], TableLayout] = {}
 
     def set_competencies(self, competencies: Table) -> None:
         for value in competencies.data["competency"].tolist():
@@ -208,6 +221,7 @@ class _TableReader:
             return None
         layout.family = self._family(family, sheet, entry) or entry.family_of(sheet)
         layout.mapped_units = dict(entry.units)
+        self.layouts[(table, sheet)] = layout
         if self.record is not None:
             self.record.append((table, sheet, layout))
         self.findings.extend(doubt_findings(layout, self.file))
@@ -226,6 +240,29 @@ class _TableReader:
             self.findings.extend(convert_units(out, layout, self.file))
         self.findings.extend(family_values(out, layout, self.file, self.family_names))
         return out
+
+    def twin_of(self, sheet: str) -> Finding | None:
+        """A sheet left unread whose header holds the same columns as a sheet read for a table
+        ("Employees 2025" beside "Employees"): one of them is stale, and only a person knows
+        which. A warning naming both, never a silent pick."""
+        for (table, read), layout in self.layouts.items():
+            if table in WIDE_TABLES or len(layout.columns) < 2:
+                continue
+            other = find_header(self.grids[sheet], table, self.codes or None)
+            if other is None:
+                continue
+            same = {layout.headers.get(c) for c in layout.columns.values()}
+            theirs = {other.headers.get(c) for c in other.columns.values()}
+            if len(same & theirs) >= 0.8 * len(same):
+                return warning(
+                    "second-candidate-sheet",
+                    f"sheets '{read}' and '{sheet}' both hold {TABLES[table][0]} (the same "
+                    f"columns); '{read}' was read, '{sheet}' was not",
+                    f"if '{sheet}' is the current one, name it in a mapping ([{table}] sheet = "
+                    f'"{sheet}"), or rename or delete the stale one; ' + INSPECT_HINT,
+                    Where(file=self.file, sheet=sheet, cell=other.header_cell()),
+                )
+        return None
 
     def _key_people(self, layout: TableLayout) -> None:
         """People without an ID column are keyed by their e-mail, else by their name."""
