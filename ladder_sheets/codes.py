@@ -230,7 +230,7 @@ CODES: dict[str, Code] = {
         unknown_rater_type=Code(
             E,
             "A rater type is not one of the known ones.",
-            "Rater type is manager, self or peer.",
+            "Rater type is manager, self, peer, upward or additional manager.",
             "unknown",
         ),
         duplicate_level=Code(
@@ -436,6 +436,52 @@ CODES: dict[str, Code] = {
             W,
             "The mapping names something that is not a column role.",
             "Use a role such as employee_id, competency, rating or cycle.",
+        ),
+        export_sheet_chosen=Code(
+            INFO,
+            "The export's tab that holds the ratings was read; the others were not.",
+            "Name the tab in the mapping if another one holds the ratings.",
+        ),
+        export_summary_ignored=Code(
+            INFO,
+            "Columns that sum up the competency columns are not read as ratings.",
+            "Nothing to do: each competency's own rating is read.",
+        ),
+        export_column_understood=Code(
+            INFO,
+            "A column read as a rater's ratings: its name names the rater, its values are ratings.",
+            "Nothing to do if that is right; otherwise name the column in the mapping.",
+        ),
+        export_key=Code(
+            INFO,
+            "How the export's rows were matched to people (the column used as the key).",
+            "Nothing to do if that is right; otherwise name the employee_id column in the mapping.",
+        ),
+        ambiguous_person=Code(
+            E,
+            "A name in the export names several people; their ratings are not read.",
+            "Identify people by Employee ID or e-mail in the export.",
+        ),
+        cycle_read_as_quarter=Code(
+            INFO,
+            "Cycles given as dates or periods were read as the quarter each ends in.",
+            "Nothing to do if that is right; otherwise pass --cycle.",
+        ),
+        cycle_from_period_start=Code(
+            W,
+            "Only the start of the review period is given: each row's cycle is the quarter it "
+            "starts in.",
+            "Pass --cycle 2026-Q3 if the period ends in another quarter.",
+        ),
+        label_scale=Code(
+            INFO,
+            "Rating labels were read on a known scale.",
+            "If your scale differs, pass --label for each label.",
+        ),
+        label_scale_ambiguous=Code(
+            E,
+            "The labels found fit scales that read them differently; no rating was guessed.",
+            "Pass the --label options of your scale.",
         ),
         evidence_not_yes_no=Code(
             W,

@@ -143,9 +143,11 @@ REQUIRED_TABLES = ("levels", "competencies", "expectations")
 TRACKS = ("IC", "Management")
 CATEGORIES = ("Core", "Functional")
 PATH_KINDS = ("Crossover", "Return", "Lateral")
-# Only the manager rating counts for readiness; the others are shown beside it.
+# Only the manager rating counts for readiness; the others are shown beside it. Peer, upward
+# and additional-manager ratings are 360 context: several per person, told apart by reviewer.
 MANAGER = "manager"
-RATER_TYPES = (MANAGER, "self", "peer", "upward")
+RATER_TYPES = (MANAGER, "self", "peer", "upward", "additional manager")
+CONTEXT_RATERS = ("peer", "upward", "additional manager")
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
 GENERATED_SHEETS = ("Gap Analysis", "Promotion Readiness")

@@ -21,6 +21,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxFileError
 
+from ladder_sheets.analysis.calibration import context as ctx
 from ladder_sheets.analysis.calibration import distributions as cal
 from ladder_sheets.analysis.calibration import steps
 from ladder_sheets.analysis.calibration.consistency import MANAGER_FLAG_RULE, manager_consistency
@@ -76,6 +77,7 @@ def write_calibration_pack(
     candidates = steps.promotion_candidates(readiness)
     reach = steps.attainability(framework, ratings, employees, cycle)
     fit = steps.level_fit(framework, ratings, employees, cycle)
+    context = ctx.context_360(ratings, employees, cycle)
     if family is not None:
         reach = reach.loc[reach["family"].map(_key) == _key(family)]
     facts: dict[str, str | int] = {
@@ -115,6 +117,8 @@ def write_calibration_pack(
             sheets.table("Attainability", ATTAIN, reach, steps.ATTAINABILITY_RULE, reach_flags)
             fits = {"fit": ("below current level", "above next level")}
             sheets.table("Level Fit", FIT, fit, steps.LEVEL_FIT_RULE, fits)
+            if len(context):  # a cycle without 360 ratings gets no empty sheet
+                sheets.table("360 Context", CONTEXT, context, ctx.CONTEXT_RULE)
             wb.close()
         except BaseException:
             if not wb.fileclosed:
@@ -239,6 +243,17 @@ SELF_MANAGERS = _cols(
     ("self_mean", "Self Mean", "average"),
     ("manager_mean", "Manager Mean", "average"),
     ("gap", "Gap", "gap"),
+)
+CONTEXT = PERSON + _cols(
+    ("competency", "Competency"),
+    ("manager_rating", "Manager Rating", "average"),
+    ("self_rating", "Self Rating", "average"),
+    ("peer_mean", "Peer Mean", "average"),
+    ("peer_n", "Peers", "count"),
+    ("upward_mean", "Upward Mean", "average"),
+    ("upward_n", "Upward Raters", "count"),
+    ("other_manager_mean", "Other Managers Mean", "average"),
+    ("other_manager_n", "Other Managers", "count"),
 )
 CANDIDATES = PERSON + _cols(
     ("next_level", "Next Level"),
