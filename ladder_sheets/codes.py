@@ -127,6 +127,11 @@ CODES: dict[str, Code] = {
             "A manager given by a name two people share.",
             "Write the manager's Employee ID or e-mail instead of the name.",
         ),
+        duplicate_sheet_name=Code(
+            E,
+            "Two sheets whose names differ only in capitals: Excel refuses the workbook.",
+            "Rename one of the two sheets.",
+        ),
         second_candidate_sheet=Code(
             W,
             "Two sheets hold the same table (the same columns); only the first was read.",

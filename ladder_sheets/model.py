@@ -364,3 +364,12 @@ class Framework:
     @property
     def evidence(self) -> Table:
         return self.table("evidence")
+
+
+def sheet_ref(sheet: str, ref: str = "") -> str:
+    """A reference to `sheet` as Excel writes it in formulas, sparklines, hyperlinks and
+    defined names: the name in apostrophes, its own apostrophes doubled, then `!ref`
+    ('Ana O''Brien'!I6:L6). Quoting is always allowed, so names with spaces, leading digits,
+    non-Latin letters or a cell-like shape ("A1") need no rule of their own."""
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{ref}" if ref else quoted

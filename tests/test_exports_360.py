@@ -270,3 +270,29 @@ def test_the_calibration_pack_shows_360_context_beside_the_manager_rating(
         assert row["Peer Mean"] == pytest.approx(sum(of("Peer", comp)) / 3)
         assert row["Peers"] == 3
         assert (row["Upward Mean"], row["Upward Raters"]) == (of("Direct Report", comp)[0], 1)
+
+
+def test_the_mapping_names_the_rater_column_and_its_words(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    """What the repeated-ratings finding asks for, given in a mapping file, settles it."""
+    workbook = framework_workbook()
+    rows = [["Employee ID", "Competency", "Rating", "Form"]]
+    for n, comp in enumerate(COMPETENCIES):
+        rows += [["E002", comp, 2 + n, "MGR-F"], ["E002", comp, 3 + n, "SLF-F"]]
+    export = write_csv(tmp_path / "2026-Q3.csv", rows)
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(
+        '[export.columns]\nrater_type = "Form"\n\n'
+        '[export.raters]\n"MGR-F" = "manager"\n"SLF-F" = "self"\n',
+        encoding="utf-8",
+    )
+    checked = ls.check(workbook, [export], mapping=mapping)
+    assert not checked.report.with_code("duplicate-rating")
+    data = checked.exports[0].ratings.data
+    got = list(zip(data["competency"], data["rater_type"], data["rating"], strict=True))
+    assert got == [
+        (comp, rater, float(2 + n + (rater == "self")))
+        for n, comp in enumerate(COMPETENCIES)
+        for rater in ("manager", "self")
+    ]

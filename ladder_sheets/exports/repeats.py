@@ -73,10 +73,15 @@ def repeated(
             f"{n} ratings repeat a person, competency, cycle and rater; these rows differ in "
             f"column '{header}' ({shown}), which was not read: is it {question}?",
             f"if it is, name it in a mapping file given with --mapping: [export.columns] "
-            f'{role} = "{header}"',
+            f'{role} = "{header}"'
+            + (_words_hint(values[0]) if role == "rater_type" and values and values[0] else ""),
             ratings.where(first, "rating"),
         )
     ], places
+
+
+def _words_hint(value: str) -> str:
+    return f' and its words: [export.raters] "{value}" = "manager" (or self, peer, upward)'
 
 
 def _cell(layout: Layout, row: int, col: int) -> Any:

@@ -27,7 +27,7 @@ from ladder_sheets.analysis.calibration import steps
 from ladder_sheets.analysis.calibration.consistency import MANAGER_FLAG_RULE, manager_consistency
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.errors import DataError, WriteRefused
-from ladder_sheets.model import SCALE_POINTS, Framework
+from ladder_sheets.model import SCALE_POINTS, Framework, sheet_ref
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.values import clean_text, cycle_end, did_you_mean, is_blank
 from ladder_sheets.workbook.decisions import (
@@ -340,7 +340,7 @@ class _Pack:
         row = len(facts) + 3
         ws.write_string(row, 0, "What to look at first", self.fmt("title"))
         for i, (sheet, text) in enumerate(firsts, start=row + 1):
-            ws.write_url(i, 0, f"internal:'{sheet}'!A1", self.fmt("link"), sheet)
+            ws.write_url(i, 0, "internal:" + sheet_ref(sheet, "A1"), self.fmt("link"), sheet)
             ws.write_string(i, 1, text, self.fmt("text"))
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 100)
@@ -445,8 +445,7 @@ class _Pack:
         last = HEADER_ROW + len(frame)
         ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        _printable(ws)
-        ws.repeat_rows(HEADER_ROW)
+        _printable(ws, HEADER_ROW)
         for key, flagged in (flags or {}).items():
             j = next(i for i, c in enumerate(cols) if c.key == key)
             for word, look in zip(flagged, ("flag_first", "flag_second"), strict=False):
@@ -462,11 +461,12 @@ class _Pack:
             ws.write_string(row, 1, clean_text(value) or "", self.fmt("fact"))
 
 
-def _printable(ws: Any) -> None:
-    """Landscape, one page wide: a committee prints these."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+def _printable(ws: Any, header_row: int | None = None) -> None:
+    """A committee prints these: landscape at full size, the header row on every page, marked
+    confidential, numbered (see sheets.table.print_legibly)."""
+    from ladder_sheets.sheets.table import print_legibly
+
+    print_legibly(ws, header_row, 0, "Confidential: calibration committee only")
 
 
 def _prepared(series: pd.Series | None, kind: str, length: int) -> list[float | str | None]:
