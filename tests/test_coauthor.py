@@ -516,3 +516,45 @@ def test_a_table_above_added_rows_grows_over_them(framework_workbook: Any, tmp_p
     table = openpyxl.load_workbook(path)["Matrix"].tables["MatrixTable"]
     assert table.ref.endswith(str(last + 1))
     assert openpyxl.load_workbook(path)["Matrix"].cell(last + 1, 2).value == "Testing"
+
+
+TEXTS = [
+    "Has led a project with three teams and shipped it on the agreed date.",
+    "A strong negotiator.",
+    "Passionate about customers; answers every ticket within a day.",
+    "Demonstrates ownership of the roadmap.",
+    "Writes the plan. Reviews it with the team. Ships it.",
+    "Writes the plan. Reviews it with the team",
+    "Writes the plan! Reviews it? Ships it",
+    "One sentence without a full stop",
+]
+
+
+def test_the_drafts_rule_formulas_agree_with_the_check(tmp_path: Path) -> None:
+    """LibreOffice computes the conditional formats' formulas on texts whose verdict the
+    check's own rules give (trait words as whole words, sentences counted by schema)."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    import re
+
+    import xlsxwriter
+    from test_writeback_libreoffice import convert_all_sheets
+
+    from ladder_sheets.schema.descriptions import MAX_SENTENCES, sentence_count
+    from ladder_sheets.sheets.draft import FLAGGED_WORDS, sentences_formula, trait_formula
+
+    path = tmp_path / "rules.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Rules")
+    for n, text in enumerate(TEXTS, start=1):
+        ws.write_string(n - 1, 0, text)
+        ws.write_formula(n - 1, 1, f"=IF({trait_formula(f'A{n}')},1,0)", None, -1)
+        ws.write_formula(n - 1, 2, f"=IF({sentences_formula(f'A{n}')},1,0)", None, -1)
+    wb.close()
+    rows = convert_all_sheets(path, tmp_path)["Rules"]
+    for text, row in zip(TEXTS, rows, strict=True):
+        trait = any(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in FLAGGED_WORDS)
+        assert row[1] == str(int(trait)), text
+        assert row[2] == str(int(sentence_count(text) > MAX_SENTENCES)), text
+    assert [r[1] for r in rows] == ["0", "1", "1", "1", "0", "0", "0", "0"]
+    assert [r[2] for r in rows] == ["0", "0", "0", "0", "1", "0", "1", "0"]

@@ -361,3 +361,16 @@ def test_managers_by_a_review_tools_user_id(framework_workbook: Builder) -> None
     fw = read_framework(framework_workbook(employees=[], sheets={"Employees": [head, *rows]}))
     assert fw.employees.data["manager_id"].tolist() == [None, "E1", "E2"]
     assert "'Lattice User ID'" in finding(fw, "manager-keys-resolved").message
+
+
+def test_one_missing_column_is_one_finding_not_one_per_row(framework_workbook: Builder) -> None:
+    import ladder_sheets as ls
+
+    head = ["Employee ID", "Name", "Email", "Manager ID", "Job Family", "Track", "In Level Since"]
+    rows = [[*r[:6], r[7]] for r in FRAMEWORK["employees"]]  # no Level column
+    report = ls.check(framework_workbook(sheets={"Employees": [head, *rows]})).report
+    about_level = [
+        f for f in report if f.where.sheet == "Employees" and "Level" in f.message.split(" is")[0]
+    ]
+    assert [f.code for f in about_level] == ["missing-column"]
+    assert about_level[0].severity == "error" and about_level[0].where.cell == "A1"

@@ -133,6 +133,12 @@ def _failures(table: Table, cases: pd.DataFrame) -> list[Finding]:
         column = rule.column or str(case.column)
         if (code, index, column) in seen or column not in table.data.columns:
             continue
+        if (
+            code == "missing-value"
+            and column in table.cell_columns
+            and not table.cell(index, column)
+        ):
+            continue  # the column is not on the sheet: the reader said so once, not per row
         seen.add((code, index, column))
         findings.append(_finding(table, code, index, column, _message(table, code, index, column)))
         if rule.column is None and code != "missing-value":

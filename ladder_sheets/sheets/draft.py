@@ -262,16 +262,7 @@ class _Writer:
 
     def _text_flags(self, ws: Worksheet, area: tuple[int, int, int, int]) -> None:
         top = xl_rowcol_to_cell(area[0], area[1], col_abs=False, row_abs=False)
-        words = ",".join('"' + w.replace('"', "") + '"' for w in FLAGGED_WORDS)
-        traits = f"SUMPRODUCT(--ISNUMBER(SEARCH({{{words}}},{top})))>0"
-        text = f'TRIM({top})&" "'
-        ends = (
-            f'(LEN({text})-LEN(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({text},". ",""),"! ",""),'
-            f'"? ","")))/2'
-        )
-        unended = f'IF(LEN(TRIM({top}))=0,0,IF(ISNUMBER(FIND(RIGHT(TRIM({top})),".!?")),0,1))'
-        sentences = f"{ends}+{unended}>{MAX_SENTENCES}"
-        for formula in (traits, sentences):
+        for formula in (trait_formula(top), sentences_formula(top)):
             ws.conditional_format(
                 *area, {"type": "formula", "criteria": f"={formula}", "format": self.flag}
             )
@@ -328,6 +319,23 @@ class _Writer:
                     ws.write_string(r, 5, cell.label)
                     r += 1
         ws.hide()
+
+
+def trait_formula(cell: str) -> str:
+    """True where the text in `cell` holds a flagged word (a substring match: a hint)."""
+    words = ",".join('"' + w.replace('"', "") + '"' for w in FLAGGED_WORDS)
+    return f"SUMPRODUCT(--ISNUMBER(SEARCH({{{words}}},{cell})))>0"
+
+
+def sentences_formula(cell: str) -> str:
+    """True where the text in `cell` runs past MAX_SENTENCES sentences: each ". ", "! " or
+    "? " ends one, and a last sentence without its full stop counts too."""
+    text = f'TRIM({cell})&" "'
+    ends = (
+        f'(LEN({text})-LEN(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({text},". ",""),"! ",""),"? ","")))/2'
+    )
+    unended = f'IF(LEN(TRIM({cell}))=0,0,IF(ISNUMBER(FIND(RIGHT(TRIM({cell})),".!?")),0,1))'
+    return f"{ends}+{unended}>{MAX_SENTENCES}"
 
 
 def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
