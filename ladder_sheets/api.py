@@ -74,9 +74,11 @@ def read_exports(
     import inspect as _inspect
 
     from ladder_sheets.exports import read_export
+    from ladder_sheets.exports.people import People
 
     competencies = _distinct(framework.competencies.data, "competency")
     employees = _distinct(framework.employees.data, "employee_id")
+    people = People.of(framework.employees)
     mapping = load_mapping(mapping)
     # the export reader takes the whole export mapping (raters, cycles, keys) where it can
     whole = "export_mapping" in _inspect.signature(read_export).parameters
@@ -98,6 +100,7 @@ def read_exports(
                     employees=employees,
                     labels=merged or None,
                     cycle=cycle,
+                    people=people,
                     **options,
                 )
             )
@@ -142,11 +145,18 @@ def check(
         for f in e.findings
         if f.where.line is not None or f.where.cell is not None
     }
+    repeats = {place for e in exports for place in getattr(e, "explained", ())}
     report = Report(
         f
         for f in report
-        if f.code != "rating-not-a-number"
-        or (f.where.file, f.where.line, f.where.sheet, f.where.cell) not in explained
+        if not (
+            f.code == "rating-not-a-number"
+            and (f.where.file, f.where.line, f.where.sheet, f.where.cell) in explained
+        )
+        and not (
+            f.code == "duplicate-rating"
+            and (f.where.file, f.where.line, f.where.sheet, f.where.cell) in repeats
+        )
     )
     for e in exports:
         report.extend(e.findings)

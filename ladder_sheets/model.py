@@ -144,8 +144,10 @@ REQUIRED_TABLES = ("levels", "competencies", "expectations")
 TRACKS = ("IC", "Management")
 CATEGORIES = ("Core", "Functional")
 PATH_KINDS = ("Crossover", "Return", "Lateral")
-# Only the manager rating counts for readiness; the others are shown beside it.
-RATER_TYPES = ("manager", "self", "peer", "upward")
+# Only the manager rating counts for readiness; the others are shown beside it. Peer, upward
+# and additional-manager ratings are 360 context: several per person, told apart by reviewer.
+RATER_TYPES = ("manager", "self", "peer", "upward", "additional manager")
+CONTEXT_RATERS = ("peer", "upward", "additional manager")
 SCALE = (1, 5)
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
@@ -341,6 +343,15 @@ class Framework:
     @property
     def evidence(self) -> Table:
         return self.table("evidence")
+
+
+def sheet_ref(sheet: str, ref: str = "") -> str:
+    """A reference to `sheet` as Excel writes it in formulas, sparklines, hyperlinks and
+    defined names: the name in apostrophes, its own apostrophes doubled, then `!ref`
+    ('Ana O''Brien'!I6:L6). Quoting is always allowed, so names with spaces, leading digits,
+    non-Latin letters or a cell-like shape ("A1") need no rule of their own."""
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{ref}" if ref else quoted
 
 
 def _col_letter(n: int) -> str:

@@ -28,7 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TIMEOUT = 60.0  # seconds per case
+# Per case: CPU seconds (RLIMIT_CPU: a loaded machine does not make a case time out), and a
+# wall-clock limit well above it as the last resort.
+CPU_LIMIT = 60
+TIMEOUT = 300.0
 _RUNS = itertools.count()
 ADDRESS_SPACE = 4 << 30  # the child's cap: a runaway allocation fails instead of swapping
 
@@ -38,19 +41,20 @@ class Outcome:
     name: str
     args: list[str]
     code: int  # exit code, or -signal
-    seconds: float
+    seconds: float  # CPU time (user + system) of the child
     peak_kb: int  # the child's peak resident set (includes the pages shared with the parent)
     traceback: bool
     unchanged: bool
     stderr: str = ""
+    stdout: str = ""
 
     @property
     def crashed(self) -> bool:
-        return self.code < 0 and self.code != -signal.SIGKILL
+        return self.code < 0 and not self.timed_out
 
     @property
     def timed_out(self) -> bool:
-        return self.code == -signal.SIGKILL
+        return self.code in (-signal.SIGKILL, -signal.SIGXCPU)
 
     @property
     def ok(self) -> bool:
@@ -93,7 +97,8 @@ def run_cli(args: list[str], inputs: list[Path], name: str = "") -> Outcome:
     from ladder_sheets import cli
 
     before = digest(inputs)
-    err_path = Path(tempfile.gettempdir()) / f"ladder-fuzz-{os.getpid()}-{next(_RUNS)}.stderr"
+    stem = Path(tempfile.gettempdir()) / f"ladder-fuzz-{os.getpid()}-{next(_RUNS)}"
+    err_path, out_path = stem.with_suffix(".stderr"), stem.with_suffix(".stdout")
     started = time.monotonic()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -102,9 +107,10 @@ def run_cli(args: list[str], inputs: list[Path], name: str = "") -> Outcome:
         code = 4
         try:
             resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+            resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT + 10))
             fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
+            out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, 1)
             os.dup2(fd, 2)
             sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb"), encoding="utf-8")
             sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb"), encoding="utf-8")
@@ -133,10 +139,12 @@ def run_cli(args: list[str], inputs: list[Path], name: str = "") -> Outcome:
             done, status, usage = os.wait4(pid, 0)
             break
         time.sleep(0.005)
-    seconds = time.monotonic() - started
+    seconds = usage.ru_utime + usage.ru_stime
     code = os.waitstatus_to_exitcode(status)
     stderr = err_path.read_text("utf-8", "replace") if err_path.exists() else ""
+    stdout = out_path.read_text("utf-8", "replace") if out_path.exists() else ""
     err_path.unlink(missing_ok=True)
+    out_path.unlink(missing_ok=True)
     return Outcome(
         name=name,
         args=args,
@@ -146,6 +154,7 @@ def run_cli(args: list[str], inputs: list[Path], name: str = "") -> Outcome:
         traceback="Traceback (most recent call last)" in stderr,
         unchanged=digest(inputs) == before,
         stderr=stderr[-2000:],
+        stdout=stdout[:100_000],
     )
 
 

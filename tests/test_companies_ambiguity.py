@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 from companies import book as books
 from companies import expect
 from companies import exports as tools
@@ -62,11 +61,6 @@ def wrong_statuses(spec: Spec, result: Any) -> list[str]:
     return [f"{p}: {s!r} != {got.get(p)!r}" for p, s in want.items() if got.get(p) != s]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exports keyed by name are not read at all (no employee ID column), so a name two "
-    "people share is never reported as ambiguous",
-)
 def test_a_name_two_people_share_is_an_error_naming_both_rows(tmp_path: Path) -> None:
     spec = small()
     twin, other = spec["people"][2], spec["people"][3]
@@ -84,11 +78,6 @@ def test_a_name_two_people_share_is_an_error_naming_both_rows(tmp_path: Path) ->
     assert report.errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a three-label set 'Below/Meets/Exceeds expectations' is read with the built-in "
-    "dictionary without a word (no finding names the labels or --label)",
-)
 def test_a_label_scale_that_could_be_read_two_ways_stops_with_the_labels(tmp_path: Path) -> None:
     spec = small()
     workbook = books.write(spec, Book(), tmp_path / "framework.xlsx")
@@ -120,11 +109,6 @@ def test_an_unknown_rater_word_is_named_not_counted(tmp_path: Path) -> None:
         assert not wrong_statuses(spec, result), "skip-level ratings changed the statuses"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown cycle ('Spring Review') is named, once per row, but the hint says "
-    "'Write the cycle as a quarter' and never mentions --cycle",
-)
 def test_an_unknown_cycle_is_named_with_the_option(tmp_path: Path) -> None:
     spec = small()
     workbook = books.write(spec, Book(), tmp_path / "framework.xlsx")
@@ -139,11 +123,6 @@ def test_an_unknown_cycle_is_named_with_the_option(tmp_path: Path) -> None:
     assert report.errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="duplicate-rating findings do not name the unused column ('Form') in which the two "
-    "rows differ",
-)
 def test_duplicates_name_the_column_they_differ_in(tmp_path: Path) -> None:
     spec = small()
     workbook = books.write(spec, Book(), tmp_path / "framework.xlsx")

@@ -61,7 +61,10 @@ def test_cp1252_semicolon_labels() -> None:
     assert len(export.ratings) == len(rows)
     assert set(export.ratings.data["rating"]) <= {1.0, 2.0, 3.0, 4.0, 5.0}
     assert export.cycles == ["2026-Q3"]
-    assert not export.findings
+    # the cycle is written as the period's last day: said, once, at the Period header
+    [said] = export.findings
+    assert (said.code, said.where.column) == ("cycle-read-as-quarter", "Period")
+    assert "'30.09.2026' -> 2026-Q3" in said.message
 
 
 def test_self_and_manager_with_evidence() -> None:

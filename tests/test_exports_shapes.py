@@ -319,11 +319,11 @@ def test_encrypted_workbook_is_refused(tmp_path: Path) -> None:
         read_export(corpus)
 
 
-def test_cycle_argument_that_disagrees_with_the_column_is_warned(tmp_path: Path) -> None:
+def test_cycle_argument_overrides_the_column_and_says_so(tmp_path: Path) -> None:
     rows = [["Employee ID", "Competency", "Rating", "Cycle"], ["E1", "Delivery", "3", "2026-Q2"]]
     rows += [["E2", "Delivery", "3", ""]]
     export = read_export(write_csv(tmp_path / "x.csv", rows), cycle="2026-Q3")
-    assert export.ratings.data["cycle"].tolist() == ["2026-Q2", "2026-Q3"]
+    assert export.ratings.data["cycle"].tolist() == ["2026-Q3", "2026-Q3"]
     assert export.report.flatten("code", "line") == [("cycle-mismatch", 1)]
 
 

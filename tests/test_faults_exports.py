@@ -58,3 +58,19 @@ def test_ragged_rows_are_read_with_their_lines(seeds: Seeds, tmp_path: Path) -> 
     ragged.write_bytes(b"\n".join(lines))
     done = run_cli(["check", str(seeds.workbook), str(ragged)], [ragged])
     assert done.code in (0, 1) and not done.traceback
+
+
+def test_a_wide_header_over_many_blank_lines_is_not_padded_out(
+    seeds: Seeds, tmp_path: Path
+) -> None:
+    """Every record is padded to the widest: a thousand extra commas (under the field limit)
+    above a hundred thousand blank lines would be a hundred million values."""
+    plain = long_csv(seeds)
+    lines = plain.read_bytes().split(b"\n")
+    damaged = [lines[0].rstrip(b"\r") + b"," * 1000, *[b""] * 100_000, *lines[1:]]
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(b"\n".join(damaged))
+    clean = run_cli(["check", str(seeds.workbook), str(plain)], [plain])
+    done = run_cli(["check", str(seeds.workbook), str(wide)], [wide])
+    assert done.code in (0, 1) and not done.traceback, done.stderr
+    assert done.peak_kb < clean.peak_kb + 300 * 1024, (done.peak_kb, clean.peak_kb)

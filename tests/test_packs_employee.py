@@ -3,6 +3,7 @@ criteria; the readiness status and missing sign-off only with --sign-off."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -42,7 +43,7 @@ def test_employee_pack_leaves_sign_off_to_the_option(tmp_path: Path):
     assert not any(t in text for t in SIGN_OFF)
     assert "Readiness:" not in text and f">{status}<" not in text
     for shown in ("Manager rating", "Gap to next", "What to work on (next level)",
-                  "Average rating", "Cycles at next level", "Quarters in level"):  # fmt: skip
+                  "Average rating", "Cycles at next level", "Time in level"):  # fmt: skip
         assert shown in text, shown
     with zipfile.ZipFile(pack) as zf:
         assert 'name="Next level"' in zf.read("xl/workbook.xml").decode()
@@ -53,3 +54,30 @@ def test_employee_pack_leaves_sign_off_to_the_option(tmp_path: Path):
     text = _text(asked.written[0])
     assert "Readiness:" in text and status in text
     assert any(t in text for t in SIGN_OFF)
+
+
+def test_time_in_level_reads_as_years_and_months():
+    from ladder_sheets.packs.person_sheet import years_and_months
+
+    assert years_and_months(29.3) == "7 years 4 months"  # 87.9 months, to the nearest: 88
+    assert years_and_months(4.0) == "1 year"
+    assert years_and_months(1.0) == "3 months"
+    assert years_and_months(0.0) == "0 months"
+    assert years_and_months(float("nan")) == "" and years_and_months(None) == ""
+
+
+@pytest.mark.filterwarnings("ignore:Sparkline Group extension")
+def test_pack_criteria_show_time_in_words_and_cycles_as_a_whole_number(tmp_path: Path):
+    import openpyxl
+
+    workbook = tmp_path / "acme.xlsx"
+    shutil.copy(SAMPLES / "acme_framework.xlsx", workbook)
+    merge(workbook, sorted((SAMPLES / "exports").iterdir()))
+    (pack,) = write_packs(workbook, tmp_path / "p", by="employee", only=["E0011"], jobs=1).written
+    ws = openpyxl.load_workbook(pack).worksheets[0]
+    rows = {r[0].value: r for r in ws.iter_rows() if isinstance(r[0].value, str)}
+    time = rows["Time in level"]
+    assert re.fullmatch(r"(\d+ years?)?( ?\d+ months?)?", time[1].value)
+    assert "Quarters in level" not in rows
+    cycles = rows["Cycles at next level"]
+    assert isinstance(cycles[1].value, float | int) and cycles[1].number_format == "0"

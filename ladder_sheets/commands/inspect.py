@@ -61,6 +61,7 @@ class ExportReading:
     columns: dict[str, str] = field(default_factory=dict)  # role -> header
     readings: list[Reading] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # raters, labels, cycles the reader used
+    unused: list[str] = field(default_factory=list)  # headers of columns not read
 
 
 @dataclass
@@ -97,6 +98,8 @@ class Inspection:
             for name, values in e.extra.items():
                 if values:
                     lines.append(f"    {name}: {json.dumps(values, ensure_ascii=False)}")
+            if e.unused:
+                lines.append("    unused columns: " + ", ".join(f"'{h}'" for h in e.unused))
         doubts = [
             f
             for f in self.findings
@@ -348,10 +351,14 @@ def export_reading(export: Any, competencies: Sequence[str] = ()) -> ExportReadi
                 str(item.confidence),
             )
         )
-    for name in ("raters", "labels", "cycles"):
-        values = getattr(export, name, None)
+    # the export keeps its cycles as read in `cycles_read` (`cycles` lists the quarters)
+    for name, attribute in (("raters", "raters"), ("labels", "labels"), ("cycles", "cycles_read")):
+        values = getattr(export, attribute, None)
         if isinstance(values, dict):
             e.extra[name] = values
+    unused = getattr(export, "unused", None)
+    if unused:
+        e.unused = list(unused)
     return e
 
 

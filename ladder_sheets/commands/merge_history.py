@@ -18,7 +18,9 @@ import pandas as pd
 
 from ladder_sheets.model import columns
 
-KEY = ["cycle", "employee_id", "competency", "rater_type"]
+# A rating's identity; "rater" tells 360 raters apart (schema.ratings.rater_keys) and is
+# dropped again before the history is written.
+KEY = ["cycle", "employee_id", "competency", "rater_type", "rater"]
 HISTORY_COLUMNS = columns("history")
 EVIDENCE_KEY = ["cycle", "employee_id"]
 EVIDENCE_COLUMNS = columns("evidence")
@@ -68,9 +70,9 @@ def merge_history(
     messages. Rows of incoming without a rating are ignored: a blank is not a rating."""
     replace = set(replace_cycles)
     stamp = (imported_at or dt.datetime.now()).replace(microsecond=0)
-    old = normalise_keys(_with_columns(existing, HISTORY_COLUMNS))
+    old = _with_rater(normalise_keys(_with_columns(existing, HISTORY_COLUMNS)))
     new = normalise_keys(_with_columns(incoming, [*HISTORY_COLUMNS, "where"]))
-    new = new[new["rating"].notna()]
+    new = _with_rater(new[new["rating"].notna()])
     # Within the incoming exports, the last occurrence of a key wins (a later correction file);
     # the validator has already reported such duplicates.
     new = new.drop_duplicates(subset=KEY, keep="last")
@@ -113,6 +115,17 @@ def merge_history(
         replaced=int(may_replace.sum()),
         conflicts=conflicts.reset_index(drop=True),
     )
+
+
+def _with_rater(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its "rater" key column (see KEY)."""
+    from ladder_sheets.schema.ratings import rater_keys
+
+    out = df.copy()
+    out["rater"] = rater_keys(
+        *(out[c].to_numpy(dtype=object) for c in (*KEY[:4], "reviewer", "source"))
+    )
+    return out
 
 
 def merge_evidence(

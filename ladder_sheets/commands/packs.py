@@ -24,7 +24,12 @@ from ladder_sheets.api import PathLike, check
 from ladder_sheets.commands.merge import analysed_cycle
 from ladder_sheets.errors import DataError
 from ladder_sheets.findings import Report
-from ladder_sheets.packs.passwords import pack_passwords, read_passwords, save_passwords
+from ladder_sheets.packs.passwords import (
+    pack_passwords,
+    password_record,
+    read_passwords,
+    save_passwords,
+)
 from ladder_sheets.packs.recipients import Recipient, recipients
 from ladder_sheets.packs.slices import PackData, behavior_rows, level_rows, pack_data, person_slices
 from ladder_sheets.packs.workbook import write_pack
@@ -143,8 +148,10 @@ def _prepare_and_write(
             hint="use the IDs of the Employee ID column",
         )
     result.recipients = chosen
-    out.mkdir(parents=True, exist_ok=True)
     used, generated = pack_passwords(chosen, passwords) if encrypt else ({}, False)
+    if encrypt and (generated or passwords_out):
+        password_record(out, passwords_out)  # refused inside the folder before any pack
+    out.mkdir(parents=True, exist_ok=True)
     created = dt.datetime.combine(cycle_end(analysed), dt.time(12, 0))
     tasks = (
         (

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ladder_sheets.exports.raters import ADDITIONAL, rater_kind
 from ladder_sheets.values import clean_text, closest, normalize_header
 
 # fmt: off
@@ -41,7 +42,8 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
         "Self Rating", "Self Score", "Self Assessment", "Self Assessment Rating", "Self Result",
         "Self Response", "Self Review Rating", "Employee Rating", "Employee Self Rating",
     ),
-    "peer_rating": ("Peer Rating", "Peer Score", "Peer Average", "Peer Assessment"),
+    "peer_rating": ("Peer Rating", "Peer Score", "Peer Assessment"),
+    "upward_rating": ("Upward Rating", "Upward Score", "Upward Assessment"),
     "cycle": (
         "Cycle", "Review Cycle", "Period", "Quarter", "Review Period", "Cycle Name",
         "Review Name", "Review", "Performance Cycle", "Performance Period", "Review Quarter",
@@ -69,6 +71,7 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
         "Employee Comment", "Employee Comments",
     ),
     "peer_comment": ("Peer Comment", "Peer Comments", "Peer Feedback"),
+    "upward_comment": ("Upward Comment", "Upward Comments", "Upward Feedback"),
     "scope_met": (
         "Scope Criteria Met", "Scope Met", "Scope Criteria", "Scope", "Scope Achieved",
     ),
@@ -98,35 +101,29 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Roles holding one rater's rating, and the rater type each stands for.
-RATER_ROLES = {"manager_rating": "manager", "self_rating": "self", "peer_rating": "peer"}
-COMMENT_ROLES = {"manager": "manager_comment", "self": "self_comment", "peer": "peer_comment"}
+RATER_ROLES = {
+    "manager_rating": "manager",
+    "self_rating": "self",
+    "peer_rating": "peer",
+    "upward_rating": "upward",
+}
+COMMENT_ROLES = {
+    "manager": "manager_comment",
+    "self": "self_comment",
+    "peer": "peer_comment",
+    "upward": "upward_comment",
+}
+RATING_ROLE_OF = {kind: role for role, kind in RATER_ROLES.items()}
 EVIDENCE_ROLES = ("scope_met", "endorsed", "calibrated", "evidence_note")
 ROLES = tuple(r for r in ROLE_ALIASES if r != "ignored")
 
-_RATER_NAMES: dict[str, tuple[str, ...]] = {
-    "self": ("self", "self assessment", "self review", "self evaluation", "employee", "reviewee"),
-    "manager": (
-        "manager", "direct manager", "line manager", "manager review", "manager assessment",
-        "downward", "supervisor", "lead", "mgr",
-    ),
-    "peer": ("peer", "peers", "colleague", "coworker", "co worker", "peer review", "peer feedback"),
-    "upward": (
-        "upward", "upward review", "direct report", "direct reports", "report", "subordinate",
-    ),
-}
-RATER_WORDS = {word: rater for rater, words in _RATER_NAMES.items() for word in words}
 # fmt: on
 
-_RATER = r"(self|manager|peer|upward)"
-# "Communication (Self)", "Communication [Manager]", "Communication - Peer",
-# "Communication Self Rating", "Self - Communication", "Self: Communication"
-_RATER_SUFFIX = re.compile(
-    rf"^(?P<b>.+?)\s*(?:[(\[]\s*{_RATER}(?:\s+(?:rating|score))?\s*[)\]]"
-    rf"|[-\u2013:|/]\s*{_RATER}(?:\s+(?:rating|score))?|\s+{_RATER}\s+(?:rating|score))$",
-    re.I,
-)
-_RATER_PREFIX = re.compile(rf"^{_RATER}\s*[-\u2013:|/]\s*(?P<b>.+)$", re.I)
 _RATING_WORD = re.compile(r"^(?P<b>.+?)\s*[-\u2013:]?\s*(?:rating|score)$", re.I)
+# "Communication [Manager]", "Manager rating [Communication]", "Communication (Self)"
+_BRACKETS = re.compile(r"^(?P<a>.*?)\s*[(\[](?P<b>[^)\]]+)[)\]]\s*$")
+# "Manager - Communication", "Self-Evaluation: Communication", "Communication | Peer"
+_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|/]\s+|\s*[:|]\s*|\s+[-\u2013\u2014]|[-\u2013\u2014]\s+")
 _COMMENT_WORD = re.compile(
     r"^(?P<b>.+?)\s*[-\u2013:]?\s*(?:comments?|evidence|notes?|feedback)$", re.I
 )
@@ -149,20 +146,52 @@ def role_of(header: str) -> tuple[str, int] | None:
     return _ALIAS_INDEX.get(compact(header))
 
 
-def split_rater(header: str) -> tuple[str, str | None]:
-    """A wide column header split into the competency and the rater it names, if any."""
+def header_readings(header: str) -> list[tuple[str, str | None]]:
+    """The ways a wide column's header may split into a competency and the rater it names,
+    best first: "Manager - Communication", "Self-Evaluation - Communication", "Communication
+    [Manager]", "Communication Self Rating", "Manager rating [Communication]", "Employee Code:
+    Communication" (a part naming no rater is kept as a reading without one)."""
     text = clean_text(header) or ""
-    m = _RATER_SUFFIX.match(text)
-    if m:
-        rater = next(g for g in m.groups()[1:] if g)
-        return m.group("b").strip(" -:"), rater.lower()
-    m = _RATER_PREFIX.match(text)
-    if m:
-        return m.group("b").strip(), m.group(1).lower()
+    out: list[tuple[str, str | None]] = []
+
+    def add(base: str, rater: str | None) -> None:
+        base = base.strip(" -:|/\u2013\u2014")
+        if base and (base, rater) not in out:
+            out.append((base, rater))
+
+    pairs: list[tuple[str, str]] = []
+    m = _BRACKETS.match(text)
+    if m and m.group("a"):
+        pairs += [(m.group("a"), m.group("b")), (m.group("b"), m.group("a"))]
+    parts = _SEPARATOR.split(text, maxsplit=1)
+    if len(parts) == 2:
+        pairs += [(parts[0], parts[1]), (parts[1], parts[0])]
+    halves = pairs[:]
+    words = text.split()
+    for n in range(1, min(4, len(words))):  # a rater phrase of up to three words at either end
+        pairs.append((" ".join(words[:-n]), " ".join(words[-n:])))
+        pairs.append((" ".join(words[n:]), " ".join(words[:n])))
+    for base, other in pairs:
+        rater = rater_kind(other)
+        if rater and rater != ADDITIONAL:
+            add(_strip_rating_word(base), rater)
     m = _RATING_WORD.match(text)
     if m:
-        return m.group("b").strip(), None
-    return text, None
+        add(m.group("b"), None)
+    add(text, None)
+    for first, _ in halves:  # bracket or separator parts naming no rater
+        add(first, None)
+    return out
+
+
+def _strip_rating_word(text: str) -> str:
+    m = _RATING_WORD.match(text.strip())
+    return m.group("b") if m else text
+
+
+def split_rater(header: str) -> tuple[str, str | None]:
+    """A wide column header split into the competency and the rater it names, if any."""
+    return header_readings(header)[0]
 
 
 def comment_base(header: str) -> str | None:
@@ -172,7 +201,8 @@ def comment_base(header: str) -> str | None:
 
 
 def rater_type(value: object) -> str | None:
-    return RATER_WORDS.get(normalize_header(value))
+    """The rater kind a cell of a rater column names ("Downward" -> manager), or None."""
+    return rater_kind(value, value=True)
 
 
 @dataclass
@@ -214,12 +244,17 @@ def assign(headers: list[str], mapping: Mapping[str, str] | None = None) -> Colu
     return Columns(roles, claimed, unknown)
 
 
+# How alike a header must be to a role's name to be offered as "closest" (difflib's ratio):
+# at 0.6 "Person" was offered for "Reason" and "Rating" for "Training".
+SUGGEST_CUTOFF = 0.75
+
+
 def suggest(role: str, headers: Iterable[str]) -> list[str]:
     """The headers closest to any name of a role, best first."""
     pool = [h for h in headers if h]
     out: list[str] = []
     for alias in ROLE_ALIASES[role]:
-        for hit in closest(alias, pool, n=3, cutoff=0.6):
+        for hit in closest(alias, pool, n=3, cutoff=SUGGEST_CUTOFF):
             if hit not in out:
                 out.append(hit)
     return out[:3]

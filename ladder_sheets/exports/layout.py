@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ladder_sheets.exports import columns as cols
-from ladder_sheets.exports.columns import Columns, compact, split_rater
+from ladder_sheets.exports import meaning
+from ladder_sheets.exports.columns import Columns, compact, header_readings, split_rater
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.source import Rows, Source
-from ladder_sheets.findings import Finding, info, warning
+from ladder_sheets.findings import Finding, Where, info, warning
 from ladder_sheets.values import clean_text, parse_cycle
 
 HEADER_SCAN = 30  # rows searched for the header (title and preamble rows come first)
@@ -45,6 +46,8 @@ class Layout:
     wide: list[WideColumn] = field(default_factory=list)
     preamble_cycle: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    rater_words: dict[str, str] = field(default_factory=dict)  # the mapping's: word -> kind
+    evidence: dict[int, str] = field(default_factory=dict)  # column -> "values" when judged so
 
     @property
     def roles(self) -> dict[str, int]:
@@ -80,16 +83,30 @@ def detect(
                     f"sheets in the file: {', '.join(names)}",
                 )
             )
-    best: tuple[int, int, Rows] | None = None
+    best: tuple[int, tuple[int, int], Rows] | None = None
     for rows in candidates:
         index, score = _find_header(rows, set(known), mapped)
-        if best is None or score > best[1]:
-            best = (index, score, rows)
+        # a tab holding ratings beats a summary or instructions tab with a better header
+        rated = (_rating_columns(rows, index, scale) > 0, score)
+        if best is None or rated > best[1]:
+            best = (index, rated, rows)
     assert best is not None
     index, _, rows = best
+    if len(candidates) > 1:
+        others = ", ".join(f"'{s.sheet}'" for s in candidates if s is not rows)
+        findings.append(
+            info(
+                "export-sheet-chosen",
+                f"tab '{rows.sheet}' read: it holds the ratings; {others} not read",
+                "name the tab in the mapping if another one holds the ratings",
+                Where(file=rows.file, sheet=rows.sheet, cell="A1"),
+            )
+        )
     headers = [clean_text(v) or "" for v in rows.rows[index]] if rows.rows else []
     layout = Layout(rows, index, headers, cols.assign(headers, mapping), findings=findings)
     layout.preamble_cycle = _preamble_cycle(rows, index)
+    if rows.rows:
+        meaning.assign_by_meaning(layout, scale, set(mapping))
     _decide_shape(layout, known, scale)
     return layout
 
@@ -116,6 +133,20 @@ def _find_header(rows: Rows, known: set[str], mapped: set[str]) -> tuple[int, in
     return first, best_score
 
 
+def _rating_columns(rows: Rows, header: int, scale: LabelScale) -> int:
+    """How many columns below the header hold ratings in most sampled rows."""
+    sample = rows.rows[header + 1 : header + 1 + meaning.SAMPLE_ROWS]
+    width = max((len(r) for r in sample), default=0)
+    count = 0
+    for col in range(width):
+        values = [r[col] for r in sample if col < len(r) and clean_text(r[col])]
+        if values and sum(map(scale.looks_like_rating, values)) >= meaning.RATING_SHARE * len(
+            values
+        ):
+            count += 1
+    return count
+
+
 def _preamble_cycle(rows: Rows, header: int) -> str | None:
     """A quarter named in a title row above the header ("Performance review Q3 2026")."""
     for cells in rows.rows[:header]:
@@ -132,11 +163,12 @@ def _preamble_cycle(rows: Rows, header: int) -> str | None:
 def _decide_shape(layout: Layout, known: dict[str, str], scale: LabelScale) -> None:
     roles, headers = layout.columns.roles, layout.headers
     key_cols = {roles[r] for r in _KEY_ROLES if r in roles}
-    named = [
-        c
+    readings = {
+        c: next((r for r in header_readings(h) if compact(r[0]) in known), None)
         for c, h in enumerate(headers)
-        if h and c not in key_cols and compact(split_rater(h)[0]) in known
-    ]
+        if h and c not in key_cols
+    }
+    named = [c for c, r in readings.items() if r is not None]
     comment_cols = {
         c: compact(base)
         for c, h in enumerate(headers)
@@ -150,22 +182,42 @@ def _decide_shape(layout: Layout, known: dict[str, str], scale: LabelScale) -> N
             and c not in named
             and c not in layout.columns.claimed
             and c not in comment_cols
-            and _holds_ratings(layout, c, scale)
+            and not meaning.never_ratings(h)
+            and meaning.holds_ratings(layout, c, scale)
         ]
         wide_cols = sorted(named + guessed)
+        summaries = [
+            c
+            for c, h in enumerate(headers)
+            if h and c not in wide_cols and meaning.is_summary(h) and c not in key_cols
+        ]
+        if wide_cols and summaries:
+            names = ", ".join(f"'{headers[c]}'" for c in summaries)
+            layout.findings.append(
+                info(
+                    "export-summary-ignored",
+                    f"{names} sum up the competency columns and are not read as ratings",
+                    "nothing to do: each competency's own rating is read",
+                    layout.rows.where(layout.header, summaries[0], headers[summaries[0]]),
+                )
+            )
         if wide_cols and (len(named) >= 2 or "competency" not in roles):
-            _make_wide(layout, wide_cols, known, comment_cols)
+            _make_wide(layout, wide_cols, known, comment_cols, readings)
 
 
 def _make_wide(
-    layout: Layout, wide_cols: list[int], known: dict[str, str], comment_cols: dict[int, str]
+    layout: Layout,
+    wide_cols: list[int],
+    known: dict[str, str],
+    comment_cols: dict[int, str],
+    readings: Mapping[int, tuple[str, str | None] | None],
 ) -> None:
     roles, headers = layout.columns.roles, layout.headers
     layout.shape = "wide"
     # a header that names a competency is a rating column, whatever other name it matches
     layout.columns.roles = roles = {r: c for r, c in roles.items() if c not in wide_cols}
     for c in wide_cols:
-        base, rater = split_rater(headers[c])
+        base, rater = readings.get(c) or split_rater(headers[c])
         competency = known.get(compact(base), base)
         comment = next((k for k, b in comment_cols.items() if b == compact(base)), None)
         layout.wide.append(WideColumn(c, competency, rater, comment))
@@ -180,14 +232,3 @@ def _make_wide(
                 layout.rows.where(layout.header, col, headers[col]),
             )
         )
-
-
-def _holds_ratings(layout: Layout, col: int, scale: LabelScale) -> bool:
-    seen = rated = 0
-    for i in layout.data_rows()[:SAMPLE_ROWS]:
-        cells = layout.rows.rows[i]
-        if col >= len(cells) or not clean_text(cells[col]):
-            continue
-        seen += 1
-        rated += scale.looks_like_rating(cells[col])
-    return seen > 0 and rated >= RATING_SHARE * seen

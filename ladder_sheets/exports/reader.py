@@ -7,17 +7,27 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ladder_sheets.exports import columns as cols
+from ladder_sheets.exports import cycles, rating_labels, repeats
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout, detect
+from ladder_sheets.exports.meaning import Understood
+from ladder_sheets.exports.people import People, find_key
 from ladder_sheets.exports.rows import Context, build
+from ladder_sheets.exports.slots import rater_reader
 from ladder_sheets.exports.source import load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
 from ladder_sheets.model import Table
-from ladder_sheets.values import parse_cycle
+from ladder_sheets.values import clean_text, normalize_header, parse_cycle
 
 _QUARTER = re.compile(r"q[1-4]", re.I)
+# Header words of columns naming the one who rated, or the person's manager: never the key.
+_NOT_REVIEWEE = frozenset(
+    ("reviewer", "rater", "evaluator", "assessor", "author", "by", "manager", "supervisor",
+     "submitter", "respondent", "lead")
+)  # fmt: skip
 _NEEDED = {"employee_id": "employee ID", "competency": "competency", "rating": "rating"}
 
 
@@ -35,6 +45,17 @@ class Export:
     delimiter: str | None = None  # CSV only
     sheet: str | None = None  # XLSX only
     header_row: int | None = None  # 1-based line (CSV) or row (XLSX) of the header
+    # How it was understood, for `inspect` and --write-mapping: role -> header, each concept
+    # with its evidence and confidence, the columns left unread, and the rater words, labels
+    # and cycles as they were read.
+    columns: dict[str, str] = field(default_factory=dict)
+    understood: list[Understood] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+    raters: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, float] = field(default_factory=dict)
+    cycles_read: dict[str, str] = field(default_factory=dict)
+    # places of repeated ratings a finding of this export already explains
+    explained: set[tuple[Any, ...]] = field(default_factory=set)
 
     @property
     def report(self) -> Report:
@@ -54,12 +75,17 @@ def read_export(
     labels: Mapping[str, float] | None = None,
     cycle: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    people: People | None = None,
+    export_mapping: Any = None,
 ) -> Export:
     """Read a review export. `competencies` and `employees` are the framework's names (used to
     recognise wide exports and to spell names as the framework does); `labels` adds or
     overrides rating labels; `cycle` is used where the export names none; `mapping` maps a
     role (employee_id, competency, rating, cycle, reviewer, rater_type, comment, self_rating,
-    manager_rating, scope_met, endorsed, calibrated, ...) to a header, and "sheet" to a sheet.
+    manager_rating, scope_met, endorsed, calibrated, ...) to a header, and "sheet" to a sheet;
+    `people` (People.of the Employees table) lets rows name people by e-mail or name;
+    `export_mapping` (the mapping file's [export] section: raters, cycles, keys) names rater
+    words, cycles and the kind of key the reader would otherwise judge by itself.
 
     Raises UnreadableFile (or EncryptedFile, HostileFile) when the file cannot be read at all;
     everything else is a finding."""
@@ -68,6 +94,8 @@ def read_export(
     source = load(path)
     scale = LabelScale(labels)
     layout = detect(source, competencies=competencies, scale=scale, mapping=mapping)
+    given = _ExportMapping.of(export_mapping)
+    layout.rater_words = given.raters
     findings = [*source.findings, *layout.findings]
     findings += _mapping_findings(layout)
     export = Export(
@@ -81,12 +109,29 @@ def read_export(
         sheet=layout.rows.sheet,
         header_row=layout.rows.numbers[layout.header] if layout.rows.numbers else None,
     )
+    people = people if people else People.from_ids(employees)
+    key = None
+    if people:
+        key, key_findings = find_key(
+            layout, people, _not_keys(layout, mapping), kind=given.keys.get("employee")
+        )
+        findings += key_findings
+        if key is not None:
+            layout.columns.roles = {r: c for r, c in layout.roles.items() if c != key.col}
+            layout.columns.roles["employee_id"] = key.col
+            layout.columns.claimed.add(key.col)
     missing = _missing_columns(layout)
     if missing:
         findings += missing
         return export
+    findings += rating_labels.resolve(layout, scale, path.name)
+    dating = _dating_column(layout, cycle is not None)
     fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
     findings += cycle_findings
+    if fallback is None and "completed" in dating:
+        dating = {"completed": dating["completed"]}
+        layout.columns.roles["cycle"] = dating["completed"]
+        findings[:] = [f for f in findings if f.code != "cycle-unknown"]
     ctx = Context(
         layout=layout,
         scale=scale,
@@ -94,12 +139,119 @@ def read_export(
         fallback_cycle=fallback,
         competencies={cols.compact(c): c for c in competencies if c},
         employees={cols.compact(e): e for e in employees if e},
+        people=people,
+        key=key,
+        override=fallback if cycle is not None else None,
+        cycle_names=given.cycles,
     )
     export.ratings, export.evidence = build(ctx)
+    findings += ctx.findings
     findings += ctx.notes.close(name)
-    findings += _cycle_mismatch(layout, cycle, fallback, ctx.cycles)
+    findings += _cycle_mismatch(layout, cycle, fallback)
+    if ctx.cycle_forms and "cycle" in layout.roles:
+        col = layout.roles["cycle"]
+        where = _header_where(layout, layout.headers[col])
+        findings.append(cycles.forms_said(path.name, layout.headers[col], where, ctx.cycle_forms))
     findings += _summary(layout, export, ctx.skipped, fallback)
+    _record(export, layout, mapping, key, scale, ctx)
+    said, export.explained = repeats.repeated(export.ratings, layout, name)
+    findings += said
     return export
+
+
+@dataclass
+class _ExportMapping:
+    """The parts of a mapping's [export] section the reader takes beyond columns and sheet."""
+
+    raters: dict[str, str] = field(default_factory=dict)
+    cycles: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, given: Any) -> _ExportMapping:
+        if given is None:
+            return cls()
+        raters = {str(k): str(v).lower() for k, v in dict(getattr(given, "raters", {})).items()}
+        cycles = {
+            clean_text(k) or "": str(v) for k, v in dict(getattr(given, "cycles", {})).items()
+        }
+        keys = {str(k): _key_kind(v) for k, v in dict(getattr(given, "keys", {})).items()}
+        return cls(raters, cycles, keys)
+
+
+def _key_kind(value: Any) -> str:
+    text = str(value).strip().lower().replace("-", "")
+    return {"id": "ID", "email": "e-mail", "mail": "e-mail", "name": "name"}.get(text, "ID")
+
+
+def _record(
+    export: Export,
+    layout: Layout,
+    mapping: Mapping[str, str] | None,
+    key: Any,
+    scale: LabelScale,
+    ctx: Context,
+) -> None:
+    """What `inspect` shows of the export, and what --write-mapping writes to reproduce it."""
+    headers, roles = layout.headers, layout.roles
+    mapped = {cols.compact(h) for r, h in (mapping or {}).items() if r != "sheet"}
+    export.columns = {role: headers[col] for role, col in roles.items()}
+    for role, col in roles.items():
+        header = headers[col]
+        if cols.compact(header) in mapped:
+            evidence, confidence = "mapping", "high"
+        elif col in layout.evidence or (role == "employee_id" and key is not None and key.share):
+            by_name = (cols.role_of(header) or ("",))[0] == role
+            evidence = "name and values" if by_name else "values"
+            confidence = "high" if by_name else "medium"
+        else:
+            evidence, confidence = "name", "high" if cols.role_of(header) else "medium"
+        export.understood.append(Understood(role, header, col, evidence, confidence))
+    for w in layout.wide:
+        header = headers[w.col]
+        named = cols.compact(w.competency) in ctx.competencies
+        export.understood.append(
+            Understood(
+                f"competency:{w.competency}",
+                header,
+                w.col,
+                "name" if named else "values",
+                "high" if named else "low",
+                w.rater,
+            )
+        )
+    used = set(roles.values()) | {w.col for w in layout.wide}
+    used |= {w.comment_col for w in layout.wide if w.comment_col is not None}
+    export.unused = [h for c, h in enumerate(headers) if h and c not in used]
+    if "rater_type" in roles:
+        col = roles["rater_type"]
+        reader = rater_reader(layout.rater_words)
+        for i in layout.data_rows():
+            cells = layout.rows.rows[i]
+            text = clean_text(cells[col]) if col < len(cells) else None
+            if text and text not in export.raters and len(export.raters) < 50:
+                export.raters[text] = reader(text)
+    export.labels = {s: v for s, v in scale.read_labels().items()}
+    export.cycles_read = {
+        raw: cycle for forms in ctx.cycle_forms.values() for raw, cycle in forms.items()
+    }
+
+
+def _not_keys(layout: Layout, mapping: Mapping[str, str] | None) -> set[int]:
+    """Columns that cannot say who a row is about: ratings, competencies, cycles, raters and
+    reviewers (a reviewer is a person too), and whatever the mapping gave another role."""
+    roles = layout.roles
+    skip = {w.col for w in layout.wide}
+    skip |= {c for r, c in roles.items() if r not in ("employee_id", "name")}
+    for col, header in enumerate(layout.headers):
+        named = cols.role_of(header) if header else None
+        if named and named[0] not in ("employee_id", "name", "ignored"):
+            skip.add(col)  # "Reviewer Name" beside "Reviewer Email": a reviewer all the same
+        elif set(normalize_header(header).split()) & _NOT_REVIEWEE:
+            skip.add(col)
+    if mapping and "employee_id" in mapping:
+        skip |= set(range(len(layout.headers))) - {roles.get("employee_id", -1)}
+    return skip
 
 
 def _mapping_findings(layout: Layout) -> list[Finding]:
@@ -136,16 +288,18 @@ def _missing_columns(layout: Layout) -> list[Finding]:
     for role in needed:
         if role in roles:
             continue
-        unclaimed = [h for c, h in enumerate(layout.headers) if c not in layout.columns.claimed]
-        hits = cols.suggest(role, unclaimed) or cols.suggest(role, layout.headers)
+        # a suggestion never names a column already read as something else
+        used = set(layout.columns.claimed) | set(roles.values()) | {w.col for w in layout.wide}
+        unclaimed = [h for c, h in enumerate(layout.headers) if c not in used]
+        hits = cols.suggest(role, unclaimed)
         names = ", ".join(cols.ROLE_ALIASES[role][:4])
         closest = f"; closest header: {', '.join(repr(h) for h in hits)}" if hits else ""
         out.append(
             error(
                 "export-missing-column",
                 f"no {_NEEDED[role]} column (looked for {names}, ...){closest}",
-                f"rename the column to '{cols.ROLE_ALIASES[role][0]}', or name it in the "
-                f"export mapping ({role} = the column's header)",
+                f"rename the column to '{cols.ROLE_ALIASES[role][0]}', or name it in a mapping "
+                f'file given with --mapping: [export.columns] {role} = "the column\'s header"',
                 _header_where(layout, hits[0] if hits else None),
             )
         )
@@ -168,7 +322,7 @@ def _fallback_cycle(
     given = None
     if cycle is not None:
         try:
-            given = parse_cycle(cycle)
+            given = cycles.read_cycle(cycle)[0]
         except ValueError:
             findings.append(
                 error(
@@ -198,22 +352,54 @@ def _fallback_cycle(
     return fallback, findings
 
 
-def _cycle_mismatch(
-    layout: Layout, given: str | None, fallback: str | None, seen: dict[str, str | None]
-) -> list[Finding]:
-    """--cycle names one quarter and the export's cycle column another: the column wins."""
+def _dating_column(layout: Layout, given: bool) -> dict[str, int]:
+    """Without a cycle column, a review period's end (else start) column dates each row; a
+    completion date is kept for when nothing else names the cycle. Said when used."""
+    if "cycle" in layout.roles or given:
+        return {}
+    dating = cycles.dating_columns(layout.headers, set(layout.roles.values()))
+    for kind in ("end", "start"):
+        if kind in dating:
+            col = layout.roles["cycle"] = dating[kind]
+            layout.columns.claimed.add(col)
+            if kind == "start":
+                layout.findings.append(
+                    warning(
+                        "cycle-from-period-start",
+                        f"only the start of the review period is given (column "
+                        f"'{layout.headers[col]}'): each row's cycle is the quarter it starts in",
+                        "pass --cycle 2026-Q3 if the period ends in another quarter",
+                        _header_where(layout, layout.headers[col]),
+                    )
+                )
+            return {kind: col}
+    return dating
+
+
+def _cycle_mismatch(layout: Layout, given: str | None, fallback: str | None) -> list[Finding]:
+    """--cycle names one quarter and the export's cycle column another: --cycle wins, said."""
     if given is None or fallback is None or "cycle" not in layout.roles:
         return []
-    other = sorted({c for c in seen.values() if c and c != fallback})
+    col = layout.roles["cycle"]
+    other: set[str] = set()
+    for i in layout.data_rows():
+        cells = layout.rows.rows[i]
+        if col < len(cells) and clean_text(cells[col]) and len(other) < 5:
+            try:
+                read = cycles.read_cycle(cells[col])[0]
+            except ValueError:
+                continue
+            if read != fallback:
+                other.add(read)
     if not other:
         return []
     return [
         warning(
             "cycle-mismatch",
             f"the cycle given ({fallback}) differs from the export's cycle column "
-            f"({', '.join(other)}); the column is used where it is filled",
-            "check that this is the export you meant, or drop the cycle argument",
-            _header_where(layout, layout.headers[layout.roles["cycle"]]),
+            f"({', '.join(sorted(other))}); the cycle given is used for every row",
+            "check that this is the export you meant, or drop --cycle to use the column",
+            _header_where(layout, layout.headers[col]),
         )
     ]
 

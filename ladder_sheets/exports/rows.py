@@ -14,14 +14,15 @@ import pandas as pd
 
 from ladder_sheets.exports.block import Block, clean_text
 from ladder_sheets.exports.columns import EVIDENCE_ROLES
+from ladder_sheets.exports.cycles import read_cycle
 from ladder_sheets.exports.evidence import evidence_table
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout
 from ladder_sheets.exports.notes import Notes
+from ladder_sheets.exports.people import AMBIGUOUS, Key, People, ambiguous_names
 from ladder_sheets.exports.slots import PerRow, Slot, comments, read_slots, slot_cols, spelled
-from ladder_sheets.findings import Severity, Where
+from ladder_sheets.findings import Finding, Severity, Where
 from ladder_sheets.model import Table, columns
-from ladder_sheets.values import parse_cycle
 
 # Steps of reading one row, in the order findings about a row are listed.
 ROW_WITHOUT_EMPLOYEE, CYCLE, RATING = 0, 1, 2
@@ -35,8 +36,14 @@ class Context:
     fallback_cycle: str | None
     competencies: dict[str, str]  # compact name -> the framework's spelling
     employees: dict[str, str]
+    people: People | None = None
+    key: Key | None = None  # the key column, when found by its values
     notes: Notes = field(default_factory=Notes)
+    findings: list[Finding] = field(default_factory=list)
     cycles: dict[str, str | None] = field(default_factory=dict)  # raw cycle -> parsed
+    cycle_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # how -> raw -> cycle
+    override: str | None = None  # --cycle: every row's cycle, whatever the export says
+    cycle_names: dict[str, str] = field(default_factory=dict)  # the mapping's: value -> cycle
     skipped: int = 0  # blank or "N/A" ratings
 
 
@@ -63,10 +70,20 @@ def build(ctx: Context) -> tuple[Table, Table]:
     has_id = block.present(id_col)
     _rows_without_employee(ctx, block, keep & ~has_id)
     rated = Rated(block, np.flatnonzero(keep & has_id))
+    people, key = ctx.people, ctx.key
+    if people is not None and key is not None and key.kind != "ID":
+        person = block.map(id_col, lambda v: people.identify(v, key.kind), rated.at)
+        shared = np.flatnonzero(person == AMBIGUOUS)
+        if len(shared):
+            raw = block.raw[id_col][rated.at[shared]]
+            lines = (block.start + rated.at[shared]).tolist()
+            ctx.findings += ambiguous_names(people, ctx.layout, key, lines, raw.tolist())
+            rated.at = rated.at[person != AMBIGUOUS]
+            person = person[person != AMBIGUOUS]
+    else:
+        person = block.map(id_col, lambda v: spelled(ctx.employees, clean_text(v)), rated.at)
     at = rated.at
-    rated.values["employee_id"] = block.map(
-        id_col, lambda v: spelled(ctx.employees, clean_text(v)), at
-    )
+    rated.values["employee_id"] = person
     rated.places["employee_id"] = block.places(id_col, at)
     rated.values["source"] = ctx.source
     rated.values["cycle"], rated.places["cycle"] = _cycles(ctx, rated)
@@ -106,7 +123,7 @@ def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
     cycle that does not read is kept as written and reported where it first appears."""
     layout, block, at = ctx.layout, rated.block, rated.at
     col = layout.roles.get("cycle")
-    if col is None:
+    if col is None or ctx.override is not None:
         return ctx.fallback_cycle, ""
     header = layout.headers[col]
     raw = block.clean(col)[at]
@@ -121,9 +138,15 @@ def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
     bad: list[int] = []
     for code, first in enumerate(firsts.tolist()):
         key = uniques[code]
+        named = ctx.cycle_names.get(str(key))
+        if named is not None and key not in ctx.cycles:
+            ctx.cycles[key] = named  # the mapping's name for this cycle
         if key not in ctx.cycles:
             try:
-                ctx.cycles[key] = parse_cycle(original[first])
+                quarter, how = read_cycle(original[first])
+                ctx.cycles[key] = quarter
+                if how:
+                    ctx.cycle_forms.setdefault(how, {})[str(raw[given][first])] = quarter
             except ValueError:
                 ctx.cycles[key] = None
                 bad.append(first)
@@ -139,7 +162,8 @@ def _cycles(ctx: Context, rated: Rated) -> tuple[PerRow, PerRow]:
         text = raw[given[bad[n]]]
         return (
             f"'{text}' is not a review cycle",
-            "write cycles as 2026-Q3 (Q3 2026, 2026Q3 and dates are also read)",
+            "write cycles as 2026-Q3 (Q3 2026, 2026Q3, Q3-26, H1 2026, Year-end 2026 and dates "
+            "are also read), or pass --cycle 2026-Q3",
             layout.rows.where(int(bad_rows[n]), col, header),
         )
 
@@ -166,8 +190,10 @@ def _history(ctx: Context, rated: Rated, slots: list[Slot]) -> Table:
         _unknown_labels(ctx, rated, slot, k, unknown, values[k][unknown])
     if not slots or not n:
         return Table.empty("history", block.rows.file)
-    rated_mask = np.isin(np.stack(kinds, axis=1), ("number", "label", "text"))
-    ctx.skipped += int(rated_mask.size - rated_mask.sum())
+    stacked = np.stack(kinds, axis=1)
+    rated_mask = np.isin(stacked, ("number", "label", "text"))
+    # a label the export's scale leaves open is reported once for the export, not skipped
+    ctx.skipped += int(rated_mask.size - rated_mask.sum() - (stacked == "unresolved").sum())
     rows, slot_of = np.nonzero(rated_mask)  # row-major: a row's ratings left to right
     if not len(rows):
         return Table.empty("history", block.rows.file)
@@ -200,7 +226,8 @@ def _unknown_labels(
         text = texts[n]
         return (
             f"rating '{text}' is neither a number nor a known label",
-            f"use 1-5 or a label such as 'Meets', or give '{text}' a number in the labels setting",
+            f'say its number (1-5): --label "{text}=N"'
+            + (f"; labels in this export: {ctx.scale.found}" if ctx.scale.found else ""),
             ctx.layout.rows.where(int(rows[n]), slot.col, header),
         )
 

@@ -46,9 +46,18 @@ def spelled(names: dict[str, str], text: str | None) -> str | None:
     return None if text is None else names.get(compact(text), text)
 
 
-def _rater(value: Any) -> str:
-    text = clean_text(value)
-    return (rater_type(text) or text) if text else "manager"
+def rater_reader(words: dict[str, str]) -> Any:
+    """The rater kind of a rater column's cell: the mapping's words first, then the
+    vocabulary; an unknown one stays as written (the schema reports it), blank is manager."""
+    own = {compact(k): v for k, v in words.items()}
+
+    def read(value: Any) -> str:
+        text = clean_text(value)
+        if not text:
+            return "manager"
+        return own.get(compact(text)) or rater_type(text) or text
+
+    return read
 
 
 def read_slots(
@@ -56,6 +65,7 @@ def read_slots(
 ) -> list[Slot]:
     """Each rating a row holds: its column, competency, rater type and comment column."""
     roles, headers = layout.roles, layout.headers
+    _rater = rater_reader(layout.rater_words)
     row_rater: PerRow = "manager"  # a blank rater type is the manager's rating
     rater_cell: PerRow = ""
     if "rater_type" in roles:

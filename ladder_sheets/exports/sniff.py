@@ -28,6 +28,8 @@ MAX_LINES = 500_000
 # Fields in one record: Excel's width. Every row is padded to the header's width, so a header
 # with a million extra columns would otherwise cost a million cells per row.
 MAX_FIELDS = 16_384
+# Values once every record is padded to the widest (30 columns at the line limit).
+MAX_CELLS = 15_000_000
 _CHUNK = 1 << 20
 
 DELIMITERS = (",", ";", "\t", "|")

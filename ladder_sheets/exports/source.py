@@ -73,6 +73,7 @@ def _load_csv(path: Path, data: bytes) -> Source:
         raise sniff.too_many_lines(name, f"{lines:,}")
     delimiter = sniff.sniff_delimiter(text)
     rows, numbers = _records(text, delimiter, name)
+    _bound_cells(rows, numbers, name)
     source = Source([Rows(name, rows, numbers)], encoding=encoding, delimiter=delimiter)
     if sniff.looks_mojibake(text):
         source.findings.append(
@@ -127,6 +128,25 @@ def _bounded(reader: Any, name: str) -> Iterator[list[str]]:
                     hint="the file is damaged or not a ratings export; " + sniff.SAVE_AS_CSV,
                 )
         yield record
+
+
+def _bound_cells(rows: list[list[Any]], numbers: list[int], name: str) -> None:
+    """Rows are later padded to the header's width: rows x widest must stay bounded. Over
+    the budget, trailing empty fields are dropped from every row (a header with a thousand
+    extra commas above a hundred thousand blank lines); still over it, the file is refused."""
+    if len(rows) * max(map(len, rows), default=0) <= sniff.MAX_CELLS:
+        return
+    for record in rows:
+        while record and not str(record[-1]).strip():
+            record.pop()
+    widest = max(range(len(rows)), key=lambda i: len(rows[i]), default=0)
+    if rows and len(rows) * len(rows[widest]) > sniff.MAX_CELLS:
+        raise UnreadableFile(
+            f"line {numbers[widest]}: {len(rows[widest]):,} fields, and {len(rows):,} "
+            f"records of that width would be more than {sniff.MAX_CELLS:,} values",
+            file=name,
+            hint="the file is damaged or not a ratings export; " + sniff.SAVE_AS_CSV,
+        )
 
 
 def _load_workbook(path: Path) -> Source:

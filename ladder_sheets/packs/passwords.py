@@ -1,14 +1,18 @@
 """Passwords for encrypted packs: read from the HR team's CSV or generated, one per recipient,
-and the list of generated ones written beside (never into) the packs folder."""
+and the record of them written beside (never into) the packs folder: 0600, through a temporary
+file, earlier rows kept so that a re-run for a few recipients loses nobody's password."""
 
 from __future__ import annotations
 
 import csv
+import io
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from ladder_sheets.api import PathLike
-from ladder_sheets.errors import DataError, LadderError, UnreadableFile
+from ladder_sheets.errors import DataError, LadderError, UnreadableFile, os_problem
 from ladder_sheets.packs.recipients import Recipient
 
 
@@ -43,6 +47,24 @@ def new_password(groups: int = 4, size: int = 4) -> str:
     return "-".join("".join(secrets.choice(READABLE) for _ in range(size)) for _ in range(groups))
 
 
+def password_record(out: Path, passwords_out: PathLike | None) -> Path:
+    """Where the passwords are recorded: `passwords_out`, or `<folder>-passwords.csv` beside
+    the packs folder. Never inside the folder the packs go to (they are sent from there):
+    paths are compared resolved, so `-o .` run inside the folder is caught too."""
+    folder = Path(out).resolve()
+    beside = folder.parent / f"{folder.name}-passwords.csv"
+    target = Path(passwords_out) if passwords_out else beside
+    if target.resolve().is_relative_to(folder):
+        raise LadderError(
+            "the passwords file would be written inside the packs folder, next to the packs "
+            "it opens",
+            file=str(target),
+            hint=f"name a file outside {folder} with --passwords-out (for example "
+            f"--passwords-out '{beside}')",
+        )
+    return target
+
+
 def save_passwords(
     chosen: list[Recipient],
     used: dict[str, str],
@@ -51,16 +73,58 @@ def save_passwords(
     passwords_out: PathLike | None,
     generated: bool,
 ) -> Path:
-    """Where the passwords are kept: the given file, or a new CSV beside the packs folder."""
+    """Record the passwords used: the given file stays the record when it was used as is;
+    otherwise they are added to the record beside the packs folder (or `passwords_out`):
+    earlier rows are kept (a re-run with --only replaces only its own recipients' rows),
+    the file is written 0600 through a temporary file and renamed."""
     if passwords and not generated and not passwords_out:
         return Path(passwords)
-    target = Path(passwords_out) if passwords_out else out.parent / f"{out.name}-passwords.csv"
-    with target.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Employee ID", "Name", "Email", "File", "Password"])
-        for r in chosen:
-            w.writerow([r.employee_id, r.name, r.email, r.file_name, used[r.employee_id]])
+    target = password_record(out, passwords_out)
+    rows = _earlier_rows(target)
+    for r in chosen:
+        rows[r.employee_id] = [r.employee_id, r.name, r.email, r.file_name, used[r.employee_id]]
+    buffer = io.StringIO()
+    w = csv.writer(buffer)
+    w.writerow(RECORD_COLUMNS)
+    w.writerows(rows.values())
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".passwords-", suffix=".csv", dir=target.parent)
+        tmp = Path(tmp_name)
+        try:
+            os.fchmod(fd, 0o600)  # mkstemp makes it 0600 already; said here on purpose
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+                fh.write(buffer.getvalue())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise os_problem(exc, target, "write the passwords file") from None
     return target
+
+
+RECORD_COLUMNS = ["Employee ID", "Name", "Email", "File", "Password"]
+
+
+def _earlier_rows(target: Path) -> dict[str, list[str]]:
+    """The record's rows by Employee ID, when the file exists (else none)."""
+    if not target.exists():
+        return {}
+    earlier = read_passwords(target)
+    try:
+        records = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    except (OSError, UnicodeDecodeError):
+        records = []
+    rows: dict[str, list[str]] = {}
+    for record in records:
+        key = (record.get("Employee ID") or "").strip()
+        if key in earlier:
+            rows[key] = [key, *(record.get(c) or "" for c in RECORD_COLUMNS[1:4]), earlier[key]]
+    for key, password in earlier.items():
+        rows.setdefault(key, [key, "", "", "", password])
+    return rows
 
 
 def read_passwords(path: Path) -> dict[str, str]:

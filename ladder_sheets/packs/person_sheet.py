@@ -10,12 +10,14 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ladder_sheets.analysis.shortfalls import is_sign_off
+from ladder_sheets.model import sheet_ref
 from ladder_sheets.packs.page import PackSheet, difference, level_field, print_setup, write_number
 from ladder_sheets.packs.slices import PackData, PersonSlice
-from ladder_sheets.sheets.styles import STATUS_COLOURS, Styles, gap_scale
-from ladder_sheets.sheets.table import as_text
+from ladder_sheets.sheets.styles import LINE_HEIGHT, STATUS_COLOURS, Styles, gap_scale
+from ladder_sheets.sheets.table import as_number, as_text
 
 HEADER_ROW = 4
+WORK_ON_WIDTH = 70
 # Gap columns: (column, the expectation's column letter, its key); the rating is in column E.
 GAP_FORMULAS = ((6, "C", "expected_current"), (7, "D", "expected_next"))
 
@@ -85,6 +87,8 @@ def person_sheet(
         behavior = as_text(g["next_behavior"])
         if behavior:
             ws.write_string(row, 9 + len(cycles), behavior, wrap)
+            if len(behavior) > WORK_ON_WIDTH - 2:  # its lines, or they run over the next rows
+                ws.set_row(row, LINE_HEIGHT * -(-len(behavior) // (WORK_ON_WIDTH - 2)))
     last = first + len(person.gaps) - 1
     spark_col = 8 + len(cycles)
     if cycles and last >= first:
@@ -97,7 +101,7 @@ def person_sheet(
             {
                 "location": [xl_rowcol_to_cell(row, spark_col) for row in rows],
                 "range": [
-                    f"'{sheet}'!{xl_rowcol_to_cell(row, 8)}:{xl_rowcol_to_cell(row, end)}"
+                    sheet_ref(sheet, f"{xl_rowcol_to_cell(row, 8)}:{xl_rowcol_to_cell(row, end)}")
                     for row in rows
                 ],
                 "markers": True,
@@ -110,7 +114,7 @@ def person_sheet(
     ws.set_column(2, 7, 10)
     ws.set_column(8, 7 + len(cycles), 8)
     ws.set_column(spark_col, spark_col, 12)
-    ws.set_column(spark_col + 1, spark_col + 1, 70)
+    ws.set_column(spark_col + 1, spark_col + 1, WORK_ON_WIDTH)
     ws.set_row(HEADER_ROW, 32)
     ws.freeze_panes(HEADER_ROW + 1, 1)
     print_setup(ws, data, HEADER_ROW)
@@ -132,7 +136,6 @@ def _readiness_block(
         ("Average rating", r["average"], "at least", r["min_average"], "average"),
         ("Lowest rating", r["lowest_rating"], "at least", r["min_each"], "rating"),
         ("Cycles at next level", r["cycles_at_next"], "needed", r["cycles_required"], "count"),
-        ("Quarters in level", r["quarters_in_level"], "needed", r["quarters_required"], "quarters"),
     ]
     for i, (label, value, word, need, format_name) in enumerate(lines, start=1):
         fmt = styles[format_name]
@@ -140,6 +143,13 @@ def _readiness_block(
         write_number(ws, row + i, 1, value, fmt)
         ws.write_string(row + i, 2, word)
         write_number(ws, row + i, 3, need, fmt)
+    # Time as people say it ("7 years 4 months"), not 29.3 quarters.
+    at = row + len(lines) + 1
+    ws.write_string(at, 0, "Time in level")
+    ws.write_string(at, 1, years_and_months(r["quarters_in_level"]))
+    ws.write_string(at, 2, "needed")
+    ws.write_string(at, 3, years_and_months(r["quarters_required"]))
+    lines.append(("Time in level", None, "", None, ""))
     row += len(lines) + 1
     shortfalls = r["shortfalls"]
     items = list(shortfalls) if isinstance(shortfalls, list | tuple) else []
@@ -149,6 +159,19 @@ def _readiness_block(
     for i, text in enumerate(items, start=1):
         ws.write_string(row + i, 0, f"- {as_text(text)}")
     return row + len(items) + 1
+
+
+def years_and_months(quarters: Any) -> str:
+    """29.3 quarters -> "7 years 4 months" (to the nearest month); blank for no value."""
+    number = as_number(quarters)
+    if number is None or number != number:
+        return ""
+    months = round(number * 3)
+    years, months = divmod(months, 12)
+    parts = [f"{years} year{'s' * (years != 1)}"] if years else []
+    if months or not years:
+        parts.append(f"{months} month{'s' * (months != 1)}")
+    return " ".join(parts)
 
 
 def _chart(

@@ -19,6 +19,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from ladder_sheets.errors import WriteRefused
+from ladder_sheets.model import sheet_ref
 from ladder_sheets.packs.page import PackSheet, level_field, print_setup
 from ladder_sheets.packs.person_sheet import person_sheet
 from ladder_sheets.packs.slices import MAX_TREND, PackData, PersonSlice
@@ -142,7 +143,7 @@ def _team_sheet(
     for person in data.people:
         emp = person.employee_id
         name = as_text(person.name) or emp
-        ws.write_url(row, 0, f"internal:'{sheets[emp]}'!A1", string=name)
+        ws.write_url(row, 0, "internal:" + sheet_ref(sheets[emp], "A1"), string=name)
         ws.write_string(row, 1, as_text(person.level))
         ready = person.readiness
         ws.write_string(row, 2, as_text(ready["next_level"]) if ready is not None else "")

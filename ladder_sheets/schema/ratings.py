@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.findings import Finding, Where, error, info, warning
-from ladder_sheets.model import Framework, Table, columns, stacked_places
+from ladder_sheets.model import CONTEXT_RATERS, Framework, Table, columns, stacked_places
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.references import competency_references, employee_references
 from ladder_sheets.schema.schemas import id_key, name_key
@@ -91,8 +91,8 @@ def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog)
 class RatingKeys:
     """Each rating row's key parts, compared as names and IDs are (case and spacing ignored),
     and one integer per cycle x employee x competency x rater (-1 for a row that is not a
-    complete rating). Several peers may rate one competency, so a peer's key names the reviewer;
-    a manager or self rating is one per cycle."""
+    complete rating). Several peers may rate one competency, so a 360 rating's key names its
+    rater (see rater_keys); a manager or self rating is one per cycle."""
 
     employee: np.ndarray
     competency: np.ndarray
@@ -102,8 +102,14 @@ class RatingKeys:
     def of(cls, data: pd.DataFrame) -> RatingKeys:
         employee, _ = map_distinct(data["employee_id"].to_numpy(dtype=object), id_key)
         competency, _ = map_distinct(data["competency"].to_numpy(dtype=object), name_key)
-        reviewer, _ = map_distinct(data["reviewer"].to_numpy(dtype=object), name_key)
-        reviewer[(data["rater_type"] != "peer").to_numpy()] = ""
+        reviewer = rater_keys(
+            data["cycle"].to_numpy(dtype=object),
+            employee,
+            competency,
+            data["rater_type"].to_numpy(dtype=object),
+            data["reviewer"].to_numpy(dtype=object),
+            data["source"].to_numpy(dtype=object) if "source" in data else None,
+        )
         complete = (
             data[["cycle", "employee_id", "competency", "rater_type"]].notna().all(axis=1)
             & data["rating"].notna()
@@ -119,6 +125,39 @@ class RatingKeys:
         )
         code[~complete] = -1
         return cls(employee, competency, code)
+
+
+def rater_keys(
+    cycle: np.ndarray,
+    employee: np.ndarray,
+    competency: np.ndarray,
+    rater_type: np.ndarray,
+    reviewer: np.ndarray,
+    source: np.ndarray | None = None,
+) -> np.ndarray:
+    """What tells one rater's rating from another's for the same cycle, employee, competency
+    and rater type: "" for the manager and self (one each per cycle); for 360 raters (peer,
+    upward, additional manager) the reviewer, and where the export names none (anonymous 360),
+    the rating's rank among that person's anonymous ratings of the kind in its file, so that
+    several anonymous peers are several ratings and importing the same file again matches
+    each to itself."""
+    n = len(rater_type)
+    kind = np.array([str(t).strip().lower() if not is_blank(t) else "" for t in rater_type])
+    context = np.isin(kind, CONTEXT_RATERS)
+    out = np.full(n, "", dtype=object)
+    if not context.any():
+        return out
+    names, _ = map_distinct(np.asarray(reviewer, dtype=object), name_key)
+    out[context] = names[context]
+    anonymous = context & (out == "")
+    if anonymous.any():
+        files = np.full(n, "", dtype=object) if source is None else np.asarray(source, dtype=object)
+        group = combined_codes(
+            [np.asarray(p, dtype=object) for p in (cycle, employee, competency, kind, files)]
+        )
+        rank = pd.Series(group[anonymous]).groupby(group[anonymous]).cumcount().to_numpy()
+        out[anonymous] = [f"#{r + 1}" for r in rank.tolist()]
+    return out
 
 
 def combined_codes(parts: Sequence[np.ndarray]) -> np.ndarray:

@@ -121,7 +121,9 @@ RULES: dict[str, Rule] = {
     "unknown-track": Rule(Severity.ERROR, "Track is IC or Management."),
     "unknown-category": Rule(Severity.ERROR, "Category is Core or Functional."),
     "unknown-path-kind": Rule(Severity.ERROR, "Kind is Crossover, Return or Lateral."),
-    "unknown-rater-type": Rule(Severity.ERROR, "Rater type is manager, self or peer."),
+    "unknown-rater-type": Rule(
+        Severity.ERROR, "Rater type is manager, self, peer, upward or additional manager."
+    ),
     "duplicate-level": Rule(
         Severity.ERROR, "Each level appears once per job family; remove or rename one.", "level"
     ),

@@ -18,6 +18,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from ladder_sheets.errors import WriteRefused
 from ladder_sheets.findings import Finding, Report, Severity
+from ladder_sheets.model import sheet_ref
 
 FINDINGS_SHEET = "Check Findings"
 _FILL = {
@@ -40,7 +41,12 @@ def write_annotated_copy(original: Path, report: Report, out: Path) -> Path:
     wb = open_xlsx(original)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in report:
-        if f.where.sheet in wb.sheetnames and f.where.cell and _is_cell(f.where.cell):
+        if (
+            f.where.sheet
+            and f.where.sheet in wb.sheetnames
+            and f.where.cell
+            and _is_cell(f.where.cell)
+        ):
             by_cell[(f.where.sheet, f.where.cell)].append(f)  # type: ignore[index]
     for (sheet, cell), findings in by_cell.items():
         target = wb[sheet][cell]
@@ -73,9 +79,14 @@ def write_annotated_copy(original: Path, report: Report, out: Path) -> Path:
         for c in ws[row]:
             c.data_type = "s" if isinstance(c.value, str) else c.data_type
         ws.cell(row, 1).fill = _FILL[f.severity]
-        if f.where.sheet in wb.sheetnames and f.where.cell and _is_cell(f.where.cell):
+        if (
+            f.where.sheet
+            and f.where.sheet in wb.sheetnames
+            and f.where.cell
+            and _is_cell(f.where.cell)
+        ):
             link = ws.cell(row, 4)
-            link.hyperlink = f"#'{f.where.sheet}'!{f.where.cell}"
+            link.hyperlink = "#" + sheet_ref(f.where.sheet, f.where.cell)
             link.font = Font(color="0563C1", underline="single")
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEF", (9, 26, 22, 9, 80, 60), strict=True):

@@ -22,11 +22,12 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxFileError
 
+from ladder_sheets.analysis.calibration import context as ctx
 from ladder_sheets.analysis.calibration import distributions as cal
 from ladder_sheets.analysis.calibration import steps
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.errors import DataError, LayoutError, WriteRefused
-from ladder_sheets.model import Framework
+from ladder_sheets.model import Framework, sheet_ref
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.values import clean_text, cycle_end, did_you_mean, is_blank
 
@@ -71,6 +72,7 @@ def write_calibration_pack(
     candidates = steps.promotion_candidates(readiness)
     reach = steps.attainability(framework, ratings, employees, cycle)
     fit = steps.level_fit(framework, ratings, employees, cycle)
+    context = ctx.context_360(ratings, employees, cycle)
     if family is not None:
         reach = reach.loc[reach["family"].map(_key) == _key(family)]
     facts: dict[str, str | int] = {
@@ -103,6 +105,8 @@ def write_calibration_pack(
         sheets.table("Attainability", ATTAIN, reach, steps.ATTAINABILITY_RULE, reach_flags)
         fits = {"fit": ("below current level", "above next level")}
         sheets.table("Level Fit", FIT, fit, steps.LEVEL_FIT_RULE, fits)
+        if len(context):  # a cycle without 360 ratings gets no empty sheet
+            sheets.table("360 Context", CONTEXT, context, ctx.CONTEXT_RULE)
         wb.close()
         os.replace(tmp, path)
     except (OSError, XlsxFileError) as exc:
@@ -227,6 +231,17 @@ SELF_MANAGERS = _cols(
     ("manager_mean", "Manager Mean", "average"),
     ("gap", "Gap", "gap"),
 )
+CONTEXT = PERSON + _cols(
+    ("competency", "Competency"),
+    ("manager_rating", "Manager Rating", "average"),
+    ("self_rating", "Self Rating", "average"),
+    ("peer_mean", "Peer Mean", "average"),
+    ("peer_n", "Peers", "count"),
+    ("upward_mean", "Upward Mean", "average"),
+    ("upward_n", "Upward Raters", "count"),
+    ("other_manager_mean", "Other Managers Mean", "average"),
+    ("other_manager_n", "Other Managers", "count"),
+)
 CANDIDATES = PERSON + _cols(
     ("next_level", "Next Level"),
     ("cycle", "Cycle"),
@@ -312,7 +327,7 @@ class _Pack:
         row = len(facts) + 3
         ws.write_string(row, 0, "What to look at first", self.fmt("title"))
         for i, (sheet, text) in enumerate(firsts, start=row + 1):
-            ws.write_url(i, 0, f"internal:'{sheet}'!A1", self.fmt("link"), sheet)
+            ws.write_url(i, 0, "internal:" + sheet_ref(sheet, "A1"), self.fmt("link"), sheet)
             ws.write_string(i, 1, text, self.fmt("text"))
         ws.set_column(0, 0, 28)
         ws.set_column(1, 1, 100)
@@ -417,8 +432,7 @@ class _Pack:
         last = HEADER_ROW + len(frame)
         ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        _printable(ws)
-        ws.repeat_rows(HEADER_ROW)
+        _printable(ws, HEADER_ROW)
         for key, flagged in (flags or {}).items():
             j = next(i for i, c in enumerate(cols) if c.key == key)
             for word, look in zip(flagged, ("flag_first", "flag_second"), strict=False):
@@ -434,11 +448,12 @@ class _Pack:
             ws.write_string(row, 1, clean_text(value) or "", self.fmt("fact"))
 
 
-def _printable(ws: Any) -> None:
-    """Landscape, one page wide: a committee prints these."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+def _printable(ws: Any, header_row: int | None = None) -> None:
+    """A committee prints these: landscape at full size, the header row on every page, marked
+    confidential, numbered (see sheets.table.print_legibly)."""
+    from ladder_sheets.sheets.table import print_legibly
+
+    print_legibly(ws, header_row, 0, "Confidential: calibration committee only")
 
 
 def _prepared(series: pd.Series | None, kind: str, length: int) -> list[float | str | None]:

@@ -171,7 +171,7 @@ def build_gap_sheet(
         ]
         for key, (rating, expected) in GAP_FORMULAS.items()
     }
-    set_widths(ws, COLUMNS, gaps, styles, extra)
+    set_widths(ws, COLUMNS, gaps, styles, extra, header_row=HEADER_ROW)
     finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
     if count:
         _conditional_formats(ws, styles, where, count)

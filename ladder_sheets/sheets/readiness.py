@@ -22,6 +22,7 @@ from ladder_sheets.sheets.table import (
     Column,
     RowFormula,
     as_number,
+    as_text,
     check_columns,
     finish_table,
     letters,
@@ -165,16 +166,36 @@ def build_readiness_sheet(
         sheet.write_formula(row, col, status_formula(where, row + 1), status_format, status)
         return True
 
+    def tall_enough(row: int, values: dict[str, Any]) -> None:
+        # Wrapped text gets the rows it needs: LibreOffice does not grow rows by itself, and
+        # the sentences would run over the rows below.
+        lines = max(
+            _lines(as_text(values["shortfalls"], "; ")), _lines(as_text(values["scope_criteria"]))
+        )
+        if lines > 1:
+            ws.set_row(row, st.LINE_HEIGHT * lines)
+
     write_rows(
-        ws, readiness, COLUMNS, styles, FIRST_DATA_ROW, formulas, custom={"status": live_status}
+        ws,
+        readiness,
+        COLUMNS,
+        styles,
+        FIRST_DATA_ROW,
+        formulas,
+        before_row=tall_enough,
+        custom={"status": live_status},
     )
 
     count = len(readiness)
     extra = {key: ["Yes"] for key in MEETS}
-    set_widths(ws, COLUMNS, readiness, styles, extra)
+    set_widths(ws, COLUMNS, readiness, styles, extra, header_row=HEADER_ROW)
     finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
     if count:
         _conditional_formats(ws, styles, where, count)
+
+
+def _lines(text: str) -> int:
+    return -(-len(text) // st.WRAP_WIDTH) if text else 1
 
 
 def _conditional_formats(ws: Any, styles: st.Styles, where: dict[str, str], count: int) -> None:

@@ -111,6 +111,17 @@ def report_sheets(path: Path, generated: tuple[str, ...]) -> set[str]:
     return out
 
 
+def sheet_names(path: Path) -> list[str]:
+    """Every sheet name workbook.xml lists, in order, duplicates included (a reader keyed by
+    name sees only one of two sheets with the same name)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    except Exception:  # the readers report the damage with their own words
+        return []
+    return [s.get("name", "") for s in book.iter(f"{_MAIN_NS}sheet")]
+
+
 def cell_budget(sheet: str) -> int:
     """The most cells the reader accepts on a sheet: the long tables' sheets (by name,
     "Ratings History (2)" included) get a whole Excel sheet, every other sheet MAX_CELLS."""

@@ -36,6 +36,7 @@ from ladder_sheets.model import (
 from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
+from ladder_sheets.workbook.extent import sheet_names
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
@@ -84,7 +85,7 @@ def read_framework(
     if mapping is not None:
         given = mapping if isinstance(mapping, Mapping) else Mapping.from_toml(Path(mapping))
         active = active.updated(given)
-    findings: list[Finding] = list(active.findings)
+    findings: list[Finding] = [*_duplicate_sheets(path, file), *active.findings]
     # Framework Versions is read below, on its own terms, never as a framework table.
     versions_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(VERSIONS_SHEET)), None
@@ -144,6 +145,29 @@ def read_framework(
     if versions is not None:
         findings.extend(versions.findings)
     return Framework(path, tables, findings, list(grids), sources, versions=versions)
+
+
+def _duplicate_sheets(path: Path, file: str) -> list[Finding]:
+    """Two sheets whose names differ only in capitals (or not at all): Excel refuses such a
+    workbook, and only one of the two can be read."""
+    first: dict[str, str] = {}
+    found = []
+    for name in sheet_names(path):
+        key = name.casefold()
+        if key not in first:
+            first[key] = name
+            continue
+        found.append(
+            error(
+                "duplicate-sheet-name",
+                f"the sheets '{first[key]}' and '{name}' have the same name as Excel compares "
+                "names (capitals do not count): Excel refuses the workbook and only one of "
+                "the two sheets is read",
+                "rename one of the two sheets",
+                Where(file=file, sheet=name),
+            )
+        )
+    return found
 
 
 class _TableReader:

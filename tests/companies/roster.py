@@ -819,88 +819,12 @@ COMPANIES_BUILDERS = [
 # a reader learns a convention, its tests fail as XPASS; remove the entry (or the part of it)
 # that now holds. "then untested" lists the company's conventions behind the first stop.
 TODAY: dict[str, dict[str, str]] = {
-    "Globex": {
-        "exports": "'Rater' column (Manager/Self) not recognised: each self rating is reported "
-        "as a duplicate manager rating",
-    },
-    "Quillfeather Labs": {
-        "exports": "15Five 'Reviewee Email' not recognised as the person key (no employee ID "
-        "column); then untested: 'Review Type' Manager review/Self review/Peer review with two "
-        "peers each, cycles 'Q1 2026'",
-    },
-    "Tallowmere": {
-        "exports": "Lattice 'Reviewee email' not recognised as the person key; then untested: "
-        "'Review direction' Downward/Self/Peer/Upward, cycles 'H2 2025'/'H1 2026'",
-    },
-    "Corvid Freight": {
-        "exports": "Culture Amp 'Employee Email' not recognised as the person key; then "
-        "untested: wide 'Manager - X'/'Self-Evaluation - X', 'Overall Rating' summary column, "
-        "labels Well below/Below/Meets/Exceeds/Significantly exceeds, cycles 'Year-end 2025'/"
-        "'Mid-year 2026'",
-    },
-    "Saltmarsh Analytics": {
-        "exports": "Leapsome 'Reviewee' (people by name) not recognised as the person key; then "
-        "untested: 'Relationship' Manager/Self/Peer/Direct report, cycles 'Q1-26'",
-    },
-    "Pebblecrest": {
-        "exports": "HiBob XLSX: 'Email' not recognised as the person key on tab 'Responses'; "
-        "then untested: Summary tab first, wide 'X [Manager]'/'X [Self]', cycles 'Q1-26'",
-    },
-    "Hollowfen Studios": {
-        "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
-        "recognised: self rows reported as duplicate manager ratings; then untested: "
-        "'Completed Date' as the cycle",
-    },
-    "Mirefield Insurance": {
-        "exports": "Quantum Workplace 'Evaluation Type' Manager Evaluation/Self-Evaluation/"
-        "Peer Evaluation not recognised: reported as duplicate manager ratings",
-    },
     "Ashbury Robotics": {
         "workbook": "US text dates (mm/dd/yyyy, each also a valid dd/mm/yyyy) in 'In Level "
         "Since' read day-first without a word",
         "silent:workbook": "US text dates read day-first without a word: 'In Level Since' "
         "04/01/2025 shown as 2025-01-04 for 5 people; AS103 (07/01/2026 read as 7 January) "
         "'Ready' instead of 'Close' (in level 1 quarter of the 2 required)",
-        "exports": "Google Form 'Who are you reviewing?' (people by name) not recognised as the "
-        "person key; then untested: 'Rate each area [X]' grid, 'You are their' Manager/Self, "
-        "'Review period' 'Q2 2026', the Timestamp column",
-    },
-    "Kestrel Bakeries": {
-        "exports": "Workday 'Manager Evaluation'/'Self-Evaluation' side by side not recognised "
-        "(no rating column); then untested: labels 'Well below expectations' ... "
-        "'Significantly exceeds expectations' ('Below expectations' is 2), period dates",
-    },
-    "Lindenmoor Health": {
-        "exports": "Lattice 'Reviewee email' not recognised as the person key; then untested: "
-        "three peers per person",
-    },
-    "Ferncastle Games": {
-        "exports": "cycles 'Year-end 2025'/'Mid-year 2026' not recognised; then untested: "
-        "'Rater Relationship' Direct Manager/Self Review",
-    },
-    "Tamsin Row Logistics": {
-        "exports": "HiBob CSV 'Email' not recognised as the person key; then untested: cp1252 "
-        "with semicolons, wide 'X [Manager]'/'X [Self]', labels Well below/Below/Meets/"
-        "Exceeds/Significantly exceeds, cycles 'Q1-26'",
-    },
-    "Wickham Loom": {
-        "exports": "15Five 'Reviewee Email' not recognised as the person key; then untested: "
-        "Direct Manager/Self Review/Peer/Upward, cycles 'Q1-26'",
-    },
-    "Orchard Vale Health": {
-        "exports": "Leapsome 'Reviewee' (e-mails) not recognised as the person key; then "
-        "untested: labels Well below/Below/Meets/Exceeds/Significantly exceeds, 'Relationship' "
-        "Manager/Self/Peer",
-    },
-    "Brindle and Moss": {
-        "exports": "BambooHR 'Assessment Type' Manager Assessment/Self Assessment not "
-        "recognised: self rows reported as duplicate manager ratings; then untested: 'About' "
-        "tab first, 'Completed Date' as the cycle",
-    },
-    "Gorsebrook Ceramics": {
-        "exports": "Lattice 'Reviewee ID' holding the tool's user IDs not matched to the people "
-        "sheet's 'Lattice User ID': unknown-employee; then: Manager/Self/Peer read as duplicate "
-        "manager ratings",
     },
 }
 

@@ -90,6 +90,11 @@ def manager_ratings(ratings: pd.DataFrame, cycle: str | None) -> pd.DataFrame:
     return _of_type(ratings, cycle, "manager")
 
 
+def of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
+    """The cycle's ratings of one rater type, numeric, with text IDs and competencies."""
+    return _of_type(ratings, cycle, rater_type)
+
+
 def _of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
     if cycle is None or ratings.empty:
         return ratings.iloc[0:0].assign(rating=pd.Series([], dtype=float))
