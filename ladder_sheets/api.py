@@ -199,23 +199,6 @@ def _framework_changed(framework: Framework) -> list[Any]:
     ]
 
 
-def inspect(
-    workbook: PathLike,
-    exports: Sequence[PathLike] = (),
-    *,
-    mapping: Any = None,
-    labels: Mapping[str, float] | None = None,
-    cycle: str | None = None,
-) -> Any:
-    """How the workbook (and exports) was understood: an Inspection (commands/inspect.py),
-    whose .text() reports it and .mapping_toml() writes a mapping that reproduces it."""
-    from ladder_sheets.commands.inspect import inspect_files
-
-    return inspect_files(
-        workbook, exports, mapping=load_mapping(mapping), labels=labels, cycle=cycle
-    )
-
-
 def init(path: PathLike, *, empty: bool = False, force: bool = False) -> Path:
     """Write a new framework workbook from the template (with the worked example unless empty)."""
     from ladder_sheets.errors import WriteRefused

@@ -9,11 +9,32 @@ stacks both kinds when the workbook's ratings and the exports' are checked toget
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+
+@functools.lru_cache(maxsize=16384)
+def column_letters(index: int) -> str:
+    """Excel's letters of a 0-based column: 0 -> A, 25 -> Z, 26 -> AA (the one spelling of
+    column letters in the package)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def column_index(letters: str | bytes) -> int:
+    """The 0-based column of Excel's letters: A -> 0, AA -> 26 (upper case, as in cell XML)."""
+    n = 0
+    for ch in letters.encode() if isinstance(letters, str) else letters:
+        n = n * 26 + ch - 64
+    return n - 1
 
 
 @dataclass(frozen=True)

@@ -223,7 +223,7 @@ def inspect(
       ladder-sheets inspect framework.xlsx exports/2026-Q3.csv
       ladder-sheets inspect framework.xlsx --write-mapping mapping.toml
     """
-    from ladder_sheets.api import inspect as _inspect
+    from ladder_sheets.commands.inspect import inspect as _inspect
 
     if write_mapping is not None and write_mapping.exists() and not force:
         click.secho(

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from ladder_sheets.scale import SCALE_TEXT
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -230,7 +232,7 @@ def _one_label_finding(findings: list[Finding]) -> list[Finding]:
                 first,
                 message=f"{count} rating(s) are neither a number nor a known label: {said}"
                 + (f", and {more} more" if more else ""),
-                hint=f"give each label its number on the 1-5 scale: {options} "
+                hint=f"give each label its number on the {SCALE_TEXT} scale: {options} "
                 '(e.g. --label "Solid performer=3")',
                 count=count,
                 places=tuple(p for _, f in named for p in f.places),

@@ -11,16 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.cellmap import CellMap
+from ladder_sheets.cellmap import CellMap, column_letters
 from ladder_sheets.findings import Finding, Where
-
-if TYPE_CHECKING:
-    from ladder_sheets.versions import FrameworkVersions
+from ladder_sheets.scale import SCALE, SCALE_POINTS, SCALE_TEXT  # noqa: F401 (re-exported)
+from ladder_sheets.values import clean_text
 
 # Canonical tables: name -> (sheet name in the template, [(column, header in the template)]).
 # The order of columns is the template's order. Aliases live in workbook/aliases.py.
@@ -146,12 +145,27 @@ CATEGORIES = ("Core", "Functional")
 PATH_KINDS = ("Crossover", "Return", "Lateral")
 # Only the manager rating counts for readiness; the others are shown beside it. Peer, upward
 # and additional-manager ratings are 360 context: several per person, told apart by reviewer.
-RATER_TYPES = ("manager", "self", "peer", "upward", "additional manager")
+MANAGER = "manager"
+RATER_TYPES = (MANAGER, "self", "peer", "upward", "additional manager")
 CONTEXT_RATERS = ("peer", "upward", "additional manager")
-SCALE = (1, 5)
 
 # The sheets the tool generates (replaced on every run, never edited by the reader).
 GENERATED_SHEETS = ("Gap Analysis", "Promotion Readiness")
+
+
+def rater_type_or_manager(value: Any) -> str:
+    """The one rule for a blank rater type: the rating is the manager's (exports without the
+    column, rows left blank). Any other value comes back trimmed and in lower case."""
+    text = clean_text(value)
+    return text.lower() if text else MANAGER
+
+
+def manager_rows(rater_types: pd.Series | np.ndarray) -> np.ndarray:
+    """True where a rating is the manager's, by `rater_type_or_manager` (decided once per
+    distinct value: a history repeats a few rater types a million times)."""
+    codes, distinct = pd.factorize(pd.Series(rater_types, dtype=object), use_na_sentinel=True)
+    ours = [rater_type_or_manager(v) == MANAGER for v in distinct]
+    return np.array([*ours, True], dtype=bool)[codes]  # the sentinel -1: blank, the manager's
 
 
 def columns(table: str) -> list[str]:
@@ -246,7 +260,7 @@ class Table:
         data = data.astype(object)
         cells = pd.DataFrame(
             [
-                {c: f"{_col_letter(j + 1)}{first_row + i}" for j, c in enumerate(cols)}
+                {c: f"{column_letters(j)}{first_row + i}" for j, c in enumerate(cols)}
                 for i in range(len(records))
             ],
             columns=cols,
@@ -302,11 +316,18 @@ class Framework:
     sheet_names: list[str] = field(default_factory=list)
     # table name -> sheet names it was read from (for messages and the annotated copy)
     sources: dict[str, list[str]] = field(default_factory=dict)
-    # The framework recorded for each review cycle (the Framework Versions sheet), if any.
-    versions: FrameworkVersions | None = None
+    # The framework recorded for each review cycle (the Framework Versions sheet), if any: a
+    # versions.FrameworkVersions, typed loosely because versions.py builds on this module.
+    versions: Any = None
 
     def table(self, name: str) -> Table:
         return self.tables.get(name) or Table.empty(name, str(self.path))
+
+    def sheet(self, table: str) -> str:
+        """The sheet a table is on, for messages and writes: the workbook's own name for it
+        (the first sheet it was read from, e.g. "Ratings"), else the template's."""
+        read = self.sources.get(table)
+        return read[0] if read else TABLES[table][0]
 
     @property
     def levels(self) -> Table:
@@ -352,11 +373,3 @@ def sheet_ref(sheet: str, ref: str = "") -> str:
     non-Latin letters or a cell-like shape ("A1") need no rule of their own."""
     quoted = "'" + sheet.replace("'", "''") + "'"
     return f"{quoted}!{ref}" if ref else quoted
-
-
-def _col_letter(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.findings import Finding, Where, warning
 from ladder_sheets.model import Framework, Table, columns
 
@@ -161,9 +162,7 @@ def read_versions(values: dict[tuple[int, int], Any], file: str) -> FrameworkVer
 
 def _place(version: Version, first_row: int) -> None:
     """Point every value of a recorded table at its Record cell on the sheet."""
-    from xlsxwriter.utility import xl_col_to_name
-
-    letter = xl_col_to_name(RECORD_COLUMN + 2)
+    letter = column_letters(RECORD_COLUMN + 2)
     row = first_row
     for name in VERSION_TABLES:
         table = version.tables[name]

@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ladder_sheets.demo.company import build_samples  # noqa: E402
+from ladder_sheets.demo.exports import build_samples  # noqa: E402
 
 
 def main() -> int:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from ladder_sheets.analysis.calibration import distributions as cal
 from ladder_sheets.analysis.calibration import steps
+from ladder_sheets.analysis.calibration.consistency import MIN_RATINGS, manager_consistency
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.model import Framework, Table
 
@@ -66,7 +67,7 @@ def pooled_spread(rows: list[dict], manager_of: dict[str, str]) -> float:
 
 def test_planted_lenient_manager_is_flagged_and_ordinary_ones_are_not():
     emps, rows = org({"MA": 0, "MB": 0, "MC": 1})
-    table = cal.manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
+    table = manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
     assert table.loc["MC", "flag"] == "lenient"
     assert table.loc["MA", "flag"] == "" and table.loc["MB", "flag"] == ""
     # By hand: MC against the 80 ratings of MA and MB (one family-level cell).
@@ -92,7 +93,7 @@ def by_manager(rows: list[dict]) -> dict[str, list[float]]:
 
 def test_planted_severe_manager_among_four():
     emps, rows = org({"MA": 0, "MB": 0, "MC": 0, "MD": -1})
-    table = cal.manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
+    table = manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
     assert table["flag"].to_dict() == {"MD": "severe", "MA": "", "MB": "", "MC": ""}
     assert table.loc["MD", "difference"] == pytest.approx(-1.0)
     assert table.loc["MA", "peer_managers"] == 2  # MB and MC, not MD
@@ -102,7 +103,7 @@ def test_manager_with_two_ratings_is_never_flagged():
     emps, rows = org({"MA": 0, "MB": 0, "MC": 0})
     emps += [person("MX", None, level="M1"), person("X-1", "MX")]
     rows += [rating(Q3, "X-1", "Delivery", 5.0), rating(Q3, "X-1", "Design", 5.0)]
-    table = cal.manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
+    table = manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
     assert table.loc["MX", "ratings"] == 2
     given = by_manager(rows)
     peers = given["MA"] + given["MB"] + given["MC"]
@@ -113,14 +114,14 @@ def test_manager_with_two_ratings_is_never_flagged():
 
 def test_small_difference_is_not_flagged_however_certain():
     emps, rows = org({"MA": 0, "MB": 0, "MC": 0.25}, reports=40)
-    table = cal.manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
+    table = manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
     assert table["z"].abs()["MC"] >= 2
     assert (table["flag"] == "").all()
 
 
 def test_two_managers_cannot_tell_who_is_off():
     emps, rows = org({"MA": 0, "MB": 1})
-    table = cal.manager_consistency(*frames(emps, rows), Q3)
+    table = manager_consistency(*frames(emps, rows), Q3)
     assert (table["flag"] == "").all()
 
 
@@ -309,7 +310,7 @@ def test_promotion_candidates_with_evidence_per_criterion():
 def test_summary_names_the_lenient_manager_first():
     emps, rows = org({"MA": 0, "MB": 0, "MC": 1})
     ratings, employees = frames(emps, rows)
-    consistency = cal.manager_consistency(ratings, employees, Q3)
+    consistency = manager_consistency(ratings, employees, Q3)
     lines = what_to_look_at_first(
         consistency,
         cal.drift(ratings, employees, Q3),
@@ -325,7 +326,7 @@ def test_summary_names_the_lenient_manager_first():
 def test_empty_cycle_gives_empty_tables():
     emps, rows = org({"MA": 0})
     ratings, employees = frames(emps, rows)
-    assert cal.manager_consistency(ratings, employees, "2027-Q1").empty
+    assert manager_consistency(ratings, employees, "2027-Q1").empty
     assert cal.distributions(ratings, employees, "2026-Q1").empty
     assert cal.self_vs_manager(ratings, employees, "2027-Q1").by_employee.empty
     # A cycle with no ratings of its own still shows the previous cycle beside it.
@@ -350,20 +351,20 @@ def test_consistency_properties(grid: list[list[int]], lift: float):
             if i % 2 == 0:
                 emps.append(person(eid, f"M{m}"))
             rows.append(rating(Q3, eid, COMPETENCIES[i % 2], float(value)))
-    base = cal.manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
+    base = manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
     lifted = [dict(r, rating=r["rating"] + lift) if r["employee_id"].startswith("M0-") else r
               for r in rows]  # fmt: skip
-    after = cal.manager_consistency(*frames(emps, lifted), Q3).set_index("manager_id")
+    after = manager_consistency(*frames(emps, lifted), Q3).set_index("manager_id")
     others = pd.concat([base["flag"], after["flag"]]).drop("M0")
     if (others == "").all():
         assert after["difference"]["M0"] >= base["difference"]["M0"] - 1e-9
     shifted = [dict(r, rating=r["rating"] + 10) for r in rows]
-    moved = cal.manager_consistency(*frames(emps, shifted), Q3).set_index("manager_id")
+    moved = manager_consistency(*frames(emps, shifted), Q3).set_index("manager_id")
     aligned = moved["difference"].reindex(base.index).to_numpy()
     assert aligned == pytest.approx(base["difference"].to_numpy(), nan_ok=True)
     for table in (base, after):
         flagged = table.loc[table["flag"] != ""]
-        assert (flagged["compared"] >= cal.MIN_RATINGS).all()
+        assert (flagged["compared"] >= MIN_RATINGS).all()
         assert ((flagged["flag"] == "lenient") == (flagged["difference"] > 0)).all()
 
 

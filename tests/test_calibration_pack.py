@@ -14,11 +14,8 @@ import pytest
 
 from ladder_sheets.errors import DataError, LayoutError, UnreadableFile, WriteRefused
 from ladder_sheets.model import Framework, Table
-from ladder_sheets.sheets.calibration_pack import (
-    DECISIONS,
-    read_decisions,
-    write_calibration_pack,
-)
+from ladder_sheets.sheets.calibration_pack import write_calibration_pack
+from ladder_sheets.workbook.decisions import DECISIONS, read_decisions
 
 COMPETENCIES = ["Delivery", "Ownership", "Communication"]
 Q2, Q3 = "2026-Q2", "2026-Q3"

@@ -47,3 +47,17 @@ def test_a_table_with_a_cell_map_says_where_each_value_is() -> None:
     assert table.where(1, "cycle").cell == "B5"  # no Cycle column: the row's first cell
     assert table.cells.loc[0, "rating"] == "D4"  # spelled out when asked for, and kept
     assert isinstance(table.places, pd.DataFrame)
+
+
+def test_column_letters_are_excels_and_read_back():
+    # Hand-checked corners of the bijective base-26 spelling, then xlsxwriter's on every column.
+    from xlsxwriter.utility import xl_col_to_name
+
+    from ladder_sheets.cellmap import column_index, column_letters
+
+    assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702, 16383)] == [
+        "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD",
+    ]  # fmt: skip
+    for i in range(16384):
+        assert column_letters(i) == xl_col_to_name(i)
+        assert column_index(column_letters(i)) == i == column_index(column_letters(i).encode())

@@ -11,7 +11,7 @@ import pytest
 from companies.roster import COMPANIES, Company
 
 import ladder_sheets as ls
-from ladder_sheets.api import inspect
+from ladder_sheets.commands.inspect import inspect
 from ladder_sheets.workbook.reader import read_framework
 
 

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from conftest import FRAMEWORK, LEVEL_ORDER, wide_rows
 
 import ladder_sheets as ls
-from ladder_sheets.api import inspect
 from ladder_sheets.cli import cli
+from ladder_sheets.commands.inspect import inspect
 from ladder_sheets.workbook.reader import read_framework
 
 Builder = Callable[..., Path]

@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 
 from ladder_sheets import model
-from ladder_sheets.demo.company import CYCLES, build_samples, generate_company
+from ladder_sheets.demo.company import CYCLES, generate_company
+from ladder_sheets.demo.exports import build_samples
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = {"Does not meet": 1, "Partially meets": 2, "Meets": 3, "Exceeds": 4, "Outstanding": 5}

@@ -119,7 +119,7 @@ def test_content_hash_is_the_same_whatever_the_batching() -> None:
     shared = ["a", "b", "c"]
     items = []
     for r in range(1, 5_001):
-        items += [f"A{r}\x1fs|{shared[r % 3]}\x1e", f"B{r}\x1fn|{float(r)!r}\x1e"]
+        items += [f"A{r}\x1fs|{shared[r % 3]}\x1e", f"B{r}\x1fn|{format(float(r), '.15g')}\x1e"]
         items.append(f"C{r}\x1fs|{shared[(r + 1) % 3]}\x1e")
     expected = hashlib.sha256("".join(items).encode()).hexdigest()
     assert content_hash(xml, lambda: shared) == expected

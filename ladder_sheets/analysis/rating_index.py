@@ -21,7 +21,7 @@ import pandas as pd
 from ladder_sheets.analysis.ladder import key, number
 from ladder_sheets.cellmap import CellMap
 from ladder_sheets.errors import OptionError
-from ladder_sheets.model import Table
+from ladder_sheets.model import Table, manager_rows
 from ladder_sheets.values import clean_text, cycle_index, is_blank, map_distinct, parse_cycle
 
 
@@ -95,7 +95,7 @@ class RatingHistory:
             & (emps != "")
             & (comps != "")
         )
-        manager = np.flatnonzero(usable & ((raters == "") | (raters == "manager")))
+        manager = np.flatnonzero(usable & manager_rows(raters))
         own = np.flatnonzero(usable & (raters == "self"))
 
         def index(rows: np.ndarray) -> dict[tuple[str, str, str], Rating]:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.commands.merge_history import HistoryMerge, differs_from
 from ladder_sheets.sheets.history import COLUMNS, continuation_name
 
@@ -87,7 +88,7 @@ def plan_append(
             "sheet-layout", "the recorded rows are not laid out the way the writer lays them out"
         )
     starts = np.concatenate([[0], np.cumsum(counts[:used])[:-1]])
-    letters = [f"{_letter(i)}2" for i in range(len(COLUMNS))]
+    letters = [f"{column_letters(i)}2" for i in range(len(COLUMNS))]
     for start in starts:
         label = existing.index[int(start)]
         row = [cell_of(label, c.key) for c in COLUMNS]
@@ -118,9 +119,3 @@ def plan_append(
                 "continuation-taken", f"the next continuation sheet '{name}' is another sheet"
             )
     return plan
-
-
-def _letter(index: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return str(xl_col_to_name(index))

@@ -13,6 +13,7 @@ from ladder_sheets.api import PathLike, check
 from ladder_sheets.commands.merge import MergeResult
 from ladder_sheets.errors import DataError, OptionError
 from ladder_sheets.findings import Report
+from ladder_sheets.workbook.decisions import CONFIRMS
 
 
 @dataclass
@@ -34,7 +35,7 @@ def calibrate(
     mapping: Any = None,
 ) -> CalibrateResult:
     """Write the calibration prep pack for `cycle` (default: the latest with ratings)."""
-    from ladder_sheets.analysis.readiness import readiness_table
+    from ladder_sheets.analysis.analyse import analyse
     from ladder_sheets.sheets.calibration_pack import write_calibration_pack
     from ladder_sheets.values import parse_cycle
 
@@ -46,11 +47,12 @@ def calibrate(
         return result
     fw = checked.framework
     history = fw.history.data
+    history_sheet = fw.sheet("history")
     if history.empty or history["cycle"].dropna().empty:
         raise DataError(
             "the workbook holds no ratings yet, so there is nothing to calibrate",
             file=str(workbook),
-            sheet="Ratings History",
+            sheet=history_sheet,
             hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
         )
     known = sorted(history["cycle"].dropna().unique())
@@ -62,9 +64,9 @@ def calibrate(
         ) from None
     if chosen not in known:
         raise OptionError(
-            f"no ratings for cycle {cycle} in Ratings History (it holds {', '.join(known)})",
+            f"no ratings for cycle {cycle} in {history_sheet} (it holds {', '.join(known)})",
             file=str(workbook),
-            sheet="Ratings History",
+            sheet=history_sheet,
             hint=f"pass one of the recorded cycles, e.g. --cycle {known[-1]}",
         )
     if family is not None:
@@ -76,12 +78,13 @@ def calibrate(
             from ladder_sheets.values import did_you_mean
 
             raise OptionError(
-                f"no job family '{family}' on the Levels sheet.{did_you_mean(family, families)}",
+                f"no job family '{family}' on the {fw.sheet('levels')} sheet."
+                + did_you_mean(family, families),
                 file=str(workbook),
-                sheet="Levels",
+                sheet=fw.sheet("levels"),
                 hint=f"families in this workbook: {', '.join(families)}",
             )
-    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=chosen)
+    readiness = analyse(fw, cycle=chosen, gaps=False).readiness
     result.written = write_calibration_pack(
         out,
         framework=fw,
@@ -111,8 +114,6 @@ def _version(workbook: Path) -> str:
     return f"{workbook.name}, saved {stamp}"
 
 
-# Committee decision -> the calibration confirmation it records (None: nothing recorded).
-CONFIRMS = {"Promote": True, "Not yet": False, "Defer": None, "Needs more evidence": None}
 NOTE_PREFIX = "Calibration: "
 
 
@@ -153,7 +154,7 @@ def apply_decisions(
     writes nothing (DataError)."""
     from ladder_sheets.analysis.rating_index import cycle_of
     from ladder_sheets.commands.merge import merge
-    from ladder_sheets.sheets.calibration_pack import CANDIDATES_SHEET, read_decisions
+    from ladder_sheets.workbook.decisions import CANDIDATES_SHEET, read_decisions
 
     decisions = read_decisions(pack)
     decisions = decisions[decisions["decision"].map(bool)]

@@ -376,3 +376,21 @@ def _roles(export: Any, competencies: Sequence[str]) -> dict[str, str]:
     except LadderError:  # it was read once already; this second look only names columns
         return {}
     return {role: layout.headers[col] for role, col in layout.roles.items()}
+
+
+def inspect(
+    workbook: PathLike,
+    exports: Sequence[PathLike] = (),
+    *,
+    mapping: Any = None,
+    labels: Any = None,
+    cycle: str | None = None,
+) -> Any:
+    """How the workbook (and exports) was understood: an Inspection, whose .text() reports
+    it and .mapping_toml() writes a mapping that reproduces it. (Here, not in api.py: this
+    module reads through api, so api importing it would close a circle.)"""
+    from ladder_sheets.api import load_mapping
+
+    return inspect_files(
+        workbook, exports, mapping=load_mapping(mapping), labels=labels, cycle=cycle
+    )

@@ -17,19 +17,18 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.api import PathLike, check
-from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.cellmap import CellMap, SheetRows, column_letters
 from ladder_sheets.commands.append_plan import AppendPlan, HistoryWrite
 from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, merge_history
 from ladder_sheets.findings import Report, error
-from ladder_sheets.model import Framework, Table
+from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
 from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
-GAP_SHEET = "Gap Analysis"
-READINESS_SHEET = "Promotion Readiness"
-HISTORY_SHEET = "Ratings History"
-EVIDENCE_SHEET = "Promotion Evidence"
+GAP_SHEET, READINESS_SHEET = GENERATED_SHEETS
+HISTORY_SHEET = TABLES["history"][0]  # the template's names; a workbook's own win (OwnedSheets)
+EVIDENCE_SHEET = TABLES["evidence"][0]
 
 
 @dataclass
@@ -88,11 +87,7 @@ def merge(
     When the merged history is the recorded one plus rows after it, the recorded history
     sheets are kept as they are and only the new rows are appended (`result.history_write`
     says which path was taken and why; see docs/writeback.md)."""
-    from ladder_sheets.analysis.gaps import gap_table
-    from ladder_sheets.analysis.in_force import record_cycles
-    from ladder_sheets.analysis.rating_index import RatingHistory
-    from ladder_sheets.analysis.readiness import not_rated_yet, readiness_table
-    from ladder_sheets.xlsx.writeback import fingerprint, write_back
+    from ladder_sheets.xlsx.writeback import fingerprint
 
     started = dt.datetime.now()
     say = progress or (lambda _msg: None)
@@ -102,12 +97,46 @@ def merge(
 
     say(f"Checking {workbook.name} and {len(exports)} export(s)")
     checked = check(workbook, exports, labels=labels, cycle=cycle, mapping=mapping)
-    report = checked.report
-    result = MergeResult(report=report)
-    if report.errors:
+    result = MergeResult(report=checked.report)
+    if result.report.errors:
         return result
+    existing, merged = _merge_ratings(checked, replace_cycles, now, result, say)
+    if len(merged.conflicts):
+        return result  # a changed rating: errors said, nothing written
+    result.evidence_before = checked.framework.evidence.data
+    tables = _Merged.of(
+        workbook, checked, existing, merged, evidence, evidence_replaces, rows_per_sheet
+    )
+    say("Computing gaps and promotion readiness")
+    _analyse(checked.framework, tables, analyse_cycle, now, result)
+    if not dry_run:
+        _write(
+            workbook,
+            checked,
+            tables,
+            result,
+            say,
+            before=before,
+            out=out,
+            backup=backup,
+            force=force,
+            rows_per_sheet=rows_per_sheet,
+            append_history=append_history,
+        )
+    result.seconds = (dt.datetime.now() - started).total_seconds()
+    return result
 
-    framework = checked.framework
+
+def _merge_ratings(
+    checked: Any,
+    replace_cycles: list[str],
+    now: dt.datetime | None,
+    result: MergeResult,
+    say: Callable[[str], None],
+) -> tuple[pd.DataFrame, HistoryMerge]:
+    """(the recorded history, it merged with the exports' ratings); each changed rating an
+    error in the report."""
+    framework, report = checked.framework, result.report
     existing, incoming = split_ratings(framework, checked.ratings)
     result.cycles_imported = sorted({c for c in incoming["cycle"].dropna().unique()})
     say(f"Merging {len(incoming)} rating(s) for {', '.join(result.cycles_imported) or '-'}")
@@ -120,47 +149,106 @@ def merge(
             error(
                 "rating-changed",
                 f"{row.employee_id}, {row.competency}, {row.cycle} ({row.rater_type}): the export "
-                f"says {_num(row.new_rating)} but Ratings History holds {_num(row.old_rating)} "
+                f"says {_num(row.new_rating)} but {framework.sheet('history')} holds "
+                f"{_num(row.old_rating)} "
                 f"(imported from {str(row.old_source or 'the workbook')}).",
                 f"If the export is a correction, run merge again with --replace-cycle {row.cycle}.",
                 checked.ratings.where(row.new_where, "rating"),
             )
         )
-    if len(merged.conflicts):
-        return result
+    return existing, merged
 
-    result.evidence_before = framework.evidence.data
-    brought = [e.data for e in checked.evidence if len(e.data)]
-    if evidence is not None and len(evidence):
-        brought.append(evidence)
-    all_evidence = merge_evidence(
-        framework.evidence.data,
-        pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
-    )
-    if evidence is not None and len(evidence) and evidence_replaces:
-        all_evidence = merge_evidence(all_evidence, evidence, replace=evidence_replaces)
-    sheets = OwnedSheets.of(framework)
-    history_table = _table("history", merged.history, str(workbook), sheets.history, rows_per_sheet)
-    evidence_table = _table("evidence", all_evidence, str(workbook), sheets.evidence)
-    say("Computing gaps and promotion readiness")
-    index = RatingHistory.from_table(history_table)  # one index for both tables
-    result.gaps = gap_table(framework, history_table, cycle=analyse_cycle, history=index)
-    result.readiness = readiness_table(
-        framework, history_table, evidence_table, cycle=analyse_cycle, history=index
-    )
-    result.cycle = analysed_cycle(result.gaps, result.readiness, analyse_cycle)
+
+@dataclass
+class _Merged:
+    """The history and evidence as merge is about to write them, on the sheets they go to."""
+
+    history: pd.DataFrame
+    evidence: pd.DataFrame
+    history_table: Table
+    evidence_table: Table
+    sheets: OwnedSheets
+    existing: pd.DataFrame  # the history as recorded before the merge
+    merged: HistoryMerge
+
+    @classmethod
+    def of(
+        cls,
+        workbook: Path,
+        checked: Any,
+        existing: pd.DataFrame,
+        merged: HistoryMerge,
+        evidence: pd.DataFrame | None,
+        evidence_replaces: Sequence[str],
+        rows_per_sheet: int,
+    ) -> _Merged:
+        framework = checked.framework
+        brought = [e.data for e in checked.evidence if len(e.data)]
+        if evidence is not None and len(evidence):
+            brought.append(evidence)
+        all_evidence = merge_evidence(
+            framework.evidence.data,
+            pd.concat(brought, ignore_index=True) if brought else pd.DataFrame(),
+        )
+        if evidence is not None and len(evidence) and evidence_replaces:
+            all_evidence = merge_evidence(all_evidence, evidence, replace=evidence_replaces)
+        sheets = OwnedSheets.of(framework)
+        file = str(workbook)
+        return cls(
+            merged.history,
+            all_evidence,
+            _table("history", merged.history, file, sheets.history, rows_per_sheet),
+            _table("evidence", all_evidence, file, sheets.evidence),
+            sheets,
+            existing,
+            merged,
+        )
+
+
+def _analyse(
+    framework: Framework,
+    tables: _Merged,
+    cycle: str | None,
+    now: dt.datetime | None,
+    result: MergeResult,
+) -> None:
+    """Gap Analysis and Promotion Readiness of the merged history (analysis/analyse.py), and
+    the framework version each cycle is judged by."""
+    from ladder_sheets.analysis.analyse import analyse
+    from ladder_sheets.analysis.in_force import record_cycles
+    from ladder_sheets.analysis.readiness import not_rated_yet
+
+    done = analyse(framework, tables.history_table, tables.evidence_table, cycle=cycle)
+    result.gaps, result.readiness, result.cycle = done.gaps, done.readiness, done.cycle
     # Cycles not recorded yet (those imported now; on the first merge, the whole history) are
     # judged by the framework as it is now.
-    cycles = [str(c) for c in merged.history["cycle"].dropna().unique()]
+    cycles = [str(c) for c in tables.history["cycle"].dropna().unique()]
     result.versions = record_cycles(framework.versions, cycles, framework, now)
-    result.not_rated = not_rated_yet(result.readiness, index, result.cycle)
-    if dry_run:
-        result.seconds = (dt.datetime.now() - started).total_seconds()
-        return result
+    result.not_rated = not_rated_yet(done.readiness, done.index, done.cycle)
 
+
+def _write(
+    workbook: Path,
+    checked: Any,
+    tables: _Merged,
+    result: MergeResult,
+    say: Callable[[str], None],
+    *,
+    before: Any,
+    out: PathLike | None,
+    backup: bool,
+    force: bool,
+    rows_per_sheet: int,
+    append_history: bool,
+) -> None:
+    """Ratings History (appended to where that gives the same history, else rewritten),
+    Promotion Evidence and the analysis sheets, through the lossless write-back."""
+    from ladder_sheets.xlsx.writeback import write_back
+
+    sheets = tables.sheets
     if append_history:
         plan, prepared, result.history_write = plan_history_write(
-            workbook, checked, existing, merged, sheets, rows_per_sheet
+            workbook, checked, tables.existing, tables.merged, sheets, rows_per_sheet
         )
     else:
         plan, prepared = None, []
@@ -169,8 +257,8 @@ def merge(
         f"Writing {sheets.history} ({result.history_write.path}), {GAP_SHEET} and {READINESS_SHEET}"
     )
     build = sheet_builder(
-        merged.history,
-        all_evidence,
+        tables.history,
+        tables.evidence,
         result.gaps,
         result.readiness,
         result.cycle,
@@ -179,6 +267,7 @@ def merge(
         rows_per_sheet=rows_per_sheet,
         versions=result.versions,
     )
+    versions_sheet = (VERSIONS_SHEET,) if checked.framework.versions is not None else ()
     written = write_back(
         workbook,
         build,
@@ -186,14 +275,12 @@ def merge(
         backup=backup,
         expect=before,
         force=force,
-        adopt=(*sheets.adopt(), *((VERSIONS_SHEET,) if framework.versions is not None else ())),
+        adopt=(*sheets.adopt(), *versions_sheet),
         appends=prepared,
     )
     result.written = written.path
     result.backup = written.backup
     result.renamed = list(written.renamed)
-    result.seconds = (dt.datetime.now() - started).total_seconds()
-    return result
 
 
 @dataclass
@@ -367,7 +454,7 @@ def _table(
     data = data.reset_index(drop=True)
     position = np.arange(len(data))
     number = position // rows_per_sheet + 1
-    letters = {column: _letter(i) for i, column in enumerate(data.columns)}
+    letters = {column: column_letters(i) for i, column in enumerate(data.columns)}
     places = CellMap(list(data.columns), [SheetRows(position % rows_per_sheet + 2, letters)])
     names = np.array(
         [continuation_name(sheet_name, n) for n in range(1, int(number.max(initial=0)) + 1)],
@@ -375,25 +462,6 @@ def _table(
     )
     sheets = pd.Series(names[number - 1] if len(data) else [], dtype=object)
     return Table(name, data, places, sheets, file)
-
-
-def _letter(index: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return str(xl_col_to_name(index))
-
-
-def analysed_cycle(gaps: pd.DataFrame, readiness: pd.DataFrame, chosen: str | None) -> str | None:
-    """The cycle the analysis tables describe: the one asked for, else the latest they
-    report (people not rated yet carry an earlier cycle on their readiness row)."""
-    from ladder_sheets.values import cycle_index
-
-    if chosen:
-        return chosen
-    for df in (readiness, gaps):
-        if "cycle" in df.columns and df["cycle"].notna().any():
-            return max((str(c) for c in df["cycle"].dropna().unique()), key=cycle_index)
-    return None
 
 
 def _cycle_option(value: str, option: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.model import columns
+from ladder_sheets.model import MANAGER, columns, rater_type_or_manager
 
 # A rating's identity; "rater" tells 360 raters apart (schema.ratings.rater_keys) and is
 # dropped again before the history is written.
@@ -43,9 +43,7 @@ def normalise_keys(df: pd.DataFrame) -> pd.DataFrame:
         if col in out.columns:
             out[col] = _per_distinct(out[col], lambda v: str(v).strip(), None)
     if "rater_type" in out.columns:
-        out["rater_type"] = _per_distinct(
-            out["rater_type"], lambda v: str(v).strip().lower() or "manager", "manager"
-        )
+        out["rater_type"] = _per_distinct(out["rater_type"], rater_type_or_manager, MANAGER)
     return out
 
 

@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 
 from ladder_sheets.api import PathLike, check
-from ladder_sheets.commands.merge import analysed_cycle
 from ladder_sheets.errors import DataError
 from ladder_sheets.findings import Report
+from ladder_sheets.model import manager_rows
 from ladder_sheets.packs.passwords import (
     pack_passwords,
     password_record,
@@ -34,6 +34,7 @@ from ladder_sheets.packs.recipients import Recipient, recipients
 from ladder_sheets.packs.slices import PackData, behavior_rows, level_rows, pack_data, person_slices
 from ladder_sheets.packs.workbook import write_pack
 from ladder_sheets.values import cycle_end
+from ladder_sheets.xlsx.safe_write import remove_stale_temps
 
 __all__ = ["PacksResult", "read_passwords", "write_packs"]
 
@@ -51,6 +52,22 @@ class PacksResult:
     cycle: str | None = None
     passwords_file: Path | None = None
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    """What `write_packs` was asked for, handed on as one value."""
+
+    by: str
+    cycle: str | None
+    tree: bool
+    only: tuple[str, ...]
+    encrypt: bool
+    passwords: PathLike | None
+    passwords_out: PathLike | None
+    mapping: Any
+    progress: Callable[[int, int], None] | None
+    sign_off: bool = False
 
 
 def write_packs(
@@ -78,10 +95,19 @@ def write_packs(
     try:
         if pool is not None:
             pool.submit(_ready).result()
-        result = _prepare_and_write(
-            workbook, Path(out_dir), pool, by, cycle, tree, only, encrypt, passwords,
-            passwords_out, mapping, progress, sign_off,
-        )  # fmt: skip
+        options = PackOptions(
+            by,
+            cycle,
+            tree,
+            tuple(only),
+            encrypt,
+            passwords,
+            passwords_out,
+            mapping,
+            progress,
+            sign_off,
+        )
+        result = _prepare_and_write(workbook, Path(out_dir), pool, options)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -90,38 +116,22 @@ def write_packs(
 
 
 def _prepare_and_write(
-    workbook: PathLike,
-    out: Path,
-    pool: ProcessPoolExecutor | None,
-    by: str,
-    cycle: str | None,
-    tree: bool,
-    only: Sequence[str],
-    encrypt: bool,
-    passwords: PathLike | None,
-    passwords_out: PathLike | None,
-    mapping: Any,
-    progress: Callable[[int, int], None] | None,
-    sign_off: bool = False,
+    workbook: PathLike, out: Path, pool: ProcessPoolExecutor | None, options: PackOptions
 ) -> PacksResult:
-    from ladder_sheets.analysis.gaps import gap_table
-    from ladder_sheets.analysis.rating_index import RatingHistory
-    from ladder_sheets.analysis.readiness import readiness_table
+    from ladder_sheets.analysis.analyse import analyse
 
-    checked = check(workbook, mapping=mapping)
+    checked = check(workbook, mapping=options.mapping)
     result = PacksResult(report=checked.report)
     if checked.report.errors:
         return result
     fw = checked.framework
-    index = RatingHistory.from_table(fw.history)  # one index for both tables
-    gaps = gap_table(fw, fw.history, cycle=cycle, history=index)
-    readiness = readiness_table(fw, fw.history, fw.evidence, cycle=cycle, history=index)
-    analysed = analysed_cycle(gaps, readiness, cycle)
+    done = analyse(fw, cycle=options.cycle)
+    gaps, readiness, analysed = done.gaps, done.readiness, done.cycle
     if analysed is None:
         raise DataError(
             "the workbook holds no ratings yet, so there is nothing to put in packs",
             file=str(workbook),
-            sheet="Ratings History",
+            sheet=fw.sheet("history"),
             hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
         )
     result.cycle = analysed
@@ -136,37 +146,45 @@ def _prepare_and_write(
         analysed,
     )
     levels, behaviors = level_rows(fw.levels.data), behavior_rows(fw.behaviors.data)
-    del checked, fw, gaps, readiness  # the slices hold all a pack shows; free the rest
+    employees_sheet = fw.sheet("employees")
+    del checked, fw, gaps, readiness, done  # the slices hold all a pack shows; free the rest
 
-    chosen = recipients(people, by=by, tree=tree, only=only)
-    missing = sorted(set(map(str, only)) - {r.employee_id for r in chosen})
+    chosen = recipients(people, by=options.by, tree=options.tree, only=options.only)
+    missing = sorted(set(map(str, options.only)) - {r.employee_id for r in chosen})
     if missing:
         raise DataError(
-            f"no employee with ID {', '.join(missing)} in the Employees sheet",
+            f"no employee with ID {', '.join(missing)} in the {employees_sheet} sheet",
             file=str(workbook),
-            sheet="Employees",
+            sheet=employees_sheet,
             hint="use the IDs of the Employee ID column",
         )
     result.recipients = chosen
-    used, generated = pack_passwords(chosen, passwords) if encrypt else ({}, False)
-    if encrypt and (generated or passwords_out):
-        password_record(out, passwords_out)  # refused inside the folder before any pack
+    used, generated = pack_passwords(chosen, options.passwords) if options.encrypt else ({}, False)
+    if options.encrypt and (generated or options.passwords_out):
+        password_record(out, options.passwords_out)  # refused inside the folder before any pack
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out)  # once here, not once per pack
     created = dt.datetime.combine(cycle_end(analysed), dt.time(12, 0))
     tasks = (
         (
             out / r.file_name,
             pack_data(
-                r, slices, levels, behaviors, cycle=analysed, created=created, sign_off=sign_off
+                r,
+                slices,
+                levels,
+                behaviors,
+                cycle=analysed,
+                created=created,
+                sign_off=options.sign_off,
             ),
             used.get(r.employee_id),
         )
         for r in chosen
     )
-    result.written = _write_all(tasks, len(chosen), pool, progress)
-    if encrypt:
+    result.written = _write_all(tasks, len(chosen), pool, options.progress)
+    if options.encrypt:
         result.passwords_file = save_passwords(
-            chosen, used, out, passwords, passwords_out, generated
+            chosen, used, out, options.passwords, options.passwords_out, generated
         )
     return result
 
@@ -224,8 +242,7 @@ def _manager_trend(history: pd.DataFrame) -> pd.DataFrame:
     cols = ["employee_id", "competency", "cycle", "rating"]
     if history.empty:
         return pd.DataFrame(columns=cols)
-    rater = history["rater_type"].fillna("manager").astype(str).str.lower()
-    out = history.loc[rater.eq("manager"), cols].copy()
+    out = history.loc[manager_rows(history["rater_type"]), cols].copy()
     out["employee_id"] = out["employee_id"].map(_id)
     return out.dropna(subset=["rating"])
 

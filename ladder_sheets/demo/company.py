@@ -1,8 +1,9 @@
 """Acme Corp, the invented sample company: its framework, its people and a year of ratings.
 
 Seeded and deterministic. `generate_company` returns the data as Python structures (so tests
-and benchmarks can build companies of other sizes); `build_samples` writes the bundled
-`samples/` folder: the framework workbook, four review exports in four formats and a README.
+and benchmarks can build companies of other sizes); `demo.exports.build_samples` writes the
+bundled `samples/` folder: the framework workbook, four review exports in four formats and a
+README.
 Every person is invented.
 """
 
@@ -15,7 +16,6 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TypeVar
 
 from ladder_sheets.demo.example import (
@@ -353,10 +353,3 @@ def _sprinkle_comments(rng: random.Random, ratings: list[Rating], cycles: tuple[
     for r in ratings:
         if r.comment is None and rng.random() < 0.06:
             r.comment = rng.choice(COMMENTS)
-
-
-def build_samples(out_dir: Path) -> dict[str, Path]:
-    """Write the bundled samples: acme_framework.xlsx, exports/ (four formats), README.md."""
-    from ladder_sheets.demo.exports import write_samples
-
-    return write_samples(generate_company(150), Path(out_dir))

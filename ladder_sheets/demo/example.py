@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ladder_sheets.model import SCALE_TEXT
+
 # (code, title, scope, min quarters in level, band min, band max), in order on the track.
 LevelSpec = tuple[str, str, str, int, int, int]
 # competency -> track -> one (expected 1-5, behavioral description) per level of that track.
@@ -724,9 +726,9 @@ INSTRUCTIONS: list[tuple[str, str]] = [
     (
         "text",
         "Matrix: one row per job family and competency, one column per level code. Enter "
-        "the expected proficiency (1-5) at each level of the family's tracks; leave a cell blank "
-        "when the competency is not expected at that level or the level does not exist in that "
-        "family. Expectations should never drop as the level rises on a track.",
+        f"the expected proficiency ({SCALE_TEXT}) at each level of the family's tracks; leave a "
+        "cell blank when the competency is not expected at that level or the level does not "
+        "exist in that family. Expectations should never drop as the level rises on a track.",
     ),
     (
         "text",
@@ -738,10 +740,10 @@ INSTRUCTIONS: list[tuple[str, str]] = [
     (
         "text",
         "Promotion Criteria: one row per step From Level -> To Level within a family: Min "
-        "Average and Min Each (on 1-5) apply to the latest cycle's ratings; Cycles At Next Level "
-        "is how many consecutive cycles the person must meet the next level's expectations; Scope "
-        "Criteria is the evidence of scope a manager confirms; Requires Endorsement and Requires "
-        "Calibration say which sign-offs are needed.",
+        f"Average and Min Each (on {SCALE_TEXT}) apply to the latest cycle's ratings; Cycles At "
+        "Next Level is how many consecutive cycles the person must meet the next level's "
+        "expectations; Scope Criteria is the evidence of scope a manager confirms; Requires "
+        "Endorsement and Requires Calibration say which sign-offs are needed.",
     ),
     (
         "text",
@@ -767,7 +769,7 @@ INSTRUCTIONS: list[tuple[str, str]] = [
         "code or competency, also add it there (right-click a sheet tab, Unhide) so it appears in "
         "the dropdowns; other values are accepted with a warning.",
     ),
-    ("heading", "The 1-5 scale (expectations and ratings)"),
+    ("heading", f"The {SCALE_TEXT} scale (expectations and ratings)"),
     ("text", "1 Learning: does the work with close guidance and review of every step."),
     ("text", "2 Developing: does routine work alone; needs guidance on unfamiliar work."),
     (

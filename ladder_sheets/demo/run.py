@@ -33,7 +33,7 @@ def run_demo(
     from ladder_sheets.commands.packs import write_packs
     from ladder_sheets.commands.publish import publish
     from ladder_sheets.demo.coauthor import coauthor_round
-    from ladder_sheets.demo.company import build_samples
+    from ladder_sheets.demo.exports import build_samples
     from ladder_sheets.demo.proposal import write_proposal
 
     note = say or (lambda _m: None)

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.exports.source import Rows
-from ladder_sheets.model import Table, _col_letter
+from ladder_sheets.model import Table
 from ladder_sheets.values import clean_text as _clean_text
 from ladder_sheets.values import map_distinct
 
@@ -130,7 +131,7 @@ class Block:
         lines = self._lines[at]
         if self.rows.sheet is None:
             return lines + f":{self.headers[col]}"  # type: ignore[no-any-return]
-        return _col_letter(col + 1) + lines  # type: ignore[no-any-return]
+        return column_letters(col) + lines  # type: ignore[no-any-return]
 
     def nonblank(self, first: Sequence[int] = ()) -> np.ndarray:
         """Rows with content in any cell. The columns `first` are read whole (they are needed

@@ -20,7 +20,9 @@ from ladder_sheets.values import clean_text, normalize_header
 
 if TYPE_CHECKING:
     from ladder_sheets.exports.labels import LabelScale
-    from ladder_sheets.exports.layout import Layout
+
+# layout.Layout, which calls into this module: named loosely here so the two are no circle.
+Layout = Any
 
 SAMPLE_ROWS = 500  # data rows sampled to judge a column by its values
 RATING_SHARE = 0.8  # share of a column's values that must read as ratings

@@ -22,7 +22,7 @@ from ladder_sheets.exports.notes import Notes
 from ladder_sheets.exports.people import AMBIGUOUS, Key, People, ambiguous_names
 from ladder_sheets.exports.slots import PerRow, Slot, comments, read_slots, slot_cols, spelled
 from ladder_sheets.findings import Finding, Severity, Where
-from ladder_sheets.model import Table, columns
+from ladder_sheets.model import SCALE_TEXT, Table, columns
 
 # Steps of reading one row, in the order findings about a row are listed.
 ROW_WITHOUT_EMPLOYEE, CYCLE, RATING = 0, 1, 2
@@ -226,7 +226,7 @@ def _unknown_labels(
         text = texts[n]
         return (
             f"rating '{text}' is neither a number nor a known label",
-            f'say its number (1-5): --label "{text}=N"'
+            f'say its number ({SCALE_TEXT}): --label "{text}=N"'
             + (f"; labels in this export: {ctx.scale.found}" if ctx.scale.found else ""),
             ctx.layout.rows.where(int(rows[n]), slot.col, header),
         )

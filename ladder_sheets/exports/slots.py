@@ -12,6 +12,7 @@ import pandas as pd
 from ladder_sheets.exports.block import Block, clean_text
 from ladder_sheets.exports.columns import COMMENT_ROLES, RATER_ROLES, compact, rater_type
 from ladder_sheets.exports.layout import Layout
+from ladder_sheets.model import MANAGER
 
 # A value that is the same on every row, or one per row (an object array).
 PerRow = Any
@@ -54,7 +55,7 @@ def rater_reader(words: dict[str, str]) -> Any:
     def read(value: Any) -> str:
         text = clean_text(value)
         if not text:
-            return "manager"
+            return MANAGER
         return own.get(compact(text)) or rater_type(text) or text
 
     return read
@@ -66,7 +67,7 @@ def read_slots(
     """Each rating a row holds: its column, competency, rater type and comment column."""
     roles, headers = layout.roles, layout.headers
     _rater = rater_reader(layout.rater_words)
-    row_rater: PerRow = "manager"  # a blank rater type is the manager's rating
+    row_rater: PerRow = MANAGER  # a blank rater type is the manager's rating
     rater_cell: PerRow = ""
     if "rater_type" in roles:
         col = roles["rater_type"]
@@ -88,7 +89,7 @@ def read_slots(
     for role in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__):
         rater = RATER_ROLES[role]
         comment = roles.get(COMMENT_ROLES[rater])
-        if comment is None and rater == "manager":
+        if comment is None and rater == MANAGER:
             comment = roles.get("comment")
         slots.append(Slot(roles[role], competency, comp_cell, rater, "", comment))
     if "rating" in roles and "manager_rating" not in roles:

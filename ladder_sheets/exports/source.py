@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.exports import sniff
 from ladder_sheets.findings import Finding, Where, warning
-from ladder_sheets.model import _col_letter
 
 # The csv module's default field limit (128 KiB) is below a long pasted comment.
 csv.field_size_limit(16 << 20)
@@ -37,12 +37,12 @@ class Rows:
         """The place of one value as Table.cells holds it: 'LINE:Header' or an A1 address."""
         if self.sheet is None:
             return f"{self.numbers[row]}:{header}"
-        return f"{_col_letter(col + 1)}{self.numbers[row]}"
+        return f"{column_letters(col)}{self.numbers[row]}"
 
     def where(self, row: int, col: int | None = None, header: str | None = None) -> Where:
         if self.sheet is None:
             return Where(file=self.file, line=self.numbers[row], column=header)
-        cell = f"{_col_letter((col or 0) + 1)}{self.numbers[row]}"
+        cell = f"{column_letters(col or 0)}{self.numbers[row]}"
         return Where(file=self.file, sheet=self.sheet, cell=cell)
 
 

@@ -3,17 +3,17 @@
 Everything written here comes from `PackData`, which holds only the people the pack is for;
 this module never sees anyone else. Text is always written as text (a name starting with "="
 stays a name), every chart and sparkline reads ranges of its own sheet, and the document
-properties name only the recipient. The workbook is built in memory (no scratch file per part)
-and, when a password is given, encrypted before anything reaches the disk.
+properties name only the recipient. The workbook is built in memory (no scratch file per part),
+encrypted in memory when a password is given, and written atomically (a temporary file beside
+it, then a rename): a pack appears whole or not at all.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
@@ -25,6 +25,7 @@ from ladder_sheets.packs.person_sheet import person_sheet
 from ladder_sheets.packs.slices import MAX_TREND, PackData, PersonSlice
 from ladder_sheets.sheets.styles import Styles, gap_scale, status_rules
 from ladder_sheets.sheets.table import as_number, as_text
+from ladder_sheets.xlsx.safe_write import atomic_write
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -44,22 +45,23 @@ def write_pack(path: Path, data: PackData, password: str | None = None) -> Path:
 
 
 def _write(path: Path, data: PackData, password: str | None) -> Path:
-    if password is None:
-        _build(str(path), data)
-        return path
-    from msoffcrypto.format.ooxml import OOXMLFile
+    def write(out: BinaryIO) -> None:
+        if password is None:
+            _build(out, data)
+            return
+        from msoffcrypto.format.ooxml import OOXMLFile
 
-    plain = io.BytesIO()
-    _build(plain, data)
-    plain.seek(0)
-    tmp = path.with_suffix(".encrypting")
-    with tmp.open("wb") as fh:
-        OOXMLFile(plain).encrypt(password, fh)
-    os.replace(tmp, path)
+        plain = io.BytesIO()
+        _build(plain, data)
+        plain.seek(0)
+        OOXMLFile(plain).encrypt(password, out)
+
+    # Packs can be made again: no fsync; the packs command sweeps stale temp files once.
+    atomic_write(path, write, durable=False, sweep=False)
     return path
 
 
-def _build(target: str | io.BytesIO, data: PackData) -> None:
+def _build(target: BinaryIO, data: PackData) -> None:
     wb = xlsxwriter.Workbook(
         target,
         {

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ladder_sheets.codes import is_kind
 from ladder_sheets.findings import Report
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Catalog
@@ -71,6 +72,6 @@ def validate(
     rejected = {(f.where.file, f.where.sheet, f.where.cell) for f in report.errors}
     for finding in [*check_quality(copy, catalog), *check_steps(copy, catalog, history)]:
         w = finding.where
-        if not (finding.code.startswith("missing-") and (w.file, w.sheet, w.cell) in rejected):
+        if not (is_kind(finding.code, "missing") and (w.file, w.sheet, w.cell) in rejected):
             report.add(finding)
     return Validated(report, copy, history, proof)

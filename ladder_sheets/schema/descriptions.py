@@ -8,16 +8,14 @@ or two sentences. Codes are documented with the other quality rules in quality.p
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ladder_sheets.findings import Finding, Where, warning
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Level
+from ladder_sheets.schema.matrix import MatrixCells
 from ladder_sheets.schema.schemas import name_key
 from ladder_sheets.values import is_blank
-
-if TYPE_CHECKING:
-    from ladder_sheets.schema.quality import MatrixCells
 
 MAX_SENTENCES = 2
 

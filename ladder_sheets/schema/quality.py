@@ -1,32 +1,10 @@
 """Framework quality: the rules of the field about levels, competencies and descriptions.
 
-None of these stops a merge; they say where the framework will be hard to apply. Codes:
+None of these stops a merge; they say where the framework will be hard to apply. The codes,
+with what each means and the usual fix, are registered in codes.py (area "quality") and listed
+in docs/codes.md.
 
-| code | severity | when |
-| --- | --- | --- |
-| levels-too-few | warning | a track of a family has under 4 levels (long promotion gaps) |
-| levels-too-many | warning | a family's track has more than 7 levels (false granularity) |
-| competencies-too-few | warning | fewer than 6 competencies expected on a track |
-| competencies-too-many | warning | more than 12 competencies expected on a track |
-| competencies-far-too-many | warning | 20 or more: a review takes a day per person |
-| no-core-competencies | warning | a family has no Core competency |
-| no-functional-competencies | warning | a family has no Functional competency |
-| missing-expectation | warning | blank above or between levels that expect it; expected nowhere |
-| missing-behavior | warning | an expected competency x level without a behavioral description |
-| expectation-drops | warning | the expectation is lower than at the level below on the same track |
-| behavior-repeated | warning | adjacent levels have the same description |
-| behavior-trait-words | warning | a description names traits ("strong") instead of behaviour |
-| behavior-too-long | warning | a description runs past two sentences |
-| missing-criteria | warning | a step between adjacent levels of a track has no promotion criteria |
-| criteria-inconsistent | warning | the floor (Min Each) is above Min Average, or a step goes down |
-| ic-track-shorter | warning | the IC track has fewer levels than the management track |
-| ic-band-below-management | warning | the top IC band ends below the top management band |
-| no-crossover | warning | a family with both tracks has no Crossover path |
-| no-return-path | warning | a family with both tracks has no Return path from management |
-| lateral-path-incomplete | warning | a Lateral path lacks transferable skills or gaps to close |
-| criteria-aspirational | warning | under 5% of the 10+ people rated at a level meet its ratings |
-
-(criteria-inconsistent is an error when a value is off the scale or negative; see models.py.)
+(criteria-inconsistent is an error when a value is off the scale or negative: schemas.py.)
 The rules about descriptions are in descriptions.py, those about steps and tracks in steps.py.
 """
 
@@ -36,9 +14,10 @@ from collections import defaultdict
 from typing import Any
 
 from ladder_sheets.findings import Finding, Where, warning
-from ladder_sheets.model import Framework, Table
+from ladder_sheets.model import SCALE_TEXT, Framework, Table
 from ladder_sheets.schema.catalog import Catalog, Level
 from ladder_sheets.schema.descriptions import check_descriptions
+from ladder_sheets.schema.matrix import MatrixCells
 from ladder_sheets.schema.schemas import name_key
 from ladder_sheets.values import is_blank
 
@@ -57,37 +36,6 @@ def check_quality(framework: Framework, catalog: Catalog) -> list[Finding]:
         *_holes(framework, catalog, cells),
         *check_descriptions(framework, cells),
     ]
-
-
-class MatrixCells:
-    """Matrix and Behaviors cells grouped by (family, track, competency), lowest level first."""
-
-    def __init__(self) -> None:
-        self.expected: dict[tuple[str, str, str], list[tuple[Level, Any]]] = defaultdict(list)
-        self.behavior: dict[tuple[str, str, str], Any] = {}  # (family, competency, level) -> row
-
-    @classmethod
-    def of(cls, framework: Framework, catalog: Catalog) -> MatrixCells:
-        out = cls()
-        for index, row in framework.expectations.data.iterrows():
-            level = catalog.level(row["family"], row["level"])
-            if level is None or is_blank(row["competency"]):
-                continue
-            key = (level.family, level.track, name_key(row["competency"]))
-            if all(seen is not level for seen, _ in out.expected[key]):  # a duplicate cell
-                out.expected[key].append((level, index))
-        for group in out.expected.values():
-            group.sort(key=lambda pair: pair[0].order)
-        for index, row in framework.behaviors.data.iterrows():
-            level = catalog.level(row["family"], row["level"])
-            if level is not None and not is_blank(row["competency"]):
-                key = (name_key(level.family), name_key(row["competency"]), name_key(level.level))
-                out.behavior.setdefault(key, index)
-        return out
-
-    def behavior_row(self, level: Level, competency: str) -> Any:
-        key = (name_key(level.family), name_key(competency), name_key(level.level))
-        return self.behavior.get(key)
 
 
 def _track_place(levels: Table, catalog: Catalog, family: str, track: str) -> Where:
@@ -159,12 +107,15 @@ def _categories(competencies: Table, catalog: Catalog) -> list[Finding]:
     for family in catalog.families.values():
         mine = data[data["family"].map(lambda f, fam=family: is_blank(f) or f == fam)]
         present = set(mine["category"].dropna())
-        for category in ("Core", "Functional"):
+        for category, code in (
+            ("Core", "no-core-competencies"),
+            ("Functional", "no-functional-competencies"),
+        ):
             if category in present:
                 continue
             findings.append(
                 warning(
-                    f"no-{category.lower()}-competencies",
+                    code,
                     f"{family or 'The framework'} has no {category} competency.",
                     "Frameworks pair shared Core competencies with role-specific Functional "
                     "ones; mark each competency's Category.",
@@ -190,7 +141,7 @@ def _expectations(framework: Framework, cells: MatrixCells) -> list[Finding]:
                             "missing-expectation",
                             f"'{name}' has no expectation at {level.level}, though "
                             f"{previous[0].level} expects {previous[1]:g}.",
-                            "Fill in the expected proficiency (1-5).",
+                            f"Fill in the expected proficiency ({SCALE_TEXT}).",
                             matrix.where(index, "expected"),
                         )
                     )
@@ -230,8 +181,8 @@ def _holes(framework: Framework, catalog: Catalog, cells: MatrixCells) -> list[F
                         "missing-expectation",
                         f"'{name}' is expected at {low.level} and {high.level} but blank at "
                         f"{level.level} between them (a hole in the Matrix).",
-                        f"Fill in the expected proficiency at {level.level} (1-5), or clear "
-                        "the levels around it if the competency does not apply there.",
+                        f"Fill in the expected proficiency at {level.level} ({SCALE_TEXT}), or "
+                        "clear the levels around it if the competency does not apply there.",
                         framework.expectations.where(high_index, "expected"),
                     )
                 )

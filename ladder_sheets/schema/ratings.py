@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.findings import Finding, Where, error, info, warning
-from ladder_sheets.model import CONTEXT_RATERS, Framework, Table, columns, stacked_places
+from ladder_sheets.model import (
+    CONTEXT_RATERS,
+    MANAGER,
+    Framework,
+    Table,
+    columns,
+    stacked_places,
+)
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.references import competency_references, employee_references
 from ladder_sheets.schema.schemas import id_key, name_key
@@ -279,7 +286,7 @@ def _coverage(
     data = ratings.data
     rated = np.flatnonzero(
         (
-            (data["rater_type"] == "manager")
+            (data["rater_type"] == MANAGER)
             & data["rating"].notna()
             & data["cycle"].notna()
             & data["employee_id"].notna()

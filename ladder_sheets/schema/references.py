@@ -12,18 +12,12 @@ from typing import Any
 
 import pandas as pd
 
+from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Finding, error, warning
 from ladder_sheets.model import Framework, Table, headers
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.schemas import id_key, name_key
 from ladder_sheets.values import did_you_mean, is_blank, map_distinct, of_type, value_types
-
-_HINTS = {
-    "unknown-family": "Use a Job Family from the Levels sheet, or add the family there.",
-    "unknown-level": "Use a level listed in the Levels sheet for this job family.",
-    "unknown-competency": "Use a competency from the Competencies sheet, or add it there.",
-    "unknown-employee": "Use an Employee ID from the Employees sheet, or add the person there.",
-}
 
 
 def check_references(framework: Framework, catalog: Catalog) -> list[Finding]:
@@ -155,6 +149,6 @@ def _unknown(
     return error(
         code,
         f"{header} '{value}' is not known.{did_you_mean(str(value), known)}",
-        _HINTS[code],
+        CODES[code].hint,
         table.where(index, column),
     )

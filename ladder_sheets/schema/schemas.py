@@ -11,12 +11,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
+from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Severity
-from ladder_sheets.model import CATEGORIES, PATH_KINDS, RATER_TYPES, TRACKS
+from ladder_sheets.model import (
+    CATEGORIES,
+    MANAGER,
+    PATH_KINDS,
+    RATER_TYPES,
+    SCALE,
+    TRACKS,
+)
 from ladder_sheets.values import clean_text, is_blank, normalize_header
 
 NUMBER, YES_NO, DATE, CYCLE, CHOICE, TEXT = "number", "yes/no", "date", "cycle", "choice", "text"
@@ -75,7 +84,7 @@ CHOICE_ALIASES: dict[str, str] = {
     "peer review": "peer",
 }
 # A blank rater type is the manager's rating (the one readiness uses).
-CHOICE_DEFAULTS: dict[str, str] = {"rater_type": "manager"}
+CHOICE_DEFAULTS: dict[str, str] = {"rater_type": MANAGER}
 
 # Codes for values that could not be parsed at all, by (table, column) then by kind.
 PARSE_CODES: dict[tuple[str, str], str] = {
@@ -98,56 +107,40 @@ class Rule:
     column: str | None = None
 
 
+def _rule(code: str, column: str | None = None) -> Rule:
+    """A schema check's code as the registry has it (codes.py): severity and hint."""
+    return Rule(CODES[code].severity, CODES[code].hint, column)
+
+
+# The codes the schemas report, and for checks over whole rows the column they are reported at.
 RULES: dict[str, Rule] = {
-    "missing-value": Rule(Severity.ERROR, "Fill in the cell; the row cannot be used without it."),
-    "not-a-number": Rule(Severity.ERROR, "Type a plain number, e.g. 3 or 3.5."),
-    "rating-not-a-number": Rule(
-        Severity.ERROR, "Use a number from 1 to 5, or map the label in the settings."
-    ),
-    "expectation-not-a-number": Rule(Severity.ERROR, "Use a number from 1 to 5 or leave blank."),
-    "not-yes-no": Rule(Severity.ERROR, "Use Yes or No."),
-    "not-a-date": Rule(Severity.ERROR, "Use a date cell or YYYY-MM-DD."),
-    "not-a-cycle": Rule(Severity.ERROR, "Write the cycle as a quarter, e.g. 2026-Q3."),
-    "rating-out-of-scale": Rule(Severity.ERROR, "Ratings are on a 1-5 scale."),
-    "expectation-out-of-scale": Rule(
-        Severity.ERROR, "Expected proficiency is on a 1-5 scale; leave blank if not expected."
-    ),
-    "criteria-inconsistent": Rule(
-        Severity.ERROR,
-        "Averages and floors are on the 1-5 scale; cycles and quarters are 0 or more.",
-    ),
-    "negative-value": Rule(Severity.ERROR, "Use 0 or a positive number."),
-    "band-inverted": Rule(Severity.WARNING, "Band Min should not exceed Band Max.", "band_min"),
-    "unknown-track": Rule(Severity.ERROR, "Track is IC or Management."),
-    "unknown-category": Rule(Severity.ERROR, "Category is Core or Functional."),
-    "unknown-path-kind": Rule(Severity.ERROR, "Kind is Crossover, Return or Lateral."),
-    "unknown-rater-type": Rule(
-        Severity.ERROR, "Rater type is manager, self, peer, upward or additional manager."
-    ),
-    "duplicate-level": Rule(
-        Severity.ERROR, "Each level appears once per job family; remove or rename one.", "level"
-    ),
-    "duplicate-level-order": Rule(
-        Severity.WARNING, "Give each level of a track its own Order.", "order"
-    ),
-    "duplicate-competency": Rule(
-        Severity.ERROR, "Each competency appears once per job family.", "competency"
-    ),
-    "duplicate-matrix-cell": Rule(
-        Severity.ERROR, "A competency has one expectation per level; keep one.", "expected"
-    ),
-    "duplicate-behavior-cell": Rule(
-        Severity.ERROR, "A competency has one description per level; keep one.", "behavior"
-    ),
-    "duplicate-criteria": Rule(
-        Severity.ERROR, "Each step has one row of promotion criteria.", "from_level"
-    ),
-    "duplicate-employee-id": Rule(
-        Severity.ERROR, "Employee IDs must be unique; fix or remove the second row.", "employee_id"
-    ),
-    "duplicate-evidence": Rule(
-        Severity.WARNING, "Record one evidence row per employee and cycle.", "employee_id"
-    ),
+    code: _rule(code, column)
+    for code, column in {
+        "missing-value": None,
+        "not-a-number": None,
+        "rating-not-a-number": None,
+        "expectation-not-a-number": None,
+        "not-yes-no": None,
+        "not-a-date": None,
+        "not-a-cycle": None,
+        "rating-out-of-scale": None,
+        "expectation-out-of-scale": None,
+        "criteria-inconsistent": None,
+        "negative-value": None,
+        "band-inverted": "band_min",
+        "unknown-track": None,
+        "unknown-category": None,
+        "unknown-path-kind": None,
+        "unknown-rater-type": None,
+        "duplicate-level": "level",
+        "duplicate-level-order": "order",
+        "duplicate-competency": "competency",
+        "duplicate-matrix-cell": "expected",
+        "duplicate-behavior-cell": "behavior",
+        "duplicate-criteria": "from_level",
+        "duplicate-employee-id": "employee_id",
+        "duplicate-evidence": "employee_id",
+    }.items()
 }
 
 CHOICE_CODES = {
@@ -187,11 +180,30 @@ def key_of(column: str) -> Callable[[object], str]:
     return id_key if column in ("employee_id", "manager_id") else name_key
 
 
-def _unique(code: str, keys: list[str]) -> pa.Check:
+# What makes a row unique in its table, by the code a repeat is reported with.
+UNIQUE_KEYS: dict[str, list[str]] = {
+    "duplicate-level": ["family", "level"],
+    "duplicate-level-order": ["family", "track", "order"],
+    "duplicate-competency": ["family", "competency"],
+    "duplicate-matrix-cell": ["family", "competency", "level"],
+    "duplicate-behavior-cell": ["family", "competency", "level"],
+    "duplicate-criteria": ["family", "from_level", "to_level"],
+    "duplicate-employee-id": ["employee_id"],
+    "duplicate-evidence": ["cycle", "employee_id"],
+}
+
+
+def unique_key(code: str, row: Any) -> tuple[str, ...]:
+    """A row's key for the uniqueness rule `code`: each column compared as a name or an ID."""
+    return tuple(key_of(column)(row[column]) for column in UNIQUE_KEYS[code])
+
+
+def _unique(code: str) -> pa.Check:
     """Rows whose key repeats an earlier row's key (compared as names) fail; blank keys pass."""
+    keys = UNIQUE_KEYS[code]
 
     def check(df: pd.DataFrame) -> pd.Series:
-        key = df[keys].apply(lambda row: tuple(key_of(k)(row[k]) for k in keys), axis=1)
+        key = df[keys].apply(lambda row: unique_key(code, row), axis=1)
         blank = df[keys[-1]].map(is_blank)
         return blank | ~key.duplicated(keep="first")
 
@@ -226,7 +238,7 @@ def _schema(columns: dict[str, pa.Column], checks: list[pa.Check]) -> pa.DataFra
     return pa.DataFrameSchema(columns, checks=checks, strict=False)
 
 
-SCALE_LOW, SCALE_HIGH = 1, 5
+SCALE_LOW, SCALE_HIGH = SCALE
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "levels": _schema(
@@ -239,8 +251,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "band_max": _column(NUMBER, _in_range("negative-value", 0)),
         },
         [
-            _unique("duplicate-level", ["family", "level"]),
-            _unique("duplicate-level-order", ["family", "track", "order"]),
+            _unique("duplicate-level"),
+            _unique("duplicate-level-order"),
             _not_above("band-inverted", "band_min", "band_max"),
         ],
     ),
@@ -249,7 +261,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "competency": _column(TEXT, required=True),
             "category": _choice("category", required=True),
         },
-        [_unique("duplicate-competency", ["family", "competency"])],
+        [_unique("duplicate-competency")],
     ),
     "expectations": _schema(
         {
@@ -259,11 +271,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                 NUMBER, _in_range("expectation-out-of-scale", SCALE_LOW, SCALE_HIGH)
             ),
         },
-        [_unique("duplicate-matrix-cell", ["family", "competency", "level"])],
+        [_unique("duplicate-matrix-cell")],
     ),
     "behaviors": _schema(
         {"competency": _column(TEXT, required=True), "level": _column(TEXT, required=True)},
-        [_unique("duplicate-behavior-cell", ["family", "competency", "level"])],
+        [_unique("duplicate-behavior-cell")],
     ),
     "criteria": _schema(
         {
@@ -276,7 +288,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "cycles_at_next": _column(NUMBER, _in_range("criteria-inconsistent", 0)),
             "min_quarters": _column(NUMBER, _in_range("criteria-inconsistent", 0)),
         },
-        [_unique("duplicate-criteria", ["family", "from_level", "to_level"])],
+        [_unique("duplicate-criteria")],
     ),
     "paths": _schema(
         {
@@ -292,7 +304,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "level": _column(TEXT, required=True),
             "track": _choice("track"),
         },
-        [_unique("duplicate-employee-id", ["employee_id"])],
+        [_unique("duplicate-employee-id")],
     ),
     # Duplicate ratings are checked across files in ratings.py, not per table.
     "history": _schema(
@@ -307,6 +319,6 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "evidence": _schema(
         {"cycle": _column(CYCLE, required=True), "employee_id": _column(TEXT, required=True)},
-        [_unique("duplicate-evidence", ["cycle", "employee_id"])],
+        [_unique("duplicate-evidence")],
     ),
 }

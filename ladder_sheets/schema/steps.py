@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ladder_sheets.findings import Finding, Where, warning
-from ladder_sheets.model import Framework, Table
+from ladder_sheets.model import MANAGER, Framework, Table
 from ladder_sheets.schema.catalog import Catalog, Level
 from ladder_sheets.schema.quality import track_name
 from ladder_sheets.schema.schemas import id_key, name_key
@@ -183,7 +183,7 @@ def _lateral(paths: Table) -> list[Finding]:
 def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> list[Finding]:
     """Steps whose measurable criteria almost nobody at the from-level meets."""
     data = ratings.data
-    data = data[(data["rater_type"] == "manager") & data["rating"].notna() & data["cycle"].notna()]
+    data = data[(data["rater_type"] == MANAGER) & data["rating"].notna() & data["cycle"].notna()]
     if not len(data):
         return []
     latest = data[data["cycle"] == max(data["cycle"])]

@@ -16,8 +16,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ladder_sheets.cellmap import CellMap
+from ladder_sheets.codes import is_kind
 from ladder_sheets.findings import Finding
-from ladder_sheets.model import Table, columns, headers
+from ladder_sheets.model import SCALE_TEXT, Table, columns, headers
 from ladder_sheets.schema.schemas import (
     CHOICE,
     CHOICE_ALIASES,
@@ -31,9 +32,10 @@ from ladder_sheets.schema.schemas import (
     PARSE_CODES,
     RULES,
     SCHEMAS,
+    UNIQUE_KEYS,
     YES_NO,
-    key_of,
     name_key,
+    unique_key,
 )
 from ladder_sheets.values import (
     clean_text,
@@ -152,37 +154,28 @@ def _message(table: Table, code: str, index: Any, column: str) -> str:
     shown = "" if is_blank(value) else f"'{clean_text(value)}'"
     if code == "missing-value":
         return f"{header} is blank."
-    if code.startswith("unknown-"):
+    if is_kind(code, "unknown"):
         options = CHOICES.get(column, ())
         hits = closest(str(value), options, n=1)
         suggestion = f" Did you mean '{hits[0]}'?" if hits else ""
         return f"{header} {shown} is not one of {', '.join(options)}.{suggestion}"
-    if code.startswith("duplicate-"):
+    if is_kind(code, "duplicate"):
         first = _first_with_same_key(table, code, index)
         return f"{header} {shown} repeats the row at {first}."
     if code == "band-inverted":
         band_max = clean_text(table.data.at[index, "band_max"])
         return f"Band Min {shown} is above Band Max '{band_max}'."
-    if code.endswith("out-of-scale") or code == "criteria-inconsistent":
+    if is_kind(code, "range"):
         low_only = column in ("cycles_at_next", "min_quarters")
-        return f"{header} {shown} is " + ("below 0." if low_only else "outside the 1-5 scale.")
+        return f"{header} {shown} is " + (
+            "below 0." if low_only else f"outside the {SCALE_TEXT} scale."
+        )
     return f"{header} {shown} is below 0."
 
 
 def _first_with_same_key(table: Table, code: str, index: Any) -> str:
-    keys = {
-        "duplicate-level": ["family", "level"],
-        "duplicate-level-order": ["family", "track", "order"],
-        "duplicate-competency": ["family", "competency"],
-        "duplicate-matrix-cell": ["family", "competency", "level"],
-        "duplicate-behavior-cell": ["family", "competency", "level"],
-        "duplicate-criteria": ["family", "from_level", "to_level"],
-        "duplicate-employee-id": ["employee_id"],
-        "duplicate-evidence": ["cycle", "employee_id"],
-    }[code]
-
     def key(i: Any) -> tuple[str, ...]:
-        return tuple(key_of(k)(table.data.at[i, k]) for k in keys)
+        return unique_key(code, {c: table.data.at[i, c] for c in UNIQUE_KEYS[code]})
 
     target = key(index)
     for other in table.data.index:

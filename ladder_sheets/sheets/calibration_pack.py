@@ -11,11 +11,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -25,16 +24,20 @@ from xlsxwriter.exceptions import XlsxFileError
 from ladder_sheets.analysis.calibration import context as ctx
 from ladder_sheets.analysis.calibration import distributions as cal
 from ladder_sheets.analysis.calibration import steps
+from ladder_sheets.analysis.calibration.consistency import MANAGER_FLAG_RULE, manager_consistency
 from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
-from ladder_sheets.errors import DataError, LayoutError, WriteRefused
-from ladder_sheets.model import Framework, sheet_ref
+from ladder_sheets.errors import DataError, WriteRefused
+from ladder_sheets.model import SCALE_POINTS, Framework, sheet_ref
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.values import clean_text, cycle_end, did_you_mean, is_blank
+from ladder_sheets.workbook.decisions import (
+    CANDIDATES_SHEET,
+    DECISION_HEADER,
+    DECISIONS,
+    NOTES_HEADER,
+)
+from ladder_sheets.xlsx.safe_write import atomic_write, refuse_if_open
 
-DECISIONS = ("Promote", "Not yet", "Defer", "Needs more evidence")
-CANDIDATES_SHEET = "Promotion Candidates"
-DECISION_HEADER = "Committee Decision"
-NOTES_HEADER = "Notes"
 HEADER_ROW = 3  # title, rule, blank line, then the header
 
 
@@ -65,8 +68,10 @@ def write_calibration_pack(
     employees = framework.employees.data
     ratings = cal.cycles_of_interest(ratings, cycle)
     if family is not None:
-        employees, ratings, readiness = _only_family(family, employees, ratings, readiness)
-    consistency = cal.manager_consistency(ratings, employees, cycle)
+        employees, ratings, readiness = _only_family(
+            family, employees, ratings, readiness, framework.sheet("employees")
+        )
+    consistency = manager_consistency(ratings, employees, cycle)
     drift = cal.drift(ratings, employees, cycle)
     selfgap = cal.self_vs_manager(ratings, employees, cycle)
     candidates = steps.promotion_candidates(readiness)
@@ -84,44 +89,51 @@ def write_calibration_pack(
         "Framework file": framework.path.name,
         "Framework version": framework_version or "not given",
     }
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+
+    def write(out: BinaryIO) -> None:
+        wb = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
+        try:
+            created = dt.datetime.combine(cycle_end(cycle), dt.time())
+            wb.set_properties({"title": f"Calibration pack {cycle}", "created": created})
+            sheets = _Pack(wb, cycle)
+            firsts = what_to_look_at_first(consistency, drift, reach, fit, candidates)
+            sheets.summary(facts, firsts)
+            sheets.distributions(cal.distributions(ratings, employees, cycle, by=("family",)))
+            sheets.table(
+                "Distribution Detail", DETAIL, cal.distributions(ratings, employees, cycle)
+            )
+            sheets.table("Drift", DRIFT, drift, cal.DRIFT_RULE, {"flag": ("up", "down")})
+            flags = {"flag": ("lenient", "severe")}
+            sheets.table("Manager Consistency", CONSISTENCY, consistency, MANAGER_FLAG_RULE, flags)
+            notes = {"note": ("rates self higher", "rates self lower")}
+            sheets.table(
+                "Self vs Manager", SELF_PEOPLE, selfgap.by_employee, cal.SELF_GAP_RULE, notes
+            )
+            sheets.table(
+                "Self Gap by Manager", SELF_MANAGERS, selfgap.by_manager, cal.SELF_GAP_RULE
+            )
+            sheets.candidates(candidates)
+            reach_flags = {"flag": ("aspirational", "already met by most")}
+            sheets.table("Attainability", ATTAIN, reach, steps.ATTAINABILITY_RULE, reach_flags)
+            fits = {"fit": ("below current level", "above next level")}
+            sheets.table("Level Fit", FIT, fit, steps.LEVEL_FIT_RULE, fits)
+            if len(context):  # a cycle without 360 ratings gets no empty sheet
+                sheets.table("360 Context", CONTEXT, context, ctx.CONTEXT_RULE)
+            wb.close()
+        except BaseException:
+            if not wb.fileclosed:
+                with contextlib.suppress(Exception):
+                    wb.close()  # else its destructor would write to the handle later
+            raise
+
     try:
-        created = dt.datetime.combine(cycle_end(cycle), dt.time())
-        wb.set_properties({"title": f"Calibration pack {cycle}", "created": created})
-        sheets = _Pack(wb, cycle)
-        firsts = what_to_look_at_first(consistency, drift, reach, fit, candidates)
-        sheets.summary(facts, firsts)
-        sheets.distributions(cal.distributions(ratings, employees, cycle, by=("family",)))
-        sheets.table("Distribution Detail", DETAIL, cal.distributions(ratings, employees, cycle))
-        sheets.table("Drift", DRIFT, drift, cal.DRIFT_RULE, {"flag": ("up", "down")})
-        flags = {"flag": ("lenient", "severe")}
-        sheets.table("Manager Consistency", CONSISTENCY, consistency, cal.MANAGER_FLAG_RULE, flags)
-        notes = {"note": ("rates self higher", "rates self lower")}
-        sheets.table("Self vs Manager", SELF_PEOPLE, selfgap.by_employee, cal.SELF_GAP_RULE, notes)
-        sheets.table("Self Gap by Manager", SELF_MANAGERS, selfgap.by_manager, cal.SELF_GAP_RULE)
-        sheets.candidates(candidates)
-        reach_flags = {"flag": ("aspirational", "already met by most")}
-        sheets.table("Attainability", ATTAIN, reach, steps.ATTAINABILITY_RULE, reach_flags)
-        fits = {"fit": ("below current level", "above next level")}
-        sheets.table("Level Fit", FIT, fit, steps.LEVEL_FIT_RULE, fits)
-        if len(context):  # a cycle without 360 ratings gets no empty sheet
-            sheets.table("360 Context", CONTEXT, context, ctx.CONTEXT_RULE)
-        wb.close()
-        os.replace(tmp, path)
+        atomic_write(path, write)
     except (OSError, XlsxFileError) as exc:
         raise WriteRefused(
             f"the pack could not be written ({exc})",
             file=str(path),
             hint="check the folder is writable and has free space",
         ) from None
-    except BaseException:
-        if not wb.fileclosed:
-            with contextlib.suppress(Exception):
-                wb.close()  # else its destructor would write the file later
-        raise
-    finally:
-        tmp.unlink(missing_ok=True)  # only left over when something failed
     return path
 
 
@@ -144,21 +156,22 @@ def _check_target(path: Path, framework: Framework) -> None:
             file=str(path),
             hint="write the pack to a new file",
         )
-    if path.with_name(f"~${path.name}").exists():
-        raise WriteRefused(
-            "the file is open in Excel", file=str(path), hint="close it in Excel and run again"
-        )
+    refuse_if_open(path)
 
 
 def _only_family(
-    family: str, employees: pd.DataFrame, ratings: pd.DataFrame, readiness: pd.DataFrame
+    family: str,
+    employees: pd.DataFrame,
+    ratings: pd.DataFrame,
+    readiness: pd.DataFrame,
+    employees_sheet: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     mine = employees["family"].map(_key) == _key(family)
     if not mine.any():
         known = sorted({str(f) for f in employees["family"].dropna()})
         raise DataError(
-            f"nobody in the Employees sheet is in job family '{family}'",
-            sheet="Employees",
+            f"nobody in the {employees_sheet} sheet is in job family '{family}'",
+            sheet=employees_sheet,
             hint="use one of: " + ", ".join(known) + "." + did_you_mean(family, known),
         )
     staff = employees.loc[mine]
@@ -169,7 +182,7 @@ def _only_family(
 
 
 def _counts(prefix: str, label: str) -> list[Col]:
-    return [Col(f"{prefix}rating_{p}", f"{label}{p}", "count") for p in cal.SCALE_POINTS]
+    return [Col(f"{prefix}rating_{p}", f"{label}{p}", "count") for p in SCALE_POINTS]
 
 
 def _block(prefix: str, label: str) -> list[Col]:
@@ -482,64 +495,3 @@ def _yes_no(value: Any) -> str | None:
     if _is_bool(value):
         return "Yes" if value else "No"
     return None if is_blank(value) else clean_text(value)
-
-
-def read_decisions(pack_path: str | Path) -> pd.DataFrame:
-    """The committee's decisions from a pack: employee_id, cycle, decision, notes, cell (the
-    decision's A1 address). Rows with neither a decision nor notes are left out."""
-    from ladder_sheets.workbook.safe import open_xlsx
-
-    pack_path = Path(pack_path)
-    wb = open_xlsx(pack_path, read_only=True, data_only=True)
-    try:
-        if CANDIDATES_SHEET not in wb.sheetnames:
-            raise LayoutError(
-                f"no '{CANDIDATES_SHEET}' sheet: this is not a calibration pack",
-                file=str(pack_path),
-                hint="give the pack that `ladder-sheets calibrate` wrote",
-            )
-        rows = list(wb[CANDIDATES_SHEET].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    return _decisions(rows, str(pack_path))
-
-
-def _decisions(rows: list[tuple[Any, ...]], file: str) -> pd.DataFrame:
-    from openpyxl.utils import get_column_letter
-
-    wanted = {"Employee ID": "employee_id", "Cycle": "cycle"}
-    wanted |= {DECISION_HEADER: "decision", NOTES_HEADER: "notes"}
-    header_at = -1
-    for r, row in enumerate(rows):
-        heads = {str(clean_text(v)): j for j, v in enumerate(row) if clean_text(v) in wanted}
-        if len(heads) == len(wanted):
-            header_at = r
-            break
-    else:
-        raise LayoutError(
-            f"the '{CANDIDATES_SHEET}' sheet has lost its header row",
-            file=file,
-            sheet=CANDIDATES_SHEET,
-            hint="keep the columns " + ", ".join(wanted) + " as the pack wrote them",
-        )
-    by_key = {d.casefold(): d for d in DECISIONS}
-    out = []
-    for i, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        got = {wanted[h]: clean_text(row[j]) if j < len(row) else None for h, j in heads.items()}
-        if not got["decision"] and not got["notes"]:
-            continue
-        cell = f"{get_column_letter(heads[DECISION_HEADER] + 1)}{i}"
-        said = got["decision"]
-        if said and said.casefold() not in by_key:
-            raise DataError(
-                f"'{said}' is not a committee decision",
-                file=file,
-                sheet=CANDIDATES_SHEET,
-                cell=cell,
-                hint="use one of: " + ", ".join(DECISIONS) + did_you_mean(said, DECISIONS),
-            )
-        if said:
-            got["decision"] = by_key[said.casefold()]
-        out.append({**got, "cell": cell})
-    cols = ["employee_id", "cycle", "decision", "notes", "cell"]
-    return pd.DataFrame(out, columns=cols, dtype=object)

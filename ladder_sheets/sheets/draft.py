@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from ladder_sheets.cellmap import column_letters
+from ladder_sheets.scale import SCALE, SCALE_POINTS, SCALE_TEXT
 from ladder_sheets.schema.descriptions import MAX_SENTENCES, TRAIT_WORDS
 
 RECORD_SHEET = "_ladder_split"
@@ -32,7 +34,6 @@ NEW_COLUMNS = 2  # unlocked blank level columns right of Matrix and Behaviors, f
 # Words the conditional format flags while the author types (the check's list, and the verb
 # that so often starts a trait: "demonstrates ownership").
 FLAGGED_WORDS = ("demonstrates", *TRAIT_WORDS)
-SCALE = [1, 2, 3, 4, 5]
 
 
 @dataclass
@@ -222,7 +223,7 @@ class _Writer:
                     *area,
                     {
                         "validate": "list",
-                        "source": SCALE,
+                        "source": list(SCALE_POINTS),
                         "input_title": "Expected proficiency",
                         "input_message": "1 (basic) to 5 (expert); blank = not expected. "
                         "Should not drop as the level rises.",
@@ -241,10 +242,10 @@ class _Writer:
                     {
                         "validate": "decimal",
                         "criteria": "between",
-                        "minimum": 1,
-                        "maximum": 5,
+                        "minimum": SCALE[0],
+                        "maximum": SCALE[1],
                         "error_type": "warning",
-                        "input_message": "On the 1-5 scale, e.g. 3.5.",
+                        "input_message": f"On the {SCALE_TEXT} scale, e.g. 3.5.",
                     },
                 )
             elif kind == "long":
@@ -274,8 +275,8 @@ class _Writer:
         for col in range(1, len(sheet.headers)):
             track = sheet.tracks[col] if col < len(sheet.tracks) else ""
             if col > 1 and track == previous_track:
-                here = f"{xl_col_to_name(col)}2"
-                before = f"{xl_col_to_name(col - 1)}2"
+                here = f"{column_letters(col)}2"
+                before = f"{column_letters(col - 1)}2"
                 ws.conditional_format(
                     1,
                     col,

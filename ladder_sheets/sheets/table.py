@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.sheets.styles import LINE_HEIGHT, MAX_WIDTH, MIN_WIDTH, WRAP_WIDTH, Styles
 
 # Excel's limits.
@@ -56,7 +56,7 @@ class Column:
 
 def letters(columns: Sequence[Column]) -> dict[str, str]:
     """Column key -> its letter in the sheet (for formulas)."""
-    return {c.key: xl_col_to_name(i) for i, c in enumerate(columns)}
+    return {c.key: column_letters(i) for i, c in enumerate(columns)}
 
 
 def is_missing(value: Any) -> bool:

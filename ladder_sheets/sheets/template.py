@@ -7,23 +7,22 @@ xlsxwriter and a fixed creation date, so the same content gives the same bytes e
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ladder_sheets import model
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.demo.example import (
     INSTRUCTIONS,
     FrameworkContent,
     empty_content,
     example_content,
 )
+from ladder_sheets.xlsx.safe_write import atomic_write
 
 CREATED = dt.datetime(2026, 1, 1, 0, 0, 0)
 LAST_ROW = 1_048_575  # 0-based last row of a sheet: validations cover whole columns
@@ -108,11 +107,10 @@ def write_framework(path: Path, content: FrameworkContent) -> Path:
     """Write `content` in the canonical layout. Atomic: the file appears whole or not at all."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~ladder-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+
+    def write(out: BinaryIO) -> None:
         workbook = xlsxwriter.Workbook(
-            tmp_name,
+            out,
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
         workbook.set_properties(
@@ -120,19 +118,9 @@ def write_framework(path: Path, content: FrameworkContent) -> Path:
         )
         _Layout(workbook, content).write()
         workbook.close()
-        # mkstemp makes the file private; give it the mode a plain new file would get.
-        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+
+    atomic_write(path, write)
     return path
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def level_columns(content: FrameworkContent) -> list[str]:
@@ -334,7 +322,7 @@ class _Layout:
                 else:
                     ws.write_string(i, j, item)
             last = len(items) if closed else LIST_ROOM
-            letter = xl_col_to_name(j)
+            letter = column_letters(j)
             self.wb.define_name(name, f"=Lists!${letter}$2:${letter}${max(last, 1) + 1}")
             ws.set_column(j, j, 22)
         ws.hide()
@@ -350,7 +338,7 @@ class _Layout:
             "FamilyList": [f.name for f in self.content.families],
             "LevelList": self.levels,
             "CompetencyList": competencies,
-            "ScaleList": list(range(model.SCALE[0], model.SCALE[1] + 1)),
+            "ScaleList": list(model.SCALE_POINTS),
             "YesNoList": ["Yes", "No"],
             "RaterTypeList": list(model.RATER_TYPES),
         }

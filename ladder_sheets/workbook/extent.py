@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from defusedxml import ElementTree
 
+from ladder_sheets.cellmap import column_index
 from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.workbook.aliases import table_for_sheet
 from ladder_sheets.workbook.safe import SAVE_AS_XLSX, damaged_sheet
@@ -194,7 +195,7 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
     except Exception as exc:
         raise damaged_sheet(path, sheet, exc) from None
     extent.max_row = max(extent.max_row, rows_seen - 1)
-    extent.max_col = max([_col_number(x) - 1 for x in letters] + [wide - 1, widest - 1])
+    extent.max_col = max([column_index(x) for x in letters] + [wide - 1, widest - 1])
     if extent.max_row >= MAX_ROW or extent.max_col >= MAX_COL:
         raise outside_grid(path, sheet, _farthest(path, part))
     return extent
@@ -237,7 +238,7 @@ def _farthest(path: Path, part: str) -> str:
             data = tail + chunk
             for m in re.finditer(rb'\sr="([A-Z]*)([0-9]+)"', data):
                 letters, number = m.group(1), int(m.group(2))
-                if number > MAX_ROW or (letters and _col_number(letters) > MAX_COL):
+                if number > MAX_ROW or (letters and column_index(letters) + 1 > MAX_COL):
                     return (letters + m.group(2)).decode()
             tail = data[-64:]
     return f"row {MAX_ROW + 1:,}"
@@ -298,12 +299,5 @@ def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:
         address = _ADDRESS.search(m.group(1))
         value = _VALUE.search(m.group(2))
         if address and value and len(errors) < 10_000:
-            row, col = int(address.group(2)) - 1, _col_number(address.group(1)) - 1
+            row, col = int(address.group(2)) - 1, column_index(address.group(1))
             errors[(row, col)] = value.group(1).decode("utf-8", "replace")
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n

@@ -11,7 +11,6 @@ ignored: only real cells count.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,8 +21,9 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.errors import UnreadableFile
-from ladder_sheets.model import GENERATED_SHEETS, _col_letter
+from ladder_sheets.model import GENERATED_SHEETS
 from ladder_sheets.values import is_blank, of_type, value_types
 from ladder_sheets.workbook.extent import (
     LONG_SHEET_CELLS,
@@ -46,12 +46,7 @@ MAX_MERGE_SPAN = 500  # rows or columns of one merged range that carry its value
 
 def a1(row: int, col: int) -> str:
     """A1 address of a 0-based row and column."""
-    return f"{_letters(col)}{row + 1}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _letters(col: int) -> str:
-    return _col_letter(col + 1)
+    return f"{column_letters(col)}{row + 1}"
 
 
 @dataclass

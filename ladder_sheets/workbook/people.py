@@ -27,6 +27,8 @@ def resolve_managers(
     if "manager_id" not in data.columns or not len(data):
         return []
     ids = {_id(v) for v in data["employee_id"].tolist() if not is_blank(v)}
+    if all(is_blank(b) or _id(b) in ids for b in data["manager_id"].tolist()):
+        return []  # every manager given by Employee ID: nothing to resolve
     by_email: dict[str, list[int]] = {}
     by_name: dict[str, list[int]] = {}
     for pos, (email, name) in enumerate(

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.cellmap import CellMap, SheetRows, column_letters
 from ladder_sheets.errors import LayoutError
 from ladder_sheets.findings import Finding, Where, error, info, warning
 from ladder_sheets.model import (
@@ -37,7 +37,7 @@ from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.extent import sheet_names
-from ladder_sheets.workbook.grid import Grid, LongGrid, Words, _letters, a1, filled, read_grids
+from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
 from ladder_sheets.workbook.people import resolve_managers
@@ -520,7 +520,7 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
         else:  # the column is not on the sheet: no value, no cell
             data[name] = np.full(len(rows), None, dtype=object)
     frame = pd.DataFrame(data, dtype=object, copy=False)  # the arrays are ours: no second copy
-    letters = {name: _letters(col) for name, col in layout.columns.items()}
+    letters = {name: column_letters(col) for name, col in layout.columns.items()}
     places = CellMap(columns(table), [SheetRows(rows + start + 1, letters)])
     sheets = pd.Series([layout.sheet] * len(rows), dtype=object)
     return Table(table, frame, places, sheets, file)

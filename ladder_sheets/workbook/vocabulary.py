@@ -18,6 +18,7 @@ Title" a title): English puts the head noun last.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -267,6 +268,13 @@ def _matches(element: str, sense: str, word: str) -> bool:
 
 
 def score(table: str, column: str, text: object) -> Score:
+    if isinstance(text, str):
+        return _score(table, column, text)  # headers repeat: each row searched, each concept
+    return _score.__wrapped__(table, column, text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _score(table: str, column: str, text: object) -> Score:
     concept = CONCEPTS[table].get(column)
     ws = words(text)
     if concept is None or not ws:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.xlsx.append.rows import _cell_body
 
 CellValue = float | int | str | None
@@ -53,11 +54,8 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 def col_letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    """The letters of a 1-based column (cellmap.column_letters is 0-based)."""
+    return column_letters(col - 1)
 
 
 def formula_cells(sheet_xml: bytes, refs: set[str]) -> set[str]:

@@ -22,6 +22,8 @@ from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeET
 
+from ladder_sheets.xlsx.xmltext import escape_attr
+
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -83,12 +85,6 @@ def check_well_formed(member: str, data: bytes) -> None:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise ValueError(f"{member}: XML not well-formed after write-back ({exc})") from None
-
-
-def xml_attr(value: str) -> str:
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
 
 
 class Package:
@@ -354,7 +350,7 @@ def add_content_type(data: bytes, member: str, kind: str) -> bytes:
     if content_type_of(data, member) == kind:
         return data
     text = data.decode("utf-8")
-    entry = f'<Override PartName="/{xml_attr(member)}" ContentType="{xml_attr(kind)}"/>'
+    entry = f'<Override PartName="/{escape_attr(member)}" ContentType="{escape_attr(kind)}"/>'
     return _insert_before_close(text, "Types", entry).encode("utf-8")
 
 
@@ -368,7 +364,7 @@ def drop_content_type(data: bytes, member: str) -> bytes:
 
 
 def add_rel(data: bytes | None, rel_id: str, kind: str, target: str) -> bytes:
-    entry = f'<Relationship Id="{rel_id}" Type="{kind}" Target="{xml_attr(target)}"/>'
+    entry = f'<Relationship Id="{rel_id}" Type="{kind}" Target="{escape_attr(target)}"/>'
     if data is None:
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -1,13 +1,16 @@
 """Writing a workbook so that a crash, a full disk or an open Excel never costs HR their file.
 
-The new workbook is written to a temporary file in the target's folder (same file system, so
-the final rename is atomic), flushed and fsynced, checked, and only then renamed over the target
-with `os.replace`. Before that the target is refused while Excel (`~$name.xlsx`) or LibreOffice
-(`.~lock.name.xlsx#`) holds it open, or when it changed since it was read (its fingerprint).
+Every file the tool writes goes through `atomic_write` (merge's write-back, the template, the
+calibration pack and each pack, encrypted or not). The new workbook is written to a temporary
+file in the target's folder (same file system, so the final rename is atomic), flushed and
+fsynced, checked, and only then renamed over the target with `os.replace`. Before that the
+target is refused while Excel (`~$name.xlsx`) or LibreOffice (`.~lock.name.xlsx#`) holds it
+open, or when it changed since it was read (its fingerprint).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -124,10 +127,15 @@ def atomic_write(
     *,
     check: Callable[[Path], None] | None = None,
     before_replace: Callable[[], None] | None = None,
+    durable: bool = True,
+    sweep: bool = True,
 ) -> Path:
     """Write `target` through a temporary file beside it; on any failure the temporary file is
     removed and `target` is as it was. `check` validates the written temporary file;
     `before_replace` runs last (re-checking locks and fingerprints) before the rename.
+    `durable=False` skips the fsyncs (files the tool can make again, such as packs: the rename
+    is atomic all the same); `sweep=False` leaves stale temporary files to the caller, which
+    sweeps the folder once (`remove_stale_temps`) instead of once per file.
 
     A symlink is followed: the file it points to is written and the link stays a link. A
     read-only file and a file with other hard links are refused (WriteRefused): the rename
@@ -136,7 +144,8 @@ def atomic_write(
     real = writable_target(target)
     folder = real.parent
     try:
-        remove_stale_temps(folder)
+        if sweep:
+            remove_stale_temps(folder)
         fd, tmp_name = tempfile.mkstemp(
             prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=real.suffix, dir=folder
         )
@@ -147,11 +156,14 @@ def atomic_write(
         with os.fdopen(fd, "wb") as out:
             write(out)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         if check is not None:
             check(tmp)
         if real.exists():
             shutil.copymode(real, tmp)
+        else:  # mkstemp makes the file private; give it the mode a plain new file would get
+            os.chmod(tmp, new_file_mode())
         if before_replace is not None:
             before_replace()
         os.replace(tmp, real)
@@ -161,7 +173,8 @@ def atomic_write(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
     return real
 
 
@@ -195,6 +208,14 @@ def writable_target(target: Path) -> Path:
             f"first (cp '{target}' copy.xlsx && mv copy.xlsx '{target}') and run again",
         )
     return real
+
+
+@functools.cache
+def new_file_mode() -> int:
+    """0o666 less the umask, read once (os.umask can only be read by setting it)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def remove_stale_temps(folder: Path) -> list[Path]:

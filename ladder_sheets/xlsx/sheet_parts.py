@@ -23,8 +23,8 @@ from ladder_sheets.xlsx.package import (
     relative,
     rels_path,
     resolve,
-    xml_attr,
 )
+from ladder_sheets.xlsx.xmltext import escape_attr
 
 TABLE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 IGNORED_FOR_EDITS = ("printerSettings",)
@@ -131,8 +131,8 @@ def _rels_xml(rels: list[Rel], source: str, names: dict[str, str]) -> bytes:
             member = resolve(source, rel.target)
             target, mode = relative(names[source], names.get(member, member)), ""
         entries.append(
-            f'<Relationship Id="{xml_attr(rel.id)}" Type="{xml_attr(rel.type)}"'
-            f' Target="{xml_attr(target)}"{mode}/>'
+            f'<Relationship Id="{escape_attr(rel.id)}" Type="{escape_attr(rel.type)}"'
+            f' Target="{escape_attr(target)}"{mode}/>'
         )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from html import unescape
 
 from ladder_sheets.xlsx.styles_merge import StyleMap
+from ladder_sheets.xlsx.xmltext import unescape
 
 _STRING_CELL = re.compile(rb'<c ([^>]*?)t="s"([^>]*)><v>(\d+)</v></c>')
 _CELL_OR_ROW_STYLE = re.compile(rb'(<(?:c|row) [^>]*?\bs=")(\d+)"')
@@ -130,10 +130,7 @@ def content_hash(
         elif kind == "inlineStr":
             simple = body.startswith("<is><t>") and body.endswith("</t></is>")
             plain = body[7:-9] if simple else "<"
-            if "<" in plain:
-                item = "s|" + _plain_text(body)
-            else:
-                item = "s|" + (unescape(plain) if "&" in plain else plain)
+            item = "s|" + (_plain_text(body) if "<" in plain else unescape(plain))
         elif value is None:
             continue
         elif kind == "s":

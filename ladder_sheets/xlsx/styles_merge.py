@@ -16,6 +16,8 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
+from ladder_sheets.xlsx.xmltext import escape_attr, escape_text
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # CT_Stylesheet child order: a section that HR's file lacks is created at its place in it.
 SECTION_ORDER = [
@@ -168,11 +170,11 @@ def _copy(el: Element) -> Element:
 def _serialize(el: Element, prefix: str, declare: bool = False, tail: bool = True) -> str:
     """An element of the main namespace written with HR's prefix and no namespace noise."""
     name = prefix + _local(el.tag)
-    attrs = "".join(f' {_attr_name(k)}="{_escape(v, True)}"' for k, v in el.attrib.items())
+    attrs = "".join(f' {_attr_name(k)}="{escape_attr(v)}"' for k, v in el.attrib.items())
     if declare:
         attrs = f' xmlns="{MAIN_NS}"' + attrs
-    inner = _escape(el.text or "", False) + "".join(_serialize(c, prefix) for c in el)
-    after = _escape(el.tail or "", False) if tail and not declare else ""
+    inner = escape_text(el.text or "") + "".join(_serialize(c, prefix) for c in el)
+    after = escape_text(el.tail or "") if tail and not declare else ""
     if not inner:
         return f"<{name}{attrs}/>{after}"
     return f"<{name}{attrs}>{inner}</{name}>{after}"
@@ -182,8 +184,3 @@ def _attr_name(key: str) -> str:
     if key.startswith("{http://www.w3.org/XML/1998/namespace}"):
         return "xml:" + _local(key)
     return _local(key)
-
-
-def _escape(value: str, attr: bool) -> str:
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value.replace('"', "&quot;") if attr else value

@@ -20,8 +20,9 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
-from ladder_sheets.xlsx.package import OFFICE_REL, xml_attr
+from ladder_sheets.xlsx.package import OFFICE_REL
 from ladder_sheets.xlsx.styles_merge import MAIN_NS
+from ladder_sheets.xlsx.xmltext import escape_attr, escape_text, unescape
 
 MARKER_NAME = "_ladder_sheets_generated"
 MARKER_VERSION = "v1"
@@ -136,8 +137,8 @@ def parse_marker(value: str) -> tuple[str, str, str] | None:
 def defined_name_xml(name: str, local_sheet: int, value: str, hidden: bool) -> str:
     hidden_attr = ' hidden="1"' if hidden else ""
     return (
-        f'<definedName name="{xml_attr(name)}" localSheetId="{local_sheet}"{hidden_attr}>'
-        f"{xml_attr(value)}</definedName>"
+        f'<definedName name="{escape_attr(name)}" localSheetId="{local_sheet}"{hidden_attr}>'
+        f"{escape_attr(value)}</definedName>"
     )
 
 
@@ -148,7 +149,7 @@ def append_sheet(data: bytes, name: str, sheet_id: int, rel_id: str) -> bytes:
     r_decl = "" if r_prefix else f' xmlns:r="{OFFICE_REL}"'
     r_prefix = r_prefix or "r"
     entry = (
-        f'<{prefix}sheet name="{xml_attr(name)}" sheetId="{sheet_id}"{r_decl}'
+        f'<{prefix}sheet name="{escape_attr(name)}" sheetId="{sheet_id}"{r_decl}'
         f' {r_prefix}:id="{rel_id}"/>'
     )
     closing = re.search(rf"</{re.escape(prefix)}sheets\s*>", text)
@@ -202,9 +203,9 @@ def add_worksheet_titles(app_xml: bytes, worksheet_names: list[str], new: list[s
     start = 0
     for index, count in enumerate(counts):
         block = lpstrs[start : start + int(count.group(1))]
-        if block and any(_unescape(t.group(1)).casefold() in known for t in block):
+        if block and any(unescape(t.group(1)).casefold() in known for t in block):
             insert_at = titles.start(1) + block[-1].end()
-            entries = "".join(f"<vt:lpstr>{_escape_text(n)}</vt:lpstr>" for n in new)
+            entries = "".join(f"<vt:lpstr>{escape_text(n)}</vt:lpstr>" for n in new)
             text = text[:insert_at] + entries + text[insert_at:]
             count_at = pairs.start(1) + counts[index].start(1)
             old = counts[index].group(1)
@@ -252,11 +253,3 @@ def _prefix(text: str, root: str) -> str:
 def _ns_prefix(text: str, uri: str) -> str | None:
     found = re.search(r'xmlns:(\w+)="' + re.escape(uri) + '"', text[:4096])
     return found.group(1) if found else None
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,5 +1,5 @@
-"""Manager leniency and severity against peers at the same family and level (the arithmetic
-behind `calibration.manager_consistency`; the rule in words is `MANAGER_FLAG_RULE`)."""
+"""Manager leniency and severity against peers at the same family and level: the thresholds,
+the rule in words (`MANAGER_FLAG_RULE`) and the arithmetic (`manager_consistency`)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,31 @@ import math
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.analysis.calibration.distributions import (
-    MIN_DIFFERENCE,
-    MIN_PEER_MANAGERS,
-    MIN_PEER_RATINGS,
-    MIN_PEOPLE,
-    MIN_RATINGS,
-    MIN_Z,
-    SPREAD_FLOOR,
-    fill_text,
+from ladder_sheets.analysis.calibration.distributions import fill_text, people, rated
+
+# Manager consistency: thresholds, and the rule as the sheet shows it.
+MIN_DIFFERENCE = 0.5
+MIN_Z = 2.0
+MIN_RATINGS = 10
+MIN_PEOPLE = 3
+MIN_PEER_RATINGS = 10
+MIN_PEER_MANAGERS = 2
+SPREAD_FLOOR = 0.5
+MANAGER_FLAG_RULE = (
+    "Each manager is compared with peers: the other managers who rate people at the same job "
+    "family and level in this cycle (manager ratings only). Difference = the manager's mean "
+    "rating minus the peers' mean at the same family and level, weighted by how many ratings "
+    "the manager gave at each. Standard error = spread x sqrt(1/n + sum over family-levels of "
+    "(share of the manager's ratings there)^2 / peer ratings there), where n is the manager's "
+    "compared ratings and spread is the pooled standard deviation of ratings around each "
+    f"manager's own family-level mean (at least {SPREAD_FLOOR}). Score = difference / standard "
+    f"error. Flagged lenient (above peers) or severe (below) only when |difference| >= "
+    f"{MIN_DIFFERENCE} AND |score| >= {MIN_Z}, with at least {MIN_RATINGS} compared ratings "
+    f"of at least {MIN_PEOPLE} people, and at least {MIN_PEER_RATINGS} peer ratings from at "
+    f"least {MIN_PEER_MANAGERS} other managers. Managers are tested most extreme first; once "
+    "flagged, their ratings leave the other managers' peer baseline, so one lenient manager "
+    "does not make their peers look severe. Ratings of one person are related, so the score "
+    "is a prompt for discussion, not a statistical test."
 )
 
 CELL = ["family", "level"]
@@ -37,6 +53,15 @@ OUTPUT = [
     "flag",
     "note",
 ]
+
+
+def manager_consistency(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) -> pd.DataFrame:
+    """Each manager's mean rating against peers at the same family and level (MANAGER_FLAG_RULE).
+
+    Columns: manager_id, manager, families, ratings, compared, people, mean, peer_mean,
+    peer_ratings, peer_managers, difference, se, z, flag ("lenient", "severe" or ""), note."""
+    frame = rated(ratings, employees, cycle).dropna(subset=["rater"])
+    return compare_managers(frame, people(employees))
 
 
 def pooled_spread(frame: pd.DataFrame) -> float:

@@ -1,4 +1,4 @@
-"""Calibration analysis: rating distributions, drift and manager consistency. Pure pandas.
+"""Calibration analysis: rating distributions, drift and self against manager. Pure pandas.
 
 Inputs are the typed employees table (`Framework.employees.data`) and ratings with the columns
 of `model.TABLES["history"]`. Only manager ratings count (a blank rater type is read as a
@@ -6,7 +6,8 @@ manager rating, as exports without the column are); self ratings are used only b
 Ratings of people missing from Employees are left out: the validator reports them. People are
 grouped by where they sit now (family, level, manager), also for the previous cycle.
 
-The steps (candidates, attainability, level fit) are in `calibration_steps.py`.
+Manager consistency is in `consistency.py`; the steps (candidates, attainability, level fit)
+are in `steps.py`.
 """
 
 from __future__ import annotations
@@ -18,35 +19,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ladder_sheets.model import MANAGER, SCALE, SCALE_POINTS, manager_rows
 from ladder_sheets.values import clean_text, cycle_index
 
-SCALE_POINTS = (1, 2, 3, 4, 5)
 PERSON_COLUMNS = ["employee_id", "name", "manager_id", "family", "track", "level"]
-
-# Manager consistency: thresholds, and the rule as the sheet shows it.
-MIN_DIFFERENCE = 0.5
-MIN_Z = 2.0
-MIN_RATINGS = 10
-MIN_PEOPLE = 3
-MIN_PEER_RATINGS = 10
-MIN_PEER_MANAGERS = 2
-SPREAD_FLOOR = 0.5
-MANAGER_FLAG_RULE = (
-    "Each manager is compared with peers: the other managers who rate people at the same job "
-    "family and level in this cycle (manager ratings only). Difference = the manager's mean "
-    "rating minus the peers' mean at the same family and level, weighted by how many ratings "
-    "the manager gave at each. Standard error = spread x sqrt(1/n + sum over family-levels of "
-    "(share of the manager's ratings there)^2 / peer ratings there), where n is the manager's "
-    "compared ratings and spread is the pooled standard deviation of ratings around each "
-    f"manager's own family-level mean (at least {SPREAD_FLOOR}). Score = difference / standard "
-    f"error. Flagged lenient (above peers) or severe (below) only when |difference| >= "
-    f"{MIN_DIFFERENCE} AND |score| >= {MIN_Z}, with at least {MIN_RATINGS} compared ratings "
-    f"of at least {MIN_PEOPLE} people, and at least {MIN_PEER_RATINGS} peer ratings from at "
-    f"least {MIN_PEER_MANAGERS} other managers. Managers are tested most extreme first; once "
-    "flagged, their ratings leave the other managers' peer baseline, so one lenient manager "
-    "does not make their peers look severe. Ratings of one person are related, so the score "
-    "is a prompt for discussion, not a statistical test."
-)
 
 DRIFT_THRESHOLD = 0.5
 DRIFT_MIN_RATINGS = 10
@@ -87,7 +63,7 @@ def fill_text(values: pd.Series, default: Any) -> pd.Series:
 
 def manager_ratings(ratings: pd.DataFrame, cycle: str | None) -> pd.DataFrame:
     """The cycle's manager ratings with numeric values (blank rater type counts as manager)."""
-    return _of_type(ratings, cycle, "manager")
+    return _of_type(ratings, cycle, MANAGER)
 
 
 def of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
@@ -99,10 +75,11 @@ def _of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.Da
     if cycle is None or ratings.empty:
         return ratings.iloc[0:0].assign(rating=pd.Series([], dtype=float))
     out = ratings.loc[ratings["cycle"] == cycle]  # the cycle first: the rest is per row
-    kind = texts(out["rater_type"]).str.lower()
-    if rater_type == "manager":
-        kind = kind.fillna("manager")
-    out = out.loc[kind == rater_type].copy()
+    if rater_type == MANAGER:
+        mine = manager_rows(out["rater_type"])
+    else:
+        mine = (texts(out["rater_type"]).str.lower() == rater_type).to_numpy()
+    out = out.loc[mine].copy()
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     out["employee_id"] = ids(out["employee_id"])
     out["competency"] = texts(out["competency"])
@@ -140,7 +117,7 @@ def _summarise(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         cols = [*by, *(f"rating_{p}" for p in SCALE_POINTS), "n", "mean", "std"]
         return pd.DataFrame(columns=cols)
     # Half points are counted with the point above (3.5 -> 4), as a person would round them.
-    point = np.floor(frame["rating"] + 0.5).clip(1, 5).astype(int)
+    point = np.floor(frame["rating"] + 0.5).clip(SCALE[0], SCALE[1]).astype(int)
     counts = pd.crosstab([frame[c] for c in by], point).reindex(columns=SCALE_POINTS, fill_value=0)
     counts.columns = [f"rating_{p}" for p in SCALE_POINTS]
     stats = frame.groupby(by)["rating"].agg(n="size", mean="mean", std="std")
@@ -209,17 +186,6 @@ def drift(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) -> pd.Data
         .drop(columns="_order")
         .reset_index(drop=True)
     )
-
-
-def manager_consistency(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str) -> pd.DataFrame:
-    """Each manager's mean rating against peers at the same family and level (MANAGER_FLAG_RULE).
-
-    Columns: manager_id, manager, families, ratings, compared, people, mean, peer_mean,
-    peer_ratings, peer_managers, difference, se, z, flag ("lenient", "severe" or ""), note."""
-    from ladder_sheets.analysis.calibration.consistency import compare_managers
-
-    frame = rated(ratings, employees, cycle).dropna(subset=["rater"])
-    return compare_managers(frame, people(employees))
 
 
 class SelfVsManager(NamedTuple):

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name
+from xlsxwriter.utility import _datetime_to_excel_datetime
 from xlsxwriter.worksheet import _preserve_whitespace  # what xlsxwriter decides, not a guess
 from xlsxwriter.xmlwriter import XMLwriter
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.sheets.table import (
     MAX_TEXT,
     Column,
@@ -23,6 +24,7 @@ from ladder_sheets.sheets.table import (
     as_text,
     is_missing,
 )
+from ladder_sheets.xlsx.xmltext import escape_text
 
 
 def rows_xml(
@@ -36,7 +38,7 @@ def rows_xml(
     numbers = range(first_row, first_row + len(rows))
     per_column = []
     for index, column in enumerate(columns):
-        letter = xl_col_to_name(index)
+        letter = column_letters(index)
         values = rows[column.key].tolist() if column.key in rows.columns else [None] * len(rows)
         # A history repeats its values (cycles, competencies, sources): each is encoded once.
         encoded: dict[Any, str] = {}
@@ -66,7 +68,7 @@ def _cell_body(style: int, value: Any, kind: str, date1904: bool) -> str:
         return f' s="{style}"><v>{typed:.16G}</v></c>'
     text = XMLwriter._escape_control_characters(typed)
     space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = escape_text(text)
     return f' s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_col_to_name
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.sheets.table import Column
 from ladder_sheets.xlsx.package import Package
 from ladder_sheets.xlsx.sheet_xml import shared_strings_text
 from ladder_sheets.xlsx.transplant import workbook_part
+from ladder_sheets.xlsx.xmltext import unescape
 
 _PIECE = 1 << 20
 _RECENT = 1 << 18  # bytes kept before </sheetData>: the last rows, for their styles
@@ -159,7 +160,7 @@ class SheetScan:
     def styles(self, columns: Sequence[Column]) -> list[int]:
         """Each column's style index, from the last cell above that has one; else the
         column's own style (`<col style>`)."""
-        letters = [xl_col_to_name(i).encode() for i in range(len(columns))]
+        letters = [column_letters(i).encode() for i in range(len(columns))]
         found: dict[bytes, int] = {}
         data = self.recent
         end = len(data)
@@ -235,7 +236,7 @@ def _header(row: bytes, pkg: Package) -> list[str] | None:
     cells: list[tuple[bool, bytes]] = []
     for index, cell in enumerate(_HEADER_CELL.finditer(row)):
         attrs = cell.group(2)
-        if cell.group(1) != xl_col_to_name(index).encode():
+        if cell.group(1) != column_letters(index).encode():
             return None
         if b't="inlineStr"' in attrs:
             cells.append((False, b"".join(_TEXT_RUN.findall(cell.group(3) or b""))))
@@ -256,7 +257,7 @@ def _header(row: bytes, pkg: Package) -> list[str] | None:
                 return None
             out.append(strings[index])
         else:
-            out.append(_unescape(text.decode("utf-8")))
+            out.append(unescape(text.decode("utf-8")))
     return out
 
 
@@ -285,10 +286,6 @@ def _shared_strings(pkg: Package, last: int) -> list[str]:
     return shared_strings_text(data[: cut + len(b"</si>")] if cut >= 0 else data)
 
 
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def _expected_cells(kept: pd.DataFrame, columns: Sequence[Column]) -> tuple[int, int]:
     """(text cells, number cells) the history writer would write for `kept`."""
     text = numbers = 0
@@ -303,4 +300,4 @@ def _expected_cells(kept: pd.DataFrame, columns: Sequence[Column]) -> tuple[int,
 
 
 def _last_letter(columns: Sequence[Column]) -> str:
-    return str(xl_col_to_name(len(columns) - 1))
+    return column_letters(len(columns) - 1)
