@@ -117,9 +117,11 @@ def test_content_hash_is_the_same_whatever_the_batching() -> None:
     # 15,000 cells cross several hash batches; the digest must equal one hash of the whole
     xml = scratch_sheet(5_000)
     shared = ["a", "b", "c"]
-    items = []
-    for r in range(1, 5_001):
-        items += [f"A{r}\x1fs|{shared[r % 3]}\x1e", f"B{r}\x1fn|{format(float(r), '.15g')}\x1e"]
-        items.append(f"C{r}\x1fs|{shared[(r + 1) % 3]}\x1e")
-    expected = hashlib.sha256("".join(items).encode()).hexdigest()
-    assert content_hash(xml, lambda: shared) == expected
+    # numbers as 15 significant digits (what LibreOffice writes); legacy markers: repr
+    for legacy, shown in ((False, lambda v: format(v, ".15g")), (True, repr)):
+        items = []
+        for r in range(1, 5_001):
+            items += [f"A{r}\x1fs|{shared[r % 3]}\x1e", f"B{r}\x1fn|{shown(float(r))}\x1e"]
+            items.append(f"C{r}\x1fs|{shared[(r + 1) % 3]}\x1e")
+        expected = hashlib.sha256("".join(items).encode()).hexdigest()
+        assert content_hash(xml, lambda: shared, legacy) == expected

@@ -104,7 +104,7 @@ class Book:
     family_names: dict[str, str] = field(default_factory=dict)  # family as the workbook says it
     all_families: str | None = None  # the word for "every family" ("All"); None: blank
     tracks: dict[str, str] = field(default_factory=dict)  # "IC"/"Management" as written
-    dates: str = "date"  # "date", "iso" text, "dmy" text
+    dates: str = "date"  # "date", "iso" text, "dmy" text (31/12/2026), "mdy" text (12/31/2026)
     manager_by: str = "id"  # "id", "email", "name" or "tool_id"
     extra_people: dict[str, str] = field(default_factory=dict)  # more columns: field -> header
     person_key: str = "id"  # the people sheet's key column: "id" or "email"
@@ -134,6 +134,8 @@ class Book:
             return value.isoformat()
         if self.dates == "dmy":
             return value.strftime("%d/%m/%Y")
+        if self.dates == "mdy":
+            return value.strftime("%m/%d/%Y")
         return dt.datetime(value.year, value.month, value.day)
 
     def time(self, quarters: float) -> float:

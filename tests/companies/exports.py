@@ -20,7 +20,7 @@ import openpyxl
 
 from companies.spec import Spec, person, quarter_end
 
-RATERS = ("manager", "self", "peer", "upward")
+RATERS = ("manager", "self", "peer", "upward", "additional")
 
 
 @dataclass

@@ -435,10 +435,12 @@ def ashbury() -> Company:
         people=7,
         cycles=quarters("2026-Q2", 2),
         peers=0,
+        min_quarters=2,
     )
     book = Book(
         headers={"levels": {"order": "Seniority Order"}, "people": {"manager": "Manager"}},
         manager_by="name",
+        dates="mdy",
     )
     export = Export(
         "googleform",
@@ -455,6 +457,7 @@ def ashbury() -> Company:
         [
             "'Seniority Order'",
             "'Manager' column holding names",
+            "dates as US text mm/dd/yyyy (every one also a valid dd/mm/yyyy)",
             "Google Form CSV: Timestamp, person by name, 'Rate each area [X]' grid",
             "'You are their' Manager/Self",
         ],
@@ -518,6 +521,7 @@ def lindenmoor() -> Company:
         people=12,
         cycles=quarters("2026-Q1", 3),
         peers=3,
+        additional=True,
     )
     abbreviated = {"Customer Success": "CS Matrix", "Finance": "Fin Matrix"}
     book = Book(
@@ -529,8 +533,13 @@ def lindenmoor() -> Company:
     )
     export = Export(
         "lattice",
-        words={"manager": "Manager", "self": "Self", "peer": "Peer"},
-        raters=("manager", "self", "peer"),
+        words={
+            "manager": "Manager",
+            "self": "Self",
+            "peer": "Peer",
+            "additional": "Additional manager",
+        },
+        raters=("manager", "self", "peer", "additional"),
     )
     return Company(
         "Lindenmoor Health",
@@ -542,7 +551,7 @@ def lindenmoor() -> Company:
             "Job Family 'All'",
             "a blank row in the people table",
             "track 'Manager'",
-            "Lattice long CSV by e-mail, 3 peers each",
+            "Lattice long CSV by e-mail, 3 peers each, an 'Additional manager' (dotted line)",
         ],
     )
 
@@ -809,7 +818,15 @@ COMPANIES_BUILDERS = [
 # What ladder-sheets does not recognise today, per company and side: the xfail reasons. When
 # a reader learns a convention, its tests fail as XPASS; remove the entry (or the part of it)
 # that now holds. "then untested" lists the company's conventions behind the first stop.
-TODAY: dict[str, dict[str, str]] = {}
+TODAY: dict[str, dict[str, str]] = {
+    "Ashbury Robotics": {
+        "workbook": "US text dates (mm/dd/yyyy, each also a valid dd/mm/yyyy) in 'In Level "
+        "Since' read day-first without a word",
+        "silent:workbook": "US text dates read day-first without a word: 'In Level Since' "
+        "04/01/2025 shown as 2025-01-04 for 5 people; AS103 (07/01/2026 read as 7 January) "
+        "'Ready' instead of 'Close' (in level 1 quarter of the 2 required)",
+    },
+}
 
 
 def _today(company: Company) -> Company:

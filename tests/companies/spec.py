@@ -14,7 +14,8 @@ Keys of a spec:
 - people: {id, first, last, name, email, tool_id (the review tool's ID), manager (an id or
   None), family, track, level, since}
 - cycles: canonical quarters, oldest first; labels: {quarter: the company's name for the cycle}
-- ratings: {cycle, person, competency, rating, rater (manager/self/peer/upward), reviewer}
+- ratings: {cycle, person, competency, rating, rater (manager/self/peer/upward/additional: a
+  dotted-line manager), reviewer}
 - evidence: {cycle, person, scope, endorsed, calibrated}
 """
 
@@ -89,6 +90,7 @@ def build(
     peers: int = 2,
     self_ratings: bool = True,
     upward: bool = False,
+    additional: bool = False,
     evidence: bool = True,
     titles: dict[str, str] | None = None,
 ) -> Spec:
@@ -273,6 +275,18 @@ def build(
                             rating=1 if value >= 3 else 5,
                             rater="peer",
                             reviewer=q["id"],
+                        )
+                    )
+                if additional and p["manager"] and p["manager"] != staff[0]["id"]:
+                    # a dotted-line manager (the head) rates too: context, never readiness
+                    ratings.append(
+                        dict(
+                            cycle=cycle,
+                            person=p["id"],
+                            competency=c,
+                            rating=1 if value >= 3 else 5,
+                            rater="additional",
+                            reviewer=staff[0]["id"],
                         )
                     )
                 if upward and p["track"] == "Management":
