@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import sha256 as digest
 from openpyxl import load_workbook
 
 from ladder_sheets.cli import cli
@@ -28,10 +28,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         cwd=REPO,
         timeout=300,
     )
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_every_command_has_help_with_an_example():

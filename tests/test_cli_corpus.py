@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import shared
 
 from ladder_sheets.cli import cli
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = shared("corpus")
 FILES = (
     sorted(p for p in CORPUS.glob("*") if p.suffix not in (".tsv", ".md"))
     if CORPUS.exists()

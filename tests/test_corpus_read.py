@@ -6,16 +6,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import time
-from pathlib import Path
 
 import pytest
+from helpers import shared
 
 from ladder_sheets.errors import EncryptedFile, HostileFile, LayoutError, UnreadableFile
 from ladder_sheets.model import Framework
 from ladder_sheets.workbook.grid import read_grids
 from ladder_sheets.workbook.reader import read_framework
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = shared("corpus")
 MANIFEST = CORPUS / "MANIFEST.tsv"
 
 

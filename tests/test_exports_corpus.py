@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import shared
 
 from ladder_sheets.errors import EncryptedFile, HostileFile, LadderError
 from ladder_sheets.exports import read_export
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = shared("corpus")
 FILES = (
     sorted(p for p in CORPUS.glob("*") if p.suffix not in (".md", ".tsv"))
     if CORPUS.is_dir()

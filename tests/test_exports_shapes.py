@@ -10,12 +10,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from helpers import shared
 
 from ladder_sheets.errors import EncryptedFile, UnreadableFile
 from ladder_sheets.exports import read_export
 
 COMPETENCIES = ["Communication", "Delivery", "System Design"]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = shared("corpus").parent
 
 
 def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Path:

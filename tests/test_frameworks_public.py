@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import shared
 
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema import validate
 
-FRAMEWORKS = Path(__file__).resolve().parents[2] / "shared" / "frameworks"
+FRAMEWORKS = shared("frameworks")
 pytestmark = pytest.mark.skipif(
     not FRAMEWORKS.is_dir(), reason="the public frameworks (../shared/frameworks) are not here"
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 import subprocess
 import zipfile
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import sha256 as digest
 
 from ladder_sheets.commands.merge import merge
 
@@ -27,10 +27,6 @@ def workbook(tmp_path: Path) -> Path:
     target = tmp_path / "acme.xlsx"
     shutil.copy(SAMPLES / "acme_framework.xlsx", target)
     return target
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def history_rows(path: Path) -> list[tuple[object, ...]]:

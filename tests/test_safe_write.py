@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 import pytest
 import xlsxwriter
+from helpers import sha256 as sha
 
 from ladder_sheets.errors import WriteRefused
 from ladder_sheets.xlsx import package as package_module
@@ -29,10 +30,6 @@ from ladder_sheets.xlsx.safe_write import (
 from ladder_sheets.xlsx.writeback import write_back
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture

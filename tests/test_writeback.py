@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import warnings
@@ -13,17 +12,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from helpers import sha256 as sha
+from helpers import shared
 from python_calamine import CalamineWorkbook
 
 from ladder_sheets.errors import UnreadableFile, WriteRefused
 from ladder_sheets.xlsx.workbook_xml import MARKER_NAME, read_book
 from ladder_sheets.xlsx.writeback import fingerprint, write_back
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+CORPUS = shared("corpus")
 
 
 def member(path: Path, name: str) -> bytes:

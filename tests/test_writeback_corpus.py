@@ -10,7 +10,6 @@ Workbooks that cannot be opened get the clear error and stay byte-identical.
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 import warnings
 import zipfile
@@ -21,6 +20,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 from defusedxml import ElementTree as SafeET
+from helpers import sha256 as sha
+from helpers import shared
 from python_calamine import CalamineWorkbook
 
 from ladder_sheets.errors import LadderError, UnreadableFile
@@ -29,7 +30,7 @@ from ladder_sheets.xlsx.package import content_types, parse_rels, rels_path, res
 from ladder_sheets.xlsx.workbook_xml import read_book
 from ladder_sheets.xlsx.writeback import write_back
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = shared("corpus")
 GENERATED = ["Gap Analysis", "Promotion Readiness"]
 
 
@@ -71,10 +72,6 @@ def build_two_sheets(wb: xlsxwriter.Workbook) -> None:
     ready.write_formula(1, 2, "=AVERAGE(3,4)", None, 3.5)
     ready.freeze_panes(1, 0)
     ready.autofilter("A1:C2")
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def members(path: Path) -> dict[str, bytes]:

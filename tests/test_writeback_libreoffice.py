@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from helpers import shared
 from python_calamine import CalamineWorkbook
 
 from ladder_sheets.xlsx.writeback import write_back
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = shared("corpus")
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry">

@@ -1,0 +1,34 @@
+"""Helpers the tests share: one sha256 of a file, and where the shared test inputs are.
+
+The shared corpus of real workbooks and the public frameworks live in ../shared beside the
+repository and are never copied into it; `shared("corpus")` is that folder, and
+`needs_shared("corpus")` a skip mark that says why a test skips where it is absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def sha256(path: Path) -> str:
+    """The file's content as a hex digest: equal digests, equal bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def shared(name: str) -> Path:
+    """A folder of ../shared (corpus, frameworks), whether or not it is there."""
+    return SHARED / name
+
+
+def needs_shared(name: str) -> pytest.MarkDecorator:
+    """Skip, saying why, where ../shared/NAME is not beside the repository."""
+    return pytest.mark.skipif(
+        not shared(name).is_dir(),
+        reason=f"../shared/{name} is not beside the repository (the tests read it from there)",
+    )
