@@ -189,6 +189,18 @@ CODES: dict[str, Code] = {
         ),
         not_yes_no=Code(E, "A yes/no cell holds something else.", "Use Yes or No."),
         not_a_date=Code(E, "A date cell holds no date.", "Use a date cell or YYYY-MM-DD."),
+        ambiguous_date=Code(
+            E,
+            "Slashed text dates that read differently day first and month first (07/01/2026: "
+            "7 January or 1 July), with no date of the column settling it, or both orders.",
+            "Make the column real date cells, or write its dates as YYYY-MM-DD.",
+        ),
+        date_order=Code(
+            INFO,
+            "The order of slashed text dates, as read: month first when a date's second "
+            "number is above 12, or the order under which every date is the first of a month.",
+            "Nothing to do; write the dates as YYYY-MM-DD to make them plain to everyone.",
+        ),
         not_a_cycle=Code(
             E, "A cycle is not a quarter.", "Write the cycle as a quarter, e.g. 2026-Q3."
         ),

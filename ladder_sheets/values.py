@@ -151,6 +151,46 @@ def parse_date(value: Any, *, month_first: bool = False) -> dt.date | None:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
 
 
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def slashed_date_order(values: Any) -> tuple[str | None, str | None]:
+    """How a column's slashed text dates read: ("day", example) when a day above 12 comes
+    first, ("month", example) when it comes second, ("mixed", example) when both occur,
+    ("ambiguous", example) when some date reads differently either way (07/01/2026) and no
+    value settles it, (None, None) when no value is a slashed date that needs settling.
+
+    Where no day above 12 settles it but every such date is the first of a month under one
+    reading only (a level starts on the 1st: 01/04/2025 day first, 04/01/2025 month first),
+    that reading is taken: ("day-1st", example) or ("month-1st", example)."""
+    day = month = ambiguous = None
+    firsts = {"a": True, "b": True}  # every ambiguous date has 1 as its first / second number
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        m = _SLASHED.fullmatch(value.strip())
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12:
+            day = day or value.strip()
+        elif b > 12:
+            month = month or value.strip()
+        elif a != b:
+            ambiguous = ambiguous or value.strip()
+            firsts["a"] &= a == 1
+            firsts["b"] &= b == 1
+    if day and month:
+        return "mixed", f"{day}' and '{month}"
+    if day or month:
+        return ("day", day) if day else ("month", month)
+    if ambiguous and firsts["a"]:
+        return "day-1st", ambiguous
+    if ambiguous and firsts["b"]:
+        return "month-1st", ambiguous
+    return ("ambiguous", ambiguous) if ambiguous else (None, None)
+
+
 _CYCLE_PATTERNS = (
     re.compile(r"(?P<y>\d{4})\s*[-_/ ]?\s*q(?P<q>[1-4])", re.I),  # 2026-Q3, 2026Q3, 2026 Q3
     re.compile(r"q(?P<q>[1-4])\s*[-_/ ]?\s*(?P<y>\d{4})", re.I),  # Q3 2026, Q3-2026

@@ -199,3 +199,43 @@ def test_two_levels_of_a_track_with_the_same_order() -> None:
         "sheet", "cell", "code"
     )
     assert result.report.with_code("duplicate-level-order")[0].severity.value == "warning"
+
+
+def _with_dates(dates: list[str]) -> tuple[list[tuple[str, str, str]], list]:
+    rec = company()
+    for person, date in zip(rec["employees"], dates, strict=False):
+        person["in_level_since"] = date
+    result = validate(build(rec))
+    found = [f for f in result.report.flatten("sheet", "cell", "code") if "date" in f[2]]
+    return found, result.framework.employees.data["in_level_since"].tolist()
+
+
+def test_a_day_above_12_settles_month_first_for_the_whole_column() -> None:
+    import datetime as dt
+
+    found, typed = _with_dates(["07/13/2025", "04/01/2025", "01/02/2024"])
+    assert found == [("Employees", "H2", "date-order")]
+    assert typed[:3] == [dt.date(2025, 7, 13), dt.date(2025, 4, 1), dt.date(2024, 1, 2)]
+    found, typed = _with_dates(["13/07/2025", "04/01/2025"])
+    assert found == []  # day first is the reading people outside the US expect; settled here
+    assert typed[:2] == [dt.date(2025, 7, 13), dt.date(2025, 1, 4)]
+
+
+def test_dates_no_value_settles_are_a_question_not_a_guess() -> None:
+    found, _ = _with_dates(["07/02/2026", "04/01/2025", "03/03/2024"])
+    assert found == [("Employees", "H2", "ambiguous-date")]
+    found, _ = _with_dates(["13/07/2025", "07/13/2025"])  # both orders in one column
+    assert found == [("Employees", "H2", "ambiguous-date")]
+    found, _ = _with_dates(["01/01/2025", "2025-04-01"])  # reads the same either way
+    assert found == []
+
+
+def test_dates_all_on_the_first_of_a_month_under_one_reading_take_it() -> None:
+    import datetime as dt
+
+    found, typed = _with_dates(["07/01/2026", "04/01/2025", "10/01/2024"])  # US: July 1, ...
+    assert found == [("Employees", "H2", "date-order")]
+    assert typed[:3] == [dt.date(2026, 7, 1), dt.date(2025, 4, 1), dt.date(2024, 10, 1)]
+    found, typed = _with_dates(["01/07/2026", "01/04/2025"])  # day first: 1 July, 1 April
+    assert found == [("Employees", "H2", "date-order")]
+    assert typed[:2] == [dt.date(2026, 7, 1), dt.date(2025, 4, 1)]

@@ -122,6 +122,8 @@ RULES: dict[str, Rule] = {
         "expectation-not-a-number": None,
         "not-yes-no": None,
         "not-a-date": None,
+        "ambiguous-date": None,
+        "date-order": None,
         "not-a-cycle": None,
         "rating-out-of-scale": None,
         "expectation-out-of-scale": None,

@@ -46,6 +46,7 @@ from ladder_sheets.values import (
     parse_cycle,
     parse_date,
     parse_number,
+    slashed_date_order,
 )
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -85,7 +86,10 @@ def type_table(table: Table) -> tuple[Table, list[Finding]]:
 def _coerce_column(
     table: Table, column: str, kind: str, values: pd.Series, findings: list[Finding]
 ) -> pd.Series:
-    out, failed = map_distinct(values.to_numpy(dtype=object), lambda v: _coerce(column, kind, v))
+    parse: Callable[[str, str, Any], Any] = _coerce
+    if kind == DATE:
+        parse = _date_order(table, column, values, findings)
+    out, failed = map_distinct(values.to_numpy(dtype=object), lambda v: parse(column, kind, v))
     if failed:
         code = PARSE_CODES.get((table.name, column), KIND_CODES.get(kind, "not-a-number"))
         for position, exc in failed.items():
@@ -93,6 +97,69 @@ def _coerce_column(
     if kind == NUMBER:
         return pd.Series(out, index=values.index, dtype=object).astype(float)
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _date_order(
+    table: Table, column: str, values: pd.Series, findings: list[Finding]
+) -> Callable[[str, str, Any], Any]:
+    """The whole column's reading of slashed text dates: a value with a day above 12 settles
+    the order for every date of the column; when none does, 07/01/2026 could be 7 January or
+    1 July, and the column is reported instead of guessed."""
+    order, example = slashed_date_order(values.tolist())
+    if order in ("day", "month", "mixed", "day-1st", "month-1st"):
+        first = next(i for i, v in zip(values.index, values.tolist(), strict=True) if v is not None)
+        why = {
+            "month": f"as '{example}' shows",
+            "day-1st": f"so that every date is the first of a month ('{example}')",
+            "month-1st": f"so that every date is the first of a month ('{example}')",
+        }
+        if order in why:
+            first_day = "month first (MM/DD/YYYY)" if order != "day-1st" else "day first"
+            findings.append(
+                _finding(
+                    table,
+                    "date-order",
+                    first,
+                    column,
+                    f"slashed dates in this column are read {first_day}, {why[order]}",
+                )
+            )
+        if order in ("month", "month-1st"):
+            return lambda c, k, v: parse_date(v, month_first=True)
+        if order == "mixed":
+            findings.append(
+                _finding(
+                    table,
+                    "ambiguous-date",
+                    first,
+                    column,
+                    f"slashed dates in this column are written both day first and month first "
+                    f"('{example}')",
+                )
+            )
+        return _coerce
+    if order == "ambiguous":
+        position = next(
+            i
+            for i, v in zip(values.index, values.tolist(), strict=True)
+            if isinstance(v, str) and v.strip() == example
+        )
+        count = sum(
+            1
+            for v in values.tolist()
+            if isinstance(v, str) and slashed_date_order([v])[0] == "ambiguous"
+        )
+        findings.append(
+            _finding(
+                table,
+                "ambiguous-date",
+                position,
+                column,
+                f"'{example}' could be day first or month first, and no date of this column "
+                f"settles it ({count} such dates); nothing is computed from a guess",
+            )
+        )
+    return _coerce
 
 
 def _coerce(column: str, kind: str, value: Any) -> Any:

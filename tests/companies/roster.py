@@ -818,15 +818,7 @@ COMPANIES_BUILDERS = [
 # What ladder-sheets does not recognise today, per company and side: the xfail reasons. When
 # a reader learns a convention, its tests fail as XPASS; remove the entry (or the part of it)
 # that now holds. "then untested" lists the company's conventions behind the first stop.
-TODAY: dict[str, dict[str, str]] = {
-    "Ashbury Robotics": {
-        "workbook": "US text dates (mm/dd/yyyy, each also a valid dd/mm/yyyy) in 'In Level "
-        "Since' read day-first without a word",
-        "silent:workbook": "US text dates read day-first without a word: 'In Level Since' "
-        "04/01/2025 shown as 2025-01-04 for 5 people; AS103 (07/01/2026 read as 7 January) "
-        "'Ready' instead of 'Close' (in level 1 quarter of the 2 required)",
-    },
-}
+TODAY: dict[str, dict[str, str]] = {}
 
 
 def _today(company: Company) -> Company:
