@@ -249,12 +249,6 @@ def test_suite_size() -> None:
         assert 2 <= len(c.spec["cycles"]) <= 3, c.name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="half-year cycles (2025-Q4, 2026-Q2): the run at the next level counts consecutive "
-    "quarters, so 'Cycles At Next Level' 2 can never be met: WI102 'Close' instead of 'Ready "
-    "pending sign-off', WI103 'Not yet' instead of 'Close', without a word",
-)
 def test_half_year_cycles_count_as_consecutive(tmp_path: Path) -> None:
     """PRODUCT.md: "the last Cycles At Next Level consecutive cycles were operating at next
     level". A company that reviews twice a year has consecutive cycles two quarters apart."""

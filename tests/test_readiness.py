@@ -311,13 +311,25 @@ def test_scope_met_earlier_in_level_counts_but_not_before_it() -> None:
     assert row["shortfall_codes"] == ["scope-not-met"]
 
 
-def test_missing_quarter_breaks_the_run() -> None:
-    # Operating at IC4 in 2025-Q4 and 2026-Q2, nothing in 2026-Q1: the run is 1.
-    history = ratings({("E1", "2025-Q4"): AT_IC4, ("E1", "2026-Q2"): AT_IC4})
-    row = one(framework([person()], history, [ready_evidence()]))
+def test_a_cycle_the_person_was_not_rated_in_breaks_the_run() -> None:
+    # E1 operating at IC4 in 2025-Q4 and 2026-Q2, not rated in 2026-Q1 while E2 was: the run is 1.
+    history = ratings(
+        {("E1", "2025-Q4"): AT_IC4, ("E2", "2026-Q1"): AT_IC4, ("E1", "2026-Q2"): AT_IC4}
+    )
+    fw = framework([person(), person("E2")], history, [ready_evidence()])
+    row = one(fw)
     assert row["cycles_at_next"] == 1.0
     assert row["status"] == "Close"
     assert row["shortfalls"] == ["operating at IC4 for 1 of the 2 consecutive cycles required"]
+
+
+def test_half_yearly_cycles_are_consecutive() -> None:
+    # Reviews in 2025-Q4 and 2026-Q2 only (twice a year): nobody was reviewed in 2026-Q1, so it
+    # is not a cycle, and two half-yearly cycles at IC4 meet "2 consecutive cycles".
+    history = ratings({("E1", "2025-Q4"): AT_IC4, ("E1", "2026-Q2"): AT_IC4})
+    row = one(framework([person()], history, [ready_evidence()]))
+    assert row["cycles_at_next"] == 2.0
+    assert row["status"] == "Ready"
 
 
 def test_run_counts_back_as_far_as_it_goes() -> None:

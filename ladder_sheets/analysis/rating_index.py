@@ -9,6 +9,7 @@ appends newer imports below older ones.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
@@ -22,7 +23,14 @@ from ladder_sheets.analysis.ladder import key, number
 from ladder_sheets.cellmap import CellMap
 from ladder_sheets.errors import OptionError
 from ladder_sheets.model import Table, manager_rows
-from ladder_sheets.values import clean_text, cycle_index, is_blank, map_distinct, parse_cycle
+from ladder_sheets.values import (
+    clean_text,
+    cycle_from_index,
+    cycle_index,
+    is_blank,
+    map_distinct,
+    parse_cycle,
+)
 
 
 class Rating(NamedTuple):  # a tuple: histories hold 10^5 of them
@@ -67,6 +75,7 @@ class RatingHistory:
     _cells: list[Any] = field(default_factory=list)
     _cell_map: CellMap | None = None
     _sheets: list[Any] = field(default_factory=list)
+    _order: list[int] | None = None  # cycle indices with a manager rating, ascending
 
     @classmethod
     def from_table(cls, ratings: Table | None) -> RatingHistory:
@@ -136,6 +145,15 @@ class RatingHistory:
         """Every cycle with a manager rating, oldest first."""
         cycles = set().union(*self.manager_cycles.values()) if self.manager_cycles else set()
         return sorted(cycles, key=cycle_index)
+
+    def previous_cycle(self, cycle: str) -> str | None:
+        """The review cycle before `cycle` among those the organisation ran (a cycle with any
+        manager rating): a company that reviews twice a year has consecutive cycles two
+        quarters apart, and a quarter nobody was reviewed in is not a cycle."""
+        if self._order is None:
+            self._order = [cycle_index(c) for c in self.cycles()]
+        at = bisect.bisect_left(self._order, cycle_index(cycle))
+        return cycle_from_index(self._order[at - 1]) if at > 0 else None
 
     def rating(self, employee: str, cycle: str, competency: str) -> Rating | None:
         return self.manager.get((employee, cycle, competency))

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from ladder_sheets.analysis.gaps import rounded, shown
 from ladder_sheets.analysis.rating_index import RatingHistory
-from ladder_sheets.values import cycle_from_index, cycle_index
 
 # Sentences about sign-off rather than a measurable criterion: the committee's and the
 # manager's to settle, which an employee's pack leaves out unless asked (packs --sign-off).
@@ -128,7 +127,9 @@ def run_at_next(
     expected_in: Callable[[str], dict[str, float] | None] | None = None,
 ) -> tuple[int, list[str]]:
     """Consecutive cycles, ending at `cycle`, in which the manager rated every competency the
-    next level expects at or above that expectation; a quarter without ratings breaks the run.
+    next level expects at or above that expectation. Consecutive means the review cycles the
+    organisation ran (RatingHistory.previous_cycle: half-yearly reviews are two quarters apart);
+    a cycle the person was not rated in breaks the run.
     An earlier cycle is judged by `expected_in(cycle)` where that gives its own expectations
     (the framework version in force then), else by `expected`. Also returns the competency
     keys that kept `cycle` itself from counting."""
@@ -139,13 +140,14 @@ def run_at_next(
         for c, want in expected.items()
         if (r := history.rating(employee, cycle, c)) is None or r.value < want - TOLERANCE
     ]
-    run, at = 0, cycle_index(cycle)
-    while True:
-        earlier = cycle_from_index(at - run)
+    run = 0
+    earlier: str | None = cycle
+    while earlier is not None:
         bar = expected_in(earlier) if run and expected_in is not None else None
         if not _operating(history, employee, earlier, bar or expected):
             break
         run += 1
+        earlier = history.previous_cycle(earlier)
     return run, short
 
 
