@@ -119,6 +119,18 @@ def build_gap_sheet(
         "(negative = below). Correct a rating and its gaps follow.",
         styles["title"],
     )
+    # Widths and the header's height before any row: in constant_memory mode a row written is
+    # flushed, and a height set afterwards is lost (the header showed one line of two).
+    extra = {
+        key: [
+            gap_value(r, e)
+            for r, e in zip(
+                gaps[rating].head(100).tolist(), gaps[expected].head(100).tolist(), strict=True
+            )
+        ]
+        for key, (rating, expected) in GAP_FORMULAS.items()
+    }
+    set_widths(ws, COLUMNS, gaps, styles, extra, header_row=HEADER_ROW)
     write_header(ws, HEADER_ROW, COLUMNS, styles)
 
     def tall_enough(row: int, values: dict[str, Any]) -> None:
@@ -162,16 +174,6 @@ def build_gap_sheet(
     )
 
     count = len(gaps)
-    extra = {
-        key: [
-            gap_value(r, e)
-            for r, e in zip(
-                gaps[rating].head(100).tolist(), gaps[expected].head(100).tolist(), strict=True
-            )
-        ]
-        for key, (rating, expected) in GAP_FORMULAS.items()
-    }
-    set_widths(ws, COLUMNS, gaps, styles, extra, header_row=HEADER_ROW)
     finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
     if count:
         _conditional_formats(ws, styles, where, count)

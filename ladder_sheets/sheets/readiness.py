@@ -149,6 +149,10 @@ def build_readiness_sheet(
         "the status follows them; Ready and Close first.",
         styles["title"],
     )
+    # Widths and the header's height before any row: in constant_memory mode a row written is
+    # flushed, and a height set afterwards is lost (the header showed one line of two).
+    extra = {key: ["Yes"] for key in MEETS}
+    set_widths(ws, COLUMNS, readiness, styles, extra, header_row=HEADER_ROW)
     write_header(ws, HEADER_ROW, COLUMNS, styles)
 
     formulas = {
@@ -187,8 +191,6 @@ def build_readiness_sheet(
     )
 
     count = len(readiness)
-    extra = {key: ["Yes"] for key in MEETS}
-    set_widths(ws, COLUMNS, readiness, styles, extra, header_row=HEADER_ROW)
     finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
     if count:
         _conditional_formats(ws, styles, where, count)
