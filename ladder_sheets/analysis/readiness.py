@@ -14,8 +14,9 @@ Choices the definitions leave open, made here and kept stable:
 - with ratings missing (Insufficient data) the list names what is missing, then only the
   criteria that do not depend on ratings (time in level, scope, sign-off).
 - the run of cycles operating at the next level counts back from the analysed cycle through
-  consecutive quarters, also before In Level Since (ratings then were against the old level,
-  and meeting the level two up is rare enough not to need a special case).
+  the review cycles the organisation ran (RatingHistory.previous_cycle), also before In Level
+  Since (ratings then were against the old level, and meeting the level two up is rare enough
+  not to need a special case).
 - the floor is one criterion however many competencies fall below it (a sentence each).
 - someone with no manager rating in the analysed cycle but ratings before it (a partial export
   early in a cycle) is assessed as of the latest cycle they were rated in: their row keeps that
