@@ -103,62 +103,51 @@ def _date_order(
     table: Table, column: str, values: pd.Series, findings: list[Finding]
 ) -> Callable[[str, str, Any], Any]:
     """The whole column's reading of slashed text dates: a value with a day above 12 settles
-    the order for every date of the column; when none does, 07/01/2026 could be 7 January or
+    the order for every date of the column; when none does, the order under which every date
+    is the first of a month is taken and said; otherwise 07/01/2026 could be 7 January or
     1 July, and the column is reported instead of guessed."""
-    order, example = slashed_date_order(values.tolist())
-    if order in ("day", "month", "mixed", "day-1st", "month-1st"):
-        first = next(i for i, v in zip(values.index, values.tolist(), strict=True) if v is not None)
-        why = {
-            "month": f"as '{example}' shows",
-            "day-1st": f"so that every date is the first of a month ('{example}')",
-            "month-1st": f"so that every date is the first of a month ('{example}')",
-        }
-        if order in why:
-            first_day = "month first (MM/DD/YYYY)" if order != "day-1st" else "day first"
-            findings.append(
-                _finding(
-                    table,
-                    "date-order",
-                    first,
-                    column,
-                    f"slashed dates in this column are read {first_day}, {why[order]}",
-                )
-            )
-        if order in ("month", "month-1st"):
-            return lambda c, k, v: parse_date(v, month_first=True)
-        if order == "mixed":
-            findings.append(
-                _finding(
-                    table,
-                    "ambiguous-date",
-                    first,
-                    column,
-                    f"slashed dates in this column are written both day first and month first "
-                    f"('{example}')",
-                )
-            )
+    texts = values.tolist()
+    order, example = slashed_date_order(texts)
+    if order is None or example is None:
         return _coerce
-    if order == "ambiguous":
-        position = next(
-            i
-            for i, v in zip(values.index, values.tolist(), strict=True)
-            if isinstance(v, str) and v.strip() == example
+    shown = example.split("'")[0]  # "mixed" names two dates; the finding sits at the first
+    at = next(
+        i
+        for i, v in zip(values.index, texts, strict=True)
+        if isinstance(v, str) and v.strip() == shown
+    )
+
+    def report(code: str, message: str) -> None:
+        findings.append(_finding(table, code, at, column, message))
+
+    if order == "month":
+        report(
+            "date-order", f"slashed dates in this column are read month first, as '{example}' shows"
         )
+    elif order in ("day-1st", "month-1st"):
+        first = "day first" if order == "day-1st" else "month first"
+        report(
+            "date-order",
+            f"slashed dates in this column are read {first}, the one order under which every "
+            f"date is the first of a month ('{example}')",
+        )
+    elif order == "mixed":
+        report(
+            "ambiguous-date",
+            f"slashed dates in this column are written both day first and month first "
+            f"('{example}')",
+        )
+    elif order == "ambiguous":
         count = sum(
-            1
-            for v in values.tolist()
-            if isinstance(v, str) and slashed_date_order([v])[0] == "ambiguous"
+            1 for v in texts if slashed_date_order([v])[0] in ("ambiguous", "day-1st", "month-1st")
         )
-        findings.append(
-            _finding(
-                table,
-                "ambiguous-date",
-                position,
-                column,
-                f"'{example}' could be day first or month first, and no date of this column "
-                f"settles it ({count} such dates); nothing is computed from a guess",
-            )
+        report(
+            "ambiguous-date",
+            f"'{example}' could be day first or month first, and no date of this column "
+            f"settles it ({count} such dates); nothing is computed from a guess",
         )
+    if order in ("month", "month-1st"):
+        return lambda c, k, v: parse_date(v, month_first=True)
     return _coerce
 
 
