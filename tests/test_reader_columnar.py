@@ -39,9 +39,7 @@ def typed(values: list[Any]) -> list[tuple[str, Any]]:
 
 def words_of(grid: LongGrid) -> list[list[Any]]:
     """Each column's texts decoded from its codes (None where a cell holds no text)."""
-    return [
-        [w.uniques[c] if c >= 0 else None for c in w.codes.tolist()] for w in grid.words
-    ]
+    return [[w.uniques[c] if c >= 0 else None for c in w.codes.tolist()] for w in grid.words]
 
 
 def read_both(
