@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,27 @@ def _sheet_rows(path: Path, sheet: str = "Ratings History") -> list[tuple[Any, .
         wb.close()
 
 
+def _resolved(path: Path, sheet: str) -> list[tuple[Any, ...]]:
+    """A sheet's rows with each reference to a Ratings History cell replaced by its value."""
+    history = {
+        f"D{i}": row[3]
+        for i, row in enumerate(
+            openpyxl.load_workbook(path, read_only=True)["Ratings History"].iter_rows(
+                values_only=True
+            ),
+            start=1,
+        )
+    }
+    pattern = re.compile(r"'?Ratings History'?!(D\d+)")
+    return [
+        tuple(
+            pattern.sub(lambda m: repr(history[m.group(1)]), v) if isinstance(v, str) else v
+            for v in row
+        )
+        for row in _sheet_rows(path, sheet)
+    ]
+
+
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     """The history as comparable values, in key order (the store keeps its own order)."""
     out = frame[["cycle", "employee_id", "competency", "rating", "rater_type", "source"]].copy()
@@ -145,10 +167,10 @@ def test_a_rating_from_the_store_names_the_file_and_its_row(
     first = history.data.index[0]
     where = history.where(first, "rating")
     assert where == Where(file=str(stored), sheet="acme.history.parquet", cell="row 1")
-    row = pq.read_table(store_path_for(stored)).slice(0, 1).to_pylist()[0]
-    assert (row["cycle"], row["employee_id"], row["competency"], row["rating"]) == tuple(
-        history.data.loc[first, ["cycle", "employee_id", "competency", "rating"]]
-    )
+    assert pq.read_metadata(store_path_for(stored)).num_rows == 63
+    row = read_store(store_path_for(stored)).iloc[0]
+    key = ["cycle", "employee_id", "competency", "rating"]
+    assert tuple(row[key]) == tuple(history.data.loc[first, key])
     last = history.data.index[-1]
     assert history.where(last, "rating").sheet == "Ratings History"
     assert history.where(last, "rating").cell == f"D{4 * 9 + 1}"
@@ -169,17 +191,14 @@ def test_merge_appends_the_cycle_to_the_store_without_losing_a_row(
         _keyed(after), _keyed(read_framework(plain).history.data), check_dtype=False
     )
     assert {r[0] for r in _sheet_rows(stored)} == {*RECORDED[-3:], NEXT}
-    # the analysis is the one the whole history gives
-    assert _sheet_rows(stored, "Promotion Readiness") == _sheet_rows(plain, "Promotion Readiness")
-    places = [c for c in with_store.gaps.columns if c.endswith("_where")]
-    pd.testing.assert_frame_equal(
-        with_store.gaps.drop(columns=places), without.gaps.drop(columns=places)
-    )
-    # each gap row's rating is where its link says, in the trimmed sheet
-    sheet = openpyxl.load_workbook(stored, read_only=True)["Ratings History"]
-    cells = {f"D{i}": r[3] for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)}
-    for rating, where in with_store.gaps[["manager_rating", "rating_where"]].itertuples(False):
-        assert where.startswith("Ratings History!") and cells[where.split("!")[1]] == rating
+    # the analysis is the one the whole history gives: the same values, and every reference
+    # into Ratings History (gap ratings, live readiness formulas) at a cell holding the same
+    for sheet in ("Gap Analysis", "Promotion Readiness"):
+        assert _resolved(stored, sheet) == _resolved(plain, sheet)
+    for table in ("gaps", "readiness"):
+        mine, theirs = getattr(with_store, table), getattr(without, table)
+        places = [c for c in mine.columns if c.endswith("_where")]
+        pd.testing.assert_frame_equal(mine.drop(columns=places), theirs.drop(columns=places))
     assert read_framework(stored).store.stamp.generation == 2
     # importing the same export again changes nothing
     again = merge(stored, [export], now=NOW)

@@ -6,12 +6,10 @@ place a finding names for a rating read from it. The file's schema metadata says
 workbook it belongs to (`StoreStamp`), so a store from another workbook, or an older or newer
 one, is recognised before a single rating is used (store/attach.py).
 
-Values keep their Python type through the file: a column whose values are all text is a
-string column, all numbers a float column, all dates a timestamp column; a column that mixes
-them (an employee ID typed as a number in some rows) is split into one column per type
-(`<column>::text`, `::number`, `::time`, `::flag`) and joined again on reading. Text columns
-are read through Parquet's dictionary encoding: each distinct value becomes one Python string,
-shared by every row that holds it (a history repeats a few thousand names a million times).
+Values keep their Python type through the file (text, whole numbers, fractions, dates and
+blanks side by side in one column, as the reader found them): the package's Arrow codec
+(columnar.py) stores each column as one dictionary-encoded column per type, and gives each
+distinct text back as one Python string shared by every row that holds it.
 
 Written atomically: to a temporary name beside the target, replaced only when merge has
 written the workbook (see store/write.py).
@@ -27,7 +25,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ladder_sheets.model import columns
@@ -83,18 +80,36 @@ def digest(path: Path) -> str:
 
 
 def write_store(history: pd.DataFrame, path: Path, stamp: StoreStamp) -> None:
-    """The history (canonical columns) into a Parquet file at `path` (replaced if there)."""
+    """The history (canonical columns) into a Parquet file at `path` (replaced if there),
+    through the package's Arrow codec (columnar.py)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    arrays: dict[str, Any] = {}
+    from ladder_sheets.columnar import META, Unsupported, encode_column, write_parquet
+
+    names: list[str] = []
+    arrays: list[Any] = []
+    infos: dict[str, Any] = {}
     for column in columns("history"):
-        values = history[column].to_numpy(dtype=object) if column in history else None
-        if values is None:
-            values = np.full(len(history), None, dtype=object)
-        arrays.update(_encode(column, values))
-    table = pa.table(arrays).replace_schema_metadata({METADATA_KEY: stamp.to_json()})
-    pq.write_table(table, path, compression="zstd")
+        values = history[column] if column in history else pd.Series([None] * len(history))
+        values = values.reset_index(drop=True)
+        try:
+            n, a, info = encode_column(column, values)
+        except Unsupported:  # a time of day, a duration: kept as the text a cell shows
+            n, a, info = encode_column(column, values.map(_plain, na_action="ignore"))
+        names += n
+        arrays += a
+        infos[column] = info
+    layout = {"columns": columns("history"), "infos": infos}
+    table = pa.Table.from_arrays(arrays, names=names).replace_schema_metadata(
+        {META: json.dumps({"data": layout}).encode(), METADATA_KEY: stamp.to_json()}
+    )
+    write_parquet(table, path)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool | dt.datetime | dt.date):
+        return value
+    return str(value)
 
 
 def read_stamp(path: Path) -> StoreStamp | None:
@@ -109,104 +124,20 @@ def read_stamp(path: Path) -> StoreStamp | None:
 
 def read_store(path: Path) -> pd.DataFrame:
     """Every row of the store as the reader reads a sheet: canonical columns, object dtype,
-    None for blanks, floats for numbers, datetimes for times."""
-    import pyarrow.parquet as pq
+    None for blanks (columnar.py gives each distinct text back as one Python string)."""
+    from ladder_sheets.columnar import META, frame_from_arrow, read_parquet
 
-    schema = pq.read_schema(path)
-    text = [f.name for f in schema if str(f.type) in ("string", "large_string")]
-    table = pq.read_table(path, read_dictionary=text)
-    out: dict[str, np.ndarray] = {}
-    for column in columns("history"):
-        parts = {
-            k: table.column(f"{column}::{k}") for k in _KINDS if f"{column}::{k}" in schema.names
-        }
-        if column in schema.names:
-            out[column] = _decode(table.column(column))
-        elif parts:
-            decoded = [_decode(p) for p in parts.values()]
-            joined = decoded[0]
-            for more in decoded[1:]:
-                joined = np.where(pd.isna(joined), more, joined)
-            out[column] = joined
-        else:
-            out[column] = np.full(table.num_rows, None, dtype=object)
-    return pd.DataFrame(out, dtype=object, copy=False)
+    table = read_parquet(path)
+    layout = json.loads((table.schema.metadata or {})[META])["data"]
+    frame = frame_from_arrow(table, layout)
+    for column in frame.columns:
+        if frame[column].dtype != object:  # a typed column (ratings as float64): None for NaN
+            values = frame[column].to_numpy()
+            out = values.astype(object)
+            out[pd.isna(values)] = None
+            frame[column] = pd.Series(out, dtype=object, copy=False)
+    return frame.reindex(columns=columns("history"))
 
 
 def replace_atomically(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
-
-
-def _kind(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool | np.bool_):
-        return "flag"
-    if isinstance(value, int | float | np.integer | np.floating):
-        return "number"
-    if isinstance(value, dt.date | dt.datetime | pd.Timestamp | np.datetime64):
-        return "time"
-    return "text"  # anything else is kept as its text, as a cell would show it
-
-
-def _encode(column: str, values: np.ndarray) -> dict[str, Any]:
-    # each distinct value classified once (a history repeats its names a million times)
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    kinds = np.array([*(_kind(v) for v in uniques), None], dtype=object)
-    present = sorted({k for k in kinds if k is not None})
-    if len(present) <= 1:
-        return {column: _array(present[0] if present else "text", values)}
-    per_value = kinds[codes]
-    out = {}
-    for kind in present:
-        picked = values.copy()
-        picked[per_value != kind] = None
-        out[f"{column}::{kind}"] = _array(kind, picked)
-    return out
-
-
-def _array(kind: str, values: np.ndarray) -> Any:
-    import pyarrow as pa
-
-    blank = pd.isna(values) if len(values) else np.zeros(0, dtype=bool)
-    if kind == "number":
-        floats = np.where(blank, np.nan, values).astype(float)
-        return pa.array(floats, type=pa.float64(), mask=blank)
-    if kind == "flag":
-        return pa.array([None if b else bool(v) for v, b in zip(values, blank, strict=True)])
-    if kind == "time":
-        stamps = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
-        return pa.array(stamps.dt.tz_localize(None) if stamps.dt.tz else stamps, pa.timestamp("us"))
-    try:
-        return pa.array(values, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # an odd object: kept as its text
-        texts = [None if b else str(v) for v, b in zip(values, blank, strict=True)]
-        return pa.array(texts, type=pa.string())
-
-
-def _decode(chunked: Any) -> np.ndarray:
-    """An Arrow column as an object array of Python values (None for blanks)."""
-    import pyarrow as pa
-
-    kind = chunked.type
-    n = len(chunked)
-    if pa.types.is_dictionary(kind):
-        combined = chunked.combine_chunks() if chunked.num_chunks else pa.array([], kind)
-        codes = combined.indices.to_numpy(zero_copy_only=False)
-        uniques = np.array([*combined.dictionary.to_pylist(), None], dtype=object)
-        codes = np.where(combined.is_null().to_numpy(zero_copy_only=False), -1, codes)
-        return uniques[codes.astype(np.int64)]
-    if pa.types.is_floating(kind) or pa.types.is_integer(kind):
-        floats = chunked.to_numpy().astype(float)
-        out = floats.astype(object)
-        out[np.isnan(floats)] = None
-        return out
-    if pa.types.is_timestamp(kind):
-        # import times repeat per cycle: each distinct one converted once
-        codes, uniques = pd.factorize(chunked.to_pandas())
-        moments = np.array([*uniques.to_pydatetime(), None], dtype=object)
-        return moments[codes]
-    values = chunked.to_pylist()
-    return np.array(values, dtype=object) if n else np.empty(0, dtype=object)
