@@ -55,6 +55,7 @@ def validate(
         list(framework.sheet_names),
         dict(framework.sources),
         versions=framework.versions,
+        store=framework.store,
     )
     catalog = Catalog.of(copy)
     absent = _absent_columns(copy, report)
