@@ -1,0 +1,139 @@
+"""The Table <-> Arrow codec keeps every value exactly: its type, blanks, places and sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.columnar import (
+    Unsupported,
+    read_parquet,
+    table_from_arrow,
+    table_to_arrow,
+    write_parquet,
+)
+from ladder_sheets.model import Table, columns
+
+MIXED = [
+    1,
+    1.0,
+    True,
+    "1",
+    None,
+    float("nan"),
+    2.5,
+    "  spaced ",
+    "",
+    dt.date(2026, 3, 31),
+    dt.datetime(2026, 3, 31, 9, 30, 15, 123456),
+    pd.Timestamp("2026-01-02 03:04:05"),
+    np.float64(3.25),
+    np.int64(7),
+    np.bool_(False),
+    0,
+    False,
+    -(2**40),
+    "é ✓ 中",
+]
+
+
+def _history(values: list[object], places: CellMap | pd.DataFrame | None = None) -> Table:
+    n = len(values)
+    data = pd.DataFrame({c: pd.Series([None] * n, dtype=object) for c in columns("history")})
+    data["rating"] = pd.Series(values, dtype=object)
+    data["cycle"] = pd.Series(["2026-Q1"] * n, dtype=object)
+    if places is None:
+        letters = {c: "ABCDEFGHI"[i] for i, c in enumerate(columns("history"))}
+        places = CellMap(columns("history"), [SheetRows(np.arange(n) + 2, letters)])
+    return Table("history", data, places, pd.Series(["Ratings History"] * n, dtype=object), "x")
+
+
+def _same(a: Table, b: Table) -> None:
+    assert list(a.data.columns) == list(b.data.columns)
+    for column in a.data.columns:
+        assert a.data[column].dtype == b.data[column].dtype, column
+        for x, y in zip(a.data[column].tolist(), b.data[column].tolist(), strict=True):
+            assert type(x) is type(y), (column, x, y)
+            assert x == y or (x != x and y != y), (column, x, y)
+    assert a.cells.equals(b.cells)
+    assert a.sheets.tolist() == b.sheets.tolist()
+
+
+def test_mixed_values_come_back_with_their_own_types(tmp_path):
+    table = _history(MIXED * 3)
+    path = tmp_path / "t.parquet"
+    write_parquet(table_to_arrow(table, {"note": "kept"}), path)
+    back, extra = table_from_arrow(read_parquet(path), "book.xlsx")
+    assert extra == {"note": "kept"}
+    assert back.file == "book.xlsx" and back.name == "history"
+    _same(table, back)
+    # 1, 1.0 and True are three values, not one
+    assert [type(v) for v in back.data["rating"].tolist()[:3]] == [int, float, bool]
+    assert back.cell(20, "rating") == "D22"
+
+
+def test_a_typed_float_column_keeps_nan_and_its_dtype(tmp_path):
+    table = _history([1.0, float("nan"), 3.5])
+    table.data["rating"] = table.data["rating"].astype(float)
+    table.data["imported_at"] = pd.Series([dt.date(2026, 1, 1), None, dt.date(2025, 12, 31)])
+    back, _ = table_from_arrow(table_to_arrow(table))
+    assert back.data["rating"].dtype == np.float64
+    assert np.isnan(back.data["rating"].iloc[1])
+    _same(table, back)
+
+
+def test_places_as_strings_and_several_sheets(tmp_path):
+    cells = pd.DataFrame(
+        {c: [f"{c[:1].upper()}{i}" if i % 2 else "" for i in range(4)] for c in columns("history")}
+    )
+    table = _history(["a", "b", None, 4], places=cells)
+    table.sheets = pd.Series(["One", "One", "Two", None], dtype=object)
+    back, _ = table_from_arrow(table_to_arrow(table))
+    _same(table, back)
+    stacked = CellMap(
+        columns("history"),
+        [SheetRows(np.array([2, 3]), {"rating": "D"}), SheetRows(np.array([5]), {"rating": "E"})],
+    )
+    table = _history([1, 2, 3], places=stacked)
+    back, _ = table_from_arrow(table_to_arrow(table))
+    assert [back.cell(i, "rating") for i in range(3)] == ["D2", "D3", "E5"]
+    assert back.cell(0, "cycle") == ""
+
+
+def test_row_groups_each_with_their_own_dictionary(tmp_path):
+    values = [f"text {i % 7}" if i % 3 else i for i in range(1000)]
+    table = _history(values)
+    path = tmp_path / "t.parquet"
+    pq.write_table(table_to_arrow(table), path, row_group_size=128)
+    arrow = pq.read_table(path)
+    assert arrow.column("d:rating\x1fstr").num_chunks > 1
+    back, _ = table_from_arrow(arrow)
+    _same(table, back)
+
+
+def test_an_empty_table(tmp_path):
+    table = Table.empty("history", "x")
+    table.places = CellMap(columns("history"), [])
+    back, _ = table_from_arrow(table_to_arrow(table))
+    assert len(back) == 0 and list(back.data.columns) == columns("history")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Decimal("1.5"), dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 2**70, dt.time(9, 0), b"raw"],
+)
+def test_a_value_it_cannot_keep_exactly_is_refused(value):
+    with pytest.raises(Unsupported):
+        table_to_arrow(_history(["a", value]))
+
+
+def test_without_the_layout_it_says_so():
+    with pytest.raises(Unsupported):
+        table_from_arrow(pa.table({"a": [1]}))
