@@ -385,3 +385,32 @@ def test_the_store_keeps_each_value_as_its_type(tmp_path: Path) -> None:
     assert back["evidence"].tolist() == ['said "ok"', None, ""]
     assert back["imported_at"].tolist() == [when, when, None]
     assert back["reviewer"].tolist() == [None, None, None]
+
+
+def test_a_store_beside_a_workbook_that_does_not_record_it_is_refused(
+    workbooks: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The History Store sheet deleted, or the workbook replaced by its version from before it
+    opted in: the store beside it is not silently ignored."""
+    stored, plain = workbooks
+    shutil.copy(plain, stored)
+    message = _refused(stored)
+    assert "no History Store sheet" in message and "63 ratings of 2024-Q1 to 2025-Q3" in message
+
+
+def test_check_says_when_a_store_pays_off(
+    workbooks: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ladder_sheets.api import check
+    from ladder_sheets.store import advice
+
+    stored, plain = workbooks
+    assert not [f for f in check(plain).report if f.code == "history-store-pays-off"]
+    monkeypatch.setattr(advice, "PAYOFF_ROWS", 60)
+    said = [f for f in check(plain).report if f.code == "history-store-pays-off"]
+    assert len(said) == 1 and said[0].severity.value == "info"
+    assert "63 ratings" in said[0].message and "past 60" in said[0].message
+    assert "history store plain.xlsx" in said[0].hint
+    assert said[0].where.sheet == "Ratings History"
+    # a workbook that has its store hears nothing of it
+    assert not [f for f in check(stored).report if f.code == "history-store-pays-off"]

@@ -32,7 +32,13 @@ from ladder_sheets.cellmap import CellMap, SheetRows
 from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.findings import Finding, Where, info
 from ladder_sheets.model import Framework, Table, columns, stacked_places
-from ladder_sheets.store.files import StoreStamp, digest, read_stamp, read_store
+from ladder_sheets.store.files import (
+    StoreStamp,
+    digest,
+    read_stamp,
+    read_store,
+    store_path_for,
+)
 from ladder_sheets.store.record import STORE_SHEET, RecordError, StoreRecord, read_record
 
 ROW = "row "  # a store row's place: "row 1234" (1 = the first rating in the file)
@@ -133,6 +139,32 @@ def _notes(record: StoreRecord, sheet_part: Table | None, file: str) -> list[Fin
                 )
             )
     return out
+
+
+def refuse_unrecorded(workbook: Path) -> None:
+    """A store beside a workbook that has no History Store sheet (deleted, or the workbook
+    replaced by a version from before it opted in): StoreRefused, since reading the sheet
+    alone would silently leave out the cycles only the store holds."""
+    path = store_path_for(workbook)
+    if not path.is_file():
+        return
+    try:
+        stamp = read_stamp(path)
+    except Exception:  # not ours to judge: a file of that name that is no store
+        return
+    if stamp is None:
+        return
+    raise StoreRefused(
+        f"'{path.name}' beside the workbook holds a ratings history ({stamp.rows} ratings of "
+        f"{_span(stamp.cycles)}, written with {stamp.workbook or 'a workbook'} on "
+        f"{stamp.written_at or 'an unknown date'}), but the workbook has no History Store "
+        "sheet saying it uses it; read alone, the workbook would leave out every cycle only "
+        "the store holds",
+        file=str(workbook),
+        hint=f"restore the workbook's History Store sheet (from the version merge wrote, or "
+        f"NAME.bak.xlsx), or, if this workbook no longer uses the store, move '{path.name}' "
+        "to another folder",
+    )
 
 
 def store_rows(positions: np.ndarray) -> SheetRows:
