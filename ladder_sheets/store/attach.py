@@ -33,6 +33,7 @@ from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.findings import Finding, Where, info
 from ladder_sheets.model import Framework, Table, columns, stacked_places
 from ladder_sheets.store.files import (
+    FORMAT,
     StoreStamp,
     digest,
     read_stamp,
@@ -77,7 +78,17 @@ def attach(framework: Framework, values: dict[tuple[int, int], Any]) -> Framewor
         ) from None
     path = framework.path.parent / record.file
     verify(record, path, file)
-    stored = read_store(path)
+    try:
+        stored = read_store(path)
+    except Exception as exc:  # the stamp reads, the rows do not: damaged or another layout
+        raise StoreRefused(
+            f"the rows of the history store '{record.file}' cannot be read "
+            f"({type(exc).__name__}: {exc})",
+            file=file,
+            sheet=STORE_SHEET,
+            cell="B2",
+            hint=f"restore '{record.file}' from a backup of this folder",
+        ) from None
     trimmed = ~stored["cycle"].isin(list(record.kept)).to_numpy()
     positions = np.flatnonzero(trimmed)
     sheet_part = framework.tables.get("history")
@@ -201,6 +212,13 @@ def verify(record: StoreRecord, path: Path, file: str) -> StoreStamp:
             f"'{record.file}' is a Parquet file but not a ladder-sheets history store",
             **where,
             hint=f"restore the store '{record.file}' that belongs to this workbook",
+        )
+    if stamp.format > FORMAT:
+        raise StoreRefused(
+            f"the history store '{record.file}' was written by a newer ladder-sheets (store "
+            f"format {stamp.format}; this one reads format {FORMAT})",
+            **where,
+            hint="upgrade ladder-sheets (pip install -U ladder-sheets)",
         )
     if stamp.store_id != expected.store_id:
         raise StoreRefused(
