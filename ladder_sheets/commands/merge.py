@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.api import PathLike, check
+from ladder_sheets.api import PathLike, check, refresh_history_cache
 from ladder_sheets.cellmap import CellMap, SheetRows, column_letters
 from ladder_sheets.commands.append_plan import AppendPlan, HistoryWrite
 from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, merge_history
@@ -123,6 +123,8 @@ def merge(
             rows_per_sheet=rows_per_sheet,
             append_history=append_history,
         )
+    if result.written is not None:  # history cache: what comes next reads only the rest
+        refresh_history_cache(result.written, mapping)
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
 

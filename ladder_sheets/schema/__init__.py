@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ladder_sheets.codes import is_kind
-from ladder_sheets.findings import Report
+from ladder_sheets.findings import Finding, Report
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.quality import check_quality
@@ -43,7 +43,7 @@ def validate(
     report = Report(framework.findings)
     typed: dict[str, Table] = {}
     for name, table in framework.tables.items():
-        out, found = type_table(table)
+        out, found = _typed(framework, name, table)
         typed[name] = out
         report.extend(found)
     copy = Framework(
@@ -75,3 +75,17 @@ def validate(
         if not (is_kind(finding.code, "missing") and (w.file, w.sheet, w.cell) in rejected):
             report.add(finding)
     return Validated(report, copy, history, proof)
+
+
+def _typed(framework: Framework, name: str, table: Table) -> tuple[Table, list[Finding]]:
+    """type_table, or the typed history the cache holds for this very reading (and, for a
+    reading not cached yet, the typing remembered for the cache: workbook/history_cache.py)."""
+    cached = framework.history_cache
+    if name != "history" or cached is None or cached.raw is not table:
+        return type_table(table)
+    kept = cached.typed_copy()
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    out, found = type_table(table)
+    cached.remember(out, found)
+    return out, found
