@@ -78,6 +78,15 @@ def cold(path: Path, **options: Any) -> dict[str, Any]:
             cache.write_bytes(kept)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def small_histories_cached():
+    """The sample company's history is below MIN_ROWS: cached here all the same."""
+    kept = history_cache.MIN_ROWS
+    history_cache.MIN_ROWS = 0
+    yield
+    history_cache.MIN_ROWS = kept
+
+
 @pytest.fixture(scope="module")
 def merged(tmp_path_factory) -> Path:
     if not EXPORTS:
@@ -338,6 +347,14 @@ def test_invented_histories_give_the_same_answer(framework_workbook):
     refresh_history_cache(path)
     assert from_cache(path)
     assert answer(path) == expected
+
+
+def test_a_short_history_gets_no_cache(framework_workbook, monkeypatch):
+    monkeypatch.setattr(history_cache, "MIN_ROWS", len(_history_rows()) + 1)
+    path = framework_workbook(history=_history_rows())
+    answer(path)
+    assert not cache_path(path).exists()
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
 
 
 def test_a_history_found_by_its_content_is_not_cached(framework_workbook):

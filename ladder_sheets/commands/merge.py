@@ -24,6 +24,7 @@ from ladder_sheets.findings import Report, error
 from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
 from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
+from ladder_sheets.workbook import history_cache
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
 GAP_SHEET, READINESS_SHEET = GENERATED_SHEETS
@@ -123,8 +124,8 @@ def merge(
             rows_per_sheet=rows_per_sheet,
             append_history=append_history,
         )
-    if result.written is not None:  # history cache: what comes next reads only the rest
-        refresh_history_cache(result.written, mapping)
+    if result.written is not None and len(tables.history) >= history_cache.MIN_ROWS:
+        refresh_history_cache(result.written, mapping)  # what comes next reads only the rest
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
 

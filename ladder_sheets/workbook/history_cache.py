@@ -5,7 +5,8 @@ A workbook after a few years of reviews holds millions of history cells, and eve
 history is kept beside the workbook and used while the workbook's history is provably the one
 it was made from.
 
-Where: `.NAME.xlsx.ladder-cache` in the workbook's folder (hidden on Linux and macOS; marked
+Where: `.NAME.xlsx.ladder-cache` in the workbook's folder, for histories of MIN_ROWS rows
+and more (hidden on Linux and macOS; marked
 hidden on Windows), never inside the workbook. One file per workbook, so packs, calibration
 packs and backups never share one: a cache holds only the rows of the workbook beside it, which
 that workbook holds anyway, and it is written with the workbook's own permission bits (a
@@ -60,6 +61,9 @@ from ladder_sheets.model import Table
 from ladder_sheets.workbook.extent import sheet_parts
 
 VERSION = 1  # of the cache's format and of what it holds: any change of the reader raises it
+# Histories shorter than this are read in well under a second: no cache is made for them, so
+# a small workbook never gets a file beside it.
+MIN_ROWS = 20_000
 SUFFIX = ".ladder-cache"
 _FILE = "\x00file"  # a finding's place in the workbook itself (the path may be spelled anew)
 

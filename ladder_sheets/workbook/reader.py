@@ -123,7 +123,13 @@ def read_framework(
             start = len(findings)
         parts = [reader.read(table, sheet, family) for sheet, family in assigned.get(table, [])]
         found = [p for p in parts if p is not None]
-        if table == "history" and by_name and record is None and len(found) == len(parts) > 0:
+        if (
+            table == "history"
+            and by_name
+            and record is None
+            and len(found) == len(parts) > 0
+            and sum(map(len, found)) >= history_cache.MIN_ROWS
+        ):
             cached = reader.pending_history(
                 _concat(table, found, file), assigned[table], digest, findings[start:]
             )
