@@ -1,13 +1,28 @@
-"""Time each command at HR scale against its I/O floor and a naive pandas script.
+"""Time each command on merge's real output, against fastexcel's read of the same cells.
 
-    python -m benchmarks.run --sizes 2000 10000 --cycles 8 --runs 3 [--profile]
+    python -m benchmarks.run --sizes 2000 10000 --cycles 8 --growth-sizes 2000 \\
+        --growth-cycles 3 8 16 --runs 3 --work DIR --reuse --json benchmarks/results.json
 
-For each size: generate a synthetic organisation (benchmarks/synthetic.py), then run every
-measurement in a fresh interpreter (peak RSS from os.wait4, i.e. that process and the pool
-workers it waited for, each counted alone): check, merge of the last cycle (on a copy each
-run), packs per manager with jobs=1 and jobs=2, calibrate; then each command's I/O floor and
-the naive script (benchmarks/tasks.py). Prints the table and rewrites the measured part of
-benchmarks/RESULTS.md (between the markers; the notes around them are kept).
+    python -m benchmarks.run --sizes 200 --cycles 3 --growth-cycles 3 4 --runs 1   # smoke
+
+For each organisation (people x cycles, benchmarks/synthetic.py): the workbook holds cycles
+1..N-2; cycle N-1 is merged for real (untimed, "base"), so the workbook measured was written by
+the tool, with whatever it keeps beside it. Then, each in a fresh interpreter on a fresh copy of
+its input folder (peak RSS from os.wait4: that process and the pool workers it waited for, each
+counted alone):
+
+- merge of cycle N into base, and the same with the files beside the workbook deleted;
+  the output of the first merge is "merged", what every other command reads;
+- check of merged (the cache merge wrote is warm), of merged re-saved by LibreOffice headless
+  (cache stale: the cache files are kept beside the re-saved workbook), and of merged with the
+  cache deleted;
+- packs per manager (jobs=1 and jobs=2) and calibrate of merged;
+- floors: fastexcel reading every cell of each input (plus pandas' C parser for the export),
+  and xlsxwriter writing the cells each command wrote; the naive pandas script with --naive.
+
+The growth organisations (--growth-sizes x --growth-cycles) measure merge and check after merge
+only. Every measurement is saved to --json as soon as it is taken; --resume skips those already
+there. Prints progress to stderr, then the table; rewrites the measured part of RESULTS.md.
 """
 
 from __future__ import annotations
@@ -16,6 +31,8 @@ import argparse
 import datetime as dt
 import json
 import os
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,29 +43,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .report import render_results, render_table, update_results_file
-from .synthetic import Files, build
+from .report import GROWTH_ROWS, ROWS, Org, Row, render_results, render_table, update_results_file
+from .synthetic import build
+from .tasks import HARNESS_FILES
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ("check", "merge", "packs", "calibrate")
-# Table rows: (label, command, jobs)
-ROWS = (
-    ("check", "check", 1),
-    ("merge", "merge", 1),
-    ("packs (jobs=1)", "packs", 1),
-    ("packs (jobs=2)", "packs", 2),
-    ("calibrate", "calibrate", 1),
-)
 
 
 @dataclass
 class Measure:
-    """Every run of one measurement at one size."""
+    """Every run of one measurement of one organisation."""
 
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    complete: bool = False
 
     @property
     def median(self) -> float | None:
@@ -70,7 +80,12 @@ class Measure:
             "peak": self.peak,
             "info": self.info,
             "error": self.error,
+            "complete": self.complete,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Measure:
+        return cls(d["seconds"], d["peak_mb"], d["info"], d["error"], d.get("complete", False))
 
 
 def measure(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any], float]:
@@ -97,129 +112,211 @@ def measure(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any], float
         result = json.loads(result_path.read_text(encoding="utf-8"))
     else:
         tail = (out / "log.txt").read_text(encoding="utf-8", errors="replace").strip()
-        result = {"error": f"exit {proc.returncode}: {tail.splitlines()[-1] if tail else ''}"}
+        killed = " (killed after --timeout)" if proc.returncode == -9 else ""
+        last = tail.splitlines()[-1] if tail else ""
+        result = {"error": f"exit {proc.returncode}{killed}: {last}"}
     return result, peak
 
 
-def bench_size(files: Files, work: Path, args: argparse.Namespace) -> dict[str, Measure]:
-    """Every measurement at one size, keyed "kind:label"."""
-    results: dict[str, Measure] = {}
-    outputs: dict[str, str] = {}
-    inputs = {
-        "check": (files.workbook, files.export),
-        "merge": (files.workbook, files.export),
-        "packs": (files.merged, None),
-        "calibrate": (files.merged, None),
-    }
+class Bench:
+    """Runs the measurements of every organisation; saves after each one."""
 
-    def run(key: str, spec: dict[str, Any], runs: int) -> Measure:
-        m = results.setdefault(key, Measure())
+    def __init__(self, args: argparse.Namespace, info: dict[str, Any]) -> None:
+        self.args = args
+        self.info = info
+        self.orgs: dict[str, Org] = {}
+        self.saved: dict[str, Any] = {}
+        if args.resume and args.json and args.json.exists():
+            self.saved = json.loads(args.json.read_text(encoding="utf-8")).get("orgs", {})
+
+    def save(self) -> None:
+        if self.args.json:
+            self.args.json.write_text(json.dumps(self.as_json(), indent=1), encoding="utf-8")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"machine": self.info, "orgs": {k: o.as_json() for k, o in self.orgs.items()}}
+
+    def run(self, org: Org, key: str, spec: dict[str, Any], runs: int) -> Measure:
+        """`runs` runs of one measurement (skipped when --resume finds it complete)."""
+        saved = self.saved.get(org.key, {}).get("results", {}).get(key)
+        if saved and saved.get("complete") and saved.get("error") is None:
+            org.results[key] = Measure.from_dict(saved)
+            _progress(f"{org.name}  {key:<40} kept from {self.args.json}")
+            return org.results[key]
+        m = org.results[key] = Measure()
         for r in range(runs):
-            if r and args.budget and sum(m.seconds) > args.budget:
+            if r and self.args.budget and sum(m.seconds) > self.args.budget:
                 break  # a slow measurement: fewer runs rather than a missed deadline
-            spec = {**spec, "out": str(work / key.replace(":", "_").replace(" ", "") / f"r{r}")}
-            _progress(f"{files.people:>6} people  {key:<22} run {r + 1}/{runs}")
-            result, peak = measure(spec, args.timeout)
+            folder = org.folder / "runs" / _slug(key) / f"r{r}"
+            _progress(f"{org.name}  {key:<40} run {r + 1}/{runs}")
+            result, peak = measure({**spec, "out": str(folder)}, self.args.timeout)
             if "error" in result:
-                m.error = str(result["error"])[:300]
-                _progress(f"        failed: {m.error}")
+                m.error = str(result["error"])[:400]
+                _progress(f"    failed: {m.error}")
                 break
             m.seconds.append(result.pop("seconds"))
             m.peak_mb.append(peak)
-            m.info = result
+            m.info = {**result, "folder": str(folder)}
+            _progress(f"    {m.seconds[-1]:.2f} s, peak {peak:.0f} MB")
+        m.complete = m.error is None
+        self.save()
         return m
 
-    for label, command, jobs in ROWS:
-        if args.only and label not in args.only and command not in args.only:
-            continue
-        if command == "packs" and jobs == 1 and files.people > args.serial_packs_max:
-            continue  # the speed-up is read at the smaller sizes: saves the longest run
-        workbook, export = inputs[command]
-        spec = {"kind": "command", "command": command, "jobs": jobs, "workbook": str(workbook)}
-        spec.update(export=str(export) if export else None, max_cells=args.max_cells)
-        spec["adopt_continuations"] = args.adopt_continuations
-        m = run(f"command:{label}", spec, args.runs)
-        last = work / f"command_{label.replace(' ', '')}" / f"r{max(len(m.seconds) - 1, 0)}"
-        if command == "merge" and m.info.get("written"):
-            outputs["merge"] = m.info["written"]
-        elif command == "packs" and m.seconds and "packs" not in outputs:
-            outputs["packs"] = str(last / "packs")
-        elif command == "calibrate" and m.seconds:
-            outputs["calibrate"] = str(last / "calibration.xlsx")
-    if args.only:
-        return results
-    # A merge that failed leaves no output: its floor then writes the history and evidence
-    # sheets of the merged workbook (what merge would have written, less the analysis sheets).
-    outputs.setdefault("merge", str(files.merged))
-    for command in COMMANDS:
-        if command != "check" and command not in outputs:
-            continue
-        workbook, export = inputs[command]
-        spec = {"kind": "floor", "command": command, "workbook": str(workbook)}
-        spec.update(export=str(export) if export else None, output=outputs.get(command))
-        run(f"floor:{command}", spec, args.runs)
-    if args.naive_from:
-        results.update(_saved_naive(args.naive_from, files.people))
-        return _profiled(results, files, work, inputs, args)
-    # The naive script: pandas reads each input workbook whole (once per workbook, the same
-    # for every command reading it), then writes what each command wrote.
-    reads = {}
-    for name, (workbook, export) in (("", inputs["check"]), ("-merged", inputs["packs"])):
-        spec = {"kind": "naive-read", "command": "read", "workbook": str(workbook)}
-        spec["export"] = str(export) if export else None
-        reads[workbook] = run(f"naive:read{name}", spec, args.naive_runs)
-    for command in COMMANDS:
-        workbook, export = inputs[command]
-        read = reads[workbook]
-        if command == "check":
-            results["naive:check"] = read
-            continue
-        if command not in outputs:
-            continue
-        spec = {"kind": "naive", "command": command, "workbook": str(workbook)}
-        spec.update(export=None, output=outputs.get(command))
-        write = run(f"naive:write-{command}", spec, args.naive_runs)
-        if read.median is not None and write.median is not None:
-            results[f"naive:{command}"] = Measure(
-                seconds=[read.median + write.median],
-                peak_mb=[max(read.peak or 0, write.peak or 0)],
-                info={"read": read.median, "write": write.median},
-            )
-    return _profiled(results, files, work, inputs, args)
-
-
-def _saved_naive(path: Path, people: int) -> dict[str, Measure]:
-    """The naive script's measurements at this size from a run saved with --json (the script
-    does not depend on the project's code; it takes about 40 minutes at 10,000 people)."""
-    saved = json.loads(path.read_text(encoding="utf-8"))["sizes"].get(str(people), {})
-    return {
-        k: Measure(m["seconds"], m["peak_mb"], m["info"], m["error"])
-        for k, m in saved.get("results", {}).items()
-        if k.startswith("naive:")
-    }
-
-
-def _profiled(
-    results: dict[str, Measure],
-    files: Files,
-    work: Path,
-    inputs: dict[str, tuple[Path, Path | None]],
-    args: argparse.Namespace,
-) -> dict[str, Measure]:
-    if args.profile and files.people == max(args.sizes):
-        for label, command, jobs in ROWS:
-            if jobs != 1:
+    def organisation(self, people: int, cycles: int, rows: tuple[Row, ...]) -> Org:
+        args = self.args
+        key = f"{people}-c{cycles}-s{args.seed}"
+        folder = args.work / key
+        t0 = time.perf_counter()
+        _progress(f"{key}: writing the organisation (reused with --reuse when there)")
+        files = build(people, folder, cycles=cycles, seed=args.seed, reuse=args.reuse)
+        org = Org(key, folder, files, time.perf_counter() - t0)
+        self.orgs[key] = org
+        if not args.resume:  # inputs written by an earlier version of the tool are not reused
+            for name in ("base", "merged", "resaved", "runs"):
+                shutil.rmtree(folder / name, ignore_errors=True)
+                (folder / f"{name}.json").unlink(missing_ok=True)
+        common = {"max_cells": args.max_cells, "adopt_continuations": args.adopt_continuations}
+        wb = files.workbook.name
+        # base: cycle N-1 merged for real into the synthetic workbook (untimed as a target)
+        if not (folder / "base.json").exists():
+            spec = {"kind": "prepare", "source": str(folder), "workbook": wb, "drop": True}
+            spec.update(export=str(files.seed_export), **common)
+            m = self.run(org, "prepare:merge of cycle N-1", spec, 1)
+            if m.error or m.info.get("errors") or not m.info.get("written"):
+                m.error = m.error or f"merge of cycle N-1 stopped: {m.info.get('first_error')}"
+                self.save()
+                return org
+            _keep(Path(m.info["folder"]) / "input", folder / "base", {"seconds": m.median})
+        inputs = {name: folder / name for name in ("base", "merged", "resaved")}
+        for row in rows:
+            if args.only and row.label not in args.only and row.command not in args.only:
                 continue
-            workbook, export = inputs[command]
-            out = work / f"profile_{command}"
-            spec = {"kind": "command", "command": command, "jobs": 1, "workbook": str(workbook)}
-            spec.update(export=str(export) if export else None, out=str(out))
-            spec.update(max_cells=args.max_cells, profile=str(work / f"profile_{command}.txt"))
-            spec["profile"] = str(work / f"profile_{command}.txt")
-            _progress(f"{files.people:>6} people  profile {label}")
-            result, _ = measure(spec, args.timeout)
-            results[f"command:{label}"].info["top"] = result.get("top", result.get("error"))
-    return results
+            if row.jobs == 1 and row.command == "packs" and people > args.serial_packs_max:
+                continue
+            if row.input == "resaved" and not self.resave(org):
+                continue
+            if row.input != "base" and not (folder / "merged.json").exists():
+                org.results[f"command:{row.label}"] = Measure(error="no merged output")
+                continue
+            spec = {"kind": "command", "command": row.command, "jobs": row.jobs}
+            spec.update(source=str(inputs[row.input]), workbook=wb, drop=row.drop, **common)
+            spec["export"] = str(files.export) if row.command == "merge" else None
+            m = self.run(org, f"command:{row.label}", spec, args.runs)
+            if row.label == "merge" and m.seconds and not (folder / "merged.json").exists():
+                if m.info.get("errors") or not m.info.get("written"):
+                    m.error = f"merge stopped: {m.info.get('first_error')}"
+                    self.save()
+                    continue
+                run0 = Path(m.info["folder"]).parent / "r0"
+                _keep(run0 / "input", folder / "merged", {"from": str(run0)})
+            if row.command in ("packs", "calibrate", "merge") and m.seconds:
+                org.outputs.setdefault(row.command, _output(row.command, m, files.workbook))
+        return org
+
+    def resave(self, org: Org) -> bool:
+        """merged re-saved by LibreOffice headless into resaved/, beside the cache files merge
+        wrote (now stale); False, with the reason recorded, when it cannot be done."""
+        folder, key = org.folder, "command:check, re-saved by LibreOffice"
+        if (folder / "resaved.json").exists():
+            org.resave = json.loads((folder / "resaved.json").read_text(encoding="utf-8"))
+            return True
+        if not (folder / "merged.json").exists():
+            return False
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if self.args.no_libreoffice or not soffice:
+            why = "--no-libreoffice" if self.args.no_libreoffice else "soffice not found"
+            org.results[key] = Measure(error=f"not measured: {why}")
+            return False
+        _progress(f"{org.name}  re-saving merged with LibreOffice headless")
+        target = folder / "resaved"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(folder / "merged", target)
+        workbook = target / org.files.workbook.name
+        with tempfile.TemporaryDirectory(prefix="ladder-bench-lo-") as tmp:
+            profile, outdir = Path(tmp) / "profile", Path(tmp) / "out"
+            cmd = [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+                str(outdir),
+                str(workbook),
+            ]
+            t0 = time.perf_counter()
+            reason: str | None = None
+            try:
+                done = subprocess.run(
+                    cmd, capture_output=True, text=True, timeout=self.args.timeout, check=False
+                )
+                made = outdir / workbook.name
+                reason = None if made.exists() else (done.stderr or done.stdout).strip()[-300:]
+            except subprocess.TimeoutExpired:
+                reason = f"LibreOffice took more than {self.args.timeout:.0f} s"
+            if reason is not None:
+                org.results[key] = Measure(error=f"LibreOffice re-save failed: {reason}")
+                shutil.rmtree(target, ignore_errors=True)
+                self.save()
+                return False
+            shutil.move(made, workbook)
+        seconds = round(time.perf_counter() - t0, 1)
+        org.resave = {"seconds": seconds, "bytes": workbook.stat().st_size}
+        (folder / "resaved.json").write_text(json.dumps(org.resave), encoding="utf-8")
+        return True
+
+    def floors(self, org: Org, naive: bool) -> None:
+        """fastexcel's read of each input measured, and the writes of each command."""
+        folder, files, runs = org.folder, org.files, self.args.runs
+        wb = files.workbook.name
+        wanted = {r.input for r in ROWS if f"command:{r.label}" in org.results}
+        for name in ("base", "merged", "resaved"):
+            if name not in wanted or not (folder / f"{name}.json").exists():
+                continue
+            spec: dict[str, Any] = {"kind": "floor-read", "workbook": str(folder / name / wb)}
+            spec["export"] = str(files.export) if name == "base" else None
+            self.run(org, f"floor-read:{name}", spec, runs)
+            if naive:
+                self.run(org, f"naive-read:{name}", {**spec, "kind": "naive-read"}, 1)
+        for command, output in org.outputs.items():
+            spec = {"kind": "floor-write", "command": command, "output": output, "export": None}
+            spec["cycle"] = files.cycles[-1]
+            self.run(org, f"floor-write:{command}", spec, runs)
+            if naive:
+                self.run(org, f"naive-write:{command}", {**spec, "kind": "naive-write"}, 1)
+
+    def profile(self, org: Org) -> None:
+        for row in ROWS:
+            m = org.results.get(f"command:{row.label}")
+            if m is None or not m.seconds or row.jobs != 1:
+                continue
+            spec = json.loads((Path(m.info["folder"]) / "spec.json").read_text(encoding="utf-8"))
+            spec.update(out=str(org.folder / "runs" / f"profile-{_slug(row.label)}"))
+            spec["profile"] = str(org.folder / f"profile-{_slug(row.label)}.txt")
+            _progress(f"{org.name}  profile {row.label}")
+            result, _ = measure(spec, self.args.timeout)
+            m.info["top"] = result.get("top", result.get("error"))
+        self.save()
+
+
+def _keep(source: Path, target: Path, note: dict[str, Any]) -> None:
+    """A run's input folder (the workbook written in place and what the tool wrote beside it)
+    becomes an input of later measurements; the .json beside it says it is whole."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*HARNESS_FILES))
+    target.with_name(f"{target.name}.json").write_text(json.dumps(note), encoding="utf-8")
+
+
+def _output(command: str, m: Measure, workbook: Path) -> str:
+    folder = Path(m.info["folder"])
+    if command == "merge":
+        return str(folder / "input" / workbook.name)
+    return str(folder / ("packs" if command == "packs" else "calibration.xlsx"))
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-")
 
 
 def machine() -> dict[str, Any]:
@@ -241,22 +338,60 @@ def machine() -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
-    p.add_argument("--cycles", type=int, default=8)
+    p.add_argument("--cycles", type=int, default=8, help="cycles of the main organisations")
+    p.add_argument(
+        "--growth-sizes",
+        type=int,
+        nargs="*",
+        default=None,
+        help="people of the growth table (default: the smallest of --sizes)",
+    )
+    p.add_argument(
+        "--growth-cycles",
+        type=int,
+        nargs="*",
+        default=[3, 8, 16],
+        help="cycles of the growth table (none: no growth table)",
+    )
     p.add_argument("--runs", type=int, default=3, help="runs of each command and floor")
-    p.add_argument("--naive-runs", type=int, default=1, help="runs of the naive script")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--work", type=Path, help="folder for generated files (default: a temp dir)")
     p.add_argument("--results", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
     p.add_argument("--json", type=Path, help="also write every measurement as JSON here")
+    p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the synthetic workbooks and exports already in --work",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the measurements already complete in --json and the inputs "
+        "prepared in --work (implies --reuse)",
+    )
+    p.add_argument(
+        "--naive",
+        action="store_true",
+        help="also time the naive pandas script (about 40 minutes at 10,000 people)",
+    )
+    p.add_argument(
+        "--no-libreoffice",
+        action="store_true",
+        help="skip the LibreOffice re-save (the cache-stale check is then the "
+        "cache-deleted one alone)",
+    )
     p.add_argument("--profile", action="store_true", help="profile each command (pyinstrument)")
     p.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed")
     p.add_argument(
         "--budget", type=float, help="no further runs of a measurement past this many seconds"
     )
-    p.add_argument("--reuse", action="store_true", help="reuse the organisations already in --work")
     p.add_argument(
         "--serial-packs-max",
         type=int,
@@ -266,59 +401,58 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--max-cells",
         type=int,
-        help="lift the reader's cells-per-sheet limit (ladder_sheets.workbook.extent.MAX_CELLS)",
+        help="lift the reader's cells-per-sheet limits (workbook/extent.py)",
     )
-    p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
-    p.add_argument(
-        "--adopt-continuations",
-        action="store_true",
-        help="let merge replace unmarked 'Ratings History (2)' sheets (benchmarks/tasks.py)",
-    )
-    p.add_argument("--only", nargs="+", help="only these table rows (e.g. merge); no floors")
+    p.add_argument("--adopt-continuations", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--only", nargs="+", help="only these rows (e.g. merge)")
     p.add_argument("--from-json", type=Path, help="render a run saved with --json; run nothing")
-    p.add_argument(
-        "--naive-from",
-        type=Path,
-        help="take the naive script's figures from a run saved with --json instead of "
-        "running it again (said in RESULTS.md)",
-    )
+    p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.resume:
+        args.reuse = True
+    if args.growth_sizes is None:
+        args.growth_sizes = [min(args.sizes)]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if args.child:
         return _child(Path(args.child[0]), Path(args.child[1]))
     if args.from_json:
-        saved_info, saved = _from_json(json.loads(args.from_json.read_text(encoding="utf-8")))
-        print(render_table(saved, ROWS))
-        update_results_file(args.results, render_results(saved_info, saved, ROWS))
+        info, orgs = _from_json(json.loads(args.from_json.read_text(encoding="utf-8")))
+        print(render_table(orgs))
+        update_results_file(args.results, render_results(info, orgs))
         return 0
-
     started = dt.datetime.now(dt.UTC)
+    words = sys.argv[1:] if argv is None else argv
     info = machine()
-    work = args.work or Path(tempfile.mkdtemp(prefix="ladder-bench-"))
-    sizes: dict[int, dict[str, Any]] = {}
-    for n in args.sizes:
-        folder = work / f"{n}-c{args.cycles}-s{args.seed}"
-        t0 = time.perf_counter()
-        files = build(n, folder, cycles=args.cycles, seed=args.seed, reuse=args.reuse)
-        generated = time.perf_counter() - t0
-        results = bench_size(files, folder, args)
-        sizes[n] = {"files": files, "generated": generated, "results": results}
-        if args.json:  # after each size, so a long run keeps what it measured
-            args.json.write_text(json.dumps(_as_json(info, sizes), indent=1), encoding="utf-8")
+    info.update(command=shlex.join(["python", "-m", "benchmarks.run", *words]))
+    info.update(date=started.strftime("%Y-%m-%d %H:%M UTC"), runs=args.runs, seed=args.seed)
+    info.update(cycles=args.cycles, max_cells=args.max_cells)
+    args.work = args.work or Path(tempfile.mkdtemp(prefix="ladder-bench-"))
+    _progress(f"work folder {args.work}")
+    bench = Bench(args, info)
+    plan: list[tuple[int, int, tuple[Row, ...]]] = [(n, args.cycles, ROWS) for n in args.sizes]
+    growth = tuple(r for r in ROWS if r.label in GROWTH_ROWS)
+    plan += [
+        (n, c, growth)
+        for n in args.growth_sizes
+        for c in args.growth_cycles
+        if (n, c) not in {(m, args.cycles) for m in args.sizes}
+    ]
+    for people, cycles, rows in plan:
+        org = bench.organisation(people, cycles, rows)
+        if rows == ROWS:
+            bench.floors(org, args.naive)
+            if args.profile and people == max(args.sizes):
+                bench.profile(org)
     info["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    info["date"] = started.strftime("%Y-%m-%d %H:%M UTC")
-    info.update(runs=args.runs, naive_runs=f"{args.naive_runs} run(s)")
-    info.update(cycles=args.cycles, seed=args.seed)
-    info["max_cells"] = args.max_cells
-    if args.naive_from:
-        saved = json.loads(args.naive_from.read_text(encoding="utf-8"))["machine"]
-        runs = saved.get("naive_runs", "?")
-        runs = runs if isinstance(runs, str) and "run" in runs else f"{runs} run(s)"
-        info["naive_runs"] = f"{runs}, taken with --naive-from from the run of {saved.get('date')}"
-    table = render_table(sizes, ROWS)
-    print(table)
-    update_results_file(args.results, render_results(info, sizes, ROWS))
-    if args.json:
-        args.json.write_text(json.dumps(_as_json(info, sizes), indent=1), encoding="utf-8")
+    info["finished"] = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
+    info["growth"] = {"sizes": args.growth_sizes, "cycles": args.growth_cycles}
+    bench.save()
+    print(render_table(bench.orgs))
+    update_results_file(args.results, render_results(info, bench.orgs))
     return 0
 
 
@@ -332,41 +466,13 @@ def _child(spec_path: Path, result_path: Path) -> int:
     except Exception as exc:  # a failing command is a measurement, reported in the table
         result = {"error": f"{type(exc).__name__}: {exc}"}
         code = 1
-    result_path.write_text(json.dumps(result), encoding="utf-8")
+    result_path.write_text(json.dumps(result, default=str), encoding="utf-8")
     return code
 
 
-def _as_json(info: dict[str, Any], sizes: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "machine": info,
-        "sizes": {
-            str(n): {
-                "people": s["files"].people,
-                "managers": s["files"].managers,
-                "cycles": list(s["files"].cycles),
-                "generated_seconds": s["generated"],
-                "results": {k: m.as_dict() for k, m in s["results"].items()},
-            }
-            for n, s in sizes.items()
-        },
-    }
-
-
-def _from_json(saved: dict[str, Any]) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
-    sizes: dict[int, dict[str, Any]] = {}
-    for n, s in saved["sizes"].items():
-        files = Files(
-            Path(), Path(), Path(), s["people"], s["managers"], tuple(s.get("cycles", ("?",)))
-        )
-        results = {
-            k: Measure(m["seconds"], m["peak_mb"], m["info"], m["error"])
-            for k, m in s["results"].items()
-        }
-        sizes[int(n)] = {"files": files, "generated": s["generated_seconds"], "results": results}
-    info = {"date": "?", "load_after": "?", "runs": "?", "naive_runs": "?", "cycles": "?"}
-    info["seed"] = "?"
-    info.update(saved["machine"])
-    return info, sizes
+def _from_json(saved: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Org]]:
+    orgs = {k: Org.from_json(k, o, Measure.from_dict) for k, o in saved["orgs"].items()}
+    return saved["machine"], orgs
 
 
 def _progress(text: str) -> None:

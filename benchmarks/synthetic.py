@@ -6,11 +6,13 @@ tree of span 5-8 at 10,000 people, so this module extends the sample's framework
 builds its own tree and ratings with numpy. It writes:
 
 - a framework workbook in the canonical layout of `ladder_sheets.model.TABLES` whose Ratings
-  History already holds cycles 1..N-1 (manager and self ratings), written directly with
-  xlsxwriter in constant-memory mode (merging N-1 exports with the tool would take longer than
+  History already holds cycles 1..N-2 (manager and self ratings), written directly with
+  xlsxwriter in constant-memory mode (merging N-2 exports with the tool would take longer than
   the benchmark itself at 10,000 people);
-- the export of cycle N as a long CSV (self and manager ratings side by side, promotion
-  evidence repeated per row), a format `merge` reads.
+- the exports of cycles N-1 and N as long CSVs (self and manager ratings side by side,
+  promotion evidence repeated per row), a format `merge` reads. The benchmark merges N-1 for
+  real (so the workbook it measures was written by the tool, with whatever merge keeps beside
+  it), then measures the merge of N and every other command on that merge's output.
 
 Every person is invented; addresses use the reserved `example` domain.
 """
@@ -363,25 +365,10 @@ def history_rows(org: Organisation, cycles: tuple[str, ...]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def evidence_rows(org: Organisation) -> pd.DataFrame:
-    """Promotion Evidence rows (canonical columns) of the last cycle."""
-    cycle = org.cycles[-1]
-    return pd.DataFrame(
-        {
-            "cycle": cycle,
-            "employee_id": org.evidence["employee_id"].to_numpy(),
-            "scope_met": org.evidence["scope_met"].to_numpy(),
-            "endorsed": org.evidence["endorsed"].to_numpy(),
-            "calibrated": None,
-            "note": None,
-            "source": f"reviews_{cycle}.csv",
-        }
-    ).iloc[1:]  # the CEO is not rated
-
-
-def write_workbook(org: Organisation, path: Path, *, merged: bool = False) -> Path:
-    """The framework workbook, its Ratings History holding every cycle but the last (or, when
-    `merged`, every cycle and the last cycle's promotion evidence, as after a merge)."""
+def write_workbook(org: Organisation, path: Path, *, cycles: tuple[str, ...] | None = None) -> Path:
+    """The framework workbook, its Ratings History holding `cycles` (default: every cycle but
+    the last) and no promotion evidence, as HR would have it before merging the next one."""
+    cycles = org.cycles[:-1] if cycles is None else cycles
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(
@@ -417,8 +404,8 @@ def write_workbook(org: Organisation, path: Path, *, merged: bool = False) -> Pa
     for i, person in enumerate(org.people[cols].itertuples(index=False, name=None), start=1):
         for j, value in enumerate(person):
             _cell(ws, i, j, value, date)
-    build_history_sheet(wb, history_rows(org, org.cycles if merged else org.cycles[:-1]))
-    build_evidence_sheet(wb, evidence_rows(org) if merged else pd.DataFrame())
+    build_history_sheet(wb, history_rows(org, cycles))
+    build_evidence_sheet(wb, pd.DataFrame())
     wb.close()
     return path
 
@@ -477,29 +464,37 @@ def write_export(org: Organisation, path: Path, cycle: str | None = None) -> Pat
 class Files:
     """One organisation on disk."""
 
-    workbook: Path  # history of cycles 1..N-1: what check and merge start from
-    export: Path  # cycle N, long CSV
-    merged: Path  # history of cycles 1..N and cycle N's evidence: what packs and calibrate read
+    workbook: Path  # history of cycles 1..N-2, as HR keeps it before the last two merges
+    seed_export: Path  # cycle N-1, long CSV: merged for real before anything is measured
+    export: Path  # cycle N, long CSV: the merge that is measured
     people: int
     managers: int
     cycles: tuple[str, ...]
+    history_rows: int  # rows of Ratings History once cycle N is merged
 
 
 def build(
     n_people: int, out_dir: Path, *, cycles: int = 8, seed: int = 7, reuse: bool = False
 ) -> Files:
-    """Generate and write an organisation's workbooks and last export into out_dir (with
+    """Generate and write an organisation's workbook and last two exports into out_dir (with
     `reuse`, files already there from the same size, seed and cycles are kept)."""
+    if cycles < 3:
+        raise ValueError("the benchmark needs three cycles: history, one merged, one measured")
     org = generate(n_people, seed=seed, cycles=cycles)
     out_dir = Path(out_dir)
-    names = cycle_names(cycles)
+    names = org.cycles
     workbook = out_dir / f"framework_{n_people}.xlsx"
-    export = out_dir / f"reviews_{n_people}_{names[-1]}.csv"
-    merged = out_dir / f"framework_{n_people}_merged.xlsx"
+    exports = [out_dir / f"reviews_{n_people}_{c}.csv" for c in names[-2:]]
+    # Written under a temporary name and renamed: a run stopped mid-write leaves nothing
+    # that --reuse would take for a whole file.
     if not (reuse and workbook.exists()):
-        write_workbook(org, workbook)
-    if not (reuse and export.exists()):
-        write_export(org, export)
-    if not (reuse and merged.exists()):
-        write_workbook(org, merged, merged=True)
-    return Files(workbook, export, merged, len(org.people), org.managers, names)
+        write_workbook(org, _partial(workbook), cycles=names[:-2]).replace(workbook)
+    for path, cycle in zip(exports, names[-2:], strict=True):
+        if not (reuse and path.exists()):
+            write_export(org, _partial(path), cycle).replace(path)
+    rows = int(org.ratings["manager"].notna().sum() + org.ratings["self"].notna().sum())
+    return Files(workbook, exports[0], exports[1], len(org.people), org.managers, names, rows)
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f"partial-{path.name}")

@@ -1,13 +1,17 @@
-"""What one measurement runs, in its own process: a command, its I/O floor, or the naive script.
+"""What one measurement runs, in its own process: a command, a floor, or the naive script.
 
 `run_task` is called in a fresh interpreter by `benchmarks.run` (so peak RSS belongs to one
-measurement). Preparation that is not part of the work (copying the workbook, reading the
+measurement). Preparation that is not part of the work (copying the input folder, reading the
 cells a floor will write) happens before the clock starts.
 
-- floor: python-calamine reads the input workbook's cells (and pandas' C parser the export),
-  xlsxwriter in constant-memory mode writes the same cells the command wrote;
-- naive: pandas read_excel / read_csv / DataFrame.to_excel with the default engines, doing the
-  same reads and writes.
+- command: the input folder (the workbook and whatever the tool keeps beside it, such as its
+  history cache) is copied into the run's folder, optionally without the files beside the
+  workbook, and the command runs on the copy;
+- floor-read: fastexcel reads every cell of the workbook's input sheets into Arrow (the
+  generated sheets are timed apart: they are not input), pandas' C parser reads the export;
+- floor-write: xlsxwriter in constant-memory mode writes the cells the command wrote;
+- naive-read / naive-write: pandas read_excel / read_csv / DataFrame.to_excel with the default
+  engines, doing the same reads and writes.
 """
 
 from __future__ import annotations
@@ -25,19 +29,25 @@ import xlsxwriter
 
 Cells = dict[str, list[list[Any]]]  # sheet name -> rows of values
 
-# Sheets merge writes back; the rest of the workbook is kept as it was.
-MERGE_SHEETS = ("Ratings History", "Promotion Evidence", "Gap Analysis", "Promotion Readiness")
+GENERATED = ("Gap Analysis", "Promotion Readiness")  # ladder_sheets.model.GENERATED_SHEETS
+HISTORY, EVIDENCE = "Ratings History", "Promotion Evidence"
+HARNESS_FILES = ("spec.json", "result.json", "log.txt")
+
+
+def _named(name: str, sheets: tuple[str, ...]) -> bool:
+    """The sheet is one of `sheets` or a numbered continuation ("Ratings History (2)")."""
+    return any(name == s or name.startswith(f"{s} (") for s in sheets)
 
 
 def read_cells(path: Path, only: tuple[str, ...] | None = None) -> Cells:
-    """Every cell of every sheet (or of the sheets in `only`, including numbered
-    continuations such as "Ratings History (2)"), read with python-calamine."""
+    """Every cell of every sheet (or of the sheets in `only`, continuations included), read
+    with python-calamine."""
     wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    out: Cells = {}
-    for name in wb.sheet_names:
-        if only is None or any(name == s or name.startswith(f"{s} (") for s in only):
-            out[name] = wb.get_sheet_by_name(name).to_python()
-    return out
+    return {
+        name: wb.get_sheet_by_name(name).to_python()
+        for name in wb.sheet_names
+        if only is None or _named(name, only)
+    }
 
 
 def write_cells(path: Path, sheets: Cells) -> None:
@@ -53,6 +63,35 @@ def write_cells(path: Path, sheets: Cells) -> None:
     wb.close()
 
 
+def fastexcel_read(workbook: Path) -> dict[str, Any]:
+    """fastexcel reads every sheet into Arrow (the record batch is built through the Arrow
+    PyCapsule interface, so pyarrow is not needed). Returns the seconds for the input sheets
+    and, apart, for the generated ones, with the cells read."""
+    import fastexcel
+
+    started = time.perf_counter()
+    reader = fastexcel.read_excel(str(workbook))
+    opened = time.perf_counter() - started
+    seconds = {"input": opened, "generated": 0.0}
+    cells = {"input": 0, "generated": 0}
+    for name in reader.sheet_names:
+        part = "generated" if _named(name, GENERATED) else "input"
+        t0 = time.perf_counter()
+        try:
+            sheet = reader.load_sheet(name)
+        except Exception:  # a header fastexcel cannot name: every row as data
+            sheet = reader.load_sheet(name, header_row=None)
+        sheet.__arrow_c_array__()
+        seconds[part] += time.perf_counter() - t0
+        cells[part] += (sheet.height + 1) * sheet.width
+    return {
+        "read_s": seconds["input"],
+        "generated_read_s": seconds["generated"],
+        "cells": cells["input"],
+        "generated_cells": cells["generated"],
+    }
+
+
 def naive_read(workbook: Path, export: Path | None) -> None:
     pd.read_excel(workbook, sheet_name=None)
     if export is not None:
@@ -65,72 +104,122 @@ def naive_write(path: Path, sheets: Cells) -> None:
             pd.DataFrame(rows).to_excel(writer, sheet_name=name[:31], index=False, header=False)
 
 
+def new_history_rows(merged: Path, cycle: str) -> Cells:
+    """The header and the rows of `cycle` of every history sheet: what merge adds to it."""
+    out: Cells = {}
+    for name, rows in read_cells(merged, (HISTORY,)).items():
+        if not rows:
+            continue
+        at = [str(v).strip().lower() for v in rows[0]].index("cycle")
+        out[name] = [rows[0], *(r for r in rows[1:] if str(r[at]) == cycle)]
+    return out
+
+
 def outputs_of(spec: dict[str, Any]) -> list[tuple[Path, Cells]]:
-    """The cells a command wrote in an earlier run (read before the clock starts)."""
-    command = spec["command"]
+    """The cells a command wrote in an earlier run (read before the clock starts). For merge:
+    the generated sheets, Promotion Evidence and the new cycle's history rows."""
+    command, out, output = spec["command"], Path(spec["out"]), Path(spec["output"])
     if command == "merge":
-        return [(Path(spec["out"]) / "floor.xlsx", read_cells(Path(spec["output"]), MERGE_SHEETS))]
+        cells = {**read_cells(output, (*GENERATED, EVIDENCE))}
+        cells.update(new_history_rows(output, spec["cycle"]))
+        return [(out / "floor.xlsx", cells)]
     if command == "packs":
-        return [
-            (Path(spec["out"]) / p.name, read_cells(p))
-            for p in sorted(Path(spec["output"]).glob("*.xlsx"))
-        ]
+        return [(out / p.name, read_cells(p)) for p in sorted(output.glob("*.xlsx"))]
     if command == "calibrate":
-        return [(Path(spec["out"]) / "floor.xlsx", read_cells(Path(spec["output"])))]
-    return []  # check writes nothing
+        return [(out / "floor.xlsx", read_cells(output))]
+    raise ValueError(f"no output to write for {command!r}")
+
+
+def stage(source: Path, workbook: str, into: Path, *, drop_beside: bool) -> Path:
+    """Copy the input folder into `into` (without the files beside the workbook when
+    `drop_beside`: the tool's cache, whatever its name); the copy of the workbook."""
+    shutil.rmtree(into, ignore_errors=True)
+    into.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.name in HARNESS_FILES or (drop_beside and item.name != workbook):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, into / item.name)
+        else:
+            shutil.copy2(item, into / item.name)
+    return into / workbook
+
+
+def beside(workbook: Path) -> list[str]:
+    """Names and sizes of the files beside the workbook (the cache, when there is one)."""
+    return sorted(
+        f"{p.name} ({p.stat().st_size:,} B)"
+        for p in workbook.parent.iterdir()
+        if p.name != workbook.name and p.is_file()
+    ) + sorted(f"{p.name}/" for p in workbook.parent.iterdir() if p.is_dir())
 
 
 def run_task(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement; returns seconds and what the command reported."""
-    kind, command = spec["kind"], spec["command"]
+    kind = spec["kind"]
     out = Path(spec["out"])
     out.mkdir(parents=True, exist_ok=True)
-    workbook = Path(spec["workbook"])
     export = Path(spec["export"]) if spec.get("export") else None
-    if kind == "command":
+    if kind in ("command", "prepare"):
         loaded = _preload()
-        if spec.get("max_cells"):
-            # The reader refuses sheets past extent.MAX_CELLS (2,000,000 today) and reads sheets
-            # past grid.MAX_AREA (4,000,000) with openpyxl instead of calamine; a Ratings History
-            # of 2,000 people passes the first and of 10,000 the second, so the benchmark can
-            # lift both to measure the rest of the pipeline.
-            from ladder_sheets.workbook import extent, grid
-
-            extent.MAX_CELLS = grid.MAX_AREA = int(spec["max_cells"])
+        _lift_limits(spec.get("max_cells"))
         if spec.get("adopt_continuations"):
             _adopt_continuations()
+        workbook = stage(
+            Path(spec["source"]),
+            spec["workbook"],
+            out / "input",
+            drop_beside=bool(spec.get("drop")),
+        )
+        found = beside(workbook)
+        command = "merge" if kind == "prepare" else spec["command"]
         work, run_describe = _command(command, workbook, export, out, spec.get("jobs", 1))
 
         def describe(result: Any) -> dict[str, Any]:
-            return {**run_describe(result), "import_seconds": loaded}
-    elif kind == "naive-read":
-        # The naive script reads the whole workbook (and the export) the same way for every
-        # command; measured once per workbook and added to each command's naive writes.
-        def work() -> None:
-            naive_read(workbook, export)
+            return {**run_describe(result), "import_seconds": loaded, "beside": found}
 
-        def describe(result: Any) -> dict[str, Any]:
-            return {}
+        return _timed(work, describe, spec.get("profile"))
+    if kind == "floor-read":
+        workbook = Path(spec["workbook"])
+        result = fastexcel_read(workbook)
+        csv = 0.0
+        if export is not None:
+            t0 = time.perf_counter()
+            pd.read_csv(export, engine="c")
+            csv = time.perf_counter() - t0
+        return {"seconds": result["read_s"] + csv, **result, "csv_s": csv}
+    if kind == "naive-read":
+        return _timed(lambda: naive_read(Path(spec["workbook"]), export), lambda r: {}, None)
+    outputs = outputs_of(spec)
+    write = write_cells if kind == "floor-write" else naive_write
 
-    else:
-        outputs = outputs_of(spec)
+    def write_all() -> None:
+        for path, cells in outputs:
+            write(path, cells)
 
-        def work() -> None:
-            if kind == "floor":
-                read_cells(workbook)
-                if export is not None:
-                    pd.read_csv(export)
-            for path, cells in outputs:
-                (write_cells if kind == "floor" else naive_write)(path, cells)
+    return _timed(write_all, lambda r: {"files": len(outputs)}, None)
 
-        def describe(result: Any) -> dict[str, Any]:
-            return {"files": len(outputs)}
 
-    return _timed(work, describe, spec.get("profile"))
+def _lift_limits(max_cells: int | None) -> None:
+    """The reader refuses sheets past extent.MAX_CELLS and reads sheets past grid.MAX_AREA
+    another way; the benchmark can lift both to measure the rest of the pipeline (names
+    looked up, not imported: the reader is being rewritten)."""
+    if not max_cells:
+        return
+    for module, name in (
+        ("ladder_sheets.workbook.extent", "MAX_CELLS"),
+        ("ladder_sheets.workbook.grid", "MAX_AREA"),
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        if hasattr(mod, name):
+            setattr(mod, name, int(max_cells))
 
 
 # Modules the commands import on first use: loaded before the clock starts, so a figure is the
-# work itself (the one-off import cost is reported beside it).
+# work itself (the one-off import cost is reported beside it). A module that moved is skipped.
 LAZY_MODULES = (
     "ladder_sheets.api",
     "ladder_sheets.commands.merge",
@@ -146,13 +235,13 @@ LAZY_MODULES = (
     "ladder_sheets.sheets.readiness",
     "ladder_sheets.sheets.calibration_pack",
     "ladder_sheets.workbook.reader",
+    "fastexcel",
 )
 
 
 def _adopt_continuations() -> None:
-    """merge adopts "Ratings History" and "Promotion Evidence" but not their continuation
-    sheets ("Ratings History (2)" past Excel's row limit), so write-back refuses a 10,000-person
-    workbook whose history continues unmarked; the benchmark can adopt them too."""
+    """Let merge replace unmarked 'Ratings History (2)' sheets (an early 10,000-person
+    workbook needed it; merge now adopts every sheet it read the history from)."""
     from ladder_sheets.sheets import history as history_sheet
     from ladder_sheets.xlsx import writeback
 
@@ -168,7 +257,10 @@ def _adopt_continuations() -> None:
 def _preload() -> float:
     started = time.perf_counter()
     for name in LAZY_MODULES:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
     return round(time.perf_counter() - started, 2)
 
 
@@ -184,16 +276,24 @@ def _command(
     if command == "check":
         return (
             lambda: check(workbook, ratings=exports),
-            lambda r: {"errors": len(r.report.errors), "findings": len(list(r.report))},
-        )
-    if command == "merge":
-        copy = out / workbook.name
-        shutil.copyfile(workbook, copy)  # merge writes in place: each run starts from the original
-        return (
-            lambda: merge(copy, exports),
             lambda r: {
                 "errors": len(r.report.errors),
+                "findings": len(list(r.report)),
+                "first_error": str(r.report.errors[0])[:300] if r.report.errors else None,
+            },
+        )
+    if command == "merge":
+        return (
+            lambda: merge(workbook, exports),  # in place, on the staged copy
+            lambda r: {
+                "errors": len(r.report.errors),
+                "first_error": str(r.report.errors[0])[:300] if r.report.errors else None,
                 "written": str(r.written) if r.written else None,
+                "history_write": (
+                    f"history {r.history_write.path}: {r.history_write.code}"
+                    if r.history_write
+                    else None
+                ),
             },
         )
     if command == "packs":

@@ -77,3 +77,10 @@ def test_self_and_manager_with_evidence() -> None:
     assert len(export.evidence) == len({r["Employee ID"] for r in rows})
     assert export.cycles == ["2026-Q4"]
     assert not export.report.errors
+
+
+def test_the_cycle_hint_names_the_quarter_read() -> None:
+    # It suggested --cycle 2026-Q3 whatever the quarter; now it names what was read.
+    said = read_export(EXPORTS / "2026-Q3_reviews_labels.csv").findings[0]
+    assert "'30.09.2026' is read as 2026-Q3" in said.hint
+    assert "--cycle 2026-Q2" in said.hint

@@ -89,7 +89,9 @@ def test_every_cached_value_is_what_libreoffice_computes(merged: Path, tmp_path:
         col("gap_current") + 1,
         col("rating_where") + 1,
     } <= gap_columns
-    assert col("status", READINESS_COLUMNS) + 1 in {
+    # and in Promotion Readiness what comes from ratings, the criteria and the status
+    live = ("status", "average", "lowest_rating", "lowest_competency", "cycles_at_next")
+    assert {col(k, READINESS_COLUMNS) + 1 for k in live} <= {
         c for n, c in kinds if n == "Promotion Readiness"
     }
     assert checked > 1000
@@ -121,3 +123,84 @@ def test_a_corrected_rating_flows_into_the_gaps(merged: Path, tmp_path: Path):
     assert ws.cell(line, col("manager_rating") + 1).value == new
     if isinstance(at_level, float | int):
         assert ws.cell(line, col("gap_current") + 1).value == pytest.approx(new - at_level)
+
+
+def _reference(formula: str) -> tuple[str, str]:
+    """The Ratings History cell a Gap Analysis manager rating reads: (sheet, cell)."""
+    reference = formula[len("=IF(ISNUMBER(") :].split(")", 1)[0]  # 'Ratings History'!D57
+    sheet, cell = reference.rsplit("!", 1)
+    return sheet.strip("'").replace("''", "'"), cell
+
+
+def test_a_corrected_rating_flows_into_the_readiness_status(merged: Path, tmp_path: Path):
+    """Lower one rating of someone Ready in Ratings History: after LibreOffice recalculates,
+    their gap, average, lowest rating, cycles at the next level and status are what the
+    README's definitions give for the corrected ratings (computed here, by hand)."""
+    R = READINESS_COLUMNS
+    book = openpyxl.load_workbook(merged)
+    cached = openpyxl.load_workbook(merged, data_only=True)
+    ready = cached["Promotion Readiness"]
+    person = next(
+        r[0].row for r in ready.iter_rows(min_row=3) if r[col("status", R)].value == "Ready"
+    )
+    employee = ready.cell(person, 1).value
+
+    def at(key: str, ws: Any = ready, row: int = person) -> Any:
+        return ws.cell(row, col(key, R) + 1).value
+
+    # The person's Gap Analysis rows: each competency's expectations and its history cell.
+    gap, gap_values = book["Gap Analysis"], cached["Gap Analysis"]
+    rows = [r[0].row for r in gap.iter_rows(min_row=3) if r[0].value == employee]
+    assert rows
+    cells = {line: _reference(gap.cell(line, col("manager_rating") + 1).value) for line in rows}
+    expected_at = {line: gap_values.cell(line, col("expected_current") + 1).value for line in rows}
+    expected_next = {line: gap_values.cell(line, col("expected_next") + 1).value for line in rows}
+    # Lower the rating of a competency the level expects to 1: below every floor and the next
+    # level's expectation.
+    lowered = next(line for line in rows if isinstance(expected_at[line], int | float))
+    sheet, cell = cells[lowered]
+    assert book[sheet][cell].value > 1
+    book[sheet][cell].value = 1
+    corrected = tmp_path / "corrected.xlsx"
+    book.save(corrected)
+
+    # The definitions, over the corrected ratings.
+    rating = {line: float(book[s][c].value) for line, (s, c) in cells.items()}
+    mine = [rating[line] for line in rows if isinstance(expected_at[line], int | float)]
+    average = sum(mine) / len(mine)
+    lowest = min(rating.values())
+    operating = all(
+        rating[line] >= expected_next[line]
+        for line in rows
+        if isinstance(expected_next[line], int | float)
+    )
+    assert not operating  # so this cycle no longer counts: the run is 0
+    short = [
+        average < at("min_average"),
+        lowest < at("min_each"),
+        at("cycles_required") > 0,
+        at("quarters_in_level") < at("quarters_required"),
+        bool(at("scope_criteria")) and at("scope_met") != "Yes",
+    ]
+    pending = (at("requires_endorsement") == "Yes" and at("endorsed") != "Yes") or (
+        at("requires_calibration") == "Yes" and at("calibrated") != "Yes"
+    )
+    status = (
+        ("Ready pending sign-off" if pending else "Ready")
+        if sum(short) == 0
+        else "Close"
+        if sum(short) == 1
+        else "Not yet"
+    )
+    assert status != "Ready"
+
+    fresh = openpyxl.load_workbook(recalculated(corrected, tmp_path), data_only=True)
+    ws = fresh["Promotion Readiness"]
+    assert fresh["Gap Analysis"].cell(lowered, col("gap_current") + 1).value == pytest.approx(
+        1 - expected_at[lowered]
+    )
+    assert at("average", ws) == pytest.approx(average)
+    assert at("lowest_rating", ws) == lowest
+    assert at("meets_floor", ws) == "No"
+    assert at("cycles_at_next", ws) == 0
+    assert at("status", ws) == status

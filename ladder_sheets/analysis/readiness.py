@@ -52,6 +52,7 @@ from ladder_sheets.analysis.shortfalls import (
     ENDORSEMENT_MISSING,
     Assessment,
     run_at_next,
+    run_before,
 )
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.values import (
@@ -102,6 +103,8 @@ READINESS_COLUMNS = [
     "shortfalls",
     "shortfall_codes",
     "ratings_where",
+    "rating_expectations",
+    "run_before",
     "lowest_where",
     "criteria_where",
     "scope_where",
@@ -119,6 +122,7 @@ NUMERIC_COLUMNS = [
     "cycles_required",
     "quarters_in_level",
     "quarters_required",
+    "run_before",
 ]
 
 
@@ -185,6 +189,7 @@ def _assess(
         cycle=cycle,
         in_level_since=_date(person.get("in_level_since")),
         ratings_where={},
+        rating_expectations={},
         _order=math.inf,
     )
     found = Assessment()
@@ -212,6 +217,14 @@ def _assess(
     needed = sorted(names, key=lambda c: ladder.positions.get(c, 1 << 30))
     rated = {c: r for c in needed if (r := history.rating(emp, cycle, c))}
     row["ratings_where"] = {names[c]: history.where(r) for c, r in rated.items()}
+    # What the sheet's live formulas compare each rating with: (expected at L, expected at N).
+    row["rating_expectations"] = {
+        names[c]: (
+            current[c].expected if c in current else math.nan,
+            following[c].expected if c in following else math.nan,
+        )
+        for c in needed
+    }
     if current and all(c in rated for c in current):
         row["average"] = sum(rated[c].value for c in current) / len(current)
     if rated:
@@ -309,6 +322,9 @@ def _measure(
         expected = {c: e.expected for c, e in following.items()}
         run, short = run_at_next(history, emp, cycle, expected, past)
         row["cycles_at_next"] = float(run)
+        # The run up to the cycle before: the sheet adds this cycle to it live.
+        before = run - 1 if run else run_before(history, emp, cycle, expected, past)
+        row["run_before"] = float(before)
         if judge:
             found.check_run(run, row["cycles_required"], target, [names[c] for c in short])
     since = row["in_level_since"]

@@ -151,6 +151,26 @@ def run_at_next(
     return run, short
 
 
+def run_before(
+    history: RatingHistory,
+    employee: str,
+    cycle: str,
+    expected: dict[str, float],
+    expected_in: Callable[[str], dict[str, float] | None] | None = None,
+) -> int:
+    """The run run_at_next would count ending at the review cycle before `cycle`, each earlier
+    cycle judged as run_at_next judges it."""
+    run = 0
+    earlier = history.previous_cycle(cycle)
+    while earlier is not None:
+        bar = expected_in(earlier) if expected_in is not None else None
+        if not _operating(history, employee, earlier, bar or expected):
+            break
+        run += 1
+        earlier = history.previous_cycle(earlier)
+    return run
+
+
 def _operating(
     history: RatingHistory, employee: str, cycle: str, expected: dict[str, float]
 ) -> bool:

@@ -13,7 +13,14 @@ import re
 from typing import Any
 
 from ladder_sheets.findings import Finding, Where, info
-from ladder_sheets.values import clean_text, is_blank, normalize_header, parse_cycle
+from ladder_sheets.values import (
+    clean_text,
+    cycle_from_index,
+    cycle_index,
+    is_blank,
+    normalize_header,
+    parse_cycle,
+)
 
 _HALF = re.compile(
     r"\b(?:h(?P<h>[12])|(?P<h2>[12])h|(?P<word>first|second|1st|2nd)\s+half)\b", re.I
@@ -99,6 +106,7 @@ def dating_columns(headers: list[str], taken: set[int]) -> dict[str, int]:
 def forms_said(file: str, header: str, where: Where, forms: dict[str, dict[str, str]]) -> Finding:
     """The info finding that says how cycles not written as quarters were read."""
     shown = []
+    first_raw, first_cycle = next(iter(next(iter(forms.values())).items()))
     for how, read in forms.items():
         examples = list(read.items())
         more = f" and {len(examples) - 3} more" if len(examples) > 3 else ""
@@ -110,7 +118,9 @@ def forms_said(file: str, header: str, where: Where, forms: dict[str, dict[str, 
         f"{file}: cycles in column '{header}' are read as the quarter each ends in ("
         + "; ".join(shown)
         + ")",
-        "if a cycle belongs to another quarter, pass --cycle 2026-Q3 for this export",
+        f"'{first_raw}' is read as {first_cycle}; to file this export under another quarter, "
+        f"pass that quarter (e.g. --cycle {cycle_from_index(cycle_index(first_cycle) - 1)}, "
+        "the one before)",
         where,
     )
 

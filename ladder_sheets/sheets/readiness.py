@@ -2,14 +2,19 @@
 
 Each measurable criterion shows the person's value, the step's threshold and a live "Meets"
 formula (Yes/No, blank when either side is missing) with its value cached; a value below its
-threshold is marked red. The status is a formula over those criteria cells (Meets, scope,
-sign-off), so it follows a corrected value; Insufficient data, Top of track and a committee's
-Not yet are written as text. It is coloured by conditional formatting on its text, so a
-status a committee edits recolours. What falls short is written in sentences.
+threshold is marked red. The values that come from ratings (Average, Lowest Rating and its
+competency, Cycles At Next Level) are formulas over the person's own Ratings History cells
+(the cells the analysis read, a handful per person, never a scan of the history), and the
+status is a formula over the criteria cells (Meets, scope, sign-off): correct a rating in
+Ratings History and the gaps, the criteria and the status follow. Insufficient data, Top of
+track and a committee's Not yet are written as text. The status is coloured by conditional
+formatting on its text, so a status a committee edits recolours. What falls short is written
+in sentences as of the merge (the title says so).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -18,6 +23,7 @@ import xlsxwriter
 from ladder_sheets.analysis.shortfalls import TOLERANCE
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.sheets.formula_sheet import FormulaSheet
+from ladder_sheets.sheets.gap import sheet_reference
 from ladder_sheets.sheets.table import (
     Column,
     RowFormula,
@@ -102,12 +108,13 @@ def meets_value(value: Any, threshold: Any) -> str:
 MEASURED = ("Ready", "Ready pending sign-off", "Close", "Not yet")
 
 
-def status_formula(where: dict[str, str], row: int) -> str:
+def status_formula(where: dict[str, str], row: int, ratings: list[str] | None = None) -> str:
     """The status from the row's criteria cells, as analysis.readiness decides it: each "No"
     of the four Meets columns is a criterion short, so is scope criteria not recorded as met;
     none short is Ready, or Ready pending sign-off while a required endorsement or calibration
     is not recorded; one short is Close; more is Not yet. Correct a value or a threshold on
-    this sheet and the status follows."""
+    this sheet and the status follows. With `ratings` (the Ratings History cells of every
+    competency the step needs), a rating emptied or made text there is Insufficient data."""
 
     def cell(key: str) -> str:
         return f"{where[key]}{row}"
@@ -119,10 +126,89 @@ def status_formula(where: dict[str, str], row: int) -> str:
         f'AND({cell("requires_calibration")}="Yes",{cell("calibrated")}<>"Yes"))'
     )
     fails = f"({short}+{scope})"
-    return (
-        f'=IF({fails}=0,IF({pending},"Ready pending sign-off","Ready"),'
+    status = (
+        f'IF({fails}=0,IF({pending},"Ready pending sign-off","Ready"),'
         f'IF({fails}=1,"Close","Not yet"))'
     )
+    if ratings:
+        status = f'IF(COUNT({",".join(ratings)})<{len(ratings)},"Insufficient data",{status})'
+    return "=" + status
+
+
+# Excel takes at most 255 arguments to a function and 8,192 characters to a formula; a step
+# needing more ratings than that keeps its values as computed at the merge.
+_MOST_ARGUMENTS = 255
+_LONGEST_FORMULA = 8_192
+
+
+# The readiness table's columns (not shown) that say where each row's ratings are.
+LIVE_SOURCES = ("ratings_where", "rating_expectations", "run_before")
+
+
+class LiveRatings:
+    """One row's ratings as Ratings History references, for the formulas that follow them:
+    `current` (the competencies the level expects: the average), `rated` (every competency
+    rated: the lowest, with its name), `following` (reference, expectation at the next level:
+    this cycle's part of the run). `complete` when every competency the step needs is rated
+    at a cell the formulas can reference."""
+
+    def __init__(self, values: Mapping[Any, Any]) -> None:
+        places = values.get("ratings_where")
+        wanted = values.get("rating_expectations")
+        places = places if isinstance(places, dict) else {}
+        wanted = wanted if isinstance(wanted, dict) else {}
+        self.run_before = as_number(values.get("run_before"))
+        refs: dict[str, str] = {}
+        for name, place in places.items():
+            ref = sheet_reference(place)
+            if ref is not None:
+                refs[name] = ref
+        usable = len(refs) == len(places) and len(refs) <= _MOST_ARGUMENTS
+        if not usable:
+            refs = {}
+        self.rated = list(refs.items())
+        self.complete = bool(refs) and set(refs) == set(wanted)
+        # All or nothing: a level's average over some of its ratings would be wrong.
+        at_level = [n for n, (e, _) in wanted.items() if as_number(e) is not None]
+        at_next = [(n, float(e)) for n, (_, e) in wanted.items() if as_number(e) is not None]
+        whole = all(n in refs for n in at_level)
+        self.current = [refs[n] for n in at_level] if whole else []
+        whole = all(n in refs for n, _ in at_next)
+        self.following = [(refs[n], e) for n, e in at_next] if whole else []
+
+    def average(self) -> str | None:
+        if not self.current:
+            return None
+        cells = ",".join(self.current)
+        return f'=IF(COUNT({cells})={len(self.current)},AVERAGE({cells}),"")'
+
+    def lowest(self) -> str | None:
+        if not self.rated:
+            return None
+        cells = ",".join(ref for _, ref in self.rated)
+        return f'=IF(COUNT({cells})>0,MIN({cells}),"")'
+
+    def lowest_competency(self, lowest_cell: str) -> str | None:
+        """The first competency (in the framework's order) rated at the lowest rating, as the
+        analysis names it."""
+        if not self.rated or len(self.rated) > 60:  # Excel nests IF 64 deep
+            return None
+        chain = '""'
+        for name, ref in reversed(self.rated):
+            quoted = name.replace('"', '""')
+            chain = f'IF(AND(ISNUMBER({ref}),{ref}={lowest_cell}),"{quoted}",{chain})'
+        return f'=IF(ISNUMBER({lowest_cell}),{chain},"")'
+
+    def cycles(self) -> str | None:
+        """This cycle counts when every rating meets the next level's expectation; the run
+        before it is as the merge counted it (earlier cycles are rarely corrected)."""
+        earlier = self.run_before
+        if not self.following or earlier is None:
+            return None
+        meets = ",".join(
+            f"ISNUMBER({ref}),{ref}>={expected!r}-{_SLACK}" for ref, expected in self.following
+        )
+        return f"=IF(AND({meets}),{earlier:g}+1,0)"
 
 
 def build_readiness_sheet(
@@ -145,8 +231,9 @@ def build_readiness_sheet(
     ws.write_string(
         TITLE_ROW,
         0,
-        f"Promotion Readiness, cycle {cycle}: each criterion against the step's threshold, "
-        "the status follows them; Ready and Close first.",
+        f"Promotion Readiness, cycle {cycle}: each criterion against the step's threshold; "
+        "ratings corrected in Ratings History flow into the criteria and the status. "
+        "What Falls Short is as of the merge. Ready and Close first.",
         styles["title"],
     )
     # Widths and the header's height before any row: in constant_memory mode a row written is
@@ -160,6 +247,15 @@ def build_readiness_sheet(
         for key, (value, threshold) in MEETS.items()
     }
     status_format = styles["status"]
+    # Where each row's ratings are (not columns of the sheet): by row, as write_rows goes.
+    sources = readiness.reindex(columns=list(LIVE_SOURCES)).to_dict("records")
+    live: dict[int, LiveRatings] = {}  # the row being written's (one row at a time)
+
+    def ratings(row: int, values: dict[str, Any]) -> LiveRatings:
+        if row not in live:
+            live.clear()
+            live[row] = LiveRatings(sources[row - FIRST_DATA_ROW])
+        return live[row]
 
     def live_status(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
         status = values["status"]
@@ -167,8 +263,39 @@ def build_readiness_sheet(
         committee = isinstance(codes, list | tuple) and "committee-not-yet" in codes
         if status not in MEASURED or committee:
             return False  # Insufficient data, Top of track, the committee's word: as recorded
-        sheet.write_formula(row, col, status_formula(where, row + 1), status_format, status)
+        mine = ratings(row, values)
+        cells = [ref for _, ref in mine.rated] if mine.complete else None
+        formula = status_formula(where, row + 1, cells)
+        if len(formula) > _LONGEST_FORMULA:
+            formula = status_formula(where, row + 1)
+        sheet.write_formula(row, col, formula, status_format, status)
         return True
+
+    def formula_cell(key: str, make: Any) -> Any:
+        fmt = styles["wrap" if by_key[key].wrap else by_key[key].style]
+
+        def write(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
+            formula = make(ratings(row, values), row + 1)
+            if formula is None or len(formula) > _LONGEST_FORMULA:
+                return False  # not from ratings the sheet can reference: the value as computed
+            value = values[key]
+            cached = as_number(value) if by_key[key].kind == "number" else as_text(value)
+            sheet.write_formula(row, col, formula, fmt, "" if cached is None else cached)
+            return True
+
+        return write
+
+    by_key = {c.key: c for c in COLUMNS}
+    lowest_cell = where["lowest_rating"]
+    custom = {
+        "status": live_status,
+        "average": formula_cell("average", lambda r, n: r.average()),
+        "lowest_rating": formula_cell("lowest_rating", lambda r, n: r.lowest()),
+        "lowest_competency": formula_cell(
+            "lowest_competency", lambda r, n: r.lowest_competency(f"{lowest_cell}{n}")
+        ),
+        "cycles_at_next": formula_cell("cycles_at_next", lambda r, n: r.cycles()),
+    }
 
     def tall_enough(row: int, values: dict[str, Any]) -> None:
         # Wrapped text gets the rows it needs: LibreOffice does not grow rows by itself, and
@@ -187,7 +314,7 @@ def build_readiness_sheet(
         FIRST_DATA_ROW,
         formulas,
         before_row=tall_enough,
-        custom={"status": live_status},
+        custom=custom,
     )
 
     count = len(readiness)

@@ -56,6 +56,11 @@ class SheetExtent:
     max_row: int = -1
     max_col: int = -1
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    # The first row and column with content, known when every cell tag carries its address:
+    # with max_row/max_col, the rectangle a reader that starts at the first value returns.
+    min_row: int | None = None
+    min_col: int | None = None
+    merged: bool = False  # the sheet has merged ranges
 
     @property
     def area(self) -> int:
@@ -144,6 +149,8 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
     widest = 0  # 1-based column of the rightmost cell found by _last_cell
     rows_seen = 0
     wide = 0
+    first_row = first_col = MAX_ROW * MAX_COL  # 1-based, of the cells with content
+    addressed = True
     try:
         with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
             tail = b""
@@ -158,23 +165,31 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
                 extent.cells += tags
                 if b't="e"' in data:
                     _collect_errors(data, extent.errors)
+                if b"<mergeCell " in data:
+                    extent.merged = True
                 if tags and data.count(b'<c r="') == tags:  # how writers write: r= first
-                    last_row, last_col, bad = _last_cell(data)
+                    (top, left), (last_row, last_col), bad = _last_cell(data)
                     if bad >= 0:
                         raise outside_grid(path, sheet, _address_at(data, bad))
                     extent.max_row = max(extent.max_row, last_row - 1)
                     widest = max(widest, last_col)
+                    if last_row:
+                        first_row, first_col = min(first_row, top), min(first_col, left)
                 else:
                     _check_addresses(data, path, sheet)
                     found = _CELL.findall(data)
                     if found:
                         cols, numbers = zip(*found, strict=True)
                         letters.update(cols)
-                        extent.max_row = max(extent.max_row, max(map(int, numbers)) - 1)
+                        rows = list(map(int, numbers))
+                        extent.max_row = max(extent.max_row, max(rows) - 1)
+                        first_row = min(first_row, min(rows))
+                        first_col = min(first_col, *(column_index(x) + 1 for x in set(cols)))
                     # the slow search only when some cell tags carry no r="..." address
                     addresses = data.count(b' r="') - data.count(b"<row")
                     unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
                     if unaddressed:  # placed by position: bound the extent by counting
+                        addressed = False
                         rows_seen += data.count(b"<row")
                         numbered = [int(n) for n in _ROW_NUMBER.findall(data)]
                         rows_seen = max([rows_seen, *numbered])
@@ -198,6 +213,8 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
     extent.max_col = max([column_index(x) for x in letters] + [wide - 1, widest - 1])
     if extent.max_row >= MAX_ROW or extent.max_col >= MAX_COL:
         raise outside_grid(path, sheet, _farthest(path, part))
+    if addressed and extent.max_row >= 0:
+        extent.min_row, extent.min_col = first_row - 1, first_col - 1
     return extent
 
 
@@ -244,18 +261,19 @@ def _farthest(path: Path, part: str) -> str:
     return f"row {MAX_ROW + 1:,}"
 
 
-def _last_cell(data: bytes) -> tuple[int, int, int]:
-    """(largest row, largest column), 1-based, of the cells with content in a chunk whose
-    cell tags all begin `<c r="`: what _CELL finds, read with numpy instead of a regex. The
-    third number is the offset of the first address not of Excel's shape (1-3 capital letters,
-    a row number of 1-7 digits without a leading zero), or -1."""
+def _last_cell(data: bytes) -> tuple[tuple[int, int], tuple[int, int], int]:
+    """(smallest row, smallest column) and (largest row, largest column), 1-based, of the
+    cells with content in a chunk whose cell tags all begin `<c r="`: what _CELL finds, read
+    with numpy instead of a regex ((0, 0) for none). The third number is the offset of the
+    first address not of Excel's shape (1-3 capital letters, a row number of 1-7 digits without
+    a leading zero), or -1."""
     size = len(data)
     text = np.frombuffer(data + bytes(24), dtype=np.uint8)
     starts = np.flatnonzero(text[:size] == _CELL_START[0])
     for k in range(1, len(_CELL_START)):
         starts = starts[text[starts + k] == _CELL_START[k]]
     if not len(starts):
-        return 0, 0, -1
+        return (0, 0), (0, 0), -1
     window = text[starts[:, None] + np.arange(6, 19)]
     is_letter = (window[:, :4] >= ord("A")) & (window[:, :4] <= ord("Z"))
     n_letters = np.cumprod(is_letter, axis=1).sum(axis=1)
@@ -280,18 +298,18 @@ def _last_cell(data: bytes) -> tuple[int, int, int]:
         & (after == ord('"'))
     )
     if not shaped.all():
-        return 0, 0, int(starts[np.argmin(shaped)])
+        return (0, 0), (0, 0), int(starts[np.argmin(shaped)])
     # the tag ends at the next '>': a '/' before it is an empty (styled) cell
     ends = np.flatnonzero(text[:size] == ord(">"))
     content = text[ends[np.searchsorted(ends, starts)] - 1] != ord("/")
     if not content.any():
-        return 0, 0, -1
-    window, n_letters = window[content], n_letters[content]
+        return (0, 0), (0, 0), -1
+    window, n_letters, row = window[content], n_letters[content], row[content]
     col = np.zeros(len(window), dtype=np.int64)
     for k in range(3):
         more = n_letters > k
         col[more] = col[more] * 26 + window[more, k] - ord("A") + 1
-    return int(row[content].max()), int(col.max()), -1
+    return (int(row.min()), int(col.min())), (int(row.max()), int(col.max())), -1
 
 
 def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:
