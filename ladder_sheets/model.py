@@ -322,6 +322,9 @@ class Framework:
     # The history's reading from the cache beside the workbook, or waiting to be saved there
     # (a workbook.history_cache.CachedHistory; see that module).
     history_cache: Any = None
+    # The history store the workbook's earlier cycles were read from (store.attach.AttachedStore)
+    # when the workbook has opted into one; None otherwise.
+    store: Any = None
 
     def table(self, name: str) -> Table:
         return self.tables.get(name) or Table.empty(name, str(self.path))

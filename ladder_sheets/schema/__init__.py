@@ -53,6 +53,7 @@ def validate(
         list(framework.sheet_names),
         dict(framework.sources),
         versions=framework.versions,
+        store=framework.store,
     )
     catalog = Catalog.of(copy)
     report.extend(check_references(copy, catalog))

@@ -33,6 +33,7 @@ from ladder_sheets.model import (
     columns,
     stacked_places,
 )
+from ladder_sheets.store.record import STORE_SHEET
 from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook import history_cache
@@ -94,7 +95,11 @@ def read_framework(
     versions_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(VERSIONS_SHEET)), None
     )
-    skipped = {settings_name, versions_name, *GENERATED_SHEETS}
+    # History Store (ladder_sheets/store): the record of the store beside the workbook.
+    store_name = next(
+        (s for s in grids if normalize_header(s) == normalize_header(STORE_SHEET)), None
+    )
+    skipped = {settings_name, versions_name, store_name, *GENERATED_SHEETS}
     data_sheets = [s for s in grids if s not in skipped]
 
     assigned = assign_by_name(data_sheets, active, grids, file, findings)
@@ -175,6 +180,10 @@ def read_framework(
     framework = Framework(path, tables, findings, list(grids), sources, versions=versions)
     if cached is not None and tables.get("history") is cached.raw:
         framework.history_cache = cached
+    if store_name is not None:  # the cycles only the store holds, joined to the sheet's
+        from ladder_sheets.store.attach import attach
+
+        attach(framework, grids[store_name].values)
     return framework
 
 
