@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -278,11 +278,8 @@ def _write(
     store = result.store
     prepared: list[PreparedAppend] = []
     if store is not None:  # the whole history goes to the store; the sheet keeps a few cycles
-        plan = None
-        result.history_write = HistoryWrite.rewrite(
-            "history-store",
-            f"the whole history is in {store.path.name}; {sheets.history} keeps "
-            + (", ".join(store.kept) or "no cycle"),
+        plan, prepared, result.history_write = _store_sheet_write(
+            workbook, checked, tables, store, rows_per_sheet, append_history
         )
     elif append_history:
         plan, prepared, result.history_write = plan_history_write(
@@ -327,6 +324,33 @@ def _write(
     result.written = written.path
     result.backup = written.backup
     result.renamed = list(written.renamed)
+
+
+def _store_sheet_write(
+    workbook: Path,
+    checked: Any,
+    tables: _Merged,
+    store: Any,
+    rows_per_sheet: int,
+    append_history: bool,
+) -> tuple[AppendPlan | None, list[PreparedAppend], HistoryWrite]:
+    """Ratings History of a workbook whose history is in a store (ladder_sheets/store): the
+    new rows appended when the sheet keeps the cycles it kept, else the kept cycles rewritten."""
+    sheets = tables.sheets
+    reason = f"the whole history is in {store.path.name}; {sheets.history} keeps " + (
+        ", ".join(store.kept) or "no cycle"
+    )
+    if append_history and store.appends:
+        from_store = checked.ratings.sheets.reindex(tables.existing.index).eq(store.store_file)
+        in_sheet = tables.existing[~from_store.to_numpy(dtype=bool)]
+        sheet_merge = replace(tables.merged, history=store.sheet_rows)
+        plan, prepared, done = plan_history_write(
+            workbook, checked, in_sheet, sheet_merge, sheets, rows_per_sheet
+        )
+        if plan is not None:
+            return plan, prepared, done
+        reason += f" (rewritten: {done.reason})"
+    return None, [], HistoryWrite.rewrite("history-store", reason)
 
 
 @dataclass

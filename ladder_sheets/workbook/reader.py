@@ -180,10 +180,13 @@ def read_framework(
     framework = Framework(path, tables, findings, list(grids), sources, versions=versions)
     if cached is not None and tables.get("history") is cached.raw:
         framework.history_cache = cached
-    if store_name is not None:  # the cycles only the store holds, joined to the sheet's
-        from ladder_sheets.store.attach import attach
+    # the cycles only the store holds, joined to the sheet's (ladder_sheets/store)
+    from ladder_sheets.store.attach import attach, refuse_unrecorded
 
+    if store_name is not None:
         attach(framework, grids[store_name].values)
+    else:
+        refuse_unrecorded(path)
     return framework
 
 
