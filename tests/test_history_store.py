@@ -470,3 +470,41 @@ def test_a_finding_on_a_stored_rating_names_the_store_and_its_row(
     assert len(in_sheet) == 4 * 3
     result = CliRunner().invoke(cli, ["check", str(stored)])
     assert "sheet 'acme.history.parquet'" in result.output and "row 7" in result.output
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_libreoffice_recalculates_the_trimmed_workbook_to_the_same_values(
+    workbooks: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Gap Analysis and Promotion Readiness reference Ratings History cells; in the trimmed
+    sheet those references land on the same ratings, so LibreOffice recalculates both
+    workbooks to the same values."""
+    from tests.test_merge_live import recalculated
+
+    stored, plain = workbooks
+    export = _export(tmp_path)
+    assert not merge(stored, [export], now=NOW).stopped
+    assert not merge(plain, [export], now=NOW).stopped
+    values = []
+    for path in (stored, plain):
+        folder = tmp_path / path.stem
+        folder.mkdir()
+        again = recalculated(path, folder)
+        wb = openpyxl.load_workbook(again, data_only=True, read_only=True)
+        values.append(
+            [
+                [r for r in wb[name].iter_rows(values_only=True) if any(v is not None for v in r)]
+                for name in ("Gap Analysis", "Promotion Readiness")
+            ]
+        )
+        wb.close()
+    for mine, theirs in zip(*values, strict=True):
+        assert len(mine) > 2
+        # the link texts name the cell they point at, which differs; every value is the same
+        strip = re.compile(r"Ratings History!D\d+")
+        assert [[strip.sub("", v) if isinstance(v, str) else v for v in r] for r in mine] == [
+            [strip.sub("", v) if isinstance(v, str) else v for v in r] for r in theirs
+        ]
