@@ -161,6 +161,10 @@ def check(
     for e in exports:
         report.extend(e.findings)
     report.extend(_framework_changed(validated.framework))
+    # History store (ladder_sheets/store): a note when the history is past where one pays off.
+    from ladder_sheets.store.advice import store_advice
+
+    report.extend(store_advice(validated.framework))
     return CheckResult(
         report=report,
         framework=validated.framework,

@@ -362,6 +362,14 @@ def merge(
         if w is not None:
             how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"
             click.echo(f"Ratings History: {how} ({w.code}: {w.reason}).")
+        store = result.store
+        if store is not None and store.written:
+            click.echo(
+                f"History store: {store.stamp.rows} rating(s) of {len(store.stamp.cycles)} "
+                f"cycle(s) in {store.path}"
+                + (f" (backup of the one it replaced: {store.backup})" if store.backup else "")
+                + ". Keep it with the workbook."
+            )
 
 
 def _say_not_rated(result: Any) -> None:
@@ -855,6 +863,121 @@ def demo(folder: Path, force: bool) -> None:
     click.echo(
         f"Open {result.folder / 'acme_framework.xlsx'} and look at the Gap Analysis and "
         "Promotion Readiness sheets first."
+    )
+
+
+@cli.group()
+def history() -> None:
+    """The ratings history: keep it in a store beside the workbook, or write it out whole.
+
+    For organisations whose history outgrows the workbook (check says when): `history store`
+    moves the whole history into a Parquet file beside the workbook, and Ratings History then
+    keeps the cycles readiness and trends need. Every command reads the two together; a
+    workbook whose store is missing, older, newer or another workbook's is refused, never read
+    as only its recent cycles. `history export` writes the whole history to .xlsx or CSV.
+
+    \b
+    Example:
+      ladder-sheets history store framework.xlsx --backup
+      ladder-sheets history export framework.xlsx -o history.xlsx
+    """
+
+
+@history.command(name="store")
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option(
+    "--backup",
+    is_flag=True,
+    help="Keep the version it replaces as NAME.bak.xlsx (as merge --backup does).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would move; write nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite generated sheets even if they were edited by hand since the last merge.",
+)
+@mapping_option
+def history_store(
+    workbook: Path, backup: bool, dry_run: bool, force: bool, mapping: Path | None
+) -> None:
+    """Keep the workbook's whole ratings history in a store beside it (opt in, once).
+
+    Writes WORKBOOK.history.parquet beside WORKBOOK with every rating of Ratings History, and
+    rewrites WORKBOOK with the cycles readiness and trends need in Ratings History and a
+    History Store sheet that records the store. Gap Analysis and Promotion Readiness are
+    written again, the same as before. Every later merge appends to the store. Copy and move
+    the workbook and its store together.
+
+    \b
+    Example:
+      ladder-sheets history store framework.xlsx --backup
+    """
+    from ladder_sheets.commands.merge import merge as _merge
+
+    try:
+        result = _merge(
+            workbook,
+            [],
+            mapping=mapping,
+            backup=backup,
+            dry_run=dry_run,
+            force=force,
+            history_store=True,
+            progress=lambda msg: click.echo(f"... {msg}", err=True),
+        )
+    except LadderError as exc:
+        _fail(exc)
+    _stop_if_errors(result.report, f"Nothing was written: {workbook} is unchanged.")
+    plan = result.store
+    kept = ", ".join(plan.kept) or "no cycle"
+    click.echo(
+        f"History store: {plan.stamp.rows} rating(s) of {len(plan.stamp.cycles)} cycle(s) in "
+        f"{plan.path.name}; Ratings History keeps {kept} ({len(plan.sheet_rows)} rows)."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    click.echo(f"Wrote {result.written} and {plan.path}. Keep the two files together.")
+    if result.backup is not None:
+        click.echo(f"Backup of the version it replaced: {result.backup}")
+
+
+@history.command(name="export")
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: .xlsx (split over sheets past Excel's row limit) or .csv "
+    "(UTF-8 with BOM).",
+)
+@mapping_option
+def history_export(workbook: Path, out: Path, mapping: Path | None) -> None:
+    """Write the whole ratings history (store and workbook) to one .xlsx or CSV file.
+
+    Reads WORKBOOK and, when it keeps its history in a store, the store beside it; writes
+    every rating to OUT with the columns of Ratings History. The workbook is only read.
+
+    \b
+    Example:
+      ladder-sheets history export framework.xlsx -o history.xlsx
+      ladder-sheets history export framework.xlsx -o history.csv
+    """
+    from ladder_sheets.api import read_framework
+    from ladder_sheets.store.export import export_history
+
+    try:
+        framework = read_framework(workbook, mapping=mapping)
+        done = export_history(
+            framework, out, progress=lambda msg: click.echo(f"... {msg}", err=True)
+        )
+    except LadderError as exc:
+        _fail(exc)
+    where = f" ({done.from_store} from the store)" if framework.store is not None else ""
+    sheets = f" on {len(done.sheets)} sheet(s)" if len(done.sheets) > 1 else ""
+    click.echo(
+        f"Wrote {done.path}: {done.rows} rating(s) of {len(done.cycles)} cycle(s){where}{sheets}."
     )
 
 

@@ -638,6 +638,28 @@ CODES: dict[str, Code] = {
             "Do not edit the Framework Versions sheet by hand; merge writes it.",
         ),
     ),
+    # The history store beside a workbook (ladder_sheets/store): opted into per workbook.
+    **_codes(
+        "history store",
+        history_store_pays_off=Code(
+            INFO,
+            "The ratings history is past the size where keeping it in a store beside the "
+            "workbook pays off.",
+            "Run ladder-sheets history store WORKBOOK: the whole history goes into a Parquet "
+            "file beside the workbook, which keeps the cycles readiness and trends need.",
+        ),
+        history_in_store=Code(
+            INFO,
+            "Earlier cycles of the ratings history were read from the store beside the workbook.",
+            "Keep the store file with the workbook; ladder-sheets history export writes the "
+            "whole history to .xlsx or CSV.",
+        ),
+        cycle_only_in_sheet=Code(
+            INFO,
+            "Ratings History holds a cycle the history store does not (added by hand).",
+            "The next merge writes it into the store; nothing to do if it is meant to be there.",
+        ),
+    ),
 }
 
 

@@ -319,6 +319,9 @@ class Framework:
     # The framework recorded for each review cycle (the Framework Versions sheet), if any: a
     # versions.FrameworkVersions, typed loosely because versions.py builds on this module.
     versions: Any = None
+    # The history store the workbook's earlier cycles were read from (store.attach.AttachedStore)
+    # when the workbook has opted into one; None otherwise.
+    store: Any = None
 
     def table(self, name: str) -> Table:
         return self.tables.get(name) or Table.empty(name, str(self.path))

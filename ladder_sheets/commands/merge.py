@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class MergeResult:
     evidence_before: pd.DataFrame = field(default_factory=pd.DataFrame)  # as it was read
     not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
     backup: Path | None = None  # the version the write replaced (--backup)
+    store: Any = None  # store.write.StorePlan: the history store written with the workbook
     seconds: float = 0.0
 
     @property
@@ -73,6 +75,7 @@ def merge(
     progress: Callable[[str], None] | None = None,
     rows_per_sheet: int = ROWS_PER_SHEET,
     append_history: bool = True,
+    history_store: bool = False,
 ) -> MergeResult:
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
@@ -86,7 +89,11 @@ def merge(
 
     When the merged history is the recorded one plus rows after it, the recorded history
     sheets are kept as they are and only the new rows are appended (`result.history_write`
-    says which path was taken and why; see docs/writeback.md)."""
+    says which path was taken and why; see docs/writeback.md).
+
+    `history_store` opts the workbook into a history store (ladder_sheets/store): the whole
+    history goes into a Parquet file beside the workbook and Ratings History keeps the cycles
+    readiness and trends need. A workbook that has opted in keeps its store on every merge."""
     from ladder_sheets.xlsx.writeback import fingerprint
 
     started = dt.datetime.now()
@@ -104,8 +111,21 @@ def merge(
     if len(merged.conflicts):
         return result  # a changed rating: errors said, nothing written
     result.evidence_before = checked.framework.evidence.data
+    # History store (ladder_sheets/store): on when asked or when the workbook has one.
+    if history_store or checked.framework.store is not None:
+        from ladder_sheets.store.write import StorePlan
+
+        target = Path(out) if out is not None else workbook
+        result.store = StorePlan.of(checked.framework, merged.history, target, now)
     tables = _Merged.of(
-        workbook, checked, existing, merged, evidence, evidence_replaces, rows_per_sheet
+        workbook,
+        checked,
+        existing,
+        merged,
+        evidence,
+        evidence_replaces,
+        rows_per_sheet,
+        result.store,
     )
     say("Computing gaps and promotion readiness")
     _analyse(checked.framework, tables, analyse_cycle, now, result)
@@ -181,6 +201,7 @@ class _Merged:
         evidence: pd.DataFrame | None,
         evidence_replaces: Sequence[str],
         rows_per_sheet: int,
+        store: Any = None,
     ) -> _Merged:
         framework = checked.framework
         brought = [e.data for e in checked.evidence if len(e.data)]
@@ -194,10 +215,15 @@ class _Merged:
             all_evidence = merge_evidence(all_evidence, evidence, replace=evidence_replaces)
         sheets = OwnedSheets.of(framework)
         file = str(workbook)
+        history_table = (
+            _table("history", merged.history, file, sheets.history, rows_per_sheet)
+            if store is None
+            else store.table(sheets.history, rows_per_sheet, partial(_table, "history"))
+        )
         return cls(
-            merged.history,
+            store.history if store is not None else merged.history,
             all_evidence,
-            _table("history", merged.history, file, sheets.history, rows_per_sheet),
+            history_table,
             _table("evidence", all_evidence, file, sheets.evidence),
             sheets,
             existing,
@@ -246,7 +272,13 @@ def _write(
     from ladder_sheets.xlsx.writeback import write_back
 
     sheets = tables.sheets
-    if append_history:
+    store = result.store
+    prepared: list[PreparedAppend] = []
+    if store is not None:  # the whole history goes to the store; the sheet keeps a few cycles
+        plan, prepared, result.history_write = _store_sheet_write(
+            workbook, checked, tables, store, rows_per_sheet, append_history
+        )
+    elif append_history:
         plan, prepared, result.history_write = plan_history_write(
             workbook, checked, tables.existing, tables.merged, sheets, rows_per_sheet
         )
@@ -257,7 +289,7 @@ def _write(
         f"Writing {sheets.history} ({result.history_write.path}), {GAP_SHEET} and {READINESS_SHEET}"
     )
     build = sheet_builder(
-        tables.history,
+        store.sheet_rows if store is not None else tables.history,
         tables.evidence,
         result.gaps,
         result.readiness,
@@ -266,21 +298,56 @@ def _write(
         plan=plan,
         rows_per_sheet=rows_per_sheet,
         versions=result.versions,
+        store_record=store.write_temp() if store is not None else None,
     )
     versions_sheet = (VERSIONS_SHEET,) if checked.framework.versions is not None else ()
-    written = write_back(
-        workbook,
-        build,
-        out=Path(out) if out is not None else None,
-        backup=backup,
-        expect=before,
-        force=force,
-        adopt=(*sheets.adopt(), *versions_sheet),
-        appends=prepared,
-    )
+    try:
+        written = write_back(
+            workbook,
+            build,
+            out=Path(out) if out is not None else None,
+            backup=backup,
+            expect=before,
+            force=force,
+            adopt=(*sheets.adopt(), *versions_sheet, *(store.sheets if store else ())),
+            appends=prepared,
+        )
+    except BaseException:
+        if store is not None:
+            store.discard()
+        raise
+    if store is not None:
+        store.commit(backup)
     result.written = written.path
     result.backup = written.backup
     result.renamed = list(written.renamed)
+
+
+def _store_sheet_write(
+    workbook: Path,
+    checked: Any,
+    tables: _Merged,
+    store: Any,
+    rows_per_sheet: int,
+    append_history: bool,
+) -> tuple[AppendPlan | None, list[PreparedAppend], HistoryWrite]:
+    """Ratings History of a workbook whose history is in a store (ladder_sheets/store): the
+    new rows appended when the sheet keeps the cycles it kept, else the kept cycles rewritten."""
+    sheets = tables.sheets
+    reason = f"the whole history is in {store.path.name}; {sheets.history} keeps " + (
+        ", ".join(store.kept) or "no cycle"
+    )
+    if append_history and store.appends:
+        from_store = checked.ratings.sheets.reindex(tables.existing.index).eq(store.store_file)
+        in_sheet = tables.existing[~from_store.to_numpy(dtype=bool)]
+        sheet_merge = replace(tables.merged, history=store.sheet_rows)
+        plan, prepared, done = plan_history_write(
+            workbook, checked, in_sheet, sheet_merge, sheets, rows_per_sheet
+        )
+        if plan is not None:
+            return plan, prepared, done
+        reason += f" (rewritten: {done.reason})"
+    return None, [], HistoryWrite.rewrite("history-store", reason)
 
 
 @dataclass
@@ -298,6 +365,8 @@ class OwnedSheets:
     @classmethod
     def of(cls, framework: Framework) -> OwnedSheets:
         history = tuple(framework.sources.get("history", []))
+        if framework.store is not None:  # the store file is no sheet (ladder_sheets/store)
+            history = tuple(s for s in history if s != framework.store.record.file)
         evidence = tuple(framework.sources.get("evidence", []))
         return cls(
             history=history[0] if history else HISTORY_SHEET,
@@ -321,6 +390,7 @@ def sheet_builder(
     plan: AppendPlan | None = None,
     rows_per_sheet: int = ROWS_PER_SHEET,
     versions: FrameworkVersions | None = None,
+    store_record: Any = None,
 ) -> Callable[[Any], None]:
     """The function the write-back engine calls to build the generated sheets. With an append
     `plan`, the recorded history sheets are left to the write-back (kept, rows appended) and
@@ -358,6 +428,10 @@ def sheet_builder(
         build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
         if versions is not None and versions.versions:
             build_versions_sheet(wb, versions)
+        if store_record is not None:
+            from ladder_sheets.store.record import build_store_sheet
+
+            build_store_sheet(wb, store_record, Path(store_record.where.file or "").name)
 
     return build
 

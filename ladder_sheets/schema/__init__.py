@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ladder_sheets.cellmap import CellMap
 from ladder_sheets.codes import is_kind
-from ladder_sheets.findings import Report
+from ladder_sheets.findings import Finding, Report
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.quality import check_quality
@@ -24,6 +25,7 @@ from ladder_sheets.schema.references import check_references, employee_reference
 from ladder_sheets.schema.steps import check_steps
 from ladder_sheets.schema.tables import type_table
 from ladder_sheets.schema.tree import check_tree
+from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS
 
 __all__ = ["SourcedTable", "Validated", "type_table", "validate"]
 
@@ -53,10 +55,18 @@ def validate(
         list(framework.sheet_names),
         dict(framework.sources),
         versions=framework.versions,
+        store=framework.store,
     )
     catalog = Catalog.of(copy)
-    report.extend(check_references(copy, catalog))
-    report.extend(check_tree(copy.employees))
+    absent = _absent_columns(copy, report)
+    unread = {table for table, column in absent if column in REQUIRED_COLUMNS.get(table, ())}
+    references = check_references(copy, catalog)
+    if unread & {"levels", "competencies"}:
+        # Every family, level or competency named elsewhere would be "unknown": knock-ons.
+        references = [f for f in references if f.code not in _REFERENCE_CODES]
+    report.extend(references)
+    if "employees" not in unread:
+        report.extend(check_tree(copy.employees))
 
     exports, found = type_all("history", ratings)
     report.extend(found)
@@ -70,8 +80,69 @@ def validate(
 
     # A value rejected above is blank in the typed copy; it is not "missing" a second time.
     rejected = {(f.where.file, f.where.sheet, f.where.cell) for f in report.errors}
-    for finding in [*check_quality(copy, catalog), *check_steps(copy, catalog, history)]:
+    # A framework read without one of its required columns is not judged for quality (each
+    # rule would report the column's absence again, row by row); an optional column's
+    # absence drops the rules that read it.
+    judged = (
+        []
+        if unread - {"history", "evidence"}
+        else [
+            *check_quality(copy, catalog),
+            *check_steps(copy, catalog, history),
+        ]
+    )
+    skipped = {code for key in absent for code in _KNOCK_ONS.get(key, ())}
+    for finding in judged:
         w = finding.where
+        if finding.code in skipped:
+            continue
         if not (is_kind(finding.code, "missing") and (w.file, w.sheet, w.cell) in rejected):
             report.add(finding)
+    if absent:
+        report = Report(f for f in report if not _knock_on(f, absent, copy))
     return Validated(report, copy, history, proof)
+
+
+def _knock_on(finding: Finding, absent: set[tuple[str, str]], framework: Framework) -> bool:
+    """A finding that only follows from a column the reader did not find: a rule reading that
+    optional column, or rows "duplicated" on a sheet whose key lacks a column."""
+    if any(finding.code in _KNOCK_ONS.get(key, ()) for key in absent):
+        return True
+    if not finding.code.startswith("duplicate-") or finding.code == "duplicate-rating":
+        return False
+    return any(
+        finding.where.sheet in set(framework.table(name).sheets.dropna().tolist())
+        for name, _ in absent
+    )
+
+
+# Codes that only follow from an unread Levels or Competencies sheet when it lacks a column.
+_REFERENCE_CODES = frozenset(
+    {"unknown-family", "unknown-level", "unknown-competency", "track-mismatch"}
+)
+
+# Optional columns (table, column) -> the quality rules that read them.
+_KNOCK_ONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("competencies", "category"): ("no-core-competencies", "no-functional-competencies"),
+    ("employees", "manager_id"): ("several-roots",),
+    ("paths", "transferable_skills"): ("lateral-path-incomplete",),
+    ("paths", "gaps_to_close"): ("lateral-path-incomplete",),
+}
+
+
+def _absent_columns(framework: Framework, report: Report) -> set[tuple[str, str]]:
+    """(table, column) of the framework's tables that the reader reported missing: a sheet
+    with a missing-column finding, whose rows have no cell for the column."""
+    flagged = {f.where.sheet for f in report if f.code == "missing-column"}
+    out: set[tuple[str, str]] = set()
+    for name, table in framework.tables.items():
+        if name == "history" or not len(table.data) or isinstance(table.places, CellMap):
+            continue
+        sheets = {s for s in table.sheets.dropna().unique().tolist() if isinstance(s, str)}
+        if not sheets & flagged:
+            continue
+        cells = table.cells
+        for column in cells.columns:
+            if not cells[column].astype(str).str.len().any():
+                out.add((name, column))
+    return out

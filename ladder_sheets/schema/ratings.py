@@ -31,7 +31,7 @@ from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.references import competency_references, employee_references
 from ladder_sheets.schema.schemas import id_key, name_key
 from ladder_sheets.schema.tables import type_table
-from ladder_sheets.values import is_blank, map_distinct
+from ladder_sheets.values import closest, is_blank, map_distinct
 
 
 @dataclass
@@ -90,8 +90,24 @@ def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog)
     keys = RatingKeys.of(ratings.data)
     findings += _against_history(ratings, keys, recorded)
     findings += _duplicates(ratings, keys, recorded)
-    findings += _coverage(ratings, keys, framework, catalog)
+    findings += _coverage(ratings, keys, framework, catalog, _meant(ratings, catalog))
     return findings
+
+
+def _meant(ratings: SourcedTable, catalog: Catalog) -> dict[str, str]:
+    """Unknown competency key -> the key of the competency unknown-competency suggests: a
+    misspelt competency is one finding, not also every rating it then lacks."""
+    if not catalog.competencies:
+        return {}
+    names = list(catalog.competencies.values())
+    meant: dict[str, str] = {}
+    for value in pd.unique(ratings.data["competency"].to_numpy(dtype=object)):
+        if is_blank(value) or (key := name_key(value)) in catalog.competencies or key in meant:
+            continue
+        hits = closest(str(value), names, n=1)
+        if hits:
+            meant[key] = name_key(hits[0])
+    return meant
 
 
 @dataclass
@@ -277,9 +293,15 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
 
 
 def _coverage(
-    ratings: SourcedTable, keys: RatingKeys, framework: Framework, catalog: Catalog
+    ratings: SourcedTable,
+    keys: RatingKeys,
+    framework: Framework,
+    catalog: Catalog,
+    meant: dict[str, str] | None = None,
 ) -> list[Finding]:
-    """Missing manager ratings for expected competencies, and ratings nobody expects."""
+    """Missing manager ratings for expected competencies, and ratings nobody expects. A rating
+    of a competency unknown-competency reports (`meant`: its key -> the suggested one) counts
+    as the suggested one's here: that finding is the cause, said once."""
     findings: list[Finding] = []
     expected = expected_competencies(framework)
     wanted_of = _expectations_of_people(framework, expected)
@@ -311,7 +333,10 @@ def _coverage(
         [(i, key, name) for i, want in enumerate(expected.values()) for key, name in want.items()],
         columns=["profile", "key", "expected"],
     )
-    have = rows[["person", "cycle", "key"]].drop_duplicates()
+    have = rows[["person", "cycle", "key"]]
+    if meant:
+        have = have.assign(key=have["key"].map(lambda k: meant.get(k, k)))
+    have = have.drop_duplicates()
     missing = (
         groups[["person", "cycle", "profile"]]
         .merge(wanted, on="profile")

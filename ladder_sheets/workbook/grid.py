@@ -25,6 +25,7 @@ from ladder_sheets.cellmap import column_letters
 from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.model import GENERATED_SHEETS
 from ladder_sheets.values import is_blank, of_type, value_types
+from ladder_sheets.workbook.columnar import ArrowSheet, ColumnarReader, arrow_columns, plain
 from ladder_sheets.workbook.extent import (
     LONG_SHEET_CELLS,
     MAX_CELLS,
@@ -33,7 +34,7 @@ from ladder_sheets.workbook.extent import (
     report_sheets,
     sheet_parts,
 )
-from ladder_sheets.workbook.loading import load_sheets
+from ladder_sheets.workbook.loading import LoadedSheet, calamine_sheet, load_sheets
 from ladder_sheets.workbook.safe import SAVE_AS_XLSX, check_package, damaged_sheet, open_xlsx
 
 MAX_AREA = 4_000_000  # rectangle calamine may always allocate (about 32 bytes a cell)
@@ -227,8 +228,21 @@ def read_grids(path: Path, *, checked: bool = False, skip_reports: bool = False)
         reports = report_sheets(path, GENERATED_SHEETS)
         grids.update({sheet: Grid(sheet, {}, []) for sheet in worksheets if sheet in reports})
         worksheets = [sheet for sheet in worksheets if sheet not in reports]
-    for loaded in load_sheets(path, book, parts, worksheets, _sparse):
-        sheet, extent, cal = loaded.sheet, loaded.extent, loaded.parsed
+    fast = ColumnarReader(path)
+
+    def columnar(sheet: str, extent: SheetExtent) -> ArrowSheet | None:
+        return fast.load(sheet, extent) if cell_budget(sheet) == LONG_SHEET_CELLS else None
+
+    for loaded in load_sheets(path, book, parts, worksheets, _sparse, columnar):
+        sheet, extent = loaded.sheet, loaded.extent
+        if loaded.arrow is not None:
+            long_grid = _arrow_grid(sheet, loaded.arrow, extent)
+            if long_grid is not None:
+                grids[sheet] = long_grid
+                continue
+            # fastexcel's reading might differ from calamine's: calamine reads the sheet
+            loaded = LoadedSheet(sheet, extent, calamine_sheet(path, book, sheet))
+        cal = loaded.parsed
         if cal is None:  # unsized or too wide: not given to calamine
             sparse.append(sheet)
             continue
@@ -282,6 +296,23 @@ class Words:
     def add(self, row: int, text: str) -> None:
         self.codes[row] = len(self.uniques)
         self.uniques = np.append(self.uniques, np.array([text], dtype=object))
+
+
+def _arrow_grid(sheet: str, arrow: ArrowSheet, extent: SheetExtent) -> LongGrid | None:
+    """fastexcel's columns as the LongGrid _long_grid makes of calamine's rows; None where
+    they might differ (columnar.arrow_columns) or an error cell lies outside them."""
+    found = arrow_columns(arrow, extent)
+    if found is None:
+        return None
+    height, width = len(found[0][0]) if found else 0, len(found)
+    if any(r >= height or c >= width for r, c in extent.errors):
+        return None
+    columns = [values for values, _, _ in found]
+    words = [Words(codes, uniques) for _, codes, uniques in found]
+    for (r, c), error_text in extent.errors.items():
+        columns[c][r] = error_text
+        words[c].add(r, error_text)
+    return LongGrid(sheet, columns, words)
 
 
 def _long_grid(
@@ -346,13 +377,7 @@ def _sparse(extent: SheetExtent) -> bool:
     return extent.cells * SPARSE_RATIO < extent.area or extent.area > MAX_DENSE_AREA
 
 
-def _plain(value: Any) -> Any:
-    """Calamine gives every number as float: whole numbers become int (3, not 3.0)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    if isinstance(value, dt.time) and not isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value
+_plain = plain
 
 
 def _read_sparse(path: Path, sheets: list[str]) -> dict[str, Grid]:

@@ -33,6 +33,7 @@ from ladder_sheets.model import (
     columns,
     stacked_places,
 )
+from ladder_sheets.store.record import STORE_SHEET
 from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
@@ -90,7 +91,11 @@ def read_framework(
     versions_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(VERSIONS_SHEET)), None
     )
-    skipped = {settings_name, versions_name, *GENERATED_SHEETS}
+    # History Store (ladder_sheets/store): the record of the store beside the workbook.
+    store_name = next(
+        (s for s in grids if normalize_header(s) == normalize_header(STORE_SHEET)), None
+    )
+    skipped = {settings_name, versions_name, store_name, *GENERATED_SHEETS}
     data_sheets = [s for s in grids if s not in skipped]
 
     assigned = assign_by_name(data_sheets, active, grids, file, findings)
@@ -144,7 +149,15 @@ def read_framework(
     versions = read_versions(grids[versions_name].values, file) if versions_name else None
     if versions is not None:
         findings.extend(versions.findings)
-    return Framework(path, tables, findings, list(grids), sources, versions=versions)
+    framework = Framework(path, tables, findings, list(grids), sources, versions=versions)
+    # the cycles only the store holds, joined to the sheet's (ladder_sheets/store)
+    from ladder_sheets.store.attach import attach, refuse_unrecorded
+
+    if store_name is not None:
+        attach(framework, grids[store_name].values)
+    else:
+        refuse_unrecorded(path)
+    return framework
 
 
 def _duplicate_sheets(path: Path, file: str) -> list[Finding]:

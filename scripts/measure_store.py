@@ -1,0 +1,140 @@
+"""Parquet against DuckDB as the history store: size on disk, write of one cycle, read of all.
+
+    python scripts/measure_store.py 2000 8 16
+
+For each organisation size (people) and history length (cycles) from benchmarks/synthetic.py:
+the history of all cycles but the last is in the store; "write" adds the last cycle the way the
+store does it (Parquet: the file rewritten with the cycle appended, atomically; DuckDB: an
+INSERT into the table, committed), "read" brings every row back as the pandas frame the reader
+builds (object columns). Median of `runs` runs; the figures go in ladder_sheets/history_store.py.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.synthetic import generate, history_rows  # noqa: E402
+
+
+def _timed(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure(people: int, cycles: int, runs: int = 5) -> dict[str, float]:
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    org = generate(people, cycles=cycles)
+    history = history_rows(org, org.cycles).astype(object)
+    history["rating"] = history["rating"].astype(float)
+    history["imported_at"] = pd.to_datetime(history["imported_at"])
+    last = org.cycles[-1]
+    old, new = history[history["cycle"] != last], history[history["cycle"] == last]
+    old_arrow = pa.Table.from_pandas(old, preserve_index=False)
+    new_arrow = pa.Table.from_pandas(new, preserve_index=False)
+    out: dict[str, float] = {"rows": len(history)}
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "h.parquet"
+
+        def parquet_write() -> None:
+            pq.write_table(old_arrow, store, compression="zstd")
+            started = time.perf_counter()
+            table = pa.concat_tables([pq.read_table(store), new_arrow])
+            pq.write_table(table, store.with_suffix(".tmp"), compression="zstd")
+            os.replace(store.with_suffix(".tmp"), store)
+            out.setdefault("_pw", 0.0)
+            out["_pw"] += time.perf_counter() - started
+
+        _timed(parquet_write, runs)
+        out["parquet_write_s"] = out.pop("_pw") / runs
+        out["parquet_mb"] = store.stat().st_size / 1e6
+        out["parquet_read_s"] = _timed(
+            lambda: pq.read_table(store).to_pandas().astype(object), runs
+        )
+
+        db = Path(folder) / "h.duckdb"
+
+        def duck_write() -> None:
+            db.unlink(missing_ok=True)
+            with duckdb.connect(str(db)) as con:
+                con.register("old", old_arrow)
+                con.execute("CREATE TABLE history AS SELECT * FROM old")
+            started = time.perf_counter()
+            with duckdb.connect(str(db)) as con:
+                con.register("new", new_arrow)
+                con.execute("INSERT INTO history SELECT * FROM new")
+                con.execute("CHECKPOINT")
+            out.setdefault("_dw", 0.0)
+            out["_dw"] += time.perf_counter() - started
+
+        _timed(duck_write, runs)
+        out["duckdb_write_s"] = out.pop("_dw") / runs
+        out["duckdb_mb"] = db.stat().st_size / 1e6
+
+        def duck_read() -> None:
+            with duckdb.connect(str(db), read_only=True) as con:
+                con.sql("SELECT * FROM history").to_arrow_table().to_pandas().astype(object)
+
+        out["duckdb_read_s"] = _timed(duck_read, runs)
+    return out
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "payoff":  # payoff PEOPLE CYCLES FOLDER
+        people, cycles, folder = int(argv[1]), int(argv[2]), Path(argv[3])
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"{people} people x {cycles} cycles:", payoff(people, cycles, folder), flush=True)
+        return
+    people = int(argv[0]) if argv else 2000
+    for cycles in [int(c) for c in argv[1:]] or [8, 16]:
+        figures = measure(people, cycles)
+        shown = ", ".join(
+            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
+        )
+        print(f"{people} people x {cycles} cycles: {shown}", flush=True)
+
+
+def payoff(people: int, cycles: int, folder: Path, runs: int = 3) -> dict[str, float]:
+    """Reading a workbook whose history is in its sheets, against the same workbook after
+    `history store`: seconds of read_framework (median of `runs`) and the size of each file."""
+    import shutil
+
+    from benchmarks.synthetic import build
+    from ladder_sheets.api import read_framework
+    from ladder_sheets.commands.merge import merge
+
+    files = build(people, folder, cycles=cycles, reuse=True)
+    stored = folder / f"stored_{people}_{cycles}.xlsx"
+    shutil.copy(files.workbook, stored)
+    started = time.perf_counter()
+    merge(stored, [], history_store=True)
+    opt_in = time.perf_counter() - started
+    rows = len(read_framework(files.workbook).history.data)
+    return {
+        "history_rows": rows,
+        "sheet_read_s": _timed(lambda: read_framework(files.workbook), runs),
+        "store_read_s": _timed(lambda: read_framework(stored), runs),
+        "sheet_mb": files.workbook.stat().st_size / 1e6,
+        "store_workbook_mb": stored.stat().st_size / 1e6,
+        "store_mb": stored.with_name(stored.stem + ".history.parquet").stat().st_size / 1e6,
+        "opt_in_s": opt_in,
+    }
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
