@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.api import PathLike, check
+from ladder_sheets.api import PathLike, check, refresh_history_cache
 from ladder_sheets.cellmap import CellMap, SheetRows, column_letters
 from ladder_sheets.commands.append_plan import AppendPlan, HistoryWrite
 from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, merge_history
@@ -25,6 +25,7 @@ from ladder_sheets.findings import Report, error
 from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
 from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
+from ladder_sheets.workbook import history_cache
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
 GAP_SHEET, READINESS_SHEET = GENERATED_SHEETS
@@ -143,6 +144,8 @@ def merge(
             rows_per_sheet=rows_per_sheet,
             append_history=append_history,
         )
+    if result.written is not None and len(tables.history) >= history_cache.MIN_ROWS:
+        refresh_history_cache(result.written, mapping)  # what comes next reads only the rest
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
 
