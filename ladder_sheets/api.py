@@ -51,6 +51,23 @@ def read_framework(path: PathLike, mapping: Any = None, *, record: Any = None) -
         ) from exc
 
 
+def refresh_history_cache(path: PathLike, mapping: Any = None) -> None:
+    """Read the history of a workbook just written and keep it in the cache beside it, so the
+    command after (check, packs, calibrate, the next merge) reads only the other sheets. Costs
+    one reading of the history; a workbook that cannot be read is left to that command."""
+    from ladder_sheets.schema.tables import type_table
+    from ladder_sheets.workbook import history_cache
+
+    try:
+        framework = read_framework(path, mapping=load_mapping(mapping))
+    except LadderError:
+        return
+    cached = framework.history_cache
+    if cached is not None and cached.pending:
+        cached.remember(*type_table(cached.raw))
+        history_cache.save(Path(path), cached)
+
+
 def load_mapping(mapping: Any) -> Any:
     """A mapping given as a path is read once (its TOML errors raised here)."""
     from ladder_sheets.workbook.mapping import Mapping as _Mapping
@@ -127,6 +144,7 @@ def check(
 
     Raises a LadderError only when a file cannot be read at all; everything else is a finding."""
     from ladder_sheets.schema import validate
+    from ladder_sheets.workbook import history_cache
 
     mapping = load_mapping(mapping)
     framework = read_framework(path, mapping=mapping)
@@ -136,6 +154,8 @@ def check(
         [e.ratings for e in exports],
         evidence=[e.evidence for e in exports],
     )
+    # the history just read and typed, kept beside the workbook for the next reading
+    history_cache.save(Path(path), framework.history_cache)
     report = validated.report
     # An export's reader explains a bad value in its own words (an unknown label, say); the
     # schema's generic finding at the same place would only repeat it.

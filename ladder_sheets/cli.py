@@ -362,6 +362,14 @@ def merge(
         if w is not None:
             how = f"{w.rows} row(s) appended" if w.path == "append" else "rewritten"
             click.echo(f"Ratings History: {how} ({w.code}: {w.reason}).")
+        store = result.store
+        if store is not None and store.written:
+            click.echo(
+                f"History store: {store.stamp.rows} rating(s) of {len(store.stamp.cycles)} "
+                f"cycle(s) in {store.path}"
+                + (f" (backup of the one it replaced: {store.backup})" if store.backup else "")
+                + ". Keep it with the workbook."
+            )
 
 
 def _say_not_rated(result: Any) -> None:

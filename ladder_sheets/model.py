@@ -319,6 +319,9 @@ class Framework:
     # The framework recorded for each review cycle (the Framework Versions sheet), if any: a
     # versions.FrameworkVersions, typed loosely because versions.py builds on this module.
     versions: Any = None
+    # The history's reading from the cache beside the workbook, or waiting to be saved there
+    # (a workbook.history_cache.CachedHistory; see that module).
+    history_cache: Any = None
     # The history store the workbook's earlier cycles were read from (store.attach.AttachedStore)
     # when the workbook has opted into one; None otherwise.
     store: Any = None

@@ -190,7 +190,9 @@ def test_merge_appends_the_cycle_to_the_store_without_losing_a_row(
     pd.testing.assert_frame_equal(
         _keyed(after), _keyed(read_framework(plain).history.data), check_dtype=False
     )
-    assert {r[0] for r in _sheet_rows(stored)} == {*RECORDED[-3:], NEXT}
+    # the sheet kept its four cycles and the new one was appended to it, not rewritten
+    assert with_store.history_write is not None and with_store.history_write.path == "append"
+    assert {r[0] for r in _sheet_rows(stored)} == {*RECORDED[-4:], NEXT}
     # the analysis is the one the whole history gives: the same values, and every reference
     # into Ratings History (gap ratings, live readiness formulas) at a cell holding the same
     for sheet in ("Gap Analysis", "Promotion Readiness"):
@@ -385,3 +387,59 @@ def test_the_store_keeps_each_value_as_its_type(tmp_path: Path) -> None:
     assert back["evidence"].tolist() == ['said "ok"', None, ""]
     assert back["imported_at"].tolist() == [when, when, None]
     assert back["reviewer"].tolist() == [None, None, None]
+
+
+def test_a_store_beside_a_workbook_that_does_not_record_it_is_refused(
+    workbooks: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The History Store sheet deleted, or the workbook replaced by its version from before it
+    opted in: the store beside it is not silently ignored."""
+    stored, plain = workbooks
+    shutil.copy(plain, stored)
+    message = _refused(stored)
+    assert "no History Store sheet" in message and "63 ratings of 2024-Q1 to 2025-Q3" in message
+
+
+def test_check_says_when_a_store_pays_off(
+    workbooks: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ladder_sheets.api import check
+    from ladder_sheets.store import advice
+
+    stored, plain = workbooks
+    assert not [f for f in check(plain).report if f.code == "history-store-pays-off"]
+    monkeypatch.setattr(advice, "PAYOFF_ROWS", 60)
+    said = [f for f in check(plain).report if f.code == "history-store-pays-off"]
+    assert len(said) == 1 and said[0].severity.value == "info"
+    assert "63 ratings" in said[0].message and "past 60" in said[0].message
+    assert "history store plain.xlsx" in said[0].hint
+    assert said[0].where.sheet == "Ratings History"
+    # a workbook that has its store hears nothing of it
+    assert not [f for f in check(stored).report if f.code == "history-store-pays-off"]
+
+
+def test_the_sheet_is_trimmed_back_one_merge_in_four(
+    workbooks: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Merges append while the sheet holds fewer than twice the cycles it must keep (4 here);
+    the merge that would make 8 rewrites it with the latest 4. The store always holds all."""
+    stored, plain = workbooks
+    cycles = ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+    sheet = list(RECORDED[-4:])
+    for n, cycle in enumerate(cycles):
+        folder = tmp_path / cycle
+        folder.mkdir()
+        export = _export(folder, cycle)
+        done = merge(stored, [export], now=NOW)
+        assert not merge(plain, [export], now=NOW).stopped and not done.stopped
+        sheet = [*sheet, cycle] if len(sheet) + 1 < 8 else [*sheet, cycle][-4:]
+        assert sorted({r[0] for r in _sheet_rows(stored)}) == sheet
+        assert len(_sheet_rows(stored)) == 9 * len(sheet)
+        assert done.history_write is not None
+        assert done.history_write.path == ("append" if n < 3 else "rewrite")
+        in_store = read_store(store_path_for(stored))
+        assert len(in_store) == 63 + 9 * (n + 1)
+        pd.testing.assert_frame_equal(
+            _keyed(in_store), _keyed(read_framework(plain).history.data), check_dtype=False
+        )
+    assert sheet == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]

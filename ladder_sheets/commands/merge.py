@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ladder_sheets.api import PathLike, check
+from ladder_sheets.api import PathLike, check, refresh_history_cache
 from ladder_sheets.cellmap import CellMap, SheetRows, column_letters
 from ladder_sheets.commands.append_plan import AppendPlan, HistoryWrite
 from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, merge_history
@@ -25,6 +25,7 @@ from ladder_sheets.findings import Report, error
 from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
 from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
+from ladder_sheets.workbook import history_cache
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
 GAP_SHEET, READINESS_SHEET = GENERATED_SHEETS
@@ -143,6 +144,8 @@ def merge(
             rows_per_sheet=rows_per_sheet,
             append_history=append_history,
         )
+    if result.written is not None and len(tables.history) >= history_cache.MIN_ROWS:
+        refresh_history_cache(result.written, mapping)  # what comes next reads only the rest
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
 
@@ -275,11 +278,8 @@ def _write(
     store = result.store
     prepared: list[PreparedAppend] = []
     if store is not None:  # the whole history goes to the store; the sheet keeps a few cycles
-        plan = None
-        result.history_write = HistoryWrite.rewrite(
-            "history-store",
-            f"the whole history is in {store.path.name}; {sheets.history} keeps "
-            + (", ".join(store.kept) or "no cycle"),
+        plan, prepared, result.history_write = _store_sheet_write(
+            workbook, checked, tables, store, rows_per_sheet, append_history
         )
     elif append_history:
         plan, prepared, result.history_write = plan_history_write(
@@ -324,6 +324,33 @@ def _write(
     result.written = written.path
     result.backup = written.backup
     result.renamed = list(written.renamed)
+
+
+def _store_sheet_write(
+    workbook: Path,
+    checked: Any,
+    tables: _Merged,
+    store: Any,
+    rows_per_sheet: int,
+    append_history: bool,
+) -> tuple[AppendPlan | None, list[PreparedAppend], HistoryWrite]:
+    """Ratings History of a workbook whose history is in a store (ladder_sheets/store): the
+    new rows appended when the sheet keeps the cycles it kept, else the kept cycles rewritten."""
+    sheets = tables.sheets
+    reason = f"the whole history is in {store.path.name}; {sheets.history} keeps " + (
+        ", ".join(store.kept) or "no cycle"
+    )
+    if append_history and store.appends:
+        from_store = checked.ratings.sheets.reindex(tables.existing.index).eq(store.store_file)
+        in_sheet = tables.existing[~from_store.to_numpy(dtype=bool)]
+        sheet_merge = replace(tables.merged, history=store.sheet_rows)
+        plan, prepared, done = plan_history_write(
+            workbook, checked, in_sheet, sheet_merge, sheets, rows_per_sheet
+        )
+        if plan is not None:
+            return plan, prepared, done
+        reason += f" (rewritten: {done.reason})"
+    return None, [], HistoryWrite.rewrite("history-store", reason)
 
 
 @dataclass

@@ -45,7 +45,7 @@ def validate(
     report = Report(framework.findings)
     typed: dict[str, Table] = {}
     for name, table in framework.tables.items():
-        out, found = type_table(table)
+        out, found = _typed(framework, name, table)
         typed[name] = out
         report.extend(found)
     copy = Framework(
@@ -101,6 +101,20 @@ def validate(
     if absent:
         report = Report(f for f in report if not _knock_on(f, absent, copy))
     return Validated(report, copy, history, proof)
+
+
+def _typed(framework: Framework, name: str, table: Table) -> tuple[Table, list[Finding]]:
+    """type_table, or the typed history the cache holds for this very reading (and, for a
+    reading not cached yet, the typing remembered for the cache: workbook/history_cache.py)."""
+    cached = framework.history_cache
+    if name != "history" or cached is None or cached.raw is not table:
+        return type_table(table)
+    kept = cached.typed_copy()
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    out, found = type_table(table)
+    cached.remember(out, found)
+    return out, found
 
 
 def _knock_on(finding: Finding, absent: set[tuple[str, str]], framework: Framework) -> bool:

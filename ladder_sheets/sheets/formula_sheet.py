@@ -11,20 +11,29 @@ from __future__ import annotations
 
 import re
 
-from xlsxwriter.worksheet import Worksheet
+from ladder_sheets.xlsx.stream_sheet import StreamSheet
 
 # Functions of Excel 2007 that xlsxwriter never prefixes.
-PLAIN_FUNCTIONS = frozenset({"IF", "AND", "OR", "NOT", "ISNUMBER", "ISBLANK", "ABS", "ROUND"})
+PLAIN_FUNCTIONS = frozenset(
+    {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISBLANK", "ABS", "ROUND", "HYPERLINK"}
+)
 _FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 
-class FormulaSheet(Worksheet):
+class FormulaSheet(StreamSheet):
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        if (
-            formula.startswith("=")
-            and not formula.startswith("={")
-            and "_xlfn." not in formula
-            and all(name.upper() in PLAIN_FUNCTIONS for name in _FUNCTION.findall(formula))
-        ):
+        if _plain(formula):
             return formula[1:]
         return super()._prepare_formula(formula, expand_future_functions)  # type: ignore[no-any-return]
+
+    def _plain_formula(self, formula: str) -> bool:
+        return _plain(formula) or super()._plain_formula(formula)
+
+
+def _plain(formula: str) -> bool:
+    return (
+        formula.startswith("=")
+        and not formula.startswith("={")
+        and "_xlfn." not in formula
+        and all(name.upper() in PLAIN_FUNCTIONS for name in _FUNCTION.findall(formula))
+    )

@@ -217,9 +217,11 @@ class LiveRatings:
         earlier = self.run_before
         if not self.following or earlier is None:
             return None
-        # Numbers as LibreOffice writes them back (3, not 3.0): a saved sheet is not "edited".
         meets = ",".join(
-            f"ISNUMBER({ref}),{ref}>={expected:.15g}-{_SLACK}" for ref, expected in self.following
+            # written as LibreOffice writes a number back ("2", not "2.0"): a re-save keeps
+            # the sheet's content hash
+            f"ISNUMBER({ref}),{ref}>={expected:.15g}-{_SLACK}"
+            for ref, expected in self.following
         )
         return f"=IF(AND({meets}),{earlier:g}+1,0)"
 

@@ -32,7 +32,14 @@ from ladder_sheets.cellmap import CellMap, SheetRows
 from ladder_sheets.errors import UnreadableFile
 from ladder_sheets.findings import Finding, Where, info
 from ladder_sheets.model import Framework, Table, columns, stacked_places
-from ladder_sheets.store.files import StoreStamp, digest, read_stamp, read_store
+from ladder_sheets.store.files import (
+    FORMAT,
+    StoreStamp,
+    digest,
+    read_stamp,
+    read_store,
+    store_path_for,
+)
 from ladder_sheets.store.record import STORE_SHEET, RecordError, StoreRecord, read_record
 
 ROW = "row "  # a store row's place: "row 1234" (1 = the first rating in the file)
@@ -71,7 +78,17 @@ def attach(framework: Framework, values: dict[tuple[int, int], Any]) -> Framewor
         ) from None
     path = framework.path.parent / record.file
     verify(record, path, file)
-    stored = read_store(path)
+    try:
+        stored = read_store(path)
+    except Exception as exc:  # the stamp reads, the rows do not: damaged or another layout
+        raise StoreRefused(
+            f"the rows of the history store '{record.file}' cannot be read "
+            f"({type(exc).__name__}: {exc})",
+            file=file,
+            sheet=STORE_SHEET,
+            cell="B2",
+            hint=f"restore '{record.file}' from a backup of this folder",
+        ) from None
     trimmed = ~stored["cycle"].isin(list(record.kept)).to_numpy()
     positions = np.flatnonzero(trimmed)
     sheet_part = framework.tables.get("history")
@@ -135,6 +152,32 @@ def _notes(record: StoreRecord, sheet_part: Table | None, file: str) -> list[Fin
     return out
 
 
+def refuse_unrecorded(workbook: Path) -> None:
+    """A store beside a workbook that has no History Store sheet (deleted, or the workbook
+    replaced by a version from before it opted in): StoreRefused, since reading the sheet
+    alone would silently leave out the cycles only the store holds."""
+    path = store_path_for(workbook)
+    if not path.is_file():
+        return
+    try:
+        stamp = read_stamp(path)
+    except Exception:  # not ours to judge: a file of that name that is no store
+        return
+    if stamp is None:
+        return
+    raise StoreRefused(
+        f"'{path.name}' beside the workbook holds a ratings history ({stamp.rows} ratings of "
+        f"{_span(stamp.cycles)}, written with {stamp.workbook or 'a workbook'} on "
+        f"{stamp.written_at or 'an unknown date'}), but the workbook has no History Store "
+        "sheet saying it uses it; read alone, the workbook would leave out every cycle only "
+        "the store holds",
+        file=str(workbook),
+        hint=f"restore the workbook's History Store sheet (from the version merge wrote, or "
+        f"NAME.bak.xlsx), or, if this workbook no longer uses the store, move '{path.name}' "
+        "to another folder",
+    )
+
+
 def store_rows(positions: np.ndarray) -> SheetRows:
     """Places of store rows: "row n", n counted from 1 in the file, whatever the column."""
     return SheetRows(np.asarray(positions) + 1, dict.fromkeys(columns("history"), ROW))
@@ -169,6 +212,13 @@ def verify(record: StoreRecord, path: Path, file: str) -> StoreStamp:
             f"'{record.file}' is a Parquet file but not a ladder-sheets history store",
             **where,
             hint=f"restore the store '{record.file}' that belongs to this workbook",
+        )
+    if stamp.format > FORMAT:
+        raise StoreRefused(
+            f"the history store '{record.file}' was written by a newer ladder-sheets (store "
+            f"format {stamp.format}; this one reads format {FORMAT})",
+            **where,
+            hint="upgrade ladder-sheets (pip install -U ladder-sheets)",
         )
     if stamp.store_id != expected.store_id:
         raise StoreRefused(

@@ -55,10 +55,20 @@ def kept_cycle_count(framework: Framework) -> int:
     return max(trend, MAX_TREND, CALIBRATION_CYCLES, longest)
 
 
-def kept_cycles(history: pd.DataFrame, count: int) -> tuple[str, ...]:
-    """The latest `count` cycles of the history (cycles sort as text: "2026-Q3")."""
+def kept_cycles(
+    history: pd.DataFrame, count: int, previous: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """The cycles Ratings History keeps (cycles sort as text: "2026-Q3"): the latest `count`;
+    or, when the sheet kept `previous` and keeping them with the new cycles makes fewer than
+    2 x `count`, all of those, so merge appends the new cycle to the sheet instead of
+    rewriting it (the sheet is trimmed back to `count` cycles one merge in `count`)."""
     cycles = sorted({str(c) for c in history["cycle"].dropna().unique()})
-    return tuple(cycles[-count:]) if count > 0 else ()
+    latest = cycles[-count:] if count > 0 else []
+    if previous:
+        since = [c for c in cycles if c >= min(previous)]
+        if len(since) < 2 * count and set(latest) <= set(since):
+            return tuple(since)
+    return tuple(latest)
 
 
 @dataclass
@@ -73,6 +83,8 @@ class StorePlan:
     record: StoreRecord | None = None
     backup: Path | None = None
     written: bool = False
+    appends: bool = False  # the sheet keeps every cycle it kept (new rows may be appended)
+    store_file: str = ""  # the store the workbook was read with (its rows' "sheet")
     seconds: dict[str, float] = field(default_factory=dict)
 
     sheets = (STORE_SHEET,)  # the sheet merge writes (and replaces) with the store
@@ -93,10 +105,11 @@ class StorePlan:
     def of(
         cls, framework: Framework, history: pd.DataFrame, target: Path, now: dt.datetime | None
     ) -> StorePlan:
-        kept = kept_cycles(history, kept_cycle_count(framework))
+        attached = framework.store
+        previous = attached.record.kept if attached is not None else ()
+        kept = kept_cycles(history, kept_cycle_count(framework), previous)
         mask = history["cycle"].isin(list(kept)).to_numpy()
         ordered = pd.concat([history[~mask], history[mask]], ignore_index=True)
-        attached = framework.store
         cycles = tuple(sorted({str(c) for c in ordered["cycle"].dropna().unique()}))
         stamp = StoreStamp(
             store_id=attached.stamp.store_id if attached is not None else uuid.uuid4().hex,
@@ -106,7 +119,11 @@ class StorePlan:
             workbook=target.name,
             written_at=(now or dt.datetime.now()).replace(microsecond=0).isoformat(" "),
         )
-        return cls(target, ordered, kept, stamp)
+        plan = cls(target, ordered, kept, stamp)
+        # the sheet keeps what it kept: the new rows may be appended (merge decides)
+        plan.appends = bool(previous) and set(previous) <= set(kept)
+        plan.store_file = attached.record.file if attached is not None else ""
+        return plan
 
     def table(self, sheet_name: str, rows_per_sheet: int, sheet_table: Any) -> Table:
         """The history as merge analyses it, each rating at its place after the write: the

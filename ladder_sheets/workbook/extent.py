@@ -30,24 +30,30 @@ LONG_TABLES = ("history", "evidence")
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# A cell with a value (not self-closing) and its column letters; a row and its number.
-_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
 # Error cells (#N/A, #REF!): calamine gives them as blank; they are kept as their text.
 _ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
 _ADDRESS = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
-_UNADDRESSED = re.compile(rb"<c(?=[\s>])(?![^>]*\br=)[^>]*(?<!/)>")
 # Excel's grid: columns A..XFD, rows 1..1,048,576. calamine takes any letters and digits and
 # allocates the rectangle they span (r="AAAA1", a row past the last), so every address and row
 # number is checked against the grid before calamine sees the sheet.
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
-# A cell address that is not 1-3 capital letters and a row number of 1-7 digits.
-_BAD_ANY = re.compile(rb'<c\b[^>]*?\sr="(?![A-Z]{1,3}[1-9][0-9]{0,6}")([^"]{0,24})')
-_BAD_ROW = re.compile(rb'<row\b[^>]*?\sr="(?![1-9][0-9]{0,6}")([^"]{0,24})')
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
+_CELL_ADDRESS = re.compile(rb"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_ROW_ADDRESS = re.compile(rb"[1-9][0-9]{0,6}")
+# Any tag whose local name is c or row, however written (a prefix, any whitespace, either
+# quote, '>' inside a quoted value): what calamine's XML parser reads as a cell or a row.
+_TAG = re.compile(rb"<(?:[^\s<>/!?:\"']*:)?(c|row)(?=[\s/>])((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
+_CELL_LIKE = re.compile(rb"<(?:[^\s<>/!?:\"']*:)?c[\s/>]")
+_ATTRIBUTE = re.compile(rb"""([^\s=<>"'/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CHUNK = 1 << 20
+_MAX_TAIL = 16 << 20  # one tag (or text between tags) longer than this is no worksheet's
+_PAD = bytes(24)  # lets the byte views below look past a chunk's last tag
 _CELL_START = np.frombuffer(b'<c r="', dtype=np.uint8)
+_WHITE = np.zeros(256, dtype=bool)
+_WHITE[list(b" \t\r\n")] = True
+_NAME_END = _WHITE.copy()
+_NAME_END[list(b"/>")] = True
 
 
 @dataclass
@@ -138,63 +144,67 @@ def cell_budget(sheet: str) -> int:
 
 
 def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None) -> SheetExtent:
-    """Count the cells of a sheet and find its last row and column, streaming its XML.
+    """Count the cells of a sheet and find its first and last row and column, streaming its
+    XML (a chunk of a megabyte at a time, cut before a tag).
 
     Only cells with content count for the extent (styled empty cells are not placed by
-    calamine); the cell count is an upper bound, which is what the guard needs. More than
-    `max_cells` (default: MAX_CELLS, read at call time) raises UnreadableFile."""
+    calamine); the cell count is an upper bound, which is what the guard needs. A chunk
+    written as every writer writes (`<c r="A1"`, nothing else that calamine could read as a
+    cell or an address) is read with numpy; any other is read tag by tag, and the extent is
+    an upper bound of where calamine can place a cell. More than `max_cells` (default:
+    MAX_CELLS, read at call time) raises UnreadableFile, as does an address outside the grid."""
     limit = MAX_CELLS if max_cells is None else max_cells
-    extent = SheetExtent()
-    letters: set[bytes] = set()
-    widest = 0  # 1-based column of the rightmost cell found by _last_cell
-    rows_seen = 0
-    wide = 0
-    first_row = first_col = MAX_ROW * MAX_COL  # 1-based, of the cells with content
-    addressed = True
     try:
-        with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
-            tail = b""
-            while True:
-                chunk = stream.read(_CHUNK)
-                if not chunk:
-                    break
-                data = tail + chunk
-                cut = data.rfind(b">") + 1
-                data, tail = data[:cut], data[cut:]
-                tags = data.count(b"<c ") + data.count(b"<c>")
-                extent.cells += tags
+        try:
+            extent, scan = _scan(path, part, sheet, limit, _Scan(by_tag=False))
+        except _ByPosition:  # cells placed by position follow every row before them
+            extent, scan = _scan(path, part, sheet, limit, _Scan(by_tag=True))
+    except UnreadableFile:
+        raise
+    except KeyError:
+        return SheetExtent()
+    except Exception as exc:
+        raise damaged_sheet(path, sheet, exc) from None
+    extent.cells, extent.merged = scan.cells, scan.merged
+    # rows bound only the cells placed by position
+    extent.max_row = max(scan.last_row, scan.rows_seen if scan.wide else 0) - 1
+    extent.max_col = max(scan.last_col, scan.wide) - 1
+    if extent.max_row >= MAX_ROW or extent.max_col >= MAX_COL:
+        raise outside_grid(path, sheet, _farthest(path, part))
+    if not scan.wide and scan.last_row:
+        extent.min_row, extent.min_col = scan.first_row - 1, scan.first_col - 1
+    return extent
+
+
+class _ByPosition(Exception):
+    """A cell without an address: the sheet is read again, every tag in order."""
+
+
+def _scan(path: Path, part: str, sheet: str, limit: int, scan: _Scan) -> tuple[SheetExtent, _Scan]:
+    extent = SheetExtent()
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        tail = b""
+        while True:
+            chunk = stream.read(_CHUNK)
+            data = tail + chunk
+            if chunk:
+                cut = data.rfind(b"<")  # every tag before the last '<' is whole
+                if cut <= 0 and len(data) <= _MAX_TAIL:
+                    tail = data
+                    continue
+                if cut > 0:
+                    data, tail = data[:cut], data[cut:]
+                elif b"<" in data:
+                    raise ValueError("a tag longer than 16 MB")
+                else:  # text alone
+                    tail = b""
+            if data:
                 if b't="e"' in data:
                     _collect_errors(data, extent.errors)
-                if b"<mergeCell " in data:
-                    extent.merged = True
-                if tags and data.count(b'<c r="') == tags:  # how writers write: r= first
-                    (top, left), (last_row, last_col), bad = _last_cell(data)
-                    if bad >= 0:
-                        raise outside_grid(path, sheet, _address_at(data, bad))
-                    extent.max_row = max(extent.max_row, last_row - 1)
-                    widest = max(widest, last_col)
-                    if last_row:
-                        first_row, first_col = min(first_row, top), min(first_col, left)
-                else:
-                    _check_addresses(data, path, sheet)
-                    found = _CELL.findall(data)
-                    if found:
-                        cols, numbers = zip(*found, strict=True)
-                        letters.update(cols)
-                        rows = list(map(int, numbers))
-                        extent.max_row = max(extent.max_row, max(rows) - 1)
-                        first_row = min(first_row, min(rows))
-                        first_col = min(first_col, *(column_index(x) + 1 for x in set(cols)))
-                    # the slow search only when some cell tags carry no r="..." address
-                    addresses = data.count(b' r="') - data.count(b"<row")
-                    unaddressed = len(_UNADDRESSED.findall(data)) if tags > addresses else 0
-                    if unaddressed:  # placed by position: bound the extent by counting
-                        addressed = False
-                        rows_seen += data.count(b"<row")
-                        numbered = [int(n) for n in _ROW_NUMBER.findall(data)]
-                        rows_seen = max([rows_seen, *numbered])
-                        wide = max(wide, unaddressed)
-                if extent.cells > limit:
+                bad = scan.chunk(data)
+                if bad is not None:
+                    raise outside_grid(path, sheet, bad)
+                if scan.cells > limit:
                     raise UnreadableFile(
                         f"the sheet holds more than {limit:,} cells, far more than a "
                         "career framework needs",
@@ -203,19 +213,137 @@ def scan_extent(path: Path, part: str, sheet: str, max_cells: int | None = None)
                         hint="move the data that is not part of the framework to another "
                         "workbook, or delete unused rows and columns",
                     )
-    except UnreadableFile:
-        raise
-    except KeyError:
-        return extent
-    except Exception as exc:
-        raise damaged_sheet(path, sheet, exc) from None
-    extent.max_row = max(extent.max_row, rows_seen - 1)
-    extent.max_col = max([column_index(x) for x in letters] + [wide - 1, widest - 1])
-    if extent.max_row >= MAX_ROW or extent.max_col >= MAX_COL:
-        raise outside_grid(path, sheet, _farthest(path, part))
-    if addressed and extent.max_row >= 0:
-        extent.min_row, extent.min_col = first_row - 1, first_col - 1
-    return extent
+            if not chunk:
+                return extent, scan
+
+
+class _Scan:
+    """What the chunks of one sheet have shown so far (rows and columns 1-based). `by_tag`
+    reads every chunk tag by tag, following rows and columns as calamine does for cells
+    without an address; otherwise such a cell raises _ByPosition."""
+
+    def __init__(self, by_tag: bool) -> None:
+        self.by_tag = by_tag
+        self.cells = 0  # cell tags, with content or not
+        self.first_row = self.first_col = MAX_ROW * MAX_COL
+        self.last_row = self.last_col = 0  # of the addressed cells with content
+        self.wide = 0  # bound of the columns of cells placed by position (0: none)
+        self.rows_seen = 0  # bound of the rows such cells can be placed on
+        self.row_at = self.col_at = 0  # where the last row and cell were placed
+        self.merged = False  # a mergeCell tag was seen
+
+    def chunk(self, data: bytes) -> str | None:
+        """Take in a chunk of whole tags; the first address outside the grid, or None."""
+        size = len(data)
+        text = np.frombuffer(data + _PAD, dtype=np.uint8)
+        plain = None if self.by_tag else _plain_cells(text, size)
+        if plain is None:
+            self.merged = self.merged or b"mergeCell" in data
+            return self._tags(data)
+        starts, content, merged = plain
+        self.merged = self.merged or merged
+        self.cells += len(starts)
+        found, bad = _last_cell(text, starts, content)
+        if bad >= 0:
+            return _address_at(data, bad)
+        if found is not None:
+            (top, left), (bottom, right) = found
+            self._place(top, left, bottom, right)
+        return None
+
+    def _place(self, top: int, left: int, bottom: int, right: int) -> None:
+        self.first_row, self.first_col = min(self.first_row, top), min(self.first_col, left)
+        self.last_row, self.last_col = max(self.last_row, bottom), max(self.last_col, right)
+
+    def _tags(self, data: bytes) -> str | None:
+        """A chunk read tag by tag: every cell and row however written (the last r= of a tag
+        wins, as in calamine; a cell without one follows the cell before it, a row without
+        one the row before it)."""
+        cell_tags = len(_CELL_LIKE.findall(data))
+        self.cells += cell_tags
+        parsed = 0
+        for tag in _TAG.finditer(data):
+            name, body = tag.group(1), tag.group(2)
+            address = None
+            for key, double, single in _ATTRIBUTE.findall(body):
+                if key == b"r":
+                    address = double if double or not single else single
+            if name == b"row":
+                if address is not None and not _ROW_ADDRESS.fullmatch(address):
+                    return address.decode("utf-8", "replace")[:24]
+                self.row_at = int(address) if address is not None else self.row_at + 1
+                self.rows_seen = max(self.rows_seen, self.row_at)
+                self.col_at = 0
+                continue
+            parsed += 1
+            if address is None:
+                if not self.by_tag:
+                    raise _ByPosition
+                self.col_at += 1
+                self.wide = max(self.wide, self.col_at)
+                self.rows_seen = max(self.rows_seen, self.row_at, 1)
+                continue
+            shaped = _CELL_ADDRESS.fullmatch(address)
+            if shaped is None:
+                return address.decode("utf-8", "replace")[:24]
+            row, col = int(shaped.group(2)), column_index(shaped.group(1).decode()) + 1
+            self.col_at = col
+            if not body.rstrip().endswith(b"/"):  # an empty cell: calamine places no value
+                self._place(row, col, row, col)
+        if cell_tags > parsed:  # tags the pattern could not take apart: placed by position
+            if not self.by_tag:
+                raise _ByPosition
+            self.wide = max(self.wide, self.col_at, self.last_col) + cell_tags - parsed
+            self.rows_seen = max(self.rows_seen, self.row_at) + cell_tags - parsed
+        return None
+
+
+def _plain_cells(text: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """The offsets of the chunk's cell tags, which have content, and whether a mergeCell tag
+    is there, when every cell tag is written `<c r="A1" ...>` and nothing else calamine could
+    read as a cell or an address is there (a prefixed c or row, a second r=, r= in single
+    quotes or spaced out, '>' in a quoted value, text after a cell tag); None otherwise."""
+    body = text[:size]
+    tags = np.flatnonzero(body == ord("<"))
+    first = text[tags + 1]
+    at = np.flatnonzero(first == ord("c"))
+    at = at[_NAME_END[text[tags[at] + 2]]]
+    starts = tags[at]
+    for k in range(2, len(_CELL_START)):
+        if not (text[starts + k] == _CELL_START[k]).all():
+            return None
+    rows = tags[first == ord("r")]
+    rows = rows[
+        (text[rows + 2] == ord("o")) & (text[rows + 3] == ord("w")) & _NAME_END[text[rows + 4]]
+    ]
+    ms = tags[first == ord("m")]
+    merged = bool(((text[ms + 2] == ord("e")) & (text[ms + 6] == ord("C"))).any())
+    colons = np.flatnonzero(body == ord(":"))
+    if len(colons):  # x:c, x:row, x:mergeCell (or "note:c " in a text: read tag by tag too)
+        after = text[colons + 1]
+        prefixed = (
+            ((after == ord("c")) & _NAME_END[text[colons + 2]])
+            | ((after == ord("r")) & (text[colons + 2] == ord("o")))
+            | ((after == ord("m")) & (text[colons + 2] == ord("e")))
+        )
+        if prefixed.any():
+            return None
+    # every r= is a plain cell's or a row's: one each, right after whitespace
+    equals = np.flatnonzero(body == ord("="))
+    before = text[equals - 1]
+    if _WHITE[before].any():  # 'r =' (or ' = ' in a text)
+        return None
+    named = int(((before == ord("r")) & _WHITE[text[equals - 2]]).sum())
+    if named != len(starts) + len(rows):
+        return None
+    # a cell tag's first '>' is the last byte before the next tag (no '>' inside a quoted
+    # value, no text after it): a '/' before it is an empty (styled) cell
+    ends = np.flatnonzero(body == ord(">"))
+    following = np.append(tags, size)[at + 1]
+    found = np.searchsorted(ends, starts)
+    if len(starts) and (found[-1] >= len(ends) or (ends[found] != following - 1).any()):
+        return None
+    return starts, text[following - 2] != ord("/"), merged
 
 
 def outside_grid(path: Path | str, sheet: str, address: str) -> UnreadableFile:
@@ -231,14 +359,6 @@ def outside_grid(path: Path | str, sheet: str, address: str) -> UnreadableFile:
 
 
 _ADDRESS_SHAPE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
-
-
-def _check_addresses(data: bytes, path: Path, sheet: str) -> None:
-    """Refuse a cell address or row number that is not of Excel's shape (letters, then a
-    row number without leading zeros); the range of well-shaped ones is checked at the end."""
-    bad = _BAD_ANY.search(data) or _BAD_ROW.search(data)
-    if bad is not None:
-        raise outside_grid(path, sheet, bad.group(1).decode("utf-8", "replace"))
 
 
 def _address_at(data: bytes, start: int) -> str:
@@ -261,19 +381,15 @@ def _farthest(path: Path, part: str) -> str:
     return f"row {MAX_ROW + 1:,}"
 
 
-def _last_cell(data: bytes) -> tuple[tuple[int, int], tuple[int, int], int]:
-    """(smallest row, smallest column) and (largest row, largest column), 1-based, of the
-    cells with content in a chunk whose cell tags all begin `<c r="`: what _CELL finds, read
-    with numpy instead of a regex ((0, 0) for none). The third number is the offset of the
-    first address not of Excel's shape (1-3 capital letters, a row number of 1-7 digits without
-    a leading zero), or -1."""
-    size = len(data)
-    text = np.frombuffer(data + bytes(24), dtype=np.uint8)
-    starts = np.flatnonzero(text[:size] == _CELL_START[0])
-    for k in range(1, len(_CELL_START)):
-        starts = starts[text[starts + k] == _CELL_START[k]]
+def _last_cell(
+    text: np.ndarray, starts: np.ndarray, content: np.ndarray
+) -> tuple[tuple[tuple[int, int], tuple[int, int]] | None, int]:
+    """((smallest row, smallest column), (largest row, largest column)), 1-based, of the
+    cells with content among the `<c r="` tags at `starts` (None for none), and the offset of
+    the first address not of Excel's shape (1-3 capital letters, a row number of 1-7 digits
+    without a leading zero, a closing quote), or -1."""
     if not len(starts):
-        return (0, 0), (0, 0), -1
+        return None, -1
     window = text[starts[:, None] + np.arange(6, 19)]
     is_letter = (window[:, :4] >= ord("A")) & (window[:, :4] <= ord("Z"))
     n_letters = np.cumprod(is_letter, axis=1).sum(axis=1)
@@ -298,18 +414,15 @@ def _last_cell(data: bytes) -> tuple[tuple[int, int], tuple[int, int], int]:
         & (after == ord('"'))
     )
     if not shaped.all():
-        return (0, 0), (0, 0), int(starts[np.argmin(shaped)])
-    # the tag ends at the next '>': a '/' before it is an empty (styled) cell
-    ends = np.flatnonzero(text[:size] == ord(">"))
-    content = text[ends[np.searchsorted(ends, starts)] - 1] != ord("/")
+        return None, int(starts[np.argmin(shaped)])
     if not content.any():
-        return (0, 0), (0, 0), -1
+        return None, -1
     window, n_letters, row = window[content], n_letters[content], row[content]
     col = np.zeros(len(window), dtype=np.int64)
     for k in range(3):
         more = n_letters > k
         col[more] = col[more] * 26 + window[more, k] - ord("A") + 1
-    return (int(row.min()), int(col.min())), (int(row.max()), int(col.max())), -1
+    return ((int(row.min()), int(col.min())), (int(row.max()), int(col.max()))), -1
 
 
 def _collect_errors(data: bytes, errors: dict[tuple[int, int], str]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,11 +196,18 @@ class LongGrid(Grid):
         return not self.rows_present()
 
 
-def read_grids(path: Path, *, checked: bool = False, skip_reports: bool = False) -> dict[str, Grid]:
+def read_grids(
+    path: Path,
+    *,
+    checked: bool = False,
+    skip_reports: bool = False,
+    skip: Collection[str] = (),
+) -> dict[str, Grid]:
     """Every worksheet of the workbook as a Grid, in workbook order (chart sheets and macro
     sheets have no grid and are left out). With `skip_reports`, the tool's own report sheets
     (extent.report_sheets) are empty grids: never sized, never parsed, so a Gap Analysis of any
-    size never stops the next read. Raises UnreadableFile for what cannot be read."""
+    size never stops the next read; so are the sheets in `skip` (the history cache holds
+    them). Raises UnreadableFile for what cannot be read."""
     path = Path(path)
     if not checked:
         check_package(path)
@@ -228,6 +235,9 @@ def read_grids(path: Path, *, checked: bool = False, skip_reports: bool = False)
         reports = report_sheets(path, GENERATED_SHEETS)
         grids.update({sheet: Grid(sheet, {}, []) for sheet in worksheets if sheet in reports})
         worksheets = [sheet for sheet in worksheets if sheet not in reports]
+    if skip:  # history cache: the caller has these sheets' reading already
+        grids.update({sheet: Grid(sheet, {}, []) for sheet in worksheets if sheet in skip})
+        worksheets = [sheet for sheet in worksheets if sheet not in skip]
     fast = ColumnarReader(path)
 
     def columnar(sheet: str, extent: SheetExtent) -> ArrowSheet | None:

@@ -36,6 +36,7 @@ from ladder_sheets.model import (
 from ladder_sheets.store.record import STORE_SHEET
 from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
+from ladder_sheets.workbook import history_cache
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.extent import sheet_names
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
@@ -78,7 +79,10 @@ def read_framework(
     path = Path(path)
     file = str(path)
     check_package(path)
-    grids = read_grids(path, checked=True, skip_reports=True)
+    # history cache: the history sheets of a fresh cache are not parsed (see history_cache.py)
+    cache = history_cache.Lookup.open(path) if record is None else None
+    aside = set(cache.sheets) if cache is not None else set()
+    grids = read_grids(path, checked=True, skip_reports=True, skip=aside)
     settings_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(SETTINGS_SHEET)), None
     )
@@ -99,17 +103,41 @@ def read_framework(
     data_sheets = [s for s in grids if s not in skipped]
 
     assigned = assign_by_name(data_sheets, active, grids, file, findings)
+    if cache is not None and aside and assigned.get("history") != cache.assigned:
+        _unskip(path, grids, aside)
     reader = _TableReader(grids, file, findings, active)
     reader.record = record
     tables: dict[str, Table] = {}
     sources: dict[str, list[str]] = {}
+    cached: history_cache.CachedHistory | None = None
     for table in READ_ORDER:
+        by_name = table in assigned
         if table not in assigned:
             assign_by_content(
                 table, data_sheets, assigned, grids, reader.codes, reader.competencies
             )
+        if table == "history" and (cache is not None or (record is None and by_name)):
+            digest = reader.history_context(assigned.get(table, []))
+            cached = cache.hit(digest, file) if aside and cache is not None else None
+            if cached is not None:
+                tables[table], sources[table] = cached.raw, list(cached.sheets)
+                findings.extend(cached.read_findings)
+                reader.restore_layouts(cached.layouts)
+                continue
+            _unskip(path, grids, aside)
+            start = len(findings)
         parts = [reader.read(table, sheet, family) for sheet, family in assigned.get(table, [])]
         found = [p for p in parts if p is not None]
+        if (
+            table == "history"
+            and by_name
+            and record is None
+            and len(found) == len(parts) > 0
+            and sum(map(len, found)) >= history_cache.MIN_ROWS
+        ):
+            cached = reader.pending_history(
+                _concat(table, found, file), assigned[table], digest, findings[start:]
+            )
         if found:
             tables[table] = _concat(table, found, file)
             sources[table] = [s for s, _ in assigned[table]]
@@ -150,11 +178,25 @@ def read_framework(
     if versions is not None:
         findings.extend(versions.findings)
     framework = Framework(path, tables, findings, list(grids), sources, versions=versions)
-    if store_name is not None:  # the cycles only the store holds, joined to the sheet's
-        from ladder_sheets.store.attach import attach
+    if cached is not None and tables.get("history") is cached.raw:
+        framework.history_cache = cached
+    # the cycles only the store holds, joined to the sheet's (ladder_sheets/store)
+    from ladder_sheets.store.attach import attach, refuse_unrecorded
 
+    if store_name is not None:
         attach(framework, grids[store_name].values)
+    else:
+        refuse_unrecorded(path)
     return framework
+
+
+def _unskip(path: Path, grids: dict[str, Grid], aside: set[str]) -> None:
+    """Parse the sheets left to the history cache after all (its context did not match)."""
+    if aside:
+        others = set(grids) - aside
+        fresh = read_grids(path, checked=True, skip=others)
+        grids.update({s: g for s, g in fresh.items() if s in aside})
+        aside.clear()
 
 
 def _duplicate_sheets(path: Path, file: str) -> list[Finding]:
@@ -197,6 +239,39 @@ class _TableReader:
         self.competencies: dict[str, str] = {}
         self.record: list[tuple[str, str, TableLayout]] | None = None
         self.layouts: dict[tuple[str, str], TableLayout] = {}
+
+    def history_context(self, sheets: list[tuple[str, str | None]]) -> str:
+        """What the reading of the history sheets depends on besides their parts."""
+        return history_cache.context(
+            sheets,
+            self.mapping.get("history"),
+            self.codes,
+            self.competencies,
+            self.family_names,
+        )
+
+    def restore_layouts(self, layouts: list[history_cache.Layout]) -> None:
+        for x in layouts:
+            self.layouts[("history", x.sheet)] = TableLayout(
+                "history", x.sheet, x.header_row, dict(x.columns), headers=dict(x.headers)
+            )
+
+    def pending_history(
+        self,
+        table: Table,
+        assigned: list[tuple[str, str | None]],
+        digest: str,
+        findings: list[Finding],
+    ) -> history_cache.CachedHistory:
+        """The history just read, for the cache once the schema has typed it."""
+        layouts = [
+            history_cache.Layout(s, x.header_row, dict(x.columns), dict(x.headers))
+            for s, _ in assigned
+            if (x := self.layouts.get(("history", s))) is not None
+        ]
+        return history_cache.CachedHistory(
+            table, list(assigned), digest, list(findings), layouts, pending=True
+        )
 
     def set_competencies(self, competencies: Table) -> None:
         for value in competencies.data["competency"].tolist():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ladder_sheets.errors import UnreadableFile, WriteRefused
@@ -89,8 +89,11 @@ def transplant(
     scratch: zipfile.ZipFile,
     force: bool,
     adopt: frozenset[str] = frozenset(),
+    hashes: Mapping[str, str] | None = None,
 ) -> Outcome:
-    """Add or replace the scratch workbook's sheets in `pkg`; what was done."""
+    """Add or replace the scratch workbook's sheets in `pkg`; what was done. `hashes` are the
+    content hashes of scratch sheets taken as their cells were written (StreamSheet): the
+    marker takes them instead of reading the sheet's XML again."""
     result = Outcome()
     scratch_book = read_book(scratch.read("xl/workbook.xml"))
     scratch_rels = parse_rels(scratch.read("xl/_rels/workbook.xml.rels"))
@@ -150,7 +153,12 @@ def transplant(
             if n.local_sheet == index and n.name.casefold() in new_names | {MARKER_NAME.casefold()}
         ]
         add += [defined_name_xml(n.name, index, n.value, hidden=True) for n in scoped]
-        digest = _sheet_hash(pkg, part, sheet_xml, [])
+        written = (hashes or {}).get(entry.name)
+        if written is None:
+            digest = _sheet_hash(pkg, part, sheet_xml, [])
+        else:
+            rels = rel_kinds(pkg, part)
+            digest = written + ":" + ",".join(rels) if rels else written
         marker = marker_value(digest, raw_hash(sheet_xml), entry.name)
         add.append(defined_name_xml(MARKER_NAME, index, marker, True))
 

@@ -62,6 +62,7 @@ from ladder_sheets.xlsx.safe_write import (
     refuse_if_open,
     writable_target,
 )
+from ladder_sheets.xlsx.stream_sheet import StreamSheet
 from ladder_sheets.xlsx.transplant import transplant, workbook_part
 from ladder_sheets.xlsx.workbook_xml import read_book
 
@@ -144,12 +145,12 @@ def write_back(
             )
         # The scratch lives in a temp folder of its own, never beside HR's file.
         with tempfile.TemporaryDirectory(prefix="ladder-scratch-") as folder:
-            scratch_path = _build_scratch(build, book.date1904, Path(folder))
+            scratch_path, hashes = _build_scratch(build, book.date1904, Path(folder))
             result.seconds["build"] = time.perf_counter() - started
             try:
                 with zipfile.ZipFile(scratch_path) as scratch:
                     adopted = frozenset(name.casefold() for name in adopt)
-                    done = transplant(pkg, book_part, book, scratch, force, adopted)
+                    done = transplant(pkg, book_part, book, scratch, force, adopted, hashes)
             except DAMAGE as exc:
                 raise _damaged(original, exc) from None
         result.added, result.replaced, result.renamed = done.added, done.replaced, done.renamed
@@ -192,18 +193,25 @@ def _damaged(path: Path, exc: BaseException) -> UnreadableFile:
 
 def _build_scratch(
     build: Callable[[xlsxwriter.Workbook], None], date1904: bool, folder: Path
-) -> Path:
-    """The scratch workbook written to `folder` (xlsxwriter's row files go there too)."""
+) -> tuple[Path, dict[str, str]]:
+    """The scratch workbook written to `folder` (xlsxwriter's row files go there too), and the
+    content hash of each sheet that hashed its cells as it wrote them (StreamSheet)."""
     path = folder / "scratch.xlsx"
     options = {**SCRATCH_OPTIONS, "date_1904": date1904, "tmpdir": str(folder)}
     workbook = xlsxwriter.Workbook(str(path), options)
+    workbook.worksheet_class = StreamSheet
     try:
         build(workbook)
         if not workbook.worksheets():
             raise ValueError("build() added no worksheet to write back")
     finally:
         workbook.close()  # also on failure: it closes the row files in `folder`
-    return path
+    hashes = {}
+    for sheet in workbook.worksheets():
+        digest = sheet.content_digest() if isinstance(sheet, StreamSheet) else None
+        if digest is not None:
+            hashes[sheet.name] = digest
+    return path, hashes
 
 
 def _verify(pkg: Package) -> None:

@@ -1,0 +1,342 @@
+"""The history cache: a Ratings History that has not changed is not read and typed again.
+
+A workbook after a few years of reviews holds millions of history cells, and every command
+(check, packs, calibrate, the next merge) read and typed all of them again. The reading of the
+history is kept beside the workbook and used while the workbook's history is provably the one
+it was made from.
+
+Where: `.NAME.xlsx.ladder-cache` in the workbook's folder, for histories of MIN_ROWS rows
+and more (hidden on Linux and macOS; marked
+hidden on Windows), never inside the workbook. One file per workbook, so packs, calibration
+packs and backups never share one: a cache holds only the rows of the workbook beside it, which
+that workbook holds anyway, and it is written with the workbook's own permission bits (a
+workbook only its owner may read gets a cache only its owner may read). A cache found stale is
+replaced by the reading that found it so (or deleted when that cannot be written), so rows
+deleted from the workbook do not linger in it. A folder that cannot be written, a full disk, a
+cache that cannot be read, truncated, corrupt or from another version: all of them cost only
+speed, never a message.
+
+Format: one Parquet file (see columnar.py): the history as the reader read it (values, the
+Sheet!Cell of every value, the sheet of every row) and as the schema typed it, with the
+reader's and the typing's findings and the key in the metadata (JSON; nothing in a cache is
+ever unpickled or executed).
+
+Key: the history is read from the XML of its sheets and from the parts that give that XML its
+meaning: workbook.xml (sheet names and order, the 1904 date system), its relationships (which
+part is which sheet), sharedStrings (the texts), styles (which numbers are dates). The cache
+keeps the CRC-32, size and compressed size of every zip member except the worksheets of the
+other sheets (Levels, Employees...), and is trusted only when all of them are the same and no
+member was added or removed. Any save by Excel, LibreOffice or openpyxl rewrites sharedStrings,
+styles or workbook.xml, and any change to a history cell changes its sheet's CRC. The reader's
+own inputs besides those parts (the mapping in force for the history, which sheets hold it, the
+level codes, competencies and job families read from the other sheets) are compared when the
+history's turn comes (`context`); a difference there reads the history sheets after all.
+
+Only what depends on the history rows alone is kept: references to people and competencies,
+duplicates, coverage and everything else that looks at Employees, Matrix, Competencies or
+Levels is computed again on every run. A history found by its content rather than its sheet's
+name (or the mapping) is never cached: which sheet that is depends on the other sheets.
+
+Limits: CRC-32 is not a cryptographic hash; two different sheets with the same CRC, size and
+compressed size are astronomically unlikely by accident but can be made on purpose. Whoever
+can write the folder can also write the cache (or the workbook), so the cache is trusted as
+much as the workbook is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ladder_sheets.findings import Finding, Severity, Where
+from ladder_sheets.model import Table
+from ladder_sheets.workbook.extent import sheet_parts
+
+VERSION = 1  # of the cache's format and of what it holds: any change of the reader raises it
+# Histories shorter than this are read in well under a second: no cache is made for them, so
+# a small workbook never gets a file beside it.
+MIN_ROWS = 20_000
+SUFFIX = ".ladder-cache"
+_FILE = "\x00file"  # a finding's place in the workbook itself (the path may be spelled anew)
+
+
+def cache_path(workbook: Path) -> Path:
+    return workbook.parent / f".{workbook.name}{SUFFIX}"
+
+
+def members(path: Path, skipped: Sequence[str] = ()) -> dict[str, list[int]] | None:
+    """Zip member -> [CRC-32, size, compressed size], every member but `skipped`."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return {
+                i.filename: [i.CRC, i.file_size, i.compress_size]
+                for i in zf.infolist()
+                if i.filename not in skipped
+            }
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+
+
+def key_members(path: Path, history_sheets: Sequence[str]) -> dict[str, list[int]] | None:
+    """The members the history is read from (see the module's docstring)."""
+    parts = sheet_parts(path)
+    if any(s not in parts for s in history_sheets):
+        return None
+    others = [p for s, p in parts.items() if s not in history_sheets]
+    return members(path, others)
+
+
+def context(
+    sheets: Sequence[tuple[str, str | None]],
+    mapping: Any,
+    codes: dict[str, str],
+    competencies: dict[str, str],
+    families: dict[str, str],
+) -> str:
+    """What else the reading of the history sheets depends on, as one digest."""
+    entry = (
+        dataclasses.asdict(mapping)
+        if dataclasses.is_dataclass(mapping) and not isinstance(mapping, type)
+        else None
+    )
+    text = json.dumps(
+        [VERSION, list(map(list, sheets)), entry, codes, competencies, families],
+        sort_keys=True,
+        default=sorted,  # sets
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Layout:
+    """What `_TableReader.twin_of` needs of a history sheet's layout."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    headers: dict[int, str]
+
+
+@dataclass
+class CachedHistory:
+    """The history of one workbook reading: found fresh in the cache (`typed` set), or read
+    from the sheets and waiting for the schema's typing to be saved (`pending`)."""
+
+    raw: Table
+    assigned: list[tuple[str, str | None]]  # the history's sheets, with the family each gives
+    context: str
+    read_findings: list[Finding]
+    layouts: list[Layout]
+    typed: Table | None = None
+    type_findings: list[Finding] | None = None
+    pending: bool = False
+    saved: bool = False
+
+    @property
+    def sheets(self) -> list[str]:
+        return [s for s, _ in self.assigned]
+
+    def typed_copy(self) -> tuple[Table, list[Finding]] | None:
+        """The typed history and its findings, for this reading's `raw` (a copy: callers may
+        change it)."""
+        if self.typed is None or self.type_findings is None:
+            return None
+        t = self.typed
+        return Table(t.name, t.data.copy(), t.places, t.sheets, t.file), list(self.type_findings)
+
+    def remember(self, typed: Table, findings: list[Finding]) -> None:
+        if self.pending and self.typed is None:  # a copy: the caller goes on with its own
+            kept = Table(typed.name, typed.data.copy(), typed.places, typed.sheets, typed.file)
+            self.typed, self.type_findings = kept, list(findings)
+
+
+class Lookup:
+    """A cache found beside the workbook whose members are all unchanged: the history sheets
+    it holds (for the reader to skip) and, once the reader's context matches, the tables."""
+
+    def __init__(self, path: Path, file: Path, meta: dict[str, Any]) -> None:
+        self.path = path
+        self.file = file
+        self.meta = meta
+        self.sheets: list[str] = list(meta["sheets"])
+        self.assigned: list[tuple[str, str | None]] = [(s, f) for s, f in meta["assigned"]]
+
+    @classmethod
+    def open(cls, path: Path) -> Lookup | None:
+        """The fresh cache of `path`, or None (missing, stale, unreadable: all the same)."""
+        file = cache_path(path)
+        try:
+            if not file.is_file():
+                return None
+            import pyarrow.parquet as pq
+
+            raw = pq.read_schema(file).metadata or {}
+            meta = json.loads(raw[b"ladder-cache"])
+            if (
+                meta.get("version") == VERSION
+                and key_members(path, meta["sheets"]) == meta["members"]
+            ):
+                return cls(path, file, meta)
+        except Exception:  # a damaged or foreign file is no cache
+            pass
+        drop(path)  # stale or damaged: its rows may be rows the workbook no longer holds
+        return None
+
+    def hit(self, digest: str, file: str) -> CachedHistory | None:
+        """The cached history if the reader's context is the one it was made in."""
+        if digest != self.meta["context"]:
+            return None
+        try:
+            import pyarrow.parquet as pq
+
+            from ladder_sheets.columnar import table_from_arrow
+
+            arrow = pq.read_table(self.file)
+            raw, _ = table_from_arrow(_columns(arrow, "r/"), file)
+            typed, _ = table_from_arrow(_columns(arrow, "t/"), file)
+            if len(raw) != self.meta["rows"] or len(typed) != len(raw):
+                return None
+            return CachedHistory(
+                raw,
+                list(self.assigned),
+                digest,
+                [_finding(f, file) for f in self.meta["read_findings"]],
+                [Layout(**_layout(x)) for x in self.meta["layouts"]],
+                typed,
+                [_finding(f, file) for f in self.meta["type_findings"]],
+            )
+        except Exception:  # truncated, corrupt: read the sheets instead
+            return None
+
+
+def save(path: Path, cached: CachedHistory | None) -> None:
+    """Write the cache of `path` from a reading whose history was typed; silently nothing
+    when it cannot be written (a read-only folder costs only speed)."""
+    if cached is None or not cached.pending or cached.saved or cached.typed is None:
+        return
+    cached.saved = True
+    file = cache_path(path)
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+    try:
+        import pyarrow as pa
+
+        from ladder_sheets.columnar import table_to_arrow, write_parquet
+
+        key = key_members(path, cached.sheets)
+        if key is None:
+            raise OSError("the workbook's parts could not be listed")
+        raw, typed = table_to_arrow(cached.raw), table_to_arrow(cached.typed)
+        file_name = str(cached.raw.file or path)
+        meta = {
+            "version": VERSION,
+            "members": key,
+            "sheets": cached.sheets,
+            "assigned": [list(a) for a in cached.assigned],
+            "context": cached.context,
+            "rows": len(cached.raw),
+            "read_findings": [_plain(f, file_name) for f in cached.read_findings],
+            "type_findings": [_plain(f, file_name) for f in cached.type_findings or []],
+            "layouts": [dataclasses.asdict(x) for x in cached.layouts],
+        }
+        names = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
+        both = pa.Table.from_arrays([*raw.columns, *typed.columns], names=names)
+        both = both.replace_schema_metadata(
+            {
+                b"ladder-cache": json.dumps(meta).encode(),
+                b"r/": raw.schema.metadata[b"ladder-sheets"],
+                b"t/": typed.schema.metadata[b"ladder-sheets"],
+            }
+        )
+        mode = path.stat().st_mode & 0o666
+        # created with the workbook's permission bits (os.open applies the umask on top)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        os.close(fd)
+        write_parquet(both, tmp)
+        _hide(tmp)
+        os.replace(tmp, file)
+    except Exception:  # read-only folder, full disk, a value the codec cannot keep exactly
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        drop(path)
+
+
+def drop(path: Path) -> None:
+    """Remove the cache of `path` (a stale one must not keep deleted rows)."""
+    with contextlib.suppress(OSError):
+        cache_path(path).unlink()
+
+
+def _columns(arrow: Any, prefix: str) -> Any:
+    import pyarrow as pa
+
+    names = [n for n in arrow.column_names if n.startswith(prefix)]
+    table = pa.Table.from_arrays(
+        [arrow.column(n) for n in names], names=[n[len(prefix) :] for n in names]
+    )
+    layout = (arrow.schema.metadata or {})[prefix.encode()]
+    return table.replace_schema_metadata({b"ladder-sheets": layout})
+
+
+def _plain(finding: Finding, file: str) -> dict[str, Any]:
+    where = dataclasses.asdict(finding.where)
+    if where["file"] == file:
+        where["file"] = _FILE
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "hint": finding.hint,
+        "where": where,
+        "count": finding.count,
+        "places": list(finding.places),
+    }
+
+
+def _finding(plain: dict[str, Any], file: str) -> Finding:
+    where = dict(plain["where"])
+    if where["file"] == _FILE:
+        where["file"] = file
+    return Finding(
+        plain["code"],
+        Severity(plain["severity"]),
+        plain["message"],
+        plain["hint"],
+        Where(**where),
+        plain["count"],
+        tuple(plain["places"]),
+    )
+
+
+def _layout(plain: dict[str, Any]) -> dict[str, Any]:
+    out = dict(plain)
+    out["headers"] = {int(k): v for k, v in plain["headers"].items()}  # JSON keys are text
+    return out
+
+
+def _hide(file: Path) -> None:
+    """Windows shows dot files: mark the cache hidden there."""
+    if os.name != "nt":
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.windll.kernel32.SetFileAttributesW(str(file), 0x02)  # type: ignore[attr-defined]
+
+
+__all__ = [
+    "CachedHistory",
+    "Layout",
+    "Lookup",
+    "cache_path",
+    "context",
+    "drop",
+    "save",
+]

@@ -1,0 +1,242 @@
+"""A constant_memory worksheet that renders plain cells as XML when they are written, and hashes
+what it writes.
+
+xlsxwriter spends some twenty microseconds on a cell: the A1-notation decorator, a named tuple
+per cell, then at the row's flush an attribute list, two escapes and a formatted write. Gap
+Analysis holds two million cells at 10,000 people. Here a string, number, date or formula
+written with a format at (row, column) becomes its final `<c>` element at once (each distinct
+text escaped once), and a row is flushed as one write. The bytes are those xlsxwriter writes.
+
+As each row is flushed, the cells' contents are hashed the way `sheet_xml.content_hash` reads
+them back from the XML (reference, kind, text), so the write-back's "edited by hand" marker
+takes the hash of the values written instead of parsing the sheet again. Any cell this class
+cannot hash exactly (rich text, an error, an array formula) leaves the hash unknown, and the
+write-back falls back to reading the XML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, NamedTuple
+
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet, _preserve_whitespace
+from xlsxwriter.xmlwriter import XMLwriter
+
+# What xlsxwriter's _escape_control_characters would change (a control character, an _xHHHH_
+# sequence, a non-character); absent from nearly every text, so it is searched for first.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+
+
+class _Raw(NamedTuple):
+    """A cell already rendered: its `<c>` element and its content_hash item."""
+
+    xml: str
+    item: str
+
+
+def _escape(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def hash_number(text: str) -> str:
+    """A number's content_hash text from the text written (`sheet_xml._number`)."""
+    try:
+        return format(float(text), ".15g")
+    except ValueError:
+        return text
+
+
+class StreamSheet(Worksheet):
+    """See the module docstring. Writes that miss the fast path (A1 notation, no format, a text
+    past half of Excel's limit, rich text) go through xlsxwriter unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._digest = hashlib.sha256()
+        self._hashable = True
+        self._letters: list[str] = []
+        self._strings: dict[tuple[str, int], tuple[str, str]] = {}
+        self._numbers: dict[tuple[str, int], tuple[str, str]] = {}
+
+    def content_digest(self) -> str | None:
+        """sha256 of the cells as `sheet_xml.content_hash` reads them; None when a cell was
+        written that this class does not hash."""
+        return self._digest.hexdigest() if self._hashable else None
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _ref(self, row: int, col: int) -> str:
+        letters = self._letters
+        while len(letters) <= col:
+            letters.append(xl_col_to_name(len(letters)))
+        return f"{letters[col]}{row + 1}"
+
+    def _fast(self, row: Any, col: Any, cell_format: Any) -> bool:
+        """True when (row, col) takes the fast path; dimensions and the previous row's flush
+        are then done, as xlsxwriter does them."""
+        if (
+            row.__class__ is not int
+            or col.__class__ is not int
+            or cell_format.__class__ is not Format
+            or not self.constant_memory
+        ):
+            return False
+        if self._check_dimensions(row, col):
+            return False  # out of bounds or a flushed row: xlsxwriter says so
+        if row > self.previous_row:
+            self._write_single_row(row)
+        return True
+
+    def write_string(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs or len(args) not in (1, 2) or not isinstance(args[0], str):
+            return super().write_string(row, col, *args, **kwargs)
+        string = args[0]
+        cell_format = args[1] if len(args) == 2 else None
+        if (
+            len(string) > self.xls_strmax // 2
+            or (string.startswith("<r>") and string.endswith("</r>"))
+            or not self._fast(row, col, cell_format)
+        ):
+            return super().write_string(row, col, *args)
+        xf = cell_format._get_xf_index()  # type: ignore[union-attr]  # a Format: _fast said so
+        known = self._strings.get((string, xf))
+        if known is None:
+            text = string
+            if _CONTROL.search(text):
+                text = XMLwriter._escape_control_characters(text)
+            space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+            attrs = f' s="{xf}"' if xf else ""
+            known = (f'{attrs} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>', text)
+            self._strings[(string, xf)] = known
+        ref = self._ref(row, col)
+        self.table[row][col] = _Raw(f'<c r="{ref}"{known[0]}', f"{ref}\x1fs|{known[1]}\x1e")
+        return 0
+
+    def write_number(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
+        if (
+            kwargs
+            or len(args) != 2
+            or args[0].__class__ not in (float, int)
+            or args[0] != args[0]
+            or args[0] in (float("inf"), float("-inf"))
+            or not self._fast(row, col, args[1])
+        ):
+            return super().write_number(row, col, *args, **kwargs)
+        self._number(row, col, args[0], args[1])
+        return 0
+
+    def write_datetime(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs or len(args) != 2 or not self._fast(row, col, args[1]):
+            return super().write_datetime(row, col, *args, **kwargs)
+        self._number(row, col, self._convert_date_time(args[0]), args[1])
+        return 0
+
+    def _number(self, row: int, col: int, number: float, cell_format: Format) -> None:
+        xf = cell_format._get_xf_index()
+        text = f"{number:.16G}"  # the key: 0.0 and -0.0 are equal numbers, written apart
+        known = self._numbers.get((text, xf))
+        if known is None:
+            attrs = f' s="{xf}"' if xf else ""
+            known = (f"{attrs}><v>{text}</v></c>", hash_number(text))
+            self._numbers[(text, xf)] = known
+        ref = self._ref(row, col)
+        self.table[row][col] = _Raw(f'<c r="{ref}"{known[0]}', f"{ref}\x1fn|{known[1]}\x1e")
+
+    def write_formula(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
+        if (
+            kwargs
+            or len(args) not in (2, 3)
+            or not isinstance(args[0], str)
+            or not args[0]
+            or args[0].startswith("{")
+            or not self._plain_formula(args[0])
+            or not self._fast(row, col, args[1])
+        ):
+            return super().write_formula(row, col, *args, **kwargs)
+        formula = self._prepare_formula(args[0])
+        value = args[2] if len(args) == 3 else 0
+        xf = args[1]._get_xf_index()
+        attrs = f' s="{xf}"' if xf else ""
+        if value.__class__ is bool:
+            attrs += ' t="b"'
+            value = 1 if value else 0
+        elif isinstance(value, str):
+            if value in _ERROR_VALUES:
+                attrs += ' t="e"'
+            elif value:
+                attrs += ' t="str"'
+            value = _escape(value)
+        ref = self._ref(row, col)
+        xml = f'<c r="{ref}"{attrs}><f>{_escape(formula)}</f><v>{value}</v></c>'
+        self.table[row][col] = _Raw(xml, f"{ref}\x1ff|||{formula}\x1e")
+        return 0
+
+    def _plain_formula(self, formula: str) -> bool:
+        """Whether xlsxwriter would write the formula as a single-cell formula (no dynamic
+        array function); subclasses that know their functions answer faster."""
+        from xlsxwriter.worksheet import re_dynamic_function
+
+        return not re_dynamic_function.search(formula)
+
+    # -- flushing ----------------------------------------------------------------------------
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        row_num: int = self.previous_row  # type: ignore[has-type]
+        cells = self.table.get(row_num)
+        if not cells or row_num in self.comments:
+            if cells:
+                self._hash_cells(row_num, cells)
+            super()._write_single_row(current_row_num)
+            return
+        self.previous_row = current_row_num
+        self._write_row(row_num, None, self.row_info.get(row_num))
+        parts, items = [], []
+        for col in sorted(cells):
+            cell = cells[col]
+            if cell.__class__ is _Raw:
+                parts.append(cell.xml)
+                items.append(cell.item)
+            else:
+                self.fh.write("".join(parts))
+                parts = []
+                self._write_cell(row_num, col, cell)
+                items.append(self._item(row_num, col, cell))
+        parts.append("</row>")
+        self.fh.write("".join(parts))
+        self._digest.update("".join(items).encode())
+        self.table.clear()
+
+    def _hash_cells(self, row_num: int, cells: dict[int, Any]) -> None:
+        items = [self._item(row_num, col, cells[col]) for col in sorted(cells)]
+        self._digest.update("".join(items).encode())
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        if cell.__class__ is _Raw:
+            self.fh.write(cell.xml)
+        else:
+            super()._write_cell(row, col, cell)
+
+    def _item(self, row: int, col: int, cell: Any) -> str:
+        """The content_hash item of a cell xlsxwriter wrote; "" for a blank."""
+        kind = cell.__class__.__name__
+        if kind == "_Raw":
+            return str(cell.item)
+        ref = self._ref(row, col)
+        if kind == "Blank":
+            return ""
+        if kind in ("Number", "Datetime"):
+            return f"{ref}\x1fn|{hash_number(f'{cell.number:.16G}')}\x1e"
+        if kind == "String" and self.constant_memory:
+            string = cell.string
+            if not (string.startswith("<r>") and string.endswith("</r>")):
+                return f"{ref}\x1fs|{XMLwriter._escape_control_characters(string)}\x1e"
+        if kind == "Formula" and cell.formula:
+            return f"{ref}\x1ff|||{cell.formula}\x1e"
+        self._hashable = False
+        return ""
