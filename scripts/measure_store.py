@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -94,7 +95,47 @@ def measure(people: int, cycles: int, runs: int = 5) -> dict[str, float]:
     return out
 
 
+def merge_cost(people: int, cycles: int, folder: Path) -> dict[str, float]:
+    """merge of the last cycle and check after it, on the workbook with its history in its
+    sheets and on the same workbook after `history store` (one run each: merges are slow)."""
+    import shutil
+
+    from benchmarks.synthetic import build
+    from ladder_sheets.api import check
+    from ladder_sheets.commands.merge import merge
+
+    files = build(people, folder, cycles=cycles, reuse=True)
+    plain, stored = folder / "plain.xlsx", folder / "stored.xlsx"
+    for path in (plain, stored):
+        shutil.copy(files.workbook, path)
+        path.with_name(path.stem + ".history.parquet").unlink(missing_ok=True)
+    out: dict[str, float] = {}
+
+    def timed(key: str, action: Any) -> Any:
+        started = time.perf_counter()
+        result = action()
+        out[key] = round(time.perf_counter() - started, 2)
+        return result
+
+    timed("opt_in_s", lambda: merge(stored, [], history_store=True))
+    done = timed("merge_plain_s", lambda: merge(plain, [files.export]))
+    out["plain_write"] = done.history_write.path
+    done = timed("merge_store_s", lambda: merge(stored, [files.export]))
+    out["store_write"] = done.history_write.path
+    timed("check_plain_s", lambda: check(plain))
+    timed("check_store_s", lambda: check(stored))
+    out["plain_mb"] = round(plain.stat().st_size / 1e6, 2)
+    out["stored_mb"] = round(stored.stat().st_size / 1e6, 2)
+    out["store_mb"] = round(stored.with_name("stored.history.parquet").stat().st_size / 1e6, 3)
+    return out
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "merge":  # merge PEOPLE CYCLES FOLDER
+        people, cycles, folder = int(argv[1]), int(argv[2]), Path(argv[3])
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"{people} people x {cycles} cycles:", merge_cost(people, cycles, folder), flush=True)
+        return
     if argv and argv[0] == "payoff":  # payoff PEOPLE CYCLES FOLDER
         people, cycles, folder = int(argv[1]), int(argv[2]), Path(argv[3])
         folder.mkdir(parents=True, exist_ok=True)

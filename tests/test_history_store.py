@@ -443,3 +443,68 @@ def test_the_sheet_is_trimmed_back_one_merge_in_four(
             _keyed(in_store), _keyed(read_framework(plain).history.data), check_dtype=False
         )
     assert sheet == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+
+
+def test_a_finding_on_a_stored_rating_names_the_store_and_its_row(
+    workbooks: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """E003 renamed in Employees: every rating of E003 is unknown, those still in the sheet at
+    their cell, those only in the store at their row of the store file."""
+    from ladder_sheets.api import check
+
+    stored, _ = workbooks
+    wb = openpyxl.load_workbook(stored)
+    wb["Employees"]["A4"] = "E333"
+    wb.save(stored)
+    found = [f for f in check(stored).report if f.code == "unknown-employee"]
+    in_store = [f for f in found if f.where.sheet == "acme.history.parquet"]
+    in_sheet = [f for f in found if f.where.sheet == "Ratings History"]
+    # E003 is the third person: rows 7-9 of each cycle's nine, 3 cycles in the store
+    assert sorted(int(f.where.cell.split()[1]) for f in in_store) == [
+        9 * c + r for c in range(3) for r in (7, 8, 9)
+    ]
+    frame = read_store(store_path_for(stored))
+    assert set(frame.iloc[[9 * c + r - 1 for c in range(3) for r in (7, 8, 9)]]["employee_id"]) == {
+        "E003"
+    }
+    assert len(in_sheet) == 4 * 3
+    result = CliRunner().invoke(cli, ["check", str(stored)])
+    assert "sheet 'acme.history.parquet'" in result.output and "row 7" in result.output
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_libreoffice_recalculates_the_trimmed_workbook_to_the_same_values(
+    workbooks: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Gap Analysis and Promotion Readiness reference Ratings History cells; in the trimmed
+    sheet those references land on the same ratings, so LibreOffice recalculates both
+    workbooks to the same values."""
+    from tests.test_merge_live import recalculated
+
+    stored, plain = workbooks
+    export = _export(tmp_path)
+    assert not merge(stored, [export], now=NOW).stopped
+    assert not merge(plain, [export], now=NOW).stopped
+    values = []
+    for path in (stored, plain):
+        folder = tmp_path / path.stem
+        folder.mkdir()
+        again = recalculated(path, folder)
+        wb = openpyxl.load_workbook(again, data_only=True, read_only=True)
+        values.append(
+            [
+                [r for r in wb[name].iter_rows(values_only=True) if any(v is not None for v in r)]
+                for name in ("Gap Analysis", "Promotion Readiness")
+            ]
+        )
+        wb.close()
+    for mine, theirs in zip(*values, strict=True):
+        assert len(mine) > 2
+        # the link texts name the cell they point at, which differs; every value is the same
+        strip = re.compile(r"Ratings History!D\d+")
+        assert [[strip.sub("", v) if isinstance(v, str) else v for v in r] for r in mine] == [
+            [strip.sub("", v) if isinstance(v, str) else v for v in r] for r in theirs
+        ]

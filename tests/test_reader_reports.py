@@ -72,3 +72,27 @@ def test_a_sheet_of_hr_named_like_no_report_is_read(merged: Path, monkeypatch) -
     monkeypatch.setattr(extent_module, "MAX_CELLS", LIMIT)
     grids = read_grids(merged, skip_reports=True)
     assert grids["Ratings History"].values
+
+
+def test_every_command_reads_past_report_sheets_over_the_limit(
+    merged: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """check, calibrate, packs, split, gather and the next merge: none sizes or parses the
+    report sheets, so none stops on a Gap Analysis past the limit (as at 10,000 people)."""
+    from ladder_sheets.api import check
+    from ladder_sheets.commands.calibrate import calibrate
+    from ladder_sheets.commands.gather import gather
+    from ladder_sheets.commands.packs import write_packs
+    from ladder_sheets.commands.split import split
+
+    copy = tmp_path / "merged.xlsx"
+    shutil.copy(merged, copy)
+    monkeypatch.setattr(extent_module, "MAX_CELLS", LIMIT)
+    assert not check(copy).report.errors
+    assert calibrate(copy, tmp_path / "calibration.xlsx").written
+    assert write_packs(copy, tmp_path / "packs", jobs=1).written
+    split(copy, tmp_path / "drafts")
+    drafts = sorted((tmp_path / "drafts").glob("*.xlsx"))
+    assert drafts and not gather(copy, drafts, dry_run=True).refused
+    again = merge(copy, [EXPORT], force=True)
+    assert again.written is not None

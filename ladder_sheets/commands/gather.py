@@ -144,7 +144,7 @@ def gather(
 ) -> GatherResult:
     workbook = Path(workbook)
     expect = fingerprint(workbook)
-    grids = read_grids(workbook)
+    grids = read_grids(workbook, skip_reports=True)  # the reports are never input
     result = GatherResult()
     proposals: dict[tuple[str, str], list[_Proposal]] = defaultdict(list)
     new_rows: list[_NewRow] = []

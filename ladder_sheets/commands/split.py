@@ -94,7 +94,7 @@ def split(
 
     workbook = Path(workbook)
     framework = read_framework(workbook, mapping=mapping)
-    grids = read_grids(workbook)
+    grids = read_grids(workbook, skip_reports=True)  # the reports are never input
     families = _families(framework)
     if family is not None:
         chosen = [f for f in families if family_key(f) == family_key(family)]

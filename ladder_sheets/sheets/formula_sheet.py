@@ -14,9 +14,13 @@ import re
 from ladder_sheets.xlsx.stream_sheet import StreamSheet
 
 # Functions of Excel 2007 that xlsxwriter never prefixes.
+# (MAXIFS and MINIFS are prefixed; MAX and MIN are not, and `\bMAXIFS\(` never matches them.)
 PLAIN_FUNCTIONS = frozenset(
-    {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISBLANK", "ABS", "ROUND", "HYPERLINK"}
-)
+    {
+        "IF", "AND", "OR", "NOT", "ISNUMBER", "ISBLANK", "ABS", "ROUND", "HYPERLINK",
+        "COUNT", "AVERAGE", "MIN", "MAX",
+    }
+)  # fmt: skip
 _FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 

@@ -131,6 +131,18 @@ class Package:
         """The original member as a stream, decompressed as it is read."""
         return self._zip.open(member)  # type: ignore[return-value]
 
+    def raw(self, member: str) -> bytes | None:
+        """The original member's compressed bytes when it is deflated (None otherwise)."""
+        info = self.infos.get(member)
+        if info is None or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+            return None
+        with open(self.path, "rb") as src:
+            src.seek(info.header_offset)
+            fields = _LOCAL_HEADER.unpack(src.read(_LOCAL_HEADER.size))
+            src.seek(fields[9] + fields[10], 1)  # skip name and extra field
+            body = src.read(info.compress_size)
+        return body if len(body) == info.compress_size else None
+
     def rels(self, part: str) -> list[Rel]:
         member = rels_path(part)
         return parse_rels(self.read(member)) if member in self.names() else []

@@ -19,6 +19,7 @@ import hashlib
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -55,6 +56,7 @@ class PreparedAppend:
     old_last: int
     new_last: int
     seconds: dict[str, float] = field(default_factory=dict)
+    reused: bool = False  # the kept rows' compressed bytes copied, not compressed again
 
 
 def check_kept_sheet(path: Path, sheet: str, columns: list[Column], kept: pd.DataFrame) -> None:
@@ -71,43 +73,174 @@ def check_kept_sheet(path: Path, sheet: str, columns: list[Column], kept: pd.Dat
 
 def prepare_append(path: Path, request: SheetAppend) -> PreparedAppend:
     """The sheet's member with `request.rows` appended; NotAppendable when the sheet is not
-    exactly the kept rows under the writer's header."""
+    exactly the kept rows under the writer's header.
+
+    The member is written with two full flush points, after the head and before
+    `</sheetData>`: the deflate stream between them depends on nothing outside it, so the next
+    append copies those compressed bytes as they are and compresses only the new head, the new
+    rows and the tail (the kept rows are still inflated and checked, never deflated again)."""
+    with Package(path) as pkg:
+        member, date1904 = _sheet_member(pkg, request.sheet)
+        raw = pkg.raw(member)
+        marks = _flush_marks(raw) if raw is not None else []
+        if raw is not None and marks:
+            done = _append(pkg, member, date1904, request, raw, marks)
+            if done is not None:
+                return done
+        done = _append(pkg, member, date1904, request, None, [])
+        assert done is not None  # without flush points to reuse, it always gives the member
+        return done
+
+
+_FLUSH = b"\x00\x00\xff\xff"  # the empty stored block a full flush ends with
+_RAW_PIECE = 1 << 16
+
+
+def _flush_marks(raw: bytes) -> list[int]:
+    """Compressed offsets just past each byte sequence a full flush ends with (some may be
+    chance sequences inside a block: _append checks each against what it inflated)."""
+    marks, at = [], raw.find(_FLUSH)
+    while at >= 0:
+        marks.append(at + len(_FLUSH))
+        at = raw.find(_FLUSH, at + 1)
+    return marks
+
+
+class _Inflating:
+    """A raw deflate stream as a readable stream, noting how many bytes it had given out when
+    its input reached each of `marks`, and checking the member's CRC at its end."""
+
+    def __init__(self, raw: bytes, marks: list[int], crc: int) -> None:
+        self._raw, self._at, self._marks, self._crc = raw, 0, marks, crc
+        self._inflater = zlib.decompressobj(-15)
+        self._seen = 0
+        self.given_at: dict[int, int] = {}
+        self.out = 0
+
+    def read(self, _size: int = -1) -> bytes:
+        while self._at < len(self._raw):
+            stop = min(self._at + _RAW_PIECE, len(self._raw))
+            for mark in self._marks:
+                if self._at < mark < stop:
+                    stop = mark
+                    break
+            data = self._inflater.decompress(self._raw[self._at : stop])
+            self._at = stop
+            self.out += len(data)
+            self._seen = zlib.crc32(data, self._seen)
+            if stop in self._marks:
+                self.given_at[stop] = self.out
+            if data:
+                return data
+        return b""
+
+    def close(self) -> None:
+        pass
+
+    def whole(self) -> bool:
+        """The stream ended where the member ends, with the member's CRC."""
+        return self._inflater.eof and not self._inflater.unused_data and self._seen == self._crc
+
+    def mark_at(self, offset: int) -> int | None:
+        """The flush point after which the stream had given exactly `offset` bytes."""
+        found = [m for m, given in self.given_at.items() if given == offset]
+        return max(found) if found else None
+
+
+def _append(
+    pkg: Package,
+    member: str,
+    date1904: bool,
+    request: SheetAppend,
+    raw: bytes | None,
+    marks: list[int],
+) -> PreparedAppend | None:
+    """The prepared member. With `raw`, the kept rows' compressed bytes are copied when the
+    member's flush points are where they must be; None when they are not (the caller then
+    compresses everything)."""
     columns, kept = request.columns, request.kept
     first = len(kept) + 2
     last = len(kept) + 1 + len(request.rows)
-    with Package(path) as pkg:
-        member, date1904 = _sheet_member(pkg, request.sheet)
-        with pkg.open(member) as stream:
-            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-            digest = hashlib.sha256()
-            out: list[bytes] = []
-            crc = size = 0
-            scan = SheetScan(pieces(stream), columns, new_last=last)
+    inflating = _Inflating(raw, marks, pkg.infos[member].CRC) if raw is not None else None
+    stream: Any = inflating if inflating is not None else pkg.open(member)
+    try:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        digest = hashlib.sha256()
+        out: list[bytes] = []
+        crc = size = body = 0
+        scan = SheetScan(pieces(stream), columns, new_last=last)
+        phase = ["head"]
+        reuse_from: int | None = None
 
-            def new_rows() -> bytes:
-                verify(scan, columns, kept, pkg)
-                styles = scan.styles(columns)
-                added = rows_xml(request.rows, columns, styles, first, date1904)
-                check_well_formed(member, b"<sheetData>" + added + b"</sheetData>")
-                return added
+        def new_rows() -> bytes:
+            verify(scan, columns, kept, pkg)
+            styles = scan.styles(columns)
+            added = rows_xml(request.rows, columns, styles, first, date1904)
+            check_well_formed(member, b"<sheetData>" + added + b"</sheetData>")
+            phase[0] = "rows"
+            return added
 
-            for chunk in scan.run(b"", new_rows):
-                crc = zlib.crc32(chunk, crc)
-                size += len(chunk)
-                digest.update(chunk)
+        for chunk in scan.run(b"", new_rows):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+            digest.update(chunk)
+            if phase[0] == "head":
+                out.append(packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH))
+                phase[0] = "body"
+                if inflating is not None:  # the generator has set scan.head by the next chunk
+                    phase[0] = "first"
+            elif phase[0] in ("first", "body"):
+                if phase[0] == "first" and inflating is not None:
+                    reuse_from = inflating.mark_at(len(scan.head))
+                    phase[0] = "body"
+                body += len(chunk)
+                if reuse_from is None:
+                    out.append(packer.compress(chunk))
+            elif phase[0] == "rows":
+                if reuse_from is not None:
+                    assert inflating is not None
+                    until = inflating.mark_at(len(scan.head) + body)
+                    if until is None or until <= reuse_from:
+                        return None
+                    out.append(raw[reuse_from:until])  # type: ignore[index]
+                    packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # after a full flush
+                out.append(packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH))
+                phase[0] = "tail"
+            else:
                 out.append(packer.compress(chunk))
-            out.append(packer.flush())
-        verify(scan, columns, kept, pkg)
+        out.append(packer.flush())
+        if inflating is not None and not inflating.whole():
+            return None
+    finally:
+        stream.close()
+    verify(scan, columns, kept, pkg)
+    deflated = b"".join(out)
+    if reuse_from is not None and not _inflates_to(deflated, crc, size):
+        return None  # a chance flush pattern: compress everything instead
     return PreparedAppend(
         sheet=request.sheet,
         member=member,
-        body=b"".join(out),
+        body=deflated,
         crc=crc,
         size=size,
         raw_hash=digest.hexdigest()[:32],
         old_last=len(kept) + 1,
         new_last=last,
+        reused=reuse_from is not None,
     )
+
+
+def _inflates_to(deflated: bytes, crc: int, size: int) -> bool:
+    """The raw deflate stream gives `size` bytes with CRC-32 `crc` (the copied bytes checked)."""
+    inflater = zlib.decompressobj(-15)
+    seen = total = 0
+    for at in range(0, len(deflated), 1 << 20):
+        try:
+            data = inflater.decompress(deflated[at : at + (1 << 20)])
+        except zlib.error:
+            return False
+        seen, total = zlib.crc32(data, seen), total + len(data)
+    return inflater.eof and not inflater.unused_data and (seen, total) == (crc, size)
 
 
 def _sheet_member(pkg: Package, sheet: str) -> tuple[str, bool]:
