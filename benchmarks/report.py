@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,6 +193,17 @@ def render_org(org: Org) -> list[str]:
         notes.append(f"Merge of cycle N-1 into the synthetic workbook: {_s(prepare.median)} s.")
     elif prepare is not None and prepare.error:
         notes.append(f"Merge of cycle N-1 failed: {prepare.error}")
+    loads = [x for m in org.results.values() for x in getattr(m, "loads", [])]
+    if loads:
+        notes.append(
+            f"Load average (1 min) as each run started: {min(loads):.1f}-{max(loads):.1f} "
+            f"(median {sorted(loads)[len(loads) // 2]:.1f})."
+        )
+    merged = org.folder / "merged.json"
+    if merged.exists():
+        size = json.loads(merged.read_text(encoding="utf-8")).get("bytes")
+        if size:
+            notes.append(f"merge's output: {size / 1e6:.1f} MB.")
     if org.resave:
         notes.append(
             f"LibreOffice re-saved merged in {org.resave['seconds']} s "
@@ -391,7 +403,8 @@ def render_results(info: dict[str, Any], orgs: dict[str, Org]) -> str:
         "shown).",
         "",
         f"Machine: {info.get('nproc')} CPUs ({info.get('cpu')}), {info.get('ram_gb')} GB RAM, "
-        f"Python {info.get('python')}. Load average (1, 5, 15 min) before: "
+        f"Python {info.get('python')}; commit {info.get('commit', '?')}. "
+        "Load average (1, 5, 15 min) before: "
         f"{info.get('load_before')}, after: {info.get('load_after')}.",
         "",
     ]

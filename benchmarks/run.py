@@ -59,6 +59,7 @@ class Measure:
     info: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     complete: bool = False
+    loads: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float | None:
@@ -81,11 +82,14 @@ class Measure:
             "info": self.info,
             "error": self.error,
             "complete": self.complete,
+            "loads": self.loads,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Measure:
-        return cls(d["seconds"], d["peak_mb"], d["info"], d["error"], d.get("complete", False))
+        m = cls(d["seconds"], d["peak_mb"], d["info"], d["error"], d.get("complete", False))
+        m.loads = d.get("loads", [])
+        return m
 
 
 def measure(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any], float]:
@@ -127,11 +131,13 @@ class Bench:
         self.orgs: dict[str, Org] = {}
         self.saved: dict[str, Any] = {}
         if args.resume and args.json and args.json.exists():
-            self.saved = json.loads(args.json.read_text(encoding="utf-8")).get("orgs", {})
+            text = _unplace(args.json.read_text(encoding="utf-8"), args.work)
+            self.saved = json.loads(text).get("orgs", {})
 
     def save(self) -> None:
         if self.args.json:
-            self.args.json.write_text(json.dumps(self.as_json(), indent=1), encoding="utf-8")
+            text = _place(json.dumps(self.as_json(), indent=1), self.args.work)
+            self.args.json.write_text(text, encoding="utf-8")
 
     def as_json(self) -> dict[str, Any]:
         return {"machine": self.info, "orgs": {k: o.as_json() for k, o in self.orgs.items()}}
@@ -148,7 +154,8 @@ class Bench:
             if r and self.args.budget and sum(m.seconds) > self.args.budget:
                 break  # a slow measurement: fewer runs rather than a missed deadline
             folder = org.folder / "runs" / _slug(key) / f"r{r}"
-            _progress(f"{org.name}  {key:<40} run {r + 1}/{runs}")
+            load = round(os.getloadavg()[0], 2)
+            _progress(f"{org.name}  {key:<40} run {r + 1}/{runs} (load {load})")
             result, peak = measure({**spec, "out": str(folder)}, self.args.timeout)
             if "error" in result:
                 m.error = str(result["error"])[:400]
@@ -157,6 +164,7 @@ class Bench:
             m.seconds.append(result.pop("seconds"))
             m.peak_mb.append(peak)
             m.info = {**result, "folder": str(folder)}
+            m.loads.append(load)  # 1-minute load average as the run started
             _progress(f"    {m.seconds[-1]:.2f} s, peak {peak:.0f} MB")
         m.complete = m.error is None
         self.save()
@@ -208,7 +216,8 @@ class Bench:
                     self.save()
                     continue
                 run0 = Path(m.info["folder"]).parent / "r0"
-                _keep(run0 / "input", folder / "merged", {"from": str(run0)})
+                size = (run0 / "input" / wb).stat().st_size
+                _keep(run0 / "input", folder / "merged", {"from": str(run0), "bytes": size})
             if row.command in ("packs", "calibrate", "merge") and m.seconds:
                 org.outputs.setdefault(row.command, _output(row.command, m, files.workbook))
         return org
@@ -300,6 +309,23 @@ class Bench:
         self.save()
 
 
+# Paths of this machine stay out of what is saved: the work folder and the repository are
+# written as these names and put back when a run is resumed.
+WORK, HERE = "$WORK", "$REPO"
+
+
+def _place(text: str, work: Path) -> str:
+    for path, name in ((work.resolve(), WORK), (work, WORK), (REPO, HERE)):
+        text = text.replace(json.dumps(str(path))[1:-1], name)
+    return text
+
+
+def _unplace(text: str, work: Path) -> str:
+    return text.replace(WORK, json.dumps(str(work))[1:-1]).replace(
+        HERE, json.dumps(str(REPO))[1:-1]
+    )
+
+
 def _keep(source: Path, target: Path, note: dict[str, Any]) -> None:
     """A run's input folder (the workbook written in place and what the tool wrote beside it)
     becomes an input of later measurements; the .json beside it says it is whole."""
@@ -335,7 +361,25 @@ def machine() -> dict[str, Any]:
         "ram_gb": round(mem_kb / 1024 / 1024, 1),
         "python": sys.version.split()[0],
         "load_before": [round(x, 2) for x in os.getloadavg()],
+        "commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """The commit measured, "+changes" when the work tree differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "?"
+    return f"{head}{' +changes' if dirty else ''}" if head else "?"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -428,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     info = machine()
     info.update(command=shlex.join(["python", "-m", "benchmarks.run", *words]))
+    if args.work is not None:
+        info["command"] = _place(info["command"], args.work)
     info.update(date=started.strftime("%Y-%m-%d %H:%M UTC"), runs=args.runs, seed=args.seed)
     info.update(cycles=args.cycles, max_cells=args.max_cells)
     args.work = args.work or Path(tempfile.mkdtemp(prefix="ladder-bench-"))
