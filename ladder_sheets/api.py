@@ -93,6 +93,8 @@ def read_exports(
     from ladder_sheets.exports import read_export
     from ladder_sheets.exports.people import People
 
+    if not paths:  # no export: nothing to recognise people in (indexing them costs seconds)
+        return []
     competencies = _distinct(framework.competencies.data, "competency")
     employees = _distinct(framework.employees.data, "employee_id")
     people = People.of(framework.employees)

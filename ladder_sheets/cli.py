@@ -930,6 +930,8 @@ def history_store(
     _stop_if_errors(result.report, f"Nothing was written: {workbook} is unchanged.")
     plan = result.store
     kept = ", ".join(plan.kept) or "no cycle"
+    if plan.stamp.generation > 1:
+        click.echo(f"{workbook.name} already keeps its history in a store; it is written again.")
     click.echo(
         f"History store: {plan.stamp.rows} rating(s) of {len(plan.stamp.cycles)} cycle(s) in "
         f"{plan.path.name}; Ratings History keeps {kept} ({len(plan.sheet_rows)} rows)."

@@ -508,3 +508,20 @@ def test_libreoffice_recalculates_the_trimmed_workbook_to_the_same_values(
         assert [[strip.sub("", v) if isinstance(v, str) else v for v in r] for r in mine] == [
             [strip.sub("", v) if isinstance(v, str) else v for v in r] for r in theirs
         ]
+
+
+def test_a_cycle_typed_into_the_sheet_is_read_and_said(workbooks: tuple[Path, Path]) -> None:
+    """The store is the one the workbook was written with; a cycle added to Ratings History by
+    hand since is part of the history (and goes into the store at the next merge)."""
+    from ladder_sheets.api import check
+
+    stored, _ = workbooks
+    wb = openpyxl.load_workbook(stored)
+    ws = wb["Ratings History"]
+    ws.append(["2025-Q4", "E002", "Delivery", 4, "manager", "E001", None, "typed", None])
+    wb.save(stored)
+    history = read_framework(stored).history.data
+    assert len(history) == 64 and (history["cycle"] == "2025-Q4").sum() == 1
+    said = [f for f in check(stored).report if f.code == "cycle-only-in-sheet"]
+    assert len(said) == 1 and "2025-Q4" in said[0].message
+    assert (said[0].where.sheet, said[0].where.cell) == ("Ratings History", f"A{4 * 9 + 2}")

@@ -5,12 +5,15 @@ header row repeated."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ladder_sheets.commands.calibrate import calibrate
@@ -113,3 +116,125 @@ def test_every_page_is_legible_confidential_and_numbered(outputs, tmp_path, name
             s for s in ("Gap Analysis", "Promotion Readiness") for t, _ in printed if s in t[:120]
         }
         assert headed == {"Gap Analysis", "Promotion Readiness"}
+
+
+# The sheets merge writes, and how many pages each may take for the sample's 150 people on
+# either paper: Promotion Readiness prints its compact area (who, status, step, what falls
+# short), tens of pages rather than the ~360 of its 31 columns in column groups.
+GENERATED = ("Gap Analysis", "Promotion Readiness", "Ratings History", "Promotion Evidence")
+MOST_PAGES = {"Promotion Readiness": 60, "Gap Analysis": 400}
+PAPERS = {"A4": (9, (842, 595)), "Letter": (1, (792, 612))}  # landscape, in points
+SMALLEST_SCALE = 75  # percent: 11 pt text prints at 8.25 pt or more
+
+
+def on_paper(merged: Path, folder: Path, paper: str) -> Path:
+    """A copy of the merged workbook set to `paper` (as Excel's page setup would be), with the
+    long Ratings History hidden from the Letter run (its settings are checked in the file)."""
+    code, _ = PAPERS[paper]
+    copy = folder / f"{paper}.xlsx"
+    with zipfile.ZipFile(merged) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'paperSize="\d+"', f'paperSize="{code}"'.encode(), data)
+            if item.filename == "xl/workbook.xml" and paper != "A4":
+                data = data.replace(
+                    b'name="Ratings History"', b'name="Ratings History" state="hidden"'
+                )
+            out.writestr(item, data)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def printed(outputs, tmp_path_factory) -> dict[str, dict[str, list[tuple[str, float, tuple]]]]:
+    """paper -> generated sheet -> its pages: (text, smallest text size, page size)."""
+    out: dict[str, dict[str, list[tuple[str, float, tuple]]]] = {}
+    for paper in PAPERS:
+        folder = tmp_path_factory.mktemp(paper)
+        pdf = pdf_of(on_paper(outputs["merged"], folder, paper), folder)
+        sizes = [
+            (round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+            for p in pypdf.PdfReader(pdf).pages
+        ]
+        sheets: dict[str, list[tuple[str, float, tuple]]] = {}
+        for (text, smallest), size in zip(pages(pdf), sizes, strict=True):
+            head = text[:200]
+            sheet = next(
+                (s for s in GENERATED if text.startswith("Confidential") and s in head), None
+            )
+            if sheet is not None:
+                sheets.setdefault(sheet, []).append((text, smallest, size))
+        out[paper] = sheets
+    return out
+
+
+@pytest.mark.parametrize("paper", list(PAPERS))
+def test_generated_sheets_print_on_a4_and_letter(printed, outputs, paper):
+    sheets = printed[paper]
+    expected = {"Gap Analysis", "Promotion Readiness"} | (
+        {"Ratings History"} if paper == "A4" else set()
+    )
+    assert expected <= set(sheets), sorted(sheets)
+    _, size = PAPERS[paper]
+    for sheet, its in sheets.items():
+        for number, (text, smallest, page) in enumerate(its, start=1):
+            assert page == size, (sheet, number, page)
+            assert smallest >= SMALLEST_PT, (sheet, number, smallest)
+            # the header row repeats on every page (each column group shows Employee ID)
+            if sheet in ("Gap Analysis", "Promotion Readiness", "Ratings History"):
+                assert "Employee" in text, (sheet, number)
+    for sheet, most in MOST_PAGES.items():
+        assert len(sheets[sheet]) <= most, (paper, sheet, len(sheets[sheet]))
+    # the compact area: who, the status and every sentence of what falls short, on paper
+    readiness = " ".join(t for t, _, _ in sheets["Promotion Readiness"])
+    assert "What Falls Short" in readiness and "Lowest Competency" not in readiness
+    people = openpyxl.load_workbook(outputs["merged"], read_only=True)["Promotion Readiness"]
+    ids = [r[0] for r in people.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert all(i in readiness for i in ids)
+    assert len(sheets["Promotion Readiness"]) >= len(ids) // 30  # not shrunk to fit
+
+
+def test_generated_sheets_are_at_a_readable_scale(outputs):
+    book = openpyxl.load_workbook(outputs["merged"])
+    for sheet in GENERATED:
+        ws = book[sheet]
+        assert ws.page_setup.orientation == "landscape", sheet
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.scale or 100) >= SMALLEST_SCALE, sheet
+        assert ws.print_title_rows, sheet
+        assert "Confidential" in (ws.oddHeader.left.text or ""), sheet
+        assert "&P" in (ws.oddFooter.right.text or ""), sheet
+
+
+def _shown(value: object, number_format: str) -> str:
+    """A number as the cell's format shows it (the formats the generated sheets use)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return "yyyy-mm-dd hh:mm" if "hh" in number_format else "yyyy-mm-dd"
+    assert isinstance(value, int | float)
+    if number_format == "0.00":
+        return f"{value:.2f}"
+    if number_format == "0.0":
+        return f"{value:.1f}"
+    if number_format == "0":
+        return f"{value:.0f}"
+    if number_format.startswith("+0.0"):
+        return "0" if value == 0 else f"{value:+.1f}"
+    return f"{value:.10g}"[:11]  # General shows at most 11 characters
+
+
+def test_numbers_fit_their_columns(outputs):
+    """A number wider than its column runs into the next one (or shows ###)."""
+    book = openpyxl.load_workbook(outputs["merged"], data_only=True)
+    for sheet in GENERATED:
+        ws = book[sheet]
+        widths = {letter: d.width for letter, d in ws.column_dimensions.items() if d.width}
+        for row in ws.iter_rows(min_row=3, max_row=400):
+            for cell in row:
+                value = cell.value
+                if isinstance(value, bool) or not isinstance(
+                    value, int | float | dt.datetime | dt.date
+                ):
+                    continue
+                text = _shown(value, cell.number_format)
+                width = widths.get(cell.column_letter, 8.43)
+                assert len(text) + 1 <= width, (sheet, cell.coordinate, text, width)

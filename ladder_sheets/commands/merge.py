@@ -428,7 +428,9 @@ def sheet_builder(
             if stale not in written:
                 build_evidence_sheet(wb, evidence.iloc[0:0], name=stale)
         build_gap_sheet(wb, gaps, cycle=cycle or "", name=GAP_SHEET, link_ratings=True)
-        build_readiness_sheet(wb, readiness, cycle=cycle or "", name=READINESS_SHEET)
+        build_readiness_sheet(
+            wb, readiness, cycle=cycle or "", name=READINESS_SHEET, link_ratings=True
+        )
         if versions is not None and versions.versions:
             build_versions_sheet(wb, versions)
         if store_record is not None:

@@ -165,7 +165,12 @@ def rater_keys(
     several anonymous peers are several ratings and importing the same file again matches
     each to itself."""
     n = len(rater_type)
-    kind = np.array([str(t).strip().lower() if not is_blank(t) else "" for t in rater_type])
+    # once per distinct rater type, not per row: a history repeats a few a million times
+    kinds, _ = map_distinct(
+        np.asarray(rater_type, dtype=object),
+        lambda t: str(t).strip().lower() if not is_blank(t) else "",
+    )
+    kind = kinds.astype(str) if n else np.array([], dtype=str)
     context = np.isin(kind, CONTEXT_RATERS)
     out = np.full(n, "", dtype=object)
     if not context.any():

@@ -118,6 +118,8 @@ def _build_plain(
         _write_rows(ws, part, columns, styles)
         set_widths(ws, columns, part, styles)
         finish_table(ws, HEADER_ROW, len(part), len(columns))
+        # Printed in column groups: each page names the cycle and the person of its rows.
+        ws.repeat_columns(0, 1)
     return names
 
 

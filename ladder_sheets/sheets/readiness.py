@@ -14,6 +14,7 @@ in sentences as of the merge (the title says so).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,11 +47,14 @@ COLUMNS: list[Column] = [
     Column("employee_id", "Employee ID", "value"),
     Column("name", "Name"),
     Column("status", "Status", style="status"),
+    Column("level", "Level"),
+    Column("next_level", "Next Level"),
+    Column("shortfalls", "What Falls Short", "list", wrap=True),
+    # What is printed ends here (PRINTED): the criteria that follow are the detail behind the
+    # sentences, on screen.
     Column("manager_id", "Manager ID", "value"),
     Column("family", "Job Family"),
     Column("track", "Track"),
-    Column("level", "Level"),
-    Column("next_level", "Next Level"),
     Column("cycle", "Cycle"),
     Column("average", "Average", "number", "average"),
     Column("min_average", "Min Average", "number", "average"),
@@ -72,9 +76,17 @@ COLUMNS: list[Column] = [
     Column("requires_endorsement", "Endorsement Required", "flag", "flag"),
     Column("calibrated", "Calibrated", "flag", "flag"),
     Column("requires_calibration", "Calibration Required", "flag", "flag"),
-    Column("shortfalls", "What Falls Short", "list", wrap=True),
     Column("shortfall_codes", "Shortfall Codes", "list", joiner=", "),
 ]
+
+# The columns printed: who, their status and step, and what falls short in sentences, one
+# page wide on A4 or Letter landscape at full size (the 31 columns printed as column groups
+# took about 360 A4 pages for 150 people).
+PRINTED = 1 + [c.key for c in COLUMNS].index("shortfalls")
+SHORTFALLS_WIDTH = 48
+# At 85% the printed columns (about 118 characters wide) fit Letter landscape as well as A4;
+# 11 pt text prints at 9.4 pt.
+PRINT_SCALE = 85
 
 # "Meets" column -> (value column, threshold column): value >= threshold.
 MEETS = {
@@ -220,11 +232,14 @@ def build_readiness_sheet(
     *,
     cycle: str,
     name: str = "Promotion Readiness",
+    link_ratings: bool = False,
 ) -> None:
     """Add the Promotion Readiness worksheet for `cycle` to `wb`, rows in the given order.
 
     `readiness` has the columns of `analysis.readiness.readiness_table`; shortfalls may be
-    lists (joined with "; ") or text.
+    lists (joined with "; ") or text. With `link_ratings` (the workbook holds the Ratings
+    History cells the table's ratings_where names, as merge writes it), the values that come
+    from ratings are formulas over those cells, so a corrected rating flows into the status.
     """
     check_columns(readiness, COLUMNS, "readiness")
     styles = st.Styles.of(wb)
@@ -243,6 +258,9 @@ def build_readiness_sheet(
     # flushed, and a height set afterwards is lost (the header showed one line of two).
     extra = {key: ["Yes"] for key in MEETS}
     set_widths(ws, COLUMNS, readiness, styles, extra, header_row=HEADER_ROW)
+    # What Falls Short narrower than other wrapped text, so the printed columns fit a page.
+    shortfalls = [c.key for c in COLUMNS].index("shortfalls")
+    ws.set_column(shortfalls, shortfalls, SHORTFALLS_WIDTH, styles["wrap"])
     write_header(ws, HEADER_ROW, COLUMNS, styles)
 
     formulas = {
@@ -257,7 +275,7 @@ def build_readiness_sheet(
     def ratings(row: int, values: dict[str, Any]) -> LiveRatings:
         if row not in live:
             live.clear()
-            live[row] = LiveRatings(sources[row - FIRST_DATA_ROW])
+            live[row] = LiveRatings(sources[row - FIRST_DATA_ROW] if link_ratings else {})
         return live[row]
 
     def live_status(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
@@ -304,7 +322,8 @@ def build_readiness_sheet(
         # Wrapped text gets the rows it needs: LibreOffice does not grow rows by itself, and
         # the sentences would run over the rows below.
         lines = max(
-            _lines(as_text(values["shortfalls"], "; ")), _lines(as_text(values["scope_criteria"]))
+            _lines(as_text(values["shortfalls"], "; "), SHORTFALLS_WIDTH),
+            _lines(as_text(values["scope_criteria"]), st.WRAP_WIDTH),
         )
         if lines > 1:
             ws.set_row(row, st.LINE_HEIGHT * lines)
@@ -321,13 +340,15 @@ def build_readiness_sheet(
     )
 
     count = len(readiness)
-    finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
+    finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS, printed=PRINTED)
+    ws.set_print_scale(PRINT_SCALE)
     if count:
         _conditional_formats(ws, styles, where, count)
 
 
-def _lines(text: str) -> int:
-    return -(-len(text) // st.WRAP_WIDTH) if text else 1
+def _lines(text: str, width: int) -> int:
+    # the lines of the column's word wrap (a character of the width is the cell's padding)
+    return max(len(textwrap.wrap(text, width - 2)), 1)
 
 
 def _conditional_formats(ws: Any, styles: st.Styles, where: dict[str, str], count: int) -> None:

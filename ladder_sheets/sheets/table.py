@@ -223,13 +223,21 @@ def set_widths(
 
 
 def finish_table(
-    ws: Worksheet, header_row: int, rows: int, ncols: int, freeze_cols: int = 0
+    ws: Worksheet,
+    header_row: int,
+    rows: int,
+    ncols: int,
+    freeze_cols: int = 0,
+    printed: int | None = None,
 ) -> None:
     """Freeze the header (and the first columns), filter over the header and data, and set
-    the sheet up for print (see print_legibly)."""
+    the sheet up for print (see print_legibly); with `printed`, only the first that many
+    columns print (a compact area for a sheet whose other columns are detail)."""
     ws.freeze_panes(header_row + 1, freeze_cols)
     ws.autofilter(header_row, 0, header_row + max(rows, 0), ncols - 1)
     print_legibly(ws, header_row, freeze_cols)
+    if printed is not None:
+        ws.print_area(0, 0, header_row + max(rows, 1), printed - 1)
 
 
 def print_legibly(

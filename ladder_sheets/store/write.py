@@ -22,7 +22,8 @@ import os
 import shutil
 import tempfile
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,9 @@ class StorePlan:
     def path(self) -> Path:
         return store_path_for(self.target)
 
-    @property
+    @cached_property
     def sheet_rows(self) -> pd.DataFrame:
-        """The rows Ratings History keeps."""
+        """The rows Ratings History keeps (computed once: merge asks for them three times)."""
         return self.history[self._kept_mask()].reset_index(drop=True)
 
     def _kept_mask(self) -> np.ndarray:
@@ -197,6 +198,3 @@ class StorePlan:
         if self.tmp is not None and self.tmp.exists():
             self.tmp.unlink()
         self.tmp = None
-
-    def with_target(self, target: Path) -> StorePlan:
-        return replace(self, target=target)

@@ -199,11 +199,11 @@ def _scan(path: Path, part: str, sheet: str, limit: int, scan: _Scan) -> tuple[S
                 else:  # text alone
                     tail = b""
             if data:
-                if b't="e"' in data:
-                    _collect_errors(data, extent.errors)
                 bad = scan.chunk(data)
                 if bad is not None:
                     raise outside_grid(path, sheet, bad)
+                if scan.errors:
+                    _collect_errors(data, extent.errors)
                 if scan.cells > limit:
                     raise UnreadableFile(
                         f"the sheet holds more than {limit:,} cells, far more than a "
@@ -231,6 +231,7 @@ class _Scan:
         self.rows_seen = 0  # bound of the rows such cells can be placed on
         self.row_at = self.col_at = 0  # where the last row and cell were placed
         self.merged = False  # a mergeCell tag was seen
+        self.errors = False  # the last chunk has error cells (t="e")
 
     def chunk(self, data: bytes) -> str | None:
         """Take in a chunk of whole tags; the first address outside the grid, or None."""
@@ -239,8 +240,9 @@ class _Scan:
         plain = None if self.by_tag else _plain_cells(text, size)
         if plain is None:
             self.merged = self.merged or b"mergeCell" in data
+            self.errors = b't="e"' in data
             return self._tags(data)
-        starts, content, merged = plain
+        starts, content, merged, self.errors = plain
         self.merged = self.merged or merged
         self.cells += len(starts)
         found, bad = _last_cell(text, starts, content)
@@ -298,11 +300,11 @@ class _Scan:
         return None
 
 
-def _plain_cells(text: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, bool] | None:
-    """The offsets of the chunk's cell tags, which have content, and whether a mergeCell tag
-    is there, when every cell tag is written `<c r="A1" ...>` and nothing else calamine could
-    read as a cell or an address is there (a prefixed c or row, a second r=, r= in single
-    quotes or spaced out, '>' in a quoted value, text after a cell tag); None otherwise."""
+def _plain_cells(text: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, bool, bool] | None:
+    """The offsets of the chunk's cell tags, which have content, whether a mergeCell tag and
+    a t="e" (error cell) are there, when every cell tag is written `<c r="A1" ...>` and
+    nothing else calamine could read as a cell or an address is there (a prefixed c or row, a
+    second r=, r= in single quotes or spaced out, '>' in a quoted value); None otherwise."""
     body = text[:size]
     tags = np.flatnonzero(body == ord("<"))
     first = text[tags + 1]
@@ -336,14 +338,26 @@ def _plain_cells(text: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, b
     named = int(((before == ord("r")) & _WHITE[text[equals - 2]]).sum())
     if named != len(starts) + len(rows):
         return None
-    # a cell tag's first '>' is the last byte before the next tag (no '>' inside a quoted
-    # value, no text after it): a '/' before it is an empty (styled) cell
+    errors = bool(
+        (
+            (before == ord("t"))
+            & (text[equals + 1] == ord('"'))
+            & (text[equals + 2] == ord("e"))
+            & (text[equals + 3] == ord('"'))
+        ).any()
+    )
+    # a cell tag ends at its region's one '>' (none inside a quoted value or after the tag):
+    # a '/' before it is an empty (styled) cell, which calamine does not place
     ends = np.flatnonzero(body == ord(">"))
-    following = np.append(tags, size)[at + 1]
-    found = np.searchsorted(ends, starts)
-    if len(starts) and (found[-1] >= len(ends) or (ends[found] != following - 1).any()):
-        return None
-    return starts, text[following - 2] != ord("/"), merged
+    after = np.append(tags[1:], size)
+    if len(ends) == len(tags) and (ends > tags).all() and (ends < after).all():
+        close = ends[at]  # every tag's region holds one '>': the tag's own
+    else:  # a '>' in a text somewhere: look at the cell tags themselves
+        found = np.searchsorted(ends, starts)
+        if len(starts) and (found[-1] >= len(ends) or (ends[found] != after[at] - 1).any()):
+            return None
+        close = ends[found]
+    return starts, text[close - 1] != ord("/"), merged, errors
 
 
 def outside_grid(path: Path | str, sheet: str, address: str) -> UnreadableFile:

@@ -47,9 +47,15 @@ def adapt_sheet(
     Works on the bytes a piece of about a megabyte at a time, cut after a </row>: no edit spans
     rows, so a million-row sheet costs its output and one piece, not several decoded copies."""
     encoded: dict[int, bytes] = {}
+    # each scratch index's replacement, spelt once: a sheet has a few styles and a million cells
+    xfs = {b"%d" % i: b'%d"' % new for i, new in enumerate(styles.xf)}
 
     def xf(match: re.Match[bytes]) -> bytes:
-        return match.group(1) + b'%d"' % styles.xf[int(match.group(2))]
+        number = match.group(2)
+        spelt = xfs.get(number)
+        if spelt is None:  # "007" and the like: as the index it reads
+            spelt = b'%d"' % styles.xf[int(number)]
+        return match.group(1) + spelt
 
     def dxf(match: re.Match[bytes]) -> bytes:
         return match.group(1) + b'%d"' % styles.dxf[int(match.group(2))]
