@@ -363,3 +363,32 @@ def test_a_history_found_by_its_content_is_not_cached(framework_workbook):
     assert "history" in first["tables"]
     assert not cache_path(path).exists()
     assert answer(path) == first
+
+
+def test_references_follow_the_current_employees_sheet(book: Path):
+    """An Employees sheet changed without touching any part the history is read from: the
+    history still comes from the cache, and its people are checked against the new sheet."""
+    from ladder_sheets.workbook.extent import sheet_parts
+
+    part = sheet_parts(book)["Employees"]
+
+    def swap_an_id(data: bytes) -> bytes:
+        # the tenth person's ID cell points to the shared string of their name instead (the
+        # first is the head of the company, whom nobody rates)
+        row = re.search(rb"<row [^>]*r=\"11\".*?</row>", data, re.S)
+        assert row is not None
+        cells = re.findall(rb'<c r="([A-Z]+)11"[^>]*t="s"[^>]*><v>(\d+)</v></c>', row.group(0))
+        (a, first), (_, second) = cells[0], cells[1]
+        assert a == b"A"
+        new_row = row.group(0).replace(
+            b"<v>" + first + b"</v></c>", b"<v>" + second + b"</v></c>", 1
+        )
+        return data.replace(row.group(0), new_row)
+
+    before = answer(book)
+    _rewrite(book, part, swap_an_id)
+    assert from_cache(book)  # the history's parts are the same
+    warm = answer(book)
+    assert warm == cold(book)
+    unknown = [f for f in warm["findings"] if '"unknown-employee"' in f]
+    assert unknown and not [f for f in before["findings"] if '"unknown-employee"' in f]
