@@ -31,6 +31,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shlex
 import shutil
 import statistics
@@ -316,7 +317,9 @@ WORK, HERE = "$WORK", "$REPO"
 
 def _place(text: str, work: Path) -> str:
     for path, name in ((work.resolve(), WORK), (work, WORK), (REPO, HERE)):
-        text = text.replace(json.dumps(str(path))[1:-1], name)
+        # the folder itself or a path inside it, not a sibling named after it (work.json)
+        at = re.escape(json.dumps(str(path))[1:-1]) + r"(?=[/\\\s\"']|$)"
+        text = re.sub(at, name, text, flags=re.MULTILINE)
     return text
 
 

@@ -121,7 +121,13 @@ def test_every_page_is_legible_confidential_and_numbered(outputs, tmp_path, name
 # The sheets merge writes, and how many pages each may take for the sample's 150 people on
 # either paper: Promotion Readiness prints its compact area (who, status, step, what falls
 # short), tens of pages rather than the ~360 of its 31 columns in column groups.
-GENERATED = ("Gap Analysis", "Promotion Readiness", "Ratings History", "Promotion Evidence")
+GENERATED = (
+    "Gap Analysis",
+    "Promotion Readiness",
+    "Ratings History",
+    "Promotion Evidence",
+    "Framework Versions",
+)
 MOST_PAGES = {"Promotion Readiness": 60, "Gap Analysis": 400}
 PAPERS = {"A4": (9, (842, 595)), "Letter": (1, (792, 612))}  # landscape, in points
 SMALLEST_SCALE = 75  # percent: 11 pt text prints at 8.25 pt or more

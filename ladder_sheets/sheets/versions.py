@@ -13,6 +13,7 @@ from typing import Any
 import xlsxwriter
 
 from ladder_sheets.sheets import styles as st
+from ladder_sheets.sheets.table import print_legibly
 from ladder_sheets.versions import (
     CYCLE_HEADERS,
     RECORD_COLUMN,
@@ -46,6 +47,7 @@ def build_versions_sheet(
     ws.set_column(RECORD_COLUMN + 1, RECORD_COLUMN + 1, 14)
     ws.set_column(RECORD_COLUMN + 2, RECORD_COLUMN + 2, 100)
     ws.freeze_panes(1, 0)
+    print_legibly(ws, 0)
     return name
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,6 +185,42 @@ class _ByPosition(Exception):
 
 def _scan(path: Path, part: str, sheet: str, limit: int, scan: _Scan) -> tuple[SheetExtent, _Scan]:
     extent = SheetExtent()
+
+    def take(data: bytes, plain: _Plain | None) -> None:
+        bad = scan.take(data, plain)
+        if bad is not None:
+            raise outside_grid(path, sheet, bad)
+        if scan.errors:
+            _collect_errors(data, extent.errors)
+        if scan.cells > limit:
+            raise UnreadableFile(
+                f"the sheet holds more than {limit:,} cells, far more than a "
+                "career framework needs",
+                file=str(path),
+                sheet=sheet,
+                hint="move the data that is not part of the framework to another "
+                "workbook, or delete unused rows and columns",
+            )
+
+    # Chunks are read with numpy two at a time (numpy lets go of the GIL), and taken in order.
+    pending: deque[tuple[bytes, Future[_Plain | None]]] = deque()
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="extent") as pool:
+        for data in _chunks(path, part):
+            if scan.by_tag:
+                take(data, None)
+                continue
+            pending.append((data, pool.submit(_read_plain, data)))
+            while len(pending) > 2:
+                data, future = pending.popleft()
+                take(data, future.result())
+        while pending:
+            data, future = pending.popleft()
+            take(data, future.result())
+    return extent, scan
+
+
+def _chunks(path: Path, part: str) -> Iterator[bytes]:
+    """The part's XML a megabyte at a time, each chunk cut before a tag."""
     with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
         tail = b""
         while True:
@@ -199,22 +238,25 @@ def _scan(path: Path, part: str, sheet: str, limit: int, scan: _Scan) -> tuple[S
                 else:  # text alone
                     tail = b""
             if data:
-                bad = scan.chunk(data)
-                if bad is not None:
-                    raise outside_grid(path, sheet, bad)
-                if scan.errors:
-                    _collect_errors(data, extent.errors)
-                if scan.cells > limit:
-                    raise UnreadableFile(
-                        f"the sheet holds more than {limit:,} cells, far more than a "
-                        "career framework needs",
-                        file=str(path),
-                        sheet=sheet,
-                        hint="move the data that is not part of the framework to another "
-                        "workbook, or delete unused rows and columns",
-                    )
+                yield data
             if not chunk:
-                return extent, scan
+                return
+
+
+# A chunk written as writers write: its cell tags' offsets, which have content, whether it
+# has merged ranges and error cells, and its cells' extent (or the first bad address).
+_Plain = tuple[np.ndarray, bool, bool, tuple[tuple[int, int], tuple[int, int]] | None, int]
+
+
+def _read_plain(data: bytes) -> _Plain | None:
+    """What the numpy reading finds in a chunk, or None where it must be read tag by tag."""
+    text = np.frombuffer(data + _PAD, dtype=np.uint8)
+    plain = _plain_cells(text, len(data))
+    if plain is None:
+        return None
+    starts, content, merged, errors = plain
+    found, bad = _last_cell(text, starts, content)
+    return starts, merged, errors, found, bad
 
 
 class _Scan:
@@ -233,19 +275,16 @@ class _Scan:
         self.merged = False  # a mergeCell tag was seen
         self.errors = False  # the last chunk has error cells (t="e")
 
-    def chunk(self, data: bytes) -> str | None:
-        """Take in a chunk of whole tags; the first address outside the grid, or None."""
-        size = len(data)
-        text = np.frombuffer(data + _PAD, dtype=np.uint8)
-        plain = None if self.by_tag else _plain_cells(text, size)
+    def take(self, data: bytes, plain: _Plain | None) -> str | None:
+        """Take in a chunk of whole tags (with what _read_plain found in it, or None to read
+        it tag by tag); the first address outside the grid, or None."""
         if plain is None:
             self.merged = self.merged or b"mergeCell" in data
             self.errors = b't="e"' in data
             return self._tags(data)
-        starts, content, merged, self.errors = plain
+        starts, merged, self.errors, found, bad = plain
         self.merged = self.merged or merged
         self.cells += len(starts)
-        found, bad = _last_cell(text, starts, content)
         if bad >= 0:
             return _address_at(data, bad)
         if found is not None:
