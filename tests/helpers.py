@@ -1,4 +1,5 @@
-"""Helpers the tests share: one sha256 of a file, and where the shared test inputs are.
+"""Helpers the tests share: one sha256 of a file, a sheet's rows, and where the shared test
+inputs are.
 
 The shared corpus of real workbooks and the public frameworks live in ../shared beside the
 repository and are never copied into it; `shared("corpus")` is that folder, and
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,6 +22,16 @@ SHARED = REPO.parent / "shared"
 def sha256(path: Path) -> str:
     """The file's content as a hex digest: equal digests, equal bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def sheet_rows(path: Path, sheet: str, **window: Any) -> list[tuple[Any, ...]]:
+    """The values of a sheet's rows (`window`: iter_rows' min_row, max_col...), read with the
+    workbook closed again: a read-only workbook left open leaks its file handle."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True, **window)]
+    finally:
+        wb.close()
 
 
 def shared(name: str) -> Path:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from ladder_sheets.cli import cli
 from ladder_sheets.commands.merge import merge
+from tests.helpers import sheet_rows
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -67,8 +68,7 @@ def test_promote_confirms_calibration_and_the_status_follows(merged, tmp_path):
     if declined:
         assert after.loc[declined, "status"] == "Not yet"
         assert after.loc[declined, "shortfall_codes"][0] == "committee-not-yet"
-    evidence = openpyxl.load_workbook(out, read_only=True)["Promotion Evidence"]
-    notes = [r for r in evidence.iter_rows(values_only=True) if r[1] == person]
+    notes = [r for r in sheet_rows(out, "Promotion Evidence") if r[1] == person]
     assert any("Calibration: Promote" in str(r) for r in notes)
 
 
@@ -130,8 +130,7 @@ def test_not_yet_on_a_step_without_calibration_and_a_changed_decision(merged, tm
     result = runner.invoke(cli, ["calibrate", str(second), "--apply", str(pack), "-o", str(third)])
     assert result.exit_code == 0, result.output
     assert "was Promote, now Defer" in result.output
-    evidence = openpyxl.load_workbook(third, read_only=True)["Promotion Evidence"]
-    heads, *rows = list(evidence.iter_rows(values_only=True))
+    heads, *rows = sheet_rows(third, "Promotion Evidence")
     mine = [dict(zip(heads, r, strict=False)) for r in rows if r[1] == person]
     assert [r["Note"] for r in mine if r["Note"]] == ["Calibration: Defer"]
     assert all(r["Calibration Confirmed"] in (None, "") for r in mine)

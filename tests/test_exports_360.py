@@ -7,12 +7,12 @@ import csv
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 import ladder_sheets as ls
 from ladder_sheets.exports import read_export
 from ladder_sheets.exports.raters import rater_kind
+from tests.helpers import sheet_rows
 
 COMPETENCIES = ["Communication", "Delivery", "System Design"]
 
@@ -25,8 +25,7 @@ def write_csv(path: Path, rows: list[list[Any]], **kw: Any) -> Path:
 
 
 def history_rows(workbook: Path) -> list[tuple[Any, ...]]:
-    ws = openpyxl.load_workbook(workbook, read_only=True)["Ratings History"]
-    return [tuple(r) for r in ws.iter_rows(min_row=2, values_only=True) if any(r)]
+    return [r for r in sheet_rows(workbook, "Ratings History", min_row=2) if any(r)]
 
 
 # (employee, competency, relationship, reviewer, rating): E002 has a manager, a self review,
@@ -254,8 +253,7 @@ def test_the_calibration_pack_shows_360_context_beside_the_manager_rating(
     assert ls.merge(workbook, [export_360(tmp_path / "2026-Q3_360.csv")]).written is not None
     pack = tmp_path / "pack.xlsx"
     ls.calibrate(workbook, pack, cycle="2026-Q3")
-    ws = openpyxl.load_workbook(pack, read_only=True)["360 Context"]
-    rows = [r for r in ws.iter_rows(min_row=4, values_only=True)]
+    rows = sheet_rows(pack, "360 Context", min_row=4)
     header, body = rows[0], [r for r in rows[1:] if r and r[0]]
     got = {r[header.index("Competency")]: dict(zip(header, r, strict=True)) for r in body}
 

@@ -28,6 +28,7 @@ from ladder_sheets.findings import Where
 from ladder_sheets.store.attach import StoreRefused
 from ladder_sheets.store.files import read_store, store_path_for, write_store
 from ladder_sheets.store.record import STORE_SHEET
+from tests.helpers import sheet_rows
 
 NOW = dt.datetime(2026, 1, 15, 9, 30)
 PEOPLE = ("E001", "E002", "E003")
@@ -99,13 +100,7 @@ def _sheet_rows(path: Path, sheet: str = "Ratings History") -> list[tuple[Any, .
 def _resolved(path: Path, sheet: str) -> list[tuple[Any, ...]]:
     """A sheet's rows with each reference to a Ratings History cell replaced by its value."""
     history = {
-        f"D{i}": row[3]
-        for i, row in enumerate(
-            openpyxl.load_workbook(path, read_only=True)["Ratings History"].iter_rows(
-                values_only=True
-            ),
-            start=1,
-        )
+        f"D{i}": row[3] for i, row in enumerate(sheet_rows(path, "Ratings History"), start=1)
     }
     pattern = re.compile(r"'?Ratings History'?!(D\d+)")
     return [

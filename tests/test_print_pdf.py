@@ -19,6 +19,7 @@ import pytest
 from ladder_sheets.commands.calibrate import calibrate
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.commands.packs import write_packs
+from tests.helpers import sheet_rows
 
 pypdf = pytest.importorskip("pypdf")
 REPO = Path(__file__).resolve().parents[1]
@@ -194,8 +195,8 @@ def test_generated_sheets_print_on_a4_and_letter(printed, outputs, paper):
     # the compact area: who, the status and every sentence of what falls short, on paper
     readiness = " ".join(t for t, _, _ in sheets["Promotion Readiness"])
     assert "What Falls Short" in readiness and "Lowest Competency" not in readiness
-    people = openpyxl.load_workbook(outputs["merged"], read_only=True)["Promotion Readiness"]
-    ids = [r[0] for r in people.iter_rows(min_row=3, values_only=True) if r[0]]
+    people = sheet_rows(outputs["merged"], "Promotion Readiness", min_row=3)
+    ids = [r[0] for r in people if r[0]]
     assert all(i in readiness for i in ids)
     assert len(sheets["Promotion Readiness"]) >= len(ids) // 30  # not shrunk to fit
 

@@ -31,6 +31,7 @@ from ladder_sheets.cli import cli
 from ladder_sheets.commands.diff import diff_since
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.versions import VERSIONS_SHEET
+from tests.helpers import sheet_rows
 
 REPO = Path(__file__).resolve().parents[1]
 BAR = {
@@ -72,8 +73,7 @@ def run_at_next(bars: dict[str, dict[str, int]]) -> int:
 
 
 def version_cycles(path: Path) -> dict[str, int]:
-    ws = openpyxl.load_workbook(path, read_only=True)[VERSIONS_SHEET]
-    rows = list(ws.iter_rows(min_row=2, max_col=2, values_only=True))
+    rows = sheet_rows(path, VERSIONS_SHEET, min_row=2, max_col=2)
     return {str(c): int(v) for c, v in rows if c is not None}
 
 
