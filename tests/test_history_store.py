@@ -150,7 +150,7 @@ def test_opting_in_keeps_every_rating_and_trims_the_sheet(workbooks: tuple[Path,
 def test_the_sheet_keeps_as_many_cycles_as_the_criteria_need(
     framework_workbook: Any, tmp_path: Path
 ) -> None:
-    from tests.conftest import FRAMEWORK
+    from conftest import FRAMEWORK
 
     criteria = [list(row) for row in FRAMEWORK["criteria"]]
     criteria[1][5] = 6  # IC2 -> IC3: six cycles at next level
@@ -482,7 +482,7 @@ def test_libreoffice_recalculates_the_trimmed_workbook_to_the_same_values(
     """Gap Analysis and Promotion Readiness reference Ratings History cells; in the trimmed
     sheet those references land on the same ratings, so LibreOffice recalculates both
     workbooks to the same values."""
-    from tests.test_merge_live import recalculated
+    from test_merge_live import recalculated
 
     stored, plain = workbooks
     export = _export(tmp_path)
