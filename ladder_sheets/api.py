@@ -60,12 +60,12 @@ def refresh_history_cache(path: PathLike, mapping: Any = None) -> None:
 
     try:
         framework = read_framework(path, mapping=load_mapping(mapping))
-    except LadderError:
-        return
-    cached = framework.history_cache
-    if cached is not None and cached.pending:
-        cached.remember(*type_table(cached.raw))
-        history_cache.save(Path(path), cached)
+        cached = framework.history_cache
+        if cached is not None and cached.pending:
+            cached.remember(*type_table(cached.raw))
+            history_cache.save(Path(path), cached)
+    except Exception:  # the workbook is written; only the speed of the next command is at stake
+        history_cache.drop(Path(path))
 
 
 def load_mapping(mapping: Any) -> Any:

@@ -184,6 +184,7 @@ def test_a_table_that_starts_below_and_right_of_a1(
     "change",
     [
         "mixed column",  # ratings as numbers and as text
+        "mixed late",  # past the rows fastexcel judges a column's type by
         "number as header",
         "time of day",
         "title row",  # a title above the header: every column mixes text and its type
@@ -193,8 +194,10 @@ def test_a_table_that_starts_below_and_right_of_a1(
 def test_what_fastexcel_cannot_be_sure_of_goes_to_calamine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
-    rows = history(300, 5)
-    if change == "mixed column":
+    rows = history(3000, 5)
+    if change == "mixed late":
+        rows[2500][3] = "NA"
+    elif change == "mixed column":
         rows[7][3] = "NA"
         rows[8][3] = "4"  # a number stored as text
     elif change == "number as header":

@@ -6,14 +6,16 @@ column comes out as codes into its distinct texts (Arrow's dictionary encoding),
 the reader keeps (`grid.Words`). The grid must be the one calamine gives, cell for cell, so
 fastexcel serves a sheet only where that holds and calamine reads every other one:
 
-- types are strict: a column that mixes numbers and text (or dates) makes fastexcel refuse;
+- types are strict: a column that mixes numbers and text (or dates) makes fastexcel refuse,
+  or (past the rows it judges the type by) report the cells it could not convert;
 - the header row is the names fastexcel gives the columns: a blank header cell, a name that
   could be a number's, a date's or a truth value's text, or a name fastexcel made unique
   ("Rating_1") are not the cell's value, so such a sheet goes to calamine;
 - fastexcel starts at the first value, calamine's rows at A1: the offset comes from the
   sheet's extent (extent.scan_extent), and is taken only when both agree on the rectangle;
 - times of day and dates before March 1900 (where Excel's serials and calamine's types differ)
-  go to calamine.
+  go to calamine. One difference is left: fastexcel keeps milliseconds, so a date and time
+  within half a millisecond of midnight (not exactly midnight) is read as the date.
 
 The sheet must be sized and bounded (extent.scan_extent) before it is given to fastexcel:
 like calamine, it allocates the rectangle up to the farthest cell.
@@ -79,11 +81,18 @@ class ColumnarReader:
             loaded = self._reader.load_sheet(sheet, header_row=0, dtype_coercion="strict")
             names = [(c.name, c.column_name_from) for c in loaded.available_columns()]
             first_col = min((c.absolute_index for c in loaded.available_columns()), default=0)
-            table = loaded.to_arrow()
+            table, failed = loaded.to_arrow_with_errors()
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # mixed types, or damage: calamine reads the sheet
             return None
+        # "strict" judges a column's type by its first rows only: a later value of another
+        # type becomes null, and only this list says so. Error cells (#N/A) are the scan's.
+        top = extent.min_row
+        for cell in failed.errors if failed is not None else []:
+            row, col = cell.position  # from the header row and the first column
+            if (top + row, first_col + col) not in extent.errors:
+                return None
         return ArrowSheet(names, first_col, table)
 
 
