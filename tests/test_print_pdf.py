@@ -129,7 +129,7 @@ GENERATED = (
     "Promotion Evidence",
     "Framework Versions",
 )
-MOST_PAGES = {"Promotion Readiness": 60, "Gap Analysis": 400}
+MOST_PAGES = {"Promotion Readiness": 60, "Gap Analysis": 400, "Framework Versions": 3}
 PAPERS = {"A4": (9, (842, 595)), "Letter": (1, (792, 612))}  # landscape, in points
 SMALLEST_SCALE = 75  # percent: 11 pt text prints at 8.25 pt or more
 
@@ -178,7 +178,7 @@ def printed(outputs, tmp_path_factory) -> dict[str, dict[str, list[tuple[str, fl
 @pytest.mark.parametrize("paper", list(PAPERS))
 def test_generated_sheets_print_on_a4_and_letter(printed, outputs, paper):
     sheets = printed[paper]
-    expected = {"Gap Analysis", "Promotion Readiness"} | (
+    expected = {"Gap Analysis", "Promotion Readiness", "Framework Versions"} | (
         {"Ratings History"} if paper == "A4" else set()
     )
     assert expected <= set(sheets), sorted(sheets)

@@ -48,6 +48,9 @@ def build_versions_sheet(
     ws.set_column(RECORD_COLUMN + 2, RECORD_COLUMN + 2, 100)
     ws.freeze_panes(1, 0)
     print_legibly(ws, 0)
+    # Printed: the cycles and what changed (what a person reads), not the records to its right
+    # (the framework as JSON, for the tool; 33 pages for the sample company).
+    ws.print_area(0, 0, max(len(cycles), 1), len(CYCLE_HEADERS) - 1)
     return name
 
 
