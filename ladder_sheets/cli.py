@@ -876,6 +876,9 @@ def history() -> None:
     workbook whose store is missing, older, newer or another workbook's is refused, never read
     as only its recent cycles. `history export` writes the whole history to .xlsx or CSV.
 
+    Reads WORKBOOK and its store. Writes, for `store`, WORKBOOK and NAME.history.parquet
+    beside it; for `export`, only OUT (-o).
+
     \b
     Example:
       ladder-sheets history store framework.xlsx --backup
