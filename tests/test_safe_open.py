@@ -209,6 +209,44 @@ def test_big_but_honest_member_is_not_a_bomb(good: Path, tmp_path: Path) -> None
     check_package(path)
 
 
+def _padded(good: Path, path: Path, members: dict[str, bytes]) -> Path:
+    shutil.copy(good, path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members.items():
+            zf.writestr(name, body)
+    return path
+
+
+def test_a_big_package_compressed_like_xml_is_read_and_one_compressed_like_a_bomb_is_not(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # merge's output at 10,000 people x 8 cycles unpacks to just over 1 GiB (its history XML
+    # compresses about 15 to 1): refused by its own reader until the total was judged by ratio.
+    # The limit is lowered here so the packages stay small; the rule is the same.
+    import ladder_sheets.workbook.safe as safe
+
+    monkeypatch.setattr(safe, "MAX_TOTAL_UNCOMPRESSED", 4 << 20)
+    rng = random.Random(7)
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>{rng.randrange(900)}</v></c>'
+        f'<c r="B{r}"><v>{rng.randrange(1, 6)}</v></c></row>'
+        for r in range(1, 120_000)
+    ).encode()
+    honest = _padded(good, tmp_path / "honest.xlsx", {"customXml/item1.xml": rows})
+    total = sum(i.file_size for i in zipfile.ZipFile(honest).infolist())
+    assert total > safe.MAX_TOTAL_UNCOMPRESSED  # over the limit, at an XML-like ratio
+    check_package(honest)
+    # the same total in zeros, spread over members each below the per-member ratio check
+    zeros = {f"xl/media/pad{i}.bin": b"\0" * (3 << 20) for i in range(3)}
+    bomb = _padded(good, tmp_path / "spread.xlsx", zeros)
+    with pytest.raises(HostileFile, match="times its compressed size"):
+        check_package(bomb)
+    # past MAX_DECLARED nothing is read, however it compresses
+    monkeypatch.setattr(safe, "MAX_DECLARED", 4 << 20)
+    with pytest.raises(HostileFile, match="would unpack to"):
+        check_package(honest)
+
+
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_legacy_xls_is_refused(good: Path, tmp_path: Path) -> None:

@@ -26,7 +26,12 @@ from openpyxl.workbook.workbook import Workbook
 from ladder_sheets.errors import EncryptedFile, HostileFile, UnreadableFile
 
 # Limits for a career framework workbook: generous for real files, far below what a bomb needs.
-MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared across all members
+# Past 1 GiB declared across all members a package must compress as a workbook's XML does
+# (5-25 to 1; merge's own output at 10,000 people x 8 cycles is 1.0 GiB at 15 to 1): a
+# zip bomb spread over many small members compresses hundreds to 1. Past MAX_DECLARED, no.
+MAX_TOTAL_UNCOMPRESSED = 1 << 30
+MAX_TOTAL_RATIO = 50
+MAX_DECLARED = 16 << 30
 MAX_RATIO = 200  # compression ratio refused on big members
 RATIO_MIN_SIZE = 16 << 20  # only members above 16 MiB are judged by ratio
 MAX_MEMBERS = 20_000
@@ -235,9 +240,11 @@ def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
             hint="this is not a normal workbook; do not open it",
         )
     total = sum(i.file_size for i in infos)
-    if total > MAX_TOTAL_UNCOMPRESSED:
+    ratio = total / max(sum(i.compress_size for i in infos), 1)
+    if total > MAX_DECLARED or (total > MAX_TOTAL_UNCOMPRESSED and ratio > MAX_TOTAL_RATIO):
         raise HostileFile(
-            f"the package would unpack to {total / (1 << 30):.1f} GiB (a zip bomb?)",
+            f"the package would unpack to {total / (1 << 30):.1f} GiB, {ratio:.0f} times its "
+            "compressed size (a zip bomb?)",
             file=name,
             hint="this is not a normal workbook; do not open it, ask for the real file",
         )
