@@ -392,3 +392,23 @@ def test_references_follow_the_current_employees_sheet(book: Path):
     assert warm == cold(book)
     unknown = [f for f in warm["findings"] if '"unknown-employee"' in f]
     assert unknown and not [f for f in before["findings"] if '"unknown-employee"' in f]
+
+
+def test_a_history_over_two_sheets_is_cached(framework_workbook):
+    # past Excel's row limit merge continues the history in "Ratings History (2)"; such a
+    # history (10,000 people x 8 cycles) was concatenated twice and so never cached
+    path = framework_workbook(history=_history_rows())
+    wb = openpyxl.load_workbook(path)
+    first = wb[HISTORY]
+    rows = [[c.value for c in row] for row in first.iter_rows()]
+    half = len(rows) // 2
+    second = wb.create_sheet(f"{HISTORY} (2)", index=wb.sheetnames.index(HISTORY) + 1)
+    for row in [rows[0], *rows[half:]]:
+        second.append(row)
+    first.delete_rows(half + 1, len(rows) - half)
+    wb.save(path)
+    expected = cold(path)
+    assert expected["tables"]["history"]["sheets"].count(f"{HISTORY} (2)") == len(rows) - half
+    answer(path)  # check leaves the cache
+    assert from_cache(path)
+    assert answer(path) == expected

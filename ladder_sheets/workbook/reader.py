@@ -128,18 +128,20 @@ def read_framework(
             start = len(findings)
         parts = [reader.read(table, sheet, family) for sheet, family in assigned.get(table, [])]
         found = [p for p in parts if p is not None]
+        # one Table for the framework and the cache: a history over two sheets ("Ratings
+        # History (2)", past Excel's row limit) was concatenated twice and never cached
+        whole = _concat(table, found, file) if found else None
         if (
             table == "history"
+            and whole is not None
             and by_name
             and record is None
-            and len(found) == len(parts) > 0
-            and sum(map(len, found)) >= history_cache.MIN_ROWS
+            and len(found) == len(parts)
+            and len(whole) >= history_cache.MIN_ROWS
         ):
-            cached = reader.pending_history(
-                _concat(table, found, file), assigned[table], digest, findings[start:]
-            )
-        if found:
-            tables[table] = _concat(table, found, file)
+            cached = reader.pending_history(whole, assigned[table], digest, findings[start:])
+        if whole is not None:
+            tables[table] = whole
             sources[table] = [s for s, _ in assigned[table]]
             if table == "levels":
                 reader.set_codes(tables[table])
