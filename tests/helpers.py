@@ -9,6 +9,8 @@ repository and are never copied into it; `shared("corpus")` is that folder, and
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,23 @@ def sheet_rows(path: Path, sheet: str, **window: Any) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in wb[sheet].iter_rows(values_only=True, **window)]
     finally:
         wb.close()
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_convert(path: Path, folder: Path, to: str, timeout: int = 300) -> Path:
+    """`path` converted (saved again) by LibreOffice headless as `to` (xlsx, pdf) into
+    folder/to, with a profile of its own in `folder` so parallel runs do not share one."""
+    assert SOFFICE is not None, "LibreOffice (soffice) is not installed"
+    profile = (folder / "lo-profile").as_uri()
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
+         "--outdir", str(folder / to), str(path)],
+        capture_output=True, timeout=timeout, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return folder / to / f"{Path(path).stem}.{to}"
 
 
 def shared(name: str) -> Path:

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,11 @@ import ladder_sheets as ls
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.workbook import history_cache
 from ladder_sheets.workbook.history_cache import cache_path
+from tests.helpers import SOFFICE, libreoffice_convert
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 EXPORTS = sorted((SAMPLES / "exports").iterdir()) if SAMPLES.exists() else []
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 HISTORY = "Ratings History"
 
 
@@ -210,14 +209,7 @@ def test_edited_and_saved_in_libreoffice(book: Path, tmp_path: Path):
     wb = openpyxl.load_workbook(book)
     wb[HISTORY].cell(row=3, column=4).value = 2
     wb.save(edited)
-    profile = (tmp_path / "lo-profile").as_uri()
-    done = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(tmp_path / "saved"), str(edited)],
-        capture_output=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
-    shutil.copy(tmp_path / "saved" / book.name, book)
+    shutil.copy(libreoffice_convert(edited, tmp_path, "xlsx"), book)
     assert not from_cache(book)
     warm = answer(book)
     assert warm == cold(book)

@@ -4,7 +4,6 @@ made after such a save is still reported."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -13,11 +12,11 @@ import pytest
 
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.errors import WriteRefused
+from tests.helpers import SOFFICE, libreoffice_convert
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 EXPORTS = sorted((SAMPLES / "exports").iterdir()) if SAMPLES.exists() else []
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(not EXPORTS, reason="samples/ is missing")
 
 
@@ -30,14 +29,7 @@ def merged(tmp_path_factory) -> Path:
 
 
 def save_in_libreoffice(path: Path, folder: Path) -> Path:
-    profile = (folder / "lo-profile").as_uri()
-    done = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(folder / "saved"), str(path)],
-        capture_output=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
-    return folder / "saved" / path.name
+    return libreoffice_convert(path, folder, "xlsx")
 
 
 @pytest.mark.libreoffice

@@ -9,7 +9,6 @@ import datetime as dt
 import math
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,12 +18,11 @@ import pytest
 from ladder_sheets.commands.calibrate import calibrate
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.commands.packs import write_packs
-from tests.helpers import sheet_rows
+from tests.helpers import SOFFICE, libreoffice_convert, sheet_rows
 
 pypdf = pytest.importorskip("pypdf")
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
-SOFFICE = shutil.which("soffice")
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed"),
@@ -34,14 +32,7 @@ SMALLEST_PT = 8.0
 
 
 def pdf_of(path: Path, folder: Path) -> Path:
-    profile = (folder / "lo-profile").as_uri()
-    done = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder / "pdf"), str(path)],
-        capture_output=True, timeout=900, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
-    return folder / "pdf" / f"{path.stem}.pdf"
+    return libreoffice_convert(path, folder, "pdf", timeout=900)
 
 
 def pages(pdf: Path) -> list[tuple[str, float]]:
