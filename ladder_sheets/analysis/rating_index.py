@@ -111,9 +111,7 @@ def _by_cycle(rows: np.ndarray, cycles: np.ndarray) -> dict[str, np.ndarray]:
     codes, uniques = pd.factorize(cycles[rows])
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    return {
-        str(c): rows[order[bounds[i] : bounds[i + 1]]] for i, c in enumerate(uniques.tolist())
-    }
+    return {str(c): rows[order[bounds[i] : bounds[i + 1]]] for i, c in enumerate(uniques.tolist())}
 
 
 @dataclass
