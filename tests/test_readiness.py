@@ -384,7 +384,8 @@ def test_step_minimum_overrides_level_minimum() -> None:
     history = two_cycles_at(AT_IC4)
     row = one(framework([person()], history, [ready_evidence()], [step(min_quarters=8.0)]))
     assert row["quarters_required"] == 8.0
-    assert row["shortfalls"] == ["in level 1 year 6 months of the 2 years required"]  # 6 of 8 quarters
+    # 6 quarters of the 8
+    assert row["shortfalls"] == ["in level 1 year 6 months of the 2 years required"]
 
 
 def test_top_of_track_and_crossover_is_not_next() -> None:
