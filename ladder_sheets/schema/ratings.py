@@ -43,6 +43,8 @@ class SourcedTable(Table):
     def where(self, index: Any, column: str | None = None) -> Where:
         place = super().where(index, column)
         row_file = self.files.get(index) if len(self.files) else None
+        if place.sheet is None and place.cell is not None:  # a history store's row: its file
+            return place
         return dataclasses.replace(place, file=row_file) if row_file else place
 
 
