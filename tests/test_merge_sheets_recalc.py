@@ -13,7 +13,6 @@ import io
 import itertools
 import math
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from ladder_sheets.sheets.gap import build_gap_sheet
 from ladder_sheets.sheets.history import build_history_sheet
 from ladder_sheets.sheets.readiness import COLUMNS as READINESS_COLUMNS
 from ladder_sheets.sheets.readiness import build_readiness_sheet
+from tests.helpers import libreoffice_convert
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -40,13 +40,6 @@ NAN = float("nan")
 # Ratings and expectations that exercise blanks, halves, float noise and text.
 RATINGS: list[Any] = [None, 1.0, 2.5, 3.0, 3.3, 4.0, 5.0, "n/a"]
 EXPECTATIONS: list[Any] = [None, 1.0, 3.0, 3.3, 5.0]
-ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 # Every sheet to CSV, UTF-8, cells as shown (formatted) rather than raw.
@@ -56,26 +49,10 @@ CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,fa
 def convert(path: Path, tmp_path: Path, to: str = "xlsx") -> Path:
     """Have LibreOffice headless open `path`, recalculate it and save it in format `to`;
     returns the output folder. A private profile keeps parallel runs apart."""
-    profile = tmp_path / "lo-profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALC)
-    out = tmp_path / "lo-out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out
+    target, _, options = to.partition(":")
+    return libreoffice_convert(
+        path, tmp_path, target, timeout=180, filter_options=options, recalculate=True
+    ).parent
 
 
 def recalculated(path: Path, tmp_path: Path) -> Path:

@@ -71,6 +71,19 @@ def write_calibration_pack(
     framework_version: str = "",
 ) -> Path:
     """Writes the pack to `path` (atomically: a temporary file beside it, then a rename)."""
+    with cal.reused():  # the cycle's ratings are read by every part of the pack
+        return _write_pack(path, framework, ratings, readiness, cycle, family, framework_version)
+
+
+def _write_pack(
+    path: str | Path,
+    framework: Framework,
+    ratings: pd.DataFrame,
+    readiness: pd.DataFrame,
+    cycle: str,
+    family: str | None,
+    framework_version: str,
+) -> Path:
     path = Path(path)
     _check_target(path, framework)
     employees = framework.employees.data
