@@ -171,7 +171,55 @@ def test_libreoffice_recalculates_every_cached_value(tmp_path: Path) -> None:
     add_control(wb)
     wb.close()
     checked = compare_formulas(path, recalculated(path, tmp_path))
-    assert checked == 2 * len(gaps) + 4 * len(readiness) + live(readiness)
+    # per readiness row: four Meets formulas and two times in words
+    assert checked == 2 * len(gaps) + 6 * len(readiness) + live(readiness)
+
+
+# (quarters, what a person reads): time in level is whole months (quarters_between), a
+# quarter is three of them.
+TIMES: list[tuple[Any, str]] = [
+    (88 / 3, "7 years 4 months"),
+    (29.3, "7 years 4 months"),  # 87.9 months: to the nearest month
+    (8.0, "2 years"),
+    (3.0, "9 months"),
+    (1 / 3, "1 month"),
+    (22 / 3, "1 year 10 months"),
+    (13 / 3, "1 year 1 month"),
+    (0.0, "less than a month"),
+    (None, ""),
+    ("n/a", ""),
+]
+
+
+def test_time_in_level_reads_in_years_and_months_and_recalculates(tmp_path: Path) -> None:
+    readiness = pd.DataFrame(
+        [
+            dict(employee_id=f"E{i}", name=f"Person {i}", status="Top of track",
+                 quarters_in_level=q, quarters_required=q, shortfalls=[], shortfall_codes=[])
+            for i, (q, _) in enumerate(TIMES)
+        ]
+    ).reindex(columns=[c.key for c in READINESS_COLUMNS if c.kind != "formula"])  # fmt: skip
+    path = tmp_path / "times.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    build_readiness_sheet(wb, readiness, cycle="2026-Q3")
+    add_control(wb)
+    wb.close()
+    compare_formulas(path, recalculated(path, tmp_path))
+    sheet = openpyxl.load_workbook(path, data_only=True)["Promotion Readiness"]
+    header = [c.value for c in sheet[2]]
+    shown = [
+        (row[header.index("Time In Level")], row[header.index("Time Required")])
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    # the requirement of nothing says so
+    wanted = [(w, "no minimum" if q == 0 else w) for q, w in TIMES]
+    assert [(a or "", b or "") for a, b in shown] == wanted
+    # the exact quarters stay beside the words, for Meets Time and anyone's formula
+    exact = [
+        row[header.index("Quarters In Level")]
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    assert exact[:8] == pytest.approx([q for q, _ in TIMES[:8]], rel=1e-14)
 
 
 def test_numbers_show_as_people_read_them(tmp_path: Path) -> None:
@@ -268,7 +316,7 @@ def test_real_analysis_tables_recalculate_to_the_analysis_gaps(tmp_path: Path) -
     add_control(wb)
     wb.close()
     fresh = recalculated(path, tmp_path)
-    assert compare_formulas(path, fresh) == 2 * len(gaps) + 4 * len(readiness) + live(readiness)
+    assert compare_formulas(path, fresh) == 2 * len(gaps) + 6 * len(readiness) + live(readiness)
 
     # LibreOffice's gaps equal the analysis's own numbers, row by row.
     ws = openpyxl.load_workbook(fresh, data_only=True)["Gap Analysis"]
@@ -333,4 +381,4 @@ def test_sheets_transplanted_into_an_hr_workbook_keep_formulas_and_formats(
     # and LibreOffice recalculates the transplanted formulas to the values we cached
     assert compare_formulas(path, recalculated(path, tmp_path)) == 2 * len(gaps) + live(
         readiness
-    ) + 4 * len(readiness)
+    ) + 6 * len(readiness)  # Meets x4, times in words x2
