@@ -130,7 +130,77 @@ def merge_cost(people: int, cycles: int, folder: Path) -> dict[str, float]:
     return out
 
 
+_CPU_CALL = """
+import json, resource, sys
+from pathlib import Path
+from ladder_sheets.api import check
+from ladder_sheets.commands.merge import merge
+what, workbook, export = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+before = resource.getrusage(resource.RUSAGE_SELF)
+if what == "merge":
+    assert merge(workbook, [export]).written == workbook
+else:
+    check(workbook)
+after = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"cpu": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+                  "peak_mb": after.ru_maxrss / 1024}))
+"""
+
+
+def cpu(inputs: Path, work: Path, runs: int = 2) -> dict[str, Any]:
+    """CPU seconds (user + sys: the machine is shared, so not wall time) of merge of the last
+    cycle and of check after it, without and with a history store, on a benchmark organisation
+    (`benchmarks.run --work` folder: base/ holds the workbook with cycles 1..N-1 that merge
+    wrote, the folder the export of cycle N). Each call in a fresh interpreter, imports before
+    the clock; the cache beside the workbook warm as after a merge (a check first, untimed, or
+    `history store`); `runs` runs of each, every one on a fresh copy."""
+    import json
+    import shutil
+    import subprocess
+
+    from ladder_sheets.api import check, read_framework
+    from ladder_sheets.commands.merge import merge
+
+    base = next((inputs / "base").glob("*.xlsx"))
+    export = sorted(inputs.glob("reviews_*.csv"))[-1]
+    out: dict[str, Any] = {"history_rows": len(read_framework(base).history.data)}
+    for store in (False, True):
+        for run in range(runs):
+            folder = work / f"{inputs.name}-{'store' if store else 'sheet'}-{run}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            workbook = folder / base.name
+            shutil.copy(base, workbook)
+            if store:
+                merge(workbook, [], history_store=True)
+            else:
+                check(workbook)  # the cache, as merge leaves it
+            for what in ("merge", "check"):
+                done = subprocess.run(
+                    [sys.executable, "-c", _CPU_CALL, what, str(workbook), str(export)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                figures = json.loads(done.stdout.strip().splitlines()[-1])
+                key = f"{what}_{'store' if store else 'sheet'}"
+                out.setdefault(key, []).append(round(figures["cpu"], 2))
+                out.setdefault(key + "_peak_mb", []).append(round(figures["peak_mb"]))
+            if store:
+                stored = read_framework(workbook).store
+                out["rows_in_store"] = stored.rows if stored is not None else 0
+            out[f"workbook_mb_{'store' if store else 'sheet'}"] = round(
+                workbook.stat().st_size / 1e6, 1
+            )
+    return out
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "cpu":  # cpu WORK INPUT_FOLDER... (benchmarks.run --work folders)
+        work = Path(argv[1])
+        for inputs in argv[2:]:
+            print(Path(inputs).name, cpu(Path(inputs), work), flush=True)
+        return
     if argv and argv[0] == "merge":  # merge PEOPLE CYCLES FOLDER
         people, cycles, folder = int(argv[1]), int(argv[2]), Path(argv[3])
         folder.mkdir(parents=True, exist_ok=True)

@@ -407,10 +407,15 @@ def test_check_says_when_a_store_pays_off(
 
     stored, plain = workbooks
     assert not [f for f in check(plain).report if f.code == "history-store-pays-off"]
-    monkeypatch.setattr(advice, "PAYOFF_ROWS", 60)
+    # 63 ratings of 7 cycles, 9 each; the sheet would keep the latest 4: 27 would move
+    assert len(RECORDED) == 7 and len(_history()) == 63
+    monkeypatch.setattr(advice, "PAYOFF_ROWS", 28)
+    assert not [f for f in check(plain).report if f.code == "history-store-pays-off"]
+    monkeypatch.setattr(advice, "PAYOFF_ROWS", 27)
     said = [f for f in check(plain).report if f.code == "history-store-pays-off"]
     assert len(said) == 1 and said[0].severity.value == "info"
-    assert "63 ratings" in said[0].message and "past 60" in said[0].message
+    assert "27 of the 63 ratings" in said[0].message and "past 27" in said[0].message
+    assert "before the 4 readiness and trends need" in said[0].message
     assert "history store plain.xlsx" in said[0].hint
     assert said[0].where.sheet == "Ratings History"
     # a workbook that has its store hears nothing of it

@@ -16,6 +16,14 @@ the workbook.
   the History Store sheet removed (xlsx/remove.py) and the store deleted;
 - advice.py: check's note when the history is past where a store pays off.
 
+Where it pays off (advice.py has the table; scripts/measure_store.py cpu, the benchmark's
+2,000-person organisations with 3, 8 and 16 cycles, CPU seconds user + sys on a shared machine,
+two runs each, history cache warm): merge saves about 13 microseconds a rating the store takes
+out of the sheets (6.5 s of 27 at 16 cycles, 487,548 ratings only in the store), so check's
+note speaks past 384,615 such ratings (5 s of every merge) or a 25 MB workbook; check itself
+does not get faster with a store once the cache is warm (0.2-0.5 s slower: the store's rows
+are read and typed on every run, the cache holds the sheet's only).
+
 Why Parquet and not DuckDB (scripts/measure_store.py; 2 cores shared with other work, load
 average 6-8 during the runs, median of 5 runs; the synthetic organisation of
 benchmarks/synthetic.py, manager and self ratings, all cycles but the last in the store, then

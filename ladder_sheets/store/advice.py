@@ -1,16 +1,27 @@
 """check's word on when a history store pays off.
 
-Measured (scripts/measure_store.py payoff 2000 8; 2 cores shared with six other jobs, load
-average 9-10, median of 3 reads): the synthetic organisation of 2,000 people with 7 cycles in
-its Ratings History (310,704 rows, 8.6 MB) reads in 38.0 s; after `history store` (133,159 rows
-of the 3 oldest cycles in a 0.18 MB store, 177,545 in the sheet) in 21.6 s: 16.4 s less for
-133,159 rows, 123 microseconds a row on that loaded machine. The issue's figures on a quiet one
-(the reader's 20.7 s for a 10,000-person workbook of 1.55-1.78M history rows) give 10-12
-microseconds a row: ROW_COST. Every check, merge, packs and calibrate pays it, and Excel and
-LibreOffice open the rows each time (about 18 s for 1.77M rows, the issue says); from the
-store the same rows cost a few hundredths of a second. Past PAYOFF_ROWS rows the sheets cost
-more than PAYOFF_SECONDS of every read, and past PAYOFF_MB megabytes the workbook is slow to
-open and to mail: check then says so, once, as a note with the numbers.
+Measured (scripts/measure_store.py cpu WORK 2000-c3 2000-c8 2000-c16: the benchmark's
+organisations of 2,000 people, `benchmarks.run --work` folders; CPU seconds, user + sys, of
+each call in a fresh interpreter after its imports, because the 2 cores were shared with other
+jobs, load average 3-7; two runs each, each on a fresh copy; the history cache warm as merge
+leaves it, and the store made by `history store` before the merge):
+
+    cycles  history rows   rows only    merge of one cycle    check after it     workbook MB
+            after merge    in store     sheet     store       sheet    store     sheet  store
+    3       133,020        0            16.7-17.4 15.2-15.8   1.5-1.7  1.6-1.6   8.1    8.1
+    8       355,380        133,224      19.4-19.9 17.6-19.8   2.1-2.2  2.3-2.5   14.1   10.5
+    16      709,296        487,548      26.9-27.1 20.3-20.6   3.0-3.2  3.4-3.7   23.7   10.5
+
+So a store pays off in merge, which rewrites and rescans the history sheets: 6.5 s of 27 for
+the 487,548 ratings it takes out of them at 16 cycles, about 13 microseconds a rating (ROW_COST;
+at 8 cycles the 0.9 s saved is within the spread). It does not in check once the cache is warm
+(the cache makes the sheets cost little; the store's rows are read and typed on every run:
+0.2-0.5 s more, and 150-200 MB more at the peak). The note therefore counts the ratings a store
+would take out of the sheets (those of the cycles before the ones Ratings History keeps,
+store/write.kept_cycle_count) and speaks past PAYOFF_ROWS of them, where a merge would save
+PAYOFF_SECONDS; and past PAYOFF_MB megabytes of workbook (not measured here: the issue's 18 s
+for LibreOffice to open 1.77M rows; the 16-cycle workbook above is 23.7 MB, 10.5 MB with a
+store), where the file is slow to open and to send.
 """
 
 from __future__ import annotations
@@ -18,9 +29,9 @@ from __future__ import annotations
 from ladder_sheets.findings import Finding, Where, info
 from ladder_sheets.model import Framework
 
-ROW_COST = 10e-6  # seconds of reading per history row in the sheets (2 cores, quiet)
+ROW_COST = 13e-6  # CPU seconds of merge per rating a store takes out of the sheets
 PAYOFF_SECONDS = 5.0
-PAYOFF_ROWS = int(PAYOFF_SECONDS / ROW_COST)  # 500,000 rows
+PAYOFF_ROWS = int(PAYOFF_SECONDS / ROW_COST)  # 384,615 ratings out of the sheets
 PAYOFF_MB = 25.0
 
 
@@ -29,17 +40,27 @@ def store_advice(framework: Framework) -> list[Finding]:
     (never for a workbook that already has one)."""
     if framework.store is not None:
         return []
-    rows = len(framework.table("history").data)
+    from ladder_sheets.store.write import kept_cycle_count, kept_cycles
+
+    history = framework.table("history").data
+    rows = len(history)
+    kept: tuple[str, ...] = ()
+    moved = 0
+    if rows >= PAYOFF_ROWS:  # else fewer than that could move (counting costs a pass)
+        kept = kept_cycles(history, kept_cycle_count(framework))
+        counts = history["cycle"].value_counts(dropna=False)
+        moved = int(sum(n for cycle, n in counts.items() if str(cycle) not in set(kept)))
     try:
         size = framework.path.stat().st_size / 1e6
     except OSError:
         size = 0.0
-    if rows < PAYOFF_ROWS and size < PAYOFF_MB:
+    if moved < PAYOFF_ROWS and size < PAYOFF_MB:
         return []
     reason = (
-        f"{rows:,} ratings in the workbook's history (past {PAYOFF_ROWS:,}, reading them costs "
-        f"about {rows * ROW_COST:.0f} s of every check, merge, packs and calibrate)"
-        if rows >= PAYOFF_ROWS
+        f"{moved:,} of the {rows:,} ratings in the workbook's history are of cycles before the "
+        f"{len(kept)} readiness and trends need (past {PAYOFF_ROWS:,}: kept in the sheets, they "
+        f"cost about {moved * ROW_COST:.0f} s of every merge)"
+        if moved >= PAYOFF_ROWS
         else f"the workbook is {size:.0f} MB (past {PAYOFF_MB:.0f} MB, slow to open and to send)"
     )
     sheet = framework.sheet("history")
