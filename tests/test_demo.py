@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import warnings
 from pathlib import Path
 
@@ -12,19 +13,30 @@ from click.testing import CliRunner
 from ladder_sheets.cli import cli
 
 
-def _open(path: Path) -> openpyxl.Workbook:
+def _sheet_names(path: Path) -> list[str]:
     with warnings.catch_warnings():
         # openpyxl does not know sparklines; the packs are made for Excel and LibreOffice.
         warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
-        return openpyxl.load_workbook(path, read_only=True)
+        book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def test_demo_makes_and_lists_every_output(tmp_path):
     folder = tmp_path / "demo"
-    result = CliRunner().invoke(cli, ["demo", str(folder)])
+    # Every command runs here in one process, as in a notebook: a file the tool leaves open
+    # locks the workbook on Windows until Python exits, so none may be left to the collector.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        result = CliRunner().invoke(cli, ["demo", str(folder)])
+        gc.collect()
     assert result.exit_code == 0, result.output
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert unclosed == [], "files left open by the tool: " + "; ".join(unclosed)
     workbook = folder / "acme_framework.xlsx"
-    names = _open(workbook).sheetnames
+    names = _sheet_names(workbook)
     for sheet in ("Ratings History", "Promotion Evidence", "Gap Analysis", "Promotion Readiness"):
         assert sheet in names
     exports = sorted(p.name for p in (folder / "exports").iterdir())
@@ -33,10 +45,10 @@ def test_demo_makes_and_lists_every_output(tmp_path):
     employees = sorted((folder / "packs" / "employees").glob("*.xlsx"))
     assert len(managers) >= 10 and len(employees) == 150
     for pack in managers[:3] + employees[:3]:
-        assert _open(pack).sheetnames
-    assert "Summary" in _open(folder / "calibration.xlsx").sheetnames
+        assert _sheet_names(pack)
+    assert "Summary" in _sheet_names(folder / "calibration.xlsx")
     assert (folder / "site" / "index.html").is_file()
-    changes = _open(folder / "framework-changes.xlsx")
+    changes = openpyxl.load_workbook(folder / "framework-changes.xlsx")
     kinds = [r[0] for r in changes["Changes"].iter_rows(min_row=2, values_only=True)]
     assert sorted(kinds) == [
         "behavior-reworded",

@@ -7,6 +7,7 @@ missing rating gives no gap (NaN). The self rating is shown beside the manager's
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -63,6 +64,12 @@ def rounded(value: float, places: int) -> str:
     """Rounded half up, as people round by hand (1.625 -> 1.63), trailing zeros dropped."""
     if value is None or math.isnan(value):
         return ""
+    return _rounded(float(value), places)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rounded(value: float, places: int) -> str:
+    # once per distinct number: ratings and averages repeat a few values a million times
     exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     text = f"{exact:f}".rstrip("0").rstrip(".") if places else f"{exact:f}"
     return "0" if text in ("-0", "") else text

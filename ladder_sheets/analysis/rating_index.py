@@ -65,10 +65,59 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _ByCycle:
+    """Ratings of one kind (manager, self) keyed by cycle, then (employee, competency): each
+    cycle's dict is built the first time a rating of that cycle is asked for. The analysis
+    reads the analysed cycle and, for a few people, the cycles just before it; building a
+    dict for every rating of every cycle cost more than the analysis itself (2 tuples per
+    rating, 1.8M ratings at 10,000 people x 8 cycles)."""
+
+    def __init__(
+        self,
+        rows: dict[str, np.ndarray],
+        emps: np.ndarray,
+        comps: np.ndarray,
+        values: np.ndarray,
+    ) -> None:
+        self._rows = rows  # cycle -> positions of its usable rows, in table order
+        self._emps, self._comps, self._values = emps, comps, values
+        self._built: dict[str, dict[tuple[str, str], Rating]] = {}
+
+    def cycle(self, cycle: str) -> dict[tuple[str, str], Rating]:
+        built = self._built.get(cycle)
+        if built is None:
+            rows = self._rows.get(cycle)
+            built = {} if rows is None else self._index(rows)
+            self._built[cycle] = built
+        return built
+
+    def _index(self, rows: np.ndarray) -> dict[tuple[str, str], Rating]:
+        # dict() keeps the LAST row of a repeated key, as merge appends newer imports below
+        keys = zip(self._emps[rows].tolist(), self._comps[rows].tolist(), strict=True)
+        ratings = map(Rating, self._values[rows].tolist(), rows.tolist())
+        with _collector_paused():
+            return dict(zip(keys, ratings, strict=True))
+
+    @classmethod
+    def empty(cls) -> _ByCycle:
+        nothing = np.empty(0, dtype=object)
+        return cls({}, nothing, nothing, np.empty(0, dtype=float))
+
+
+def _by_cycle(rows: np.ndarray, cycles: np.ndarray) -> dict[str, np.ndarray]:
+    """cycle -> the positions in `rows` of that cycle, in ascending order."""
+    if not len(rows):
+        return {}
+    codes, uniques = pd.factorize(cycles[rows])
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(c): rows[order[bounds[i] : bounds[i + 1]]] for i, c in enumerate(uniques.tolist())}
+
+
 @dataclass
 class RatingHistory:
-    manager: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
-    self_rated: dict[tuple[str, str, str], Rating] = field(default_factory=dict)
+    manager: _ByCycle = field(default_factory=_ByCycle.empty)
+    self_rated: _ByCycle = field(default_factory=_ByCycle.empty)
     # employee key -> cycles in which the manager rated at least one competency
     manager_cycles: dict[str, set[str]] = field(default_factory=dict)
     table: Table | None = None
@@ -106,16 +155,8 @@ class RatingHistory:
         )
         manager = np.flatnonzero(usable & manager_rows(raters))
         own = np.flatnonzero(usable & (raters == "self"))
-
-        def index(rows: np.ndarray) -> dict[tuple[str, str, str], Rating]:
-            keys = zip(
-                emps[rows].tolist(), cycles[rows].tolist(), comps[rows].tolist(), strict=True
-            )
-            return dict(zip(keys, map(Rating, values[rows].tolist(), rows.tolist()), strict=True))
-
-        with _collector_paused():
-            history.manager = index(manager)
-            history.self_rated = index(own)
+        history.manager = _ByCycle(_by_cycle(manager, cycles), emps, comps, values)
+        history.self_rated = _ByCycle(_by_cycle(own, cycles), emps, comps, values)
         pairs = pd.DataFrame({"emp": emps[manager], "cycle": cycles[manager]}).drop_duplicates()
         for emp, cycle in zip(pairs["emp"].tolist(), pairs["cycle"].tolist(), strict=True):
             history.manager_cycles.setdefault(emp, set()).add(cycle)
@@ -156,10 +197,10 @@ class RatingHistory:
         return cycle_from_index(self._order[at - 1]) if at > 0 else None
 
     def rating(self, employee: str, cycle: str, competency: str) -> Rating | None:
-        return self.manager.get((employee, cycle, competency))
+        return self.manager.cycle(cycle).get((employee, competency))
 
     def self_rating(self, employee: str, cycle: str, competency: str) -> Rating | None:
-        return self.self_rated.get((employee, cycle, competency))
+        return self.self_rated.cycle(cycle).get((employee, competency))
 
 
 FLAGS = ("scope_met", "endorsed", "calibrated")

@@ -523,6 +523,7 @@ def _check_and_write(
 ) -> None:
     """Write the result to a scratch copy, check it, and write it for real when clean."""
     from ladder_sheets.api import check
+    from ladder_sheets.workbook import history_cache
     from ladder_sheets.xlsx.edit import write_cells
 
     by_cell = {(c.sheet, c.cell): c for c in result.changes}
@@ -530,7 +531,11 @@ def _check_and_write(
         scratch = Path(folder) / workbook.name
         write_cells(workbook, edits, out=scratch, expect=expect)
         before = {_finding_key(f) for f in check(workbook, mapping=mapping).report}
-        for f in check(scratch, mapping=mapping).report:
+        # the edits keep the history sheets: their cache goes with each write, never re-read
+        history_cache.carry_to(history_cache.carry_from(workbook), scratch)
+        after = check(scratch, mapping=mapping).report
+        carry = history_cache.carry_from(scratch)  # as the edited workbook reads
+        for f in after:
             if _finding_key(f) in before:
                 continue
             change = by_cell.get((f.where.sheet or "", f.where.cell or ""))
@@ -558,6 +563,7 @@ def _check_and_write(
         return
     written = write_cells(workbook, edits, out=out, backup=backup, expect=expect)
     result.written = written.path
+    history_cache.carry_to(carry, written.path)
 
 
 def _finding_key(f: Finding) -> tuple[str, str, str, str]:

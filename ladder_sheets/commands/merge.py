@@ -130,7 +130,10 @@ def merge(
     )
     say("Computing gaps and promotion readiness")
     _analyse(checked.framework, tables, analyse_cycle, now, result)
+    carry = None
     if not dry_run:
+        # a write that keeps the history sheets re-keys their cache instead of reading them
+        carry = history_cache.carry_from(workbook)
         _write(
             workbook,
             checked,
@@ -144,8 +147,10 @@ def merge(
             rows_per_sheet=rows_per_sheet,
             append_history=append_history,
         )
-    if result.written is not None and len(tables.history) >= history_cache.MIN_ROWS:
-        refresh_history_cache(result.written, mapping)  # what comes next reads only the rest
+    written = result.written
+    carried = written is not None and history_cache.carry_to(carry, written)
+    if written is not None and not carried and len(tables.history) >= history_cache.MIN_ROWS:
+        refresh_history_cache(written, mapping)  # what comes next reads only the rest
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
 

@@ -32,6 +32,12 @@ own inputs besides those parts (the mapping in force for the history, which shee
 level codes, competencies and job families read from the other sheets) are compared when the
 history's turn comes (`context`); a difference there reads the history sheets after all.
 
+Writers: a command that writes the workbook and keeps its history sheets (calibrate --apply,
+gather, merge without new ratings) takes the cache across the write (`carry_from` before,
+`carry_to` after): the cache is re-keyed for the written workbook, without reading the history,
+when what the history is read through is provably the same (see `carry_to`); otherwise the
+written workbook's history is read once more (merge) or on the next reading.
+
 Only what depends on the history rows alone is kept: references to people and competencies,
 duplicates, coverage and everything else that looks at Employees, Matrix, Competencies or
 Levels is computed again on every run. A history found by its content rather than its sheet's
@@ -50,6 +56,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +66,7 @@ from typing import Any
 from ladder_sheets.findings import Finding, Severity, Where
 from ladder_sheets.model import Table
 from ladder_sheets.workbook.extent import sheet_parts
+from ladder_sheets.xlsx.workbook_xml import read_book
 
 VERSION = 1  # of the cache's format and of what it holds: any change of the reader raises it
 # Histories shorter than this are read in well under a second: no cache is made for them, so
@@ -217,18 +225,223 @@ class Lookup:
             return None
 
 
+@dataclass
+class Carry:
+    """A fresh cache of a workbook about to be written by a command that keeps its history
+    sheets (calibrate --apply, gather, a merge without new ratings): what the cache was keyed
+    on, kept so that `carry_to` can re-key it for the written workbook without reading the
+    history again. See `carry_to` for when it may."""
+
+    data: bytes  # the cache file (the file itself may be gone: a scratch copy's folder)
+    meta: dict[str, Any]
+    parts: dict[str, bytes]  # the shared parts a history is read through, as they were
+
+
+_BOOK, _RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+_STRINGS, _STYLES = "xl/sharedStrings.xml", "xl/styles.xml"
+# Parts no reading of the history looks at: a change there leaves the history as it was.
+_NOT_READ = re.compile(
+    r"^(docProps/|\[Content_Types\]\.xml$|xl/calcChain\.xml$|xl/theme/|xl/tables/|"
+    r"xl/drawings/|xl/comments|xl/printerSettings/|xl/worksheets/_rels/|customXml/)"
+)
+
+
+def carry_from(path: Path) -> Carry | None:
+    """Before a write: the fresh cache of `path` and what it depends on, or None."""
+    lookup = Lookup.open(path)
+    if lookup is None:
+        return None
+    try:
+        data = lookup.file.read_bytes()
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            parts = {p: zf.read(p) for p in (_BOOK, _RELS, _STRINGS, _STYLES) if p in names}
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+    return Carry(data, lookup.meta, parts)
+
+
+def carry_to(carry: Carry | None, target: Path) -> bool:
+    """After the write: the cache re-keyed for `target` when its history reads exactly as the
+    one the cache was made from, without reading it (True), else nothing done (False: the next
+    reading reads the sheets and caches them again). It is the same reading when every history
+    sheet's XML is byte for byte the one cached (CRC-32 and size), the sheets up to the last
+    history sheet in workbook.xml keep their names, order and visibility (sheets added after
+    them change nothing), the 1904 date system and the markers on those sheets are the same,
+    the workbook's other relationships are the same, the shared strings the cache was read
+    with come first, unchanged, in the new sharedStrings (texts added at the end change
+    nothing), so do the cell formats in styles (an index keeps its meaning) and the number
+    formats, and every other changed part is one no reader looks at (docProps, calcChain,
+    other sheets, their tables and drawings). Anything else, or anything that cannot be
+    read: False. The mapping, level codes and competencies the reading depended on are
+    compared when the cache is used, as always (`context`)."""
+    if carry is None:
+        return False
+    try:
+        sheets = list(carry.meta["sheets"])
+        old_key: dict[str, list[int]] = carry.meta["members"]
+        new_key = key_members(target, sheets)
+        if new_key is None:
+            return False
+        with zipfile.ZipFile(target) as zf:
+            names = set(zf.namelist())
+            parts = {p: zf.read(p) for p in (_BOOK, _RELS, _STRINGS, _STYLES) if p in names}
+        if not _same_reading(carry, parts, old_key, new_key, sheet_parts(target), sheets):
+            return False
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pq.read_table(pa.BufferReader(carry.data))
+        if len(arrow) != carry.meta["rows"]:
+            return False
+        meta = dict(carry.meta, members=new_key)
+        metadata = dict(arrow.schema.metadata or {})
+        metadata[b"ladder-cache"] = json.dumps(meta).encode()
+        _write_file(target, arrow.replace_schema_metadata(metadata))
+        return True
+    except Exception:  # a cache that cannot be carried is made again by the next reading
+        drop(target)
+        return False
+
+
+def _same_reading(
+    carry: Carry,
+    new: dict[str, bytes],
+    old_key: dict[str, list[int]],
+    new_key: dict[str, list[int]],
+    new_parts: dict[str, str],
+    sheets: list[str],
+) -> bool:
+    old = carry.parts
+    old_book, new_book = read_book(old[_BOOK]), read_book(new[_BOOK])
+    old_parts = _parts_of(old_book, old[_RELS])
+    # the history sheets: the same XML, whatever part holds it now
+    for sheet in sheets:
+        was, now = old_parts.get(sheet), new_parts.get(sheet)
+        if was is None or now is None or was not in old_key or now not in new_key:
+            return False
+        if old_key[was][:2] != new_key[now][:2]:
+            return False
+    history = {old_parts[s] for s in sheets} | {new_parts[s] for s in sheets}
+    if not _same_book(old_book, new_book, sheets):
+        return False
+    if _other_relationships(old[_RELS]) != _other_relationships(new[_RELS]):
+        return False
+    if not _prefix(old.get(_STRINGS, b""), new.get(_STRINGS, b""), _SI):
+        return False
+    if not _same_styles(old.get(_STYLES, b""), new.get(_STYLES, b"")):
+        return False
+    for member in set(old_key) | set(new_key):
+        if member in history or member in (_BOOK, _RELS, _STRINGS, _STYLES):
+            continue
+        if old_key.get(member) != new_key.get(member) and not _NOT_READ.match(member):
+            return False
+    return True
+
+
+def _parts_of(book: Any, rels: bytes) -> dict[str, str]:
+    targets = {rid: target for rid, (_, target) in _relationships(rels).items()}
+    return {s.name: targets[s.rel_id] for s in book.sheets if s.rel_id in targets}
+
+
+def _same_book(old: Any, new: Any, sheets: list[str]) -> bool:
+    """workbook.xml says the same of the history: sheets up to the last history sheet the
+    same (name, relationship, visibility), the date system, the markers on those sheets."""
+    last = max(i for i, s in enumerate(old.sheets) if s.name in sheets) + 1
+    entries = [(s.name, s.rel_id, s.state) for s in old.sheets[:last]]
+    if entries != [(s.name, s.rel_id, s.state) for s in new.sheets[:last]]:
+        return False
+    if (old.date1904, old.strict) != (new.date1904, new.strict):
+        return False
+
+    def marks(book: Any) -> list[tuple[int, str]]:
+        marks = [(m.sheet_index, m.recorded_name) for m in book.markers()]
+        return sorted(m for m in marks if m[0] < last)
+
+    return marks(old) == marks(new)
+
+
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_SI = re.compile(rb"<(?:\w+:)?si\b(?:[^>]*/>|.*?</(?:\w+:)?si>)", re.DOTALL)
+_XF = re.compile(rb"<(?:\w+:)?xf\b(?:[^>]*/>|.*?</(?:\w+:)?xf>)", re.DOTALL)
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
+
+
+def _relationships(rels: bytes) -> dict[str, tuple[str, str]]:
+    out = {}
+    for match in _REL.finditer(rels):
+        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', match.group(0)))
+        out[attrs.get(b"Id", b"").decode()] = (
+            attrs.get(b"Type", b"").decode(),
+            _target(attrs.get(b"Target", b"").decode()),
+        )
+    return out
+
+
+def _target(target: str) -> str:
+    import posixpath
+
+    return posixpath.normpath(target.lstrip("/") if target.startswith("/") else "xl/" + target)
+
+
+def _other_relationships(rels: bytes) -> set[tuple[str, str]]:
+    """The workbook's relationships but its worksheets (shared strings, styles, theme...)."""
+    return {r for r in _relationships(rels).values() if not r[0].endswith("/worksheet")}
+
+
+def _prefix(old: bytes, new: bytes, element: re.Pattern[bytes]) -> bool:
+    """Every `element` of `old`, byte for byte, in the same place at the start of `new`."""
+    if old == new:
+        return True
+    was = element.findall(old)
+    return was == element.findall(new)[: len(was)]
+
+
+def _section(xml: bytes, tag: bytes) -> bytes:
+    match = re.search(rb"<(?:\w+:)?" + tag + rb"\b.*?</(?:\w+:)?" + tag + rb">", xml, re.DOTALL)
+    return match.group(0) if match else b""
+
+
+def _same_styles(old: bytes, new: bytes) -> bool:
+    """Each cell format of `old` is at the same index in `new`, as are the number formats."""
+    if old == new:
+        return True
+    if not _prefix(_section(old, b"cellXfs"), _section(new, b"cellXfs"), _XF):
+        return False
+    formats = set(_NUMFMT.findall(_section(new, b"numFmts")))
+    return all(f in formats for f in _NUMFMT.findall(_section(old, b"numFmts")))
+
+
+def _write_file(path: Path, arrow: Any) -> None:
+    """The cache file of `path` from `arrow`, atomically, with the workbook's permission bits."""
+    from ladder_sheets.columnar import write_parquet
+
+    file = cache_path(path)
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+    try:
+        mode = path.stat().st_mode & 0o666
+        # created with the workbook's permission bits (os.open applies the umask on top)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        os.close(fd)
+        write_parquet(arrow, tmp)
+        _hide(tmp)
+        os.replace(tmp, file)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
 def save(path: Path, cached: CachedHistory | None) -> None:
     """Write the cache of `path` from a reading whose history was typed; silently nothing
     when it cannot be written (a read-only folder costs only speed)."""
     if cached is None or not cached.pending or cached.saved or cached.typed is None:
         return
     cached.saved = True
-    file = cache_path(path)
-    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
     try:
         import pyarrow as pa
 
-        from ladder_sheets.columnar import table_to_arrow, write_parquet
+        from ladder_sheets.columnar import table_to_arrow
 
         key = key_members(path, cached.sheets)
         if key is None:
@@ -255,16 +468,8 @@ def save(path: Path, cached: CachedHistory | None) -> None:
                 b"t/": typed.schema.metadata[b"ladder-sheets"],
             }
         )
-        mode = path.stat().st_mode & 0o666
-        # created with the workbook's permission bits (os.open applies the umask on top)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        os.close(fd)
-        write_parquet(both, tmp)
-        _hide(tmp)
-        os.replace(tmp, file)
+        _write_file(path, both)
     except Exception:  # read-only folder, full disk, a value the codec cannot keep exactly
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         drop(path)
 
 
@@ -332,10 +537,13 @@ def _hide(file: Path) -> None:
 
 
 __all__ = [
+    "Carry",
     "CachedHistory",
     "Layout",
     "Lookup",
     "cache_path",
+    "carry_from",
+    "carry_to",
     "context",
     "drop",
     "save",
