@@ -252,3 +252,41 @@ def test_a_workbook_re_saved_by_libreoffice_after_an_append_is_scanned(
     # the re-saved sheet is scanned: appended to when it is as the writer lays it out, else
     # rewritten; never taken on the word of a record of the member LibreOffice replaced
     assert scanned in ([True], [])
+
+
+def test_a_full_history_sheet_is_checked_on_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first history sheet, filled by an append, is checked on the next merge from the
+    record that append kept (its rows not inflated), and the workbook is the same as when it is
+    scanned."""
+    workbook, exports = _exports(tmp_path)
+    checked: list[bool] = []
+    real = prepare._recorded_scan
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        if not kwargs["styles"]:
+            checked.append(found is not None)
+        return found
+
+    def merge_all(target: Path) -> None:
+        shutil.copy(workbook, target)
+        for export in exports:
+            result = merge(target, [export], now=NOW, rows_per_sheet=2000)
+            assert result.history_write is not None and result.history_write.path == "append"
+        assert "Ratings History (2)" in _sheet_names(target)
+
+    monkeypatch.setattr(prepare, "_recorded_scan", spy)
+    merge_all(tmp_path / "recorded.xlsx")
+    assert checked == [True]  # the third merge: the first sheet, full since the second
+    monkeypatch.setattr(prepare, "recorded", lambda book, sheet: None)
+    merge_all(tmp_path / "scanned.xlsx")
+    assert checked == [True]
+    recorded_members = _members(tmp_path / "recorded.xlsx", records=False)
+    assert recorded_members == _members(tmp_path / "scanned.xlsx", records=False)
+
+
+def _sheet_names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        return re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())

@@ -63,9 +63,17 @@ class PreparedAppend:
 
 def check_kept_sheet(path: Path, sheet: str, columns: list[Column], kept: pd.DataFrame) -> None:
     """Raise NotAppendable unless `sheet` holds exactly `kept` (as the reader read it) under
-    the writer's header; the sheet is read, not changed."""
+    the writer's header; the sheet is read, not changed (nor inflated, while it is the member
+    the last append wrote: see `record`)."""
     with Package(path) as pkg:
         member, _date1904 = _sheet_member(pkg, sheet)
+        raw = pkg.raw(member)
+        record = recorded(read_book(pkg.read(workbook_part(pkg))), sheet)
+        if raw is not None and record is not None:
+            found = _recorded_scan(pkg, member, raw, record, columns, None, styles=False)
+            if found is not None:  # the member the last append wrote: its record vouches
+                verify(found[0], columns, kept, pkg)
+                return
         with pkg.open(member) as stream:
             scan = SheetScan(pieces(stream), columns)
             for _ in scan.run(b""):
@@ -273,53 +281,17 @@ def _append_recorded(
     """The prepared member from the record the last append kept, without inflating the kept
     rows; None (the caller scans in full) unless the member is exactly the one recorded and its
     parts inflate as the record says."""
-    info = pkg.infos[member]
-    if (info.CRC, info.file_size, info.compress_size, len(raw)) != (
-        record.crc,
-        record.size,
-        record.compressed,
-        record.compressed,
-    ):
-        return None  # edited, re-saved or written by another tool since: scanned in full
-    if not 0 < record.head_raw <= record.last_raw <= record.tail_raw <= len(raw):
-        return None
-    if record.last_len < _scan._RECENT or record.last_len > record.body_len:
-        return None  # the last rows alone do not give the styles the scan would find
-    head = _inflate_block(raw, 0, record.head_raw)
-    last_rows = _inflate_block(raw, record.last_raw, record.tail_raw)
-    tail = _inflate_to_end(raw, record.tail_raw)
-    header = _inflate_until(raw, record.head_raw, b"</row>")
-    if head is None or last_rows is None or tail is None or header is None:
-        return None
-    whole = crc32_combine(zlib.crc32(head), record.body_crc, record.body_len)
-    if (
-        len(head) != record.head_len
-        or b"<sheetData" in head
-        or len(last_rows) != record.last_len
-        or not tail.startswith(b"</sheetData>")
-        or not header.startswith(b"<sheetData")
-        or record.head_len + record.body_len + len(tail) != record.size
-        or crc32_combine(whole, zlib.crc32(tail), len(tail)) != record.crc
-    ):
-        return None
     columns, kept = request.columns, request.kept
     first = len(kept) + 2
     last = len(kept) + 1 + len(request.rows)
-    # the state a full scan of this member would end in
-    scan = SheetScan(iter(()), columns, new_last=last)
-    scan.counts = dict(zip(scan.counts, record.counts, strict=True))
-    new_head = scan._edit_head(head)
-    scan.head = head
-    scan.header_row = header[: header.index(b"</row>")]
-    scan.recent = last_rows[-_scan._RECENT :]
-    scan._last_row()
-    if scan.last_row != record.last_row:
+    found = _recorded_scan(pkg, member, raw, record, columns, last, styles=True)
+    if found is None:
         return None
-    scan.tail, scan.closed = tail, True
+    scan, new_head = found
     verify(scan, columns, kept, pkg)
     added = rows_xml(request.rows, columns, scan.styles(columns), first, date1904)
     check_well_formed(member, b"<sheetData>" + added + b"</sheetData>")
-    new_tail = scan._edit_tail(tail)
+    new_tail = scan._edit_tail(scan.tail)
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
     out = [packer.compress(new_head) + packer.flush(zlib.Z_FULL_FLUSH)]
     out.append(raw[record.head_raw : record.tail_raw])  # every kept row, as compressed
@@ -360,6 +332,61 @@ def _append_recorded(
         reused=True,
         scanned=False,
     )
+
+
+def _recorded_scan(
+    pkg: Package,
+    member: str,
+    raw: bytes,
+    record: AppendRecord,
+    columns: list[Column],
+    new_last: int | None,
+    styles: bool,
+) -> tuple[SheetScan, bytes] | None:
+    """(the state a full scan of the member would end in, the head it would give) from the
+    record, inflating only the head, the header row, the last rows added and the tail; None
+    unless the member is exactly the one recorded and its parts inflate as the record says.
+    With `styles`, the last rows added must fill the window the scan takes styles from."""
+    info = pkg.infos[member]
+    if (info.CRC, info.file_size, info.compress_size, len(raw)) != (
+        record.crc,
+        record.size,
+        record.compressed,
+        record.compressed,
+    ):
+        return None  # edited, re-saved or written by another tool since: scanned in full
+    if not 0 < record.head_raw <= record.last_raw <= record.tail_raw <= len(raw):
+        return None
+    if record.last_len > record.body_len or (styles and record.last_len < _scan._RECENT):
+        return None  # the last rows alone do not give the styles the scan would find
+    head = _inflate_block(raw, 0, record.head_raw)
+    last_rows = _inflate_block(raw, record.last_raw, record.tail_raw)
+    tail = _inflate_to_end(raw, record.tail_raw)
+    header = _inflate_until(raw, record.head_raw, b"</row>")
+    if head is None or last_rows is None or tail is None or header is None:
+        return None
+    whole = crc32_combine(zlib.crc32(head), record.body_crc, record.body_len)
+    if (
+        len(head) != record.head_len
+        or b"<sheetData" in head
+        or len(last_rows) != record.last_len
+        or not tail.startswith(b"</sheetData>")
+        or not header.startswith(b"<sheetData")
+        or record.head_len + record.body_len + len(tail) != record.size
+        or crc32_combine(whole, zlib.crc32(tail), len(tail)) != record.crc
+    ):
+        return None
+    scan = SheetScan(iter(()), columns, new_last=new_last)
+    scan.counts = dict(zip(scan.counts, record.counts, strict=True))
+    new_head = scan._edit_head(head)
+    scan.head = head
+    scan.header_row = header[: header.index(b"</row>")]
+    scan.recent = last_rows[-_scan._RECENT :]
+    scan._last_row()
+    if scan.last_row != record.last_row:
+        return None
+    scan.tail, scan.closed = tail, True
+    return scan, new_head
 
 
 def _inflate_block(raw: bytes, begin: int, end: int) -> bytes | None:
