@@ -7,6 +7,7 @@ for a CSV export. Findings are collected into a Report; nothing here raises.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -36,7 +37,21 @@ class Where:
     line: int | None = None
     column: str | None = None
 
+    def __post_init__(self) -> None:
+        # A rating read from a history store (store/attach.py) comes with the store file as its
+        # "sheet" and "row n (cycle)" as its cell: it is named by the store file, not a sheet.
+        if self.store_row(self.sheet, self.cell):
+            folder = os.path.dirname(self.file or "")
+            object.__setattr__(self, "file", os.path.join(folder, str(self.sheet)))
+            object.__setattr__(self, "sheet", None)
+
+    @staticmethod
+    def store_row(sheet: str | None, cell: str | None) -> bool:
+        return bool(sheet and cell and sheet.endswith(".parquet") and cell.startswith("row "))
+
     def __str__(self) -> str:
+        if self.sheet is None and self.cell is not None and self.file is not None:
+            return f"{self.file}, {self.cell}"  # a row of a history store
         if self.sheet is not None:
             return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
         if self.file is not None and self.line is not None:
@@ -198,8 +213,8 @@ def _places(f: Finding) -> tuple[str, ...]:
 def _reading_order(f: Finding) -> tuple[int, int, str]:
     cell = f.where.cell or ""
     letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    row = int(digits) if digits else (f.where.line or 0)
+    digits = re.search(r"\d+", cell)  # the first number: "row 7 (2025-Q1)" is row 7
+    row = int(digits.group(0)) if digits else (f.where.line or 0)
     return (row, len(letters), letters)
 
 

@@ -69,7 +69,10 @@ def _affects(f: Finding, listed: int = 6) -> str:
 
 
 def _short(place: str) -> str:
-    """'Sheet!C5' -> 'C5'; 'file.csv:18 (Competency)' -> 'line 18'."""
+    """'Sheet!C5' -> 'C5'; 'file.csv:18 (Competency)' -> 'line 18'; 'store.parquet, row 7
+    (2025-Q1)' -> 'row 7 (2025-Q1)'."""
+    if ".parquet, row " in place:
+        return place.rsplit(", ", 1)[1]
     if "!" in place:
         return place.split("!", 1)[1]
     line = re.search(r":(\d+)(?: \(.*\))?$", place)
@@ -102,7 +105,8 @@ def _position(f: Finding) -> tuple[int, int, int, str]:
     """Sort cells in reading order (row, then column), CSV lines by number."""
     cell = f.where.cell or ""
     letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
+    found = re.search(r"\d+", cell)  # the first number: "row 7 (2025-Q1)" is row 7
+    digits = found.group(0) if found else ""
     col = 0
     for ch in letters.upper():
         col = col * 26 + ord(ch) - 64

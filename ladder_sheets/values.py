@@ -250,6 +250,42 @@ def quarters_between(start: dt.date, end: dt.date) -> float:
     return max(months, 0) / 3
 
 
+# A time requirement of nothing, in words.
+NO_MINIMUM = "no minimum"
+
+
+def months_of(quarters: float) -> int:
+    """Quarters as whole months, to the nearest (half up, as a spreadsheet's ROUND)."""
+    return math.floor(quarters * 3 + 0.5)
+
+
+def time_in_words(quarters: Any, *, below: float | None = None) -> str:
+    """Time in level as a person says it: 29.33 quarters -> "7 years 4 months", 3 -> "9
+    months", 0 -> "less than a month" (time in level is counted in whole months); blank for
+    no value. With `below` (a requirement the time falls short of), a time that would read
+    the same as the requirement ("2 years" of "2 years") is counted down, so it never reads
+    as met. The Promotion Readiness sheet's Time In Level formula says the same
+    (sheets.readiness.time_formula)."""
+    if quarters is None or isinstance(quarters, bool):
+        return ""
+    try:
+        number = float(quarters)
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(number):
+        return ""
+    months = max(months_of(number), 0)
+    if below is not None and math.isfinite(below) and months >= months_of(below):
+        months = max(math.floor(number * 3), 0)
+    if months == 0:
+        return "less than a month"
+    years, months = divmod(months, 12)
+    parts = [f"{years} year{'s' * (years != 1)}"] if years else []
+    if months:
+        parts.append(f"{months} month{'s' * (months != 1)}")
+    return " ".join(parts)
+
+
 def closest(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The known names closest to an unknown one, best first (case and spacing ignored)."""
     pool = {normalize_header(c): c for c in candidates if c}

@@ -37,16 +37,37 @@ def sheet_rows(path: Path, sheet: str, **window: Any) -> list[tuple[Any, ...]]:
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# LibreOffice keeps the cached values of an .xlsx unless told to recalculate on load.
+RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
 
 
-def libreoffice_convert(path: Path, folder: Path, to: str, timeout: int = 300) -> Path:
-    """`path` converted (saved again) by LibreOffice headless as `to` (xlsx, pdf) into
-    folder/to, with a profile of its own in `folder` so parallel runs do not share one."""
+def libreoffice_convert(
+    path: Path,
+    folder: Path,
+    to: str,
+    timeout: int = 300,
+    *,
+    filter_options: str = "",
+    recalculate: bool = False,
+) -> Path:
+    """`path` converted (saved again) by LibreOffice headless as `to` (xlsx, pdf, csv) into
+    folder/to, with a profile of its own in `folder` so parallel runs do not share one.
+    `filter_options` is what follows the extension in --convert-to (a filter name and its
+    options); `recalculate` makes LibreOffice recompute every formula as it opens the file."""
     assert SOFFICE is not None, "LibreOffice (soffice) is not installed"
-    profile = (folder / "lo-profile").as_uri()
+    profile = folder / "lo-profile"
+    if recalculate:
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD)
+    target = f"{to}:{filter_options}" if filter_options else to
     done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", to,
-         "--outdir", str(folder / to), str(path)],
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         target, "--outdir", str(folder / to), str(path)],
         capture_output=True, timeout=timeout, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr.decode(errors="replace")

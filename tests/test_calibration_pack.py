@@ -155,7 +155,14 @@ def test_promotion_candidates_have_a_decision_dropdown(pack: Path):
     assert [r["Employee ID"] for r in rows] == ["MC-1", "SM-0"]  # Not yet is left out
     assert rows[0]["Average Met"] == "Yes" and rows[1]["Average Met"] == "No"
     assert rows[1]["Falls Short On"] == "average 3.2 is below 3.5"
+    # time as a person says it (5 quarters, 4 required), never "5.00"; cycles as a count
+    assert [(r["Time In Level"], r["Time Required"], r["Time Met"]) for r in rows] == [
+        ("1 year 3 months", "1 year", "Yes")
+    ] * 2
+    assert "Quarters In Level" not in rows[0]
     heads = [c.value for c in ws[4]]
+    cycles = ws.cell(5, heads.index("Cycles At Next Level") + 1)
+    assert cycles.value == 2 and cycles.number_format == "0"
     col = openpyxl.utils.get_column_letter(heads.index("Committee Decision") + 1)
     (dv,) = ws.data_validations.dataValidation
     assert dv.type == "list" and f"{col}5:{col}6" in str(dv.sqref)

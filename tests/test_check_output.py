@@ -182,3 +182,84 @@ def test_a_missing_column_is_one_finding_naming_it(tmp_path, sheet, header):
     data = json.loads(CliRunner().invoke(cli, ["check", str(renamed), "--format", "json"]).output)
     assert len(data["findings"]) == 1
     assert data["summary"]["errors"] == errors and data["summary"]["warnings"] == warnings
+
+
+def _renamed(tmp_path: Path, sheet: str, cell: str, header: str) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(SAMPLES / "acme_framework.xlsx")
+    book[sheet][cell].value = header
+    out = tmp_path / "renamed.xlsx"
+    book.save(out)
+    return out
+
+
+def _one_finding_counted_as_shown(path: Path, *options: str) -> None:
+    run = CliRunner().invoke(cli, ["check", str(path), *options])
+    shown = _shown(run.output)
+    errors, warnings = shown["error"], shown["warning"]
+    assert (errors, warnings) == (1, 0), run.output
+    assert run.output.rstrip().splitlines()[-1].startswith("1 error, 0 warnings")
+    data = json.loads(
+        CliRunner().invoke(cli, ["check", str(path), "--format", "json", *options]).output
+    )
+    assert len(data["findings"]) == 1 and data["summary"]["errors"] == 1
+
+
+# A Matrix or Behaviors header nothing recognises: (sheet, cell, template header, new header,
+# what the finding must say, the mapping that reads it as it is).
+WIDE_RENAMED = [
+    ("Matrix", "D1", "IC2", "Grade Level", "level column IC2 not found",
+     '[expectations.levels]\n"Grade Level" = "IC2"\n'),
+    ("Behaviors", "D1", "IC2", "Grade Level", "level column IC2 not found",
+     '[behaviors.levels]\n"Grade Level" = "IC2"\n'),
+    ("Matrix", "A1", "Job Family", "Career Track", "column 'Job Family' not found",
+     '[expectations.columns]\nfamily = "Career Track"\n'),
+    ("Behaviors", "A1", "Job Family", "Career Track", "column 'Job Family' not found",
+     '[behaviors.columns]\nfamily = "Career Track"\n'),
+]  # fmt: skip
+
+
+@needs_samples
+@pytest.mark.parametrize(("sheet", "cell", "header", "new", "said", "mapping"), WIDE_RENAMED)
+def test_a_wide_sheets_unrecognised_header_is_one_finding_with_its_mapping(
+    tmp_path, sheet, cell, header, new, said, mapping
+):
+    """Before: one hole per competency at IC2 (or one duplicate per repeated competency and
+    a missing description per family), and nothing about the column."""
+    path = _renamed(tmp_path, sheet, cell, new)
+    (one,) = check(path).report.grouped()
+    assert (one.code, one.severity.value, one.where.sheet, one.where.cell, one.count) == (
+        "missing-column", "error", sheet, cell, 1,
+    )  # fmt: skip
+    assert said in one.message and f"'{new}'" in one.message
+    assert f"on sheet '{sheet}'" in one.message
+    assert "23 rows" in one.message  # what it leaves unread, said once
+    assert f"rename '{new}' to '{header}'" in one.hint
+    assert mapping.replace("\n", " ").strip() in one.hint  # [table.levels] "header" = "IC2"
+    _one_finding_counted_as_shown(path)
+    # the mapping the hint gives reads the sheet as it is
+    toml = tmp_path / "mapping.toml"
+    toml.write_text(mapping, encoding="utf-8")
+    assert not check(path, mapping=toml).report.findings
+
+
+@needs_samples
+def test_a_long_matrix_level_column_named_by_meaning_is_read(tmp_path):
+    """ "Grade Level" over a long Matrix's level codes is recognised as the level column."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(SAMPLES / "acme_framework.xlsx")
+    wide = list(book["Matrix"].iter_rows(values_only=True))
+    index = book.sheetnames.index("Matrix")
+    del book["Matrix"]
+    ws = book.create_sheet("Matrix", index)
+    ws.append(["Job Family", "Competency", "Grade Level", "Expected"])
+    for row in wide[1:]:
+        for level, value in zip(wide[0][2:], row[2:], strict=True):
+            if value is not None:
+                ws.append([row[0], row[1], level, value])
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    validated = check(path)
+    assert not validated.report.findings
+    expected = validated.framework.expectations.data
+    assert len(expected) == sum(v is not None for row in wide[1:] for v in row[2:])

@@ -11,7 +11,6 @@ refuse drafts from another workbook or edited outside their family.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,9 @@ from ladder_sheets.commands.gather import gather
 from ladder_sheets.commands.split import created_stamp, split
 from ladder_sheets.xlsx.cells import CellEditError, edit_cells
 from ladder_sheets.xlsx.edit import write_cells
+from tests.helpers import SOFFICE, libreoffice_convert
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "acme_framework.xlsx"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture
@@ -94,15 +93,10 @@ def sheet_member(path: Path, sheet: str) -> str:
 
 
 def resave_with_libreoffice(path: Path, tmp_path: Path) -> Path:
-    profile = tmp_path / "lo-profile"
-    out = tmp_path / "lo-out"
-    done = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
-        capture_output=True, timeout=180,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
-    shutil.copy(out / path.name, path)
+    saved = libreoffice_convert(
+        path, tmp_path, "xlsx", timeout=180, filter_options="Calc MS Excel 2007 XML"
+    )
+    shutil.copy(saved, path)
     return path
 
 

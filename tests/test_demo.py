@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import warnings
 from pathlib import Path
 
@@ -69,12 +70,60 @@ def test_demo_makes_and_lists_every_output(tmp_path):
     drafts = sorted(p.name for p in (folder / "drafts").glob("*.xlsx"))
     assert "Engineering.xlsx" in drafts and "Sales.xlsx" in drafts
     assert "1 conflict at Behaviors!" in result.output
+    for book in [workbook, folder / "calibration.xlsx", *managers[:3], *employees[:3]]:
+        _time_and_cycles_read_as_people_say_them(book)
     behaviors = openpyxl.load_workbook(workbook)["Behaviors"]
     texts = {c.value for row in behaviors.iter_rows() for c in row}
     assert any(
         isinstance(t, str) and t.startswith("Writes a pull-request description for every")
         for t in texts
     )
+
+
+# Time in level as a person says it ("7 years 4 months", "9 months", "less than a month").
+IN_WORDS = re.compile(r"(\d+ years?)?( ?\d+ months?)?|less than a month|no minimum")
+
+
+def _time_and_cycles_read_as_people_say_them(path: Path) -> None:
+    """No "in level 1.33 quarters" or "Quarters In Level 29.3" shown as time, a time column
+    in words, and every count of cycles a whole number ("0", not "0.00")."""
+    for data_only in (False, True):  # formulas, then their cached values
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Sparkline Group extension", UserWarning)
+            book = openpyxl.load_workbook(path, data_only=data_only)
+        for ws in book.worksheets:
+            _time_and_cycles_on(ws, f"{path.name} {ws.title}", data_only)
+
+
+def _time_and_cycles_on(ws, where: str, cached: bool) -> None:
+    times: set[int] = set()  # columns headed Time In Level / Time Required
+    seen = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str):
+                continue
+            assert not re.search(r"\d\.\d+ quarters", value), (where, cell.coordinate, value)
+            if value in ("Time In Level", "Time Required"):
+                times.add(cell.column)
+            elif cell.column in times and not value.startswith("="):
+                assert IN_WORDS.fullmatch(value), (where, cell.coordinate, value)
+                seen += 1
+            if value == "Time in level":  # a pack's criteria: label, value, "needed", value
+                for col in (cell.column + 1, cell.column + 3):
+                    shown = ws.cell(cell.row, col).value
+                    assert IN_WORDS.fullmatch(shown or ""), (where, cell.coordinate, shown)
+                    seen += 1
+            if value.lower().startswith("cycles at next"):
+                for shown in (
+                    ws.cell(cell.row + 1, cell.column),
+                    ws.cell(cell.row, cell.column + 1),
+                ):
+                    if isinstance(shown.value, float | int) and not isinstance(shown.value, bool):
+                        assert shown.number_format in ("0", "General"), (where, shown.coordinate)
+                        assert float(shown.value).is_integer(), (where, shown.coordinate)
+    if times and cached:
+        assert seen, f"{where}: no time in words below its header"
 
 
 def test_demo_refuses_a_folder_with_files(tmp_path):

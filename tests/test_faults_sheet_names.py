@@ -5,8 +5,6 @@ and non-Latin letters, checked in the package XML and opened in LibreOffice head
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import warnings
 import zipfile
 from pathlib import Path
@@ -17,8 +15,8 @@ from fuzzing import make_seeds
 
 from ladder_sheets.commands.packs import write_packs
 from ladder_sheets.model import sheet_ref
+from tests.helpers import SOFFICE, libreoffice_convert
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 NAMES = [
     "Ana O'Brien",
     "Zoë [Intern] Ng",
@@ -91,14 +89,8 @@ def test_libreoffice_opens_the_packs_and_keeps_their_links(
     packs: list[Path], tmp_path: Path
 ) -> None:
     pack = max(packs, key=lambda p: zipfile.ZipFile(p).read("xl/workbook.xml").count(b"<sheet "))
-    profile = tmp_path / "lo-profile"
-    done = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(pack)],
-        capture_output=True, timeout=180,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
-    back = openpyxl.load_workbook(tmp_path / "out" / pack.name)
+    saved = libreoffice_convert(pack, tmp_path, "xlsx", timeout=180)
+    back = openpyxl.load_workbook(saved)
     original = openpyxl.load_workbook(pack)
     assert back.sheetnames == original.sheetnames
     assert any("'" in name for name in back.sheetnames)
@@ -112,7 +104,7 @@ def test_libreoffice_opens_the_packs_and_keeps_their_links(
     assert links, "LibreOffice dropped the internal links"
     for location in links:
         assert unquote(location) in back.sheetnames, location
-    with zipfile.ZipFile(tmp_path / "out" / pack.name) as zf:
+    with zipfile.ZipFile(saved) as zf:
         xml = "".join(
             zf.read(m).decode() for m in zf.namelist() if m.startswith("xl/worksheets/sheet")
         )

@@ -294,3 +294,65 @@ def test_no_fresh_cache_nothing_to_carry(book: Path):
     assert carry_from(book) is None
     assert not carry_to(None, book)
     assert not cache_path(book).exists()
+
+
+# a workbook with a history store: the kept sheet is cached; the store is checked every time
+
+
+@pytest.fixture
+def stored(book: Path) -> Path:
+    """The merged sample with its history in a store, its oldest cycles only there."""
+    done = merge(book, [], history_store=True)
+    assert done.store is not None and done.store.written
+    return book
+
+
+def test_the_kept_sheet_of_a_store_workbook_comes_from_the_cache(stored: Path, readings: list[str]):
+    from ladder_sheets.api import read_framework
+
+    readings.clear()
+    framework = read_framework(stored)
+    assert readings == [], "the kept sheet was not read again"
+    assert framework.store is not None
+    cached = framework.history_cache
+    assert cached is not None and not cached.pending
+    # the history is the store's rows and the sheet's, the sheet's from the cache
+    sheet_rows = len(cached.raw)
+    assert len(framework.history.data) == framework.store.rows + sheet_rows
+    assert answer(stored) == cold(stored)
+    # a merge of new ratings appends to store and sheet, and leaves the sheet cached again
+    assert merge(stored, EXPORTS[3:]).written == stored
+    _fresh_and_right(stored)
+
+
+def test_a_changed_store_is_refused_whatever_the_cache_says(stored: Path):
+    from ladder_sheets.api import read_framework
+    from ladder_sheets.store.attach import StoreRefused
+    from ladder_sheets.store.files import read_stamp, read_store, store_path_for, write_store
+
+    assert from_cache(stored)
+    path = store_path_for(stored)
+    frame = read_store(path)
+    frame.loc[0, "rating"] = 5.0 if frame.loc[0, "rating"] != 5.0 else 1.0
+    stamp = read_stamp(path)
+    assert stamp is not None
+    write_store(frame, path, stamp)
+    with pytest.raises(StoreRefused, match="changed after the workbook was written"):
+        read_framework(stored)
+    assert cache_path(stored).is_file()  # the cache is of the sheet, which did not change
+
+
+def test_a_store_workbook_saved_again_reads_its_sheet_again(stored: Path):
+    assert from_cache(stored)
+    wb = openpyxl.load_workbook(stored)
+    new = 1 if wb["Ratings History"]["D2"].value != 1 else 2
+    wb["Ratings History"]["D2"] = new
+    wb.save(stored)
+    assert not from_cache(stored)
+    # the store is still the workbook's (its record was saved with it); the answer is right
+    warm = answer(stored)
+    assert warm == cold(stored)
+    history = warm["tables"]["history"]
+    places = zip(history["sheets"], history["cells"]["rating"], strict=True)
+    at = [i for i, place in enumerate(places) if place == ("Ratings History", "D2")]
+    assert [history["data"]["rating"][i] for i in at] == [("float", f"{new}.0")]

@@ -161,7 +161,11 @@ def test_a_rating_from_the_store_names_the_file_and_its_row(
     history = read_framework(stored).history
     first = history.data.index[0]
     where = history.where(first, "rating")
-    assert where == Where(file=str(stored), sheet="acme.history.parquet", cell="row 1")
+    # the store file and its row (and the row's cycle), never a sheet
+    store = store_path_for(stored)
+    assert where == Where(file=str(store), sheet=None, cell=f"row 1 ({RECORDED[0]})")
+    assert where == Where(file=str(stored), sheet=store.name, cell=f"row 1 ({RECORDED[0]})")
+    assert str(where) == f"{store}, row 1 ({RECORDED[0]})"
     assert pq.read_metadata(store_path_for(stored)).num_rows == 63
     row = read_store(store_path_for(stored)).iloc[0]
     key = ["cycle", "employee_id", "competency", "rating"]
@@ -452,7 +456,9 @@ def test_a_finding_on_a_stored_rating_names_the_store_and_its_row(
     wb["Employees"]["A4"] = "E333"
     wb.save(stored)
     found = [f for f in check(stored).report if f.code == "unknown-employee"]
-    in_store = [f for f in found if f.where.sheet == "acme.history.parquet"]
+    store = store_path_for(stored)
+    in_store = [f for f in found if f.where.file == str(store)]
+    assert all(f.where.sheet is None for f in in_store)
     in_sheet = [f for f in found if f.where.sheet == "Ratings History"]
     # E003 is the third person: rows 7-9 of each cycle's nine, 3 cycles in the store
     assert sorted(int(f.where.cell.split()[1]) for f in in_store) == [
@@ -463,8 +469,18 @@ def test_a_finding_on_a_stored_rating_names_the_store_and_its_row(
         "E003"
     }
     assert len(in_sheet) == 4 * 3
+    # each names its cycle: the store's rows of E003 are the first three cycles'
+    cycles = {f.where.cell.split("(")[1].rstrip(")") for f in in_store}
+    assert cycles == set(frame.iloc[[9 * c + 6 for c in range(3)]]["cycle"])
+    for f in in_store:
+        row = int(f.where.cell.split()[1])
+        assert f.where.cell == f"row {row} ({frame.iloc[row - 1]['cycle']})"
     result = CliRunner().invoke(cli, ["check", str(stored)])
-    assert "sheet 'acme.history.parquet'" in result.output and "row 7" in result.output
+    assert "sheet 'acme.history.parquet'" not in result.output
+    lines = result.output.splitlines()
+    header = lines.index(str(store))  # the store file heads its findings, as a file does
+    block = lines[header + 1 : lines.index("", header)]
+    assert any(" row 7 (" in line and "unknown-employee" in line for line in block), block
 
 
 @pytest.mark.libreoffice

@@ -5,7 +5,6 @@ Ratings History flows into the gaps; Promotion Readiness's status follows its cr
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,10 @@ import pytest
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.sheets.gap import COLUMNS as GAP_COLUMNS
 from ladder_sheets.sheets.readiness import COLUMNS as READINESS_COLUMNS
+from tests.helpers import SOFFICE, libreoffice_convert
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
-SOFFICE = shutil.which("soffice")
-ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed"),
@@ -33,17 +26,7 @@ pytestmark = [
 
 
 def recalculated(path: Path, folder: Path) -> Path:
-    profile = folder / "lo-profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALC)
-    out = folder / "recalculated"
-    done = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "xlsx", "--outdir", str(out), str(path)],
-        capture_output=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
-    return out / path.name
+    return libreoffice_convert(path, folder, "xlsx", timeout=600, recalculate=True)
 
 
 def col(key: str, columns: Any = GAP_COLUMNS) -> int:

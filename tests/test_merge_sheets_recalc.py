@@ -13,7 +13,6 @@ import io
 import itertools
 import math
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from ladder_sheets.sheets.gap import build_gap_sheet
 from ladder_sheets.sheets.history import build_history_sheet
 from ladder_sheets.sheets.readiness import COLUMNS as READINESS_COLUMNS
 from ladder_sheets.sheets.readiness import build_readiness_sheet
+from tests.helpers import libreoffice_convert
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -40,13 +40,6 @@ NAN = float("nan")
 # Ratings and expectations that exercise blanks, halves, float noise and text.
 RATINGS: list[Any] = [None, 1.0, 2.5, 3.0, 3.3, 4.0, 5.0, "n/a"]
 EXPECTATIONS: list[Any] = [None, 1.0, 3.0, 3.3, 5.0]
-ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 # Every sheet to CSV, UTF-8, cells as shown (formatted) rather than raw.
@@ -56,26 +49,10 @@ CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,fa
 def convert(path: Path, tmp_path: Path, to: str = "xlsx") -> Path:
     """Have LibreOffice headless open `path`, recalculate it and save it in format `to`;
     returns the output folder. A private profile keeps parallel runs apart."""
-    profile = tmp_path / "lo-profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALC)
-    out = tmp_path / "lo-out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out
+    target, _, options = to.partition(":")
+    return libreoffice_convert(
+        path, tmp_path, target, timeout=180, filter_options=options, recalculate=True
+    ).parent
 
 
 def recalculated(path: Path, tmp_path: Path) -> Path:
@@ -194,7 +171,55 @@ def test_libreoffice_recalculates_every_cached_value(tmp_path: Path) -> None:
     add_control(wb)
     wb.close()
     checked = compare_formulas(path, recalculated(path, tmp_path))
-    assert checked == 2 * len(gaps) + 4 * len(readiness) + live(readiness)
+    # per readiness row: four Meets formulas and two times in words
+    assert checked == 2 * len(gaps) + 6 * len(readiness) + live(readiness)
+
+
+# (quarters, what a person reads): time in level is whole months (quarters_between), a
+# quarter is three of them.
+TIMES: list[tuple[Any, str]] = [
+    (88 / 3, "7 years 4 months"),
+    (29.3, "7 years 4 months"),  # 87.9 months: to the nearest month
+    (8.0, "2 years"),
+    (3.0, "9 months"),
+    (1 / 3, "1 month"),
+    (22 / 3, "1 year 10 months"),
+    (13 / 3, "1 year 1 month"),
+    (0.0, "less than a month"),
+    (None, ""),
+    ("n/a", ""),
+]
+
+
+def test_time_in_level_reads_in_years_and_months_and_recalculates(tmp_path: Path) -> None:
+    readiness = pd.DataFrame(
+        [
+            dict(employee_id=f"E{i}", name=f"Person {i}", status="Top of track",
+                 quarters_in_level=q, quarters_required=q, shortfalls=[], shortfall_codes=[])
+            for i, (q, _) in enumerate(TIMES)
+        ]
+    ).reindex(columns=[c.key for c in READINESS_COLUMNS if c.kind != "formula"])  # fmt: skip
+    path = tmp_path / "times.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    build_readiness_sheet(wb, readiness, cycle="2026-Q3")
+    add_control(wb)
+    wb.close()
+    compare_formulas(path, recalculated(path, tmp_path))
+    sheet = openpyxl.load_workbook(path, data_only=True)["Promotion Readiness"]
+    header = [c.value for c in sheet[2]]
+    shown = [
+        (row[header.index("Time In Level")], row[header.index("Time Required")])
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    # the requirement of nothing says so
+    wanted = [(w, "no minimum" if q == 0 else w) for q, w in TIMES]
+    assert [(a or "", b or "") for a, b in shown] == wanted
+    # the exact quarters stay beside the words, for Meets Time and anyone's formula
+    exact = [
+        row[header.index("Quarters In Level")]
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    assert exact[:8] == pytest.approx([q for q, _ in TIMES[:8]], rel=1e-14)
 
 
 def test_numbers_show_as_people_read_them(tmp_path: Path) -> None:
@@ -291,7 +316,7 @@ def test_real_analysis_tables_recalculate_to_the_analysis_gaps(tmp_path: Path) -
     add_control(wb)
     wb.close()
     fresh = recalculated(path, tmp_path)
-    assert compare_formulas(path, fresh) == 2 * len(gaps) + 4 * len(readiness) + live(readiness)
+    assert compare_formulas(path, fresh) == 2 * len(gaps) + 6 * len(readiness) + live(readiness)
 
     # LibreOffice's gaps equal the analysis's own numbers, row by row.
     ws = openpyxl.load_workbook(fresh, data_only=True)["Gap Analysis"]
@@ -356,4 +381,4 @@ def test_sheets_transplanted_into_an_hr_workbook_keep_formulas_and_formats(
     # and LibreOffice recalculates the transplanted formulas to the values we cached
     assert compare_formulas(path, recalculated(path, tmp_path)) == 2 * len(gaps) + live(
         readiness
-    ) + 4 * len(readiness)
+    ) + 6 * len(readiness)  # Meets x4, times in words x2

@@ -57,13 +57,19 @@ def test_employee_pack_leaves_sign_off_to_the_option(tmp_path: Path):
 
 
 def test_time_in_level_reads_as_years_and_months():
-    from ladder_sheets.packs.person_sheet import years_and_months
+    from ladder_sheets.values import time_in_words
 
-    assert years_and_months(29.3) == "7 years 4 months"  # 87.9 months, to the nearest: 88
-    assert years_and_months(4.0) == "1 year"
-    assert years_and_months(1.0) == "3 months"
-    assert years_and_months(0.0) == "0 months"
-    assert years_and_months(float("nan")) == "" and years_and_months(None) == ""
+    assert time_in_words(29.3) == "7 years 4 months"  # 87.9 months, to the nearest: 88
+    assert time_in_words(22 / 3) == "1 year 10 months"
+    assert time_in_words(4.0) == "1 year"
+    assert time_in_words(3.0) == "9 months"
+    assert time_in_words(1 / 3) == "1 month"
+    assert time_in_words(0.0) == "less than a month"  # time in level counts whole months
+    assert time_in_words(float("nan")) == "" and time_in_words(None) == ""
+    # short of a requirement, never read as meeting it: 7.9 quarters is 23.7 months, which
+    # to the nearest month would read "2 years" of the 2 years required
+    assert time_in_words(7.9) == "2 years"
+    assert time_in_words(7.9, below=8) == "1 year 11 months"
 
 
 @pytest.mark.filterwarnings("ignore:Sparkline Group extension")

@@ -199,7 +199,7 @@ def test_average_of_decimal_ratings_at_the_threshold_is_enough() -> None:
             dt.date(2025, 10, 1),
             {},
             "time-in-level",
-            "in level 3 quarters of the 4 required",
+            "in level 9 months of the 1 year required",
         ),
     ],
 )
@@ -369,7 +369,7 @@ def test_missing_in_level_since() -> None:
     row = one(framework([person(since=None)], history, [ready_evidence()]))
     assert row["status"] == "Insufficient data"
     assert row["shortfall_codes"] == ["no-in-level-since"]
-    assert row["shortfalls"] == ["In Level Since is blank; 4 quarters in level are required"]
+    assert row["shortfalls"] == ["In Level Since is blank; 1 year in level required"]
     # Neither the step nor the level asks for time: the date is not needed.
     levels = [
         dict(family="Eng", track="IC", level="IC3", order=3.0, min_quarters=NAN),
@@ -384,7 +384,8 @@ def test_step_minimum_overrides_level_minimum() -> None:
     history = two_cycles_at(AT_IC4)
     row = one(framework([person()], history, [ready_evidence()], [step(min_quarters=8.0)]))
     assert row["quarters_required"] == 8.0
-    assert row["shortfalls"] == ["in level 6 quarters of the 8 required"]
+    # 6 quarters of the 8
+    assert row["shortfalls"] == ["in level 1 year 6 months of the 2 years required"]
 
 
 def test_top_of_track_and_crossover_is_not_next() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import re
 import shutil
-import subprocess
 import time
 import zipfile
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from ladder_sheets.errors import EncryptedFile, HostileFile, LadderError, UnreadableFile
 from ladder_sheets.workbook.reader import read_framework
 from ladder_sheets.workbook.safe import check_package, open_xlsx
+from tests.helpers import SOFFICE, libreoffice_convert
 
 
 def rewrite_member(src: Path, dst: Path, member: str, edit: Callable[[bytes], bytes]) -> Path:
@@ -248,16 +248,9 @@ def test_a_big_package_compressed_like_xml_is_read_and_one_compressed_like_a_bom
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
 def test_legacy_xls_is_refused(good: Path, tmp_path: Path) -> None:
-    out = tmp_path / "legacy"
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out), str(good)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    xls = out / "framework.xls"
+    xls = libreoffice_convert(good, tmp_path, "xls", timeout=120)
     renamed = tmp_path / "framework-legacy.xlsx"  # also when someone renamed it
     shutil.copy(xls, renamed)
     for path in (xls, renamed):

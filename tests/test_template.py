@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 from ladder_sheets import model
 from ladder_sheets.demo.example import FrameworkContent, empty_content, example_content
 from ladder_sheets.sheets.template import write_framework, write_template
+from tests.helpers import SOFFICE, libreoffice_convert
 
 REPO = Path(__file__).resolve().parents[1]
 LONG = ["levels", "competencies", "criteria", "paths", "employees", "history", "evidence"]
@@ -279,20 +278,11 @@ def test_example_content_is_consistent_with_its_own_tracks() -> None:
 
 @pytest.mark.libreoffice
 def test_libreoffice_converts_the_template(tmp_path: Path, template: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    profile = (tmp_path / "profile").as_uri()  # own profile: parallel runs do not collide
-    for target in ("pdf", "csv"):
-        result = subprocess.run(
-            [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
-             "--outdir", str(tmp_path), str(template)],
-            capture_output=True, text=True, timeout=240, check=False,
-        )  # fmt: skip
-        out = tmp_path / f"{template.stem}.{target}"
-        assert out.exists() and out.stat().st_size > 0, result.stderr
-    assert (tmp_path / "matrix.pdf").read_bytes().startswith(b"%PDF")
+    pdf = libreoffice_convert(template, tmp_path, "pdf", timeout=240)
+    csv = libreoffice_convert(template, tmp_path, "csv", timeout=240)
+    assert pdf.stat().st_size > 0 and csv.stat().st_size > 0
+    assert pdf.read_bytes().startswith(b"%PDF")
     # The csv export is the first (active) sheet: the instructions.
-    assert "Career framework" in (tmp_path / "matrix.csv").read_text(
-        encoding="utf-8", errors="replace"
-    )
+    assert "Career framework" in csv.read_text(encoding="utf-8", errors="replace")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from ladder_sheets.cli import cli
 from ladder_sheets.commands.diff import diff_since
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.versions import VERSIONS_SHEET
-from tests.helpers import sheet_rows
+from tests.helpers import SOFFICE, libreoffice_convert, sheet_rows
 
 REPO = Path(__file__).resolve().parents[1]
 BAR = {
@@ -169,17 +168,10 @@ def test_todays_workbook_records_its_first_version(tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 def test_libreoffice_opens_the_versions_sheet(versioned: Path, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
+    if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    out = tmp_path / "lo"
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(versioned)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    assert version_cycles(out / versioned.name) == {"2026-Q1": 1, "2026-Q2": 2}
+    saved = libreoffice_convert(versioned, tmp_path, "xlsx")
+    assert version_cycles(saved) == {"2026-Q1": 1, "2026-Q2": 2}
     # The copy LibreOffice saved reads back with the same versions.
-    fw = check(out / versioned.name).framework
+    fw = check(saved).framework
     assert fw.versions is not None and fw.versions.cycles == {"2026-Q1": 1, "2026-Q2": 2}

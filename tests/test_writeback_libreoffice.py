@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import xlsxwriter
-from helpers import shared
+from helpers import SOFFICE, libreoffice_convert, shared
 from python_calamine import CalamineWorkbook
 
 from ladder_sheets.xlsx.writeback import write_back
 
 CORPUS = shared("corpus")
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-ALL_SHEETS_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+ALL_SHEETS_CSV = "Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -36,16 +28,9 @@ pytestmark = [
 
 
 def convert_all_sheets(path: Path, tmp_path: Path) -> dict[str, list[list[str]]]:
-    profile = tmp_path / "lo-profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
-    out = tmp_path / "csv"
-    done = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", ALL_SHEETS_CSV, "--outdir", str(out), str(path)],
-        capture_output=True, timeout=180,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    out = libreoffice_convert(
+        path, tmp_path, "csv", timeout=180, filter_options=ALL_SHEETS_CSV, recalculate=True
+    ).parent
     sheets = {}
     for file in out.glob(f"{path.stem}-*.csv"):
         with file.open(encoding="utf-8", newline="") as f:

@@ -36,7 +36,6 @@ from typing import Any
 
 import pandas as pd
 
-from ladder_sheets.analysis.gaps import shown
 from ladder_sheets.analysis.in_force import CycleLadders
 from ladder_sheets.analysis.ladder import Ladder, Level, key, number
 from ladder_sheets.analysis.rating_index import (
@@ -61,6 +60,7 @@ from ladder_sheets.values import (
     cycle_index,
     parse_date,
     quarters_between,
+    time_in_words,
 )
 
 READY = "Ready"
@@ -336,7 +336,7 @@ def _measure(
     elif not math.isnan(required) and required > 0:
         found.missing(
             "no-in-level-since",
-            f"In Level Since is blank; {shown(required)} quarters in level are required",
+            f"In Level Since is blank; {time_in_words(required)} in level required",
         )
     found.check_time(row["quarters_in_level"], required)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ladder_sheets.analysis.gaps import rounded, shown
 from ladder_sheets.analysis.rating_index import RatingHistory
+from ladder_sheets.values import time_in_words
 
 # Sentences about sign-off rather than a measurable criterion: the committee's and the
 # manager's to settle, which an employee's pack leaves out unless asked (packs --sign-off).
@@ -107,8 +108,9 @@ class Assessment:
             self.measures.append(
                 (
                     "time-in-level",
-                    f"in level {_apart(quarters, required)} quarters of the "
-                    f"{limit(required)} required",
+                    # as a person says it: "in level 1 year 4 months of the 2 years required"
+                    f"in level {time_in_words(quarters, below=required)} of the "
+                    f"{time_in_words(required)} required",
                 )
             )
 

@@ -15,6 +15,7 @@ from ladder_sheets.packs.page import PackSheet, difference, level_field, print_s
 from ladder_sheets.packs.slices import PackData, PersonSlice
 from ladder_sheets.sheets.styles import LINE_HEIGHT, STATUS_COLOURS, Styles, gap_scale
 from ladder_sheets.sheets.table import as_number, as_text
+from ladder_sheets.values import NO_MINIMUM, time_in_words
 
 HEADER_ROW = 4
 WORK_ON_WIDTH = 70
@@ -146,9 +147,10 @@ def _readiness_block(
     # Time as people say it ("7 years 4 months"), not 29.3 quarters.
     at = row + len(lines) + 1
     ws.write_string(at, 0, "Time in level")
-    ws.write_string(at, 1, years_and_months(r["quarters_in_level"]))
+    required = as_number(r["quarters_required"])
+    ws.write_string(at, 1, time_in_words(r["quarters_in_level"]))
     ws.write_string(at, 2, "needed")
-    ws.write_string(at, 3, years_and_months(r["quarters_required"]))
+    ws.write_string(at, 3, time_in_words(required) if required else NO_MINIMUM)
     lines.append(("Time in level", None, "", None, ""))
     row += len(lines) + 1
     shortfalls = r["shortfalls"]
@@ -159,19 +161,6 @@ def _readiness_block(
     for i, text in enumerate(items, start=1):
         ws.write_string(row + i, 0, f"- {as_text(text)}")
     return row + len(items) + 1
-
-
-def years_and_months(quarters: Any) -> str:
-    """29.3 quarters -> "7 years 4 months" (to the nearest month); blank for no value."""
-    number = as_number(quarters)
-    if number is None or number != number:
-        return ""
-    months = round(number * 3)
-    years, months = divmod(months, 12)
-    parts = [f"{years} year{'s' * (years != 1)}"] if years else []
-    if months or not years:
-        parts.append(f"{months} month{'s' * (months != 1)}")
-    return " ".join(parts)
 
 
 def _chart(

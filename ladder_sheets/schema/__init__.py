@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ladder_sheets.cellmap import CellMap
 from ladder_sheets.codes import is_kind
-from ladder_sheets.findings import Finding, Report
+from ladder_sheets.findings import Finding, Report, Severity
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.quality import check_quality
@@ -25,7 +25,7 @@ from ladder_sheets.schema.references import check_references, employee_reference
 from ladder_sheets.schema.steps import check_steps
 from ladder_sheets.schema.tables import type_table
 from ladder_sheets.schema.tree import check_tree
-from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS
+from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 
 __all__ = ["SourcedTable", "Validated", "type_table", "validate"]
 
@@ -60,6 +60,7 @@ def validate(
     catalog = Catalog.of(copy)
     absent = _absent_columns(copy, report)
     unread = {table for table, column in absent if column in REQUIRED_COLUMNS.get(table, ())}
+    unread |= _unread_wide(framework)
     references = check_references(copy, catalog)
     if unread & {"levels", "competencies"}:
         # Every family, level or competency named elsewhere would be "unknown": knock-ons.
@@ -128,6 +129,18 @@ def _knock_on(finding: Finding, absent: set[tuple[str, str]], framework: Framewo
         finding.where.sheet in set(framework.table(name).sheets.dropna().tolist())
         for name, _ in absent
     )
+
+
+def _unread_wide(framework: Framework) -> set[str]:
+    """A Matrix or Behaviors sheet the reader could not read whole (its family column or a
+    level column under a header nothing recognises: an error naming it): the framework is
+    not judged for quality, whose every rule would report the gap again, row by row."""
+    flagged = {
+        f.where.sheet
+        for f in framework.findings
+        if f.code == "missing-column" and f.severity is Severity.ERROR
+    }
+    return {table for table in WIDE_TABLES if flagged & set(framework.sources.get(table, []))}
 
 
 # Codes that only follow from an unread Levels or Competencies sheet when it lacks a column.

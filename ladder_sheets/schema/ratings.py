@@ -43,6 +43,8 @@ class SourcedTable(Table):
     def where(self, index: Any, column: str | None = None) -> Where:
         place = super().where(index, column)
         row_file = self.files.get(index) if len(self.files) else None
+        if place.sheet is None and place.cell is not None:  # a history store's row: its file
+            return place
         return dataclasses.replace(place, file=row_file) if row_file else place
 
 
@@ -170,8 +172,7 @@ def rater_keys(
         np.asarray(rater_type, dtype=object),
         lambda t: str(t).strip().lower() if not is_blank(t) else "",
     )
-    kind = kinds.astype(str) if n else np.array([], dtype=str)
-    context = np.isin(kind, CONTEXT_RATERS)
+    context = pd.Series(kinds, dtype=object).isin(CONTEXT_RATERS).to_numpy(dtype=bool)
     out = np.full(n, "", dtype=object)
     if not context.any():
         return out
@@ -181,7 +182,7 @@ def rater_keys(
     if anonymous.any():
         files = np.full(n, "", dtype=object) if source is None else np.asarray(source, dtype=object)
         group = combined_codes(
-            [np.asarray(p, dtype=object) for p in (cycle, employee, competency, kind, files)]
+            [np.asarray(p, dtype=object) for p in (cycle, employee, competency, kinds, files)]
         )
         rank = pd.Series(group[anonymous]).groupby(group[anonymous]).cumcount().to_numpy()
         out[anonymous] = [f"#{r + 1}" for r in rank.tolist()]
@@ -192,9 +193,16 @@ def combined_codes(parts: Sequence[np.ndarray]) -> np.ndarray:
     """One integer per distinct combination of the parts' values, row by row (kept below the
     row count at each step, so no overflow whatever the number of distinct values)."""
     code = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
+    span = 1  # code < span: renumbered only when the next part would overflow
     for part in parts:
         codes, uniques = pd.factorize(part, use_na_sentinel=False)
-        code, _ = pd.factorize(code * len(uniques) + codes)
+        if span * max(len(uniques), 1) >= 1 << 62:
+            code, seen = pd.factorize(code)
+            span = max(len(seen), 1)
+        code = code * len(uniques) + codes
+        span *= max(len(uniques), 1)
+    # numbered in the order each combination first appears, as one factorize per part gave
+    code, _ = pd.factorize(code)
     return code.astype(np.int64)
 
 
@@ -306,7 +314,9 @@ def _coverage(
 ) -> list[Finding]:
     """Missing manager ratings for expected competencies, and ratings nobody expects. A rating
     of a competency unknown-competency reports (`meant`: its key -> the suggested one) counts
-    as the suggested one's here: that finding is the cause, said once."""
+    as the suggested one's here: that finding is the cause, said once. Worked on integer codes
+    of people, cycles and competencies (a history repeats a few thousand of each a million
+    times), one person x cycle at a time only where something is missing or unexpected."""
     findings: list[Finding] = []
     expected = expected_competencies(framework)
     wanted_of = _expectations_of_people(framework, expected)
@@ -323,40 +333,59 @@ def _coverage(
     profile, _ = map_distinct(person, lambda p: wanted_of.get(p, -1))
     profile = profile.astype(np.int64)
     keep = profile >= 0
-    rows = pd.DataFrame(
-        {
-            "at": rated[keep],
-            "person": person[keep],
-            "cycle": data["cycle"].to_numpy()[rated[keep]],
-            "profile": profile[keep],
-            "key": keys.competency[rated[keep]],
-            "name": data["competency"].to_numpy()[rated[keep]],
-        }
+    at, person, profile = rated[keep], person[keep], profile[keep]
+    if not len(at):
+        return findings
+    cycle = data["cycle"].to_numpy()[at]
+    key = keys.competency[at]
+    have_key = key if not meant else np.array([meant.get(k, k) for k in key.tolist()], object)
+    # one code per competency key, shared by the rows (as rated, as counted) and the profiles
+    codes, vocabulary = pd.factorize(np.concatenate([key, have_key]), use_na_sentinel=False)
+    key_code, have_code = codes[: len(key)].astype(np.int64), codes[len(key) :].astype(np.int64)
+    known = {k: i for i, k in enumerate(vocabulary.tolist())}
+    n_keys = len(vocabulary)
+    # person x cycle: one group each, numbered in the order of its first rating
+    person_code, _ = pd.factorize(person, use_na_sentinel=False)
+    cycle_code, cycles = pd.factorize(cycle, use_na_sentinel=False)
+    pair = person_code.astype(np.int64) * len(cycles) + cycle_code
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    group = rank[inverse.reshape(-1)]  # each row's group
+    starts = np.sort(first)  # each group's first row (positions in `at`)
+    # the competencies each profile expects, as codes (-1: rated by nobody) and names
+    profiles = list(expected.values())
+    want_code = [np.array([known.get(k, -1) for k in w], dtype=np.int64) for w in profiles]
+    want_name = [list(w.values()) for w in profiles]
+    # missing: each group's expected competencies without a rating of the group
+    had = pd.unique(group * n_keys + have_code)
+    sizes = np.array([len(w) for w in profiles], dtype=np.int64)[profile[starts]]
+    owner = np.repeat(np.arange(len(starts)), sizes)
+    offset = np.arange(len(owner)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    flat_code = np.concatenate([*want_code, np.empty(0, np.int64)])
+    flat_start = np.concatenate([[0], np.cumsum([len(w) for w in want_code])])[:-1]
+    wanted = flat_code[flat_start[profile[starts]][owner] + offset] if len(owner) else flat_code
+    lacks = (wanted < 0) | ~pd.Series(owner * n_keys + wanted).isin(had).to_numpy()
+    missing_of: dict[int, list[str]] = {}
+    for g, off in zip(owner[lacks].tolist(), offset[lacks].tolist(), strict=True):
+        missing_of.setdefault(g, []).append(want_name[int(profile[starts[g]])][off])
+    # unexpected: a known competency the person's profile does not expect (each name once)
+    pairs = pd.unique(
+        np.concatenate(
+            [i * n_keys + c[c >= 0] for i, c in enumerate(want_code)] + [np.empty(0, np.int64)]
+        )
     )
-    groups = rows.drop_duplicates(["person", "cycle"])[["at", "person", "cycle", "profile"]]
-    wanted = pd.DataFrame(
-        [(i, key, name) for i, want in enumerate(expected.values()) for key, name in want.items()],
-        columns=["profile", "key", "expected"],
+    in_catalog = np.fromiter(
+        (k != "" and k in catalog.competencies for k in vocabulary.tolist()), bool, n_keys
     )
-    have = rows[["person", "cycle", "key"]]
-    if meant:
-        have = have.assign(key=have["key"].map(lambda k: meant.get(k, k)))
-    have = have.drop_duplicates()
-    missing = (
-        groups[["person", "cycle", "profile"]]
-        .merge(wanted, on="profile")
-        .merge(have, on=["person", "cycle", "key"], how="left", indicator=True)
-    )
-    missing = missing[missing["_merge"] == "left_only"]
-    extra = rows[rows["key"].ne("") & rows["key"].isin(list(catalog.competencies))]
-    extra = extra.merge(wanted, on=["profile", "key"], how="left", indicator=True)
-    extra = extra[extra["_merge"] == "left_only"].drop_duplicates(["person", "cycle", "name"])
-    missing_of: dict[Any, list[str]] = dict(
-        missing.groupby(["person", "cycle"], sort=False)["expected"].agg(list).items()
-    )
-    extra_of: dict[Any, list[str]] = dict(
-        extra.groupby(["person", "cycle"], sort=False)["name"].agg(list).items()
-    )
+    odd = in_catalog[key_code] & ~pd.Series(profile * n_keys + key_code).isin(pairs).to_numpy()
+    extra_of: dict[int, list[str]] = {}
+    names = data["competency"].to_numpy()
+    for row in np.flatnonzero(odd).tolist():
+        shown = extra_of.setdefault(int(group[row]), [])
+        name = names[at[row]]
+        if name not in shown:
+            shown.append(name)
     people = framework.employees.data
     level_of = dict(
         zip(
@@ -365,24 +394,23 @@ def _coverage(
             strict=True,
         )
     )
-    ordered = groups.sort_values("at")[["at", "person", "cycle"]]
     # one finding per cause: the people missing the same competencies in a cycle together
     lacking: dict[tuple[Any, str], list[tuple[str, Any, Where]]] = {}
-    for at, person, cycle in ordered.itertuples(index=False, name=None):
-        gone, unexpected = missing_of.get((person, cycle)), extra_of.get((person, cycle))
-        if not gone and not unexpected:
-            continue
-        first = data.index[at]
-        who: Any = data.at[first, "employee_id"]
-        level = level_of.get(person)
-        place = ratings.where(first, "employee_id")
+    for g in sorted(missing_of.keys() | extra_of.keys()):
+        gone, unexpected = missing_of.get(g), extra_of.get(g)
+        row = int(starts[g])
+        first_at = data.index[at[row]]
+        who: Any = data.at[first_at, "employee_id"]
+        level = level_of.get(person[row])
+        place = ratings.where(first_at, "employee_id")
+        in_cycle = cycle[row]
         if gone:
-            lacking.setdefault((cycle, ", ".join(gone)), []).append((str(who), level, place))
+            lacking.setdefault((in_cycle, ", ".join(gone)), []).append((str(who), level, place))
         if unexpected:
             findings.append(
                 info(
                     "rating-not-expected",
-                    f"'{who}' is rated in {cycle} on {', '.join(unexpected)}, "
+                    f"'{who}' is rated in {in_cycle} on {', '.join(unexpected)}, "
                     f"which level {level} does not expect.",
                     "Fine if intended; the rating is shown but does not count for readiness.",
                     place,

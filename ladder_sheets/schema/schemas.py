@@ -26,7 +26,7 @@ from ladder_sheets.model import (
     SCALE,
     TRACKS,
 )
-from ladder_sheets.values import clean_text, is_blank, normalize_header
+from ladder_sheets.values import clean_text, is_blank, map_distinct, normalize_header
 
 NUMBER, YES_NO, DATE, CYCLE, CHOICE, TEXT = "number", "yes/no", "date", "cycle", "choice", "text"
 
@@ -205,7 +205,9 @@ def _unique(code: str) -> pa.Check:
     keys = UNIQUE_KEYS[code]
 
     def check(df: pd.DataFrame) -> pd.Series:
-        key = df[keys].apply(lambda row: unique_key(code, row), axis=1)
+        # each column's key once per distinct value, as unique_key gives it row by row
+        parts = [map_distinct(df[c].to_numpy(dtype=object), key_of(c))[0] for c in keys]
+        key = pd.Series(list(zip(*parts, strict=True)), index=df.index, dtype=object)
         blank = df[keys[-1]].map(is_blank)
         return blank | ~key.duplicated(keep="first")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ladder_sheets.findings import Finding, Where, warning
@@ -16,7 +17,7 @@ from ladder_sheets.model import MANAGER, Framework, Table
 from ladder_sheets.schema.catalog import Catalog, Level
 from ladder_sheets.schema.quality import track_name
 from ladder_sheets.schema.schemas import id_key, name_key
-from ladder_sheets.values import is_blank
+from ladder_sheets.values import is_blank, map_distinct
 
 ASPIRATIONAL_SHARE = 0.05
 ASPIRATIONAL_MIN_PEOPLE = 10
@@ -183,11 +184,18 @@ def _lateral(paths: Table) -> list[Finding]:
 def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> list[Finding]:
     """Steps whose measurable criteria almost nobody at the from-level meets."""
     data = ratings.data
-    data = data[(data["rater_type"] == MANAGER) & data["rating"].notna() & data["cycle"].notna()]
-    if not len(data):
+    usable = (data["rater_type"] == MANAGER) & data["rating"].notna() & data["cycle"].notna()
+    if not usable.any():
         return []
-    latest = data[data["cycle"] == max(data["cycle"])]
-    scores = latest.groupby(latest["employee_id"].map(id_key))["rating"].agg(["mean", "min"])
+    # the latest cycle from the distinct cycles, and only its rows taken: a history holds
+    # millions of rows of a few cycles
+    cycle = data["cycle"].to_numpy(dtype=object)
+    rows = np.flatnonzero(usable.to_numpy(dtype=bool))
+    last = max(pd.unique(cycle[rows]))
+    rows = rows[cycle[rows] == last]
+    people_keys, _ = map_distinct(data["employee_id"].to_numpy(dtype=object)[rows], id_key)
+    ratings_then = pd.Series(data["rating"].to_numpy()[rows])
+    scores = ratings_then.groupby(people_keys).agg(["mean", "min"])
     means, lows = scores["mean"].to_dict(), scores["min"].to_dict()
     criteria, employees = framework.criteria, framework.employees.data
     people: dict[Level, list[str]] = {}
@@ -220,7 +228,7 @@ def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> lis
                 warning(
                     "criteria-aspirational",
                     f"Only {share} people at {lower.level} meet the ratings "
-                    f"{row['from_level']} -> {row['to_level']} asks for in {max(data['cycle'])}.",
+                    f"{row['from_level']} -> {row['to_level']} asks for in {last}.",
                     "Criteria almost nobody can meet are aspirational: lower them or say so.",
                     criteria.where(index, "min_average"),
                 )

@@ -29,7 +29,15 @@ from ladder_sheets.analysis.calibration.summary import what_to_look_at_first
 from ladder_sheets.errors import DataError, WriteRefused
 from ladder_sheets.model import SCALE_POINTS, Framework, sheet_ref
 from ladder_sheets.sheets import styles as st
-from ladder_sheets.values import clean_text, cycle_end, did_you_mean, is_blank
+from ladder_sheets.sheets.table import as_number
+from ladder_sheets.values import (
+    NO_MINIMUM,
+    clean_text,
+    cycle_end,
+    did_you_mean,
+    is_blank,
+    time_in_words,
+)
 from ladder_sheets.workbook.decisions import (
     CANDIDATES_SHEET,
     DECISION_HEADER,
@@ -63,6 +71,19 @@ def write_calibration_pack(
     framework_version: str = "",
 ) -> Path:
     """Writes the pack to `path` (atomically: a temporary file beside it, then a rename)."""
+    with cal.reused():  # the cycle's ratings are read by every part of the pack
+        return _write_pack(path, framework, ratings, readiness, cycle, family, framework_version)
+
+
+def _write_pack(
+    path: str | Path,
+    framework: Framework,
+    ratings: pd.DataFrame,
+    readiness: pd.DataFrame,
+    cycle: str,
+    family: str | None,
+    framework_version: str,
+) -> Path:
     path = Path(path)
     _check_target(path, framework)
     employees = framework.employees.data
@@ -269,8 +290,9 @@ CANDIDATES = PERSON + _cols(
     ("cycles_at_next", "Cycles At Next Level", "count"),
     ("cycles_required", "Cycles Required", "count"),
     ("cycles_met", "Cycles Met", "yesno"),
-    ("quarters_in_level", "Quarters In Level", "average"),
-    ("quarters_required", "Quarters Required", "average"),
+    # in words ("7 years 4 months"); Time Met compares the exact quarters
+    ("time_in_level", "Time In Level"),
+    ("time_required", "Time Required"),
     ("time_met", "Time Met", "yesno"),
     ("scope_met", "Scope Met", "yesno"),
     ("endorsed", "Endorsed", "yesno"),
@@ -320,6 +342,12 @@ _KIND_STYLE = {
     "yesno": "flag",
     "text": "text",
 }
+
+
+def _time(quarters: Any, required: bool) -> str:
+    if required and as_number(quarters) == 0:
+        return NO_MINIMUM
+    return time_in_words(quarters)
 
 
 class _Pack:
@@ -384,6 +412,12 @@ class _Pack:
         if "cycle" not in frame:
             frame["cycle"] = self.cycle
         frame["cycle"] = frame["cycle"].where(frame["cycle"].notna(), self.cycle)
+        for words, quarters in (
+            ("time_in_level", "quarters_in_level"),
+            ("time_required", "quarters_required"),
+        ):
+            numbers = frame[quarters] if quarters in frame else pd.Series(index=frame.index)
+            frame[words] = [_time(q, quarters == "quarters_required") for q in numbers]
         ws, last = self.table(
             CANDIDATES_SHEET,
             CANDIDATES,

@@ -26,6 +26,7 @@ from ladder_sheets.sheets import styles as st
 from ladder_sheets.sheets.formula_sheet import FormulaSheet
 from ladder_sheets.sheets.gap import sheet_reference
 from ladder_sheets.sheets.table import (
+    WIDTH_SAMPLE,
     Column,
     RowFormula,
     as_number,
@@ -37,6 +38,7 @@ from ladder_sheets.sheets.table import (
     write_header,
     write_rows,
 )
+from ladder_sheets.values import NO_MINIMUM, months_of, time_in_words
 
 TITLE_ROW = 0
 HEADER_ROW = 1
@@ -67,7 +69,11 @@ COLUMNS: list[Column] = [
     Column("cycles_required", "Cycles Required", "number", "count"),
     Column("meets_cycles", "Meets Cycles", "formula", "flag"),
     Column("in_level_since", "In Level Since", "date", "date", optional=True),
+    # Time as a person reads it ("7 years 4 months"), a formula over the exact quarters
+    # beside it, which Meets Time compares.
+    Column("time_in_level", "Time In Level", "formula"),
     Column("quarters_in_level", "Quarters In Level", "number", "quarters"),
+    Column("time_required", "Time Required", "formula"),
     Column("quarters_required", "Quarters Required", "number", "quarters"),
     Column("meets_time", "Meets Time", "formula", "flag"),
     Column("scope_criteria", "Scope Criteria", wrap=True, optional=True),
@@ -96,6 +102,13 @@ MEETS = {
     "meets_time": ("quarters_in_level", "quarters_required"),
 }
 
+# Time-in-words column -> (the quarters column it reads, its words for no time): a time in
+# level is counted in whole months, so 0 is under a month; a requirement of 0 is none.
+LESS_THAN_A_MONTH = "less than a month"
+TIMES = {
+    "time_in_level": ("quarters_in_level", LESS_THAN_A_MONTH),
+    "time_required": ("quarters_required", NO_MINIMUM),
+}
 
 # The analysis's tolerance, so an average of 4.1499999999999995 meets 4.15 in the sheet too.
 _SLACK = f"{TOLERANCE:.15f}".rstrip("0")
@@ -114,6 +127,40 @@ def meets_value(value: Any, threshold: Any) -> str:
     if v is None or t is None:
         return ""
     return "Yes" if v >= t - float(_SLACK) else "No"
+
+
+def time_formula(quarters_cell: str, zero: str = LESS_THAN_A_MONTH) -> str:
+    """Quarters in words, as values.time_in_words says them: whole months to the nearest,
+    "7 years 4 months", "9 months", "1 year", `zero` under half a month; blank for no
+    number."""
+    q = quarters_cell
+    months = f"MAX(ROUND({q}*3,0),0)"
+    years = f"INT({months}/12)"
+    rest = f"MOD({months},12)"
+    words = (
+        f'IF({years}>0,{years}&IF({years}=1," year"," years"),"")'
+        f'&IF(AND({years}>0,{rest}>0)," ","")'
+        f'&IF({rest}>0,{rest}&IF({rest}=1," month"," months"),"")'
+    )
+    return f'=IF(ISNUMBER({q}),IF({months}=0,"{zero}",{words}),"")'
+
+
+def time_value(quarters: Any, zero: str = LESS_THAN_A_MONTH) -> str:
+    """What time_formula computes, for its cached value."""
+    number = as_number(quarters)
+    if number is None:
+        return ""
+    return zero if months_of(number) <= 0 else time_in_words(number)
+
+
+def _time_column(quarters: str, zero: str) -> RowFormula:
+    def formula(cell: str, _: str) -> str:
+        return time_formula(cell, zero)
+
+    def value(number: Any, _: Any) -> str:
+        return time_value(number, zero)
+
+    return RowFormula(quarters, quarters, formula, value)
 
 
 # Statuses the criteria cells decide; the others are written as text (see live_status).
@@ -256,7 +303,10 @@ def build_readiness_sheet(
     )
     # Widths and the header's height before any row: in constant_memory mode a row written is
     # flushed, and a height set afterwards is lost (the header showed one line of two).
-    extra = {key: ["Yes"] for key in MEETS}
+    extra: dict[str, list[str]] = {key: ["Yes"] for key in MEETS}
+    for key, (quarters, zero) in TIMES.items():
+        column = readiness[quarters] if quarters in readiness.columns else pd.Series([])
+        extra[key] = [time_value(q, zero) for q in column.head(WIDTH_SAMPLE).tolist()]
     set_widths(ws, COLUMNS, readiness, styles, extra, header_row=HEADER_ROW)
     # What Falls Short narrower than other wrapped text, so the printed columns fit a page.
     shortfalls = [c.key for c in COLUMNS].index("shortfalls")
@@ -267,6 +317,8 @@ def build_readiness_sheet(
         key: RowFormula(value, threshold, meets_formula, meets_value)
         for key, (value, threshold) in MEETS.items()
     }
+    for key, (quarters, zero) in TIMES.items():
+        formulas[key] = _time_column(quarters, zero)
     status_format = styles["status"]
     # Where each row's ratings are (not columns of the sheet): by row, as write_rows goes.
     sources = readiness.reindex(columns=list(LIVE_SOURCES)).to_dict("records")

@@ -95,7 +95,7 @@ def attach(framework: Framework, values: dict[tuple[int, int], Any]) -> Framewor
     part = Table(
         "history",
         stored.iloc[positions].reset_index(drop=True),
-        CellMap(columns("history"), [store_rows(positions)]),
+        CellMap(columns("history"), [store_rows(positions, stored["cycle"].to_numpy()[positions])]),
         pd.Series([record.file] * len(positions), dtype=object),
         file,
     )
@@ -178,9 +178,38 @@ def refuse_unrecorded(workbook: Path) -> None:
     )
 
 
-def store_rows(positions: np.ndarray) -> SheetRows:
-    """Places of store rows: "row n", n counted from 1 in the file, whatever the column."""
-    return SheetRows(np.asarray(positions) + 1, dict.fromkeys(columns("history"), ROW))
+@dataclass(frozen=True)
+class StoreRows(SheetRows):
+    """Places of store rows: "row n (cycle)", n counted from 1 in the file, whatever the
+    column; findings.Where names the store file for them, never a sheet."""
+
+    cycles: np.ndarray | None = None  # each row's cycle, as the store holds it
+
+    def at(self, position: int, column: str) -> str:
+        if not self.letters.get(column, ""):
+            return ""
+        cycle = None if self.cycles is None else self.cycles[position]
+        return f"{ROW}{self.rows[position]}{_cycle(cycle)}"
+
+    def column(self, column: str) -> np.ndarray:
+        if not self.letters.get(column, "") or self.cycles is None:
+            return super().column(column)
+        rows = self.rows.astype(str).astype(object)
+        return ROW + rows + np.array([_cycle(c) for c in self.cycles], dtype=object)  # type: ignore[no-any-return]
+
+
+def _cycle(value: Any) -> str:
+    text = None if value is None or value != value else str(value).strip()
+    return f" ({text})" if text else ""
+
+
+def store_rows(positions: np.ndarray, cycles: Any = None) -> SheetRows:
+    """Places of store rows: "row n (cycle)" (see StoreRows); `cycles` holds each row's."""
+    return StoreRows(
+        np.asarray(positions) + 1,
+        dict.fromkeys(columns("history"), ROW),
+        None if cycles is None else np.asarray(cycles, dtype=object),
+    )
 
 
 def verify(record: StoreRecord, path: Path, file: str) -> StoreStamp:

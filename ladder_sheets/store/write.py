@@ -134,10 +134,11 @@ class StorePlan:
         store_file = store_path_for(self.target).name
         mask = self._kept_mask()
         positions = np.flatnonzero(~mask)
+        rows = self.history.iloc[positions].reset_index(drop=True)
         trimmed = Table(
             "history",
-            self.history.iloc[positions].reset_index(drop=True),
-            CellMap(columns("history"), [store_rows(positions)]),
+            rows,
+            CellMap(columns("history"), [store_rows(positions, rows["cycle"].to_numpy())]),
             pd.Series([store_file] * len(positions), dtype=object),
             file,
         )

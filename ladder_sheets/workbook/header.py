@@ -183,6 +183,13 @@ def match_row(
     for concept, parts in found.combined.items():
         layout.columns[concept] = parts[0]
     layout.weight = found.total
+    if wide and layout.level_columns and not layout.competency_columns:
+        # Levels as columns: a header meaning "level" (or "expected") over the values is no
+        # column the sheet is read by, but one to report (reader: missing level column).
+        for concept in ("level", "expected", "behavior"):
+            if concept not in layout.mapped and concept in found.columns:
+                del layout.columns[concept]
+                layout.chosen.pop(concept, None)
     if wide:
         for c, text in cells.items():
             if c in taken or c in found.columns.values():

@@ -239,6 +239,8 @@ class _TableReader:
         # header -> (value -> row position) of the people sheet's other unique columns
         self.people_keys: dict[str, dict[str, int]] = {}
         self.competencies: dict[str, str] = {}
+        # normalized family -> its level codes, in the Levels sheet's order
+        self.family_codes: dict[str, list[str]] = {}
         self.record: list[tuple[str, str, TableLayout]] | None = None
         self.layouts: dict[tuple[str, str], TableLayout] = {}
 
@@ -289,6 +291,12 @@ class _TableReader:
         self.family_names = {
             normalize_header(f): str(f) for f in levels.data["family"].tolist() if f
         }
+        for family, value in zip(levels.data["family"], levels.data["level"], strict=True):
+            code, name = clean_text(value), clean_text(family)
+            if code and name:
+                codes = self.family_codes.setdefault(normalize_header(name), [])
+                if code not in codes:
+                    codes.append(code)
         # job titles name level columns too ("Senior Engineer" for IC3), where one title is
         # one level
         by_title: dict[str, set[str]] = {}
@@ -339,6 +347,8 @@ class _TableReader:
         if table == "employees":
             self._key_people(layout)
         self._column_findings(table, layout, entry)
+        if table in WIDE_TABLES:
+            self._wide_findings(table, grid, layout)
         if layout.transposed:
             out = self._melt_transposed(table, grid, layout)
         elif table in WIDE_TABLES and not layout.long_form:
@@ -483,6 +493,103 @@ class _TableReader:
                     Where(file=self.file, sheet=layout.sheet, cell=a1(layout.header_row, col)),
                 )
             )
+
+    def _wide_findings(self, table: str, grid: Grid, layout: TableLayout) -> None:
+        """A Matrix or Behaviors sheet whose family column or a level column is under a
+        header nothing recognises: one error naming the header and what it should be, with
+        the rows it leaves unread. Without it every row would be read as every family's (each
+        competency "duplicated") or a level would have nothing expected (a "hole" for every
+        competency): the schema does not judge the framework's quality until it is fixed."""
+        wide = not (layout.long_form or layout.transposed)
+        # a header that means "level" over a wide sheet's values is no column the melt reads
+        read = {k: c for k, c in layout.columns.items() if not (wide and k == "level")}
+        matched = set(read.values()) | set(layout.level_columns)
+        matched |= set(layout.competency_columns) | set(layout.unmapped_levels)
+        matched |= {c.column for d in layout.doubts for c in d.candidates}
+        matched |= {c for parts in layout.combined.values() for c in parts}
+        below = [r for r in grid.rows_present() if r > layout.header_row]
+        filled: dict[int, list[Any]] = {}
+        for c in layout.headers:
+            if c in matched:
+                continue
+            values = [v for r in below if (v := clean_text(grid.get(r, c))) is not None]
+            if values:
+                filled[c] = values
+        if not filled:
+            return
+        rows = len(below)
+        sheet, where_row = layout.sheet, layout.header_row
+        if "family" not in layout.columns and not layout.family and len(self.family_names) > 1:
+            for c, values in filled.items():
+                known = [v for v in values if normalize_header(v) in self.family_names]
+                if len(known) < 0.8 * len(values):
+                    continue
+                header = layout.headers[c]
+                names = list(dict.fromkeys(self.family_names[normalize_header(v)] for v in known))
+                self.findings.append(
+                    error(
+                        "missing-column",
+                        f"column 'Job Family' not found on sheet '{sheet}' (header row "
+                        f"{where_row + 1}); '{header}' holds job family names "
+                        f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''}), so its "
+                        f"{rows} rows would be read as every family's",
+                        f"rename '{header}' to 'Job Family' or map it ([{table}.columns] "
+                        f'family = "{header}"); ' + INSPECT_HINT,
+                        Where(file=self.file, sheet=sheet, cell=a1(where_row, c)),
+                    )
+                )
+                del filled[c]
+                break
+        if not wide or not layout.level_columns:
+            return
+        family_col = layout.columns.get("family")
+        if family_col is not None:
+            covered = {
+                normalize_header(v) for r in below if (v := clean_text(grid.get(r, family_col)))
+            }
+        elif layout.family:
+            covered = {normalize_header(layout.family)}
+        else:
+            covered = set(self.family_codes)
+        columns_read = set(layout.level_columns.values())
+        missing = list(
+            dict.fromkeys(
+                code
+                for family in self.family_codes
+                if family in covered
+                for code in self.family_codes[family]
+                if code not in columns_read
+            )
+        )
+        if not missing:
+            return
+        headers = [(c, layout.headers[c]) for c in sorted(filled)]
+        levels = ", ".join(missing)
+        said = ", ".join(f"'{h}' ({a1(where_row, c)})" for c, h in headers)
+        one = len(missing) == 1 and len(headers) == 1
+        mapping = (
+            f'[{table}.levels] "{headers[0][1]}" = "{missing[0]}"'
+            if one
+            else f'[{table}.levels] "the header" = "the level code"'
+        )
+        self.findings.append(
+            error(
+                "missing-column",
+                f"level column{'s' * (len(missing) != 1)} {levels} not found on sheet "
+                f"'{sheet}' (header row {where_row + 1}); {said} "
+                f"{'is not a level code' if len(headers) == 1 else 'are not level codes'} "
+                f"of the Levels sheet, so the sheet's {rows} rows have nothing read at "
+                f"{levels}",
+                (
+                    f"rename '{headers[0][1]}' to '{missing[0]}'"
+                    if one
+                    else "rename each to its level code"
+                )
+                + f" or map it ({mapping}); "
+                + INSPECT_HINT,
+                Where(file=self.file, sheet=sheet, cell=a1(where_row, headers[0][0])),
+            )
+        )
 
     def _records(self, grid: Grid, layout: TableLayout) -> list[tuple[int, dict[int, Any]]]:
         """(row, column -> cleaned value) of each data row below the header."""

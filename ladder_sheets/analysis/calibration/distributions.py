@@ -12,8 +12,9 @@ are in `steps.py`.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -71,7 +72,43 @@ def of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.Dat
     return _of_type(ratings, cycle, rater_type)
 
 
+# What `reused` keeps: (what, id of each input, cycle) -> (the inputs, the result).
+_MEMO: dict[tuple[Any, ...], tuple[tuple[pd.DataFrame, ...], pd.DataFrame]] | None = None
+
+
+@contextlib.contextmanager
+def reused() -> Iterator[None]:
+    """Within the block, a cycle's ratings of one kind (and `rated`) are worked out once per
+    ratings table: a calibration pack reads them in a dozen places. Each caller gets its own
+    copy; the inputs must not change inside the block."""
+    global _MEMO
+    outer = _MEMO
+    _MEMO = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
+def _remembered(
+    what: str, inputs: tuple[pd.DataFrame, ...], cycle: Any, make: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    if _MEMO is None:
+        return make()
+    key = (what, *(id(f) for f in inputs), cycle)
+    hit = _MEMO.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], inputs, strict=True)):
+        hit = _MEMO[key] = (inputs, make())
+    return hit[1].copy()
+
+
 def _of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
+    return _remembered(
+        f"of_type:{rater_type}", (ratings,), cycle, lambda: _of_type_now(ratings, cycle, rater_type)
+    )
+
+
+def _of_type_now(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
     if cycle is None or ratings.empty:
         return ratings.iloc[0:0].assign(rating=pd.Series([], dtype=float))
     out = ratings.loc[ratings["cycle"] == cycle]  # the cycle first: the rest is per row
@@ -104,6 +141,12 @@ def previous_cycle(ratings: pd.DataFrame, cycle: str) -> str | None:
 def rated(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str | None) -> pd.DataFrame:
     """Manager ratings of the cycle joined to who was rated, with the rater: the reviewer when
     the reviewer is a known employee ID, else the person's manager."""
+    return _remembered(
+        "rated", (ratings, employees), cycle, lambda: _rated_now(ratings, employees, cycle)
+    )
+
+
+def _rated_now(ratings: pd.DataFrame, employees: pd.DataFrame, cycle: str | None) -> pd.DataFrame:
     staff = people(employees)
     out = manager_ratings(ratings, cycle).merge(staff, on="employee_id", how="inner")
     reviewer = ids(out["reviewer"]) if "reviewer" in out else pd.Series(None, index=out.index)
