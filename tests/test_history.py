@@ -164,7 +164,7 @@ def test_only_the_recorded_rows_of_the_cycles_brought_are_compared(monkeypatch):
     m = merge_history(old, again, replace_cycles=["2026-Q2"], imported_at=STAMP)
     assert seen == [["2026-Q2"], ["2026-Q2"]]  # the export's rows, then the recorded Q2 rows
     assert (m.added, m.unchanged, m.replaced, len(m.conflicts)) == (1, 2, 1, 0)
-    got = list(zip(m.history["cycle"], m.history["employee_id"], m.history["rating"]))
+    got = list(zip(m.history["cycle"], m.history["employee_id"], m.history["rating"], strict=True))
     assert got == [
         ("2026-Q1", "E1", 2.0),
         ("2026-Q2", "E1", 3.0),
