@@ -9,6 +9,7 @@ stacks both kinds when the workbook's ratings and the exports' are checked toget
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ class CellMap:
         self.columns = pd.Index(list(columns))
         self.parts = [p.reset_index(drop=True) if isinstance(p, pd.DataFrame) else p for p in parts]
         self.offsets = np.cumsum([0, *(len(p) for p in self.parts)])
+        self._starts = self.offsets.tolist()  # bisect on a list: `at` is called per value
 
     def __len__(self) -> int:
         return int(self.offsets[-1])
@@ -83,8 +85,8 @@ class CellMap:
 
     def at(self, position: int, column: str) -> str:
         """The place of one value ("" where the column was absent)."""
-        k = int(np.searchsorted(self.offsets, position, side="right")) - 1
-        part, local = self.parts[k], position - int(self.offsets[k])
+        k = bisect.bisect_right(self._starts, position) - 1
+        part, local = self.parts[k], position - self._starts[k]
         if isinstance(part, SheetRows):
             return part.at(local, column)
         if column not in part.columns:

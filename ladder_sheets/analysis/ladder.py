@@ -7,6 +7,7 @@ row applies to every family; a row naming the family wins over a blank one.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,13 @@ NEXT_LEVEL_COLUMNS = ["family", "track", "level", "next_level", "order", "is_top
 
 def key(value: Any) -> str:
     """The form names are matched on: cleaned text, case folded ("" for blank)."""
+    if isinstance(value, str):
+        return _text_key(value)  # names repeat: every person, competency and cycle
+    return (clean_text(value) or "").casefold()
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_key(value: str) -> str:
     return (clean_text(value) or "").casefold()
 
 

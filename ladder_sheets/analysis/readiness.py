@@ -148,7 +148,8 @@ def readiness_table(
     framework = in_force.analysed
     ladder = Ladder.from_framework(framework)
 
-    steps: dict[Any, str] = {}  # a step's place, looked up once however many people take it
+    # a step's place and criteria, read once however many people take it
+    steps: dict[Any, tuple[str, dict[str, Any]]] = {}
     rows = [
         _assess(person, ladder, history, log, analysed, steps, in_force)
         for person in framework.employees.data.to_dict("records")
@@ -174,7 +175,7 @@ def _assess(
     history: RatingHistory,
     log: EvidenceLog,
     cycle: str | None,
-    steps: dict[Any, str],
+    steps: dict[Any, tuple[str, dict[str, Any]]],
     in_force: CycleLadders | None = None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in READINESS_COLUMNS}
@@ -282,20 +283,30 @@ def _carried(row: dict[str, Any], found: Assessment, rated: set[str], cycle: str
 
 
 def _criteria(
-    row: dict[str, Any], step: pd.Series, level: Level, ladder: Ladder, steps: dict[Any, str]
+    row: dict[str, Any],
+    step: pd.Series,
+    level: Level,
+    ladder: Ladder,
+    steps: dict[Any, tuple[str, dict[str, Any]]],
 ) -> None:
     if step.name not in steps:
-        steps[step.name] = str(ladder.framework.criteria.where(step.name))
-    row["criteria_where"] = steps[step.name]
-    step_quarters = number(step.get("min_quarters"))
-    row.update(
-        min_average=number(step.get("min_average")),
-        min_each=number(step.get("min_each")),
-        cycles_required=number(step.get("cycles_at_next")),
-        quarters_required=step_quarters if not math.isnan(step_quarters) else level.min_quarters,
-        scope_criteria=clean_text(step.get("scope_criteria")),
-        requires_endorsement=flag(step.get("requires_endorsement")) is True,
-        requires_calibration=flag(step.get("requires_calibration")) is True,
+        steps[step.name] = (
+            str(ladder.framework.criteria.where(step.name)),
+            dict(
+                min_quarters=number(step.get("min_quarters")),
+                min_average=number(step.get("min_average")),
+                min_each=number(step.get("min_each")),
+                cycles_required=number(step.get("cycles_at_next")),
+                scope_criteria=clean_text(step.get("scope_criteria")),
+                requires_endorsement=flag(step.get("requires_endorsement")) is True,
+                requires_calibration=flag(step.get("requires_calibration")) is True,
+            ),
+        )
+    row["criteria_where"], criteria = steps[step.name]
+    step_quarters = criteria["min_quarters"]
+    row.update({k: v for k, v in criteria.items() if k != "min_quarters"})
+    row["quarters_required"] = (
+        step_quarters if not math.isnan(step_quarters) else level.min_quarters
     )
     row["requires_scope"] = row["scope_criteria"] is not None
 
