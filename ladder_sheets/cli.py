@@ -874,16 +874,50 @@ def history() -> None:
     moves the whole history into a Parquet file beside the workbook, and Ratings History then
     keeps the cycles readiness and trends need. Every command reads the two together; a
     workbook whose store is missing, older, newer or another workbook's is refused, never read
-    as only its recent cycles. `history export` writes the whole history to .xlsx or CSV.
+    as only its recent cycles. `history export` writes the whole history to .xlsx or CSV;
+    `history unstore` brings it all back into the workbook and deletes the store.
 
     Reads WORKBOOK and its store. Writes, for `store`, WORKBOOK and NAME.history.parquet
-    beside it; for `export`, only OUT (-o).
+    beside it; for `unstore`, WORKBOOK (the store is deleted); for `export`, only OUT (-o).
 
     \b
     Example:
       ladder-sheets history store framework.xlsx --backup
       ladder-sheets history export framework.xlsx -o history.xlsx
+      ladder-sheets history unstore framework.xlsx --backup
     """
+
+
+def _history_merge(
+    workbook: Path,
+    backup: bool,
+    dry_run: bool,
+    force: bool,
+    mapping: Path | None,
+    *,
+    history_store: bool = False,
+    unstore: bool = False,
+) -> Any:
+    """merge without exports, for `history store` and `history unstore`; stops (exit 1) when
+    check found errors."""
+    from ladder_sheets.commands.merge import merge as _merge
+
+    try:
+        result = _merge(
+            workbook,
+            [],
+            mapping=mapping,
+            backup=backup,
+            dry_run=dry_run,
+            force=force,
+            progress=lambda msg: click.echo(f"... {msg}", err=True),
+            history_store=history_store,
+            unstore=unstore,
+        )
+    except LadderError as exc:
+        _fail(exc)
+    _stop_if_errors(result.report, f"Nothing was written: {workbook} is unchanged.")
+    return result
 
 
 @history.command(name="store")
@@ -915,22 +949,7 @@ def history_store(
     Example:
       ladder-sheets history store framework.xlsx --backup
     """
-    from ladder_sheets.commands.merge import merge as _merge
-
-    try:
-        result = _merge(
-            workbook,
-            [],
-            mapping=mapping,
-            backup=backup,
-            dry_run=dry_run,
-            force=force,
-            history_store=True,
-            progress=lambda msg: click.echo(f"... {msg}", err=True),
-        )
-    except LadderError as exc:
-        _fail(exc)
-    _stop_if_errors(result.report, f"Nothing was written: {workbook} is unchanged.")
+    result = _history_merge(workbook, backup, dry_run, force, mapping, history_store=True)
     plan = result.store
     kept = ", ".join(plan.kept) or "no cycle"
     if plan.stamp.generation > 1:
@@ -943,6 +962,57 @@ def history_store(
         click.echo("Dry run: nothing was written.")
         return
     click.echo(f"Wrote {result.written} and {plan.path}. Keep the two files together.")
+    if result.backup is not None:
+        click.echo(f"Backup of the version it replaced: {result.backup}")
+
+
+@history.command(name="unstore")
+@click.argument("workbook", type=EXISTING_FILE)
+@click.option(
+    "--backup",
+    is_flag=True,
+    help="Keep the workbook it replaces as NAME.bak.xlsx and the store as "
+    "NAME.history.bak.parquet.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would move; write nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite generated sheets even if they were edited by hand since the last merge.",
+)
+@mapping_option
+def history_unstore(
+    workbook: Path, backup: bool, dry_run: bool, force: bool, mapping: Path | None
+) -> None:
+    """Bring the whole ratings history back into the workbook and stop using a store.
+
+    Reads WORKBOOK and its store. Writes WORKBOOK again with every rating, the store's cycles
+    and Ratings History's, in Ratings History (continued in "Ratings History (2)" past Excel's
+    row limit), removes the History Store sheet, then deletes NAME.history.parquet (kept as
+    NAME.history.bak.parquet with --backup). Gap Analysis and Promotion Readiness are written
+    again, the same as before. Later merges write the history into the workbook only.
+
+    \b
+    Example:
+      ladder-sheets history unstore framework.xlsx --backup
+    """
+    from ladder_sheets.store.files import store_path_for
+    from ladder_sheets.store.record import STORE_SHEET
+    from ladder_sheets.workbook.extent import sheet_names
+
+    if STORE_SHEET not in sheet_names(workbook):
+        click.echo(f"{workbook.name} has no history store: its whole history is in it already.")
+        return
+    result = _history_merge(workbook, backup, dry_run, force, mapping, unstore=True)
+    store = store_path_for(workbook)
+    if dry_run:
+        click.echo(f"Dry run: nothing was written; {store.name} stays beside {workbook.name}.")
+        return
+    kept = f" (kept as {result.unstored.name})" if result.unstored not in (None, store) else ""
+    click.echo(
+        f"Wrote {result.written}: the whole history is in Ratings History; removed the "
+        f"History Store sheet and {store.name}{kept}."
+    )
     if result.backup is not None:
         click.echo(f"Backup of the version it replaced: {result.backup}")
 

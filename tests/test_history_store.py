@@ -536,3 +536,64 @@ def test_a_cycle_typed_into_the_sheet_is_read_and_said(workbooks: tuple[Path, Pa
     said = [f for f in check(stored).report if f.code == "cycle-only-in-sheet"]
     assert len(said) == 1 and "2025-Q4" in said[0].message
     assert (said[0].where.sheet, said[0].where.cell) == ("Ratings History", f"A{4 * 9 + 2}")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_unstore_brings_every_rating_back_and_drops_the_store(
+    workbooks: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`history unstore` after a merge: the workbook is the one never stored (same sheets,
+    Ratings History row for row, check's findings), the History Store sheet and the store
+    file are gone (the store kept as its backup), and LibreOffice recalculates Gap Analysis
+    and Promotion Readiness to the same values, link texts included."""
+    from test_merge_live import recalculated
+
+    from ladder_sheets.api import check
+
+    stored, plain = workbooks
+    export = _export(tmp_path)
+    assert not merge(stored, [export], now=NOW).stopped
+    assert not merge(plain, [export], now=NOW).stopped
+    store = store_path_for(stored)
+    in_store = read_store(store)
+    assert len(_sheet_rows(stored)) < len(in_store)  # the sheet kept only recent cycles
+    result = CliRunner().invoke(cli, ["history", "unstore", str(stored), "--backup"])
+    assert result.exit_code == 0, result.output
+    assert "removed the History Store sheet" in result.output
+    assert not store.exists()
+    backup = stored.with_name("acme.history.bak.parquet")
+    pd.testing.assert_frame_equal(read_store(backup), in_store)
+    assert openpyxl.load_workbook(stored, read_only=True).sheetnames == (
+        openpyxl.load_workbook(plain, read_only=True).sheetnames
+    )
+    assert _sheet_rows(stored) == _sheet_rows(plain)  # every rating, in the same rows
+    assert len(_sheet_rows(stored)) == len(in_store)
+    framework = read_framework(stored)
+    assert framework.store is None
+
+    def said(path: Path) -> list[tuple[Any, ...]]:
+        return [(f.code, f.where.sheet, f.where.cell, f.message) for f in check(path).report]
+
+    assert said(stored) == said(plain)
+    # asked again: nothing to do, nothing written
+    before = stored.read_bytes()
+    again = CliRunner().invoke(cli, ["history", "unstore", str(stored)])
+    assert again.exit_code == 0 and "has no history store" in again.output
+    assert stored.read_bytes() == before
+    values = []
+    for path in (stored, plain):
+        folder = tmp_path / f"lo-{path.stem}"
+        folder.mkdir()
+        wb = openpyxl.load_workbook(recalculated(path, folder), data_only=True, read_only=True)
+        values.append(
+            [
+                [r for r in wb[name].iter_rows(values_only=True) if any(v is not None for v in r)]
+                for name in ("Gap Analysis", "Promotion Readiness")
+            ]
+        )
+        wb.close()
+    assert all(len(sheet) > 2 for sheet in values[0])
+    assert values[0] == values[1]

@@ -24,6 +24,7 @@ from ladder_sheets.commands.merge_history import HistoryMerge, merge_evidence, m
 from ladder_sheets.findings import Report, error
 from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
+from ladder_sheets.store.record import STORE_SHEET
 from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
 from ladder_sheets.workbook import history_cache
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
@@ -49,6 +50,7 @@ class MergeResult:
     not_rated: tuple[int, int] = (0, 0)  # (no manager rating in the cycle, status carried)
     backup: Path | None = None  # the version the write replaced (--backup)
     store: Any = None  # store.write.StorePlan: the history store written with the workbook
+    unstored: Path | None = None  # the store file `unstore` removed (or its backup)
     seconds: float = 0.0
 
     @property
@@ -77,6 +79,7 @@ def merge(
     rows_per_sheet: int = ROWS_PER_SHEET,
     append_history: bool = True,
     history_store: bool = False,
+    unstore: bool = False,
 ) -> MergeResult:
     """Import exports into the workbook's history and regenerate the analysis sheets.
 
@@ -94,7 +97,11 @@ def merge(
 
     `history_store` opts the workbook into a history store (ladder_sheets/store): the whole
     history goes into a Parquet file beside the workbook and Ratings History keeps the cycles
-    readiness and trends need. A workbook that has opted in keeps its store on every merge."""
+    readiness and trends need. A workbook that has opted in keeps its store on every merge.
+    `unstore` opts out (`history unstore`): the whole history, the store's cycles and the
+    sheet's, is written into Ratings History, the History Store sheet is removed and the store
+    file deleted (kept as NAME.history.bak.parquet with `backup`), only once the workbook is
+    written."""
     from ladder_sheets.xlsx.writeback import fingerprint
 
     started = dt.datetime.now()
@@ -113,7 +120,8 @@ def merge(
         return result  # a changed rating: errors said, nothing written
     result.evidence_before = checked.framework.evidence.data
     # History store (ladder_sheets/store): on when asked or when the workbook has one.
-    if history_store or checked.framework.store is not None:
+    unstoring = unstore and checked.framework.store is not None
+    if not unstoring and (history_store or checked.framework.store is not None):
         from ladder_sheets.store.write import StorePlan
 
         target = Path(out) if out is not None else workbook
@@ -145,8 +153,11 @@ def merge(
             backup=backup,
             force=force,
             rows_per_sheet=rows_per_sheet,
-            append_history=append_history,
+            append_history=append_history and not unstoring,  # the sheet gets every row
+            remove=(STORE_SHEET,) if unstoring else (),
         )
+        if unstoring and result.written is not None:
+            result.unstored = _drop_store(checked.framework.store.path, backup)
     written = result.written
     carried = written is not None and history_cache.carry_to(carry, written)
     if written is not None and not carried and len(tables.history) >= history_cache.MIN_ROWS:
@@ -274,6 +285,7 @@ def _write(
     force: bool,
     rows_per_sheet: int,
     append_history: bool,
+    remove: Sequence[str] = (),
 ) -> None:
     """Ratings History (appended to where that gives the same history, else rewritten),
     Promotion Evidence and the analysis sheets, through the lossless write-back."""
@@ -319,6 +331,7 @@ def _write(
             force=force,
             adopt=(*sheets.adopt(), *versions_sheet, *(store.sheets if store else ())),
             appends=prepared,
+            remove=remove,
         )
     except BaseException:
         if store is not None:
@@ -329,6 +342,21 @@ def _write(
     result.written = written.path
     result.backup = written.backup
     result.renamed = list(written.renamed)
+
+
+def _drop_store(path: Path, backup: bool) -> Path:
+    """The store file out of the way once the workbook holds the whole history: deleted, or
+    renamed NAME.history.bak.parquet with `backup`. A workbook beside a store it does not
+    record is refused (store/attach.py), so a failure here is said, never left silent."""
+    from ladder_sheets.errors import os_problem
+    from ladder_sheets.xlsx.safe_write import keep_backup
+
+    try:
+        kept = keep_backup(path) if backup else path
+        path.unlink()
+    except OSError as exc:
+        raise os_problem(exc, path, "remove the history store") from None
+    return kept
 
 
 def _store_sheet_write(

@@ -12,6 +12,8 @@ the workbook.
   workbook's, older, newer, changed: refused, exit 2) and its cycles joined to the sheet's;
 - write.py: merge's side: the cycles the sheet keeps, the store written with the workbook;
 - export.py: `history export`, the whole history to .xlsx or CSV;
+- `history unstore` (commands/merge.py, `unstore`): the whole history back into Ratings History,
+  the History Store sheet removed (xlsx/remove.py) and the store deleted;
 - advice.py: check's note when the history is past where a store pays off.
 
 Why Parquet and not DuckDB (scripts/measure_store.py; 2 cores shared with other work, load

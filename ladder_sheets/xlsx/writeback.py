@@ -95,6 +95,7 @@ class WriteResult:
     replaced: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (now called, generated as)
     appended: list[str] = field(default_factory=list)  # sheets kept, with rows added
+    removed: list[str] = field(default_factory=list)  # sheets taken out (`remove`)
     backup: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -109,6 +110,7 @@ def write_back(
     force: bool = False,
     adopt: Iterable[str] = (),
     appends: Sequence[PreparedAppend] = (),
+    remove: Sequence[str] = (),
 ) -> WriteResult:
     """Add or replace the sheets `build` writes, in `original` (or in a copy at `out`).
 
@@ -121,7 +123,9 @@ def write_back(
 
     `appends` are existing sheets with rows added (`append.prepare_append`, read from this
     same `original`): their members are replaced by the prepared XML and their filter name,
-    tables and marker follow; `build` must not write those sheets."""
+    tables and marker follow; `build` must not write those sheets.
+
+    `remove` names sheets taken out of the workbook (xlsx/remove.py), after the rest."""
     started = time.perf_counter()
     original = Path(original)
     target = Path(out) if out is not None else original
@@ -156,6 +160,10 @@ def write_back(
         result.added, result.replaced, result.renamed = done.added, done.replaced, done.renamed
         apply_appends(pkg, book_part, appends)
         result.appended = [a.sheet for a in appends]
+        if remove:
+            from ladder_sheets.xlsx.remove import remove_sheet
+
+            result.removed = [name for name in remove if remove_sheet(pkg, book_part, name)]
         _verify(pkg)
         result.seconds["transplant"] = time.perf_counter() - started - result.seconds["build"]
 
