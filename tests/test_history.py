@@ -130,3 +130,53 @@ def test_one_cycle_at_a_time_equals_all_at_once(rows):
         assert history.empty
     else:
         pd.testing.assert_frame_equal(history[cols], at_once.history[cols])
+
+
+def test_only_the_recorded_rows_of_the_cycles_brought_are_compared(monkeypatch):
+    """A re-merged cycle among others: its corrected rating replaced (asked), a second anonymous
+    peer told from the first by rank, a key written with spaces matched; recorded rows of the
+    other cycles are never compared (the rater key is not even computed for them) and stay in
+    their place and order."""
+    from ladder_sheets.commands import merge_history as module
+
+    recorded = frame(
+        rating("2026-Q1", "E1", "Delivery", 2),
+        rating("2026-Q2", "E1", "Delivery", 3),
+        rating("2026-Q2", "E1", "Delivery", 4, rater="peer"),
+        rating("2026-Q2", "E2", "Delivery", 5),
+        rating("2026-Q3", "E1", "Delivery", 1),
+    )
+    old = merge_history(frame(), recorded, imported_at=STAMP).history
+    seen: list[list[str]] = []
+    real = module._with_rater
+
+    def spy(df):
+        seen.append(sorted(set(df["cycle"])))
+        return real(df)
+
+    monkeypatch.setattr(module, "_with_rater", spy)
+    again = frame(
+        rating("2026-Q2", " E1 ", "Delivery", 3),  # the same rating, a key with spaces
+        rating("2026-Q2", "E1", "Delivery", 4, rater="peer"),  # the first anonymous peer
+        rating("2026-Q2", "E1", "Delivery", 2, rater="peer"),  # a second one: new
+        rating("2026-Q2", "E2", "Delivery", 4),  # corrected
+    )
+    m = merge_history(old, again, replace_cycles=["2026-Q2"], imported_at=STAMP)
+    assert seen == [["2026-Q2"], ["2026-Q2"]]  # the export's rows, then the recorded Q2 rows
+    assert (m.added, m.unchanged, m.replaced, len(m.conflicts)) == (1, 2, 1, 0)
+    got = list(zip(m.history["cycle"], m.history["employee_id"], m.history["rating"], strict=True))
+    assert got == [
+        ("2026-Q1", "E1", 2.0),
+        ("2026-Q2", "E1", 3.0),
+        ("2026-Q2", "E1", 4.0),
+        ("2026-Q2", "E1", 2.0),
+        ("2026-Q2", "E2", 4.0),
+        ("2026-Q3", "E1", 1.0),
+    ]
+    without = merge_history(old, again, imported_at=STAMP)  # not asked: a conflict, unchanged
+    assert (without.added, without.replaced, len(without.conflicts)) == (1, 0, 1)
+    assert without.conflicts.iloc[0][["employee_id", "old_rating", "new_rating"]].tolist() == [
+        "E2",
+        5.0,
+        4.0,
+    ]

@@ -139,7 +139,7 @@ def test_gap_layout_header_freeze_filter_and_types(gap_book: Path) -> None:
     assert "2026-Q3" in ws["A1"].value
     assert [c.value for c in ws[2]] == [c.header for c in GAP_COLUMNS]
     assert ws.freeze_panes == "C3"
-    assert ws.auto_filter.ref == f"A2:{col(GAP_COLUMNS, 'rating_where')}6"
+    assert ws.auto_filter.ref == f"A2:{col(GAP_COLUMNS, 'next_behavior')}6"
     rating = ws[f"{col(GAP_COLUMNS, 'manager_rating')}3"]
     assert rating.data_type == "n" and rating.value == 2
     assert ws[f"{col(GAP_COLUMNS, 'manager_rating')}5"].value is None  # missing rating: blank
@@ -147,10 +147,12 @@ def test_gap_layout_header_freeze_filter_and_types(gap_book: Path) -> None:
     assert ws[f"{col(GAP_COLUMNS, 'gap_current')}3"].number_format == styles.GAP_FORMAT
     assert ws[f"{col(GAP_COLUMNS, 'trend_delta')}3"].number_format == styles.GAP_FORMAT
     assert ws[f"{col(GAP_COLUMNS, 'trend')}3"].value == "3 \u2192 2"
+    # the description is the last column, on one line that runs on to the right (nothing
+    # beside it to cut it), so every row stays one line tall; paper leaves it out
     behavior = ws[f"{col(GAP_COLUMNS, 'next_behavior')}3"]
-    assert behavior.alignment.wrap_text
-    width = ws.column_dimensions[col(GAP_COLUMNS, "next_behavior")].width
-    assert width <= styles.WRAP_WIDTH + 1
+    assert GAP_COLUMNS[-1].key == "next_behavior" and not behavior.alignment.wrap_text
+    assert all(d.height is None for d in ws.row_dimensions.values() if d.index > 2)
+    assert ws.print_area == f"'Gap Analysis'!$A$1:${col(GAP_COLUMNS, 'trend_delta')}$6"
     # the name column fits "Ada Quill" and is capped for the long formula-looking name
     name_width = ws.column_dimensions["B"].width
     assert len("Ada Quill") < name_width <= styles.MAX_WIDTH + 1
@@ -195,7 +197,7 @@ def test_empty_gap_table_gives_header_only(tmp_path: Path) -> None:
     empty = pd.DataFrame(columns=[c.key for c in GAP_COLUMNS if c.kind != "formula"])
     ws = openpyxl.load_workbook(build(tmp_path, gaps=empty))["Gap Analysis"]
     assert ws.max_row == 2
-    assert ws.auto_filter.ref == f"A2:{col(GAP_COLUMNS, 'rating_where')}2"
+    assert ws.auto_filter.ref == f"A2:{col(GAP_COLUMNS, 'next_behavior')}2"
     assert not rules(ws)
 
 

@@ -86,3 +86,22 @@ def test_later_rows_win_within_a_cycle_even_across_spellings() -> None:
     assert index.rating("e1", "2025-Q1", "craft") == (3.0, 2)
     assert index.rating("e1", "2025-Q2", "craft") == (4.0, 1)
     assert index.cycles() == ["2025-Q1", "2025-Q2"]
+
+
+def test_the_evidence_log_reads_each_row_s_flags_and_skips_rows_without_cycle_or_person() -> None:
+    from ladder_sheets.analysis.rating_index import EvidenceLog
+
+    rows = [
+        {"cycle": "2026-Q1", "employee_id": "E1", "scope_met": "Yes", "endorsed": "n"},
+        {"cycle": "2025-Q4", "employee_id": " e1", "scope_met": None, "calibrated": True},
+        {"cycle": "not a cycle", "employee_id": "E1", "scope_met": "yes"},
+        {"cycle": "2026-Q1", "employee_id": None, "scope_met": "yes"},
+        {"cycle": "2026-Q1", "employee_id": "E2", "endorsed": "maybe", "calibrated": "x"},
+    ]
+    log = EvidenceLog.from_table(Table.from_records("evidence", rows))
+    assert sorted(log.records) == ["e1", "e2"]
+    e1 = [(e.cycle, e.scope_met, e.endorsed, e.calibrated) for e in log.records["e1"]]
+    assert e1 == [("2025-Q4", None, None, True), ("2026-Q1", True, False, None)]
+    (e2,) = log.records["e2"]
+    assert (e2.scope_met, e2.endorsed, e2.calibrated) == (None, None, True)
+    assert log.records["e1"][1].where["scope_met"] == "Promotion Evidence!C2"

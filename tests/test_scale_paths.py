@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import textwrap
 from pathlib import Path
 from xml.parsers import expat
 
@@ -19,6 +20,7 @@ from ladder_sheets.commands.merge import (
     READINESS_SHEET,
     merge,
 )
+from ladder_sheets.sheets.readiness import SHORTFALLS_WIDTH
 from ladder_sheets.sheets.styles import LINE_HEIGHT, WRAP_WIDTH
 from ladder_sheets.xlsx.sheet_xml import _pieces, adapt_sheet, content_hash
 from ladder_sheets.xlsx.styles_merge import StyleMap
@@ -53,17 +55,20 @@ def test_merge_sheets_written_row_by_row_keep_every_row(tmp_path: Path) -> None:
     assert [r[0] for r in readiness] == result.readiness["employee_id"].tolist()
     assert len(data_rows(wb[EVIDENCE_SHEET], 2)) >= 0  # present and readable
 
-    # set_row before each row's cells: a long next-level description gets its tall row
-    long_rows = [
-        i + 3
-        for i, text in enumerate(result.gaps["next_behavior"].tolist())
-        if isinstance(text, str) and len(text) > WRAP_WIDTH
+    # set_row before each row's cells: what falls short, wrapped, gets its tall row (Gap
+    # Analysis keeps its descriptions on one line: no tall rows there)
+    said = ["; ".join(s) for s in result.readiness["shortfalls"].tolist()]
+    scope = [s if isinstance(s, str) else "" for s in result.readiness["scope_criteria"]]
+    lines = [
+        max(len(textwrap.wrap(text, SHORTFALLS_WIDTH - 2)), len(textwrap.wrap(s, WRAP_WIDTH - 2)))
+        for text, s in zip(said, scope, strict=True)
     ]
-    assert long_rows, "the sample company should have wrapped descriptions"
-    dims = wb[GAP_SHEET].row_dimensions
+    long_rows = [i + 3 for i, n in enumerate(lines) if n > 1]
+    assert long_rows, "the sample company should have wrapped shortfalls"
+    dims = wb[READINESS_SHEET].row_dimensions
     for row in long_rows[:50]:
-        text = result.gaps["next_behavior"].iloc[row - 3]
-        assert dims[row].height == LINE_HEIGHT * (-(-len(text) // WRAP_WIDTH))
+        assert dims[row].height == LINE_HEIGHT * lines[row - 3]
+    assert all(d.height is None for d in wb[GAP_SHEET].row_dimensions.values() if d.index > 2)
 
 
 def scratch_sheet(rows: int) -> bytes:

@@ -227,13 +227,20 @@ class EvidenceLog:
             return log
         data = evidence.data
         places = {c: quick_places(evidence, c) for c in FLAGS}
-        for pos, rec in enumerate(data.to_dict("records")):
-            cycle, emp = cycle_of(rec.get("cycle")), key(rec.get("employee_id"))
+        # each column's meaning once per distinct value: a log holds people x cycles rows
+        nothing = np.full(len(data), None, dtype=object)
+        cycles = _mapped(data["cycle"], cycle_of) if "cycle" in data else nothing
+        emps = _mapped(data["employee_id"], key) if "employee_id" in data else nothing
+        flags = {c: _mapped(data[c], flag) if c in data else nothing for c in FLAGS}
+        for pos in range(len(data)):
+            cycle, emp = cycles[pos], emps[pos]
             if cycle is None or not emp:
                 continue
-            flags = {c: flag(rec.get(c)) for c in FLAGS}
             where = {c: places[c][pos] or str(evidence.where(data.index[pos], c)) for c in FLAGS}
-            log.records.setdefault(emp, []).append(Evidence(cycle, **flags, where=where))
+            scope, endorsed, calibrated = (flags[c][pos] for c in FLAGS)
+            log.records.setdefault(emp, []).append(
+                Evidence(cycle, scope, endorsed, calibrated, where=where)
+            )
         for items in log.records.values():
             items.sort(key=lambda e: cycle_index(e.cycle))
         return log

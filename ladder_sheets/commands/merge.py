@@ -160,7 +160,11 @@ def merge(
             result.unstored = _drop_store(checked.framework.store.path, backup)
     written = result.written
     carried = written is not None and history_cache.carry_to(carry, written)
-    if written is not None and not carried and len(tables.history) >= history_cache.MIN_ROWS:
+    rows = len(tables.history)
+    # The refresh reads the whole history again: not while the history as read, its typed
+    # copy and the tables written are held as well (that was merge's peak memory).
+    del checked, existing, tables
+    if written is not None and not carried and rows >= history_cache.MIN_ROWS:
         refresh_history_cache(written, mapping)  # what comes next reads only the rest
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result

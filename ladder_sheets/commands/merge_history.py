@@ -68,15 +68,19 @@ def merge_history(
     messages. Rows of incoming without a rating are ignored: a blank is not a rating."""
     replace = set(replace_cycles)
     stamp = (imported_at or dt.datetime.now()).replace(microsecond=0)
-    old = _with_rater(normalise_keys(_with_columns(existing, HISTORY_COLUMNS)))
+    old = normalise_keys(_with_columns(existing, HISTORY_COLUMNS))
     new = normalise_keys(_with_columns(incoming, [*HISTORY_COLUMNS, "where"]))
     new = _with_rater(new[new["rating"].notna()])
     # Within the incoming exports, the last occurrence of a key wins (a later correction file);
     # the validator has already reported such duplicates.
     new = new.drop_duplicates(subset=KEY, keep="last")
+    # A key holds its cycle: only the recorded rows of the cycles the exports bring can match
+    # (blank cycles match blank ones, as in the join). The others are not compared at all.
+    touched = old["cycle"].isin(pd.unique(new["cycle"])).to_numpy()
+    compared = _with_rater(old[touched])
 
     joined = new.merge(
-        old[[*KEY, "rating", "source"]].rename(
+        compared[[*KEY, "rating", "source"]].rename(
             columns={"rating": "old_rating", "source": "old_source"}
         ),
         on=KEY,
@@ -97,8 +101,10 @@ def merge_history(
     to_add["imported_at"] = stamp
     if may_replace.any():
         drop_keys = joined.loc[may_replace, KEY]
-        marker = old.merge(drop_keys, on=KEY, how="left", indicator=True)["_merge"]
-        old = old[(marker == "left_only").to_numpy()]
+        marker = compared.merge(drop_keys, on=KEY, how="left", indicator=True)["_merge"]
+        keep = np.ones(len(old), dtype=bool)
+        keep[np.flatnonzero(touched)[(marker != "left_only").to_numpy()]] = False
+        old = old[keep]
     # Recorded rows keep their order (HR's, or the order merge wrote), new rows follow them in
     # key order, cycles ascending: the latest quarter then lands after the recorded history,
     # which lets the writer append it instead of rewriting every row.

@@ -52,9 +52,15 @@ COLUMNS: list[Column] = [
     Column("gap_next", "Gap To Next Level", "formula", "gap"),
     Column("trend", "Trend"),
     Column("trend_delta", "Trend Delta", "number", "gap"),
-    Column("next_behavior", "Next Level Behavior", wrap=True),
+    # What is printed ends here (PRINTED): the source and the description are for the screen.
     Column("rating_where", "Rating Source"),
+    # Last and unwrapped: a description reads on one line running on to the right, and rows
+    # stay one line tall (wrapped, the sample's 1,136 rows printed on 273 A4 pages).
+    Column("next_behavior", "Next Level Behavior"),
 ]
+PRINTED = 1 + [c.key for c in COLUMNS].index("trend_delta")
+# 11 pt text prints at 9.4 pt, and a page holds more rows and columns.
+PRINT_SCALE = 85
 
 # Gap column -> (rating column, expectation column) of its formula.
 GAP_FORMULAS = {
@@ -133,13 +139,6 @@ def build_gap_sheet(
     set_widths(ws, COLUMNS, gaps, styles, extra, header_row=HEADER_ROW)
     write_header(ws, HEADER_ROW, COLUMNS, styles)
 
-    def tall_enough(row: int, values: dict[str, Any]) -> None:
-        # Wrapped descriptions get a row tall enough to show them: LibreOffice and Google
-        # Sheets do not grow rows by themselves, and Excel only when it recalculates layout.
-        behavior = values["next_behavior"]
-        if isinstance(behavior, str) and len(behavior) > st.WRAP_WIDTH:
-            ws.set_row(row, st.LINE_HEIGHT * (-(-len(behavior) // st.WRAP_WIDTH)))
-
     formulas = {
         key: RowFormula(rating, expected, gap_formula, gap_value)
         for key, (rating, expected) in GAP_FORMULAS.items()
@@ -169,12 +168,11 @@ def build_gap_sheet(
         return True
 
     custom = {"manager_rating": linked_rating, "rating_where": source_link} if link_ratings else {}
-    write_rows(
-        ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, before_row=tall_enough, custom=custom
-    )
+    write_rows(ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, custom=custom)
 
     count = len(gaps)
-    finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS)
+    finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS, printed=PRINTED)
+    ws.set_print_scale(PRINT_SCALE)
     if count:
         _conditional_formats(ws, styles, where, count)
 

@@ -2,8 +2,8 @@
 
 `append.prepare_append` produced each sheet's new XML (compressed); here it replaces the member
 and what refers to the sheet's last row follows it: the sheet's `_xlnm._FilterDatabase` name,
-the ref of each table part on the sheet, and the generated-sheet marker (its raw hash is that
-of the new XML, so the next run's quick "untouched" test still holds).
+the ref of each table part on the sheet, and the generated-sheet marker (with the append's
+record in place of the raw hash: see append/record.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
+from ladder_sheets.xlsx.append.record import APPENDED
 from ladder_sheets.xlsx.package import Package
 from ladder_sheets.xlsx.workbook_xml import (
     MARKER_NAME,
@@ -23,9 +24,9 @@ from ladder_sheets.xlsx.workbook_xml import (
 )
 
 FILTER_NAME = "_xlnm._FilterDatabase"
-# Appending skips the content hash (it would cost a pass over every cell): the marker records
-# this instead, and a sheet whose XML later differs from the raw hash counts as edited.
-APPENDED = "appended"
+# Appending skips the content hash (it would cost a pass over every cell): the marker says
+# "appended" and holds, in place of the raw hash, what the append established about the member
+# it wrote (append/record.py), so the next append need not scan the kept rows again.
 _LAST_ROW = re.compile(r"^(.*\$?[A-Z]+\$?)(\d+)$")
 _TABLE_REF = re.compile(rb'(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\bref="[A-Z]+\d+:[A-Z]+)(\d+)(")')
 
@@ -51,7 +52,7 @@ def apply_appends(pkg: Package, book_part: str, appends: Sequence[PreparedAppend
                     add.append(defined_name_xml(FILTER_NAME, sheet, value, hidden=True))
             elif name.name == MARKER_NAME:
                 drop.append(name)
-        marker = marker_value(APPENDED, done.raw_hash, done.sheet)
+        marker = marker_value(APPENDED, done.record.text(), done.sheet)
         add.append(defined_name_xml(MARKER_NAME, sheet, marker, hidden=True))
         _widen_tables(pkg, done)
     pkg.write(book_part, edit_defined_names(book_xml, drop, add))

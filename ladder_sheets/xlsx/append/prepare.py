@@ -15,7 +15,6 @@ from the last rows above.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,10 @@ from typing import Any
 import pandas as pd
 
 from ladder_sheets.sheets.table import Column
+from ladder_sheets.xlsx.append import scan as _scan
+from ladder_sheets.xlsx.append.record import AppendRecord, crc32_combine, recorded
 from ladder_sheets.xlsx.append.rows import rows_xml
-from ladder_sheets.xlsx.append.scan import NotAppendable, SheetScan, pieces, verify
+from ladder_sheets.xlsx.append.scan import NotAppendable, SheetScan, count, pieces, verify
 from ladder_sheets.xlsx.package import Package, check_well_formed
 from ladder_sheets.xlsx.transplant import workbook_part
 from ladder_sheets.xlsx.workbook_xml import read_book
@@ -52,18 +53,27 @@ class PreparedAppend:
     body: bytes
     crc: int
     size: int
-    raw_hash: str
+    record: AppendRecord  # kept in the sheet's marker for the next append
     old_last: int
     new_last: int
     seconds: dict[str, float] = field(default_factory=dict)
     reused: bool = False  # the kept rows' compressed bytes copied, not compressed again
+    scanned: bool = True  # the kept rows inflated and counted (False: the record vouched)
 
 
 def check_kept_sheet(path: Path, sheet: str, columns: list[Column], kept: pd.DataFrame) -> None:
     """Raise NotAppendable unless `sheet` holds exactly `kept` (as the reader read it) under
-    the writer's header; the sheet is read, not changed."""
+    the writer's header; the sheet is read, not changed (nor inflated, while it is the member
+    the last append wrote: see `record`)."""
     with Package(path) as pkg:
         member, _date1904 = _sheet_member(pkg, sheet)
+        raw = pkg.raw(member)
+        record = recorded(read_book(pkg.read(workbook_part(pkg))), sheet)
+        if raw is not None and record is not None:
+            found = _recorded_scan(pkg, member, raw, record, columns, None, styles=False)
+            if found is not None:  # the member the last append wrote: its record vouches
+                verify(found[0], columns, kept, pkg)
+                return
         with pkg.open(member) as stream:
             scan = SheetScan(pieces(stream), columns)
             for _ in scan.run(b""):
@@ -78,10 +88,17 @@ def prepare_append(path: Path, request: SheetAppend) -> PreparedAppend:
     The member is written with two full flush points, after the head and before
     `</sheetData>`: the deflate stream between them depends on nothing outside it, so the next
     append copies those compressed bytes as they are and compresses only the new head, the new
-    rows and the tail (the kept rows are still inflated and checked, never deflated again)."""
+    rows and the tail. While the member is still the one the last append wrote (its record in
+    the sheet's marker: `record`), the kept rows are neither inflated nor counted again; any
+    other member is inflated and checked in full, its compressed bytes copied where they can."""
     with Package(path) as pkg:
         member, date1904 = _sheet_member(pkg, request.sheet)
         raw = pkg.raw(member)
+        record = recorded(read_book(pkg.read(workbook_part(pkg))), request.sheet)
+        if raw is not None and record is not None:
+            done = _append_recorded(pkg, member, date1904, request, raw, record)
+            if done is not None:
+                return done
         marks = _flush_marks(raw) if raw is not None else []
         if raw is not None and marks:
             done = _append(pkg, member, date1904, request, raw, marks)
@@ -165,27 +182,29 @@ def _append(
     stream: Any = inflating if inflating is not None else pkg.open(member)
     try:
         packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-        digest = hashlib.sha256()
         out: list[bytes] = []
         crc = size = body = 0
         scan = SheetScan(pieces(stream), columns, new_last=last)
         phase = ["head"]
         reuse_from: int | None = None
+        added_xml = b""
+        lengths = {"head": 0, "body_crc": 0, "last_raw": 0, "tail_raw": 0}
 
         def new_rows() -> bytes:
+            nonlocal added_xml
             verify(scan, columns, kept, pkg)
             styles = scan.styles(columns)
-            added = rows_xml(request.rows, columns, styles, first, date1904)
-            check_well_formed(member, b"<sheetData>" + added + b"</sheetData>")
+            added_xml = rows_xml(request.rows, columns, styles, first, date1904)
+            check_well_formed(member, b"<sheetData>" + added_xml + b"</sheetData>")
             phase[0] = "rows"
-            return added
+            return added_xml
 
         for chunk in scan.run(b"", new_rows):
             crc = zlib.crc32(chunk, crc)
             size += len(chunk)
-            digest.update(chunk)
             if phase[0] == "head":
                 out.append(packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH))
+                lengths["head"] = len(chunk)
                 phase[0] = "body"
                 if inflating is not None:  # the generator has set scan.head by the next chunk
                     phase[0] = "first"
@@ -194,6 +213,7 @@ def _append(
                     reuse_from = inflating.mark_at(len(scan.head))
                     phase[0] = "body"
                 body += len(chunk)
+                lengths["body_crc"] = zlib.crc32(chunk, lengths["body_crc"])
                 if reuse_from is None:
                     out.append(packer.compress(chunk))
             elif phase[0] == "rows":
@@ -203,8 +223,13 @@ def _append(
                     if until is None or until <= reuse_from:
                         return None
                     out.append(raw[reuse_from:until])  # type: ignore[index]
-                    packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # after a full flush
+                else:  # the new rows start a block of their own (see record.py)
+                    out.append(packer.flush(zlib.Z_FULL_FLUSH))
+                packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # after a full flush
+                lengths["last_raw"] = sum(map(len, out))
+                lengths["body_crc"] = zlib.crc32(chunk, lengths["body_crc"])
                 out.append(packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH))
+                lengths["tail_raw"] = sum(map(len, out))
                 phase[0] = "tail"
             else:
                 out.append(packer.compress(chunk))
@@ -217,17 +242,187 @@ def _append(
     deflated = b"".join(out)
     if reuse_from is not None and not _inflates_to(deflated, crc, size):
         return None  # a chance flush pattern: compress everything instead
+    added = count(added_xml)
+    record = AppendRecord(
+        crc=crc,
+        size=size,
+        compressed=len(deflated),
+        head_raw=len(out[0]),
+        last_raw=lengths["last_raw"],
+        tail_raw=lengths["tail_raw"],
+        head_len=lengths["head"],
+        body_len=body + len(added_xml),
+        last_len=len(added_xml),
+        body_crc=lengths["body_crc"],
+        last_row=last,
+        counts=tuple(scan.counts[k] + added[k] for k in scan.counts),
+    )
     return PreparedAppend(
         sheet=request.sheet,
         member=member,
         body=deflated,
         crc=crc,
         size=size,
-        raw_hash=digest.hexdigest()[:32],
+        record=record,
         old_last=len(kept) + 1,
         new_last=last,
         reused=reuse_from is not None,
     )
+
+
+def _append_recorded(
+    pkg: Package,
+    member: str,
+    date1904: bool,
+    request: SheetAppend,
+    raw: bytes,
+    record: AppendRecord,
+) -> PreparedAppend | None:
+    """The prepared member from the record the last append kept, without inflating the kept
+    rows; None (the caller scans in full) unless the member is exactly the one recorded and its
+    parts inflate as the record says."""
+    columns, kept = request.columns, request.kept
+    first = len(kept) + 2
+    last = len(kept) + 1 + len(request.rows)
+    found = _recorded_scan(pkg, member, raw, record, columns, last, styles=True)
+    if found is None:
+        return None
+    scan, new_head = found
+    verify(scan, columns, kept, pkg)
+    added = rows_xml(request.rows, columns, scan.styles(columns), first, date1904)
+    check_well_formed(member, b"<sheetData>" + added + b"</sheetData>")
+    new_tail = scan._edit_tail(scan.tail)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    out = [packer.compress(new_head) + packer.flush(zlib.Z_FULL_FLUSH)]
+    out.append(raw[record.head_raw : record.tail_raw])  # every kept row, as compressed
+    last_raw = sum(map(len, out))
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    out.append(packer.compress(added) + packer.flush(zlib.Z_FULL_FLUSH))
+    tail_raw = sum(map(len, out))
+    out.append(packer.compress(new_tail) + packer.flush())
+    deflated = b"".join(out)
+    body_crc = crc32_combine(record.body_crc, zlib.crc32(added), len(added))
+    body_len = record.body_len + len(added)
+    crc = crc32_combine(zlib.crc32(new_head), body_crc, body_len)
+    crc = crc32_combine(crc, zlib.crc32(new_tail), len(new_tail))
+    size = len(new_head) + body_len + len(new_tail)
+    more = count(added)
+    return PreparedAppend(
+        sheet=request.sheet,
+        member=member,
+        body=deflated,
+        crc=crc,
+        size=size,
+        record=AppendRecord(
+            crc=crc,
+            size=size,
+            compressed=len(deflated),
+            head_raw=len(out[0]),
+            last_raw=last_raw,
+            tail_raw=tail_raw,
+            head_len=len(new_head),
+            body_len=body_len,
+            last_len=len(added),
+            body_crc=body_crc,
+            last_row=last,
+            counts=tuple(n + more[k] for k, n in scan.counts.items()),
+        ),
+        old_last=len(kept) + 1,
+        new_last=last,
+        reused=True,
+        scanned=False,
+    )
+
+
+def _recorded_scan(
+    pkg: Package,
+    member: str,
+    raw: bytes,
+    record: AppendRecord,
+    columns: list[Column],
+    new_last: int | None,
+    styles: bool,
+) -> tuple[SheetScan, bytes] | None:
+    """(the state a full scan of the member would end in, the head it would give) from the
+    record, inflating only the head, the header row, the last rows added and the tail; None
+    unless the member is exactly the one recorded and its parts inflate as the record says.
+    With `styles`, the last rows added must fill the window the scan takes styles from."""
+    info = pkg.infos[member]
+    if (info.CRC, info.file_size, info.compress_size, len(raw)) != (
+        record.crc,
+        record.size,
+        record.compressed,
+        record.compressed,
+    ):
+        return None  # edited, re-saved or written by another tool since: scanned in full
+    if not 0 < record.head_raw <= record.last_raw <= record.tail_raw <= len(raw):
+        return None
+    if record.last_len > record.body_len or (styles and record.last_len < _scan._RECENT):
+        return None  # the last rows alone do not give the styles the scan would find
+    head = _inflate_block(raw, 0, record.head_raw)
+    last_rows = _inflate_block(raw, record.last_raw, record.tail_raw)
+    tail = _inflate_to_end(raw, record.tail_raw)
+    header = _inflate_until(raw, record.head_raw, b"</row>")
+    if head is None or last_rows is None or tail is None or header is None:
+        return None
+    whole = crc32_combine(zlib.crc32(head), record.body_crc, record.body_len)
+    if (
+        len(head) != record.head_len
+        or b"<sheetData" in head
+        or len(last_rows) != record.last_len
+        or not tail.startswith(b"</sheetData>")
+        or not header.startswith(b"<sheetData")
+        or record.head_len + record.body_len + len(tail) != record.size
+        or crc32_combine(whole, zlib.crc32(tail), len(tail)) != record.crc
+    ):
+        return None
+    scan = SheetScan(iter(()), columns, new_last=new_last)
+    scan.counts = dict(zip(scan.counts, record.counts, strict=True))
+    new_head = scan._edit_head(head)
+    scan.head = head
+    scan.header_row = header[: header.index(b"</row>")]
+    scan.recent = last_rows[-_scan._RECENT :]
+    scan._last_row()
+    if scan.last_row != record.last_row:
+        return None
+    scan.tail, scan.closed = tail, True
+    return scan, new_head
+
+
+def _inflate_block(raw: bytes, begin: int, end: int) -> bytes | None:
+    """raw[begin:end] inflated, `begin` being the stream's start or just after a full flush;
+    the block must end at a full flush, not at the stream's end."""
+    if raw[end - len(_FLUSH) : end] != _FLUSH:
+        return None
+    inflater = zlib.decompressobj(-15)
+    try:
+        data = inflater.decompress(raw[begin:end])
+    except zlib.error:
+        return None
+    return None if inflater.eof or inflater.unconsumed_tail else data
+
+
+def _inflate_to_end(raw: bytes, begin: int) -> bytes | None:
+    inflater = zlib.decompressobj(-15)
+    try:
+        data = inflater.decompress(raw[begin:])
+    except zlib.error:
+        return None
+    return data if inflater.eof and not inflater.unused_data else None
+
+
+def _inflate_until(raw: bytes, begin: int, needle: bytes) -> bytes | None:
+    """Inflated from `begin` (just after a full flush) until `needle` has appeared."""
+    inflater = zlib.decompressobj(-15)
+    data = b""
+    at = begin
+    try:
+        while needle not in data and at < len(raw):
+            data += inflater.decompress(raw[at : at + _RAW_PIECE])
+            at += _RAW_PIECE
+    except zlib.error:
+        return None
+    return data if needle in data else None
 
 
 def _inflates_to(deflated: bytes, crc: int, size: int) -> bool:

@@ -54,6 +54,11 @@ class NotAppendable(Exception):
         self.message = message
 
 
+def count(data: bytes) -> dict[str, int]:
+    """What the scan counts in `data` (rows XML cut after a '>')."""
+    return {key: data.count(pattern) for key, pattern in _COUNTED.items()}
+
+
 def pieces(stream: Any) -> Iterator[bytes]:
     """The stream cut after a '>' so that no tag the scan counts spans two pieces."""
     carry = b""
@@ -132,8 +137,8 @@ class SheetScan:
         yield self._edit_tail(self.tail)
 
     def _count(self, data: bytes) -> None:
-        for key, pattern in _COUNTED.items():
-            self.counts[key] += data.count(pattern)
+        for key, found in count(data).items():
+            self.counts[key] += found
 
     def _last_row(self) -> None:
         at = self.recent.rfind(b"<row")
