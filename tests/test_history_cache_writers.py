@@ -143,7 +143,7 @@ def test_merge_with_new_ratings_reads_the_new_history_once(book: Path, readings:
 
 
 def test_gather_carries_the_cache_to_its_check_and_to_the_result(
-    book: Path, tmp_path: Path, readings: list[str]
+    book: Path, tmp_path: Path, readings: list[str], monkeypatch
 ):
     split(book, tmp_path / "drafts")
     draft = tmp_path / "drafts" / "Sales.xlsx"
@@ -153,7 +153,19 @@ def test_gather_carries_the_cache_to_its_check_and_to_the_result(
     wb.save(draft)
     history = _history_xml(book)
     readings.clear()
+    from ladder_sheets.commands import gather as gather_module
+
+    skipped: list[str] = []
+    read_grids = gather_module.read_grids
+
+    def spy(path: Path, **options: Any) -> Any:
+        skipped.extend(options.get("skip", ()))
+        return read_grids(path, **options)
+
+    monkeypatch.setattr(gather_module, "read_grids", spy)
     done = gather(book, [draft])
+    # the drafts' cells are compared with HR's; the long sheets no draft comes from are not read
+    assert {"Ratings History", "Promotion Evidence"} <= set(skipped)
     assert done.written == book and len(done.changes) == 1
     assert _history_xml(book) == history
     # neither the check of the edited scratch copy nor the next reading reads the history

@@ -144,20 +144,24 @@ def gather(
 ) -> GatherResult:
     workbook = Path(workbook)
     expect = fingerprint(workbook)
-    grids = read_grids(workbook, skip_reports=True)  # the reports are never input
+    read: list[tuple[Path, Draft | NotADraft]] = []
+    for path in map(Path, drafts):
+        try:
+            read.append((path, read_draft(path)))
+        except NotADraft as exc:
+            read.append((path, exc))
+    # the reports are never input, nor the history's sheets unless a draft came from them
+    grids = read_grids(workbook, skip_reports=True, skip=_unused_long_sheets(workbook, read))
     result = GatherResult()
     proposals: dict[tuple[str, str], list[_Proposal]] = defaultdict(list)
     new_rows: list[_NewRow] = []
     new_level_cells: list[
         tuple[dict[str, Any], int, str, _Proposal]
     ] = []  # sheet, source row, code, what
-    for path in drafts:
-        path = Path(path)
+    for path, draft in read:
         result.drafts.append(path.name)
-        try:
-            draft = read_draft(path)
-        except NotADraft as exc:
-            result.refused.append(Refusal(path.name, str(exc)))
+        if isinstance(draft, NotADraft):
+            result.refused.append(Refusal(path.name, str(draft)))
             continue
         problem = _identity(draft, workbook, expect.sha256, grids)
         if problem:
@@ -205,6 +209,25 @@ def gather(
     _check_and_write(workbook, edits, result, out, dry_run, annotate, backup, expect, mapping)
     result.stale = [name for name in GENERATED_SHEETS if name in grids]
     return result
+
+
+def _unused_long_sheets(workbook: Path, read: list[tuple[Path, Draft | NotADraft]]) -> list[str]:
+    """The workbook's long sheets (Ratings History, Promotion Evidence: split never drafts them)
+    that no draft refers to: not read (at a few years of reviews, most of the workbook)."""
+    from ladder_sheets.workbook.aliases import table_for_sheet
+    from ladder_sheets.workbook.extent import LONG_TABLES, sheet_names
+
+    used: set[str] = set()
+    for _, draft in read:
+        if isinstance(draft, Draft):
+            used |= {c.source.rpartition("!")[0] for c in draft.cells if c.source}
+            used |= {str(info_.get("source_sheet")) for info_ in draft.sheets}
+    out = []
+    for sheet in sheet_names(workbook):
+        guess = table_for_sheet(sheet)
+        if guess is not None and guess[0] in LONG_TABLES and sheet not in used:
+            out.append(sheet)
+    return out
 
 
 def _identity(draft: Draft, workbook: Path, sha: str, grids: dict[str, Grid]) -> str:
