@@ -56,6 +56,13 @@ format_option = click.option(
     help="text for people, json for machines.",
 )
 
+# merge and the commands that run it (history store, history unstore).
+overwrite_edited_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite generated sheets even if they were edited by hand since the last merge.",
+)
+
 label_option = click.option(
     "--label",
     "labels",
@@ -271,11 +278,7 @@ def inspect(
     "the one there before is renamed NAME.bak-YYYYMMDD-HHMMSS.xlsx; none is deleted).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Overwrite generated sheets even if they were edited by hand since the last merge.",
-)
+@overwrite_edited_option
 def merge(
     workbook: Path,
     exports: tuple[Path, ...],
@@ -928,11 +931,7 @@ def _history_merge(
     help="Keep the version it replaces as NAME.bak.xlsx (as merge --backup does).",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would move; write nothing.")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Overwrite generated sheets even if they were edited by hand since the last merge.",
-)
+@overwrite_edited_option
 @mapping_option
 def history_store(
     workbook: Path, backup: bool, dry_run: bool, force: bool, mapping: Path | None
@@ -975,11 +974,7 @@ def history_store(
     "NAME.history.bak.parquet.",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would move; write nothing.")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Overwrite generated sheets even if they were edited by hand since the last merge.",
-)
+@overwrite_edited_option
 @mapping_option
 def history_unstore(
     workbook: Path, backup: bool, dry_run: bool, force: bool, mapping: Path | None
