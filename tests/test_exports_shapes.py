@@ -163,6 +163,16 @@ def test_rater_type_column(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "header", ["Score (1-5)", "Rating [1 to 4]", "Rating (out of 5)", "Score (/10)", "Rating (1–5)"]
+)
+def test_a_rating_header_with_its_scale_written_after_it(tmp_path: Path, header: str) -> None:
+    rows = [["Employee ID", "Competency", header], ["E1", "Delivery", "3"], ["E2", "Delivery", "4"]]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows))
+    assert export.ratings.data["rating"].tolist() == [3, 4]
+    assert export.ratings.cells.at[1, "rating"] == f"3:{header}"
+
+
+@pytest.mark.parametrize(
     "written", ["2026-Q3", "Q3 2026", "2026Q3", "q3-2026", "30.09.2026", "2026-09-30", "1.7.2026"]
 )
 def test_cycles_in_every_text_format(tmp_path: Path, written: str) -> None:

@@ -141,9 +141,22 @@ for _role, _names in ROLE_ALIASES.items():
         _ALIAS_INDEX.setdefault(compact(_name), (_role, _rank))
 
 
+# A scale written after a header, as review tools print it: "Score (1-5)", "Rating [1 to 4]",
+# "Rating (out of 5)", "Score (/10)". Only numbers: "Communication (Self)" keeps its bracket.
+_SCALE_NOTE = re.compile(
+    r"\s*[(\[]\s*(?:\d+\s*(?:-|\u2013|to)\s*\d+|out\s+of\s+\d+|/\s*\d+)\s*[)\]]\s*$", re.I
+)
+
+
 def role_of(header: str) -> tuple[str, int] | None:
-    """The role a header names, with the rank of the name (0 is the best name)."""
-    return _ALIAS_INDEX.get(compact(header))
+    """The role a header names, with the rank of the name (0 is the best name); a scale
+    written after the name is not part of it."""
+    hit = _ALIAS_INDEX.get(compact(header))
+    if hit is None:
+        bare = _SCALE_NOTE.sub("", clean_text(header) or "")
+        if bare:
+            hit = _ALIAS_INDEX.get(compact(bare))
+    return hit
 
 
 def header_readings(header: str) -> list[tuple[str, str | None]]:
