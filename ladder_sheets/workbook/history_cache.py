@@ -147,6 +147,7 @@ class CachedHistory:
     type_findings: list[Finding] | None = None
     pending: bool = False
     saved: bool = False
+    inputs: Any = None  # reader.HistoryInputs: what else the reading depended on (merge)
 
     @property
     def sheets(self) -> list[str]:
@@ -311,7 +312,9 @@ def _same_reading(
     new_key: dict[str, list[int]],
     new_parts: dict[str, str],
     sheets: list[str],
+    changed: Sequence[str] = (),
 ) -> bool:
+    """(`changed`: history sheets whose XML may differ; the caller answers for them.)"""
     old = carry.parts
     old_book, new_book = read_book(old[_BOOK]), read_book(new[_BOOK])
     old_parts = _parts_of(old_book, old[_RELS])
@@ -320,7 +323,7 @@ def _same_reading(
         was, now = old_parts.get(sheet), new_parts.get(sheet)
         if was is None or now is None or was not in old_key or now not in new_key:
             return False
-        if old_key[was][:2] != new_key[now][:2]:
+        if sheet not in changed and old_key[was][:2] != new_key[now][:2]:
             return False
     history = {old_parts[s] for s in sheets} | {new_parts[s] for s in sheets}
     if not _same_book(old_book, new_book, sheets):
