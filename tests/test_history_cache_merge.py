@@ -269,10 +269,10 @@ def test_the_comparison_sees_appended_rows_put_elsewhere(
 
     joined = history_extend._joined
 
-    def shifted(old: Any, tail: Any, file: str) -> Any:
+    def shifted(old: Any, tail: Any) -> Any:
         part = tail.places.parts[0]
         moved = CellMap(tail.places.columns, [SheetRows(part.rows + 1, part.letters)])
-        return joined(old, Table(tail.name, tail.data, moved, tail.sheets, file), file)
+        return joined(old, Table(tail.name, tail.data, moved, tail.sheets, tail.file))
 
     monkeypatch.setattr(history_extend, "_joined", shifted)
     merge(book, EXPORTS[2:3])
@@ -283,7 +283,57 @@ def test_the_comparison_sees_appended_rows_put_elsewhere(
     again.parent.mkdir()
     shutil.copy(two_cycles, again)
     shutil.copy(cache_path(two_cycles), cache_path(again))
-    monkeypatch.setattr(history_extend, "_joined", lambda old, tail, file: old)
+    monkeypatch.setattr(history_extend, "_joined", lambda old, tail: old)
     merge(again, EXPORTS[2:3])
     assert extended == [True, True]
     assert cache_contents(again) != cold_cache(again)
+
+
+def test_joined_arrow_is_the_arrow_of_the_joined_table():
+    """history_extend._joined puts the old rows as stored and the new rows' encoding together:
+    decoded, it is the table of all rows, whatever value types each part's columns hold (a
+    column of texts and numbers before and of numbers only after, one with no value in the
+    new rows, dates, a number column)."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from ladder_sheets.cellmap import CellMap, SheetRows
+    from ladder_sheets.columnar import table_from_arrow, table_to_arrow
+    from ladder_sheets.model import Table, columns
+
+    names = columns("history")
+
+    def table(rows: list[dict[str, Any]], first: int) -> Table:
+        data = pd.DataFrame([{c: r.get(c) for c in names} for r in rows], dtype=object)
+        data["rating"] = data["rating"].astype(float)
+        letters = {c: chr(65 + i) for i, c in enumerate(names)}
+        places = CellMap(names, [SheetRows(np.arange(first, first + len(rows)), letters)])
+        sheets = pd.Series(["Ratings History"] * len(rows), dtype=object)
+        return Table("history", data, places, sheets, "book.xlsx")
+
+    when = dt.datetime(2026, 3, 31, 12, 30)
+    old_rows = [
+        {"employee_id": "E1", "cycle": "2026-Q1", "rating": 3.0, "evidence": "late", "source": 7},
+        {"employee_id": 12, "cycle": "2026-Q1", "rating": 4.0, "imported_at": when},
+        {"employee_id": "E3", "cycle": "2026-Q1", "rating": np.nan, "source": "a.csv"},
+    ]
+    new_rows = [
+        {"employee_id": 14, "cycle": "2026-Q2", "rating": 2.0, "source": "b.csv"},
+        {"employee_id": 15, "cycle": "2026-Q2", "rating": 5.0, "imported_at": when},
+    ]
+    old, new = table(old_rows, 2), table(new_rows, 5)
+    whole = table(old_rows + new_rows, 2)
+    joined = history_extend._joined(table_to_arrow(old), new)
+    assert joined is not None
+    got, _ = table_from_arrow(joined, "book.xlsx")
+    expected, _ = table_from_arrow(table_to_arrow(whole), "book.xlsx")
+    for name in names:
+        assert [_value(v) for v in got.data[name]] == [_value(v) for v in expected.data[name]]
+        assert got.cell_column(name) == expected.cell_column(name)
+    assert got.data["rating"].dtype == expected.data["rating"].dtype
+    assert got.sheets.tolist() == expected.sheets.tolist()
+    # a value type the old rows never held: not joined (the full reading instead)
+    odd = table([{"employee_id": "E9", "cycle": "2026-Q2", "rating": 1.0, "evidence": when}], 5)
+    assert history_extend._joined(table_to_arrow(old), odd) is None

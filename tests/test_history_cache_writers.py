@@ -4,10 +4,10 @@ A write that keeps the history sheets as they were (calibrate --apply, gather, m
 new ratings) re-keys the cache for the written workbook without reading the history again
 (history_cache.carry_to); merge appending rows to the last history sheet extends the cache by
 them (history_extend.py); a write that changes them otherwise (merge rewriting the history,
-history store) has the history read once more and cached. After each, check's whole answer with the cache is the
-answer without it, and the next reading takes the history from the cache. A change to what the
-history is read through (a shared string or a number format changed in place, the 1904 date
-system, the history sheet renamed) is never carried."""
+history store) has the history read once more and cached. After each, check's whole answer
+with the cache is the answer without it, and the next reading takes the history from the cache.
+A change to what the history is read through (a shared string or a number format changed in
+place, the 1904 date system, the history sheet renamed) is never carried."""
 
 from __future__ import annotations
 

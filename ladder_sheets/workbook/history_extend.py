@@ -30,6 +30,7 @@ else nothing (merge then reads the whole history again, as before):
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import zipfile
@@ -37,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ladder_sheets.cellmap import CellMap, SheetRows
 from ladder_sheets.model import Table
@@ -66,6 +66,11 @@ def extend(carry: hc.Carry | None, target: Path, inputs: Any, sheet: str) -> boo
 
 
 def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from ladder_sheets.columnar import META, decode_column
     from ladder_sheets.schema.tables import type_table
     from ladder_sheets.sheets.history import COLUMNS
     from ladder_sheets.workbook.reader import read_history_rows
@@ -92,15 +97,17 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     if part is None:
         return False
     file = str(target)
-    old_raw, old_typed = _old_tables(carry, file)
-    if old_raw is None or old_typed is None or not len(old_raw):
+    arrow = pq.read_table(pa.BufferReader(carry.data))
+    if len(arrow) != meta["rows"]:
         return False
-    last = old_raw.places
-    if not isinstance(last, CellMap) or not isinstance(last.parts[-1], SheetRows):
+    old = {prefix: hc._columns(arrow, prefix) for prefix in ("r/", "t/")}
+    layout = json.loads(old["r/"].schema.metadata[META])
+    ends = layout.get("places", {}).get("parts", [])
+    if not ends or not len(arrow):
         return False
-    if old_raw.sheets is None or old_raw.sheets.iloc[-1] != sheet:
-        return False
-    if part.first_row <= int(last.parts[-1].rows.max()):
+    last_rows = old["r/"].column("row").slice(len(arrow) - ends[-1]["length"])
+    last_sheet = decode_column("sheet", old["r/"].slice(len(arrow) - 1), layout["sheets"])
+    if last_sheet.iloc[0] != sheet or part.first_row <= pc.max(last_rows).as_py():
         return False
 
     # the appended rows, read as the sheet's own rows 2, 3...
@@ -112,24 +119,24 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     grid = _read_grid(sheet, xml, parts)
     if grid is None:
         return False
-    tail, findings, layout, digest = read_history_rows(grid, file, inputs, assigned, family)
-    if tail is None or layout is None or findings or digest != meta["context"]:
+    tail, findings, found, digest = read_history_rows(grid, file, inputs, assigned, family)
+    if tail is None or found is None or findings or digest != meta["context"]:
         return False
     cached_layout = next((x for x in meta["layouts"] if x["sheet"] == sheet), None)
     if cached_layout is None:
         return False
     was = hc.Layout(**hc._layout(cached_layout))
     if (was.header_row, was.columns, was.headers) != (
-        layout.header_row,
-        dict(layout.columns),
-        dict(layout.headers),
+        found.header_row,
+        dict(found.columns),
+        dict(found.headers),
     ):
         return False
     places = tail.places
     if not isinstance(places, CellMap) or len(places.parts) != 1:
         return False
     got = places.parts[0]
-    if not isinstance(got, SheetRows) or dict(got.letters) != dict(last.parts[-1].letters):
+    if not isinstance(got, SheetRows):
         return False
     moved = SheetRows(got.rows + offset, got.letters)
     if len(moved) != part.last_row - part.first_row + 1 or int(moved.rows.max()) > part.last_row:
@@ -138,58 +145,107 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     typed_tail, type_findings = type_table(tail)
     if type_findings:
         return False
-    raw = _joined(old_raw, tail, file)
-    typed = _joined(old_typed, typed_tail, file)
+    raw = _joined(old["r/"], tail)
+    typed = _joined(old["t/"], typed_tail)
     if raw is None or typed is None:
         return False
-    cached = hc.CachedHistory(
-        raw,
-        assigned,
-        meta["context"],
-        [hc._finding(f, file) for f in meta["read_findings"]],
-        [hc.Layout(**hc._layout(x)) for x in meta["layouts"]],
-        typed,
-        [hc._finding(f, file) for f in meta["type_findings"]],
-        pending=True,
+    # the cache file as history_cache.save writes it: the reading's findings and layouts are
+    # the cached ones (the new rows said nothing), the key the written workbook's
+    labels = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
+    both = pa.Table.from_arrays([*raw.columns, *typed.columns], names=labels)
+    extended = dict(meta, members=new_key, rows=len(raw))
+    both = both.replace_schema_metadata(
+        {
+            b"ladder-cache": json.dumps(extended).encode(),
+            b"r/": raw.schema.metadata[META],
+            b"t/": typed.schema.metadata[META],
+        }
     )
-    hc.save(target, cached)
-    return cached.saved and hc.cache_path(target).is_file()
+    try:
+        hc._write_file(target, both)
+    except Exception:
+        hc.drop(target)
+        return False
+    return True
 
 
-def _old_tables(carry: hc.Carry, file: str) -> tuple[Table | None, Table | None]:
+def _joined(old: Any, tail: Table) -> Any:
+    """The Arrow table `columnar.table_to_arrow` makes of `old`'s table followed by `tail`
+    (rows of its last sheet), from `old` as stored and `tail` alone; None where the two
+    cannot be put together column by column."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from ladder_sheets.columnar import table_from_arrow
+    from ladder_sheets.columnar import META, table_to_arrow
 
-    arrow = pq.read_table(pa.BufferReader(carry.data))
-    if len(arrow) != carry.meta["rows"]:
-        return None, None
-    raw, _ = table_from_arrow(hc._columns(arrow, "r/"), file)
-    typed, _ = table_from_arrow(hc._columns(arrow, "t/"), file)
-    return raw, typed
+    new = table_to_arrow(tail)
+    was, now = json.loads(old.schema.metadata[META]), json.loads(new.schema.metadata[META])
+    if (was["name"], was["extra"]) != (now["name"], now["extra"]):
+        return None
+    if "places" not in was or "places" not in now or len(now["places"]["parts"]) != 1:
+        return None
+    ends, added = was["places"], now["places"]
+    if ends["columns"] != added["columns"]:
+        return None
+    if ends["parts"][-1]["letters"] != added["parts"][0]["letters"]:
+        return None
+    if was["data"]["columns"] != now["data"]["columns"]:
+        return None
+    columns: dict[str, Any] = {}
+    for column in was["data"]["columns"]:
+        got = _like(f"d:{column}", new, was["data"]["infos"][column], now["data"]["infos"][column])
+        if got is None:
+            return None
+        columns.update(got)
+    columns["row"] = new.column("row")
+    got = _like("sheet", new, was["sheets"], now["sheets"])
+    if got is None:
+        return None
+    columns.update(got)
+    if sorted(columns) != sorted(old.column_names):
+        return None
+    fields = {f.name: f for f in old.schema}
+    arrays = [columns[n].cast(fields[n].type) for n in old.column_names]
+    tail_arrow = pa.Table.from_arrays(arrays, schema=old.schema)
+    joined = pa.concat_tables([old, tail_arrow])
+    layout = dict(was)
+    parts = [dict(p) for p in ends["parts"]]
+    parts[-1]["length"] += added["parts"][0]["length"]
+    layout["places"] = dict(ends, parts=parts)
+    return joined.replace_schema_metadata({META: json.dumps(layout).encode()})
 
 
-def _joined(old: Table, tail: Table, file: str) -> Table | None:
-    """`old` followed by `tail` (rows of its last sheet), as one reading of both would be: the
-    same columns and types, the tail's places in the last sheet's part."""
-    if list(old.data.columns) != list(tail.data.columns):
+def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict[str, Any] | None:
+    """The Arrow columns of `name` in `new` (encoded as `now` says) re-expressed in the
+    encoding `was` (columnar.encode_column): the same value types in the old order, a type
+    the tail lacks given as nulls; None when the tail holds a type the old column has not."""
+    import pyarrow as pa
+
+    from ladder_sheets.columnar import SEP
+
+    if was == now:
+        parts = [name] if "dtype" in was else [f"{name}{SEP}{k}" for k in was["kinds"]]
+        if len(was.get("kinds", [])) > 1:
+            parts.append(f"{name}{SEP}kind")
+        return {p: new.column(p) for p in parts}
+    if "dtype" in was or "dtype" in now or was.get("as") != now.get("as"):
         return None
-    if any(old.data[c].dtype != tail.data[c].dtype for c in old.data.columns):
+    old_kinds, new_kinds = list(was["kinds"]), list(now["kinds"])
+    if not set(new_kinds) <= set(old_kinds):
         return None
-    places, more = old.places, tail.places
-    if not isinstance(places, CellMap) or not isinstance(more, CellMap):
-        return None
-    end, added = places.parts[-1], more.parts[0]
-    if not isinstance(end, SheetRows) or not isinstance(added, SheetRows):
-        return None
-    joined = SheetRows(np.concatenate([end.rows, added.rows.astype(end.rows.dtype)]), end.letters)
-    cells = CellMap(list(places.columns), [*places.parts[:-1], joined])
-    data = pd.concat([old.data, tail.data], ignore_index=True)
-    if old.sheets is None or tail.sheets is None:
-        return None
-    sheets = pd.concat([old.sheets, tail.sheets], ignore_index=True)
-    return Table(old.name, data, cells, sheets, file)
+    n = new.num_rows
+    out: dict[str, Any] = {}
+    which = np.full(n, -1, dtype=np.int8)
+    for position, kind in enumerate(old_kinds):
+        if kind in new_kinds:
+            column = new.column(f"{name}{SEP}{kind}")
+            out[f"{name}{SEP}{kind}"] = column
+            valid = column.is_valid().to_numpy(zero_copy_only=False)
+            which[valid] = position
+        else:
+            out[f"{name}{SEP}{kind}"] = pa.nulls(n)
+    if len(old_kinds) > 1:
+        out[f"{name}{SEP}kind"] = pa.array(which)
+    return out
 
 
 def _read_grid(sheet: str, xml: bytes, parts: dict[str, bytes]) -> Any:
