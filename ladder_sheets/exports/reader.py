@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.exports import columns as cols
 from ladder_sheets.exports import cycles, rating_labels, repeats
 from ladder_sheets.exports.labels import LabelScale
@@ -20,6 +23,7 @@ from ladder_sheets.exports.slots import rater_reader
 from ladder_sheets.exports.source import load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
 from ladder_sheets.model import Table
+from ladder_sheets.scale import SCALE, SCALE_TEXT
 from ladder_sheets.values import clean_text, normalize_header, parse_cycle
 
 _QUARTER = re.compile(r"q[1-4]", re.I)
@@ -146,6 +150,7 @@ def read_export(
     )
     export.ratings, export.evidence = build(ctx)
     findings += ctx.findings
+    findings += _stated_scales(layout, export)
     findings += ctx.notes.close(name)
     findings += _cycle_mismatch(layout, cycle, fallback)
     if ctx.cycle_forms and "cycle" in layout.roles:
@@ -303,6 +308,57 @@ def _missing_columns(layout: Layout) -> list[Finding]:
                 _header_where(layout, hits[0] if hits else None),
             )
         )
+    return out
+
+
+def _stated_scales(layout: Layout, export: Export) -> list[Finding]:
+    """A rating column whose header states a scale other than the framework's ("Score
+    (1-10)" where ratings are 1-5): its numbers mean something else on the framework's scale
+    and converting them would be a guess, so none of them is read, and one error at the header
+    says why (rather than one per rating above the top of the scale)."""
+    out: list[Finding] = []
+    ratings = export.ratings
+    for role in ("rating", *cols.RATER_ROLES):
+        col = layout.roles.get(role)
+        if col is None or not len(ratings):
+            continue
+        header = layout.headers[col]
+        stated = cols.stated_scale(header)
+        if stated is None or (stated[1] == SCALE[1] and stated[0] in (None, SCALE[0])):
+            continue
+        cells = pd.Series(ratings.cell_column("rating"), index=ratings.data.index, dtype=object)
+        if layout.rows.sheet is None:
+            mine = cells.str.endswith(f":{header}")
+        else:
+            mine = cells.str.rstrip("0123456789") == column_letters(col)
+        if not mine.any():
+            continue
+        values = pd.to_numeric(ratings.data.loc[mine, "rating"], errors="coerce")
+        off = values[(values < SCALE[0]) | (values > SCALE[1])]
+        said = f"{stated[0]}-{stated[1]}" if stated[0] is not None else f"out of {stated[1]}"
+        at = ratings.where(off.index[0], "rating") if len(off) else None
+        first = f" (first: {f'line {at.line}' if at.line else at.cell})" if at else ""
+        out.append(
+            error(
+                "export-scale-differs",
+                f"the column '{header}' says its ratings are {said}, and the framework rates "
+                f"{SCALE_TEXT}: a rating is not converted from one scale to another, so its "
+                f"{int(mine.sum())} ratings were not read; {len(off)} of them are off the "
+                f"{SCALE_TEXT} scale{first}",
+                f"export the ratings on the {SCALE_TEXT} scale, or convert them before merging; "
+                f"if they are already {SCALE_TEXT}, rename the column (e.g. 'Rating')",
+                _header_where(layout, header),
+            )
+        )
+        keep = ~mine
+        ratings = Table(
+            ratings.name,
+            ratings.data[keep].reset_index(drop=True),
+            ratings.cells[keep].reset_index(drop=True),
+            ratings.sheets[keep.to_numpy()].reset_index(drop=True),
+            ratings.file,
+        )
+    export.ratings = ratings
     return out
 
 
