@@ -402,6 +402,12 @@ CODES: dict[str, Code] = {
             f"Export the ratings on the {SCALE_TEXT} scale or convert them before merging; if "
             "they are already on it, rename the column.",
         ),
+        export_ambiguous_rating=Code(
+            E,
+            "A long export has a manager's rating column and a plain rating column that differ; "
+            "which is the manager's rating would be a guess.",
+            "Name the manager's rating column in a mapping file (ladder-sheets inspect).",
+        ),
         export_column_ignored=Code(
             INFO,
             "A column of a one-column-per-competency export is not read.",

@@ -209,6 +209,36 @@ def test_a_rating_header_stating_another_scale_is_one_error_and_no_rating_read(
         assert "rating-out-of-scale" not in export.report.codes()
 
 
+@pytest.mark.parametrize("plain", [[4, 3, 2], [3, 2, 3], ["4", "2.0", 3]])
+def test_a_plain_rating_column_beside_the_managers_is_never_dropped_silently(
+    tmp_path: Path, plain: list[Any]
+) -> None:
+    manager = [4, 2, 3]
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Manager Rating", "Score"]]
+    rows += [
+        [f"E{i}", "Delivery", m, p] for i, (m, p) in enumerate(zip(manager, plain, strict=True), 1)
+    ]
+    path = write_csv(tmp_path / "2026-Q3.csv", rows)
+    differ = [
+        i for i, (m, p) in enumerate(zip(manager, plain, strict=True), 2) if float(m) != float(p)
+    ]
+    export = read_export(path)
+    assert export.ratings.data["rating"].tolist() == manager  # one rating per row, the manager's
+    found = {f.code: f for f in export.findings if f.code.startswith("export-")}
+    if differ:
+        said = found["export-ambiguous-rating"]
+        assert f"differ in {len(differ)} of 3 rows (first: line {differ[0]})" in said.message
+        assert 'manager_rating = "Manager Rating"' in said.hint
+        # the mapping settles it: the manager's column is read, the other said not to be
+        chosen = read_export(path, mapping={"manager_rating": "Manager Rating"})
+        assert chosen.ratings.data["rating"].tolist() == manager
+        assert "export-ambiguous-rating" not in chosen.report.codes()
+        assert "export-column-ignored" in chosen.report.codes()
+    else:
+        assert "export-ambiguous-rating" not in found
+        assert "repeats 'Manager Rating'" in found["export-column-ignored"].message
+
+
 def test_another_scale_in_the_header_stops_merge_with_one_error(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -129,6 +129,7 @@ def read_export(
         findings += missing
         return export
     findings += rating_labels.resolve(layout, scale, path.name)
+    findings += _rating_beside_manager_rating(layout, mapping)
     dating = _dating_column(layout, cycle is not None)
     fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
     findings += cycle_findings
@@ -309,6 +310,71 @@ def _missing_columns(layout: Layout) -> list[Finding]:
             )
         )
     return out
+
+
+def _rating_beside_manager_rating(
+    layout: Layout, mapping: Mapping[str, str] | None
+) -> list[Finding]:
+    """A long export with a manager's rating column and a plain rating column ("Manager
+    Rating" and "Score"): the manager's is read. Said as a note where the two agree in every
+    row or a mapping chose the manager's column; an error where they differ, since which one is
+    the manager's rating would be a guess."""
+    roles = layout.roles
+    if layout.shape != "long" or "rating" not in roles or "manager_rating" not in roles:
+        return []
+    plain, manager = roles["rating"], roles["manager_rating"]
+    headers = layout.headers
+    where = layout.rows.where(layout.header, plain, headers[plain])
+    if mapping and "manager_rating" in mapping:
+        return [
+            info(
+                "export-column-ignored",
+                f"column '{headers[plain]}' is not read: the mapping names "
+                f"'{headers[manager]}' as the manager's rating",
+                "",
+                where,
+            )
+        ]
+    differ, rows = [], 0
+    for i in layout.data_rows():
+        cells = layout.rows.rows[i]
+        a = _rating_text(cells[plain] if plain < len(cells) else None)
+        b = _rating_text(cells[manager] if manager < len(cells) else None)
+        rows += bool(a or b)
+        if a != b:
+            differ.append(i)
+    if not differ:
+        return [
+            info(
+                "export-column-ignored",
+                f"column '{headers[plain]}' is not read: it repeats '{headers[manager]}' in "
+                "every row",
+                "",
+                where,
+            )
+        ]
+    first = layout.rows.where(differ[0], plain, headers[plain])
+    return [
+        error(
+            "export-ambiguous-rating",
+            f"'{headers[manager]}' and '{headers[plain]}' could each be the manager's rating, "
+            f"and they differ in {len(differ)} of {rows} rows (first: "
+            f"{f'line {first.line}' if first.line else first.cell})",
+            "say which is the manager's rating in a mapping file given with --mapping: "
+            f'[export.columns] manager_rating = "{headers[manager]}" (the other column is then '
+            "not read)",
+            where,
+        )
+    ]
+
+
+def _rating_text(value: Any) -> str:
+    """A rating cell as compared between two columns: 3, 3.0 and "3" are the same."""
+    text = clean_text(value) or ""
+    try:
+        return f"{float(text):g}"
+    except ValueError:
+        return text.casefold()
 
 
 def _stated_scales(layout: Layout, export: Export) -> list[Finding]:
