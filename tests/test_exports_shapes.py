@@ -163,13 +163,98 @@ def test_rater_type_column(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["Score (1-5)", "Rating [1 to 4]", "Rating (out of 5)", "Score (/10)", "Rating (1–5)"]
+    "header", ["Score (1-5)", "Rating [1 to 5]", "Rating (out of 5)", "Score (/5)", "Rating (1–5)"]
 )
 def test_a_rating_header_with_its_scale_written_after_it(tmp_path: Path, header: str) -> None:
     rows = [["Employee ID", "Competency", header], ["E1", "Delivery", "3"], ["E2", "Delivery", "4"]]
     export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows))
     assert export.ratings.data["rating"].tolist() == [3, 4]
     assert export.ratings.cells.at[1, "rating"] == f"3:{header}"
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "said"),
+    [
+        ("Score (1-10)", [7, 3, 10], "1-10"),
+        ("Rating [1 to 4]", [1, 4, 2], "1-4"),  # every value fits 1-5, and still means another
+        ("Score (out of 100)", [80, 55, 90], "out of 100"),
+        ("Rating (0-4)", [0, 4, 3], "0-4"),
+    ],
+)
+def test_a_rating_header_stating_another_scale_is_one_error_and_no_rating_read(
+    tmp_path: Path, header: str, values: list[int], said: str
+) -> None:
+    rows: list[list[Any]] = [
+        ["Employee ID", "Competency", "Manager Rating (1-5)", f"Self {header}"]
+    ]
+    rows += [[f"E{i}", "Delivery", 3, v] for i, v in enumerate(values, 1)]
+    for export in (
+        read_export(write_csv(tmp_path / "2026-Q3.csv", rows)),
+        read_export(write_xlsx(tmp_path / "2026-Q3.xlsx", {"Ratings": rows})),
+    ):
+        off = sum(not 1 <= v <= 5 for v in values)
+        stated = [f for f in export.findings if f.code == "export-scale-differs"]
+        assert len(stated) == 1, export.findings
+        assert f"'Self {header}' says its ratings are {said}" in stated[0].message
+        assert (
+            f"its {len(values)} ratings were not read; {off} of them are off" in stated[0].message
+        )
+        if export.sheet is None:
+            assert (stated[0].line, stated[0].where.column) == (1, f"Self {header}")
+        else:
+            assert (stated[0].sheet, stated[0].cell) == ("Ratings", "D1")
+        # the manager column, on the framework's scale, is read whole; nothing of the other
+        assert export.ratings.data["rating"].tolist() == [3, 3, 3]
+        assert set(export.ratings.data["rater_type"]) == {"manager"}
+        assert "rating-out-of-scale" not in export.report.codes()
+
+
+@pytest.mark.parametrize("plain", [[4, 3, 2], [3, 2, 3], ["4", "2.0", 3]])
+def test_a_plain_rating_column_beside_the_managers_is_never_dropped_silently(
+    tmp_path: Path, plain: list[Any]
+) -> None:
+    manager = [4, 2, 3]
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Manager Rating", "Score"]]
+    rows += [
+        [f"E{i}", "Delivery", m, p] for i, (m, p) in enumerate(zip(manager, plain, strict=True), 1)
+    ]
+    path = write_csv(tmp_path / "2026-Q3.csv", rows)
+    differ = [
+        i for i, (m, p) in enumerate(zip(manager, plain, strict=True), 2) if float(m) != float(p)
+    ]
+    export = read_export(path)
+    assert export.ratings.data["rating"].tolist() == manager  # one rating per row, the manager's
+    found = {f.code: f for f in export.findings if f.code.startswith("export-")}
+    if differ:
+        said = found["export-ambiguous-rating"]
+        assert f"differ in {len(differ)} of 3 rows (first: line {differ[0]})" in said.message
+        assert 'manager_rating = "Manager Rating"' in said.hint
+        # the mapping settles it: the manager's column is read, the other said not to be
+        chosen = read_export(path, mapping={"manager_rating": "Manager Rating"})
+        assert chosen.ratings.data["rating"].tolist() == manager
+        assert "export-ambiguous-rating" not in chosen.report.codes()
+        assert "export-column-ignored" in chosen.report.codes()
+    else:
+        assert "export-ambiguous-rating" not in found
+        assert "repeats 'Manager Rating'" in found["export-column-ignored"].message
+
+
+def test_another_scale_in_the_header_stops_merge_with_one_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ladder_sheets.cli import cli
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "acme_framework.xlsx"
+    book = tmp_path / "framework.xlsx"
+    book.write_bytes(sample.read_bytes())
+    before = book.read_bytes()
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Score (1-10)", "Cycle"]]
+    rows += [["E0001", c, v, "2026-Q3"] for c, v in (("Communication", 8), ("Ownership", 9))]
+    run = CliRunner().invoke(cli, ["merge", str(book), str(write_csv(tmp_path / "x.csv", rows))])
+    assert run.exit_code in (1, 2), run.output
+    assert run.output.count("export-scale-differs") == 1
+    assert "rating-out-of-scale" not in run.output
+    assert book.read_bytes() == before
 
 
 @pytest.mark.parametrize(

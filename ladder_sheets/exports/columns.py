@@ -148,6 +148,23 @@ _SCALE_NOTE = re.compile(
 )
 
 
+_SCALE_RANGE = re.compile(r"[(\[]\s*(\d+)\s*(?:-|\u2013|to)\s*(\d+)\s*[)\]]\s*$", re.I)
+_SCALE_TOP = re.compile(r"[(\[]\s*(?:out\s+of\s+|/\s*)(\d+)\s*[)\]]\s*$", re.I)
+
+
+def stated_scale(header: str) -> tuple[int | None, int] | None:
+    """The scale a header states after its name: "Score (1-10)" -> (1, 10), "Rating (out of
+    5)" -> (None, 5) (no lowest point said); None where it states none."""
+    text = clean_text(header) or ""
+    if not _SCALE_NOTE.search(text):
+        return None
+    m = _SCALE_RANGE.search(text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m = _SCALE_TOP.search(text)
+    return (None, int(m.group(1))) if m else None
+
+
 def role_of(header: str) -> tuple[str, int] | None:
     """The role a header names, with the rank of the name (0 is the best name); a scale
     written after the name is not part of it."""

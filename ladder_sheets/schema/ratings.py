@@ -81,7 +81,14 @@ def type_all(name: str, tables: Sequence[Table]) -> tuple[list[Table], list[Find
     return typed, findings
 
 
-def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog) -> list[Finding]:
+def check_ratings(
+    ratings: SourcedTable,
+    framework: Framework,
+    catalog: Catalog,
+    keys: RatingKeys | None = None,
+) -> list[Finding]:
+    """`keys`: the rows' RatingKeys when already known (a history from the cache: they
+    depend on its rows alone, and rewriting a name to the framework's spelling keeps its key)."""
     findings: list[Finding] = []
     if not len(ratings.data):
         return findings
@@ -89,7 +96,8 @@ def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog)
         findings += competency_references(ratings, catalog)
     findings += employee_references(ratings, catalog)
     recorded = recorded_rows(ratings, framework).to_numpy(dtype=bool)
-    keys = RatingKeys.of(ratings.data)
+    if keys is None or len(keys.code) != len(ratings.data):
+        keys = RatingKeys.of(ratings.data)
     findings += _against_history(ratings, keys, recorded)
     findings += _duplicates(ratings, keys, recorded)
     findings += _coverage(ratings, keys, framework, catalog, _meant(ratings, catalog))
@@ -150,6 +158,32 @@ class RatingKeys:
         )
         code[~complete] = -1
         return cls(employee, competency, code)
+
+    def facts(self) -> dict[str, np.ndarray]:
+        """The keys as plain arrays, for the history cache (workbook/history_cache.py)."""
+        return {"employee": self.employee, "competency": self.competency, "code": self.code}
+
+    @classmethod
+    def from_facts(cls, facts: dict[str, np.ndarray] | None, rows: int) -> RatingKeys | None:
+        """The keys `facts` gave, if they are keys of `rows` rows."""
+        if facts is None:
+            return None
+        try:
+            keys = cls(
+                np.asarray(facts["employee"], dtype=object),
+                np.asarray(facts["competency"], dtype=object),
+                np.asarray(facts["code"], dtype=np.int64),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not len(keys.employee) == len(keys.competency) == len(keys.code) == rows:
+            return None
+        return keys
+
+
+def history_facts(data: pd.DataFrame) -> dict[str, np.ndarray]:
+    """What the history cache keeps of a typed history for the next check: its rating keys."""
+    return RatingKeys.of(data).facts()
 
 
 def rater_keys(
@@ -257,7 +291,8 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
     """The same rating twice within the history, or within the exports of this run."""
     findings: list[Finding] = []
     # History and exports are compared by merge (see _against_history), not here.
-    code = combined_codes([keys.code, recorded])
+    same = recorded.all() or not recorded.any()  # a history alone: its keys are the codes
+    code = keys.code.copy() if same else combined_codes([keys.code, recorded])
     code[keys.code < 0] = -1
     repeated = pd.Series(code).duplicated(keep="first").to_numpy() & (code >= 0)
     if not repeated.any():
