@@ -46,6 +46,7 @@ def _history(seed: int) -> list[list[Any]]:
     rng = random.Random(seed)
     rows: list[list[Any]] = []
     spellings = {c: [c, c.lower(), f" {c.upper()} "] for c in COMPETENCIES}
+    spellings["Delivery"].append("Delivary")  # misspelt: counted as Delivery for coverage
     ids = [p[0] for p in PEOPLE[1:]] + ["E404"]
     for cycle in ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]:
         for person in ids:
@@ -164,6 +165,7 @@ def test_warm_check_of_an_unchanged_workbook_is_the_uncached_check(cached_book, 
     codes = {json.loads(f)["code"] for f in findings}
     # the invented history gives the findings the cached keys feed
     assert {"duplicate-rating", "missing-rating", "unknown-employee"} <= codes
+    assert any("Delivary" in f and "unknown-competency" in f for f in findings)
     assert (findings, output) == _uncached(path, monkeypatch)
 
 
@@ -198,3 +200,15 @@ def test_cached_keys_are_the_keys_of_the_rows(cached_book):
     assert kept.competency.tolist() == again.competency.tolist()
     assert kept.code.tolist() == again.code.tolist()
     assert (kept.code < 0).any() and len(set(kept.code.tolist())) > 50
+    # the numbers coverage works on: one per distinct key (cycle), the same for the same
+    cycles = typed[0].data["cycle"].to_numpy(dtype=object)
+    for part, values in [("employee", again.employee), ("competency", again.competency)] + [
+        ("cycle", cycles)
+    ]:
+        codes, distinct = kept.codes(part, values)
+        assert codes is getattr(kept, f"{part}_code")  # from the cache, not worked out again
+        pairs = {(str(v), int(c)) for v, c in zip(values.tolist(), codes.tolist(), strict=True)}
+        assert len(pairs) == len({v for v, _ in pairs}) == len({c for _, c in pairs})
+        assert [str(v) for v in distinct.tolist()] == [
+            str(v) for v in dict.fromkeys(values.tolist())
+        ]
