@@ -58,6 +58,7 @@ def refresh_history_cache(path: PathLike, mapping: Any = None) -> None:
     """Read the history of a workbook just written and keep it in the cache beside it, so the
     command after (check, packs, calibrate, the next merge) reads only the other sheets. Costs
     one reading of the history; a workbook that cannot be read is left to that command."""
+    from ladder_sheets.schema.ratings import history_facts
     from ladder_sheets.schema.tables import type_table
     from ladder_sheets.workbook import history_cache
 
@@ -65,7 +66,8 @@ def refresh_history_cache(path: PathLike, mapping: Any = None) -> None:
         framework = read_framework(path, mapping=load_mapping(mapping))
         cached = framework.history_cache
         if cached is not None and cached.pending:
-            cached.remember(*type_table(cached.raw))
+            typed, found = type_table(cached.raw)
+            cached.remember(typed, found, history_facts(typed.data))
             history_cache.save(Path(path), cached)
     except Exception:  # the workbook is written; only the speed of the next command is at stake
         history_cache.drop(Path(path))

@@ -395,6 +395,19 @@ CODES: dict[str, Code] = {
             "A column the export needs (employee, competency, rating) was not found.",
             "Map the column to its role, or export it from the HR tool.",
         ),
+        export_scale_differs=Code(
+            E,
+            f"A rating column's header states a scale other than the framework's {SCALE_TEXT} "
+            "('Score (1-10)'); its ratings are not read, since converting them would be a guess.",
+            f"Export the ratings on the {SCALE_TEXT} scale or convert them before merging; if "
+            "they are already on it, rename the column.",
+        ),
+        export_ambiguous_rating=Code(
+            E,
+            "A long export has a manager's rating column and a plain rating column that differ; "
+            "which is the manager's rating would be a guess.",
+            "Name the manager's rating column in a mapping file (ladder-sheets inspect).",
+        ),
         export_column_ignored=Code(
             INFO,
             "A column of a one-column-per-competency export is not read.",

@@ -163,13 +163,106 @@ def test_rater_type_column(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["Score (1-5)", "Rating [1 to 4]", "Rating (out of 5)", "Score (/10)", "Rating (1–5)"]
+    "header", ["Score (1-5)", "Rating [1 to 5]", "Rating (out of 5)", "Score (/5)", "Rating (1–5)"]
 )
 def test_a_rating_header_with_its_scale_written_after_it(tmp_path: Path, header: str) -> None:
     rows = [["Employee ID", "Competency", header], ["E1", "Delivery", "3"], ["E2", "Delivery", "4"]]
     export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows))
     assert export.ratings.data["rating"].tolist() == [3, 4]
     assert export.ratings.cells.at[1, "rating"] == f"3:{header}"
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "said"),
+    [
+        ("Score (1-10)", [7, 3, 10], "1-10"),
+        ("Rating [1 to 4]", [1, 4, 2], "1-4"),  # every value fits 1-5, and still means another
+        ("Score (out of 100)", [80, 55, 90], "out of 100"),
+        ("Rating (0-4)", [0, 4, 3], "0-4"),
+    ],
+)
+def test_a_rating_header_stating_another_scale_is_one_error_and_no_rating_read(
+    tmp_path: Path, header: str, values: list[int], said: str
+) -> None:
+    rows: list[list[Any]] = [
+        ["Employee ID", "Competency", "Manager Rating (1-5)", f"Self {header}"]
+    ]
+    rows += [[f"E{i}", "Delivery", 3, v] for i, v in enumerate(values, 1)]
+    for export in (
+        read_export(write_csv(tmp_path / "2026-Q3.csv", rows)),
+        read_export(write_xlsx(tmp_path / "2026-Q3.xlsx", {"Ratings": rows})),
+    ):
+        off = sum(not 1 <= v <= 5 for v in values)
+        stated = [f for f in export.findings if f.code == "export-scale-differs"]
+        assert len(stated) == 1, export.findings
+        assert f"'Self {header}' says its ratings are {said}" in stated[0].message
+        assert (
+            f"its {len(values)} ratings were not read; {off} of them are off" in stated[0].message
+        )
+        if export.sheet is None:
+            assert (stated[0].line, stated[0].where.column) == (1, f"Self {header}")
+        else:
+            assert (stated[0].sheet, stated[0].cell) == ("Ratings", "D1")
+        # the manager column, on the framework's scale, is read whole; nothing of the other
+        assert export.ratings.data["rating"].tolist() == [3, 3, 3]
+        assert set(export.ratings.data["rater_type"]) == {"manager"}
+        assert "rating-out-of-scale" not in export.report.codes()
+
+
+@pytest.mark.parametrize(
+    ("read", "other", "role"),
+    [("Manager Rating", "Score", "manager_rating"), ("Rating", "Score", "rating")],
+)
+@pytest.mark.parametrize("values", [[4, 3, 2], [3, 2, 3], ["4", "2.0", 3]])
+def test_a_second_rating_column_is_never_dropped_silently(
+    tmp_path: Path, read: str, other: str, role: str, values: list[Any]
+) -> None:
+    first = [4, 2, 3]
+    rows: list[list[Any]] = [["Employee ID", "Competency", read, other]]
+    rows += [
+        [f"E{i}", "Delivery", a, b] for i, (a, b) in enumerate(zip(first, values, strict=True), 1)
+    ]
+    path = write_csv(tmp_path / "2026-Q3.csv", rows)
+    differ = [i for i, (a, b) in enumerate(zip(first, values, strict=True), 2) if a != float(b)]
+    export = read_export(path)
+    assert export.ratings.data["rating"].tolist() == first  # one rating per row
+    found = {f.code: f for f in export.findings if f.code.startswith("export-")}
+    if differ:
+        said = found["export-ambiguous-rating"]
+        assert f"'{read}' and '{other}' could each be" in said.message
+        assert f"differ in {len(differ)} of 3 rows (first: line {differ[0]})" in said.message
+        assert f'{role} = "{read}"' in said.hint
+        # a mapping settles it either way, and says which column is left unread
+        for chosen, unread, ratings in ((read, other, first), (other, read, values)):
+            mapped = read_export(path, mapping={role: chosen})
+            assert mapped.ratings.data["rating"].tolist() == [float(v) for v in ratings]
+            assert "export-ambiguous-rating" not in mapped.report.codes()
+            notes = [f.message for f in mapped.findings if f.code == "export-column-ignored"]
+            assert notes == [
+                f"column '{unread}' is not read: the mapping names '{chosen}' as the "
+                f"{'rating' if role == 'rating' else 'manager' + chr(39) + 's rating'}"
+            ]
+    else:
+        assert "export-ambiguous-rating" not in found
+        assert f"repeats '{read}'" in found["export-column-ignored"].message
+
+
+def test_another_scale_in_the_header_stops_merge_with_one_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ladder_sheets.cli import cli
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "acme_framework.xlsx"
+    book = tmp_path / "framework.xlsx"
+    book.write_bytes(sample.read_bytes())
+    before = book.read_bytes()
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Score (1-10)", "Cycle"]]
+    rows += [["E0001", c, v, "2026-Q3"] for c, v in (("Communication", 8), ("Ownership", 9))]
+    run = CliRunner().invoke(cli, ["merge", str(book), str(write_csv(tmp_path / "x.csv", rows))])
+    assert run.exit_code in (1, 2), run.output
+    assert run.output.count("export-scale-differs") == 1
+    assert "rating-out-of-scale" not in run.output
+    assert book.read_bytes() == before
 
 
 @pytest.mark.parametrize(

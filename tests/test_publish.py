@@ -62,6 +62,15 @@ def page(site: Path, name: str) -> str:
     return html.unescape((site / name).read_text(encoding="utf-8"))
 
 
+def months_in_words(months: int) -> str:
+    """18 -> '1 year 6 months', 24 -> '2 years', 6 -> '6 months'; written here, independently
+    of the product, as the workbook's Time Required column says it."""
+    years, rest = divmod(months, 12)
+    words = [f"{years} year" + "s" * (years != 1)] if years else []
+    words += [f"{rest} month" + "s" * (rest != 1)] if rest else []
+    return " ".join(words)
+
+
 def check_links(site: Path) -> int:
     """Every href and src of every page is relative and resolves (anchors included); returns
     how many were followed."""
@@ -109,6 +118,15 @@ def test_levels_behaviours_and_criteria_match_the_workbook(site: Path) -> None:
         assert f"An average manager rating of at least {average}" in text
         if step["Scope Criteria"]:
             assert f"Scope: {step['Scope Criteria']}" in text
+        if step["Min Quarters In Level"]:
+            time = months_in_words(int(step["Min Quarters In Level"]) * 3)
+            assert f"At least {time} at {step['From Level']}." in text
+        assert not re.search(r"\d quarters at ", text), "time in level is said in years and months"
+    for lv in levels:
+        if lv["Min Quarters In Level"]:
+            text = page(site, f"level-{slug(lv['Job Family'])}-{slug(lv['Level'])}.html")
+            time = months_in_words(int(lv["Min Quarters In Level"]) * 3)
+            assert f"at least {time}</dd>" in text
     for path in rows(wb["Paths"]):
         text = page(site, f"family-{slug(path['From Family'])}.html")
         for field in ("Transferable Skills", "Gaps To Close"):

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.exports import columns as cols
 from ladder_sheets.exports import cycles, rating_labels, repeats
 from ladder_sheets.exports.labels import LabelScale
@@ -20,6 +23,7 @@ from ladder_sheets.exports.slots import rater_reader
 from ladder_sheets.exports.source import load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
 from ladder_sheets.model import Table
+from ladder_sheets.scale import SCALE, SCALE_TEXT
 from ladder_sheets.values import clean_text, normalize_header, parse_cycle
 
 _QUARTER = re.compile(r"q[1-4]", re.I)
@@ -125,6 +129,7 @@ def read_export(
         findings += missing
         return export
     findings += rating_labels.resolve(layout, scale, path.name)
+    findings += _unread_rating_columns(layout, mapping)
     dating = _dating_column(layout, cycle is not None)
     fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
     findings += cycle_findings
@@ -146,6 +151,7 @@ def read_export(
     )
     export.ratings, export.evidence = build(ctx)
     findings += ctx.findings
+    findings += _stated_scales(layout, export)
     findings += ctx.notes.close(name)
     findings += _cycle_mismatch(layout, cycle, fallback)
     if ctx.cycle_forms and "cycle" in layout.roles:
@@ -303,6 +309,134 @@ def _missing_columns(layout: Layout) -> list[Finding]:
                 _header_where(layout, hits[0] if hits else None),
             )
         )
+    return out
+
+
+def _unread_rating_columns(layout: Layout, mapping: Mapping[str, str] | None) -> list[Finding]:
+    """A rating column read beside another that could hold the same ratings: "Manager
+    Rating" and "Score" in a long export, or "Rating" and "Score". Only the first is read. A
+    note says so where the two agree in every row or a mapping chose the column; an error
+    where they differ, since which one holds the ratings would be a guess."""
+    roles = layout.roles
+    if layout.shape != "long":
+        return []
+    pairs: list[tuple[str, int, int]] = []  # (role read, its column, the column left unread)
+    if "rating" in roles and "manager_rating" in roles:
+        pairs.append(("manager_rating", roles["manager_rating"], roles["rating"]))
+    read = set(roles.values())
+    for role in ("rating", *cols.RATER_ROLES):
+        if role in roles:
+            others = layout.columns.named.get(role, [])
+            pairs += [(role, roles[role], c) for c in others if c not in read]
+    return [_unread_rating_column(layout, mapping, *pair) for pair in pairs]
+
+
+def _unread_rating_column(
+    layout: Layout, mapping: Mapping[str, str] | None, role: str, col: int, unread: int
+) -> Finding:
+    headers = layout.headers
+    where = layout.rows.where(layout.header, unread, headers[unread])
+    if mapping and role in mapping:
+        return info(
+            "export-column-ignored",
+            f"column '{headers[unread]}' is not read: the mapping names '{headers[col]}' as "
+            f"the {_ROLE_WORDS.get(role, role)}",
+            "",
+            where,
+        )
+    differ, rows = [], 0
+    for i in layout.data_rows():
+        cells = layout.rows.rows[i]
+        a = _rating_text(cells[col] if col < len(cells) else None)
+        b = _rating_text(cells[unread] if unread < len(cells) else None)
+        rows += bool(a or b)
+        if a != b:
+            differ.append(i)
+    if not differ:
+        return info(
+            "export-column-ignored",
+            f"column '{headers[unread]}' is not read: it repeats '{headers[col]}' in every row",
+            "",
+            where,
+        )
+    first = layout.rows.where(differ[0], unread, headers[unread])
+    return error(
+        "export-ambiguous-rating",
+        f"'{headers[col]}' and '{headers[unread]}' could each be the "
+        f"{_ROLE_WORDS.get(role, role)}, and they differ in {len(differ)} of {rows} rows "
+        f"(first: {f'line {first.line}' if first.line else first.cell})",
+        f"say which column holds it in a mapping file given with --mapping: [export.columns] "
+        f'{role} = "{headers[col]}" (the other column is then not read)',
+        where,
+    )
+
+
+_ROLE_WORDS = {
+    "rating": "rating",
+    "manager_rating": "manager's rating",
+    "self_rating": "self-rating",
+    "peer_rating": "peer rating",
+    "upward_rating": "upward rating",
+}
+
+
+def _rating_text(value: Any) -> str:
+    """A rating cell as compared between two columns: 3, 3.0 and "3" are the same."""
+    text = clean_text(value) or ""
+    try:
+        return f"{float(text):g}"
+    except ValueError:
+        return text.casefold()
+
+
+def _stated_scales(layout: Layout, export: Export) -> list[Finding]:
+    """A rating column whose header states a scale other than the framework's ("Score
+    (1-10)" where ratings are 1-5): its numbers mean something else on the framework's scale
+    and converting them would be a guess, so none of them is read, and one error at the header
+    says why (rather than one per rating above the top of the scale)."""
+    out: list[Finding] = []
+    ratings = export.ratings
+    for role in ("rating", *cols.RATER_ROLES):
+        col = layout.roles.get(role)
+        if col is None or not len(ratings):
+            continue
+        header = layout.headers[col]
+        stated = cols.stated_scale(header)
+        if stated is None or (stated[1] == SCALE[1] and stated[0] in (None, SCALE[0])):
+            continue
+        cells = pd.Series(ratings.cell_column("rating"), index=ratings.data.index, dtype=object)
+        if layout.rows.sheet is None:
+            mine = cells.str.endswith(f":{header}")
+        else:
+            mine = cells.str.rstrip("0123456789") == column_letters(col)
+        if not mine.any():
+            continue
+        values = pd.to_numeric(ratings.data.loc[mine, "rating"], errors="coerce")
+        off = values[(values < SCALE[0]) | (values > SCALE[1])]
+        said = f"{stated[0]}-{stated[1]}" if stated[0] is not None else f"out of {stated[1]}"
+        at = ratings.where(off.index[0], "rating") if len(off) else None
+        first = f" (first: {f'line {at.line}' if at.line else at.cell})" if at else ""
+        out.append(
+            error(
+                "export-scale-differs",
+                f"the column '{header}' says its ratings are {said}, and the framework rates "
+                f"{SCALE_TEXT}: a rating is not converted from one scale to another, so its "
+                f"{int(mine.sum())} ratings were not read; {len(off)} of them are off the "
+                f"{SCALE_TEXT} scale{first}",
+                f"export the ratings on the {SCALE_TEXT} scale, or convert them before merging; "
+                f"if they are already {SCALE_TEXT}, rename the column (e.g. 'Rating')",
+                _header_where(layout, header),
+            )
+        )
+        keep = ~mine
+        ratings = Table(
+            ratings.name,
+            ratings.data[keep].reset_index(drop=True),
+            ratings.cells[keep].reset_index(drop=True),
+            ratings.sheets[keep.to_numpy()].reset_index(drop=True),
+            ratings.file,
+        )
+    export.ratings = ratings
     return out
 
 

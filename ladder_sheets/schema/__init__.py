@@ -20,7 +20,14 @@ from ladder_sheets.findings import Finding, Report, Severity
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.quality import check_quality
-from ladder_sheets.schema.ratings import SourcedTable, check_ratings, combine, type_all
+from ladder_sheets.schema.ratings import (
+    RatingKeys,
+    SourcedTable,
+    check_ratings,
+    combine,
+    history_facts,
+    type_all,
+)
 from ladder_sheets.schema.references import check_references, employee_references
 from ladder_sheets.schema.steps import check_steps
 from ladder_sheets.schema.tables import type_table
@@ -72,7 +79,7 @@ def validate(
     exports, found = type_all("history", ratings)
     report.extend(found)
     history = combine("history", [t for t in (typed.get("history"),) if t is not None] + exports)
-    report.extend(check_ratings(history, copy, catalog))
+    report.extend(check_ratings(history, copy, catalog, _cached_keys(framework, history, exports)))
 
     extra, found = type_all("evidence", evidence)
     report.extend(found)
@@ -114,8 +121,19 @@ def _typed(framework: Framework, name: str, table: Table) -> tuple[Table, list[F
     if kept is not None:
         return kept  # type: ignore[no-any-return]
     out, found = type_table(table)
-    cached.remember(out, found)
+    cached.remember(out, found, history_facts(out.data))
     return out, found
+
+
+def _cached_keys(
+    framework: Framework, history: SourcedTable, exports: Sequence[Table]
+) -> RatingKeys | None:
+    """The rating keys the cache holds for the typed history, when the ratings checked are
+    that history alone (exports add rows the keys do not cover)."""
+    cached = framework.history_cache
+    if exports or cached is None or cached.typed is None or cached.facts is None:
+        return None
+    return RatingKeys.from_facts(cached.facts, len(history.data))
 
 
 def _knock_on(finding: Finding, absent: set[tuple[str, str]], framework: Framework) -> bool:

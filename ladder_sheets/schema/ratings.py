@@ -81,7 +81,14 @@ def type_all(name: str, tables: Sequence[Table]) -> tuple[list[Table], list[Find
     return typed, findings
 
 
-def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog) -> list[Finding]:
+def check_ratings(
+    ratings: SourcedTable,
+    framework: Framework,
+    catalog: Catalog,
+    keys: RatingKeys | None = None,
+) -> list[Finding]:
+    """`keys`: the rows' RatingKeys when already known (a history from the cache: they
+    depend on its rows alone, and rewriting a name to the framework's spelling keeps its key)."""
     findings: list[Finding] = []
     if not len(ratings.data):
         return findings
@@ -89,7 +96,8 @@ def check_ratings(ratings: SourcedTable, framework: Framework, catalog: Catalog)
         findings += competency_references(ratings, catalog)
     findings += employee_references(ratings, catalog)
     recorded = recorded_rows(ratings, framework).to_numpy(dtype=bool)
-    keys = RatingKeys.of(ratings.data)
+    if keys is None or len(keys.code) != len(ratings.data):
+        keys = RatingKeys.of(ratings.data)
     findings += _against_history(ratings, keys, recorded)
     findings += _duplicates(ratings, keys, recorded)
     findings += _coverage(ratings, keys, framework, catalog, _meant(ratings, catalog))
@@ -122,6 +130,23 @@ class RatingKeys:
     employee: np.ndarray
     competency: np.ndarray
     code: np.ndarray
+    # per row, the number of its employee key, competency key and cycle among the distinct
+    # ones, in order of first appearance (see `codes`); worked out when first asked for
+    employee_code: np.ndarray | None = None
+    competency_code: np.ndarray | None = None
+    cycle_code: np.ndarray | None = None
+
+    def codes(self, part: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's number among the distinct `values` ("employee", "competency": the
+        keys; "cycle": the cycle column), and those values in order of first appearance."""
+        codes = getattr(self, f"{part}_code")
+        if codes is None:
+            found, uniques = pd.factorize(values, use_na_sentinel=False)
+            setattr(self, f"{part}_code", found.astype(np.int64))
+            return found.astype(np.int64), np.asarray(uniques, dtype=object)
+        first = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins
+        return codes, np.asarray(values, dtype=object)[first]
 
     @classmethod
     def of(cls, data: pd.DataFrame) -> RatingKeys:
@@ -150,6 +175,44 @@ class RatingKeys:
         )
         code[~complete] = -1
         return cls(employee, competency, code)
+
+    def facts(self, cycle: np.ndarray) -> dict[str, np.ndarray]:
+        """The keys and their codes as plain arrays, for the history cache
+        (workbook/history_cache.py); `cycle`: the rows' cycles."""
+        return {
+            "employee": self.employee,
+            "competency": self.competency,
+            "code": self.code,
+            "employee_code": self.codes("employee", self.employee)[0],
+            "competency_code": self.codes("competency", self.competency)[0],
+            "cycle_code": self.codes("cycle", cycle)[0],
+        }
+
+    @classmethod
+    def from_facts(cls, facts: dict[str, np.ndarray] | None, rows: int) -> RatingKeys | None:
+        """The keys `facts` gave, if they are keys of `rows` rows."""
+        if facts is None:
+            return None
+        try:
+            keys = cls(
+                np.asarray(facts["employee"], dtype=object),
+                np.asarray(facts["competency"], dtype=object),
+                np.asarray(facts["code"], dtype=np.int64),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not len(keys.employee) == len(keys.competency) == len(keys.code) == rows:
+            return None
+        for part in ("employee", "competency", "cycle"):  # a cache without them: worked out
+            codes = facts.get(f"{part}_code")
+            if codes is not None and len(codes) == rows and np.issubdtype(codes.dtype, np.integer):
+                setattr(keys, f"{part}_code", codes.astype(np.int64, copy=False))
+        return keys
+
+
+def history_facts(data: pd.DataFrame) -> dict[str, np.ndarray]:
+    """What the history cache keeps of a typed history for the next check: its rating keys."""
+    return RatingKeys.of(data).facts(data["cycle"].to_numpy(dtype=object))
 
 
 def rater_keys(
@@ -257,7 +320,8 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
     """The same rating twice within the history, or within the exports of this run."""
     findings: list[Finding] = []
     # History and exports are compared by merge (see _against_history), not here.
-    code = combined_codes([keys.code, recorded])
+    same = recorded.all() or not recorded.any()  # a history alone: its keys are the codes
+    code = keys.code.copy() if same else combined_codes([keys.code, recorded])
     code[keys.code < 0] = -1
     repeated = pd.Series(code).duplicated(keep="first").to_numpy() & (code >= 0)
     if not repeated.any():
@@ -329,30 +393,38 @@ def _coverage(
             & data["employee_id"].notna()
         ).to_numpy()
     )
-    person = keys.employee[rated]
-    profile, _ = map_distinct(person, lambda p: wanted_of.get(p, -1))
-    profile = profile.astype(np.int64)
+    # people, competencies and cycles as the numbers RatingKeys gives them (a cached
+    # history's are kept with it): each distinct one is looked up once, not once a row
+    person_code, people_keys = keys.codes("employee", keys.employee)
+    profile_of = np.fromiter(
+        (wanted_of.get(p, -1) for p in people_keys.tolist()), np.int64, len(people_keys)
+    )
+    profile = profile_of[person_code[rated]]
     keep = profile >= 0
-    at, person, profile = rated[keep], person[keep], profile[keep]
+    at, profile = rated[keep], profile[keep]
     if not len(at):
         return findings
+    person = keys.employee[at]
     cycle = data["cycle"].to_numpy()[at]
-    key = keys.competency[at]
-    have_key = key if not meant else np.array([meant.get(k, k) for k in key.tolist()], object)
     # one code per competency key, shared by the rows (as rated, as counted) and the profiles
-    codes, vocabulary = pd.factorize(np.concatenate([key, have_key]), use_na_sentinel=False)
-    key_code, have_code = codes[: len(key)].astype(np.int64), codes[len(key) :].astype(np.int64)
-    known = {k: i for i, k in enumerate(vocabulary.tolist())}
+    all_codes, distinct = keys.codes("competency", keys.competency)
+    vocabulary = distinct.tolist()
+    known = {k: i for i, k in enumerate(vocabulary)}
+    key_code = all_codes[at]
+    have_code = key_code
+    if meant:  # a misspelt competency counted as the one suggested
+        for k in meant.values():
+            known.setdefault(k, len(known))
+        counted = np.array([known[meant.get(k, k)] for k in vocabulary], dtype=np.int64)
+        have_code = counted[key_code]
+        vocabulary = list(known)
     n_keys = len(vocabulary)
     # person x cycle: one group each, numbered in the order of its first rating
-    person_code, _ = pd.factorize(person, use_na_sentinel=False)
-    cycle_code, cycles = pd.factorize(cycle, use_na_sentinel=False)
-    pair = person_code.astype(np.int64) * len(cycles) + cycle_code
-    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    group = rank[inverse.reshape(-1)]  # each row's group
-    starts = np.sort(first)  # each group's first row (positions in `at`)
+    cycle_code, cycles = keys.codes("cycle", data["cycle"].to_numpy(dtype=object))
+    pair = person_code[at] * max(len(cycles), 1) + cycle_code[at]
+    group, n_groups = pd.factorize(pair)  # each row's group, in order of first appearance
+    starts = np.empty(len(n_groups), dtype=np.int64)  # each group's first row (in `at`)
+    starts[group[::-1]] = np.arange(len(group) - 1, -1, -1)
     # the competencies each profile expects, as codes (-1: rated by nobody) and names
     profiles = list(expected.values())
     want_code = [np.array([known.get(k, -1) for k in w], dtype=np.int64) for w in profiles]
@@ -376,7 +448,7 @@ def _coverage(
         )
     )
     in_catalog = np.fromiter(
-        (k != "" and k in catalog.competencies for k in vocabulary.tolist()), bool, n_keys
+        (k != "" and k in catalog.competencies for k in vocabulary), bool, n_keys
     )
     odd = in_catalog[key_code] & ~pd.Series(profile * n_keys + key_code).isin(pairs).to_numpy()
     extra_of: dict[int, list[str]] = {}

@@ -15,7 +15,7 @@ import pandas as pd
 import xlsxwriter
 
 from ladder_sheets.sheets import styles as st
-from ladder_sheets.sheets.formula_sheet import FormulaSheet
+from ladder_sheets.sheets.formula_sheet import FormulaSheet, FormulaTemplate, write_template
 from ladder_sheets.sheets.table import (
     Column,
     RowFormula,
@@ -97,6 +97,11 @@ def rating_formula(reference: str) -> str:
     return f'=IF(ISNUMBER({reference}),{reference},"")'
 
 
+def hyperlink_formula(target: str, text: str) -> str:
+    """A link to `target` showing `text`, each with its quotes already doubled."""
+    return f'=HYPERLINK("{target}","{text}")'
+
+
 def build_gap_sheet(
     wb: xlsxwriter.Workbook,
     gaps: pd.DataFrame,
@@ -144,27 +149,32 @@ def build_gap_sheet(
         for key, (rating, expected) in GAP_FORMULAS.items()
     }
     rating_format, link_format = styles["rating"], styles["link"]
+    rating, link = FormulaTemplate(rating_formula, 1), FormulaTemplate(hyperlink_formula, 2)
+    seen: dict[Any, str | None] = {}  # the row's Ratings History cell (both columns read it)
+
+    def reference_of(place: Any) -> str | None:
+        if place not in seen:
+            seen.clear()
+            seen[place] = sheet_reference(place)
+        return seen[place]
 
     def linked_rating(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
-        reference = sheet_reference(values["rating_where"])
+        reference = reference_of(values["rating_where"])
         if reference is None:
             return False
         value = as_number(values["manager_rating"])
-        sheet.write_formula(
-            row, col, rating_formula(reference), rating_format, "" if value is None else value
-        )
+        cached = "" if value is None else value
+        write_template(sheet, row, col, rating, (reference,), rating_format, cached)
         return True
 
     def source_link(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
-        reference = sheet_reference(values["rating_where"])
+        reference = reference_of(values["rating_where"])
         if reference is None:
             return False
         # A HYPERLINK formula, not a cell hyperlink: Excel allows 65,530 of those per sheet.
-        text = str(values["rating_where"]).replace('"', '""')
-        target = "#" + reference.replace('"', '""')
-        sheet.write_formula(
-            row, col, f'=HYPERLINK("{target}","{text}")', link_format, str(values["rating_where"])
-        )
+        text = str(values["rating_where"])
+        cells = ("#" + reference.replace('"', '""'), text.replace('"', '""'))
+        write_template(sheet, row, col, link, cells, link_format, text)
         return True
 
     custom = {"manager_rating": linked_rating, "rating_where": source_link} if link_ratings else {}

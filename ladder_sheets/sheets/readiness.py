@@ -14,6 +14,7 @@ in sentences as of the merge (the title says so).
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -23,7 +24,7 @@ import xlsxwriter
 
 from ladder_sheets.analysis.shortfalls import TOLERANCE
 from ladder_sheets.sheets import styles as st
-from ladder_sheets.sheets.formula_sheet import FormulaSheet
+from ladder_sheets.sheets.formula_sheet import FormulaSheet, FormulaTemplate, write_template
 from ladder_sheets.sheets.gap import sheet_reference
 from ladder_sheets.sheets.table import (
     WIDTH_SAMPLE,
@@ -167,31 +168,46 @@ def _time_column(quarters: str, zero: str) -> RowFormula:
 MEASURED = ("Ready", "Ready pending sign-off", "Close", "Not yet")
 
 
-def status_formula(where: dict[str, str], row: int, ratings: list[str] | None = None) -> str:
+# The criteria cells the status reads, in the order of status_template's holes.
+STATUS_CELLS = (
+    *MEETS,
+    "scope_criteria",
+    "scope_met",
+    "requires_endorsement",
+    "endorsed",
+    "requires_calibration",
+    "calibrated",
+)
+
+
+@functools.lru_cache(maxsize=256)
+def status_template(ratings: int) -> FormulaTemplate:
     """The status from the row's criteria cells, as analysis.readiness decides it: each "No"
     of the four Meets columns is a criterion short, so is scope criteria not recorded as met;
     none short is Ready, or Ready pending sign-off while a required endorsement or calibration
     is not recorded; one short is Close; more is Not yet. Correct a value or a threshold on
-    this sheet and the status follows. With `ratings` (the Ratings History cells of every
-    competency the step needs), a rating emptied or made text there is Insufficient data."""
+    this sheet and the status follows. With `ratings` (the count of Ratings History cells of
+    every competency the step needs), a rating emptied or made text there is Insufficient
+    data. Holes: the row's STATUS_CELLS, then the ratings' cells joined by commas."""
 
-    def cell(key: str) -> str:
-        return f"{where[key]}{row}"
+    def make(*holes: str) -> str:
+        cell = dict(zip(STATUS_CELLS, holes, strict=False)).__getitem__
+        short = "+".join(f'({cell(k)}="No")' for k in MEETS)
+        scope = f'AND({cell("scope_criteria")}<>"",{cell("scope_met")}<>"Yes")'
+        pending = (
+            f'OR(AND({cell("requires_endorsement")}="Yes",{cell("endorsed")}<>"Yes"),'
+            f'AND({cell("requires_calibration")}="Yes",{cell("calibrated")}<>"Yes"))'
+        )
+        fails = f"({short}+{scope})"
+        status = (
+            f'IF({fails}=0,IF({pending},"Ready pending sign-off","Ready"),'
+            f'IF({fails}=1,"Close","Not yet"))'
+        )
+        if ratings:
+            status = f'IF(COUNT({holes[-1]})<{ratings},"Insufficient data",{status})'
+        return "=" + status
 
-    short = "+".join(f'({cell(k)}="No")' for k in MEETS)
-    scope = f'AND({cell("scope_criteria")}<>"",{cell("scope_met")}<>"Yes")'
-    pending = (
-        f'OR(AND({cell("requires_endorsement")}="Yes",{cell("endorsed")}<>"Yes"),'
-        f'AND({cell("requires_calibration")}="Yes",{cell("calibrated")}<>"Yes"))'
-    )
-    fails = f"({short}+{scope})"
-    status = (
-        f'IF({fails}=0,IF({pending},"Ready pending sign-off","Ready"),'
-        f'IF({fails}=1,"Close","Not yet"))'
-    )
-    if ratings:
-        status = f'IF(COUNT({",".join(ratings)})<{len(ratings)},"Insufficient data",{status})'
-    return "=" + status
+    return FormulaTemplate(make, len(STATUS_CELLS) + 1)
 
 
 # Excel takes at most 255 arguments to a function and 8,192 characters to a formula; a step
@@ -235,42 +251,71 @@ class LiveRatings:
         whole = all(n in refs for n, _ in at_next)
         self.following = [(refs[n], e) for n, e in at_next] if whole else []
 
-    def average(self) -> str | None:
+    def average(self) -> Filled | None:
         if not self.current:
             return None
-        cells = ",".join(self.current)
-        return f'=IF(COUNT({cells})={len(self.current)},AVERAGE({cells}),"")'
+        return _average(len(self.current)), (",".join(self.current),)
 
-    def lowest(self) -> str | None:
+    def lowest(self) -> Filled | None:
         if not self.rated:
             return None
-        cells = ",".join(ref for _, ref in self.rated)
-        return f'=IF(COUNT({cells})>0,MIN({cells}),"")'
+        return _lowest(), (",".join(ref for _, ref in self.rated),)
 
-    def lowest_competency(self, lowest_cell: str) -> str | None:
+    def lowest_competency(self, lowest_cell: str) -> Filled | None:
         """The first competency (in the framework's order) rated at the lowest rating, as the
         analysis names it."""
         if not self.rated or len(self.rated) > 60:  # Excel nests IF 64 deep
             return None
-        chain = '""'
-        for name, ref in reversed(self.rated):
-            quoted = name.replace('"', '""')
-            chain = f'IF(AND(ISNUMBER({ref}),{ref}={lowest_cell}),"{quoted}",{chain})'
-        return f'=IF(ISNUMBER({lowest_cell}),{chain},"")'
+        names = tuple(name for name, _ in self.rated)
+        return _lowest_competency(names), (lowest_cell, *(ref for _, ref in self.rated))
 
-    def cycles(self) -> str | None:
+    def cycles(self) -> Filled | None:
         """This cycle counts when every rating meets the next level's expectation; the run
         before it is as the merge counted it (earlier cycles are rarely corrected)."""
         earlier = self.run_before
         if not self.following or earlier is None:
             return None
+        # written as LibreOffice writes a number back ("2", not "2.0"): a re-save keeps the
+        # sheet's content hash
+        expected = tuple(f"{e:.15g}" for _, e in self.following)
+        return _cycles(expected, f"{earlier:g}"), tuple(ref for ref, _ in self.following)
+
+
+# A formula to write: its template and the cells that fill it.
+Filled = tuple[FormulaTemplate, tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=256)
+def _average(count: int) -> FormulaTemplate:
+    return FormulaTemplate(lambda cells: f'=IF(COUNT({cells})={count},AVERAGE({cells}),"")', 1)
+
+
+@functools.lru_cache(maxsize=1)
+def _lowest() -> FormulaTemplate:
+    return FormulaTemplate(lambda cells: f'=IF(COUNT({cells})>0,MIN({cells}),"")', 1)
+
+
+@functools.lru_cache(maxsize=1024)
+def _lowest_competency(names: tuple[str, ...]) -> FormulaTemplate:
+    def make(lowest_cell: str, *refs: str) -> str:
+        chain = '""'
+        for name, ref in reversed(list(zip(names, refs, strict=True))):
+            quoted = name.replace('"', '""')
+            chain = f'IF(AND(ISNUMBER({ref}),{ref}={lowest_cell}),"{quoted}",{chain})'
+        return f'=IF(ISNUMBER({lowest_cell}),{chain},"")'
+
+    return FormulaTemplate(make, 1 + len(names))
+
+
+@functools.lru_cache(maxsize=1024)
+def _cycles(expected: tuple[str, ...], earlier: str) -> FormulaTemplate:
+    def make(*refs: str) -> str:
         meets = ",".join(
-            # written as LibreOffice writes a number back ("2", not "2.0"): a re-save keeps
-            # the sheet's content hash
-            f"ISNUMBER({ref}),{ref}>={expected:.15g}-{_SLACK}"
-            for ref, expected in self.following
+            f"ISNUMBER({ref}),{ref}>={e}-{_SLACK}" for ref, e in zip(refs, expected, strict=True)
         )
-        return f"=IF(AND({meets}),{earlier:g}+1,0)"
+        return f"=IF(AND({meets}),{earlier}+1,0)"
+
+    return FormulaTemplate(make, len(expected))
 
 
 def build_readiness_sheet(
@@ -337,24 +382,33 @@ def build_readiness_sheet(
         if status not in MEASURED or committee:
             return False  # Insufficient data, Top of track, the committee's word: as recorded
         mine = ratings(row, values)
-        cells = [ref for _, ref in mine.rated] if mine.complete else None
-        formula = status_formula(where, row + 1, cells)
-        if len(formula) > _LONGEST_FORMULA:
-            formula = status_formula(where, row + 1)
-        sheet.write_formula(row, col, formula, status_format, status)
+        criteria = tuple(f"{where[key]}{row + 1}" for key in STATUS_CELLS)
+        if mine.complete:
+            refs = [ref for _, ref in mine.rated]
+            cells = (*criteria, ",".join(refs))
+            template = status_template(len(refs))
+            if write_template(
+                sheet, row, col, template, cells, status_format, status, longest=_LONGEST_FORMULA
+            ):
+                return True
+        write_template(sheet, row, col, status_template(0), (*criteria, ""), status_format, status)
         return True
 
     def formula_cell(key: str, make: Any) -> Any:
         fmt = styles["wrap" if by_key[key].wrap else by_key[key].style]
 
         def write(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
-            formula = make(ratings(row, values), row + 1)
-            if formula is None or len(formula) > _LONGEST_FORMULA:
+            filled = make(ratings(row, values), row + 1)
+            if filled is None:
                 return False  # not from ratings the sheet can reference: the value as computed
             value = values[key]
             cached = as_number(value) if by_key[key].kind == "number" else as_text(value)
-            sheet.write_formula(row, col, formula, fmt, "" if cached is None else cached)
-            return True
+            cached = "" if cached is None else cached
+            template, cells = filled
+            # too long for Excel: the value as computed
+            return write_template(
+                sheet, row, col, template, cells, fmt, cached, longest=_LONGEST_FORMULA
+            )
 
         return write
 
@@ -398,8 +452,11 @@ def build_readiness_sheet(
         _conditional_formats(ws, styles, where, count)
 
 
+@functools.lru_cache(maxsize=4096)
 def _lines(text: str, width: int) -> int:
     # the lines of the column's word wrap (a character of the width is the cell's padding)
+    if len(text) <= width - 2:
+        return 1  # (textwrap makes every whitespace a space: one line, or none)
     return max(len(textwrap.wrap(text, width - 2)), 1)
 
 

@@ -24,12 +24,19 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ladder_sheets.cellmap import column_letters
+from ladder_sheets.errors import DataError
+from ladder_sheets.sheets.formula_sheet import FormulaTemplate, write_template
 from ladder_sheets.sheets.styles import LINE_HEIGHT, MAX_WIDTH, MIN_WIDTH, WRAP_WIDTH, Styles
+from ladder_sheets.xlsx.stream_sheet import StreamSheet
 
 # Excel's limits.
 MAX_ROWS = 1_048_576
 MAX_TEXT = 32_767
 MAX_SHEET_NAME = 31
+
+# Rows converted from the frame at a time (a column's tolist at once is quicker than a row at
+# a time, and the chunk bounds the Python objects held).
+ROWS_AT_ONCE = 5_000
 
 # How many rows the column widths are measured on: enough to be representative, cheap on a
 # history of a million rows.
@@ -69,6 +76,8 @@ def is_missing(value: Any) -> bool:
 
 def as_number(value: Any) -> float | None:
     """A finite number, or None (blank, text, bool, NaN)."""
+    if value.__class__ is float:  # the common case, first
+        return value if value - value == 0.0 else None
     if is_missing(value) or isinstance(value, bool | np.bool_):
         return None
     if isinstance(value, int | float | np.integer | np.floating):
@@ -78,6 +87,8 @@ def as_number(value: Any) -> float | None:
 
 
 def as_text(value: Any, joiner: str = "; ") -> str:
+    if value.__class__ is str and len(value) <= MAX_TEXT:  # the common case, first
+        return value
     if is_missing(value):
         return ""
     if isinstance(value, list | tuple | np.ndarray | pd.Series):
@@ -288,27 +299,67 @@ def write_rows(
     columns of kind "formula" from `formulas`, every other column by its kind. `before_row`
     runs before a row's cells (e.g. to set its height) with the row's values by key; a
     `custom` writer writes its column's cell from the row's values (True: written, False: the
-    column's kind writes it as usual)."""
+    column's kind writes it as usual).
+
+    On a StreamSheet each row is opened once and its plain text and numbers put without
+    per-cell checks, and each formula column is a template filled with the row's cells."""
+    refuse_past_last_row(ws, first_row, len(data))
     formats = [styles["wrap"] if c.wrap else styles[c.style] for c in columns]
     writers = [writer_for(c) for c in columns]
     keys = [c.key for c in columns]
     where = letters(columns)
-    rows = data.reindex(columns=keys).itertuples(index=False, name=None)
-    for offset, values in enumerate(rows):
-        row = first_row + offset
-        by_key = dict(zip(keys, values, strict=True))
-        if before_row is not None:
-            before_row(row, by_key)
-        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
-            if custom and column.key in custom and custom[column.key](ws, row, col, by_key):
-                continue
-            if column.kind == "formula":
-                f = formulas[column.key]
-                cells = (f"{where[f.a]}{row + 1}", f"{where[f.b]}{row + 1}")
-                cached = f.value(by_key[f.a], by_key[f.b])
-                ws.write_formula(row, col, f.formula(*cells), formats[col], cached)
-            else:
-                writers[col](ws, row, col, value, formats[col])
+    customs = [(custom or {}).get(k) for k in keys]
+    templates: list[tuple[FormulaTemplate, str, str, RowFormula] | None] = []
+    for c in columns:
+        f = formulas[c.key] if c.kind == "formula" else None
+        made = None if f is None else (FormulaTemplate(f.formula, 2), where[f.a], where[f.b], f)
+        templates.append(made)
+    # Values a kind writes as they are: text (see write_value), and finite floats.
+    as_typed = [c.kind in _AS_TYPED for c in columns]
+    numeric = [c.kind in ("number", "value") for c in columns]
+    stream = ws if isinstance(ws, StreamSheet) else None
+    last = len(columns) - 1
+    table = data.reindex(columns=keys)
+    row = first_row
+    for start in range(0, len(table), ROWS_AT_ONCE):
+        chunk = table.iloc[start : start + ROWS_AT_ONCE]
+        for values in zip(*(chunk[k].tolist() for k in keys), strict=True):
+            by_key = dict(zip(keys, values, strict=True))
+            if before_row is not None:
+                before_row(row, by_key)
+            fast = stream is not None and stream.open_row(row, last, formats[0])
+            for col, value in enumerate(values):
+                write = customs[col]
+                if write is not None and write(ws, row, col, by_key):
+                    continue
+                if fast and stream is not None:
+                    cls = value.__class__
+                    if cls is str and as_typed[col]:
+                        if not value or stream.put_string(row, col, value, formats[col]):
+                            continue
+                    elif cls is float and numeric[col] and value - value == 0.0:  # finite
+                        stream.put_number(row, col, value, formats[col])
+                        continue
+                formula = templates[col]
+                if formula is not None:
+                    template, a, b, f = formula
+                    cells = (f"{a}{row + 1}", f"{b}{row + 1}")
+                    cached = f.value(by_key[f.a], by_key[f.b])
+                    write_template(ws, row, col, template, cells, formats[col], cached)
+                else:
+                    writers[col](ws, row, col, value, formats[col])
+            row += 1
+
+
+def refuse_past_last_row(ws: Worksheet, first_row: int, rows: int) -> None:
+    """A sheet's rows past Excel's last would be dropped without a word by xlsxwriter."""
+    if first_row + rows > MAX_ROWS:
+        raise DataError(
+            f"{first_row + rows:,} rows do not fit on one sheet (Excel stops at "
+            f"{MAX_ROWS:,}): no row was written",
+            sheet=ws.get_name(),
+            hint="split the organisation into several workbooks (by job family or division)",
+        )
 
 
 def check_columns(data: pd.DataFrame, columns: Sequence[Column], what: str) -> None:

@@ -16,7 +16,7 @@ from ladder_sheets.analysis.gaps import shown
 from ladder_sheets.analysis.ladder import Ladder, key, number, step_for
 from ladder_sheets.analysis.rating_index import flag
 from ladder_sheets.model import Framework
-from ladder_sheets.values import clean_text
+from ladder_sheets.values import clean_text, time_in_words
 
 
 @dataclass
@@ -51,7 +51,7 @@ class LevelView:
     title: str | None
     order: float
     scope: str | None
-    min_quarters: str
+    min_time: str
     href: str
     rows: list[CompetencyRow] = field(default_factory=list)
     next: LevelView | None = None
@@ -145,7 +145,7 @@ def _levels(framework: Framework, ladder: Ladder) -> list[LevelView]:
                     title=clean_text(rec.get("title")),
                     order=lv.order,
                     scope=clean_text(rec.get("scope")),
-                    min_quarters=shown(lv.min_quarters),
+                    min_time=_time_required(lv.min_quarters),
                     href=href,
                 )
             )
@@ -189,10 +189,16 @@ def _fill(
         )
     if nxt_code:
         step = step_for(framework.criteria.data, lv.family, lv.code, nxt_code)
-        lv.criteria = criteria_in_words(step, lv.code, nxt_code, lv.min_quarters)
+        lv.criteria = criteria_in_words(step, lv.code, nxt_code, lv.min_time)
 
 
-def criteria_in_words(step: Any, code: str, target: str, level_quarters: str = "") -> list[str]:
+def _time_required(quarters: float) -> str:
+    """A minimum time in level as the workbook says it ("2 years", "18 months"); blank where
+    nothing is required."""
+    return time_in_words(quarters) if not math.isnan(quarters) and quarters > 0 else ""
+
+
+def criteria_in_words(step: Any, code: str, target: str, level_time: str = "") -> list[str]:
     """The promotion criteria of a step as sentences an employee reads."""
     if step is None:
         return []
@@ -212,9 +218,9 @@ def criteria_in_words(step: Any, code: str, target: str, level_quarters: str = "
             f"Operating at {target} (meeting every expectation of {target}) for "
             f"{shown(cycles)} {plural}."
         )
-    q = shown(quarters) if not math.isnan(quarters) else level_quarters
-    if q and q != "0":
-        out.append(f"At least {q} quarters at {code}.")
+    time = _time_required(quarters) if not math.isnan(quarters) else level_time
+    if time:
+        out.append(f"At least {time} at {code}.")
     scope = clean_text(step.get("scope_criteria"))
     if scope:
         out.append(f"Scope: {scope}")

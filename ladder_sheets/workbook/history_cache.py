@@ -38,7 +38,8 @@ gather, merge without new ratings) takes the cache across the write (`carry_from
 when what the history is read through is provably the same (see `carry_to`); otherwise the
 written workbook's history is read once more (merge) or on the next reading.
 
-Only what depends on the history rows alone is kept: references to people and competencies,
+Only what depends on the history rows alone is kept (with the typed history, the keys the
+schema compares ratings by: `facts`): references to people and competencies,
 duplicates, coverage and everything else that looks at Employees, Matrix, Competencies or
 Levels is computed again on every run. A history found by its content rather than its sheet's
 name (or the mapping) is never cached: which sheet that is depends on the other sheets.
@@ -62,6 +63,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ladder_sheets.findings import Finding, Severity, Where
 from ladder_sheets.model import Table
@@ -148,6 +151,9 @@ class CachedHistory:
     pending: bool = False
     saved: bool = False
     inputs: Any = None  # reader.HistoryInputs: what else the reading depended on (merge)
+    # what the schema derives from the typed history alone (one array per name, a value per
+    # row: the rating keys), kept so a warm check does not derive it again; None: not known
+    facts: dict[str, np.ndarray] | None = None
 
     @property
     def sheets(self) -> list[str]:
@@ -161,10 +167,16 @@ class CachedHistory:
         t = self.typed
         return Table(t.name, t.data.copy(), t.places, t.sheets, t.file), list(self.type_findings)
 
-    def remember(self, typed: Table, findings: list[Finding]) -> None:
+    def remember(
+        self,
+        typed: Table,
+        findings: list[Finding],
+        facts: dict[str, np.ndarray] | None = None,
+    ) -> None:
         if self.pending and self.typed is None:  # a copy: the caller goes on with its own
             kept = Table(typed.name, typed.data.copy(), typed.places, typed.sheets, typed.file)
             self.typed, self.type_findings = kept, list(findings)
+            self.facts = facts
 
 
 class Lookup:
@@ -221,6 +233,7 @@ class Lookup:
                 [Layout(**_layout(x)) for x in self.meta["layouts"]],
                 typed,
                 [_finding(f, file) for f in self.meta["type_findings"]],
+                facts=_facts(arrow, len(raw)),
             )
         except Exception:  # truncated, corrupt: read the sheets instead
             return None
@@ -463,7 +476,11 @@ def save(path: Path, cached: CachedHistory | None) -> None:
             "layouts": [dataclasses.asdict(x) for x in cached.layouts],
         }
         names = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
-        both = pa.Table.from_arrays([*raw.columns, *typed.columns], names=names)
+        arrays = [*raw.columns, *typed.columns]
+        for name, values in (cached.facts or {}).items():
+            names.append(f"{_FACT}{name}")
+            arrays.append(pa.array(values.tolist() if values.dtype == object else values))
+        both = pa.Table.from_arrays(arrays, names=names)
         both = both.replace_schema_metadata(
             {
                 b"ladder-cache": json.dumps(meta).encode(),
@@ -491,6 +508,26 @@ def _columns(arrow: Any, prefix: str) -> Any:
     )
     layout = (arrow.schema.metadata or {})[prefix.encode()]
     return table.replace_schema_metadata({b"ladder-sheets": layout})
+
+
+_FACT = "k/"  # the columns of `CachedHistory.facts`
+
+
+def _facts(arrow: Any, rows: int) -> dict[str, np.ndarray] | None:
+    """The facts kept beside the typed history (None: a cache made without them)."""
+    names = [n for n in arrow.column_names if n.startswith(_FACT)]
+    if not names:
+        return None
+    out = {}
+    for name in names:
+        column = arrow.column(name)
+        values = column.to_numpy(zero_copy_only=False)
+        if len(values) != rows:
+            return None
+        if values.dtype != object and column.null_count:
+            return None  # a gap in an integer column: not what was saved
+        out[name[len(_FACT) :]] = values
+    return out
 
 
 def _plain(finding: Finding, file: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -28,20 +28,27 @@ from xlsxwriter.xmlwriter import XMLwriter
 # What xlsxwriter's _escape_control_characters would change (a control character, an _xHHHH_
 # sequence, a non-character); absent from nearly every text, so it is searched for first.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_HALF_STRMAX = 32_767 // 2  # past it, xlsxwriter measures the text in UTF-16 and may cut it
 _ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 
-class _Raw(NamedTuple):
-    """A cell already rendered: its `<c>` element and its content_hash item."""
-
-    xml: str
-    item: str
+# A cell already rendered is a plain tuple, (its `<c>` element, its content_hash item): a
+# named tuple costs a third of a microsecond more a cell, and xlsxwriter's own cells are named
+# tuples, so `cell.__class__ is tuple` tells them apart.
+_RAW = tuple
 
 
 def _escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
+
+
+def _renders(string: str) -> bool:
+    """Whether the fast path renders the string (else xlsxwriter's own path writes it)."""
+    return len(string) <= _HALF_STRMAX and not (
+        string.startswith("<r>") and string.endswith("</r>")
+    )
 
 
 def hash_number(text: str) -> str:
@@ -63,6 +70,7 @@ class StreamSheet(Worksheet):
         self._letters: list[str] = []
         self._strings: dict[tuple[str, int], tuple[str, str]] = {}
         self._numbers: dict[tuple[str, int], tuple[str, str]] = {}
+        self._open = -1  # the row open_row opened last
 
     def content_digest(self) -> str | None:
         """sha256 of the cells as `sheet_xml.content_hash` reads them; None when a cell was
@@ -79,34 +87,58 @@ class StreamSheet(Worksheet):
 
     def _fast(self, row: Any, col: Any, cell_format: Any) -> bool:
         """True when (row, col) takes the fast path; dimensions and the previous row's flush
-        are then done, as xlsxwriter does them."""
+        are then done, as xlsxwriter does them. With col None, the whole row (open_row)."""
         if (
             row.__class__ is not int
-            or col.__class__ is not int
             or cell_format.__class__ is not Format
             or not self.constant_memory
         ):
             return False
-        if self._check_dimensions(row, col):
+        if col is None:
+            # the dimensions are taken from the row's cells when it is flushed
+            if row < self.previous_row or row >= self.xls_rowmax:
+                return False
+        elif col.__class__ is not int or self._check_dimensions(row, col):
             return False  # out of bounds or a flushed row: xlsxwriter says so
+        else:
+            self._ref(row, col)  # its column's letters, for put_*
         if row > self.previous_row:
             self._write_single_row(row)
         return True
+
+    def open_row(self, row: int, last_col: int, cell_format: Any) -> bool:
+        """Whether the cells of `row` up to `last_col` may be put with put_string, put_number
+        and put_formula, which skip the per-cell checks (the previous row is then flushed).
+        False: write them with write_string and the like."""
+        if last_col >= self.xls_colmax or not self._fast(row, None, cell_format):
+            self._open = -1
+            return False
+        self._ref(row, last_col)  # the column letters
+        self._open = row
+        return True
+
+    def is_open(self, row: int) -> bool:
+        """Whether open_row opened `row` and it is not flushed yet."""
+        return row == self._open and row == self.previous_row
 
     def write_string(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) not in (1, 2) or not isinstance(args[0], str):
             return super().write_string(row, col, *args, **kwargs)
         string = args[0]
         cell_format = args[1] if len(args) == 2 else None
-        if (
-            len(string) > self.xls_strmax // 2
-            or (string.startswith("<r>") and string.endswith("</r>"))
-            or not self._fast(row, col, cell_format)
-        ):
+        if not _renders(string) or not self._fast(row, col, cell_format):
             return super().write_string(row, col, *args)
-        xf = cell_format._get_xf_index()  # type: ignore[union-attr]  # a Format: _fast said so
+        self.put_string(row, col, string, cell_format)
+        return 0
+
+    def put_string(self, row: int, col: int, string: str, cell_format: Format) -> bool:
+        """A string in an open row (open_row); False when it must go through write_string
+        (a text past half of Excel's limit, what looks like rich text)."""
+        xf = cell_format._get_xf_index()
         known = self._strings.get((string, xf))
         if known is None:
+            if not _renders(string):
+                return False
             text = string
             if _CONTROL.search(text):
                 text = XMLwriter._escape_control_characters(text)
@@ -114,9 +146,9 @@ class StreamSheet(Worksheet):
             attrs = f' s="{xf}"' if xf else ""
             known = (f'{attrs} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>', text)
             self._strings[(string, xf)] = known
-        ref = self._ref(row, col)
-        self.table[row][col] = _Raw(f'<c r="{ref}"{known[0]}', f"{ref}\x1fs|{known[1]}\x1e")
-        return 0
+        ref = f"{self._letters[col]}{row + 1}"
+        self.table[row][col] = (f'<c r="{ref}"{known[0]}', f"{ref}\x1fs|{known[1]}\x1e")
+        return True
 
     def write_number(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
         if (
@@ -128,16 +160,17 @@ class StreamSheet(Worksheet):
             or not self._fast(row, col, args[1])
         ):
             return super().write_number(row, col, *args, **kwargs)
-        self._number(row, col, args[0], args[1])
+        self.put_number(row, col, args[0], args[1])
         return 0
 
     def write_datetime(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != 2 or not self._fast(row, col, args[1]):
             return super().write_datetime(row, col, *args, **kwargs)
-        self._number(row, col, self._convert_date_time(args[0]), args[1])
+        self.put_number(row, col, self._convert_date_time(args[0]), args[1])
         return 0
 
-    def _number(self, row: int, col: int, number: float, cell_format: Format) -> None:
+    def put_number(self, row: int, col: int, number: float, cell_format: Format) -> None:
+        """A finite number in an open row (open_row)."""
         xf = cell_format._get_xf_index()
         text = f"{number:.16G}"  # the key: 0.0 and -0.0 are equal numbers, written apart
         known = self._numbers.get((text, xf))
@@ -145,8 +178,8 @@ class StreamSheet(Worksheet):
             attrs = f' s="{xf}"' if xf else ""
             known = (f"{attrs}><v>{text}</v></c>", hash_number(text))
             self._numbers[(text, xf)] = known
-        ref = self._ref(row, col)
-        self.table[row][col] = _Raw(f'<c r="{ref}"{known[0]}', f"{ref}\x1fn|{known[1]}\x1e")
+        ref = f"{self._letters[col]}{row + 1}"
+        self.table[row][col] = (f'<c r="{ref}"{known[0]}', f"{ref}\x1fn|{known[1]}\x1e")
 
     def write_formula(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
         if (
@@ -159,9 +192,16 @@ class StreamSheet(Worksheet):
             or not self._fast(row, col, args[1])
         ):
             return super().write_formula(row, col, *args, **kwargs)
-        formula = self._prepare_formula(args[0])
         value = args[2] if len(args) == 3 else 0
-        xf = args[1]._get_xf_index()
+        self.put_formula(row, col, self._prepare_formula(args[0]), args[1], value)
+        return 0
+
+    def put_formula(
+        self, row: int, col: int, formula: str, cell_format: Format, value: Any = 0
+    ) -> None:
+        """A formula in an open row (open_row), as written: prepared, without its "=" (what
+        _prepare_formula makes of a single-cell formula), its value cached."""
+        xf = cell_format._get_xf_index()
         attrs = f' s="{xf}"' if xf else ""
         if value.__class__ is bool:
             attrs += ' t="b"'
@@ -172,10 +212,9 @@ class StreamSheet(Worksheet):
             elif value:
                 attrs += ' t="str"'
             value = _escape(value)
-        ref = self._ref(row, col)
+        ref = f"{self._letters[col]}{row + 1}"
         xml = f'<c r="{ref}"{attrs}><f>{_escape(formula)}</f><v>{value}</v></c>'
-        self.table[row][col] = _Raw(xml, f"{ref}\x1ff|||{formula}\x1e")
-        return 0
+        self.table[row][col] = (xml, f"{ref}\x1ff|||{formula}\x1e")
 
     def _plain_formula(self, formula: str) -> bool:
         """Whether xlsxwriter would write the formula as a single-cell formula (no dynamic
@@ -189,6 +228,10 @@ class StreamSheet(Worksheet):
     def _write_single_row(self, current_row_num: int = 0) -> None:
         row_num: int = self.previous_row  # type: ignore[has-type]
         cells = self.table.get(row_num)
+        if cells:
+            # put_* cells leave the dimensions to here: those of the row's first and last cell
+            self._check_dimensions(row_num, min(cells))
+            self._check_dimensions(row_num, max(cells))
         if not cells or row_num in self.comments:
             if cells:
                 self._hash_cells(row_num, cells)
@@ -199,9 +242,9 @@ class StreamSheet(Worksheet):
         parts, items = [], []
         for col in sorted(cells):
             cell = cells[col]
-            if cell.__class__ is _Raw:
-                parts.append(cell.xml)
-                items.append(cell.item)
+            if cell.__class__ is _RAW:
+                parts.append(cell[0])
+                items.append(cell[1])
             else:
                 self.fh.write("".join(parts))
                 parts = []
@@ -217,16 +260,16 @@ class StreamSheet(Worksheet):
         self._digest.update("".join(items).encode())
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        if cell.__class__ is _Raw:
-            self.fh.write(cell.xml)
+        if cell.__class__ is _RAW:
+            self.fh.write(cell[0])
         else:
             super()._write_cell(row, col, cell)
 
     def _item(self, row: int, col: int, cell: Any) -> str:
         """The content_hash item of a cell xlsxwriter wrote; "" for a blank."""
+        if cell.__class__ is _RAW:
+            return str(cell[1])
         kind = cell.__class__.__name__
-        if kind == "_Raw":
-            return str(cell.item)
         ref = self._ref(row, col)
         if kind == "Blank":
             return ""

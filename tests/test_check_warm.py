@@ -1,0 +1,214 @@
+"""check with the history cache warm gives what it gives with no cache at all.
+
+The cache keeps, beside the typed history, the keys ratings are compared by (the rating keys:
+schema/ratings.py). Everything that depends on Employees, the Matrix or Competencies is still
+worked out on every check: here those sheets are changed after the cache was made, without
+touching any part the history is read from (so the cache stays fresh), and the findings and
+the JSON output are compared with a check that never had a cache (MIN_ROWS above the history:
+the keys then come from the rows as check_ratings sees them).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import ladder_sheets as ls
+from ladder_sheets.api import refresh_history_cache
+from ladder_sheets.cli import cli
+from ladder_sheets.workbook import history_cache
+from ladder_sheets.workbook.extent import sheet_parts
+from ladder_sheets.workbook.history_cache import cache_path
+from tests.conftest import FAMILY
+
+PEOPLE = [
+    ["E001", "Ada Example", "ada@example.test", None, FAMILY, "Management", "M1", "2024-01-01"],
+    *[
+        [f"E{n:03}", f"Person {n}", f"p{n}@example.test", "E001", FAMILY, "IC", level, "2025-01-01"]
+        for n, level in zip(range(2, 9), ["IC1", "IC2", "IC3"] * 2 + ["IC2"], strict=True)
+    ],
+]
+COMPETENCIES = ["Communication", "Delivery", "System Design"]
+
+
+def _history(seed: int) -> list[list[Any]]:
+    """Invented ratings over four cycles with what real histories hold: names in another case
+    or spacing, an ID nobody has, a competency nobody defines, duplicates (same and other
+    value), anonymous and named peers, self ratings, missing ratings, blanks."""
+    rng = random.Random(seed)
+    rows: list[list[Any]] = []
+    spellings = {c: [c, c.lower(), f" {c.upper()} "] for c in COMPETENCIES}
+    spellings["Delivery"].append("Delivary")  # misspelt: counted as Delivery for coverage
+    ids = [p[0] for p in PEOPLE[1:]] + ["E404"]
+    for cycle in ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]:
+        for person in ids:
+            for competency in COMPETENCIES + ["Negotiation"]:
+                if rng.random() < 0.15:
+                    continue  # a missing rating
+                name = rng.choice(spellings.get(competency, [competency]))
+                who = person.lower() if rng.random() < 0.1 else person
+                rating = rng.choice([1, 2, 3, 4, 5, 3.5])
+                row = [cycle, who, name, rating, "manager", None, None, "a.csv", None]
+                rows.append(row)
+                if rng.random() < 0.1:  # the same rating again, or another value
+                    again = rating if rng.random() < 0.5 else 1
+                    rows.append([cycle, person, competency, again, *row[4:7], "b.csv", None])
+                if rng.random() < 0.3:
+                    rows.append([cycle, person, name, rng.randint(1, 5), "self", *row[5:]])
+                for _ in range(rng.randint(0, 2)):
+                    who = rng.choice([None, "Pat", "pat ", "Sam"])
+                    rows.append([cycle, person, name, rng.randint(1, 5), "peer", who, *row[6:]])
+    rows.append([None, None, None, None, None, None, "a note", None, None])
+    return rows
+
+
+def _replace_in_part(path: Path, sheet: str, change: Callable[[bytes], bytes]) -> None:
+    """One sheet's XML changed, every other member of the zip byte for byte as it was."""
+    part = sheet_parts(path)[sheet]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == part:
+                new = change(data)
+                assert new != data, f"the change did nothing to {sheet}"
+                data = new
+            dst.writestr(info, data)
+    tmp.replace(path)
+
+
+def _inline(cell: str, text: str) -> Callable[[bytes], bytes]:
+    """The cell's value replaced by an inline text (no shared string is added)."""
+
+    def change(data: bytes) -> bytes:
+        pattern = rb'<c r="' + cell.encode() + rb'"[^>]*?(?:/>|>.*?</c>)'
+        new = f'<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+        return re.sub(pattern, new, data, count=1, flags=re.S)
+
+    return change
+
+
+def _blank(cell: str) -> Callable[[bytes], bytes]:
+    def change(data: bytes) -> bytes:
+        pattern = rb'<c r="' + cell.encode() + rb'"[^>]*?(?:/>|>.*?</c>)'
+        return re.sub(pattern, b"", data, count=1, flags=re.S)
+
+    return change
+
+
+def _drop_last_row(data: bytes) -> bytes:
+    rows = list(re.finditer(rb"<row\b.*?</row>", data, re.S))
+    last = rows[-1]
+    return data[: last.start()] + data[last.end() :]
+
+
+# Each change leaves the history's parts as they were; what it should change in the findings.
+CHANGES: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
+    "an employee removed": ("Employees", _drop_last_row, "unknown-employee"),
+    "an employee's ID changed": ("Employees", _inline("A3", "E777"), "unknown-employee"),
+    "an employee's level changed": ("Employees", _inline("G4", "M1"), "rating-not-expected"),
+    "a competency renamed in the Matrix": ("Matrix", _inline("B3", "Delivery Craft"), ""),
+    "an expectation removed from the Matrix": ("Matrix", _blank("C4"), ""),
+}
+
+
+def _answer(path: Path) -> tuple[list[str], Any]:
+    findings = [json.dumps(f.to_dict(), sort_keys=True) for f in ls.check(path).report]
+    run = CliRunner().invoke(cli, ["check", str(path), "--format", "json"])
+    assert run.exception is None or isinstance(run.exception, SystemExit), run.output
+    return findings, json.loads(run.stdout)
+
+
+def _uncached(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Any]:
+    """check of the same workbook with no cache (none is made: MIN_ROWS is above its
+    history); the cache put back afterwards."""
+    cache = cache_path(path)
+    kept = cache.read_bytes()
+    cache.unlink()
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(history_cache, "MIN_ROWS", 10**9)
+            out = _answer(path)
+            assert not cache.exists()
+    finally:
+        cache.write_bytes(kept)
+    return out
+
+
+@pytest.fixture
+def cached_book(framework_workbook, monkeypatch) -> Callable[[int], Path]:
+    monkeypatch.setattr(history_cache, "MIN_ROWS", 0)
+
+    def build(seed: int) -> Path:
+        path = framework_workbook(name=f"book{seed}.xlsx", employees=PEOPLE, history=_history(seed))
+        refresh_history_cache(path)
+        cached = ls.read_framework(path).history_cache
+        # the cache is fresh and holds the rating keys: check will use them
+        assert cached is not None and not cached.pending and cached.facts is not None
+        return path
+
+    return build
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_warm_check_of_an_unchanged_workbook_is_the_uncached_check(cached_book, monkeypatch, seed):
+    path = cached_book(seed)
+    findings, output = _answer(path)
+    codes = {json.loads(f)["code"] for f in findings}
+    # the invented history gives the findings the cached keys feed
+    assert {"duplicate-rating", "missing-rating", "unknown-employee"} <= codes
+    assert any("Delivary" in f and "unknown-competency" in f for f in findings)
+    assert (findings, output) == _uncached(path, monkeypatch)
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+@pytest.mark.parametrize("seed", [1, 2])
+def test_warm_check_follows_employees_and_matrix(cached_book, monkeypatch, seed, change):
+    path = cached_book(seed)
+    before, _ = _answer(path)
+    sheet, edit, code = CHANGES[change]
+    _replace_in_part(path, sheet, edit)
+    cached = ls.read_framework(path).history_cache
+    assert cached is not None and not cached.pending and cached.facts is not None
+    findings, output = _answer(path)
+    assert findings != before  # the change shows in the findings
+    if code:
+        assert sum(f'"{code}"' in f for f in findings) > sum(f'"{code}"' in f for f in before)
+    assert (findings, output) == _uncached(path, monkeypatch)
+
+
+def test_cached_keys_are_the_keys_of_the_rows(cached_book):
+    """The keys kept are those check_ratings works out from the rows themselves."""
+    from ladder_sheets.schema.ratings import RatingKeys
+
+    path = cached_book(4)
+    cached = ls.read_framework(path).history_cache
+    typed = cached.typed_copy()
+    assert typed is not None and cached.facts is not None
+    again = RatingKeys.of(typed[0].data)
+    kept = RatingKeys.from_facts(cached.facts, len(typed[0].data))
+    assert kept is not None
+    assert kept.employee.tolist() == again.employee.tolist()
+    assert kept.competency.tolist() == again.competency.tolist()
+    assert kept.code.tolist() == again.code.tolist()
+    assert (kept.code < 0).any() and len(set(kept.code.tolist())) > 50
+    # the numbers coverage works on: one per distinct key (cycle), the same for the same
+    cycles = typed[0].data["cycle"].to_numpy(dtype=object)
+    for part, values in [("employee", again.employee), ("competency", again.competency)] + [
+        ("cycle", cycles)
+    ]:
+        codes, distinct = kept.codes(part, values)
+        assert codes is getattr(kept, f"{part}_code")  # from the cache, not worked out again
+        pairs = {(str(v), int(c)) for v, c in zip(values.tolist(), codes.tolist(), strict=True)}
+        assert len(pairs) == len({v for v, _ in pairs}) == len({c for _, c in pairs})
+        assert [str(v) for v in distinct.tolist()] == [
+            str(v) for v in dict.fromkeys(values.tolist())
+        ]

@@ -1,0 +1,251 @@
+"""Formula templates: the formulas of Gap Analysis and Promotion Readiness are made once per
+column and filled in per row. Filled in, each must read its own row's cells and the Ratings
+History cell the analysis names for that row (not the cell a naive row number would give), and
+the sheet must be the bytes xlsxwriter writes for the same formulas one by one.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+import xlsxwriter
+from openpyxl.utils import get_column_letter
+from xlsxwriter.worksheet import Worksheet
+
+from ladder_sheets.errors import DataError
+from ladder_sheets.sheets import gap, readiness
+from ladder_sheets.sheets import styles as st
+from ladder_sheets.sheets.formula_sheet import FormulaSheet, FormulaTemplate, write_template
+from ladder_sheets.sheets.table import MAX_ROWS, Column, write_rows
+from ladder_sheets.xlsx.sheet_xml import content_hash
+from ladder_sheets.xlsx.stream_sheet import StreamSheet
+from tests.test_merge_sheets import gap_row, readiness_row
+
+NAN = float("nan")
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False}  # as the write-back
+
+
+def letter(columns: list[Any], key: str) -> str:
+    return get_column_letter([c.key for c in columns].index(key) + 1)
+
+
+def _write(
+    path: Path, build: Callable[[Any], None], fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, bytes], Any]:
+    """The sheets' XML as the write-back builds them (StreamSheet, constant_memory); with
+    `fast` False, every cell through xlsxwriter's own path."""
+    if not fast:
+        monkeypatch.setattr(StreamSheet, "_fast", lambda self, row, col, fmt: False)
+    wb = xlsxwriter.Workbook(str(path), {**OPTIONS, "tmpdir": str(path.parent)})
+    wb.worksheet_class = StreamSheet
+    build(wb)
+    wb.close()
+    monkeypatch.undo()
+    with zipfile.ZipFile(path) as z:
+        xml = {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+    return xml, wb
+
+
+def _same_both_ways(
+    tmp: Path, build: Callable[[Any], None], monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, bytes], Any]:
+    """The sheets built on the fast path, after checking they are the bytes of xlsxwriter's."""
+    fast, wb = _write(tmp / "fast.xlsx", build, True, monkeypatch)
+    slow, _ = _write(tmp / "slow.xlsx", build, False, monkeypatch)
+    assert fast == slow
+    return fast, wb
+
+
+# Where each row's manager rating is: never on the gap row's own row number, in sheets whose
+# names need quotes, an apostrophe doubled, an ampersand escaped, a bracket (xlsxwriter's path).
+PLACES = [
+    "Ratings History!D57",
+    "Bob's R&D History!F2",
+    "Ratings History (2)!E9",
+    "Ratings{1}!B4",
+    "Ratings.csv:2",  # no sheet cell: the rating as a number
+    "Ratings History!D1048576",
+]
+REFERENCES = [
+    "'Ratings History'!D57",
+    "'Bob''s R&D History'!F2",
+    "'Ratings History (2)'!E9",
+    "'Ratings{1}'!B4",
+    None,
+    "'Ratings History'!D1048576",
+]
+
+
+def _gaps() -> pd.DataFrame:
+    rows = [
+        gap_row(employee_id=f"E{i}", manager_rating=2.0 + i / 2, rating_where=place)
+        for i, place in enumerate(PLACES)
+    ]
+    rows[1]["expected_next"] = NAN
+    return pd.DataFrame(rows)
+
+
+def test_gap_formulas_read_the_named_history_cell_and_their_own_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(wb: Any) -> None:
+        gap.build_gap_sheet(wb, _gaps(), cycle="2026-Q3", link_ratings=True)
+
+    fast, wb = _same_both_ways(tmp_path, build, monkeypatch)
+    sheet_xml = fast["xl/worksheets/sheet1.xml"]
+    assert wb.worksheets()[0].content_digest() == content_hash(sheet_xml, lambda: [])
+    assert b"Bob''s R&amp;D History" in sheet_xml
+
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["Gap Analysis"]
+    rating = letter(gap.COLUMNS, "manager_rating")
+    expected_at = letter(gap.COLUMNS, "expected_current")
+    next_at = letter(gap.COLUMNS, "expected_next")
+    gap_now, gap_next = letter(gap.COLUMNS, "gap_current"), letter(gap.COLUMNS, "gap_next")
+    source = letter(gap.COLUMNS, "rating_where")
+    for i, (place, ref) in enumerate(zip(PLACES, REFERENCES, strict=True)):
+        n = gap.FIRST_DATA_ROW + 1 + i
+        got = ws[f"{rating}{n}"].value
+        if ref is None:
+            assert got == 2.0 + i / 2
+            assert ws[f"{source}{n}"].value == place
+        else:
+            assert got == f'=IF(ISNUMBER({ref}),{ref},"")'
+            target = "#" + ref.replace('"', '""')
+            assert ws[f"{source}{n}"].value == f'=HYPERLINK("{target}","{place}")'
+        assert ws[f"{gap_now}{n}"].value == (
+            f"=IF(AND(ISNUMBER({rating}{n}),ISNUMBER({expected_at}{n})),"
+            f'{rating}{n}-{expected_at}{n},"")'
+        )
+        assert ws[f"{gap_next}{n}"].value == (
+            f'=IF(AND(ISNUMBER({rating}{n}),ISNUMBER({next_at}{n})),{rating}{n}-{next_at}{n},"")'
+        )
+
+
+def _readiness() -> pd.DataFrame:
+    quoted = 'Say "{hi}"'  # a quote to double, braces that str.format must leave alone
+    expectations = {"Delivery": (3.0, 4.0), quoted: (3.0, 3.5)}
+    rows = [
+        readiness_row(
+            status="Close",
+            ratings_where={"Delivery": "Ratings History!D57", quoted: "Ratings History!D9"},
+            rating_expectations=expectations,
+            run_before=1.0,
+        ),
+        # the same competencies (the same templates), other cells
+        readiness_row(
+            employee_id="E2",
+            status="Not yet",
+            ratings_where={"Delivery": "Ratings History!E12", quoted: "Old History!E13"},
+            rating_expectations=expectations,
+            run_before=0.0,
+        ),
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_readiness_formulas_read_each_persons_own_history_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(wb: Any) -> None:
+        readiness.build_readiness_sheet(wb, _readiness(), cycle="2026-Q3", link_ratings=True)
+
+    _same_both_ways(tmp_path, build, monkeypatch)
+
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["Promotion Readiness"]
+    cols = readiness.COLUMNS
+    at = {key: letter(cols, key) for key in ("average", "lowest_rating", "lowest_competency")}
+    at |= {key: letter(cols, key) for key in ("cycles_at_next", "status", "meets_average")}
+    slack = f"{1e-9:.15f}".rstrip("0")
+    cells = [
+        ("'Ratings History'!D57", "'Ratings History'!D9", "1"),
+        ("'Ratings History'!E12", "'Old History'!E13", "0"),
+    ]
+    for i, (a, b, before) in enumerate(cells):
+        n = readiness.FIRST_DATA_ROW + 1 + i
+        low = f"{at['lowest_rating']}{n}"
+        assert ws[f"{at['average']}{n}"].value == f'=IF(COUNT({a},{b})=2,AVERAGE({a},{b}),"")'
+        assert ws[low].value == f'=IF(COUNT({a},{b})>0,MIN({a},{b}),"")'
+        assert ws[f"{at['lowest_competency']}{n}"].value == (
+            f'=IF(ISNUMBER({low}),IF(AND(ISNUMBER({a}),{a}={low}),"Delivery",'
+            f'IF(AND(ISNUMBER({b}),{b}={low}),"Say ""{{hi}}""","")),"")'
+        )
+        assert ws[f"{at['cycles_at_next']}{n}"].value == (
+            f"=IF(AND(ISNUMBER({a}),{a}>=4-{slack},ISNUMBER({b}),{b}>=3.5-{slack}),{before}+1,0)"
+        )
+        status = ws[f"{at['status']}{n}"].value
+        assert status.startswith(f'=IF(COUNT({a},{b})<2,"Insufficient data",')
+        assert f'({at["meets_average"]}{n}="No")' in status
+
+
+# Templates and fillings: what write_template puts in an open row must be what xlsxwriter
+# writes for the filled formula, whether the fast path takes it or not.
+TEMPLATES: list[tuple[Callable[..., str], tuple[str, ...], bool]] = [
+    (gap.rating_formula, ("'Ratings History'!D57",), True),
+    (gap.rating_formula, ("'XLOOKUP(1)'!D5",), False),  # a "(" filled in: xlsxwriter's path
+    (gap.rating_formula, ("'A_xlfn.B'!D5",), False),
+    (gap.rating_formula, ("'{x}'!D5",), False),
+    (readiness.meets_formula, ("K3", "L3"), True),
+    (lambda c: readiness.time_formula(c), ("W9",), True),  # INT and MOD: plain
+    (lambda c: f"=XLOOKUP({c},B1:B3,C1:C3)", ("A1",), False),  # prefixed by xlsxwriter
+    (lambda c: f"={c}MAX(1,2)", ("A1",), False),  # a name touching a hole: never plain
+    (lambda c: f'=IF({c}>0,"{{ok}}","")', ("A1",), True),  # braces of the template kept
+]
+
+
+@pytest.mark.parametrize(("make", "cells", "fast"), TEMPLATES)
+def test_a_filled_template_is_the_formula_xlsxwriter_writes(
+    tmp_path: Path, make: Callable[..., str], cells: tuple[str, ...], fast: bool
+) -> None:
+    template = FormulaTemplate(make, len(cells))
+    assert template.formula(*cells) == make(*cells)
+    slow: list[Any] = []
+
+    class Spy(FormulaSheet):
+        def write_formula(self, *args: Any, **kwargs: Any) -> Any:
+            slow.append(args)
+            return super().write_formula(*args, **kwargs)
+
+    def sheet(name: str, cls: type[Worksheet], ours: bool) -> bytes:
+        wb = xlsxwriter.Workbook(str(tmp_path / name), OPTIONS)
+        ws = wb.add_worksheet("S", worksheet_class=cls)
+        fmt = wb.add_format({"bold": True})
+        for row in range(2):
+            if ours:
+                assert ws.open_row(row, 1, fmt)
+                assert ws.is_open(row)
+                write_template(ws, row, 1, template, cells, fmt, 1.5)
+            else:
+                ws.write_formula(row, 1, make(*cells), fmt, 1.5)
+        ws.write_string(2, 0, "after", fmt)  # the open rows are flushed
+        wb.close()
+        with zipfile.ZipFile(tmp_path / name) as z:
+            return z.read("xl/worksheets/sheet1.xml")
+
+    assert sheet("ours.xlsx", Spy, True) == sheet("theirs.xlsx", Worksheet, False)
+    assert (not slow) == fast  # put as filled, or through write_formula
+
+
+def test_rows_past_excels_last_are_refused_not_dropped(tmp_path: Path) -> None:
+    columns = [Column("who", "Who")]
+    wb = xlsxwriter.Workbook(str(tmp_path / "long.xlsx"), OPTIONS)
+    wb.worksheet_class = StreamSheet
+    styles = st.Styles.of(wb)
+    ws = wb.add_worksheet("Gap Analysis")
+    three = pd.DataFrame({"who": ["a", "b", "c"]})
+    with pytest.raises(DataError) as refused:
+        write_rows(ws, three, columns, styles, MAX_ROWS - 2, {})
+    assert refused.value.sheet == "Gap Analysis"
+    assert "1,048,577 rows" in str(refused.value) and "1,048,576" in str(refused.value)
+    # the last three rows of the grid fit, the last one included
+    write_rows(ws, three, columns, styles, MAX_ROWS - 3, {})
+    wb.close()
+    with zipfile.ZipFile(tmp_path / "long.xlsx") as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    assert b'<c r="A1048576"' in xml and b"<t>c</t>" in xml
+    assert b'<dimension ref="A1048574:A1048576"/>' in xml
