@@ -77,7 +77,8 @@ def extended(monkeypatch) -> list[bool]:
 
 def cache_contents(path: Path) -> dict[str, Any]:
     """Everything the cache file of `path` holds: both tables value by value (with types),
-    their cells and sheets, and its metadata (key, sheets, context, findings, layouts)."""
+    their cells and sheets, the rating keys kept beside them, and its metadata (key, sheets,
+    context, findings, layouts)."""
     import pyarrow.parquet as pq
 
     from ladder_sheets.columnar import table_from_arrow
@@ -85,6 +86,8 @@ def cache_contents(path: Path) -> dict[str, Any]:
     arrow = pq.read_table(cache_path(path))
     meta = json.loads(arrow.schema.metadata[b"ladder-cache"])
     out: dict[str, Any] = {"meta": meta}
+    # the rating keys kept beside the typed history (history_cache: facts)
+    out["k/"] = {n: arrow.column(n).to_pylist() for n in arrow.column_names if n[:2] == "k/"}
     for prefix in ("r/", "t/"):
         table, _ = table_from_arrow(history_cache._columns(arrow, prefix), str(path))
         out[prefix] = {
@@ -124,7 +127,9 @@ def assert_cache_right(path: Path, tmp_path: Path, *, with_calibrate: bool = Fal
     without it."""
     assert cache_path(path).is_file()
     assert from_cache(path), "the next reading takes the history from the cache"
-    assert cache_contents(path) == cold_cache(path)
+    kept = cache_contents(path)
+    assert kept["k/"], "the rating keys are kept too"
+    assert kept == cold_cache(path)
     assert answer(path) == cold(path)
     if with_calibrate:
         warm = calibration(path, tmp_path / "warm")

@@ -477,9 +477,9 @@ def save(path: Path, cached: CachedHistory | None) -> None:
         }
         names = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
         arrays = [*raw.columns, *typed.columns]
-        for name, values in (cached.facts or {}).items():
-            names.append(f"{_FACT}{name}")
-            arrays.append(pa.array(values.tolist() if values.dtype == object else values))
+        for name, array in fact_columns(cached.facts):
+            names.append(name)
+            arrays.append(array)
         both = pa.Table.from_arrays(arrays, names=names)
         both = both.replace_schema_metadata(
             {
@@ -511,6 +511,16 @@ def _columns(arrow: Any, prefix: str) -> Any:
 
 
 _FACT = "k/"  # the columns of `CachedHistory.facts`
+
+
+def fact_columns(facts: dict[str, np.ndarray] | None) -> list[tuple[str, Any]]:
+    """The cache file's columns of `CachedHistory.facts`: (name, Arrow array)."""
+    import pyarrow as pa
+
+    return [
+        (f"{_FACT}{name}", pa.array(values.tolist() if values.dtype == object else values))
+        for name, values in (facts or {}).items()
+    ]
 
 
 def _facts(arrow: Any, rows: int) -> dict[str, np.ndarray] | None:

@@ -10,10 +10,12 @@ The appended rows are read as a cold reading would read them: their XML, as the 
 in the written member (found by the record in the sheet's marker, the member's CRC-32 and sizes
 checked: xlsx/append/record.py), under the sheet's own head, header row and tail, is put in a
 small workbook with the written workbook's styles and shared strings, read by the same grid
-reader and the same table reader, with the inputs the cached reading had (the mapping, the level
-codes, competencies and families: its `context` digest must come out the same), and typed by the
-same schema. Their rows are renumbered 2, 3... in the small workbook (so it is read as densely as
-the real sheet) and their places put back where they are on the sheet.
+reader and the same table reader, with the inputs the cached reading had (the mapping, the
+level codes, competencies and families: its `context` digest must come out the same), and typed
+by the same schema. Their rows are renumbered 2, 3... in the small workbook (so it is read as
+densely as the real sheet) and their places put back where they are on the sheet. The rating
+keys the cache keeps beside the typed history (history_cache: facts) number keys over the whole
+history: they are worked out again from it.
 
 It is done only when the result is provably what a cold reading of the written workbook gives,
 else nothing (merge then reads the whole history again, as before):
@@ -70,7 +72,8 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from ladder_sheets.columnar import META, decode_column
+    from ladder_sheets.columnar import META, decode_column, table_from_arrow
+    from ladder_sheets.schema.ratings import history_facts
     from ladder_sheets.schema.tables import type_table
     from ladder_sheets.sheets.history import COLUMNS
     from ladder_sheets.workbook.reader import read_history_rows
@@ -152,7 +155,15 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     # the cache file as history_cache.save writes it: the reading's findings and layouts are
     # the cached ones (the new rows said nothing), the key the written workbook's
     labels = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
-    both = pa.Table.from_arrays([*raw.columns, *typed.columns], names=labels)
+    arrays = [*raw.columns, *typed.columns]
+    # the rating keys the schema keeps of the typed history (history_cache: facts) number
+    # the keys over the whole history: worked out again from the typed history as joined
+    whole, _ = table_from_arrow(typed, file)
+    for name, array in hc.fact_columns(history_facts(whole.data)):
+        labels.append(name)
+        arrays.append(array)
+    del whole
+    both = pa.Table.from_arrays(arrays, names=labels)
     extended = dict(meta, members=new_key, rows=len(raw))
     both = both.replace_schema_metadata(
         {
