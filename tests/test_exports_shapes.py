@@ -209,34 +209,42 @@ def test_a_rating_header_stating_another_scale_is_one_error_and_no_rating_read(
         assert "rating-out-of-scale" not in export.report.codes()
 
 
-@pytest.mark.parametrize("plain", [[4, 3, 2], [3, 2, 3], ["4", "2.0", 3]])
-def test_a_plain_rating_column_beside_the_managers_is_never_dropped_silently(
-    tmp_path: Path, plain: list[Any]
+@pytest.mark.parametrize(
+    ("read", "other", "role"),
+    [("Manager Rating", "Score", "manager_rating"), ("Rating", "Score", "rating")],
+)
+@pytest.mark.parametrize("values", [[4, 3, 2], [3, 2, 3], ["4", "2.0", 3]])
+def test_a_second_rating_column_is_never_dropped_silently(
+    tmp_path: Path, read: str, other: str, role: str, values: list[Any]
 ) -> None:
-    manager = [4, 2, 3]
-    rows: list[list[Any]] = [["Employee ID", "Competency", "Manager Rating", "Score"]]
+    first = [4, 2, 3]
+    rows: list[list[Any]] = [["Employee ID", "Competency", read, other]]
     rows += [
-        [f"E{i}", "Delivery", m, p] for i, (m, p) in enumerate(zip(manager, plain, strict=True), 1)
+        [f"E{i}", "Delivery", a, b] for i, (a, b) in enumerate(zip(first, values, strict=True), 1)
     ]
     path = write_csv(tmp_path / "2026-Q3.csv", rows)
-    differ = [
-        i for i, (m, p) in enumerate(zip(manager, plain, strict=True), 2) if float(m) != float(p)
-    ]
+    differ = [i for i, (a, b) in enumerate(zip(first, values, strict=True), 2) if a != float(b)]
     export = read_export(path)
-    assert export.ratings.data["rating"].tolist() == manager  # one rating per row, the manager's
+    assert export.ratings.data["rating"].tolist() == first  # one rating per row
     found = {f.code: f for f in export.findings if f.code.startswith("export-")}
     if differ:
         said = found["export-ambiguous-rating"]
+        assert f"'{read}' and '{other}' could each be" in said.message
         assert f"differ in {len(differ)} of 3 rows (first: line {differ[0]})" in said.message
-        assert 'manager_rating = "Manager Rating"' in said.hint
-        # the mapping settles it: the manager's column is read, the other said not to be
-        chosen = read_export(path, mapping={"manager_rating": "Manager Rating"})
-        assert chosen.ratings.data["rating"].tolist() == manager
-        assert "export-ambiguous-rating" not in chosen.report.codes()
-        assert "export-column-ignored" in chosen.report.codes()
+        assert f'{role} = "{read}"' in said.hint
+        # a mapping settles it either way, and says which column is left unread
+        for chosen, unread, ratings in ((read, other, first), (other, read, values)):
+            mapped = read_export(path, mapping={role: chosen})
+            assert mapped.ratings.data["rating"].tolist() == [float(v) for v in ratings]
+            assert "export-ambiguous-rating" not in mapped.report.codes()
+            notes = [f.message for f in mapped.findings if f.code == "export-column-ignored"]
+            assert notes == [
+                f"column '{unread}' is not read: the mapping names '{chosen}' as the "
+                f"{'rating' if role == 'rating' else 'manager' + chr(39) + 's rating'}"
+            ]
     else:
         assert "export-ambiguous-rating" not in found
-        assert "repeats 'Manager Rating'" in found["export-column-ignored"].message
+        assert f"repeats '{read}'" in found["export-column-ignored"].message
 
 
 def test_another_scale_in_the_header_stops_merge_with_one_error(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ladder_sheets.exports.raters import ADDITIONAL, rater_kind
 from ladder_sheets.values import clean_text, closest, normalize_header
@@ -242,11 +242,13 @@ class Columns:
     roles: dict[str, int]
     claimed: set[int]
     unknown_mapping: list[str]
+    # role -> every column whose name says it, where several do ("Rating" and "Score")
+    named: dict[str, list[int]] = field(default_factory=dict)
 
 
 def assign(headers: list[str], mapping: Mapping[str, str] | None = None) -> Columns:
     """Give each role the column with its best name; `mapping` (role -> header) wins."""
-    best: dict[str, tuple[int, int]] = {}
+    named: dict[str, list[tuple[int, int]]] = {}
     claimed: set[int] = set()
     for col, header in enumerate(headers):
         hit = role_of(header) if header else None
@@ -254,9 +256,10 @@ def assign(headers: list[str], mapping: Mapping[str, str] | None = None) -> Colu
             continue
         role, rank = hit
         claimed.add(col)
-        if role != "ignored" and (role not in best or rank < best[role][0]):
-            best[role] = (rank, col)
-    roles = {role: col for role, (_, col) in best.items()}
+        if role != "ignored":
+            named.setdefault(role, []).append((rank, col))
+    roles = {role: min(hits)[1] for role, hits in named.items()}
+    several = {role: sorted(c for _, c in hits) for role, hits in named.items() if len(hits) > 1}
     unknown: list[str] = []
     keys = {compact(h): c for c, h in reversed(list(enumerate(headers))) if h}
     for role, header in (mapping or {}).items():
@@ -267,11 +270,13 @@ def assign(headers: list[str], mapping: Mapping[str, str] | None = None) -> Colu
         if found is None:
             unknown.append(f"{role}={header}")
             continue
-        # the column leaves any role it had by its name
+        # the column leaves any role it had by its name; one it displaces is said not read
         roles = {r: c for r, c in roles.items() if c != found}
+        if role in roles:
+            several[role] = sorted({*several.get(role, []), roles[role], found})
         roles[role] = found
         claimed.add(found)
-    return Columns(roles, claimed, unknown)
+    return Columns(roles, claimed, unknown, several)
 
 
 # How alike a header must be to a role's name to be offered as "closest" (difflib's ratio):

@@ -129,7 +129,7 @@ def read_export(
         findings += missing
         return export
     findings += rating_labels.resolve(layout, scale, path.name)
-    findings += _rating_beside_manager_rating(layout, mapping)
+    findings += _unread_rating_columns(layout, mapping)
     dating = _dating_column(layout, cycle is not None)
     fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
     findings += cycle_findings
@@ -312,60 +312,72 @@ def _missing_columns(layout: Layout) -> list[Finding]:
     return out
 
 
-def _rating_beside_manager_rating(
-    layout: Layout, mapping: Mapping[str, str] | None
-) -> list[Finding]:
-    """A long export with a manager's rating column and a plain rating column ("Manager
-    Rating" and "Score"): the manager's is read. Said as a note where the two agree in every
-    row or a mapping chose the manager's column; an error where they differ, since which one is
-    the manager's rating would be a guess."""
+def _unread_rating_columns(layout: Layout, mapping: Mapping[str, str] | None) -> list[Finding]:
+    """A rating column read beside another that could hold the same ratings: "Manager
+    Rating" and "Score" in a long export, or "Rating" and "Score". Only the first is read. A
+    note says so where the two agree in every row or a mapping chose the column; an error
+    where they differ, since which one holds the ratings would be a guess."""
     roles = layout.roles
-    if layout.shape != "long" or "rating" not in roles or "manager_rating" not in roles:
+    if layout.shape != "long":
         return []
-    plain, manager = roles["rating"], roles["manager_rating"]
+    pairs: list[tuple[str, int, int]] = []  # (role read, its column, the column left unread)
+    if "rating" in roles and "manager_rating" in roles:
+        pairs.append(("manager_rating", roles["manager_rating"], roles["rating"]))
+    read = set(roles.values())
+    for role in ("rating", *cols.RATER_ROLES):
+        if role in roles:
+            others = layout.columns.named.get(role, [])
+            pairs += [(role, roles[role], c) for c in others if c not in read]
+    return [_unread_rating_column(layout, mapping, *pair) for pair in pairs]
+
+
+def _unread_rating_column(
+    layout: Layout, mapping: Mapping[str, str] | None, role: str, col: int, unread: int
+) -> Finding:
     headers = layout.headers
-    where = layout.rows.where(layout.header, plain, headers[plain])
-    if mapping and "manager_rating" in mapping:
-        return [
-            info(
-                "export-column-ignored",
-                f"column '{headers[plain]}' is not read: the mapping names "
-                f"'{headers[manager]}' as the manager's rating",
-                "",
-                where,
-            )
-        ]
+    where = layout.rows.where(layout.header, unread, headers[unread])
+    if mapping and role in mapping:
+        return info(
+            "export-column-ignored",
+            f"column '{headers[unread]}' is not read: the mapping names '{headers[col]}' as "
+            f"the {_ROLE_WORDS.get(role, role)}",
+            "",
+            where,
+        )
     differ, rows = [], 0
     for i in layout.data_rows():
         cells = layout.rows.rows[i]
-        a = _rating_text(cells[plain] if plain < len(cells) else None)
-        b = _rating_text(cells[manager] if manager < len(cells) else None)
+        a = _rating_text(cells[col] if col < len(cells) else None)
+        b = _rating_text(cells[unread] if unread < len(cells) else None)
         rows += bool(a or b)
         if a != b:
             differ.append(i)
     if not differ:
-        return [
-            info(
-                "export-column-ignored",
-                f"column '{headers[plain]}' is not read: it repeats '{headers[manager]}' in "
-                "every row",
-                "",
-                where,
-            )
-        ]
-    first = layout.rows.where(differ[0], plain, headers[plain])
-    return [
-        error(
-            "export-ambiguous-rating",
-            f"'{headers[manager]}' and '{headers[plain]}' could each be the manager's rating, "
-            f"and they differ in {len(differ)} of {rows} rows (first: "
-            f"{f'line {first.line}' if first.line else first.cell})",
-            "say which is the manager's rating in a mapping file given with --mapping: "
-            f'[export.columns] manager_rating = "{headers[manager]}" (the other column is then '
-            "not read)",
+        return info(
+            "export-column-ignored",
+            f"column '{headers[unread]}' is not read: it repeats '{headers[col]}' in every row",
+            "",
             where,
         )
-    ]
+    first = layout.rows.where(differ[0], unread, headers[unread])
+    return error(
+        "export-ambiguous-rating",
+        f"'{headers[col]}' and '{headers[unread]}' could each be the "
+        f"{_ROLE_WORDS.get(role, role)}, and they differ in {len(differ)} of {rows} rows "
+        f"(first: {f'line {first.line}' if first.line else first.cell})",
+        f"say which column holds it in a mapping file given with --mapping: [export.columns] "
+        f'{role} = "{headers[col]}" (the other column is then not read)',
+        where,
+    )
+
+
+_ROLE_WORDS = {
+    "rating": "rating",
+    "manager_rating": "manager's rating",
+    "self_rating": "self-rating",
+    "peer_rating": "peer rating",
+    "upward_rating": "upward rating",
+}
 
 
 def _rating_text(value: Any) -> str:
