@@ -476,7 +476,7 @@ def save(path: Path, cached: CachedHistory | None) -> None:
         arrays = [*raw.columns, *typed.columns]
         for name, values in (cached.facts or {}).items():
             names.append(f"{_FACT}{name}")
-            arrays.append(pa.array(values.tolist() if values.dtype == object else values))
+            arrays.append(_fact_array(values))
         both = pa.Table.from_arrays(arrays, names=names)
         both = both.replace_schema_metadata(
             {
@@ -515,16 +515,34 @@ def _facts(arrow: Any, rows: int) -> dict[str, np.ndarray] | None:
     names = [n for n in arrow.column_names if n.startswith(_FACT)]
     if not names:
         return None
+    import pyarrow as pa
+
     out = {}
     for name in names:
-        column = arrow.column(name)
-        values = column.to_numpy(zero_copy_only=False)
-        if len(values) != rows:
-            return None
-        if values.dtype != object and column.null_count:
-            return None  # a gap in an integer column: not what was saved
+        column = arrow.column(name).combine_chunks()
+        if len(column) != rows or column.null_count:
+            return None  # not what was saved
+        if isinstance(column, pa.DictionaryArray):  # texts: each distinct one made once
+            distinct = np.asarray(column.dictionary.to_pylist(), dtype=object)
+            values = distinct[column.indices.to_numpy()]
+        else:
+            values = column.to_numpy(zero_copy_only=False)
         out[name[len(_FACT) :]] = values
     return out
+
+
+def _fact_array(values: np.ndarray) -> Any:
+    """One of `CachedHistory.facts` as Arrow: texts dictionary-encoded (a history repeats a
+    few thousand keys a million times), integers as they are."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if values.dtype != object:
+        return pa.array(values)
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), pa.array(list(distinct), type=pa.string())
+    )
 
 
 def _plain(finding: Finding, file: str) -> dict[str, Any]:
