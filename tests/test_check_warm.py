@@ -212,3 +212,19 @@ def test_cached_keys_are_the_keys_of_the_rows(cached_book):
         assert [str(v) for v in distinct.tolist()] == [
             str(v) for v in dict.fromkeys(values.tolist())
         ]
+
+
+def test_a_cache_without_the_keys_is_used_and_the_keys_worked_out(cached_book, monkeypatch):
+    """A cache made before the keys were kept (or by a writer that does not keep them): its
+    typed history is used, and check works the keys out as it did without a cache."""
+    import pyarrow.parquet as pq
+
+    path = cached_book(5)
+    file = cache_path(path)
+    arrow = pq.read_table(file)
+    kept = [n for n in arrow.column_names if not n.startswith("k/")]
+    assert len(kept) < len(arrow.column_names)
+    pq.write_table(arrow.select(kept), file)
+    cached = ls.read_framework(path).history_cache
+    assert cached is not None and not cached.pending and cached.facts is None
+    assert _answer(path) == _uncached(path, monkeypatch)

@@ -515,12 +515,7 @@ _FACT = "k/"  # the columns of `CachedHistory.facts`
 
 def fact_columns(facts: dict[str, np.ndarray] | None) -> list[tuple[str, Any]]:
     """The cache file's columns of `CachedHistory.facts`: (name, Arrow array)."""
-    import pyarrow as pa
-
-    return [
-        (f"{_FACT}{name}", pa.array(values.tolist() if values.dtype == object else values))
-        for name, values in (facts or {}).items()
-    ]
+    return [(f"{_FACT}{name}", _fact_array(values)) for name, values in (facts or {}).items()]
 
 
 def _facts(arrow: Any, rows: int) -> dict[str, np.ndarray] | None:
@@ -528,16 +523,34 @@ def _facts(arrow: Any, rows: int) -> dict[str, np.ndarray] | None:
     names = [n for n in arrow.column_names if n.startswith(_FACT)]
     if not names:
         return None
+    import pyarrow as pa
+
     out = {}
     for name in names:
-        column = arrow.column(name)
-        values = column.to_numpy(zero_copy_only=False)
-        if len(values) != rows:
-            return None
-        if values.dtype != object and column.null_count:
-            return None  # a gap in an integer column: not what was saved
+        column = arrow.column(name).combine_chunks()
+        if len(column) != rows or column.null_count:
+            return None  # not what was saved
+        if isinstance(column, pa.DictionaryArray):  # texts: each distinct one made once
+            distinct = np.asarray(column.dictionary.to_pylist(), dtype=object)
+            values = distinct[column.indices.to_numpy()]
+        else:
+            values = column.to_numpy(zero_copy_only=False)
         out[name[len(_FACT) :]] = values
     return out
+
+
+def _fact_array(values: np.ndarray) -> Any:
+    """One of `CachedHistory.facts` as Arrow: texts dictionary-encoded (a history repeats a
+    few thousand keys a million times), integers as they are."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if values.dtype != object:
+        return pa.array(values)
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), pa.array(list(distinct), type=pa.string())
+    )
 
 
 def _plain(finding: Finding, file: str) -> dict[str, Any]:
