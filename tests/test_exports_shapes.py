@@ -195,9 +195,10 @@ def test_a_rating_header_stating_another_scale_is_one_error_and_no_rating_read(
         off = sum(not 1 <= v <= 5 for v in values)
         stated = [f for f in export.findings if f.code == "export-scale-differs"]
         assert len(stated) == 1, export.findings
-        assert f"'Self {header}' says its ratings are {said}" in stated[0].message
-        assert (
-            f"its {len(values)} ratings were not read; {off} of them are off" in stated[0].message
+        assert f"'Self {header}' says the ratings are {said}" in stated[0].message
+        verb = "is" if off == 1 else "are"
+        assert f"so {len(values)} ratings there were not read; {off} {verb} off" in (
+            stated[0].message
         )
         if export.sheet is None:
             assert (stated[0].line, stated[0].where.column) == (1, f"Self {header}")
@@ -245,6 +246,33 @@ def test_a_second_rating_column_is_never_dropped_silently(
     else:
         assert "export-ambiguous-rating" not in found
         assert f"repeats '{read}'" in found["export-column-ignored"].message
+
+
+def test_a_wide_export_stating_another_scale_is_one_error_for_all_its_columns(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[Any]] = [
+        ["Employee ID", "Communication (1-10)", "Delivery (1-10)", "System Design (1-5)"],
+        ["E1", 7, 4, 3],
+        ["E2", 2, 9, 4],
+    ]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
+    stated = [f for f in export.findings if f.code == "export-scale-differs"]
+    assert len(stated) == 1 and stated[0].where.column == "Communication (1-10)"
+    assert "'Communication (1-10)', 'Delivery (1-10)' say the ratings are 1-10" in stated[0].message
+    assert "4 ratings there were not read; 2 are off the 1-5 scale (first: line 2)" in (
+        stated[0].message
+    )
+    assert export.ratings.data[["employee_id", "competency", "rating"]].values.tolist() == [
+        ["E1", "System Design", 3],
+        ["E2", "System Design", 4],
+    ]
+    # every rating on another scale: the one error says why, with no follow-on
+    alone = [[r[0], r[1]] for r in rows]
+    export = read_export(write_csv(tmp_path / "2026-Q4.csv", alone), competencies=COMPETENCIES)
+    assert [f.code for f in export.findings if f.severity.name == "ERROR"] == [
+        "export-scale-differs"
+    ]
 
 
 def test_another_scale_in_the_header_stops_merge_with_one_error(tmp_path: Path) -> None:

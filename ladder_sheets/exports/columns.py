@@ -181,7 +181,7 @@ def header_readings(header: str) -> list[tuple[str, str | None]]:
     best first: "Manager - Communication", "Self-Evaluation - Communication", "Communication
     [Manager]", "Communication Self Rating", "Manager rating [Communication]", "Employee Code:
     Communication" (a part naming no rater is kept as a reading without one)."""
-    text = clean_text(header) or ""
+    text = _SCALE_NOTE.sub("", clean_text(header) or "") or clean_text(header) or ""
     out: list[tuple[str, str | None]] = []
 
     def add(base: str, rater: str | None) -> None:

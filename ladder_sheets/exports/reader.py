@@ -158,7 +158,10 @@ def read_export(
         col = layout.roles["cycle"]
         where = _header_where(layout, layout.headers[col])
         findings.append(cycles.forms_said(path.name, layout.headers[col], where, ctx.cycle_forms))
-    findings += _summary(layout, export, ctx.skipped, fallback)
+    summary = _summary(layout, export, ctx.skipped, fallback)
+    if any(f.code == "export-scale-differs" for f in findings):  # no rating, for that reason
+        summary = [f for f in summary if f.code != "export-no-ratings"]
+    findings += summary
     _record(export, layout, mapping, key, scale, ctx)
     said, export.explained = repeats.repeated(export.ratings, layout, name)
     findings += said
@@ -390,54 +393,71 @@ def _rating_text(value: Any) -> str:
 
 
 def _stated_scales(layout: Layout, export: Export) -> list[Finding]:
-    """A rating column whose header states a scale other than the framework's ("Score
-    (1-10)" where ratings are 1-5): its numbers mean something else on the framework's scale
-    and converting them would be a guess, so none of them is read, and one error at the header
-    says why (rather than one per rating above the top of the scale)."""
-    out: list[Finding] = []
+    """Rating columns whose header states a scale other than the framework's ("Score
+    (1-10)" where ratings are 1-5): their numbers mean something else on the framework's scale
+    and converting them would be a guess, so none of them is read, and one error per stated
+    scale, at the first such header, says why (rather than one per rating above the top)."""
     ratings = export.ratings
-    for role in ("rating", *cols.RATER_ROLES):
-        col = layout.roles.get(role)
-        if col is None or not len(ratings):
-            continue
-        header = layout.headers[col]
-        stated = cols.stated_scale(header)
-        if stated is None or (stated[1] == SCALE[1] and stated[0] in (None, SCALE[0])):
-            continue
-        cells = pd.Series(ratings.cell_column("rating"), index=ratings.data.index, dtype=object)
-        if layout.rows.sheet is None:
-            mine = cells.str.endswith(f":{header}")
-        else:
-            mine = cells.str.rstrip("0123456789") == column_letters(col)
+    if not len(ratings):
+        return []
+    rating_cols = [layout.roles.get(role) for role in ("rating", *cols.RATER_ROLES)]
+    by_scale: dict[tuple[int | None, int], list[int]] = {}
+    for col in [*rating_cols, *(w.col for w in layout.wide)]:
+        stated = cols.stated_scale(layout.headers[col]) if col is not None else None
+        if col is not None and stated and (stated[1], stated[0]) not in _FRAMEWORK_SCALE:
+            by_scale.setdefault(stated, []).append(col)
+    if not by_scale:
+        return []
+    cells = pd.Series(ratings.cell_column("rating"), index=ratings.data.index, dtype=object)
+    if layout.rows.sheet is None:
+        column_of = cells.str.rsplit(":", n=1).str[-1]
+        names = {col: layout.headers[col] for cols_ in by_scale.values() for col in cols_}
+    else:
+        column_of = cells.str.rstrip("0123456789")
+        names = {col: column_letters(col) for cols_ in by_scale.values() for col in cols_}
+    out: list[Finding] = []
+    unread = pd.Series(False, index=cells.index)
+    for (low, high), columns in by_scale.items():
+        mine = column_of.isin([names[c] for c in columns])
         if not mine.any():
             continue
+        unread |= mine
         values = pd.to_numeric(ratings.data.loc[mine, "rating"], errors="coerce")
         off = values[(values < SCALE[0]) | (values > SCALE[1])]
-        said = f"{stated[0]}-{stated[1]}" if stated[0] is not None else f"out of {stated[1]}"
+        said = f"{low}-{high}" if low is not None else f"out of {high}"
         at = ratings.where(off.index[0], "rating") if len(off) else None
         first = f" (first: {f'line {at.line}' if at.line else at.cell})" if at else ""
+        headers = [layout.headers[c] for c in columns]
+        named = ", ".join(f"'{h}'" for h in headers[:3])
+        named += f" and {len(headers) - 3} more" if len(headers) > 3 else ""
+        n = int(mine.sum())
         out.append(
             error(
                 "export-scale-differs",
-                f"the column '{header}' says its ratings are {said}, and the framework rates "
-                f"{SCALE_TEXT}: a rating is not converted from one scale to another, so its "
-                f"{int(mine.sum())} ratings were not read; {len(off)} of them are off the "
-                f"{SCALE_TEXT} scale{first}",
+                f"{'the column' if len(headers) == 1 else 'the columns'} {named} "
+                f"{'says' if len(headers) == 1 else 'say'} the ratings are {said}, and the "
+                f"framework rates {SCALE_TEXT}: a rating is not converted from one scale to "
+                f"another, so {n} rating{'s' * (n != 1)} there {'were' if n != 1 else 'was'} "
+                f"not read; {len(off)} {'is' if len(off) == 1 else 'are'} off the {SCALE_TEXT} "
+                f"scale{first}",
                 f"export the ratings on the {SCALE_TEXT} scale, or convert them before merging; "
-                f"if they are already {SCALE_TEXT}, rename the column (e.g. 'Rating')",
-                _header_where(layout, header),
+                f"if they are already {SCALE_TEXT}, take the scale out of the header",
+                _header_where(layout, headers[0]),
             )
         )
-        keep = ~mine
-        ratings = Table(
-            ratings.name,
-            ratings.data[keep].reset_index(drop=True),
-            ratings.cells[keep].reset_index(drop=True),
-            ratings.sheets[keep.to_numpy()].reset_index(drop=True),
-            ratings.file,
-        )
-    export.ratings = ratings
+    keep = ~unread
+    export.ratings = Table(
+        ratings.name,
+        ratings.data[keep].reset_index(drop=True),
+        ratings.cells[keep].reset_index(drop=True),
+        ratings.sheets[keep.to_numpy()].reset_index(drop=True),
+        ratings.file,
+    )
     return out
+
+
+# The ways a header states the framework's own scale: "(1-5)", "(out of 5)" (top, lowest).
+_FRAMEWORK_SCALE = {(SCALE[1], SCALE[0]), (SCALE[1], None)}
 
 
 def _header_where(layout: Layout, header: str | None) -> Where:
