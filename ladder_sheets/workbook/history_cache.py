@@ -152,7 +152,9 @@ class CachedHistory:
     saved: bool = False
     inputs: Any = None  # reader.HistoryInputs: what else the reading depended on (merge)
     # what the schema derives from the typed history alone (one array per name, a value per
-    # row: the rating keys), kept so a warm check does not derive it again; None: not known
+    # row: the rating keys), kept so a warm check does not derive it again; None: not known.
+    # The codes among them number the whole table: rows appended to a cached history need
+    # them worked out again (schema.ratings.history_facts), never the old ones extended.
     facts: dict[str, np.ndarray] | None = None
 
     @property
