@@ -32,6 +32,9 @@ class CheckResult:
     ratings: Table
     evidence: list[Table] = field(default_factory=list)
     exports: list[Any] = field(default_factory=list)
+    # what the history's reading took from the other sheets (reader.HistoryInputs), for a
+    # merge that caches the rows it appends (workbook/history_extend.py); None if not cached
+    history_inputs: Any = None
 
 
 def read_framework(path: PathLike, mapping: Any = None, *, record: Any = None) -> Framework:
@@ -195,6 +198,7 @@ def check(
         ratings=validated.ratings,
         evidence=[e.evidence for e in exports],
         exports=exports,
+        history_inputs=getattr(framework.history_cache, "inputs", None),
     )
 
 

@@ -2,11 +2,12 @@
 
 A write that keeps the history sheets as they were (calibrate --apply, gather, merge without
 new ratings) re-keys the cache for the written workbook without reading the history again
-(history_cache.carry_to); a write that changes them (merge with new ratings, history store) has
-the history read once more and cached. After each, check's whole answer with the cache is the
-answer without it, and the next reading takes the history from the cache. A change to what the
-history is read through (a shared string or a number format changed in place, the 1904 date
-system, the history sheet renamed) is never carried."""
+(history_cache.carry_to); merge appending rows to the last history sheet extends the cache by
+them (history_extend.py); a write that changes them otherwise (merge rewriting the history,
+history store) has the history read once more and cached. After each, check's whole answer
+with the cache is the answer without it, and the next reading takes the history from the cache.
+A change to what the history is read through (a shared string or a number format changed in
+place, the 1904 date system, the history sheet renamed) is never carried."""
 
 from __future__ import annotations
 
@@ -133,10 +134,21 @@ def test_merge_without_new_ratings_re_keys(book: Path, readings: list[str]):
     _fresh_and_right(book)
 
 
-def test_merge_with_new_ratings_reads_the_new_history_once(book: Path, readings: list[str]):
+def test_merge_appending_new_ratings_reads_only_the_new_rows(book: Path, readings: list[str]):
     readings.clear()
     before = _history_xml(book)
-    assert merge(book, EXPORTS[3:]).written == book
+    result = merge(book, EXPORTS[3:])
+    assert result.written == book and result.history_write is not None
+    assert result.history_write.path == "append"
+    assert _history_xml(book) != before
+    assert readings == []  # the cache extended by the rows appended (history_extend.py)
+    _fresh_and_right(book)
+
+
+def test_merge_rewriting_the_history_reads_it_once(book: Path, readings: list[str]):
+    readings.clear()
+    before = _history_xml(book)
+    assert merge(book, EXPORTS[3:], append_history=False).written == book
     assert _history_xml(book) != before
     assert readings == ["acme.xlsx"]  # merge's refresh, after the write
     _fresh_and_right(book)

@@ -26,7 +26,7 @@ from ladder_sheets.model import GENERATED_SHEETS, TABLES, Framework, Table
 from ladder_sheets.sheets.history import ROWS_PER_SHEET
 from ladder_sheets.store.record import STORE_SHEET
 from ladder_sheets.versions import VERSIONS_SHEET, FrameworkVersions
-from ladder_sheets.workbook import history_cache
+from ladder_sheets.workbook import history_cache, history_extend
 from ladder_sheets.xlsx.append.prepare import PreparedAppend
 
 GAP_SHEET, READINESS_SHEET = GENERATED_SHEETS
@@ -160,14 +160,35 @@ def merge(
             result.unstored = _drop_store(checked.framework.store.path, backup)
     written = result.written
     carried = written is not None and history_cache.carry_to(carry, written)
-    rows = len(tables.history)
-    # The refresh reads the whole history again: not while the history as read, its typed
-    # copy and the tables written are held as well (that was merge's peak memory).
+    rows, inputs = len(tables.history), checked.history_inputs
+    # The refresh reads the whole history again (the extension the cached one): not while the
+    # history as read, its typed copy and the tables written are held as well (that was
+    # merge's peak memory).
     del checked, existing, tables
+    if written is not None and not carried and _appended_only(result):
+        # rows appended to the last history sheet: the cache is the old one plus those rows
+        assert result.history_write is not None
+        sheet = result.history_write.appended_to[0]
+        carried = history_extend.extend(carry, written, inputs, sheet)
     if written is not None and not carried and rows >= history_cache.MIN_ROWS:
         refresh_history_cache(written, mapping)  # what comes next reads only the rest
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
+
+
+def _appended_only(result: MergeResult) -> bool:
+    """Rows appended to one history sheet, no sheet started, no store: what
+    history_extend.extend can cache without reading the history again."""
+    done = result.history_write
+    return (
+        done is not None
+        and done.path == "append"
+        and done.rows > 0
+        and not done.new_sheets
+        and len(done.appended_to) == 1
+        and result.store is None
+        and result.unstored is None
+    )
 
 
 def _merge_ratings(

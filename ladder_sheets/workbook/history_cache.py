@@ -150,6 +150,7 @@ class CachedHistory:
     type_findings: list[Finding] | None = None
     pending: bool = False
     saved: bool = False
+    inputs: Any = None  # reader.HistoryInputs: what else the reading depended on (merge)
     # what the schema derives from the typed history alone (one array per name, a value per
     # row: the rating keys), kept so a warm check does not derive it again; None: not known.
     # The codes among them number the whole table: rows appended to a cached history need
@@ -326,7 +327,9 @@ def _same_reading(
     new_key: dict[str, list[int]],
     new_parts: dict[str, str],
     sheets: list[str],
+    changed: Sequence[str] = (),
 ) -> bool:
+    """(`changed`: history sheets whose XML may differ; the caller answers for them.)"""
     old = carry.parts
     old_book, new_book = read_book(old[_BOOK]), read_book(new[_BOOK])
     old_parts = _parts_of(old_book, old[_RELS])
@@ -335,7 +338,7 @@ def _same_reading(
         was, now = old_parts.get(sheet), new_parts.get(sheet)
         if was is None or now is None or was not in old_key or now not in new_key:
             return False
-        if old_key[was][:2] != new_key[now][:2]:
+        if sheet not in changed and old_key[was][:2] != new_key[now][:2]:
             return False
     history = {old_parts[s] for s in sheets} | {new_parts[s] for s in sheets}
     if not _same_book(old_book, new_book, sheets):
@@ -476,9 +479,9 @@ def save(path: Path, cached: CachedHistory | None) -> None:
         }
         names = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
         arrays = [*raw.columns, *typed.columns]
-        for name, values in (cached.facts or {}).items():
-            names.append(f"{_FACT}{name}")
-            arrays.append(_fact_array(values))
+        for name, array in fact_columns(cached.facts):
+            names.append(name)
+            arrays.append(array)
         both = pa.Table.from_arrays(arrays, names=names)
         both = both.replace_schema_metadata(
             {
@@ -510,6 +513,11 @@ def _columns(arrow: Any, prefix: str) -> Any:
 
 
 _FACT = "k/"  # the columns of `CachedHistory.facts`
+
+
+def fact_columns(facts: dict[str, np.ndarray] | None) -> list[tuple[str, Any]]:
+    """The cache file's columns of `CachedHistory.facts`: (name, Arrow array)."""
+    return [(f"{_FACT}{name}", _fact_array(values)) for name, values in (facts or {}).items()]
 
 
 def _facts(arrow: Any, rows: int) -> dict[str, np.ndarray] | None:

@@ -15,6 +15,7 @@ stored as text stays "3"), dates stay what the cell type gives.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,7 @@ def read_framework(
     framework = Framework(path, tables, findings, list(grids), sources, versions=versions)
     if cached is not None and tables.get("history") is cached.raw:
         framework.history_cache = cached
+        cached.inputs = reader.inputs()  # what merge reads the rows it appends with
     # the cycles only the store holds, joined to the sheet's (ladder_sheets/store)
     from ladder_sheets.store.attach import attach, refuse_unrecorded
 
@@ -224,6 +226,40 @@ def _duplicate_sheets(path: Path, file: str) -> list[Finding]:
     return found
 
 
+@dataclass
+class HistoryInputs:
+    """What the reading of the history sheets takes from the rest of the workbook (the
+    mapping in force and what Levels and Competencies said): `read_history_rows` reads more
+    history rows exactly as the reading these were kept from would have."""
+
+    mapping: Mapping
+    codes: dict[str, str]
+    competencies: dict[str, str]
+    family_names: dict[str, str]
+    family_codes: dict[str, list[str]]
+
+
+def read_history_rows(
+    grid: Grid,
+    file: str,
+    inputs: HistoryInputs,
+    assigned: list[tuple[str, str | None]],
+    family: str | None,
+) -> tuple[Table | None, list[Finding], TableLayout | None, str]:
+    """The history table of one sheet's `grid` as read_framework reads it, given the inputs
+    of an earlier reading: (table, the reading's findings, the layout found, the context
+    digest of `assigned`, as history_cache keys it)."""
+    findings: list[Finding] = []
+    reader = _TableReader({grid.sheet: grid}, file, findings, inputs.mapping)
+    reader.codes = dict(inputs.codes)
+    reader.competencies = dict(inputs.competencies)
+    reader.family_names = dict(inputs.family_names)
+    reader.family_codes = {k: list(v) for k, v in inputs.family_codes.items()}
+    digest = reader.history_context(assigned)
+    table = reader.read("history", grid.sheet, family)
+    return table, findings, reader.layouts.get(("history", grid.sheet)), digest
+
+
 class _TableReader:
     """Reads one table from one sheet: header, columns, findings, rows with their cells."""
 
@@ -252,6 +288,15 @@ class _TableReader:
             self.codes,
             self.competencies,
             self.family_names,
+        )
+
+    def inputs(self) -> HistoryInputs:
+        return HistoryInputs(
+            self.mapping,
+            dict(self.codes),
+            dict(self.competencies),
+            dict(self.family_names),
+            {k: list(v) for k, v in self.family_codes.items()},
         )
 
     def restore_layouts(self, layouts: list[history_cache.Layout]) -> None:

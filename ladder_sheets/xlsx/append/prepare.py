@@ -31,7 +31,15 @@ from ladder_sheets.xlsx.package import Package, check_well_formed
 from ladder_sheets.xlsx.transplant import workbook_part
 from ladder_sheets.xlsx.workbook_xml import read_book
 
-__all__ = ["NotAppendable", "PreparedAppend", "SheetAppend", "check_kept_sheet", "prepare_append"]
+__all__ = [
+    "AppendedPart",
+    "NotAppendable",
+    "PreparedAppend",
+    "SheetAppend",
+    "appended_part",
+    "check_kept_sheet",
+    "prepare_append",
+]
 
 
 @dataclass
@@ -446,3 +454,45 @@ def _sheet_member(pkg: Package, sheet: str) -> tuple[str, bool]:
         if entry.name == sheet and entry.rel_id in targets:
             return targets[entry.rel_id], book.date1904
     raise NotAppendable("sheet-missing", f"no sheet '{sheet}' in the workbook")
+
+
+@dataclass
+class AppendedPart:
+    """The rows the last append added to a sheet member, as the member holds them, with the
+    head, header row and tail around them (see `appended_part`)."""
+
+    head: bytes  # up to '<sheetData'
+    header_row: bytes  # from '<sheetData' to the end of row 1, '</row>' included
+    rows: bytes  # the <row> elements the last append added
+    tail: bytes  # from '</sheetData>'
+    first_row: int  # 1-based sheet row of the first added row
+    last_row: int
+
+
+def appended_part(path: Path, sheet: str, columns: list[Column]) -> AppendedPart | None:
+    """What the last append added to `sheet` of the workbook at `path`, read from the record
+    it left in the sheet's marker, inflating only the head, the header row, the rows added
+    and the tail; None unless the member is exactly the one recorded (same CRC-32 and sizes,
+    each part inflating as recorded), so the rows are the ones that append wrote."""
+    with Package(path) as pkg:
+        member, _date1904 = _sheet_member(pkg, sheet)
+        raw = pkg.raw(member)
+        record = recorded(read_book(pkg.read(workbook_part(pkg))), sheet)
+        if raw is None or record is None:
+            return None
+        found = _recorded_scan(pkg, member, raw, record, columns, None, styles=False)
+        rows = _inflate_block(raw, record.last_raw, record.tail_raw)
+    if found is None or rows is None:
+        return None
+    scan = found[0]
+    numbers = _scan._ROW_NUMBER.findall(rows)
+    if not numbers or int(numbers[-1]) != record.last_row:
+        return None
+    return AppendedPart(
+        scan.head,
+        scan.header_row + b"</row>",
+        rows,
+        scan.tail,
+        int(numbers[0]),
+        record.last_row,
+    )

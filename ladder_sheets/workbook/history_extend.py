@@ -1,0 +1,316 @@
+"""The history cache of a workbook merge has just appended rows to, without reading the history.
+
+After merge appends a cycle, the written workbook's history is the recorded history (which the
+cache beside the workbook holds, read and typed) followed by the rows appended. Reading all of
+it again to cache it (`api.refresh_history_cache`) cost merge one reading of the whole history;
+`extend` instead reads only the appended rows, from the written sheet itself, and keeps the old
+reading before them.
+
+The appended rows are read as a cold reading would read them: their XML, as the append left it
+in the written member (found by the record in the sheet's marker, the member's CRC-32 and sizes
+checked: xlsx/append/record.py), under the sheet's own head, header row and tail, is put in a
+small workbook with the written workbook's styles and shared strings, read by the same grid
+reader and the same table reader, with the inputs the cached reading had (the mapping, the
+level codes, competencies and families: its `context` digest must come out the same), and typed
+by the same schema. Their rows are renumbered 2, 3... in the small workbook (so it is read as
+densely as the real sheet) and their places put back where they are on the sheet. The rating
+keys the cache keeps beside the typed history (history_cache: facts) number keys over the whole
+history: they are worked out again from it.
+
+It is done only when the result is provably what a cold reading of the written workbook gives,
+else nothing (merge then reads the whole history again, as before):
+- the cache was fresh for the workbook merge read (history_cache.carry_from), and what the
+  history is read through is unchanged by the write, as `carry_to` requires (sheet names, order
+  and visibility, relationships, shared strings and styles only added to, no 1904 dates), the
+  other history sheets byte for byte the same;
+- the rows went to the last history sheet only (a new continuation sheet: nothing done);
+- the appended rows come after every cached row of that sheet;
+- their reading found the header where the cached reading found it, and neither the reading
+  nor the typing of those rows said anything: each finding of the history is then the one the
+  cache holds (a finding about new rows would need merging with the old findings: nothing done).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.model import Table
+from ladder_sheets.workbook import history_cache as hc
+from ladder_sheets.workbook.extent import sheet_parts
+from ladder_sheets.xlsx.workbook_xml import read_book
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+_REF = re.compile(rb'(<row r="|<c r="[A-Z]{1,3})(\d+)"')
+
+
+def extend(carry: hc.Carry | None, target: Path, inputs: Any, sheet: str) -> bool:
+    """Write the cache of `target` (just written by merge, rows appended to history sheet
+    `sheet`) from the cache `carry` kept of the workbook before and the appended rows; True
+    when written, False when not provably the same as a cold reading (nothing done)."""
+    if carry is None or inputs is None:
+        return False
+    try:
+        return _extend(carry, target, inputs, sheet)
+    except Exception:  # whatever went wrong, the full reading remains
+        return False
+
+
+def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from ladder_sheets.columnar import META, decode_column, table_from_arrow
+    from ladder_sheets.schema.ratings import history_facts
+    from ladder_sheets.schema.tables import type_table
+    from ladder_sheets.sheets.history import COLUMNS
+    from ladder_sheets.workbook.reader import read_history_rows
+    from ladder_sheets.xlsx.append.prepare import appended_part
+
+    meta = carry.meta
+    sheets = list(meta["sheets"])
+    if not sheets or sheets[-1] != sheet:
+        return False
+    old_key: dict[str, list[int]] = meta["members"]
+    new_key = hc.key_members(target, sheets)
+    if new_key is None:
+        return False
+    with zipfile.ZipFile(target) as zf:
+        names = set(zf.namelist())
+        parts = {p: zf.read(p) for p in (hc._BOOK, hc._RELS, hc._STRINGS, hc._STYLES) if p in names}
+    if hc._BOOK not in parts or read_book(parts[hc._BOOK]).date1904:
+        return False
+    if not hc._same_reading(
+        carry, parts, old_key, new_key, sheet_parts(target), sheets, changed=(sheet,)
+    ):
+        return False
+    part = appended_part(target, sheet, COLUMNS)
+    if part is None:
+        return False
+    file = str(target)
+    arrow = pq.read_table(pa.BufferReader(carry.data))
+    if len(arrow) != meta["rows"]:
+        return False
+    old = {prefix: hc._columns(arrow, prefix) for prefix in ("r/", "t/")}
+    layout = json.loads(old["r/"].schema.metadata[META])
+    ends = layout.get("places", {}).get("parts", [])
+    if not ends or not len(arrow):
+        return False
+    last_rows = old["r/"].column("row").slice(len(arrow) - ends[-1]["length"])
+    last_sheet = decode_column("sheet", old["r/"].slice(len(arrow) - 1), layout["sheets"])
+    if last_sheet.iloc[0] != sheet or part.first_row <= pc.max(last_rows).as_py():
+        return False
+
+    # the appended rows, read as the sheet's own rows 2, 3...
+    offset = part.first_row - 2
+    rows = _REF.sub(lambda m: m.group(1) + str(int(m.group(2)) - offset).encode() + b'"', part.rows)
+    xml = _DIMENSION.sub(b"", part.head) + part.header_row + rows + part.tail
+    assigned = [(s, f) for s, f in meta["assigned"]]
+    family = dict(assigned).get(sheet)
+    grid = _read_grid(sheet, xml, parts)
+    if grid is None:
+        return False
+    tail, findings, found, digest = read_history_rows(grid, file, inputs, assigned, family)
+    if tail is None or found is None or findings or digest != meta["context"]:
+        return False
+    cached_layout = next((x for x in meta["layouts"] if x["sheet"] == sheet), None)
+    if cached_layout is None:
+        return False
+    was = hc.Layout(**hc._layout(cached_layout))
+    if (was.header_row, was.columns, was.headers) != (
+        found.header_row,
+        dict(found.columns),
+        dict(found.headers),
+    ):
+        return False
+    places = tail.places
+    if not isinstance(places, CellMap) or len(places.parts) != 1:
+        return False
+    got = places.parts[0]
+    if not isinstance(got, SheetRows):
+        return False
+    moved = SheetRows(got.rows + offset, got.letters)
+    if len(moved) != part.last_row - part.first_row + 1 or int(moved.rows.max()) > part.last_row:
+        return False
+    tail = Table(tail.name, tail.data, CellMap(list(places.columns), [moved]), tail.sheets, file)
+    typed_tail, type_findings = type_table(tail)
+    if type_findings:
+        return False
+    raw = _joined(old["r/"], tail)
+    typed = _joined(old["t/"], typed_tail)
+    if raw is None or typed is None:
+        return False
+    # the cache file as history_cache.save writes it: the reading's findings and layouts are
+    # the cached ones (the new rows said nothing), the key the written workbook's
+    labels = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
+    arrays = [*raw.columns, *typed.columns]
+    # the rating keys the schema keeps of the typed history (history_cache: facts) number
+    # the keys over the whole history: worked out again from the typed history as joined
+    whole, _ = table_from_arrow(typed, file)
+    for name, array in hc.fact_columns(history_facts(whole.data)):
+        labels.append(name)
+        arrays.append(array)
+    del whole
+    both = pa.Table.from_arrays(arrays, names=labels)
+    extended = dict(meta, members=new_key, rows=len(raw))
+    both = both.replace_schema_metadata(
+        {
+            b"ladder-cache": json.dumps(extended).encode(),
+            b"r/": raw.schema.metadata[META],
+            b"t/": typed.schema.metadata[META],
+        }
+    )
+    try:
+        hc._write_file(target, both)
+    except Exception:
+        hc.drop(target)
+        return False
+    return True
+
+
+def _joined(old: Any, tail: Table) -> Any:
+    """The Arrow table `columnar.table_to_arrow` makes of `old`'s table followed by `tail`
+    (rows of its last sheet), from `old` as stored and `tail` alone; None where the two
+    cannot be put together column by column."""
+    import pyarrow as pa
+
+    from ladder_sheets.columnar import META, table_to_arrow
+
+    new = table_to_arrow(tail)
+    was, now = json.loads(old.schema.metadata[META]), json.loads(new.schema.metadata[META])
+    if (was["name"], was["extra"]) != (now["name"], now["extra"]):
+        return None
+    if "places" not in was or "places" not in now or len(now["places"]["parts"]) != 1:
+        return None
+    ends, added = was["places"], now["places"]
+    if ends["columns"] != added["columns"]:
+        return None
+    if ends["parts"][-1]["letters"] != added["parts"][0]["letters"]:
+        return None
+    if was["data"]["columns"] != now["data"]["columns"]:
+        return None
+    columns: dict[str, Any] = {}
+    for column in was["data"]["columns"]:
+        got = _like(f"d:{column}", new, was["data"]["infos"][column], now["data"]["infos"][column])
+        if got is None:
+            return None
+        columns.update(got)
+    columns["row"] = new.column("row")
+    got = _like("sheet", new, was["sheets"], now["sheets"])
+    if got is None:
+        return None
+    columns.update(got)
+    if sorted(columns) != sorted(old.column_names):
+        return None
+    fields = {f.name: f for f in old.schema}
+    arrays = [columns[n].cast(fields[n].type) for n in old.column_names]
+    tail_arrow = pa.Table.from_arrays(arrays, schema=old.schema)
+    joined = pa.concat_tables([old, tail_arrow])
+    layout = dict(was)
+    parts = [dict(p) for p in ends["parts"]]
+    parts[-1]["length"] += added["parts"][0]["length"]
+    layout["places"] = dict(ends, parts=parts)
+    return joined.replace_schema_metadata({META: json.dumps(layout).encode()})
+
+
+def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict[str, Any] | None:
+    """The Arrow columns of `name` in `new` (encoded as `now` says) re-expressed in the
+    encoding `was` (columnar.encode_column): the same value types in the old order, a type
+    the tail lacks given as nulls; None when the tail holds a type the old column has not."""
+    import pyarrow as pa
+
+    from ladder_sheets.columnar import SEP
+
+    if was == now:
+        parts = [name] if "dtype" in was else [f"{name}{SEP}{k}" for k in was["kinds"]]
+        if len(was.get("kinds", [])) > 1:
+            parts.append(f"{name}{SEP}kind")
+        return {p: new.column(p) for p in parts}
+    if "dtype" in was or "dtype" in now or was.get("as") != now.get("as"):
+        return None
+    old_kinds, new_kinds = list(was["kinds"]), list(now["kinds"])
+    if not set(new_kinds) <= set(old_kinds):
+        return None
+    n = new.num_rows
+    out: dict[str, Any] = {}
+    which = np.full(n, -1, dtype=np.int8)
+    for position, kind in enumerate(old_kinds):
+        if kind in new_kinds:
+            column = new.column(f"{name}{SEP}{kind}")
+            out[f"{name}{SEP}{kind}"] = column
+            valid = column.is_valid().to_numpy(zero_copy_only=False)
+            which[valid] = position
+        else:
+            out[f"{name}{SEP}{kind}"] = pa.nulls(n)
+    if len(old_kinds) > 1:
+        out[f"{name}{SEP}kind"] = pa.array(which)
+    return out
+
+
+def _read_grid(sheet: str, xml: bytes, parts: dict[str, bytes]) -> Any:
+    """`sheet` of a workbook holding only it (`xml`) with the given styles and shared strings,
+    read by the grid reader."""
+    from ladder_sheets.workbook.grid import read_grids
+    from ladder_sheets.xlsx.xmltext import escape_attr
+
+    strings = hc._STRINGS in parts
+    book = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" '
+        f'xmlns:r="{_DOC_RELS}"><sheets><sheet name="{escape_attr(sheet)}" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>'
+    )
+    rels = [
+        ("rId1", "worksheet", "worksheets/sheet1.xml"),
+        ("rId2", "styles", "styles.xml"),
+        *([("rId3", "sharedStrings", "sharedStrings.xml")] if strings else []),
+    ]
+    book_rels = f'<Relationships xmlns="{_PKG_RELS}">' + "".join(
+        f'<Relationship Id="{i}" Type="{_DOC_RELS}/{t}" Target="{target}"/>'
+        for i, t, target in rels
+    )
+    types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
+        + (
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_CT}.sharedStrings+xml"/>'
+            if strings
+            else ""
+        )
+        + "</Types>"
+    )
+    root = (
+        f'<Relationships xmlns="{_PKG_RELS}"><Relationship Id="rId1" '
+        f'Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("[Content_Types].xml", types)
+            zf.writestr("_rels/.rels", root)
+            zf.writestr("xl/workbook.xml", book)
+            zf.writestr("xl/_rels/workbook.xml.rels", book_rels + "</Relationships>")
+            zf.writestr("xl/styles.xml", parts.get(hc._STYLES, b""))
+            if strings:
+                zf.writestr("xl/sharedStrings.xml", parts[hc._STRINGS])
+            zf.writestr("xl/worksheets/sheet1.xml", xml)
+        grids = read_grids(path, checked=True)
+    return grids.get(sheet)
+
+
+__all__ = ["extend"]

@@ -1,0 +1,344 @@
+"""merge's new history cache: the cache merge leaves is what a cold reading of the written
+workbook caches, whichever way the history was written.
+
+When merge only appends rows to the last history sheet and the cache was fresh, the new cache is
+the old one plus the appended rows (workbook/history_extend.py), without reading the history
+again; every other shape (a cycle replaced, a continuation sheet started, a history store) has
+the history read again, as before. Each test compares the cache file merge left, value by value
+with its type, cell by cell, finding by finding, with the one a cold reading writes (the cache
+deleted, the workbook read again), and check's and calibrate's answers with the cache with their
+answers without it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from ladder_sheets.api import refresh_history_cache
+from ladder_sheets.commands.calibrate import calibrate
+from ladder_sheets.commands.merge import merge
+from ladder_sheets.workbook import history_cache, history_extend
+from ladder_sheets.workbook.history_cache import cache_path
+from tests.helpers import SOFFICE, libreoffice_convert
+from tests.test_history_cache import _value, answer, cold, from_cache
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+EXPORTS = sorted((SAMPLES / "exports").iterdir()) if SAMPLES.exists() else []
+pytestmark = pytest.mark.skipif(not EXPORTS, reason="samples/ is missing")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def small_histories_cached():
+    """The sample company's history is below MIN_ROWS: cached here all the same."""
+    kept = history_cache.MIN_ROWS
+    history_cache.MIN_ROWS = 0
+    yield
+    history_cache.MIN_ROWS = kept
+
+
+@pytest.fixture(scope="module")
+def two_cycles(tmp_path_factory) -> Path:
+    """The sample workbook with two cycles merged and its history cached."""
+    target = tmp_path_factory.mktemp("merged") / "acme.xlsx"
+    shutil.copy(SAMPLES / "acme_framework.xlsx", target)
+    assert merge(target, EXPORTS[:2]).written == target
+    assert from_cache(target)
+    return target
+
+
+@pytest.fixture
+def book(two_cycles: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / two_cycles.name
+    shutil.copy(two_cycles, copy)
+    shutil.copy(cache_path(two_cycles), cache_path(copy))
+    return copy
+
+
+@pytest.fixture
+def extended(monkeypatch) -> list[bool]:
+    """What each history_extend.extend call answered (True: the cache was extended)."""
+    seen: list[bool] = []
+    inner = history_extend._extend
+
+    def spy(*args: Any) -> bool:
+        seen.append(False)
+        seen[-1] = inner(*args)
+        return seen[-1]
+
+    monkeypatch.setattr(history_extend, "_extend", spy)
+    return seen
+
+
+def cache_contents(path: Path) -> dict[str, Any]:
+    """Everything the cache file of `path` holds: both tables value by value (with types),
+    their cells and sheets, the rating keys kept beside them, and its metadata (key, sheets,
+    context, findings, layouts)."""
+    import pyarrow.parquet as pq
+
+    from ladder_sheets.columnar import table_from_arrow
+
+    arrow = pq.read_table(cache_path(path))
+    meta = json.loads(arrow.schema.metadata[b"ladder-cache"])
+    out: dict[str, Any] = {"meta": meta}
+    # the rating keys kept beside the typed history (history_cache: facts)
+    out["k/"] = {n: arrow.column(n).to_pylist() for n in arrow.column_names if n[:2] == "k/"}
+    for prefix in ("r/", "t/"):
+        table, _ = table_from_arrow(history_cache._columns(arrow, prefix), str(path))
+        out[prefix] = {
+            "dtypes": {c: str(table.data[c].dtype) for c in table.data.columns},
+            "data": {c: [_value(v) for v in table.data[c].tolist()] for c in table.data.columns},
+            "cells": {c: table.cell_column(c) for c in table.cell_columns},
+            "sheets": table.sheets.tolist(),
+        }
+    return out
+
+
+def cold_cache(path: Path) -> dict[str, Any]:
+    """The cache a cold reading of `path` writes (merge's own cache put back afterwards)."""
+    cache = cache_path(path)
+    kept = cache.read_bytes()
+    cache.unlink()
+    try:
+        refresh_history_cache(path)
+        return cache_contents(path)
+    finally:
+        cache.write_bytes(kept)
+
+
+def calibration(path: Path, folder: Path) -> dict[str, Any]:
+    """calibrate's findings and every value of the pack it writes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result = calibrate(path, folder / "pack.xlsx")
+    assert result.written is not None
+    wb = openpyxl.load_workbook(result.written)
+    values = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}
+    findings = [json.dumps(f.to_dict(), sort_keys=True) for f in result.report]
+    return {"findings": findings, "pack": values, "people": result.people}
+
+
+def assert_cache_right(path: Path, tmp_path: Path, *, with_calibrate: bool = False) -> None:
+    """merge's cache is the cold reading's; check (and calibrate) give the same with it as
+    without it."""
+    assert cache_path(path).is_file()
+    assert from_cache(path), "the next reading takes the history from the cache"
+    kept = cache_contents(path)
+    assert kept["k/"], "the rating keys are kept too"
+    assert kept == cold_cache(path)
+    assert answer(path) == cold(path)
+    if with_calibrate:
+        warm = calibration(path, tmp_path / "warm")
+        kept = cache_path(path).read_bytes()
+        cache_path(path).unlink()
+        try:
+            assert calibration(path, tmp_path / "cold") == warm
+        finally:
+            cache_path(path).write_bytes(kept)
+
+
+def test_one_cycle_appended_extends_the_cache(book: Path, tmp_path: Path, extended):
+    before = cache_contents(book)
+    result = merge(book, EXPORTS[2:3])
+    assert result.history_write is not None and result.history_write.path == "append"
+    assert extended == [True], "the cache was extended, not read again"
+    assert_cache_right(book, tmp_path, with_calibrate=True)
+    after = cache_contents(book)
+    # the old rows as they were, then the appended ones, at their rows of the sheet
+    old = len(before["r/"]["sheets"])
+    added = result.history_write.rows
+    assert len(after["r/"]["sheets"]) == old + added
+    assert after["r/"]["cells"]["rating"][:old] == before["r/"]["cells"]["rating"]
+    last = int(before["r/"]["cells"]["rating"][-1][1:])
+    assert after["r/"]["cells"]["rating"][old:] == [
+        f"{before['r/']['cells']['rating'][0][0]}{last + 1 + n}" for n in range(added)
+    ]
+    assert set(after["t/"]["data"]["cycle"][old:]) == {_value("2026-Q3")}
+
+
+def test_two_cycles_appended(book: Path, tmp_path: Path, extended):
+    result = merge(book, EXPORTS[2:4])
+    assert result.history_write is not None and result.history_write.path == "append"
+    assert extended == [True]
+    assert_cache_right(book, tmp_path)
+
+
+def test_one_cycle_after_another(book: Path, tmp_path: Path, extended):
+    """The second merge appends to the member the first one's append wrote (its record)."""
+    merge(book, EXPORTS[2:3])
+    merge(book, EXPORTS[3:4])
+    assert extended == [True, True]
+    assert_cache_right(book, tmp_path)
+
+
+def test_a_cycle_replaced_is_read_again(book: Path, tmp_path: Path, extended):
+    changed = tmp_path / "changed" / EXPORTS[0].name
+    changed.parent.mkdir()
+    lines = EXPORTS[0].read_text().splitlines(keepends=True)
+    header = lines[0].rstrip().split(",")
+    first = lines[1].rstrip().split(",")
+    column = next(i for i, h in enumerate(header) if "rating" in h.lower() or "score" in h.lower())
+    first[column] = "1" if first[column] != "1" else "2"
+    changed.write_text(lines[0] + ",".join(first) + "\n" + "".join(lines[2:]))
+    result = merge(book, [changed], replace_cycles=["2026-Q1"])
+    assert result.history_write is not None and result.history_write.path == "rewrite"
+    assert extended == []
+    assert_cache_right(book, tmp_path)
+
+
+def test_a_cycle_merged_in_two_parts(book: Path, tmp_path: Path, extended):
+    """A partial export of a cycle, then the whole of it: the second adds only the rows the
+    first did not have."""
+    import pandas as pd
+
+    whole = pd.read_csv(EXPORTS[3])
+    part = tmp_path / EXPORTS[3].name
+    whole.iloc[: len(whole) // 2].to_csv(part, index=False)
+    first = merge(book, [part])
+    assert first.history_write is not None and first.history_write.code == "appended"
+    assert_cache_right(book, tmp_path)
+    second = merge(book, EXPORTS[3:4])
+    assert second.history_write is not None
+    # the rest of the cycle: appended (cache extended) or, where the merged order puts the
+    # new rows among the recorded ones, rewritten (read again); right either way
+    assert extended[0] is True and len(extended) == (second.history_write.path == "append") + 1
+    assert_cache_right(book, tmp_path)
+
+
+def test_a_continuation_sheet_started_is_read_again(book: Path, tmp_path: Path, extended):
+    result = merge(book, EXPORTS[2:3], rows_per_sheet=3000)
+    assert result.history_write is not None and result.history_write.new_sheets
+    assert extended == []
+    assert_cache_right(book, tmp_path)
+
+
+def test_a_history_store_is_read_again(book: Path, tmp_path: Path, extended):
+    merge(book, EXPORTS[2:3], history_store=True)
+    merge(book, EXPORTS[3:4])
+    assert extended == []
+    assert_cache_right(book, tmp_path)
+
+
+def test_saved_by_openpyxl_before_the_merge(book: Path, tmp_path: Path, extended):
+    """The cache was stale (every part written anew): merge's check reads and caches the
+    history, and the append extends that."""
+    openpyxl.load_workbook(book).save(book)
+    assert not from_cache(book)
+    result = merge(book, EXPORTS[2:3])
+    assert result.history_write is not None and result.history_write.path == "append"
+    assert extended == [True]
+    assert_cache_right(book, tmp_path)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_saved_by_libreoffice_before_the_merge(book: Path, tmp_path: Path, extended):
+    shutil.copy(libreoffice_convert(book, tmp_path / "lo", "xlsx"), book)
+    assert not from_cache(book)
+    merge(book, EXPORTS[2:3])
+    assert len(extended) <= 1
+    assert_cache_right(book, tmp_path)
+
+
+def test_a_changed_shared_string_is_read_again(book: Path, tmp_path: Path, extended, monkeypatch):
+    """What the history is read through changed by the write (here: the first shared string
+    rewritten in place): nothing carried, the history read again."""
+    from ladder_sheets.workbook import history_extend as module
+
+    real = module.hc._same_reading
+
+    def changed(carry: Any, parts: dict[str, bytes], *args: Any, **kwargs: Any) -> bool:
+        strings = parts.get(module.hc._STRINGS)
+        if strings is not None:
+            at = strings.index(b"<si>")
+            parts = dict(parts, **{module.hc._STRINGS: strings[:at] + b"<si><t>x</t></si>"})
+        return real(carry, parts, *args, **kwargs)
+
+    monkeypatch.setattr(module.hc, "_same_reading", changed)
+    merge(book, EXPORTS[2:3])
+    assert extended == [False]
+    assert_cache_right(book, tmp_path)
+
+
+def test_the_comparison_sees_appended_rows_put_elsewhere(
+    book: Path, two_cycles: Path, tmp_path: Path, monkeypatch, extended
+):
+    """The comparison above fails when the appended rows' cells are off by one row, or when
+    the appended rows are left out: these tests can fail."""
+    from ladder_sheets.cellmap import CellMap, SheetRows
+    from ladder_sheets.model import Table
+
+    joined = history_extend._joined
+
+    def shifted(old: Any, tail: Any) -> Any:
+        part = tail.places.parts[0]
+        moved = CellMap(tail.places.columns, [SheetRows(part.rows + 1, part.letters)])
+        return joined(old, Table(tail.name, tail.data, moved, tail.sheets, tail.file))
+
+    monkeypatch.setattr(history_extend, "_joined", shifted)
+    merge(book, EXPORTS[2:3])
+    assert extended == [True]
+    assert cache_contents(book) != cold_cache(book)
+
+    again = tmp_path / "again" / two_cycles.name
+    again.parent.mkdir()
+    shutil.copy(two_cycles, again)
+    shutil.copy(cache_path(two_cycles), cache_path(again))
+    monkeypatch.setattr(history_extend, "_joined", lambda old, tail: old)
+    merge(again, EXPORTS[2:3])
+    assert extended == [True, True]
+    assert cache_contents(again) != cold_cache(again)
+
+
+def test_joined_arrow_is_the_arrow_of_the_joined_table():
+    """history_extend._joined puts the old rows as stored and the new rows' encoding together:
+    decoded, it is the table of all rows, whatever value types each part's columns hold (a
+    column of texts and numbers before and of numbers only after, one with no value in the
+    new rows, dates, a number column)."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from ladder_sheets.cellmap import CellMap, SheetRows
+    from ladder_sheets.columnar import table_from_arrow, table_to_arrow
+    from ladder_sheets.model import Table, columns
+
+    names = columns("history")
+
+    def table(rows: list[dict[str, Any]], first: int) -> Table:
+        data = pd.DataFrame([{c: r.get(c) for c in names} for r in rows], dtype=object)
+        data["rating"] = data["rating"].astype(float)
+        letters = {c: chr(65 + i) for i, c in enumerate(names)}
+        places = CellMap(names, [SheetRows(np.arange(first, first + len(rows)), letters)])
+        sheets = pd.Series(["Ratings History"] * len(rows), dtype=object)
+        return Table("history", data, places, sheets, "book.xlsx")
+
+    when = dt.datetime(2026, 3, 31, 12, 30)
+    old_rows = [
+        {"employee_id": "E1", "cycle": "2026-Q1", "rating": 3.0, "evidence": "late", "source": 7},
+        {"employee_id": 12, "cycle": "2026-Q1", "rating": 4.0, "imported_at": when},
+        {"employee_id": "E3", "cycle": "2026-Q1", "rating": np.nan, "source": "a.csv"},
+    ]
+    new_rows = [
+        {"employee_id": 14, "cycle": "2026-Q2", "rating": 2.0, "source": "b.csv"},
+        {"employee_id": 15, "cycle": "2026-Q2", "rating": 5.0, "imported_at": when},
+    ]
+    old, new = table(old_rows, 2), table(new_rows, 5)
+    whole = table(old_rows + new_rows, 2)
+    joined = history_extend._joined(table_to_arrow(old), new)
+    assert joined is not None
+    got, _ = table_from_arrow(joined, "book.xlsx")
+    expected, _ = table_from_arrow(table_to_arrow(whole), "book.xlsx")
+    for name in names:
+        assert [_value(v) for v in got.data[name]] == [_value(v) for v in expected.data[name]]
+        assert got.cell_column(name) == expected.cell_column(name)
+    assert got.data["rating"].dtype == expected.data["rating"].dtype
+    assert got.sheets.tolist() == expected.sheets.tolist()
+    # a value type the old rows never held: not joined (the full reading instead)
+    odd = table([{"employee_id": "E9", "cycle": "2026-Q2", "rating": 1.0, "evidence": when}], 5)
+    assert history_extend._joined(table_to_arrow(old), odd) is None
