@@ -239,8 +239,9 @@ def test_saved_by_openpyxl_before_the_merge(book: Path, tmp_path: Path, extended
 def test_saved_by_libreoffice_before_the_merge(book: Path, tmp_path: Path, extended):
     shutil.copy(libreoffice_convert(book, tmp_path / "lo", "xlsx"), book)
     assert not from_cache(book)
-    merge(book, EXPORTS[2:3])
-    assert len(extended) <= 1
+    result = merge(book, EXPORTS[2:3])
+    assert result.history_write is not None and result.history_write.path == "append"
+    assert extended == [True]  # cached by merge's check, then extended
     assert_cache_right(book, tmp_path)
 
 
