@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from helpers import SOFFICE, libreoffice_convert
 
 from ladder_sheets.errors import DataError, LayoutError, UnreadableFile, WriteRefused
 from ladder_sheets.model import Framework, Table
@@ -292,18 +291,9 @@ def test_refuses_targets_it_must_not_write(tmp_path: Path):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_the_pack_to_pdf(pack: Path, tmp_path: Path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    profile = (tmp_path / "lo-profile").as_uri()
-    done = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path / "pdf"), str(pack)],
-        capture_output=True, timeout=180, check=False,
-    )  # fmt: skip
-    pdf = tmp_path / "pdf" / "pack.pdf"
-    assert done.returncode == 0, done.stderr
+    pdf = libreoffice_convert(pack, tmp_path, "pdf", 180)
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
 
 

@@ -228,3 +228,21 @@ def test_a_cache_without_the_keys_is_used_and_the_keys_worked_out(cached_book, m
     cached = ls.read_framework(path).history_cache
     assert cached is not None and not cached.pending and cached.facts is None
     assert _answer(path) == _uncached(path, monkeypatch)
+
+
+def test_what_a_check_changes_in_the_typed_history_stays_out_of_the_cache(cached_book):
+    """The typed history a cached reading hands out is the caller's to change (duplicates are
+    blanked, names rewritten): the next copy is the table as cached, whatever was written."""
+    path = cached_book(6)
+    cached = ls.read_framework(path).history_cache
+    first, second = cached.typed_copy(), cached.typed_copy()
+    assert first is not None and second is not None
+    data = first[0].data
+    before = second[0].data.copy(deep=True)
+    data.at[data.index[0], "rating"] = 99.0  # a cell written in place
+    data["employee_id"] = "someone else"  # a column replaced
+    data.loc[data.index[1:4], "competency"] = "Nothing"
+    third = cached.typed_copy()
+    assert third is not None
+    for table in (second[0].data, third[0].data, cached.typed.data):
+        assert table.equals(before)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import SOFFICE, libreoffice_convert
 from helpers import sha256 as digest
 
 from ladder_sheets.commands.merge import merge
@@ -150,20 +150,12 @@ def test_readiness_statuses_are_spread_after_four_quarters(workbook):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_recalculates_the_cached_gaps(workbook, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice (soffice) is not installed: cannot recalculate")
     merge(workbook, EXPORTS)
-    out = tmp_path / "recalc"
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(workbook)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    out = libreoffice_convert(workbook, tmp_path / "recalc", "xlsx", recalculate=True)
     cached = openpyxl.load_workbook(workbook, data_only=True)["Gap Analysis"]
-    recalculated = openpyxl.load_workbook(out / workbook.name, data_only=True)["Gap Analysis"]
+    recalculated = openpyxl.load_workbook(out, data_only=True)["Gap Analysis"]
     formulas = openpyxl.load_workbook(workbook)["Gap Analysis"]
     checked = 0
     for row in formulas.iter_rows():

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import SOFFICE, libreoffice_convert
 
 from ladder_sheets.api import check
 from ladder_sheets.commands.merge import merge
@@ -19,7 +19,6 @@ from ladder_sheets.commands.merge import merge
 NOW = dt.datetime(2026, 7, 1, 9, 30)
 HEAD = ["Cycle", "Employee ID", "Competency", "Rating", "Rater Type"]
 COMPETENCIES = ("Communication", "Delivery", "System Design")
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def export(tmp_path: Path, cycle: str, rating: int = 3, first: int | None = None) -> Path:
@@ -256,15 +255,8 @@ def test_a_taken_continuation_name_takes_the_full_rewrite(framework_workbook, tm
 def test_libreoffice_opens_and_converts_the_appended_workbook(recorded, tmp_path):
     done = merge(recorded, [export(tmp_path, "2026-Q2", 4)], now=NOW)
     assert done.history_write is not None and done.history_write.path == "append"
-    profile = tmp_path / "lo-profile"
-    out = tmp_path / "csv"
-    converted = subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,"
-         "false,-1", "--outdir", str(out), str(recorded)],
-        capture_output=True, timeout=180,
-    )  # fmt: skip
-    assert converted.returncode == 0, converted.stderr.decode(errors="replace")
+    options = "Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    out = libreoffice_convert(recorded, tmp_path, "csv", 180, filter_options=options).parent
     history = (out / f"{recorded.stem}-Ratings History.csv").read_text(encoding="utf-8")
     lines = history.strip().splitlines()
     assert len(lines) == 13

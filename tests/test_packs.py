@@ -4,14 +4,13 @@ analysis, hostile names stay text, encryption works, and odd recipients get a cl
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import msoffcrypto
 import openpyxl
 import pytest
+from helpers import SOFFICE, libreoffice_convert
 
 from ladder_sheets.commands.packs import write_packs
 from ladder_sheets.packs.recipients import safe_file_stem
@@ -189,20 +188,13 @@ def test_safe_file_stems(name, expected):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_packs_open_in_libreoffice(company, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice (soffice) is not installed: cannot convert packs to PDF")
     result = write_packs(company, tmp_path / "packs", jobs=1)
-    out = tmp_path / "pdf"
     for path in result.written:
-        subprocess.run(
-            [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(path)],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-    assert len(list(out.glob("*.pdf"))) == len(result.written)
+        pdf = libreoffice_convert(path, tmp_path, "pdf", 180)
+        assert pdf.read_bytes().startswith(b"%PDF"), path.name
+    assert len(list((tmp_path / "pdf").glob("*.pdf"))) == len(result.written)
 
 
 def test_generated_passwords_read_well_and_never_look_like_an_option():

@@ -115,3 +115,55 @@ def test_unknown_employee_in_promotion_evidence() -> None:
     assert validate(build(rec)).report.flatten("sheet", "cell", "code") == [
         ("Promotion Evidence", "B2", "unknown-employee")
     ]
+
+
+def _history(ids: list[object]) -> Table:
+    import numpy as np
+    import pandas as pd
+
+    from ladder_sheets.cellmap import CellMap, SheetRows
+    from ladder_sheets.model import columns
+
+    n = len(ids)
+    cols = columns("history")
+    data = pd.DataFrame({c: [None] * n for c in cols}, dtype=object)
+    data["employee_id"] = pd.Series(ids, dtype=object)
+    rows = SheetRows(np.arange(2, n + 2), {"employee_id": "B"})
+    places = CellMap(cols, [rows])
+    return Table("history", data, places, pd.Series(["Ratings History"] * n, dtype=object))
+
+
+def test_ids_spelled_as_the_framework_spells_them_are_left_as_they_are(monkeypatch) -> None:
+    """The history after a merge names everyone as Employees does: nothing is rewritten or
+    reported (found once per distinct ID), and one ID spelled otherwise, a number where a
+    text is known, or an unknown ID among them is still rewritten or reported."""
+    from types import SimpleNamespace
+
+    from ladder_sheets.schema import references
+    from ladder_sheets.schema.references import employee_references
+
+    catalog = SimpleNamespace(employees={"e001": "E001", "e002": "E002", "1003": "1003"})
+    ids: list[object] = ["E001", "E002", None, "E001", "1003"] * 3
+    table = _history(ids)
+    general = references.map_distinct
+    with monkeypatch.context() as m:  # the value by value rewrite is not needed, nor taken
+
+        def refused(*args: object) -> None:
+            raise AssertionError("rewritten value by value")
+
+        m.setattr(references, "map_distinct", refused)
+        assert employee_references(table, catalog) == []  # type: ignore[arg-type]
+    assert table.data["employee_id"].tolist() == ids
+    assert references.map_distinct is general
+
+    for odd, rewritten, unknown in [
+        (" e002", "E002", 0),
+        (1003, "1003", 0),
+        ("E404", "E404", 1),
+    ]:
+        table = _history([*ids, odd])
+        found = employee_references(table, catalog)  # type: ignore[arg-type]
+        assert table.data["employee_id"].tolist() == [*ids, rewritten]
+        assert [f.code for f in found] == ["unknown-employee"] * unknown
+        if unknown:
+            assert found[0].where.cell == f"B{len(ids) + 2}"

@@ -127,6 +127,8 @@ def _rewrite(
     """Rewrite known names to the framework's spelling (whole column at once: ratings are
     long); report each unknown one."""
     values, names = table.data[column], list(known.values())
+    if _as_known(values, known, key):
+        return []  # every name already spelled as the framework spells it (a history, often)
     found, _ = map_distinct(
         values.to_numpy(dtype=object), lambda v: None if is_blank(v) else known.get(key(v), False)
     )
@@ -140,6 +142,16 @@ def _rewrite(
         _unknown(table, index, column, code, values[index], names)
         for index in values.index[unknown]
     ]
+
+
+def _as_known(values: pd.Series, known: dict[str, str], key: Callable[[object], str]) -> bool:
+    """Whether each value is blank or a text exactly as `known` spells it: nothing to rewrite
+    and nothing unknown. Looked at once per distinct value (a value equal to a text is that
+    text: no number or date equals one)."""
+    _, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return all(
+        is_blank(v) or (isinstance(v, str) and known.get(key(v)) == v) for v in distinct.tolist()
+    )
 
 
 def _unknown(

@@ -167,7 +167,7 @@ class CachedHistory:
         if self.typed is None or self.type_findings is None:
             return None
         t = self.typed
-        return Table(t.name, t.data.copy(), t.places, t.sheets, t.file), list(self.type_findings)
+        return Table(t.name, _copy(t.data), t.places, t.sheets, t.file), list(self.type_findings)
 
     def remember(
         self,
@@ -176,9 +176,19 @@ class CachedHistory:
         facts: dict[str, np.ndarray] | None = None,
     ) -> None:
         if self.pending and self.typed is None:  # a copy: the caller goes on with its own
-            kept = Table(typed.name, typed.data.copy(), typed.places, typed.sheets, typed.file)
+            kept = Table(typed.name, _copy(typed.data), typed.places, typed.sheets, typed.file)
             self.typed, self.type_findings = kept, list(findings)
             self.facts = facts
+
+
+def _copy(data: Any) -> Any:
+    """A copy of a DataFrame that writes to one never change in the other: with pandas'
+    copy-on-write (always on from pandas 3) a lazy one, so a million rows are not copied
+    for the writes that never come; before it, a deep one."""
+    import pandas as pd
+
+    lazy = int(pd.__version__.split(".")[0]) >= 3
+    return data.copy(deep=not lazy)
 
 
 class Lookup:

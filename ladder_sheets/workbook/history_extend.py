@@ -116,7 +116,9 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     # the appended rows, read as the sheet's own rows 2, 3...
     offset = part.first_row - 2
     rows = _REF.sub(lambda m: m.group(1) + str(int(m.group(2)) - offset).encode() + b'"', part.rows)
-    xml = _DIMENSION.sub(b"", part.head) + part.header_row + rows + part.tail
+    part.rows = b""  # one copy of a cycle's XML at a time (tens of MB)
+    xml = [_DIMENSION.sub(b"", part.head), part.header_row, rows, part.tail]
+    del rows
     assigned = [(s, f) for s, f in meta["assigned"]]
     family = dict(assigned).get(sheet)
     grid = _read_grid(sheet, xml, parts)
@@ -259,9 +261,9 @@ def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict
     return out
 
 
-def _read_grid(sheet: str, xml: bytes, parts: dict[str, bytes]) -> Any:
-    """`sheet` of a workbook holding only it (`xml`) with the given styles and shared strings,
-    read by the grid reader."""
+def _read_grid(sheet: str, xml: list[bytes], parts: dict[str, bytes]) -> Any:
+    """`sheet` of a workbook holding only it (the pieces of its XML, let go of once written)
+    with the given styles and shared strings, read by the grid reader."""
     from ladder_sheets.workbook.grid import read_grids
     from ladder_sheets.xlsx.xmltext import escape_attr
 
@@ -308,7 +310,10 @@ def _read_grid(sheet: str, xml: bytes, parts: dict[str, bytes]) -> Any:
             zf.writestr("xl/styles.xml", parts.get(hc._STYLES, b""))
             if strings:
                 zf.writestr("xl/sharedStrings.xml", parts[hc._STRINGS])
-            zf.writestr("xl/worksheets/sheet1.xml", xml)
+            with zf.open("xl/worksheets/sheet1.xml", "w") as member:
+                for piece in xml:
+                    member.write(piece)
+            xml.clear()
         grids = read_grids(path, checked=True)
     return grids.get(sheet)
 
