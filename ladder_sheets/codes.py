@@ -408,6 +408,12 @@ CODES: dict[str, Code] = {
             "which is the manager's rating would be a guess.",
             "Name the manager's rating column in a mapping file (ladder-sheets inspect).",
         ),
+        export_competency_in_text=Code(
+            INFO,
+            "Competency cells holding a question's text were read by the one competency each "
+            "names at its start or end ('Delivery: How well does...').",
+            "Nothing to do if each is right; otherwise map the question to its competency.",
+        ),
         export_column_ignored=Code(
             INFO,
             "A column of a one-column-per-competency export is not read.",

@@ -275,6 +275,47 @@ def test_a_wide_export_stating_another_scale_is_one_error_for_all_its_columns(
     ]
 
 
+def test_a_question_column_naming_its_competency_at_either_end(tmp_path: Path) -> None:
+    questions = {
+        "Communication: How clearly does this person explain decisions?": "Communication",
+        "How well do they plan and ship? (Delivery)": "Delivery",
+        "Technical skills - System Design": "System Design",
+        "Delivery vs Communication: which is stronger?": None,  # names two: not guessed
+    }
+    rows: list[list[Any]] = [["Employee ID", "Question", "Rating"]]
+    rows += [["E1", q, 3] for q in questions]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
+    read = export.ratings.data["competency"].tolist()
+    assert read == [c or q for q, c in questions.items()]
+    said = [f for f in export.findings if f.code == "export-competency-in-text"]
+    assert len(said) == 1 and said[0].where.column == "Question"
+    assert said[0].message.startswith("3 question texts of 'Question' were read")
+    assert "'Technical skills - System Design' as System Design" in said[0].message
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "cycle"),
+    [
+        ("Mid-Year Review 2026 - Responses (exported 15 Jul 2026)", "export.csv", "2026-Q2"),
+        ("Year-end review 2025", "export.csv", "2025-Q4"),
+        ("Responses (exported 15 Jul 2026)", "H1 2026 ratings.csv", "2026-Q2"),
+        ("Performance review Q3 2026", "export.csv", "2026-Q3"),
+    ],
+)
+def test_the_cycle_a_title_or_file_name_names_wins_over_completion_dates(
+    tmp_path: Path, title: str, name: str, cycle: str
+) -> None:
+    rows: list[list[Any]] = [[title], [], ["Employee ID", "Competency", "Rating", "Submitted At"]]
+    rows += [["E1", "Delivery", 3, "2026-07-10 10:00"], ["E2", "Delivery", 4, "2026-07-01"]]
+    export = read_export(write_csv(tmp_path / name, rows), competencies=COMPETENCIES)
+    assert export.cycles == [cycle]
+    said = [f.message for f in export.findings if f.code == "cycle-read-as-quarter"]
+    if "Q" in title:  # a quarter written as one needs no word
+        assert said == []
+    else:
+        assert len(said) == 1 and f"as {cycle}, the quarter its" in said[0]
+
+
 def test_another_scale_in_the_header_stops_merge_with_one_error(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

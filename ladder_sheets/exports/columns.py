@@ -176,6 +176,24 @@ def role_of(header: str) -> tuple[str, int] | None:
     return hit
 
 
+# A question's text that names its competency at one end: "Communication: How clearly...",
+# "Delivery - rate this person", "How well do they plan? (Delivery)", "... | Delivery".
+_QUESTION_ENDS = (
+    re.compile(r"^\s*([^:|\u2013\u2014]+?)\s*(?::|\s[-\u2013\u2014|]\s)"),
+    re.compile(r"[(\[]([^)\]]+)[)\]]\s*$"),
+    re.compile(r"(?:\s[-\u2013\u2014|]\s|:)\s*([^:|\u2013\u2014]+?)\s*$"),
+)
+
+
+def competency_in_text(text: str, known: dict[str, str]) -> str | None:
+    """The one known competency a question's text names at its start or end ("Communication:
+    How clearly does this person explain..." -> "Communication"); None where it names none or
+    more than one (`known` maps compact names to the framework's spelling)."""
+    parts = (m.group(1) for pattern in _QUESTION_ENDS if (m := pattern.search(text)))
+    found = {known[compact(part)] for part in parts if compact(part) in known}
+    return found.pop() if len(found) == 1 else None
+
+
 def header_readings(header: str) -> list[tuple[str, str | None]]:
     """The ways a wide column's header may split into a competency and the rater it names,
     best first: "Manager - Communication", "Self-Evaluation - Communication", "Communication

@@ -79,6 +79,17 @@ def read_cycle(value: Any) -> tuple[str, str]:
     return cycle, "date"
 
 
+def named_cycle(text: str) -> tuple[str, str] | None:
+    """The cycle a title or file name names ("Performance review Q3 2026", "Mid-Year Review
+    2026", "H1-2026 ratings") with how it was read, as read_cycle; None where it names none. A
+    date alone ("exported 15 Jul 2026") names no cycle: it is when the file was made."""
+    try:
+        cycle, how = read_cycle(text)
+    except (ValueError, AssertionError):
+        return None
+    return (cycle, how) if how != "date" else None
+
+
 # Header words of columns that date a review: a period's end is its cycle; a period's start
 # only when no end is given; a completion date only when nothing else names the cycle.
 _END = frozenset(("end", "ending", "ends", "to", "close", "closes", "until"))

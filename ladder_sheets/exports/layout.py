@@ -8,22 +8,21 @@ competencies, or, when there is no competency column, by columns whose values ar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ladder_sheets.exports import columns as cols
 from ladder_sheets.exports import meaning
 from ladder_sheets.exports.columns import Columns, compact, header_readings, split_rater
+from ladder_sheets.exports.cycles import named_cycle
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.source import Rows, Source
 from ladder_sheets.findings import Finding, Where, info, warning
-from ladder_sheets.values import clean_text, parse_cycle
+from ladder_sheets.values import clean_text
 
 HEADER_SCAN = 30  # rows searched for the header (title and preamble rows come first)
 SAMPLE_ROWS = 500  # data rows sampled to decide whether a column holds ratings
 RATING_SHARE = 0.8  # share of a column's values that must read as ratings
-_QUARTER = re.compile(r"q[1-4]", re.I)
 # Columns a wide export may not melt into competencies.
 _KEY_ROLES = ("employee_id", "name", "competency", "cycle", "reviewer", "rater_type")
 
@@ -44,10 +43,12 @@ class Layout:
     columns: Columns
     shape: str = "long"
     wide: list[WideColumn] = field(default_factory=list)
-    preamble_cycle: str | None = None
+    preamble_cycle: tuple[str, str, str] | None = None  # (cycle, how it was read, the title)
     findings: list[Finding] = field(default_factory=list)
     rater_words: dict[str, str] = field(default_factory=dict)  # the mapping's: word -> kind
     evidence: dict[int, str] = field(default_factory=dict)  # column -> "values" when judged so
+    # competency cells read by the competency their question text names ("Delivery: How...")
+    competency_texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def roles(self) -> dict[str, int]:
@@ -147,16 +148,15 @@ def _rating_columns(rows: Rows, header: int, scale: LabelScale) -> int:
     return count
 
 
-def _preamble_cycle(rows: Rows, header: int) -> str | None:
-    """A quarter named in a title row above the header ("Performance review Q3 2026")."""
+def _preamble_cycle(rows: Rows, header: int) -> tuple[str, str, str] | None:
+    """The cycle a title row above the header names ("Performance review Q3 2026", "Mid-Year
+    Review 2026"): (cycle, how it was read, the title)."""
     for cells in rows.rows[:header]:
         for cell in cells:
             text = clean_text(cell) if isinstance(cell, str) else None
-            if text and _QUARTER.search(text):
-                try:
-                    return parse_cycle(text)
-                except ValueError:
-                    continue
+            named = named_cycle(text) if text else None
+            if text and named:
+                return (*named, text)
     return None
 
 

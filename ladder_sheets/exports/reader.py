@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +23,8 @@ from ladder_sheets.exports.source import load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
 from ladder_sheets.model import Table
 from ladder_sheets.scale import SCALE, SCALE_TEXT
-from ladder_sheets.values import clean_text, normalize_header, parse_cycle
+from ladder_sheets.values import clean_text, normalize_header
 
-_QUARTER = re.compile(r"q[1-4]", re.I)
 # Header words of columns naming the one who rated, or the person's manager: never the key.
 _NOT_REVIEWEE = frozenset(
     ("reviewer", "rater", "evaluator", "assessor", "author", "by", "manager", "supervisor",
@@ -152,6 +150,7 @@ def read_export(
     export.ratings, export.evidence = build(ctx)
     findings += ctx.findings
     findings += _stated_scales(layout, export)
+    findings += _competencies_in_text(layout)
     findings += ctx.notes.close(name)
     findings += _cycle_mismatch(layout, cycle, fallback)
     if ctx.cycle_forms and "cycle" in layout.roles:
@@ -392,6 +391,26 @@ def _rating_text(value: Any) -> str:
         return text.casefold()
 
 
+def _competencies_in_text(layout: Layout) -> list[Finding]:
+    """One note for the question texts read by the competency they name."""
+    read = layout.competency_texts
+    if not read:
+        return []
+    shown = "; ".join(f"'{text}' as {name}" for text, name in list(read.items())[:3])
+    more = f" and {len(read) - 3} more" if len(read) > 3 else ""
+    header = layout.headers[layout.roles["competency"]]
+    return [
+        info(
+            "export-competency-in-text",
+            f"{len(read)} question text{'s' * (len(read) != 1)} of '{header}' "
+            f"{'were' if len(read) != 1 else 'was'} read by the one competency each names at its "
+            f"start or end: {shown}{more}",
+            "",
+            _header_where(layout, header),
+        )
+    ]
+
+
 def _stated_scales(layout: Layout, export: Export) -> list[Finding]:
     """Rating columns whose header states a scale other than the framework's ("Score
     (1-10)" where ratings are 1-5): their numbers mean something else on the framework's scale
@@ -486,13 +505,23 @@ def _fallback_cycle(
                     Where(file=name),
                 )
             )
-    from_name = None
-    if _QUARTER.search(path.stem):
-        try:
-            from_name = parse_cycle(path.stem)
-        except ValueError:
-            from_name = None
-    fallback = given or layout.preamble_cycle or from_name
+    named = layout.preamble_cycle
+    if named is None:
+        from_name = cycles.named_cycle(path.stem)
+        named = (*from_name, path.name) if from_name else None
+    fallback = given or (named[0] if named else None)
+    if given is None and named is not None and named[1]:
+        cycle_, how, text = named
+        before = cycles.cycle_from_index(cycles.cycle_index(cycle_) - 1)
+        findings.append(
+            info(
+                "cycle-read-as-quarter",
+                f"{path.name}: the cycle is read from '{text}' as {cycle_}, the quarter its "
+                f"{'half-year' if how == 'half-year' else 'year'} ends in",
+                f"to file this export under another quarter, pass it (e.g. --cycle {before})",
+                Where(file=name),
+            )
+        )
     if fallback is None and "cycle" not in layout.roles:
         findings.append(
             error(

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.exports.block import Block, clean_text
-from ladder_sheets.exports.columns import COMMENT_ROLES, RATER_ROLES, compact, rater_type
+from ladder_sheets.exports.columns import (
+    COMMENT_ROLES,
+    RATER_ROLES,
+    compact,
+    competency_in_text,
+    rater_type,
+)
 from ladder_sheets.exports.layout import Layout
 from ladder_sheets.model import MANAGER
 
@@ -45,6 +51,25 @@ def slot_cols(layout: Layout) -> list[int]:
 def spelled(names: dict[str, str], text: str | None) -> str | None:
     """A name as the framework spells it ("e003" -> "E003"), else as written."""
     return None if text is None else names.get(compact(text), text)
+
+
+def _competency_reader(layout: Layout, competencies: dict[str, str]) -> Any:
+    """A competency cell as the framework spells it; a question's text naming one competency
+    at its start or end ("Delivery: How well...") as that competency, kept in the layout to be
+    said; anything else as written (the schema reports an unknown one)."""
+
+    def read(value: Any) -> str:
+        text = clean_text(value) or ""
+        known = competencies.get(compact(text))
+        if known is not None or not text:
+            return known or text
+        named = competency_in_text(text, competencies)
+        if named is None:
+            return text
+        layout.competency_texts[text] = named
+        return named
+
+    return read
 
 
 def rater_reader(words: dict[str, str]) -> Any:
@@ -83,7 +108,7 @@ def read_slots(
             out.append(Slot(w.col, w.competency, header_cell, rater, rater_cell, comment))
         return out
     comp_col = roles["competency"]
-    competency = block.map(comp_col, lambda v: spelled(competencies, clean_text(v) or ""), at)
+    competency = block.map(comp_col, _competency_reader(layout, competencies), at)
     comp_cell = block.places(comp_col, at)
     slots = []
     for role in sorted((r for r in RATER_ROLES if r in roles), key=roles.__getitem__):
