@@ -252,14 +252,15 @@ def test_a_wide_export_stating_another_scale_is_one_error_for_all_its_columns(
     tmp_path: Path,
 ) -> None:
     rows: list[list[Any]] = [
-        ["Employee ID", "Communication (1-10)", "Delivery (1-10)", "System Design (1-5)"],
+        ["Employee ID", "Communication (1-10)", "Delivery: Manager (1-10)", "System Design (1-5)"],
         ["E1", 7, 4, 3],
         ["E2", 2, 9, 4],
     ]
     export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
     stated = [f for f in export.findings if f.code == "export-scale-differs"]
     assert len(stated) == 1 and stated[0].where.column == "Communication (1-10)"
-    assert "'Communication (1-10)', 'Delivery (1-10)' say the ratings are 1-10" in stated[0].message
+    said = "'Communication (1-10)', 'Delivery: Manager (1-10)' say the ratings are 1-10"
+    assert said in stated[0].message
     assert "4 ratings there were not read; 2 are off the 1-5 scale (first: line 2)" in (
         stated[0].message
     )

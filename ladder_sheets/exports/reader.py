@@ -429,7 +429,7 @@ def _stated_scales(layout: Layout, export: Export) -> list[Finding]:
         return []
     cells = pd.Series(ratings.cell_column("rating"), index=ratings.data.index, dtype=object)
     if layout.rows.sheet is None:
-        column_of = cells.str.rsplit(":", n=1).str[-1]
+        column_of = cells.str.split(":", n=1).str[-1]  # "12:Score (1-10)": line, then header
         names = {col: layout.headers[col] for cols_ in by_scale.values() for col in cols_}
     else:
         column_of = cells.str.rstrip("0123456789")
