@@ -8,9 +8,11 @@ repository and are never copied into it; `shared("corpus")` is that folder, and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +87,40 @@ def needs_shared(name: str) -> pytest.MarkDecorator:
         not shared(name).is_dir(),
         reason=f"../shared/{name} is not beside the repository (the tests read it from there)",
     )
+
+
+SAMPLES = REPO / "samples"
+SAMPLE_EXPORTS = sorted((SAMPLES / "exports").iterdir()) if SAMPLES.exists() else []
+
+
+@contextlib.contextmanager
+def every_history_cached() -> Iterator[None]:
+    """The sample company's history is below the cache's MIN_ROWS: cached all the same here."""
+    from ladder_sheets.workbook import history_cache
+
+    kept = history_cache.MIN_ROWS
+    history_cache.MIN_ROWS = 0
+    try:
+        yield
+    finally:
+        history_cache.MIN_ROWS = kept
+
+
+def merged_sample(folder: Path, exports: int) -> Path:
+    """The sample workbook, in `folder`, with the first `exports` sample exports merged."""
+    from ladder_sheets.commands.merge import merge
+
+    target = folder / "acme.xlsx"
+    shutil.copy(SAMPLES / "acme_framework.xlsx", target)
+    assert merge(target, SAMPLE_EXPORTS[:exports]).written == target
+    return target
+
+
+def copy_with_cache(workbook: Path, folder: Path) -> Path:
+    """A copy of `workbook` in `folder` with its history cache beside it, as merge left them."""
+    from ladder_sheets.workbook.history_cache import cache_path
+
+    copy = folder / workbook.name
+    shutil.copy(workbook, copy)
+    shutil.copy(cache_path(workbook), cache_path(copy))
+    return copy

@@ -21,10 +21,15 @@ import pyarrow.parquet as pq
 import pytest
 
 import ladder_sheets as ls
-from ladder_sheets.commands.merge import merge
 from ladder_sheets.workbook import history_cache
 from ladder_sheets.workbook.history_cache import cache_path
-from tests.helpers import SOFFICE, libreoffice_convert
+from tests.helpers import (
+    SOFFICE,
+    copy_with_cache,
+    every_history_cached,
+    libreoffice_convert,
+    merged_sample,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -79,30 +84,20 @@ def cold(path: Path, **options: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module", autouse=True)
 def small_histories_cached():
-    """The sample company's history is below MIN_ROWS: cached here all the same."""
-    kept = history_cache.MIN_ROWS
-    history_cache.MIN_ROWS = 0
-    yield
-    history_cache.MIN_ROWS = kept
+    with every_history_cached():
+        yield
 
 
 @pytest.fixture(scope="module")
 def merged(tmp_path_factory) -> Path:
     if not EXPORTS:
         pytest.skip("samples/ is missing")
-    target = tmp_path_factory.mktemp("cache") / "acme.xlsx"
-    shutil.copy(SAMPLES / "acme_framework.xlsx", target)
-    assert merge(target, EXPORTS[:3]).written == target
-    return target
+    return merged_sample(tmp_path_factory.mktemp("cache"), 3)
 
 
 @pytest.fixture
 def book(merged: Path, tmp_path: Path) -> Path:
-    """A copy of the merged sample with its cache beside it, as merge left them."""
-    copy = tmp_path / merged.name
-    shutil.copy(merged, copy)
-    shutil.copy(cache_path(merged), cache_path(copy))
-    return copy
+    return copy_with_cache(merged, tmp_path)
 
 
 def test_merge_leaves_a_fresh_cache_and_check_gives_the_same_answer(merged: Path, tmp_path):

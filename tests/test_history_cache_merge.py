@@ -24,7 +24,13 @@ from ladder_sheets.commands.calibrate import calibrate
 from ladder_sheets.commands.merge import merge
 from ladder_sheets.workbook import history_cache, history_extend
 from ladder_sheets.workbook.history_cache import cache_path
-from tests.helpers import SOFFICE, libreoffice_convert
+from tests.helpers import (
+    SOFFICE,
+    copy_with_cache,
+    every_history_cached,
+    libreoffice_convert,
+    merged_sample,
+)
 from tests.test_history_cache import _value, answer, cold, from_cache
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,29 +41,21 @@ pytestmark = pytest.mark.skipif(not EXPORTS, reason="samples/ is missing")
 
 @pytest.fixture(scope="module", autouse=True)
 def small_histories_cached():
-    """The sample company's history is below MIN_ROWS: cached here all the same."""
-    kept = history_cache.MIN_ROWS
-    history_cache.MIN_ROWS = 0
-    yield
-    history_cache.MIN_ROWS = kept
+    with every_history_cached():
+        yield
 
 
 @pytest.fixture(scope="module")
 def two_cycles(tmp_path_factory) -> Path:
     """The sample workbook with two cycles merged and its history cached."""
-    target = tmp_path_factory.mktemp("merged") / "acme.xlsx"
-    shutil.copy(SAMPLES / "acme_framework.xlsx", target)
-    assert merge(target, EXPORTS[:2]).written == target
+    target = merged_sample(tmp_path_factory.mktemp("merged"), 2)
     assert from_cache(target)
     return target
 
 
 @pytest.fixture
 def book(two_cycles: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / two_cycles.name
-    shutil.copy(two_cycles, copy)
-    shutil.copy(cache_path(two_cycles), cache_path(copy))
-    return copy
+    return copy_with_cache(two_cycles, tmp_path)
 
 
 @pytest.fixture

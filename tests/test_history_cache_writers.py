@@ -29,6 +29,7 @@ from ladder_sheets.commands.merge import merge
 from ladder_sheets.commands.split import split
 from ladder_sheets.workbook import history_cache, reader
 from ladder_sheets.workbook.history_cache import cache_path, carry_from, carry_to
+from tests.helpers import copy_with_cache, every_history_cached, merged_sample
 from tests.test_history_cache import answer, cold, from_cache
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,28 +40,20 @@ pytestmark = pytest.mark.skipif(not EXPORTS, reason="samples/ is missing")
 
 @pytest.fixture(scope="module", autouse=True)
 def small_histories_cached():
-    """The sample company's history is below MIN_ROWS: cached here all the same."""
-    kept = history_cache.MIN_ROWS
-    history_cache.MIN_ROWS = 0
-    yield
-    history_cache.MIN_ROWS = kept
+    with every_history_cached():
+        yield
 
 
 @pytest.fixture(scope="module")
 def merged(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("writers") / "acme.xlsx"
-    shutil.copy(SAMPLES / "acme_framework.xlsx", target)
-    assert merge(target, EXPORTS[:3]).written == target
+    target = merged_sample(tmp_path_factory.mktemp("writers"), 3)
     assert from_cache(target)
     return target
 
 
 @pytest.fixture
 def book(merged: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / merged.name
-    shutil.copy(merged, copy)
-    shutil.copy(cache_path(merged), cache_path(copy))
-    return copy
+    return copy_with_cache(merged, tmp_path)
 
 
 @pytest.fixture
