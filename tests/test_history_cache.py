@@ -24,6 +24,7 @@ import ladder_sheets as ls
 from ladder_sheets.workbook import history_cache
 from ladder_sheets.workbook.history_cache import cache_path
 from tests.helpers import (
+    SAMPLE_EXPORTS,
     SOFFICE,
     copy_with_cache,
     every_history_cached,
@@ -31,9 +32,7 @@ from tests.helpers import (
     merged_sample,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-EXPORTS = sorted((SAMPLES / "exports").iterdir()) if SAMPLES.exists() else []
+EXPORTS = SAMPLE_EXPORTS
 HISTORY = "Ratings History"
 
 

@@ -25,6 +25,7 @@ from ladder_sheets.commands.merge import merge
 from ladder_sheets.workbook import history_cache, history_extend
 from ladder_sheets.workbook.history_cache import cache_path
 from tests.helpers import (
+    SAMPLE_EXPORTS,
     SOFFICE,
     copy_with_cache,
     every_history_cached,
@@ -33,9 +34,7 @@ from tests.helpers import (
 )
 from tests.test_history_cache import _value, answer, cold, from_cache
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-EXPORTS = sorted((SAMPLES / "exports").iterdir()) if SAMPLES.exists() else []
+EXPORTS = SAMPLE_EXPORTS
 pytestmark = pytest.mark.skipif(not EXPORTS, reason="samples/ is missing")
 
 

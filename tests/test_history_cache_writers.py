@@ -29,12 +29,10 @@ from ladder_sheets.commands.merge import merge
 from ladder_sheets.commands.split import split
 from ladder_sheets.workbook import history_cache, reader
 from ladder_sheets.workbook.history_cache import cache_path, carry_from, carry_to
-from tests.helpers import copy_with_cache, every_history_cached, merged_sample
+from tests.helpers import SAMPLE_EXPORTS, copy_with_cache, every_history_cached, merged_sample
 from tests.test_history_cache import answer, cold, from_cache
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-EXPORTS = sorted((SAMPLES / "exports").iterdir()) if SAMPLES.exists() else []
+EXPORTS = SAMPLE_EXPORTS
 pytestmark = pytest.mark.skipif(not EXPORTS, reason="samples/ is missing")
 
 
