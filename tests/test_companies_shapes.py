@@ -12,6 +12,7 @@ workbook is on trial here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,104 @@ def test_a_level_header_names_one_level_or_none(header: str, level: str | None) 
     codes.update({normalize_header(t): c for t, c in titles.items()})
     assert level_code(header, codes) == level
 
+
+# --- Brackenridge Robotics: the roster says job titles, the matrix "L3 – Senior Engineer" -----
+
+
+def brackenridge() -> tuple[Spec, Book, Shape]:
+    """Sheets in its own words (Career levels, Competency framework, Expectations, Staff
+    list), every table an Excel table (ListObject); levels as rows of the matrix written
+    "L3 – Senior Engineer" (an en dash); the staff list's Level column holds the job title, one
+    person's as "code – title"."""
+    titles = {
+        "L1": "Associate Engineer",
+        "L2": "Engineer",
+        "L3": "Senior Engineer",
+        "L4": "Staff Engineer",
+        "M1": "Engineering Manager",
+        "M2": "Director of Engineering",
+    }
+    spec = build(
+        "Brackenridge Robotics",
+        seed=34,
+        families={"Engineering": {"IC": ["L1", "L2", "L3", "L4"], "Management": ["M1", "M2"]}},
+        people=11,
+        cycles=quarters("2025-Q4", 3),
+        titles=titles,
+    )
+    book = Book(
+        sheets={
+            "levels": "Career levels",
+            "competencies": "Competency framework",
+            "matrix": "Expectations",
+            "criteria": "Promotion rules",
+            "people": "Staff list",
+        },
+        matrix="transposed",
+        level_header=lambda lv: f"{lv['level']} \u2013 {lv['title']}",
+    )
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Staff list"]
+        col = [c.value for c in ws[1]].index("Level") + 1
+        for r in range(2, ws.max_row + 1):
+            code = ws.cell(r, col).value
+            ws.cell(r, col).value = f"{code} \u2013 {titles[code]}" if r == 3 else titles[code]
+        for n, name in enumerate(("Career levels", "Competency framework", "Staff list")):
+            ws = wb[name]
+            table = openpyxl.worksheet.table.Table(displayName=f"Table{n + 1}", ref=ws.dimensions)
+            table.tableStyleInfo = openpyxl.worksheet.table.TableStyleInfo(
+                name="TableStyleMedium2", showRowStripes=True
+            )
+            ws.add_table(table)
+
+    return spec, book, shape
+
+
+def test_brackenridge_levels_as_job_titles_are_read_as_their_codes(tmp_path: Path) -> None:
+    """Before: every staff member's level ('Senior Engineer') and every level row of the
+    matrix ('L3 – Senior Engineer') was an unknown-level error, one per cell."""
+    spec, book, shape = brackenridge()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Brackenridge Robotics", spec, workbook, exports)
+    said = {
+        f.where.sheet: f for f in result.report.findings if f.code == "level-names-read-as-codes"
+    }
+    assert set(said) == {"Staff list", "Expectations"}
+    staff = said["Staff list"]
+    assert staff.where.cell == "G2" and str(staff.where.file) == str(workbook)
+    assert f"{len(spec['people'])} level cell(s)" in staff.message
+    levels = {lv["level"] for lv in spec["levels"]}
+    assert f"{len(levels)} level cell(s)" in said["Expectations"].message
+
+
+def test_a_title_two_families_share_is_reported_not_guessed(tmp_path: Path) -> None:
+    """'Manager' is a title in Engineering and in Sales: a roster row saying 'Manager' names
+    no one level, and stays an error at its cell."""
+    spec = build(
+        "Brackenridge Robotics",
+        seed=35,
+        families={
+            "Engineering": {"IC": ["E1", "E2", "E3"], "Management": ["EM1", "EM2"]},
+            "Sales": {"IC": ["S1", "S2", "S3"], "Management": ["SM1", "SM2"]},
+        },
+        people=10,
+        cycles=quarters("2026-Q1", 2),
+        titles={"EM1": "Manager", "SM1": "Manager"},
+    )
+    lead = next(p for p in spec["people"] if p["level"] != "EM1" and p["level"] != "SM1")
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Employees"]
+        col = [c.value for c in ws[1]].index("Level") + 1
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == lead["id"])
+        ws.cell(row, col).value = "Manager"
+
+    workbook, _ = files(tmp_path, spec, Book(), shape)
+    outcome = run_cli("check", workbook, "--format", "json")
+    assert outcome.exit_code == 1
+    errors = [f for f in json.loads(outcome.output)["findings"] if f["severity"] == "error"]
+    unknown = [f for f in errors if f["code"] == "unknown-level"]
+    assert [(f["sheet"], f["message"]) for f in unknown] == [
+        ("Employees", "Level 'Manager' is not known.")
+    ], errors
