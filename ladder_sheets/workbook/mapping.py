@@ -20,6 +20,8 @@ writes one that reproduces a reading. In short, one section per table (every key
     "Eng Skills" = "Engineering"
     [expectations.levels]
     "Junior Engineer" = "IC1"     # header of a level column = level code
+    [expectations.labels]
+    "Proficient" = 3              # a word written in Matrix cells = its number
 
 and for review exports `[export]` (every export) and `[exports."file name"]` (one export), each
 with `sheet`, `columns` (role = header), `raters` (word = rater type), `labels` (label =
@@ -64,6 +66,7 @@ class TableMapping:
     header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> header row
     joined: dict[str, list[str]] = field(default_factory=dict)  # column <- several headers
     shape: str | None = None  # wide tables: "wide", "transposed" or "long"
+    labels: dict[str, float] = field(default_factory=dict)  # Matrix: a word -> its number
 
     def family_of(self, sheet: str) -> str | None:
         return self.families.get(sheet, self.family)
@@ -293,6 +296,14 @@ def _fill_from_toml(entry: TableMapping, table: str, section: dict[str, Any], fi
                 hint='write min_quarters = "month" (or quarter, year, week, day)',
             )
         entry.units[canonical] = str(unit).rstrip("s")
+    for label, value in dict(section.get("labels", {})).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise LayoutError(
+                f"labels: '{label}' = {value!r} is not a number",
+                file=file,
+                hint='write each word with its number, e.g. "Proficient" = 3',
+            )
+        entry.labels[str(label)] = float(value)
     shape = section.get("shape")
     if shape is not None:
         if shape not in SHAPES:
