@@ -15,7 +15,7 @@ left blank so nothing is computed from them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -93,8 +93,8 @@ def read_expectation_words(
         else:
             unknown[pos] = text
     # a stray word or two is a typo the schema reports at its cell; more are a scale
-    sheets = [_sheet(table, pos) for pos in unknown]
-    unknown = {pos: t for pos, t in unknown.items() if sheets.count(_sheet(table, pos)) >= ASK_FROM}
+    asked = {pos for group in _by_sheet(table, unknown) if len(group) >= ASK_FROM for pos in group}
+    unknown = {pos: t for pos, t in unknown.items() if pos in asked}
     findings = [*_said(table, values, read), *_asked(table, unknown)]
     for pos, (number, _) in read.items():
         values[pos] = number
@@ -108,6 +108,14 @@ def _sheet(table: Table, pos: int) -> str:
     return str(table.sheets.iloc[pos]) if len(table.sheets) else ""
 
 
+def _by_sheet(table: Table, positions: Iterable[int]) -> list[list[int]]:
+    """Positions grouped by the sheet of their row (a Matrix may be one sheet per family)."""
+    groups: dict[str, list[int]] = {}
+    for pos in positions:
+        groups.setdefault(_sheet(table, pos), []).append(pos)
+    return list(groups.values())
+
+
 def _where(table: Table, pos: int) -> Where:
     return Where(
         file=table.file,
@@ -119,11 +127,8 @@ def _where(table: Table, pos: int) -> Where:
 def _said(
     table: Table, values: list[Any], read: dict[int, tuple[float | None, str]]
 ) -> list[Finding]:
-    by_sheet: dict[str, list[int]] = {}
-    for pos in read:
-        by_sheet.setdefault(_sheet(table, pos), []).append(pos)
     out = []
-    for positions in by_sheet.values():
+    for positions in _by_sheet(table, read):
         examples: dict[str, str] = {}
         for pos in positions:
             number, how = read[pos]
@@ -143,11 +148,8 @@ def _said(
 
 
 def _asked(table: Table, unknown: dict[int, str]) -> list[Finding]:
-    by_sheet: dict[str, list[int]] = {}
-    for pos in unknown:
-        by_sheet.setdefault(_sheet(table, pos), []).append(pos)
     out = []
-    for positions in by_sheet.values():
+    for positions in _by_sheet(table, unknown):
         counts: dict[str, int] = {}
         for pos in positions:
             counts[unknown[pos]] = counts.get(unknown[pos], 0) + 1

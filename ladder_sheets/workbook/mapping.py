@@ -296,14 +296,7 @@ def _fill_from_toml(entry: TableMapping, table: str, section: dict[str, Any], fi
                 hint='write min_quarters = "month" (or quarter, year, week, day)',
             )
         entry.units[canonical] = str(unit).rstrip("s")
-    for label, value in dict(section.get("labels", {})).items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise LayoutError(
-                f"labels: '{label}' = {value!r} is not a number",
-                file=file,
-                hint='write each word with its number, e.g. "Proficient" = 3',
-            )
-        entry.labels[str(label)] = float(value)
+    entry.labels = _labels(section, file, '"Proficient" = 3')
     shape = section.get("shape")
     if shape is not None:
         if shape not in SHAPES:
@@ -334,14 +327,21 @@ def _export_from_toml(section: dict[str, Any], file: str) -> ExportMapping:
         out.sheet = section["sheet"]
     out.columns = {str(k): str(v) for k, v in dict(section.get("columns", {})).items()}
     out.raters = {str(k): str(v) for k, v in dict(section.get("raters", {})).items()}
+    out.labels = _labels(section, file, '"Meets expectations" = 3')
+    out.cycles = {str(k): str(v) for k, v in dict(section.get("cycles", {})).items()}
+    out.keys = {str(k): str(v) for k, v in dict(section.get("keys", {})).items()}
+    return out
+
+
+def _labels(section: dict[str, Any], file: str, example: str) -> dict[str, float]:
+    """A section's [labels]: each word with its number."""
+    out: dict[str, float] = {}
     for label, value in dict(section.get("labels", {})).items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise LayoutError(
                 f"labels: '{label}' = {value!r} is not a number",
                 file=file,
-                hint='write each label with its rating, e.g. "Meets expectations" = 3',
+                hint=f"write each label with its number, e.g. {example}",
             )
-        out.labels[str(label)] = float(value)
-    out.cycles = {str(k): str(v) for k, v in dict(section.get("cycles", {})).items()}
-    out.keys = {str(k): str(v) for k, v in dict(section.get("keys", {})).items()}
+        out[str(label)] = float(value)
     return out
