@@ -47,8 +47,10 @@ def ids(series: pd.Series) -> pd.Series:
 def texts(series: pd.Series) -> pd.Series:
     """`clean_text` of every value, computed once per distinct value (IDs and names repeat
     in every cycle and competency)."""
-    lookup = {v: clean_text(v) for v in pd.unique(series.to_numpy(dtype=object))}
-    return series.map(lookup).astype(object)
+    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    cleaned = np.empty(len(distinct), dtype=object)
+    cleaned[:] = [clean_text(v) for v in distinct]
+    return pd.Series(cleaned[codes], index=series.index, name=series.name, dtype=object)
 
 
 def cycles_of_interest(ratings: pd.DataFrame, cycle: str) -> pd.DataFrame:
