@@ -294,6 +294,99 @@ def test_a_question_column_naming_its_competency_at_either_end(tmp_path: Path) -
     assert "'Technical skills - System Design' as System Design" in said[0].message
 
 
+def _competency_column_rows(header: str, cells: list[str]) -> list[list[Any]]:
+    """A long export whose competency column is `header`; person i, question j, rating
+    1 + (i + j) % 5, so each rating is known from its row."""
+    rows: list[list[Any]] = [["Employee ID", header, "Rating (1-5)", "Comments"]]
+    for i in range(3):
+        rows += [[f"E{i}", cell, 1 + (i + j) % 5, "ok"] for j, cell in enumerate(cells)]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        (
+            "Competency Question",
+            [
+                "Communication: how clearly does this person write?",
+                "How reliably do they ship? (Delivery)",
+                "Technical - System Design",
+            ],
+        ),
+        ("Framework Element", ["communication", "DELIVERY", "System design"]),
+    ],
+)
+def test_the_competency_column_is_found_by_its_values(
+    tmp_path: Path, header: str, cells: list[str]
+) -> None:
+    rows = _competency_column_rows(header, cells)
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
+    assert not [f for f in export.findings if f.severity.name == "ERROR"]
+    data = export.ratings.data
+    got = list(zip(data["employee_id"], data["competency"], data["rating"], strict=True))
+    # the framework's spelling, in the order the cells name them
+    assert got == [
+        (f"E{i}", COMPETENCIES[j], float(1 + (i + j) % 5)) for i in range(3) for j in range(3)
+    ]
+    said = [f for f in export.findings if f.code == "export-column-understood"]
+    assert len(said) == 1 and said[0].where.column == header
+    assert said[0].message.startswith(f"column '{header}' read as the competency: 100% of")
+    assert [(u.concept, u.evidence) for u in export.understood if u.column == header] == [
+        ("competency", "values")
+    ]
+
+
+def test_a_column_named_like_the_competency_but_holding_none_gives_way(tmp_path: Path) -> None:
+    # "Area" is one of the competency column's names; here it holds the department
+    rows = _competency_column_rows("Question Text", ["Communication: how?", "Delivery: how?"])
+    rows = [[*r[:1], "Area" if n == 0 else "Engineering", *r[1:]] for n, r in enumerate(rows)]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
+    assert export.columns["competency"] == "Question Text"
+    assert export.ratings.data["competency"].tolist() == ["Communication", "Delivery"] * 3
+    said = [f.message for f in export.findings if f.code == "export-column-understood"]
+    assert len(said) == 1 and "column 'Area', named like a competency column" in said[0]
+    assert "holds none (Engineering)" in said[0]
+    # the mapping has the last word: Area stays the competency, each value unknown
+    export = read_export(
+        tmp_path / "2026-Q3.csv", competencies=COMPETENCIES, mapping={"competency": "Area"}
+    )
+    assert set(export.ratings.data["competency"]) == {"Engineering"}
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # half the questions name no competency: not enough to be sure, so asked
+        ["Communication: how?", "Delivery: how?", "Anything else?", "Overall impression"],
+        ["Delivery vs Communication: which?", "System Design or Delivery: which?"],
+    ],
+)
+def test_a_column_naming_competencies_too_rarely_is_not_guessed(
+    tmp_path: Path, cells: list[str]
+) -> None:
+    rows = _competency_column_rows("Prompt", cells)
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
+    missing = [f.message for f in export.findings if f.code == "export-missing-column"]
+    assert len(missing) == 1 and missing[0].startswith("no competency column")
+    assert export.ratings.data.empty
+
+
+def test_a_wide_export_keeps_a_column_naming_one_competency_as_a_value(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["Employee ID", "Communication", "Delivery", "Next Focus"]]
+    rows += [["E1", 3, 4, "Delivery"], ["E2", 2, 5, "Communication"]]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
+    assert export.shape == "wide"
+    data = export.ratings.data
+    assert list(zip(data["employee_id"], data["competency"], data["rating"], strict=True)) == [
+        ("E1", "Communication", 3.0),
+        ("E1", "Delivery", 4.0),
+        ("E2", "Communication", 2.0),
+        ("E2", "Delivery", 5.0),
+    ]
+    assert not [f for f in export.findings if f.code == "export-column-understood"]
+
+
 @pytest.mark.parametrize(
     ("title", "name", "cycle"),
     [

@@ -107,7 +107,7 @@ def detect(
     layout = Layout(rows, index, headers, cols.assign(headers, mapping), findings=findings)
     layout.preamble_cycle = _preamble_cycle(rows, index)
     if rows.rows:
-        meaning.assign_by_meaning(layout, scale, set(mapping))
+        meaning.assign_by_meaning(layout, scale, set(mapping), known)
     _decide_shape(layout, known, scale)
     return layout
 

@@ -1,7 +1,10 @@
 """Export columns understood by what they hold, after their names (columns.assign) had their
-say: a "Rater", "Review Direction" or "Relationship" column whose values are rater kinds is the
-rater type; a column named for a rater ("Manager Evaluation", "Self Review", "Upward") whose
-values are ratings is that rater's rating; summary and timestamp columns are never ratings.
+say: the column whose values name the framework's competencies ("Delivery", or a question's
+text "Delivery: how well...") is the competency column where no name said so or the named one
+holds none; a "Rater", "Review Direction" or "Relationship" column whose values are rater kinds
+is the rater type; a column named for a rater ("Manager Evaluation", "Self Review", "Upward")
+whose values are ratings is that rater's rating; summary and timestamp columns are never
+ratings.
 
 Every decision taken here on values is said as an info finding naming the column, and kept
 in `Layout.understood` for `inspect` (concept, column, evidence, confidence).
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ladder_sheets.exports import columns as cols
+from ladder_sheets.exports.columns import compact, competency_in_text, split_rater
 from ladder_sheets.exports.raters import holds_rater_kinds, names_rater, rater_kind
 from ladder_sheets.findings import info
 from ladder_sheets.values import clean_text, normalize_header
@@ -85,11 +89,16 @@ def never_ratings(header: str) -> bool:
     return bool(w & SUMMARY_WORDS) or bool(w & TIME_WORDS)
 
 
-def assign_by_meaning(layout: Layout, scale: LabelScale, mapped: Iterable[str]) -> None:
+def assign_by_meaning(
+    layout: Layout, scale: LabelScale, mapped: Iterable[str], known: dict[str, str]
+) -> None:
     """Roles from values where names were silent or wrong (see the module's docstring);
-    roles the mapping gave are left alone."""
+    roles the mapping gave are left alone. `known` maps compact competency names to the
+    framework's spelling."""
     fixed = set(mapped)
     roles, headers = layout.columns.roles, layout.headers
+    if "competency" not in fixed and known:
+        _competency_column(layout, known)
     keys = {roles[r] for r in _KEY_ROLES if r in roles}
     if "rater_type" not in fixed:
         _rater_type_column(layout, keys)
@@ -149,3 +158,64 @@ def _rater_type_column(layout: Layout, keys: set[int]) -> None:
             layout.rows.where(layout.header, col, headers[col]),
         )
     )
+
+
+def names_competency(value: Any, known: dict[str, str]) -> str | None:
+    """The competency a cell names, as a name ("delivery") or a question's text naming one
+    at its start or end ("Delivery: how well do they plan?"); None otherwise."""
+    text = clean_text(value) if isinstance(value, str) else None
+    if not text:
+        return None
+    return known.get(compact(text)) or competency_in_text(text, known)
+
+
+def _competency_column(layout: Layout, known: dict[str, str]) -> None:
+    """In a long export, the column whose values name the framework's competencies, where no
+    column's name says so ("Competency Question") or the one whose name does holds none
+    ("Area" holding departments beside a "Question Text" column)."""
+    roles, headers = layout.columns.roles, layout.headers
+    # two or more headers naming competencies: a wide export, whose other columns may well
+    # name a competency as a value ("Focus area next quarter") without being the key
+    if sum(1 for h in headers if h and compact(split_rater(h)[0]) in known) >= 2:
+        return
+    current = roles.get("competency")
+    if current is not None and _naming_share(layout, current, known)[0] > 1 - RATING_SHARE:
+        return
+    best: tuple[float, int, list[str]] | None = None
+    for col, header in enumerate(headers):
+        if not header or col in layout.columns.claimed:
+            continue
+        share, named = _naming_share(layout, col, known)
+        if share >= RATING_SHARE and (best is None or share > best[0]):
+            best = (share, col, named)
+    if best is None:
+        return
+    share, col, named = best
+    roles["competency"] = col
+    layout.columns.claimed.add(col)
+    layout.evidence[col] = "values"
+    seen = sorted(set(named))
+    shown = ", ".join(seen[:4]) + (f" and {len(seen) - 4} more" if len(seen) > 4 else "")
+    instead = ""
+    if current is not None:
+        held = sorted({clean_text(v) or "" for v in sample(layout, current)})
+        instead = (
+            f"; column '{headers[current]}', named like a competency column, holds none "
+            f"({', '.join(held[:3])}{', ...' if len(held) > 3 else ''}) and is not read"
+        )
+    layout.findings.append(
+        info(
+            "export-column-understood",
+            f"column '{headers[col]}' read as the competency: {share:.0%} of its sampled values "
+            f"name a competency of the framework ({shown}){instead}",
+            "nothing to do if that is right; otherwise name the column in the mapping",
+            layout.rows.where(layout.header, col, headers[col]),
+        )
+    )
+
+
+def _naming_share(layout: Layout, col: int, known: dict[str, str]) -> tuple[float, list[str]]:
+    """The share of a column's sampled values naming a competency, and the ones named."""
+    values = sample(layout, col)
+    named = [n for v in values if (n := names_competency(v, known))]
+    return (len(named) / len(values) if values else 0.0), named
