@@ -45,9 +45,12 @@ def _company(seed: int) -> dict[str, list[dict[str, Any]]]:
     return rec
 
 
-def _oracle(result: Any) -> tuple[dict[tuple[str, str], list[str]], list[tuple[str, str]]]:
-    """(cycle, missing names) -> cells of the people lacking them, in order; and
-    (cell, names) of each rating-not-expected, in order."""
+Groups = dict[tuple[str, str], list[str]]
+
+
+def _oracle(result: Any) -> tuple[Groups, Groups]:
+    """(cycle, missing names) -> cells of the people lacking them, in order; and (cycle,
+    names rated but not expected) -> cells of the people so rated, in order."""
     fw, ratings = result.framework, result.ratings
     data = ratings.data
     expected: dict[tuple[str, str], dict[str, str]] = {}
@@ -76,7 +79,7 @@ def _oracle(result: Any) -> tuple[dict[tuple[str, str], list[str]], list[tuple[s
             continue
         groups.setdefault((id_key(r["employee_id"]), r["cycle"]), []).append(i)
     lacking: dict[tuple[str, str], list[str]] = {}
-    unexpected: list[tuple[str, str]] = []
+    unexpected: Groups = {}
     for (person, cycle), rows in groups.items():
         want = level_of[person]
         assert want is not None
@@ -92,7 +95,7 @@ def _oracle(result: Any) -> tuple[dict[tuple[str, str], list[str]], list[tuple[s
         if gone:
             lacking.setdefault((cycle, ", ".join(gone)), []).append(cell)
         if odd:
-            unexpected.append((cell, ", ".join(odd)))
+            unexpected.setdefault((cycle, ", ".join(odd)), []).append(cell)
     return lacking, unexpected
 
 
@@ -100,12 +103,13 @@ def _oracle(result: Any) -> tuple[dict[tuple[str, str], list[str]], list[tuple[s
 def test_coverage_names_the_cells_and_competencies_the_definitions_give(seed: int) -> None:
     result = validate(build(_company(seed)))
     lacking, unexpected = _oracle(result)
-    found = [
-        (str(f.where.cell), f.message) for f in result.report if f.code == "rating-not-expected"
-    ]
-    assert len(found) == len(unexpected)
-    for (cell, message), (want_cell, names) in zip(found, unexpected, strict=True):
-        assert cell == want_cell and f" on {names}, which level" in message
+    odd = [f for f in result.report if f.code == "rating-not-expected"]
+    assert len(odd) == len(unexpected)
+    for f, ((cycle, names), cells) in zip(odd, unexpected.items(), strict=True):
+        assert f"rated in {cycle} on {names}, which " in f.message
+        places = list(f.places) or [str(f.where)]
+        assert [p.rpartition("!")[2] for p in places] == cells
+        assert f.message.startswith(f"{len(cells)} people are" if len(cells) > 1 else "'")
     missing = [f for f in result.report if f.code == "missing-rating"]
     assert len(missing) == len(lacking)
     for f, ((cycle, gone), cells) in zip(missing, lacking.items(), strict=True):

@@ -581,6 +581,7 @@ def _coverage(
     )
     # one finding per cause: the people missing the same competencies in a cycle together
     lacking: dict[tuple[Any, str], list[tuple[str, Any, Where]]] = {}
+    rated_on: dict[tuple[Any, str], list[tuple[str, Any, Where]]] = {}
     for g in sorted(missing_of.keys() | extra_of.keys()):
         gone, unexpected = missing_of.get(g), extra_of.get(g)
         row = int(starts[g])
@@ -592,17 +593,41 @@ def _coverage(
         if gone:
             lacking.setdefault((in_cycle, ", ".join(gone)), []).append((str(who), level, place))
         if unexpected:
-            findings.append(
-                info(
-                    "rating-not-expected",
-                    f"'{who}' is rated in {in_cycle} on {', '.join(unexpected)}, "
-                    f"which level {level} does not expect.",
-                    "Fine if intended; the rating is shown but does not count for readiness.",
-                    place,
-                )
+            rated_on.setdefault((in_cycle, ", ".join(unexpected)), []).append(
+                (str(who), level, place)
             )
     findings.extend(_missing_ratings(lacking))
+    findings.extend(_unexpected_ratings(rated_on))
     return findings
+
+
+def _unexpected_ratings(
+    rated_on: dict[tuple[Any, str], list[tuple[str, Any, Where]]],
+) -> list[Finding]:
+    """One note per cycle and set of competencies rated beyond what levels expect: a question
+    a whole level's managers answered is one finding, not one a person."""
+    out = []
+    hint = "Fine if intended; the rating is shown but does not count for readiness."
+    for (cycle, names), people in rated_on.items():
+        who, level, place = people[0]
+        if len(people) == 1:
+            message = (
+                f"'{who}' is rated in {cycle} on {names}, which level {level} does not expect."
+            )
+            out.append(info("rating-not-expected", message, hint, place))
+            continue
+        shown = [f"{p[0]} at {p[1]}" for p in people]
+        named = ", ".join(shown[:8]) + (", ..." if len(shown) > 8 else "")
+        found = info(
+            "rating-not-expected",
+            f"{len(people)} people are rated in {cycle} on {names}, which their level does "
+            f"not expect ({named}).",
+            hint,
+            place,
+        )
+        places = tuple(dict.fromkeys(str(p[2]) for p in people))
+        out.append(dataclasses.replace(found, count=len(places), places=places))
+    return out
 
 
 def _missing_ratings(lacking: dict[tuple[Any, str], list[tuple[str, Any, Where]]]) -> list[Finding]:
