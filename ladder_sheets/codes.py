@@ -142,6 +142,11 @@ CODES: dict[str, Code] = {
             "Managers given by e-mail or name were read as Employee IDs.",
             "Nothing to do; write Employee IDs to avoid the lookup.",
         ),
+        level_names_read_as_codes=Code(
+            INFO,
+            "Levels written as a job title or 'code - title' were read as the Levels codes.",
+            "Nothing to do; a title two levels share is reported, never guessed.",
+        ),
     ),
     # The 'Ladder Settings' sheet (a mapping of sheet and column names).
     **_codes(

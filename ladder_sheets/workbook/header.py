@@ -94,13 +94,35 @@ def header_cells(grid: Grid, row: int) -> dict[int, str]:
 
 
 def level_code(header: str, codes: dict[str, str]) -> str | None:
-    """The level code a header names ("IC1", "IC1 - Junior", "Level IC1"), from `codes`
-    (normalized code -> code as written on the Levels sheet)."""
+    """The level code a header names ("IC1", "IC1 - Junior", "Level IC1", "Senior Engineer
+    (IC3)"), from `codes` (normalized code or job title -> code as written on the Levels sheet).
+
+    Each longest run of words that is a code or a title names a level ("Engineer II (L3)"
+    holds "engineer ii" and "l3", not the shorter title "engineer" of L2). The header names a
+    level when every word is one of these and they agree, or when it starts with a code
+    ("IC1 - Junior"); two levels named, or a title followed by words that are no level, is no
+    level: a column read at the wrong level would be a wrong number without a message."""
     key = _LEVEL_PREFIX.sub("", normalize_header(header))
     if key in codes:
         return codes[key]
-    first = key.split(" ")[0] if key else ""
-    if first in codes:
+    words = key.split(" ") if key else []
+    spans = [
+        (i, j, codes[run])
+        for i in range(len(words))
+        for j in range(len(words), i, -1)
+        if (run := " ".join(words[i:j])) in codes
+    ]
+    longest = [
+        (i, j, code)
+        for i, j, code in spans
+        if not any(a <= i and j <= b and (a, b) != (i, j) for a, b, _ in spans)
+    ]
+    named = {code for _, _, code in longest}
+    covered = sum(j - i for i, j, _ in longest)
+    if len(named) == 1 and covered >= len(words):
+        return next(iter(named))
+    first = words[0] if words else ""
+    if first in codes and normalize_header(codes[first]) == first and named <= {codes[first]}:
         return codes[first]
     # "IC 1" against "IC1"
     squeezed = key.replace(" ", "")

@@ -42,6 +42,7 @@ from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.extent import sheet_names
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
+from ladder_sheets.workbook.level_names import resolve_levels
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
 from ladder_sheets.workbook.people import resolve_managers
 from ladder_sheets.workbook.readings import (
@@ -151,6 +152,7 @@ def read_framework(
         elif not assigned.get(table):
             findings.append(missing_sheet(table, data_sheets, assigned, file))
 
+    findings.extend(resolve_levels(tables, reader.codes))
     if "employees" in tables:
         findings.extend(resolve_managers(tables["employees"], reader.people_keys))
     if not tables:

@@ -1,0 +1,86 @@
+"""Levels written the way HR writes them, read as the Levels sheet's codes.
+
+A roster's Level column often holds the job title ("Senior Engineer") or code and title
+together ("L3 - Senior Engineer"); so do the level rows of a transposed or long Matrix and the
+steps of the promotion criteria. Each such value that names exactly one level of the Levels
+sheet (header.level_code: a title two levels share names neither) becomes that level's code,
+and one note per sheet and column says so with an example; a value naming no level, or two, is
+left as written for the references check to report with its cell.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ladder_sheets.findings import Finding, Where, info
+from ladder_sheets.model import Table
+from ladder_sheets.values import clean_text, normalize_header
+from ladder_sheets.workbook.header import level_code
+
+# The columns holding a level, per table (the Levels sheet itself defines them).
+LEVEL_COLUMNS = {
+    "expectations": ("level",),
+    "behaviors": ("level",),
+    "employees": ("level",),
+    "criteria": ("from_level", "to_level"),
+    "paths": ("from_level", "to_level"),
+}
+
+
+def resolve_levels(tables: dict[str, Table], codes: dict[str, str]) -> list[Finding]:
+    """Rewrite, in place, every level value that is a title or "code - title" to its code."""
+    plain = {key for key, code in codes.items() if normalize_header(code) == key}
+    findings: list[Finding] = []
+    for name, columns in LEVEL_COLUMNS.items():
+        table = tables.get(name)
+        if table is None or not len(table.data):
+            continue
+        for column in columns:
+            if column not in table.data.columns:
+                continue
+            findings.extend(_resolve_column(table, column, codes, plain))
+    return findings
+
+
+def _resolve_column(
+    table: Table, column: str, codes: dict[str, str], plain: set[str]
+) -> list[Finding]:
+    values = table.data[column].tolist()
+    read: dict[int, str] = {}
+    for pos, value in enumerate(values):
+        text = clean_text(value)
+        if not text or normalize_header(text) in plain:
+            continue
+        code = level_code(text, codes)
+        if code is not None:
+            read[pos] = code
+    if not read:
+        return []
+    # one note per sheet the column was read from, at the first value it rewrote
+    # (a transposed Matrix repeats a level's cell once per competency: cells are counted once)
+    firsts: dict[str, int] = {}
+    cells: dict[str, set[str]] = {}
+    for pos in read:
+        sheet = str(table.sheets.iloc[pos]) if len(table.sheets) else ""
+        firsts.setdefault(sheet, pos)
+        cells.setdefault(sheet, set()).add(table.cell(table.data.index[pos], column))
+    findings = []
+    for sheet, pos in firsts.items():
+        example = f"'{clean_text(values[pos])}' as {read[pos]}"
+        findings.append(
+            info(
+                "level-names-read-as-codes",
+                f"{len(cells[sheet])} level cell(s) written as a job title or 'code - title' are "
+                f"read as the Levels sheet's codes ({example})",
+                "",
+                Where(
+                    file=table.file,
+                    sheet=sheet or None,
+                    cell=table.cell(table.data.index[pos], column) or None,
+                ),
+            )
+        )
+    for pos, code in read.items():
+        values[pos] = code
+    table.data[column] = pd.Series(values, index=table.data.index, dtype=object)
+    return findings
