@@ -379,6 +379,13 @@ CODES: dict[str, Code] = {
             "duplicate",
             also=W,
         ),
+        exports_overlap=Code(
+            E,
+            "Two files hold many of the same ratings (a warning when every value agrees): the "
+            "same cycle exported twice, or one filed under the wrong cycle.",
+            "Pass the one export that holds the cycle; check a misfiled one with --cycle.",
+            also=W,
+        ),
         rating_changed=Code(
             W,
             "An export changes a rating the workbook already holds (an error for merge).",

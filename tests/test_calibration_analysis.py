@@ -99,6 +99,27 @@ def test_planted_severe_manager_among_four():
     assert table.loc["MA", "peer_managers"] == 2  # MB and MC, not MD
 
 
+def test_managers_flagged_one_by_one_leave_the_baselines_after_them():
+    """ME (-1) is furthest from the other four, so it is set aside first, on numbers that
+    still count MD (+0.9) among its peers; MD is then compared with MA, MB and MC only."""
+    emps, rows = org({"MA": 0, "MB": 0, "MC": 0, "MD": 0.9, "ME": -1})
+    table = manager_consistency(*frames(emps, rows), Q3).set_index("manager_id")
+    assert table["flag"].to_dict() == {
+        "ME": "severe", "MD": "lenient", "MA": "", "MB": "", "MC": "",
+    }  # fmt: skip
+    given = by_manager(rows)
+    ordinary = given["MA"] + given["MB"] + given["MC"]
+    assert table.loc["ME", "peer_mean"] == pytest.approx(statistics.fmean(ordinary + given["MD"]))
+    assert table.loc["ME", "difference"] == pytest.approx(2.0 - (3 * 3 + 3.9) / 4)
+    assert (table.loc["ME", "peer_managers"], table.loc["ME", "peer_ratings"]) == (4, 160)
+    assert table.loc["MD", "peer_mean"] == pytest.approx(statistics.fmean(ordinary))
+    assert table.loc["MD", "difference"] == pytest.approx(0.9)
+    assert (table.loc["MD", "peer_managers"], table.loc["MD", "peer_ratings"]) == (3, 120)
+    # Both set aside: the ordinary three are compared with each other only.
+    assert table.loc["MA", "difference"] == pytest.approx(0.0)
+    assert table.loc["MA", "peer_managers"] == 2
+
+
 def test_manager_with_two_ratings_is_never_flagged():
     emps, rows = org({"MA": 0, "MB": 0, "MC": 0})
     emps += [person("MX", None, level="M1"), person("X-1", "MX")]

@@ -4,6 +4,8 @@ answered from another's."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 from test_calibration_analysis import Q2, Q3, frames, person, rating
 
@@ -43,3 +45,29 @@ def test_another_ratings_table_is_worked_out_on_its_own() -> None:
         second = cal.rated(other, employees, Q3)
     assert list(first["rating"]) == [3.0, 4.0]
     assert list(second["rating"]) == [4.0, 5.0]
+
+
+def test_rater_types_are_read_as_text_whatever_their_spelling_inside_and_outside() -> None:
+    """Each kind of rater finds its rows however the export spelt the type; a blank type is
+    the manager's; people() is the same table, and a copy, inside reused() too."""
+    emps = [person("M", None, level="M1"), person("A", "M"), person("B", "M")]
+    rows = [
+        rating(Q3, "A", "Delivery", 3.0, kind=" Peer "),
+        rating(Q3, "A", "Design", 4.0, kind="PEER"),
+        rating(Q3, "B", "Delivery", 2.0, kind="peer\n"),
+        rating(Q3, "B", "Design", 5.0, kind=None),
+        rating(Q3, "B", "Ownership", 1.0, kind="Self"),
+        rating(Q2, "A", "Delivery", 2.0, kind="peer"),
+    ]
+    ratings, employees = frames(emps, rows)
+    outside = cal.people(employees)
+    for block in (False, True):
+        with cal.reused() if block else contextlib.nullcontext():
+            assert list(cal.of_type(ratings, Q3, "peer")["rating"]) == [3.0, 4.0, 2.0]
+            assert list(cal.of_type(ratings, Q3, "self")["employee_id"]) == ["B"]
+            assert list(cal.manager_ratings(ratings, Q3)["rating"]) == [5.0]
+            assert cal.of_type(ratings, Q3, "upward").empty
+            staff = cal.people(employees)
+            pd.testing.assert_frame_equal(staff, outside)
+            staff["name"] = "changed"  # a caller's copy
+            assert list(cal.people(employees)["name"]) == list(outside["name"])

@@ -246,3 +246,90 @@ def test_what_a_check_changes_in_the_typed_history_stays_out_of_the_cache(cached
     assert third is not None
     for table in (second[0].data, third[0].data, cached.typed.data):
         assert table.equals(before)
+
+
+def _typed_history(seed: int) -> tuple[Any, dict[str, int]]:
+    """An invented typed history (columns and types as the schema types one) with what makes
+    the rating keys hard to extend, and where its parts start: a rating left blank in 2025-Q2
+    whose cycle, person, competency and rater no complete row has (its key's number is
+    never stored) and, after the four cycles, that rating given after all; the last rows of
+    2025-Q4 again (anonymous peers ranked after the earlier ones); a new cycle with a new
+    person, a new competency, an anonymous peer and blanks."""
+    import pandas as pd
+
+    from ladder_sheets.model import columns
+
+    rows = _history(seed)[:-1]
+    middle = next(i for i, r in enumerate(rows) if r[0] == "2025-Q3") // 2
+    blank = ["2025-Q2", "E002", "Hiring", None, "manager", None, None, "a.csv", None]
+    rows.insert(middle, blank)
+    at = {"later": len(rows)}
+    rows.append([*blank[:3], 4, *blank[4:]])
+    at["again"] = len(rows)
+    rows += [list(r) for r in rows[-25:-1]]
+    at["new cycle"] = len(rows)
+    rows += [
+        ["2026-Q1", "E009", "Mentoring", 3, "manager", None, None, "c.csv", None],
+        ["2026-Q1", "E002", "Communication", 4, "manager", None, None, "c.csv", None],
+        ["2026-Q1", "E002", "Communication", 2, "peer", None, None, "c.csv", None],
+        ["2026-Q1", "e009", " mentoring ", 5, "peer", None, None, "c.csv", None],
+        ["2026-Q1", "E003", "Delivery", None, "manager", None, None, "c.csv", None],
+        ["2026-Q1", "E002", "Communication", 5, "peer", None, None, "c.csv", None],
+        [None, None, None, None, None, None, "a note", None, None],
+    ]
+    data = pd.DataFrame(rows, columns=columns("history"), dtype=object)
+    data["rating"] = pd.to_numeric(data["rating"]).astype(float)
+    return data, at
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_appended_keys_are_the_keys_of_the_whole(seed):
+    """The keys of rows appended to a cached history (schema.ratings.appended_facts, what
+    merge's cache extension keeps) are those the whole history gives, wherever it is cut: codes
+    continuing the old ones, the blank rating's number where it is given later, the ranks of
+    anonymous peers continuing; and only the old rows that share a cycle and person with a
+    new or blank row are looked at."""
+    from ladder_sheets.schema.ratings import appended_facts, history_facts
+
+    data, at = _typed_history(seed)
+    whole = history_facts(data)
+    assert len(set(whole["code"].tolist())) > 50 and (whole["code"] < 0).sum() >= 3
+    cuts = sorted({*range(1, len(data), 9), *at.values(), len(data) - 1})
+    for cut in cuts:
+        old, new = data.iloc[:cut].reset_index(drop=True), data.iloc[cut:]
+        asked: list[int] = []
+
+        def rows_of(positions: Any, old: Any = old, asked: list[int] = asked) -> Any:
+            asked.extend(positions.tolist())
+            return old.iloc[positions].reset_index(drop=True)
+
+        got = appended_facts(history_facts(old), rows_of, new.reset_index(drop=True))
+        assert list(got) == list(whole)
+        for name, values in whole.items():
+            assert got[name].tolist() == values[cut:].tolist(), (cut, name)
+        if cut == at["new cycle"]:
+            # the new cycle's rows: its cycle's first rows and the blank rating's cycle and
+            # person, not the whole history
+            assert len(set(asked)) < cut / 4
+    # what the cuts above went through: a code first given by the blank rating, new numbers
+    blank = whole["code"][at["later"]]
+    assert blank >= 0 and blank not in whole["code"][: at["later"]].tolist()
+    assert blank < whole["code"][: at["later"]].max()
+    new = slice(at["new cycle"], None)
+    for part in ("employee", "competency", "cycle"):
+        assert whole[f"{part}_code"][new].max() > whole[f"{part}_code"][: at["new cycle"]].max()
+
+
+def test_appended_keys_need_the_cached_codes():
+    """Keys cached without their codes (or of another length) are not extended: ValueError,
+    and merge then reads the history again."""
+    from ladder_sheets.schema.ratings import appended_facts, history_facts
+
+    data, at = _typed_history(1)
+    cut = at["new cycle"]
+    old, new = data.iloc[:cut].reset_index(drop=True), data.iloc[cut:].reset_index(drop=True)
+    facts = history_facts(old)
+    with pytest.raises(ValueError):
+        appended_facts({**facts, "cycle_code": None}, lambda p: old.iloc[p], new)
+    with pytest.raises(ValueError):
+        appended_facts({**facts, "code": facts["code"][1:]}, lambda p: old.iloc[p], new)

@@ -179,7 +179,9 @@ def test_culture_amp_wide_bracketed_raters_cp1252_semicolons(
     got, checked = read(framework_workbook(), path)
     assert got == expected({"manager": MANAGER, "self": SELF}, "2026-Q2")
     no_errors(checked)
-    assert said(checked, "export-summary-ignored")
+    assert said(checked, "export-summary-ignored") == [
+        "'Overall Rating' sums up the competency columns and is not read as ratings"
+    ]
     # Below is 2 on this five-label scale, and saying so is part of the output
     assert any("Below expectations=2" in m for m in said(checked, "label-scale"))
 

@@ -340,3 +340,68 @@ def test_joined_arrow_is_the_arrow_of_the_joined_table():
     # a value type the old rows never held: not joined (the full reading instead)
     odd = table([{"employee_id": "E9", "cycle": "2026-Q2", "rating": 1.0, "evidence": when}], 5)
     assert history_extend._joined(table_to_arrow(old), odd) is None
+
+
+@pytest.fixture
+def one_cycle_short(tmp_path: Path) -> tuple[Path, Path]:
+    """The sample workbook with 2026-Q1 merged without one person's and one competency's
+    ratings (its history cached), and an export of a new cycle, 2026-Q2, that rates them."""
+    import pandas as pd
+
+    q1 = pd.read_csv(EXPORTS[0], dtype=str, keep_default_na=False)
+    assert EXPORTS[0].name.startswith("2026-Q1") and "Review Cycle" in q1.columns
+    person, competency = "E0002", "Hiring"
+    assert {person, competency} <= set(q1["Employee ID"]) | set(q1["Competency"])
+    short = tmp_path / "exports" / "2026-Q1_short.csv"
+    short.parent.mkdir()
+    q1[(q1["Employee ID"] != person) & (q1["Competency"] != competency)].to_csv(short, index=False)
+    later = tmp_path / "exports" / "2026-Q2_all.csv"
+    q1.assign(**{"Review Cycle": "2026-Q2"}).to_csv(later, index=False)
+    target = tmp_path / "book" / "acme.xlsx"
+    target.parent.mkdir()
+    shutil.copy(EXPORTS[0].parents[1] / "acme_framework.xlsx", target)
+    assert merge(target, [short]).written == target
+    assert from_cache(target)
+    return target, later
+
+
+def test_a_new_person_competency_and_cycle_continue_the_keys(
+    one_cycle_short: tuple[Path, Path], tmp_path: Path, extended
+):
+    """The appended cycle brings a cycle label, a person and a competency the history never
+    had: the extended cache numbers them after the old ones, as a cold reading does."""
+    book, later = one_cycle_short
+    before = cache_contents(book)["k/"]
+    result = merge(book, [later])
+    assert result.history_write is not None and result.history_write.path == "append"
+    assert extended == [True]
+    assert_cache_right(book, tmp_path)
+    keys = cache_contents(book)["k/"]
+    old = len(before["k/code"])
+    for part, new in [("employee", "e0002"), ("competency", "hiring"), ("cycle", None)]:
+        codes = keys[f"k/{part}_code"]
+        assert codes[:old] == before[f"k/{part}_code"]
+        assert max(codes[old:]) == max(codes[:old]) + 1, part  # one new number, the next
+        if new is not None:
+            assert new not in before[f"k/{part}"] and new in keys[f"k/{part}"][old:]
+    assert min(c for c in keys["k/code"][old:] if c >= 0) > max(keys["k/code"][:old])
+
+
+def test_the_comparison_sees_keys_appended_without_their_numbering(
+    one_cycle_short: tuple[Path, Path], extended, monkeypatch
+):
+    """The comparison above fails when the appended rows' keys are worked out on their own
+    (numbered from 0 again) instead of continuing the cached ones: it can fail."""
+    from ladder_sheets.schema import ratings
+
+    book, later = one_cycle_short
+    monkeypatch.setattr(
+        ratings, "appended_facts", lambda facts, rows_of, new: ratings.history_facts(new)
+    )
+    merge(book, [later])
+    assert extended == [True]
+    kept, cold = cache_contents(book), cold_cache(book)
+    assert kept["k/"] != cold["k/"]
+    assert {k: v for k, v in kept.items() if k != "k/"} == {
+        k: v for k, v in cold.items() if k != "k/"
+    }

@@ -196,7 +196,8 @@ def _decide_shape(layout: Layout, known: dict[str, str], scale: LabelScale) -> N
             layout.findings.append(
                 info(
                     "export-summary-ignored",
-                    f"{names} sum up the competency columns and are not read as ratings",
+                    f"{names} {'sum' if len(summaries) > 1 else 'sums'} up the competency "
+                    f"columns and {'are' if len(summaries) > 1 else 'is'} not read as ratings",
                     "nothing to do: each competency's own rating is read",
                     layout.rows.where(layout.header, summaries[0], headers[summaries[0]]),
                 )

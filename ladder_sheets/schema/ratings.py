@@ -10,7 +10,7 @@ an error. Either way the later copy's rating is blanked in the typed table and t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,35 +144,11 @@ class RatingKeys:
             found, uniques = pd.factorize(values, use_na_sentinel=False)
             setattr(self, f"{part}_code", found.astype(np.int64))
             return found.astype(np.int64), np.asarray(uniques, dtype=object)
-        first = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins
-        return codes, np.asarray(values, dtype=object)[first]
+        return codes, np.asarray(values, dtype=object)[first_rows(codes)]
 
     @classmethod
     def of(cls, data: pd.DataFrame) -> RatingKeys:
-        employee, _ = map_distinct(data["employee_id"].to_numpy(dtype=object), id_key)
-        competency, _ = map_distinct(data["competency"].to_numpy(dtype=object), name_key)
-        reviewer = rater_keys(
-            data["cycle"].to_numpy(dtype=object),
-            employee,
-            competency,
-            data["rater_type"].to_numpy(dtype=object),
-            data["reviewer"].to_numpy(dtype=object),
-            data["source"].to_numpy(dtype=object) if "source" in data else None,
-        )
-        complete = (
-            data[["cycle", "employee_id", "competency", "rater_type"]].notna().all(axis=1)
-            & data["rating"].notna()
-        ).to_numpy()
-        code = combined_codes(
-            [
-                data["cycle"].to_numpy(),
-                employee,
-                competency,
-                data["rater_type"].to_numpy(),
-                reviewer,
-            ]
-        )
+        employee, competency, code, complete = _key_parts(data)
         code[~complete] = -1
         return cls(employee, competency, code)
 
@@ -213,6 +189,143 @@ class RatingKeys:
 def history_facts(data: pd.DataFrame) -> dict[str, np.ndarray]:
     """What the history cache keeps of a typed history for the next check: its rating keys."""
     return RatingKeys.of(data).facts(data["cycle"].to_numpy(dtype=object))
+
+
+def _key_parts(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's employee key, competency key, number of its cycle x employee x competency x
+    rater among the rows' distinct ones (in order of first appearance, complete or not), and
+    whether it is a complete rating."""
+    employee, _ = map_distinct(data["employee_id"].to_numpy(dtype=object), id_key)
+    competency, _ = map_distinct(data["competency"].to_numpy(dtype=object), name_key)
+    reviewer = rater_keys(
+        data["cycle"].to_numpy(dtype=object),
+        employee,
+        competency,
+        data["rater_type"].to_numpy(dtype=object),
+        data["reviewer"].to_numpy(dtype=object),
+        data["source"].to_numpy(dtype=object) if "source" in data else None,
+    )
+    complete = (
+        data[["cycle", "employee_id", "competency", "rater_type"]].notna().all(axis=1)
+        & data["rating"].notna()
+    ).to_numpy()
+    code = combined_codes(
+        [
+            data["cycle"].to_numpy(),
+            employee,
+            competency,
+            data["rater_type"].to_numpy(),
+            reviewer,
+        ]
+    )
+    return employee, competency, code, complete
+
+
+_FACTS = ("employee", "competency", "code", "employee_code", "competency_code", "cycle_code")
+_PARTS = ("employee", "competency", "cycle")  # numbered each on its own (RatingKeys.codes)
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each number of `codes` (numbers 0..k-1 given in order of first
+    appearance)."""
+    first = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins
+    return first
+
+
+def appended_facts(
+    facts: dict[str, np.ndarray],
+    rows_of: Callable[[np.ndarray], pd.DataFrame],
+    new: pd.DataFrame,
+) -> dict[str, np.ndarray]:
+    """The `history_facts` of rows `new` appended to a typed history whose facts are `facts`:
+    what `history_facts` of the whole gives for the new rows, without the whole. `rows_of`
+    gives the old history's rows at some positions (in order): only those that share a cycle
+    and employee with a new row or with an incomplete old one are asked for.
+
+    The codes number distinct values in order of first appearance over the whole history, so
+    the new rows' codes continue the old ones: a person, competency or cycle already numbered
+    keeps its number, a new one takes the next. A rating's code numbers its cycle x employee x
+    competency x rater among every row's, incomplete rows included (whose codes are stored as
+    -1): those combinations take numbers too, so the old history's count of them and each
+    one's number are worked out from the incomplete rows' cycle and employee (a combination
+    is never shared across either). Anonymous 360 ratings are ranked within their cycle and
+    employee, so their ranks continue from the old rows asked for. Raises ValueError when
+    `facts` are not the facts of one history."""
+    if any(facts.get(name) is None for name in _FACTS):
+        raise ValueError("facts without their codes")
+    old_code = np.asarray(facts["code"], dtype=np.int64)
+    n = len(old_code)
+    employee, _ = map_distinct(new["employee_id"].to_numpy(dtype=object), id_key)
+    competency, _ = map_distinct(new["competency"].to_numpy(dtype=object), name_key)
+
+    def continued(old: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, int]:
+        """The new rows' numbers among `values` after the old ones (`old`: the old distinct
+        values in order), and how many numbers there are now."""
+        codes, uniques = pd.factorize(np.concatenate([old, values]), use_na_sentinel=False)
+        if not np.array_equal(codes[: len(old)], np.arange(len(old))):
+            raise ValueError("the old distinct values are not distinct")
+        return codes[len(old) :].astype(np.int64), len(uniques)
+
+    codes = {part: np.asarray(facts[f"{part}_code"], dtype=np.int64) for part in _PARTS}
+    if any(len(c) != n for c in codes.values()) or len(facts["employee"]) != n:
+        raise ValueError("facts of different lengths")
+    first = {part: first_rows(c) for part, c in codes.items()}
+    old_cycles = rows_of(first["cycle"])["cycle"].to_numpy(dtype=object)
+    old_keys = {"employee": facts["employee"], "competency": facts["competency"]}
+    new_values = {
+        "employee": employee,
+        "competency": competency,
+        "cycle": new["cycle"].to_numpy(dtype=object),
+    }
+    added: dict[str, np.ndarray] = {}
+    counts: dict[str, int] = {}
+    for part in _PARTS:
+        distinct = (
+            old_cycles if part == "cycle" else np.asarray(old_keys[part], dtype=object)[first[part]]
+        )
+        added[part], counts[part] = continued(distinct, new_values[part])
+    # the old rows a new row's code or rank depends on: those of its cycle and employee,
+    # and those of every incomplete old row's cycle and employee
+    people = max(counts["employee"], 1)
+    pair_old = codes["cycle"] * people + codes["employee"]
+    pair_new = added["cycle"] * people + added["employee"]
+    incomplete = old_code < 0
+    wanted = np.union1d(pair_old[incomplete], pair_new[added["cycle"] < len(first["cycle"])])
+    asked = np.flatnonzero(np.isin(pair_old, wanted)) if len(wanted) else np.empty(0, np.int64)
+    rows = pd.concat([rows_of(asked), new], ignore_index=True)
+    _, _, local, complete = _key_parts(rows)
+    m = len(asked)
+    distinct = int(local.max()) + 1 if len(local) else 0
+    # each local combination's number in the whole history
+    number = np.full(distinct, -1, dtype=np.int64)
+    was = old_code[asked]
+    number[local[:m][was >= 0]] = was[was >= 0]
+    in_old = np.zeros(distinct, dtype=bool)
+    in_old[local[:m]] = True
+    hidden = np.flatnonzero(in_old & (number < 0))  # only in incomplete old rows
+    seen = old_code[~incomplete]
+    taken = np.zeros(int(seen.max()) + 1 if len(seen) else 0, dtype=bool)
+    taken[seen] = True
+    total = int(taken.sum()) + len(hidden)  # the old history's distinct combinations
+    if total < len(taken):
+        raise ValueError("codes past the count of combinations")
+    gaps = np.flatnonzero(~np.concatenate([taken, np.zeros(total - len(taken), dtype=bool)]))
+    if len(gaps) != len(hidden):
+        raise ValueError("incomplete rows that do not account for the codes missing")
+    number[hidden] = gaps  # in order of first appearance, as the numbers were given
+    fresh = np.flatnonzero(~in_old)
+    number[fresh] = total + np.arange(len(fresh))
+    code = number[local[m:]]
+    code[~complete[m:]] = -1
+    return {
+        "employee": employee,
+        "competency": competency,
+        "code": code,
+        "employee_code": added["employee"],
+        "competency_code": added["competency"],
+        "cycle_code": added["cycle"],
+    }
 
 
 def rater_keys(
@@ -336,11 +449,20 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
         )
     }
     index = ratings.data.index
+    # (earlier file, later file) -> [ratings both hold, how many differ, first place, cycles]
+    overlaps: dict[tuple[str, str], list[Any]] = {}
     for at in np.flatnonzero(repeated).tolist():
         label, earlier = index[at], index[first[int(code[at])]]
         row: Any = ratings.data.loc[label]  # type: ignore[call-overload]
         same_value = ratings.data.at[earlier, "rating"] == row["rating"]
         same_file = ratings.where(earlier).file == ratings.where(label).file
+        if not same_file and ratings.where(earlier).file and ratings.where(label).file:
+            pair = (str(ratings.where(earlier).file), str(ratings.where(label).file))
+            seen = overlaps.setdefault(pair, [0, 0, ratings.where(label, "rating"), set(), []])
+            seen[0] += 1
+            seen[1] += not same_value
+            seen[3].add(str(row["cycle"]))
+            seen[4].append(len(findings))  # the finding this rating is about to get
         what = (
             f"{row['rater_type'].capitalize()} rating of '{row['employee_id']}' in "
             f"'{row['competency']}' for {row['cycle']}"
@@ -366,7 +488,54 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
                 )
             )
         ratings.data.at[label, "rating"] = np.nan
-    return findings
+    said, dropped = _overlapping_exports(overlaps, findings)
+    return said + [f for i, f in enumerate(findings) if i not in dropped]
+
+
+# Ratings two files must share before they are said to overlap as a whole (a handful is a
+# person moved between teams' exports; dozens are the same export twice).
+OVERLAP_MIN = 5
+
+
+def _overlapping_exports(
+    overlaps: dict[tuple[str, str], list[Any]], findings: list[Finding]
+) -> tuple[list[Finding], set[int]]:
+    """One finding per pair of files holding many of the same ratings, before the ratings
+    themselves: the cause ("the same cycle exported twice") said once. Where every value
+    agrees, it stands for the ratings' own warnings (their indices in `findings` returned);
+    where some differ, each rating is still an error of its own."""
+    out: list[Finding] = []
+    dropped: set[int] = set()
+    for (was, now), (count, differ, place, cycles, listed) in overlaps.items():
+        if count < OVERLAP_MIN:
+            continue
+        a, b = Path(was).name, Path(now).name
+        cycle = ", ".join(sorted(cycles))
+        if differ:
+            out.append(
+                error(
+                    "exports-overlap",
+                    f"{b} and {a} both hold {count} ratings of {cycle} for the same people, "
+                    f"competencies and raters, {differ} of them with different values: two "
+                    "exports of the same cycle, or one filed under the wrong cycle?",
+                    "Pass the one export that holds the cycle's ratings; if one belongs to "
+                    "another cycle, check it on its own with --cycle. Each rating is listed "
+                    "below as duplicate-rating.",
+                    place,
+                )
+            )
+        else:
+            found = warning(
+                "exports-overlap",
+                f"{b} repeats {count} ratings of {cycle} that {a} holds, every one with the "
+                "same value: the same export passed twice?",
+                "Nothing to do: each rating is kept once; pass one of the two next time.",
+                place,
+            )
+            places = tuple(str(findings[i].where) for i in listed)
+            out.append(dataclasses.replace(found, count=len(places), places=places))
+            dropped.update(listed)
+    return out, dropped
 
 
 def _coverage(

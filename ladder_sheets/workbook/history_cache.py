@@ -153,8 +153,8 @@ class CachedHistory:
     inputs: Any = None  # reader.HistoryInputs: what else the reading depended on (merge)
     # what the schema derives from the typed history alone (one array per name, a value per
     # row: the rating keys), kept so a warm check does not derive it again; None: not known.
-    # The codes among them number the whole table: rows appended to a cached history need
-    # them worked out again (schema.ratings.history_facts), never the old ones extended.
+    # The codes among them number the whole table: rows appended to a cached history continue
+    # the numbering (schema.ratings.appended_facts), never start it again.
     facts: dict[str, np.ndarray] | None = None
 
     @property

@@ -15,7 +15,8 @@ level codes, competencies and families: its `context` digest must come out the s
 by the same schema. Their rows are renumbered 2, 3... in the small workbook (so it is read as
 densely as the real sheet) and their places put back where they are on the sheet. The rating
 keys the cache keeps beside the typed history (history_cache: facts) number keys over the whole
-history: they are worked out again from it.
+history: the appended rows' keys continue the cached ones (schema.ratings.appended_facts), new
+people, competencies and cycles numbered after the old.
 
 It is done only when the result is provably what a cold reading of the written workbook gives,
 else nothing (merge then reads the whole history again, as before):
@@ -72,8 +73,7 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from ladder_sheets.columnar import META, decode_column, table_from_arrow
-    from ladder_sheets.schema.ratings import history_facts
+    from ladder_sheets.columnar import META, decode_column
     from ladder_sheets.schema.tables import type_table
     from ladder_sheets.sheets.history import COLUMNS
     from ladder_sheets.workbook.reader import read_history_rows
@@ -158,13 +158,9 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     # the cached ones (the new rows said nothing), the key the written workbook's
     labels = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
     arrays = [*raw.columns, *typed.columns]
-    # the rating keys the schema keeps of the typed history (history_cache: facts) number
-    # the keys over the whole history: worked out again from the typed history as joined
-    whole, _ = table_from_arrow(typed, file)
-    for name, array in hc.fact_columns(history_facts(whole.data)):
+    for name, array in _facts(arrow, old["t/"], typed, file):
         labels.append(name)
         arrays.append(array)
-    del whole
     both = pa.Table.from_arrays(arrays, names=labels)
     extended = dict(meta, members=new_key, rows=len(raw))
     both = both.replace_schema_metadata(
@@ -180,6 +176,34 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
         hc.drop(target)
         return False
     return True
+
+
+def _facts(arrow: Any, old: Any, typed: Any, file: str) -> list[tuple[str, Any]]:
+    """The cache's columns of the rating keys (history_cache: facts) of the typed history
+    `typed` (`old`, the typed history `arrow` holds, followed by the appended rows): the
+    cached keys followed by the appended rows' (schema.ratings.appended_facts), or, where
+    the cache holds none, the keys worked out from the whole."""
+    import pyarrow as pa
+
+    from ladder_sheets.columnar import META, frame_from_arrow, table_from_arrow
+    from ladder_sheets.schema.ratings import appended_facts, history_facts
+
+    n = old.num_rows
+    facts = hc._facts(arrow, n)
+    if facts is None:
+        whole, _ = table_from_arrow(typed, file)
+        return hc.fact_columns(history_facts(whole.data))
+    layout = json.loads(old.schema.metadata[META])["data"]
+
+    def rows_of(positions: np.ndarray) -> Any:
+        return frame_from_arrow(old.take(pa.array(positions, pa.int64())), layout, "d:")
+
+    tail = frame_from_arrow(typed.slice(n), layout, "d:")
+    out = []
+    for name, array in hc.fact_columns(appended_facts(facts, rows_of, tail)):
+        column = arrow.column(name)
+        out.append((name, pa.chunked_array([*column.chunks, array.cast(column.type)])))
+    return out
 
 
 def _joined(old: Any, tail: Table) -> Any:

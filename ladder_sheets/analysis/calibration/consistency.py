@@ -86,8 +86,9 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     flagged: dict[str, pd.DataFrame] = {}
+    against = _Peers(cells)  # once: a large organisation flags a hundred managers one by one
     while True:
-        stats = _against_peers(cells, set(flagged), spread)
+        stats = against.peers(set(flagged), spread)
         open_ = stats.loc[~stats.index.isin(list(flagged))]
         hits = open_[
             open_["eligible"]
@@ -120,56 +121,63 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     return out[OUTPUT].reset_index(drop=True)
 
 
-def _against_peers(cells: pd.DataFrame, flagged: set[str], spread: float) -> pd.DataFrame:
+class _Peers:
     """Per manager: compared ratings, mean, weighted peer mean, SE and score, with flagged
-    managers left out of everyone else's peers. Plain numpy over (manager, family-level)
-    rows: it runs once per flagged manager."""
-    raters, r = np.unique(cells["rater"].to_numpy(dtype=str), return_inverse=True)
-    k = cells.groupby(CELL, sort=False).ngroup().to_numpy()
-    n = cells["n"].to_numpy(dtype=float)
-    total = cells["total"].to_numpy(dtype=float)
-    own = (~np.isin(raters, list(flagged)))[r].astype(float)  # counted in peers' baselines
-    big_k, big_r = int(k.max()) + 1, len(raters)
-    peer_n = np.bincount(k, n * own, big_k)[k] - own * n
-    peer_total = np.bincount(k, total * own, big_k)[k] - own * total
-    peer_mgrs = np.bincount(k, own, big_k)[k] - own
-    ok = peer_n > 0
-    safe_n = np.where(ok, peer_n, 1.0)
-    peer_mean = np.where(ok, peer_total / safe_n, 0.0)
+    managers left out of everyone else's peers. Asked once per flagged manager, so what does
+    not depend on who is flagged (managers, cells, counts) is worked out once. Plain numpy
+    over the (manager, family-level) rows."""
 
-    def per_rater(values: np.ndarray) -> np.ndarray:
-        return np.bincount(r, np.where(ok, values, 0.0), big_r)
+    def __init__(self, cells: pd.DataFrame) -> None:
+        self.raters, self.r = np.unique(cells["rater"].to_numpy(dtype=str), return_inverse=True)
+        self.k = cells.groupby(CELL, sort=False).ngroup().to_numpy()
+        self.n = cells["n"].to_numpy(dtype=float)
+        self.total = cells["total"].to_numpy(dtype=float)
+        self.people = cells["people"].to_numpy(dtype=float)
 
-    compared = per_rater(n)
-    has = compared > 0
-    denom = np.where(has, compared, 1.0)
-    mean = per_rater(total) / denom
-    baseline = per_rater(n * peer_mean) / denom
-    share = n / denom[r]
-    peer_term = per_rater(share**2 / safe_n)
-    most_peers = np.zeros(big_r)
-    np.maximum.at(most_peers, r[ok], peer_mgrs[ok])
-    out = pd.DataFrame(
-        {
-            "compared": compared.astype(int),
-            "people": per_rater(cells["people"].to_numpy(dtype=float)).astype(int),
-            "mean": mean,
-            "peer_mean": baseline,
-            "peer_ratings": per_rater(peer_n).astype(int),
-            "peer_managers": most_peers.astype(int),
-        },
-        index=pd.Index(raters, name="rater"),
-    ).loc[has]
-    out["difference"] = out["mean"] - out["peer_mean"]
-    out["se"] = spread * np.sqrt(1.0 / out["compared"] + peer_term[has])
-    out["z"] = out["difference"] / out["se"]
-    out["eligible"] = (
-        (out["compared"] >= MIN_RATINGS)
-        & (out["people"] >= MIN_PEOPLE)
-        & (out["peer_ratings"] >= MIN_PEER_RATINGS)
-        & (out["peer_managers"] >= MIN_PEER_MANAGERS)
-    )
-    return out
+    def peers(self, flagged: set[str], spread: float) -> pd.DataFrame:
+        raters, r, k, n, total = self.raters, self.r, self.k, self.n, self.total
+        own = (~np.isin(raters, list(flagged)))[r].astype(float)  # counted in peers' baselines
+        big_k, big_r = int(k.max()) + 1, len(raters)
+        peer_n = np.bincount(k, n * own, big_k)[k] - own * n
+        peer_total = np.bincount(k, total * own, big_k)[k] - own * total
+        peer_mgrs = np.bincount(k, own, big_k)[k] - own
+        ok = peer_n > 0
+        safe_n = np.where(ok, peer_n, 1.0)
+        peer_mean = np.where(ok, peer_total / safe_n, 0.0)
+
+        def per_rater(values: np.ndarray) -> np.ndarray:
+            return np.bincount(r, np.where(ok, values, 0.0), big_r)
+
+        compared = per_rater(n)
+        has = compared > 0
+        denom = np.where(has, compared, 1.0)
+        mean = per_rater(total) / denom
+        baseline = per_rater(n * peer_mean) / denom
+        share = n / denom[r]
+        peer_term = per_rater(share**2 / safe_n)
+        most_peers = np.zeros(big_r)
+        np.maximum.at(most_peers, r[ok], peer_mgrs[ok])
+        out = pd.DataFrame(
+            {
+                "compared": compared.astype(int),
+                "people": per_rater(self.people).astype(int),
+                "mean": mean,
+                "peer_mean": baseline,
+                "peer_ratings": per_rater(peer_n).astype(int),
+                "peer_managers": most_peers.astype(int),
+            },
+            index=pd.Index(raters, name="rater"),
+        ).loc[has]
+        out["difference"] = out["mean"] - out["peer_mean"]
+        out["se"] = spread * np.sqrt(1.0 / out["compared"] + peer_term[has])
+        out["z"] = out["difference"] / out["se"]
+        out["eligible"] = (
+            (out["compared"] >= MIN_RATINGS)
+            & (out["people"] >= MIN_PEOPLE)
+            & (out["peer_ratings"] >= MIN_PEER_RATINGS)
+            & (out["peer_managers"] >= MIN_PEER_MANAGERS)
+        )
+        return out
 
 
 def _note(row: pd.Series) -> str:

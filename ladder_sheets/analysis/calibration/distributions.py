@@ -47,8 +47,10 @@ def ids(series: pd.Series) -> pd.Series:
 def texts(series: pd.Series) -> pd.Series:
     """`clean_text` of every value, computed once per distinct value (IDs and names repeat
     in every cycle and competency)."""
-    lookup = {v: clean_text(v) for v in pd.unique(series.to_numpy(dtype=object))}
-    return series.map(lookup).astype(object)
+    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    cleaned = np.empty(len(distinct), dtype=object)
+    cleaned[:] = [clean_text(v) for v in distinct]
+    return pd.Series(cleaned[codes], index=series.index, name=series.name, dtype=object)
 
 
 def cycles_of_interest(ratings: pd.DataFrame, cycle: str) -> pd.DataFrame:
@@ -91,15 +93,22 @@ def reused() -> Iterator[None]:
 
 
 def _remembered(
-    what: str, inputs: tuple[pd.DataFrame, ...], cycle: Any, make: Callable[[], pd.DataFrame]
-) -> pd.DataFrame:
+    what: str,
+    inputs: tuple[pd.DataFrame, ...],
+    cycle: Any,
+    make: Callable[[], Any],
+    *,
+    copy: bool = True,
+) -> Any:
+    """`make()`, once per inputs and cycle inside `reused`; a copy unless `copy` is False
+    (for what this module only reads)."""
     if _MEMO is None:
         return make()
     key = (what, *(id(f) for f in inputs), cycle)
     hit = _MEMO.get(key)
     if hit is None or any(a is not b for a, b in zip(hit[0], inputs, strict=True)):
         hit = _MEMO[key] = (inputs, make())
-    return hit[1].copy()
+    return hit[1].copy() if copy else hit[1]
 
 
 def _of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
@@ -111,11 +120,8 @@ def _of_type(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.Da
 def _of_type_now(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> pd.DataFrame:
     if cycle is None or ratings.empty:
         return ratings.iloc[0:0].assign(rating=pd.Series([], dtype=float))
-    out = ratings.loc[ratings["cycle"] == cycle]  # the cycle first: the rest is per row
-    if rater_type == MANAGER:
-        mine = manager_rows(out["rater_type"])
-    else:
-        mine = (texts(out["rater_type"]).str.lower() == rater_type).to_numpy()
+    out, kinds = _in_cycle(ratings, cycle)
+    mine = manager_rows(out["rater_type"]) if rater_type == MANAGER else kinds == rater_type
     out = out.loc[mine].copy()
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     out["employee_id"] = ids(out["employee_id"])
@@ -123,8 +129,25 @@ def _of_type_now(ratings: pd.DataFrame, cycle: str | None, rater_type: str) -> p
     return out.dropna(subset=["rating", "employee_id"])
 
 
+def _in_cycle(ratings: pd.DataFrame, cycle: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The cycle's rows (not a copy: only read) and each one's rater type as lower-case text
+    ("" for a blank), worked out once for every kind of rater asked for."""
+
+    def make() -> tuple[pd.DataFrame, np.ndarray]:
+        rows = ratings.loc[ratings["cycle"] == cycle]  # the cycle first: the rest is per row
+        codes, distinct = pd.factorize(rows["rater_type"].to_numpy(dtype=object))
+        lowered = np.array([*((clean_text(v) or "").lower() for v in distinct), ""], dtype=object)
+        return rows, lowered[codes]  # the sentinel -1: a blank
+
+    return _remembered("in_cycle", (ratings,), cycle, make, copy=False)  # type: ignore[no-any-return]
+
+
 def people(employees: pd.DataFrame) -> pd.DataFrame:
     """Employees with text IDs, the columns calibration groups by."""
+    return _remembered("people", (employees,), None, lambda: _people_now(employees))  # type: ignore[no-any-return]
+
+
+def _people_now(employees: pd.DataFrame) -> pd.DataFrame:
     out = employees.reindex(columns=PERSON_COLUMNS).copy()
     for col in ("employee_id", "manager_id"):
         out[col] = ids(out[col])
