@@ -403,7 +403,8 @@ def test_ids_that_lost_or_gained_leading_zeros_are_read_as_the_one_id_they_match
     export = read_export(path, competencies=COMPETENCIES, employees=employees)
     data = export.ratings.data
     assert list(zip(data["employee_id"], data["competency"], data["rating"], strict=True)) == [
-        (e, c, float(1 + n % 5)) for n, (e, c) in enumerate(zip(employees, COMPETENCIES))
+        (e, c, float(1 + n % 5))
+        for n, (e, c) in enumerate(zip(employees, COMPETENCIES, strict=True))
     ]
     assert export.columns["employee_id"] == "Worker No"  # found by its values
     [said] = [f.message for f in export.findings if f.code == "export-id-zeros"]
