@@ -142,6 +142,16 @@ CODES: dict[str, Code] = {
             "Managers given by e-mail or name were read as Employee IDs.",
             "Nothing to do; write Employee IDs to avoid the lookup.",
         ),
+        expectation_words_read=Code(
+            INFO,
+            "Matrix cells in words ('3 - Proficient', 'n/a') were read as numbers or blank.",
+            "Nothing to do; check the example the message gives.",
+        ),
+        expectation_words=Code(
+            E,
+            "Matrix cells hold words without a number ('Proficient'): which number is each?",
+            "Write the numbers, or give each word its number ([expectations.labels] in a mapping).",
+        ),
         level_names_read_as_codes=Code(
             INFO,
             "Levels written as a job title or 'code - title' were read as the Levels codes.",

@@ -253,3 +253,158 @@ def test_a_title_two_families_share_is_reported_not_guessed(tmp_path: Path) -> N
     assert [(f["sheet"], f["message"]) for f in unknown] == [
         ("Employees", "Level 'Manager' is not known.")
     ], errors
+
+
+# --- Marlowe & Finch: expectations as "3 - Proficient", "n/a", the scale's words ---------------
+
+SCALE_WORDS = {1: "Novice", 2: "Developing", 3: "Proficient", 4: "Advanced", 5: "Expert"}
+
+
+def marlowe() -> tuple[Spec, Book, Shape]:
+    """The matrix speaks its scale: "3 - Proficient" in most cells, the bare word in the
+    Collaboration row (the sheet numbers each word elsewhere), "n/a" where a level does not
+    expect the competency; a blank spacer column between the IC and Management levels, a
+    merged group header over each, and a Notes column beside the table."""
+    spec = build(
+        "Marlowe & Finch",
+        seed=36,
+        families={"Engineering": {"IC": ["C1", "C2", "C3", "C4"], "Management": ["CM1", "CM2"]}},
+        people=10,
+        cycles=quarters("2026-Q1", 3),
+        cycles_at_next=2,
+    )
+    words = {w for c in spec["matrix"]["Engineering"].values() for w in c.values() if w}
+    # every word the Collaboration row writes bare is numbered somewhere else
+    assert {v for v in spec["matrix"]["Engineering"]["Collaboration"].values() if v} <= words
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Matrix"]
+        for row in ws.iter_rows(min_row=2):
+            bare = row[1].value == "Collaboration"
+            for cell in row[2:]:
+                if cell.value is None:
+                    cell.value = "n/a"
+                elif bare:
+                    cell.value = SCALE_WORDS[cell.value]
+                else:
+                    cell.value = f"{cell.value} - {SCALE_WORDS[cell.value]}"
+        notes = ws.max_column + 1
+        ws.cell(1, notes, "Notes")
+        ws.cell(2, notes, "Reworded for 2026")
+        ws.cell(4, notes, "3")  # a note that looks like a number is not an expectation
+        ws.insert_cols(7)  # C..F are C1-C4, then the spacer, then CM1, CM2
+        ws.insert_rows(1)
+        ws["C1"] = "Individual contributor"
+        ws.merge_cells("C1:F1")
+        ws["H1"] = "Management"
+        ws.merge_cells("H1:I1")
+
+    return spec, Book(), shape
+
+
+def test_marlowe_expectations_in_the_words_of_the_scale(tmp_path: Path) -> None:
+    """Before: every cell was an expectation-not-a-number error (one per cell)."""
+    spec, book, shape = marlowe()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Marlowe & Finch", spec, workbook, exports)
+    said = [f for f in result.report.findings if f.code == "expectation-words-read"]
+    assert len(said) == 1 and said[0].where.sheet == "Matrix"
+    cells = sum(len(by_level) for by_level in spec["matrix"]["Engineering"].values())
+    assert said[0].message.startswith(f"{cells} expectation cell(s)")
+    assert "'n/a' as blank (not expected)" in said[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("3 - Proficient", 3),
+        ("3 \u2013 Proficient", 3),
+        ("4: Advanced", 4),
+        ("2. Developing", 2),
+        ("Expert (5)", 5),
+        ("Novice [1]", 1),
+        ("3.5 - Between", 3.5),
+        ("7 - Master", 7),  # read as written: the scale check reports it out of scale
+        ("Proficient", None),
+        ("3 - 4", None),
+        ("Level 3", None),
+    ],
+)
+def test_the_number_a_cell_names(text: str, number: float | None) -> None:
+    from ladder_sheets.workbook.expectation_words import numbered
+
+    pair = numbered(text)
+    assert (pair[0] if pair else None) == number
+
+
+# --- Ostrander Health: the scale's words alone: one question, settled by the mapping ----------
+
+
+def ostrander() -> tuple[Spec, Book, Shape]:
+    """Expectations written only as words ("Proficient") on a transposed matrix named
+    "Competency framework"; nothing in the workbook says which number each word is."""
+    spec = build(
+        "Ostrander Health",
+        seed=37,
+        families={"Operations": {"IC": ["O1", "O2", "O3", "O4"], "Management": ["OM1", "OM2"]}},
+        people=9,
+        cycles=quarters("2026-Q1", 2),
+    )
+    book = Book(sheets={"matrix": "Competency framework"}, matrix="transposed")
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Competency framework"]
+        for row in ws.iter_rows(min_row=2):
+            for cell in row[2:]:
+                if isinstance(cell.value, int):
+                    cell.value = SCALE_WORDS[cell.value]
+
+    return spec, book, shape
+
+
+def test_ostrander_words_without_numbers_are_one_question(tmp_path: Path) -> None:
+    """Before: one expectation-not-a-number error per cell (and quality warnings about
+    competencies expected nowhere). Now one error at the first word's cell, naming every word
+    with its count and the mapping that settles it; merge writes nothing."""
+    spec, book, shape = ostrander()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    before = workbook.read_bytes()
+    outcome = run_cli("check", workbook, "--format", "json")
+    assert outcome.exit_code == 1
+    errors = [f for f in json.loads(outcome.output)["findings"] if f["severity"] == "error"]
+    assert [f["code"] for f in errors] == ["expectation-words"], errors
+    (asked,) = errors
+    assert (asked["sheet"], asked["cell"]) == ("Competency framework", "C2")
+    counts: dict[str, int] = {}
+    for by_level in spec["matrix"]["Operations"].values():
+        for value in by_level.values():
+            if value is not None:
+                counts[SCALE_WORDS[value]] = counts.get(SCALE_WORDS[value], 0) + 1
+    assert asked["message"].startswith(f"{sum(counts.values())} expectation cell(s) hold words")
+    for word, n in counts.items():
+        assert f"'{word}' ({n} cell{'s' * (n != 1)})" in asked["message"]
+        assert f'"{word}" = N' in asked["hint"]
+    warnings = {f["code"] for f in json.loads(outcome.output)["findings"]}
+    assert "missing-expectation" not in warnings  # no knock-on of the cells left unread
+
+    merged = run_cli("merge", workbook, *exports)
+    assert merged.exit_code == 1 and "expectation-words" in merged.output
+    assert workbook.read_bytes() == before
+
+    mapping = tmp_path / "scale.toml"
+    lines = [f'"{w}" = {n}' for n, w in SCALE_WORDS.items()]
+    mapping.write_text("[expectations.labels]\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    result, tables = merged_tables(workbook, exports, write=False, mapping=mapping)
+    assert not result.report.errors, result.report.errors[:3]
+    company = Company("Ostrander Health", spec, Book(), Export("plain"), [])
+    assert wrong_numbers(company, tables) == []
+
+
+def test_a_mapping_label_that_is_not_a_number_is_refused(tmp_path: Path) -> None:
+    spec, book, shape = ostrander()
+    workbook, _ = files(tmp_path, spec, book, shape)
+    mapping = tmp_path / "scale.toml"
+    mapping.write_text('[expectations.labels]\n"Proficient" = "three"\n', encoding="utf-8")
+    outcome = run_cli("check", workbook, "--mapping", mapping)
+    assert outcome.exit_code == 2
+    assert "'Proficient' = 'three' is not a number" in outcome.output

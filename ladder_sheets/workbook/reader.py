@@ -39,6 +39,7 @@ from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook import history_cache
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
+from ladder_sheets.workbook.expectation_words import read_expectation_words
 from ladder_sheets.workbook.extent import sheet_names
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
 from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
@@ -153,6 +154,8 @@ def read_framework(
             findings.append(missing_sheet(table, data_sheets, assigned, file))
 
     findings.extend(resolve_levels(tables, reader.codes))
+    labels = (active.get("expectations") or TableMapping()).labels
+    findings.extend(read_expectation_words(tables.get("expectations"), labels))
     if "employees" in tables:
         findings.extend(resolve_managers(tables["employees"], reader.people_keys))
     if not tables:
