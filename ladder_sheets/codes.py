@@ -520,6 +520,12 @@ CODES: dict[str, Code] = {
             "How the export's rows were matched to people (the column used as the key).",
             "Nothing to do if that is right; otherwise name the employee_id column in the mapping.",
         ),
+        export_id_zeros=Code(
+            INFO,
+            "Digits-only Employee IDs that differ from Employees only in leading zeros (a "
+            "spreadsheet dropped them), read as the one ID each matches.",
+            "Nothing to do if that is right; format the ID column as text to keep the zeros.",
+        ),
         ambiguous_person=Code(
             E,
             "A name in the export names several people; their ratings are not read.",

@@ -16,7 +16,7 @@ from ladder_sheets.exports import cycles, rating_labels, repeats
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout, detect
 from ladder_sheets.exports.meaning import Understood
-from ladder_sheets.exports.people import People, find_key
+from ladder_sheets.exports.people import People, find_key, restored_ids
 from ladder_sheets.exports.rows import Context, build
 from ladder_sheets.exports.slots import rater_reader
 from ladder_sheets.exports.source import load
@@ -149,6 +149,7 @@ def read_export(
     )
     export.ratings, export.evidence = build(ctx)
     findings += ctx.findings
+    findings += restored_ids(layout, ctx.restored, path.name)
     findings += _stated_scales(layout, export)
     findings += _competencies_in_text(layout)
     findings += ctx.notes.close(name)
