@@ -322,8 +322,12 @@ def map_distinct(
     failed: dict[int, ValueError] = {}
     if not len(array):
         return out, failed
-    types = value_types(array)
-    kinds = pd.unique(types)
+    # All text (a history's IDs, names and cycles): one group, without typing every value.
+    # np.str_ counts as str here, its text being the same.
+    kinds: Any = [str]
+    if pd.api.types.infer_dtype(array, skipna=False) != "string":
+        types = value_types(array)
+        kinds = pd.unique(types)
     for kind in kinds:
         # one type (a text column of an export, say): no grouping, no copies
         positions = (
