@@ -152,6 +152,11 @@ CODES: dict[str, Code] = {
             "Matrix cells hold words without a number ('Proficient'): which number is each?",
             "Write the numbers, or give each word its number ([expectations.labels] in a mapping).",
         ),
+        totals_row_skipped=Code(
+            INFO,
+            "A row below a table labelled 'Total', 'Average' or the like was not read as data.",
+            "Nothing to do; move it away from the table if it is a record.",
+        ),
         level_names_read_as_codes=Code(
             INFO,
             "Levels written as a job title or 'code - title' were read as the Levels codes.",

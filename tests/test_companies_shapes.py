@@ -408,3 +408,127 @@ def test_a_mapping_label_that_is_not_a_number_is_refused(tmp_path: Path) -> None
     outcome = run_cli("check", workbook, "--mapping", mapping)
     assert outcome.exit_code == 2
     assert "'Proficient' = 'three' is not a number" in outcome.output
+
+
+# --- Quenby Logistics: totals rows, a second header row, IDs as numbers and as text ----------
+
+
+def numeric_ids(spec: Spec, first: int = 2001) -> Spec:
+    """The spec with every person's ID a number written as text ("2001"), everywhere."""
+    new = {p["id"]: str(first + n) for n, p in enumerate(spec["people"])}
+    for p in spec["people"]:
+        p["id"], p["manager"] = new[p["id"]], new.get(p["manager"])
+    for r in spec["ratings"]:
+        r["person"], r["reviewer"] = new[r["person"]], new.get(r["reviewer"], r["reviewer"])
+    for e in spec["evidence"]:
+        e["person"] = new[e["person"]]
+    return spec
+
+
+def quenby() -> tuple[Spec, Book, Shape]:
+    """A matrix with the job titles in a second header row under the level codes, a blank
+    spacer column between the tracks and an "Average" row below; a staff list under two title
+    rows with dates as text (31/12/2025), Employee IDs stored as numbers in some rows and as
+    text in others (Excel's green triangle), a hidden stale "Previous Level" column and a
+    "Total headcount" row below, panes frozen."""
+    titles = {
+        "Q1": "Coordinator",
+        "Q2": "Senior Coordinator",
+        "Q3": "Specialist",
+        "Q4": "Lead Specialist",
+        "QM1": "Team Lead",
+        "QM2": "Operations Manager",
+    }
+    spec = numeric_ids(
+        build(
+            "Quenby Logistics",
+            seed=38,
+            families={"Operations": {"IC": ["Q1", "Q2", "Q3", "Q4"], "Management": ["QM1", "QM2"]}},
+            people=12,
+            cycles=quarters("2025-Q4", 3),
+            titles=titles,
+        )
+    )
+    book = Book(
+        dates="dmy",
+        titles={"people": ["Quenby Logistics - staff list", "As of 30/11/2026"]},
+    )
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Matrix"]
+        last = ws.max_row
+        ws.cell(last + 1, 2, "Average")
+        for col in range(3, ws.max_column + 1):
+            cells = [ws.cell(r, col).value for r in range(2, last + 1)]
+            numbers = [v for v in cells if v is not None]
+            ws.cell(last + 1, col, round(sum(numbers) / len(numbers), 2))
+        ws.insert_rows(2)
+        for col in range(3, ws.max_column + 1):
+            ws.cell(2, col, titles[ws.cell(1, col).value])
+        ws.insert_cols(7)  # the spacer between Q4 and QM1
+        ws.column_dimensions["G"].width = 2
+
+        ws = wb["Employees"]
+        top = header_row(ws, "Employee ID")
+        head = [c.value for c in ws[top]]
+        keyed = [head.index("Employee ID") + 1, head.index("Manager ID") + 1]
+        for r in range(top + 1, ws.max_row + 1):
+            for col in keyed:
+                value = ws.cell(r, col).value
+                if value is not None:
+                    ws.cell(r, col).value = int(value) if r % 2 else str(value)
+        level = head.index("Level") + 1
+        ws.insert_cols(level + 1)
+        ws.cell(top, level + 1, "Previous Level")
+        for r in range(top + 1, ws.max_row + 1):
+            ws.cell(r, level + 1, "Q1")
+        ws.column_dimensions[openpyxl.utils.get_column_letter(level + 1)].hidden = True
+        total = ws.max_row + 2
+        ws.cell(total, 1, "Total headcount")
+        ws.cell(total, 2, len(spec["people"]))
+        ws.freeze_panes = ws.cell(top + 1, 2)
+
+        ws = wb["Promotion Evidence"]
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, 2).value = int(ws.cell(r, 2).value)
+
+    return spec, book, shape
+
+
+def test_quenby_totals_rows_and_a_second_header_row_are_not_records(tmp_path: Path) -> None:
+    """Before: the Average row was a competency 'Average' (an unknown-competency error per
+    level), the titles under the codes were expectations in words, and the headcount row a
+    person with a blank level."""
+    spec, book, shape = quenby()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Quenby Logistics", spec, workbook, exports)
+    skipped = {f.where.sheet: f for f in result.report.findings if f.code == "totals-row-skipped"}
+    wb = openpyxl.load_workbook(workbook)
+    average = max(r for r in range(1, wb["Matrix"].max_row + 1) if wb["Matrix"].cell(r, 2).value)
+    headcount = wb["Employees"].max_row
+    assert skipped["Matrix"].where.cell == f"B{average}"
+    assert skipped["Matrix"].message.startswith(f"row {average} ('Average')")
+    assert skipped["Employees"].where.cell == f"A{headcount}"
+    assert set(skipped) == {"Matrix", "Employees"}
+    assert not [f for f in result.report.findings if f.code.startswith("expectation-words")]
+
+
+@pytest.mark.parametrize(
+    ("label", "totals"),
+    [
+        ("Total", True),
+        ("TOTAL", True),
+        ("Grand total", True),
+        ("Subtotal", True),
+        ("Average", True),
+        ("Total headcount", True),
+        ("Total Rewards", False),
+        ("Totally Reliable", False),
+        ("Average Handle Time", False),
+        ("Counting", False),
+    ],
+)
+def test_what_a_totals_row_says(label: str, totals: bool) -> None:
+    from ladder_sheets.workbook.header import is_totals_label
+
+    assert is_totals_label(label) is totals

@@ -276,3 +276,15 @@ def is_note_row(cells: dict[str, Any]) -> bool:
     return text.startswith(("note", "nb:", "n.b.", "*", "source:", "last updated", "updated")) or (
         len(text) > 120 and text.count(" ") > 15
     )
+
+
+# A row's first value saying it sums up the rows above ("Total", "Grand total", "Average",
+# "Total headcount"): whole words only, so that "Total Rewards" stays a competency.
+_TOTALS = re.compile(
+    r"^(grand |sub ?)?(totals?|sum|average|avg|mean|count|headcount)"
+    r"( (headcount|employees|staff|people|count|score|scores))?$"
+)
+
+
+def is_totals_label(text: str) -> bool:
+    return bool(_TOTALS.match(normalize_header(text)))

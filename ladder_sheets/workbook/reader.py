@@ -42,7 +42,13 @@ from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.expectation_words import read_expectation_words
 from ladder_sheets.workbook.extent import sheet_names
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
-from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
+from ladder_sheets.workbook.header import (
+    TableLayout,
+    find_header,
+    is_note_row,
+    is_totals_label,
+    level_code,
+)
 from ladder_sheets.workbook.level_names import resolve_levels
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
 from ladder_sheets.workbook.people import resolve_managers
@@ -645,7 +651,8 @@ class _TableReader:
         """(row, column -> cleaned value) of each data row below the header."""
         wanted = sorted(set(layout.columns.values()) | set(layout.level_columns))
         headers = {c: layout.headers.get(c) for c in wanted}
-        out = []
+        out: list[tuple[int, dict[int, Any]]] = []
+        totals: list[tuple[int, int, str]] = []  # (row, column, label) of totals rows
         for row in grid.rows_present():
             if row <= layout.header_row:
                 continue
@@ -655,8 +662,39 @@ class _TableReader:
                 continue
             if all(v == headers[c] for c, v in present.items()):
                 continue  # the header repeated (a printed page's header row)
+            if not out and self._names_its_levels(present, layout):
+                continue  # a second header row: each level column's title under its code
+            label = present[min(present)]
+            if isinstance(label, str) and is_totals_label(label):
+                totals.append((row, min(present), label))
+                continue
             out.append((row, values))
+        if totals:
+            row, col, label = totals[0]
+            rows = ", ".join(str(r + 1) for r, _, _ in totals)
+            self.findings.append(
+                info(
+                    "totals-row-skipped",
+                    f"row{'s' * (len(totals) > 1)} {rows} ('{label}') "
+                    f"{'sum' if len(totals) > 1 else 'sums'} up the rows above, not a record: "
+                    "not read",
+                    "",
+                    Where(file=self.file, sheet=layout.sheet, cell=a1(row, col)),
+                )
+            )
         return out
+
+    def _names_its_levels(self, present: dict[int, Any], layout: TableLayout) -> bool:
+        """Whether a row's level cells (two or more) each name the level of their column."""
+        named = [(c, v) for c, v in present.items() if c in layout.level_columns]
+        return (
+            len(named) >= 2
+            and len(named) * 2 >= len(layout.level_columns)
+            and all(
+                isinstance(v, str) and level_code(v, self.codes) == layout.level_columns[c]
+                for c, v in named
+            )
+        )
 
     def _rows(self, table: str, grid: Grid, layout: TableLayout) -> Table:
         if isinstance(grid, LongGrid) and table not in WIDE_TABLES:
