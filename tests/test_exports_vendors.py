@@ -293,6 +293,40 @@ def test_a_name_two_people_share_is_an_error_naming_both_rows(
     assert got == [("2026-Q3", "E001", "Delivery", "manager", 4.0)]
 
 
+def test_names_written_last_comma_first_are_the_people_they_name(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    rows: list[list[Any]] = [["Worker", "Competency", "Rating"]]
+    for person, values in MANAGER.items():
+        first, last = PEOPLE[person][0].split(" ", 1)
+        rows += [[f"{last}, {first}", c, v] for c, v in zip(COMPS, values, strict=True)]
+    got, checked = read(framework_workbook(), write_csv(tmp_path / "2026-Q3.csv", rows))
+    assert got == expected({"manager": MANAGER}, "2026-Q3")
+    no_errors(checked)
+    assert said(checked, "export-key") == [
+        "people identified by column 'Worker': 100% of its values are names of people on Employees"
+    ]
+
+
+def test_a_last_comma_first_name_two_people_share_is_not_guessed(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    employees = [
+        ["E001", "Ada Example", "ada@example.test", None, "Engineering", "Management", "M1"]
+        + ["2024-01-01"],
+        ["E002", "Sam Lee", "sam.a@example.test", "E001", "Engineering", "IC", "IC2", "2025-01-01"],
+        ["E003", "Sam Lee", "sam.b@example.test", "E001", "Engineering", "IC", "IC1", "2025-07-01"],
+    ]
+    rows = [["Employee", "Competency", "Rating"], ["Lee, Sam", "Delivery", 3]]
+    rows += [["Example, Ada", "Delivery", 4]]
+    got, checked = read(
+        framework_workbook(employees=employees), write_csv(tmp_path / "2026-Q3.csv", rows)
+    )
+    [shared] = [f for f in checked.report if f.code == "ambiguous-person"]
+    assert shared.message.startswith("'Lee, Sam' names 2 people on Employees")
+    assert got == [("2026-Q3", "E001", "Delivery", "manager", 4.0)]
+
+
 @pytest.mark.parametrize("labels", [["Below", "Meets", "Exceeds"], ["Developing", "Strong"]])
 def test_a_label_set_is_read_only_when_every_scale_agrees(
     framework_workbook: Any, tmp_path: Path, labels: list[str]

@@ -39,6 +39,16 @@ def _name(value: object) -> str:
     return normalize_header(value)
 
 
+def _turned(value: object) -> str | None:
+    """'Silva, José' as 'José Silva' (an HR system's "Last, First"), for a value with one
+    comma; None otherwise."""
+    text = clean_text(value) or ""
+    last, comma, first = text.partition(",")
+    if not comma or "," in first or not last.strip() or not first.strip():
+        return None
+    return _name(f"{first} {last}")
+
+
 @dataclass
 class People:
     """The framework's people, looked up by ID, e-mail or name."""
@@ -106,9 +116,16 @@ class People:
             return "ID"
         if _id(value) in self.emails:
             return "e-mail"
-        if _name(value) in self.names:
+        if self.named(value):
             return "name"
         return None
+
+    def named(self, value: object) -> list[tuple[str, str]]:
+        """The Employees rows a name names, as written or turned from "Last, First"."""
+        found = self.names.get(_name(value))
+        if found is None and (turned := _turned(value)) is not None:
+            found = self.names.get(turned)
+        return found or []
 
     def identify(self, value: object, kind: str) -> str | None:
         """The Employee ID a value of the key column stands for: AMBIGUOUS for a name two
@@ -121,7 +138,7 @@ class People:
         if kind == "e-mail":
             hits = self.emails.get(_id(text), [])
             return hits[0] if len(set(hits)) == 1 else text
-        found = self.names.get(_name(text), [])
+        found = self.named(text)
         if len({pid for pid, _ in found}) > 1:
             return AMBIGUOUS
         return found[0][0] if found else text
@@ -211,7 +228,7 @@ def ambiguous_names(
         if name in seen:
             continue
         seen.add(name)
-        owners = people.names.get(name, [])
+        owners = people.named(value)
         count = sum(1 for v in values if _name(v) == name)
         both = " and ".join(f"{place} ({pid})" for pid, place in owners[:2])
         out.append(
