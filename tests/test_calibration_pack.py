@@ -378,3 +378,18 @@ def test_columns_put_at_once_are_the_cells_xlsxwriter_writes_one_by_one(
     names = {r["Manager ID"]: r["Manager"] for r in rows_of(wb["Manager Consistency"])}
     assert names["MB"] == ("Manager <B> & " + "x" * 40_000)[:32_767]
     wb.close()
+
+
+@pytest.mark.parametrize("kind", ["count", "average", "gap", "share"])
+def test_a_numeric_column_is_written_as_the_same_column_of_objects_would_be(kind: str):
+    """Numbers as floats, a blank as nothing, an infinity as its text: whether the column
+    comes as float64 or int64 (the quick path) or as objects holding the same values."""
+    from ladder_sheets.sheets.calibration_pack import _prepared
+
+    floats = pd.Series([1.0, 2.5, float("nan"), float("inf"), -float("inf"), 0.0, -3.0])
+    want = [1.0, 2.5, None, "inf", "-inf", 0.0, -3.0]
+    assert _prepared(floats, kind, 7) == want
+    assert _prepared(floats.astype(object), kind, 7) == want
+    ints = pd.Series([3, 0, -2], dtype="int64")
+    assert _prepared(ints, kind, 3) == [3.0, 0.0, -2.0] == _prepared(ints.astype(object), kind, 3)
+    assert all(isinstance(v, float) for v in _prepared(ints, kind, 3))

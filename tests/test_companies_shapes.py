@@ -532,3 +532,32 @@ def test_what_a_totals_row_says(label: str, totals: bool) -> None:
     from ladder_sheets.workbook.header import is_totals_label
 
     assert is_totals_label(label) is totals
+
+
+def test_inspect_asks_the_words_and_its_mapping_answers_them(tmp_path: Path) -> None:
+    """inspect shows the question among its doubts and writes the words into the mapping,
+    commented out; numbered by the user, the mapping reads the company right, and inspect
+    with it writes a mapping that keeps the numbers."""
+    spec, book, shape = ostrander()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    first = tmp_path / "first.toml"
+    outcome = run_cli("inspect", workbook, "--write-mapping", first)
+    assert "error: " in outcome.output and "expectation cell(s) hold words" in outcome.output
+    text = first.read_text(encoding="utf-8")
+    used = {SCALE_WORDS[v] for c in spec["matrix"]["Operations"].values() for v in c.values() if v}
+    assert {w for w in SCALE_WORDS.values() if f'# "{w}" = ' in text} == used
+    numbers = {w: n for n, w in SCALE_WORDS.items()}
+    answered = tmp_path / "answered.toml"
+    for w in used:
+        text = text.replace(f'# "{w}" = ', f'"{w}" = {numbers[w]}')
+    answered.write_text(text, encoding="utf-8")
+    result, tables = merged_tables(workbook, exports, write=False, mapping=answered)
+    assert not result.report.errors, result.report.errors[:3]
+    company = Company("Ostrander Health", spec, Book(), Export("plain"), [])
+    assert wrong_numbers(company, tables) == []
+
+    again = tmp_path / "again.toml"
+    run_cli("inspect", workbook, "--mapping", answered, "--write-mapping", again)
+    kept = again.read_text(encoding="utf-8")
+    assert all(f'"{w}" = {float(numbers[w])!r}' in kept for w in used), kept
+    assert "# " + '"' not in kept.split("[expectations.labels]")[1].split("[")[0]

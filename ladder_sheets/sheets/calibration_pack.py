@@ -560,6 +560,15 @@ def _prepared(series: pd.Series | None, kind: str, length: int) -> list[float | 
         return [None] * length
     if kind == "yesno":
         return [v if isinstance(v, str) else None for v in series.map(_yes_no)]
+    if kind in ("count", "average", "gap", "share") and _plain_numbers(series):
+        # a numeric column (most of a pack's cells): text only where a value is not finite
+        plain = series.to_numpy(dtype=float)
+        return [
+            float(n) if ok else clean_text(v)
+            for n, ok, v in zip(
+                plain.tolist(), np.isfinite(plain).tolist(), series.tolist(), strict=True
+            )
+        ]
     text = cal.texts(series)
     if kind not in ("count", "average", "gap", "share"):
         return [v if isinstance(v, str) else None for v in text]
@@ -569,6 +578,11 @@ def _prepared(series: pd.Series | None, kind: str, length: int) -> list[float | 
         float(n) if ok else (t if isinstance(t, str) else None)
         for n, ok, t in zip(numbers, finite, text, strict=True)
     ]
+
+
+def _plain_numbers(series: pd.Series) -> bool:
+    """Integers or floats in a numpy dtype: no text, no yes/no among them."""
+    return series.dtype.kind in "iuf" and isinstance(series.dtype, np.dtype)
 
 
 def _is_bool(value: Any) -> bool:
