@@ -515,6 +515,18 @@ CODES: dict[str, Code] = {
             "The export's tab that holds the ratings was read; the others were not.",
             "Name the tab in the mapping if another one holds the ratings.",
         ),
+        export_sheets_read=Code(
+            INFO,
+            "Several tabs of the export hold ratings under one header (a tab per team or per "
+            "cycle): every one was read.",
+            "Nothing to do if they all belong to this review; otherwise name one tab in the "
+            "mapping.",
+        ),
+        export_sheet_not_read=Code(
+            W,
+            "A tab holds ratings under another header than the tabs read, and was not read.",
+            "Export it under the same header, or pass it as a file of its own.",
+        ),
         export_summary_ignored=Code(
             INFO,
             "Columns that sum up the competency columns are not read as ratings.",
