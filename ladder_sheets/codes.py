@@ -157,6 +157,16 @@ CODES: dict[str, Code] = {
             "A row below a table labelled 'Total', 'Average' or the like was not read as data.",
             "Nothing to do; move it away from the table if it is a record.",
         ),
+        level_column_twin=Code(
+            W,
+            "Two Matrix columns name one level; the one headed by the level alone is read.",
+            "Delete or rename the other if it is stale, or map the one to read.",
+        ),
+        ambiguous_level_column=Code(
+            E,
+            "Several Matrix columns name one level and none is headed by the level alone.",
+            "Map the one to read ([expectations.levels]) or rename the others.",
+        ),
         level_names_read_as_codes=Code(
             INFO,
             "Levels written as a job title or 'code - title' were read as the Levels codes.",

@@ -561,3 +561,64 @@ def test_inspect_asks_the_words_and_its_mapping_answers_them(tmp_path: Path) -> 
     kept = again.read_text(encoding="utf-8")
     assert all(f'"{w}" = {float(numbers[w])!r}' in kept for w in used), kept
     assert "# " + '"' not in kept.split("[expectations.labels]")[1].split("[")[0]
+
+
+# --- Last year's level columns kept hidden beside this year's ----------------------------------
+
+
+def stale_columns(decorate_current: bool) -> tuple[Spec, Book, Shape]:
+    """Last year's expectations kept in hidden columns "E1 (2024)"... left of this year's "E1"
+    (or, with `decorate_current`, this year's headed "E2 (2026)" too)."""
+    spec = build(
+        "Halvard Systems",
+        seed=42,
+        families={"Engineering": {"IC": ["E1", "E2", "E3", "E4"], "Management": ["M1", "M2"]}},
+        people=10,
+        cycles=quarters("2026-Q1", 2),
+    )
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Matrix"]
+        ws.insert_cols(3, 4)
+        for i, code in enumerate(["E1", "E2", "E3", "E4"]):
+            ws.cell(1, 3 + i, f"{code} (2024)")
+            for r in range(2, ws.max_row + 1):
+                ws.cell(r, 3 + i, 1)  # stale: last year everyone was expected at 1
+            ws.column_dimensions[openpyxl.utils.get_column_letter(3 + i)].hidden = True
+        if decorate_current:
+            ws["H1"] = "E2 (2026)"
+
+    return spec, Book(), shape
+
+
+def test_stale_hidden_level_columns_are_not_read(tmp_path: Path) -> None:
+    """Before: 'E1 (2024)', the first column naming E1, was read and 'E1' left unused: last
+    year's expectations, silently. Now the column headed by the code alone is read and each
+    stale one is a warning at its header."""
+    spec, book, shape = stale_columns(decorate_current=False)
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Halvard Systems", spec, workbook, exports)
+    twins = [f for f in result.report.findings if f.code == "level-column-twin"]
+    assert [(f.where.sheet, f.where.cell) for f in twins] == [
+        ("Matrix", "C1"),
+        ("Matrix", "D1"),
+        ("Matrix", "E1"),
+        ("Matrix", "F1"),
+    ]
+    assert "'E1 (2024)' (C1) also names level E1, which is read from 'E1' (G1)" in twins[0].message
+
+
+def test_two_columns_decorated_alike_are_one_question(tmp_path: Path) -> None:
+    spec, book, shape = stale_columns(decorate_current=True)
+    workbook, exports = files(tmp_path, spec, book, shape)
+    outcome = run_cli("check", workbook, "--format", "json")
+    assert outcome.exit_code == 1
+    errors = [f for f in json.loads(outcome.output)["findings"] if f["severity"] == "error"]
+    assert [(f["code"], f["cell"]) for f in errors] == [("ambiguous-level-column", "D1")]
+    assert "'E2 (2024)' (D1), 'E2 (2026)' (H1) all name level E2" in errors[0]["message"]
+    mapping = tmp_path / "levels.toml"
+    mapping.write_text('[expectations.levels]\n"E2 (2026)" = "E2"\n', encoding="utf-8")
+    result, tables = merged_tables(workbook, exports, write=False, mapping=mapping)
+    assert not result.report.errors, result.report.errors[:3]
+    company = Company("Halvard Systems", spec, Book(), Export("plain"), [])
+    assert wrong_numbers(company, tables) == []

@@ -464,6 +464,7 @@ def test_a_tab_per_team_under_one_header_is_read_whole(tmp_path: Path) -> None:
     )
     # a summary of averages is not a tab of ratings left unread
     assert not [f for f in export.findings if f.code == "export-sheet-not-read"]
+    assert (export.sheet, export.tabs) == (None, list(teams))
 
 
 def test_a_tab_per_cycle_takes_each_tab_s_cycle(tmp_path: Path) -> None:

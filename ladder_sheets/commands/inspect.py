@@ -73,6 +73,7 @@ class ExportReading:
     readings: list[Reading] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # raters, labels, cycles the reader used
     unused: list[str] = field(default_factory=list)  # headers of columns not read
+    tabs: list[str] = field(default_factory=list)  # the tabs read, where several were
 
 
 @dataclass
@@ -104,6 +105,8 @@ class Inspection:
             lines.append("  sheets not read: " + ", ".join(f"'{s}'" for s in self.unread_sheets))
         for e in self.exports:
             where = f", sheet '{e.sheet}'" if e.sheet else ""
+            if e.tabs:
+                where = ", tabs " + ", ".join(f"'{t}'" for t in e.tabs)
             row = f", header row {e.header_row}" if e.header_row else ""
             lines.append(f"Export {Path(e.file).name} ({e.shape}{where}{row})")
             for r in e.readings:
@@ -381,6 +384,7 @@ def export_reading(export: Any, competencies: Sequence[str] = ()) -> ExportReadi
         export.header_row,
         columns,
     )
+    e.tabs = list(getattr(export, "tabs", None) or [])
     for item in getattr(export, "understood", None) or []:
         e.readings.append(
             Reading(

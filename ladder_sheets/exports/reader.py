@@ -58,6 +58,7 @@ class Export:
     cycles_read: dict[str, str] = field(default_factory=dict)
     # places of repeated ratings a finding of this export already explains
     explained: set[tuple[Any, ...]] = field(default_factory=set)
+    tabs: list[str] = field(default_factory=list)  # XLSX: the tabs read, where several were
 
     @property
     def report(self) -> Report:
@@ -243,6 +244,7 @@ def _joined(path: Path, parts: list[Export], tabs: list[str], others: list[str])
         [],
         shape=first.shape,
         header_row=first.header_row,
+        tabs=list(tabs),
     )
     for part in parts:
         export.findings += part.findings

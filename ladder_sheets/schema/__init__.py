@@ -157,7 +157,8 @@ def _unread_wide(framework: Framework) -> set[str]:
     flagged = {
         f.where.sheet
         for f in framework.findings
-        if f.code in ("missing-column", "expectation-words") and f.severity is Severity.ERROR
+        if f.code in ("missing-column", "expectation-words", "ambiguous-level-column")
+        and f.severity is Severity.ERROR
     }
     return {table for table in WIDE_TABLES if flagged & set(framework.sources.get(table, []))}
 

@@ -538,6 +538,7 @@ class _TableReader:
                     Where(file=self.file, sheet=layout.sheet, cell=layout.header_cell()),
                 )
             )
+        self._twin_level_findings(layout)
         for col, text in layout.unmapped_levels.items():
             hits = closest(text, list(self.codes.values()), cutoff=0.5)
             self.findings.append(
@@ -550,6 +551,43 @@ class _TableReader:
                 )
             )
 
+    def _twin_level_findings(self, layout: TableLayout) -> None:
+        """Columns naming a level another column names: the one read and the others said (a
+        warning), or, when no header is the level alone, one error asking which to read."""
+        read = {code: c for c, code in layout.level_columns.items()}
+        twins: dict[str, list[int]] = {}
+        for c, code in layout.twin_levels.items():
+            twins.setdefault(code, []).append(c)
+        for code, cols in twins.items():
+
+            def shown(c: int) -> str:
+                return f"'{layout.headers.get(c, '')}' ({a1(layout.header_row, c)})"
+
+            where = Where(file=self.file, sheet=layout.sheet, cell=a1(layout.header_row, cols[0]))
+            others = ", ".join(shown(c) for c in cols)
+            if code in read:
+                self.findings.append(
+                    warning(
+                        "level-column-twin",
+                        f"{others} also name{'s' * (len(cols) == 1)} level {code}, which is "
+                        f"read from {shown(read[code])}; not read",
+                        "delete or rename the column if it is stale, or map the one to read "
+                        f'([{layout.table}.levels] "the header" = "{code}")',
+                        where,
+                    )
+                )
+            else:
+                self.findings.append(
+                    error(
+                        "ambiguous-level-column",
+                        f"{others} all name level {code}: which one holds its values? None "
+                        "is read until it is said",
+                        f'map the one to read ([{layout.table}.levels] "the header" = "{code}") '
+                        "or rename the others",
+                        where,
+                    )
+                )
+
     def _wide_findings(self, table: str, grid: Grid, layout: TableLayout) -> None:
         """A Matrix or Behaviors sheet whose family column or a level column is under a
         header nothing recognises: one error naming the header and what it should be, with
@@ -561,6 +599,7 @@ class _TableReader:
         read = {k: c for k, c in layout.columns.items() if not (wide and k == "level")}
         matched = set(read.values()) | set(layout.level_columns)
         matched |= set(layout.competency_columns) | set(layout.unmapped_levels)
+        matched |= set(layout.twin_levels)  # reported on their own (_twin_level_findings)
         matched |= {c.column for d in layout.doubts for c in d.candidates}
         matched |= {c for parts in layout.combined.values() for c in parts}
         below = [r for r in grid.rows_present() if r > layout.header_row]
