@@ -105,6 +105,11 @@ _DATE_FORMATS = (
     "%d-%m-%Y",
     "%d %b %Y",
     "%d %B %Y",
+    # Excel's own text dates: d-mmm-yy ("01-Dec-25") and d-mmm-yyyy; a month name is no doubt
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%d %b %y",
     "%b %d, %Y",
     "%B %d, %Y",
     "%Y-%m-%dT%H:%M:%S",

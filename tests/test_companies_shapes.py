@@ -622,3 +622,19 @@ def test_two_columns_decorated_alike_are_one_question(tmp_path: Path) -> None:
     assert not result.report.errors, result.report.errors[:3]
     company = Company("Halvard Systems", spec, Book(), Export("plain"), [])
     assert wrong_numbers(company, tables) == []
+
+
+@pytest.mark.parametrize("style", ["%d-%b-%y", "%d-%b-%Y", "%d %b %y"])
+def test_dates_as_excel_writes_them_in_text(style: str, tmp_path: Path) -> None:
+    """In Level Since pasted from an HR system as Excel's text dates ("01-Dec-25"). Before:
+    one not-a-date error per person."""
+    spec, book, _ = halvard()
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Employees"]
+        col = [c.value for c in ws[1]].index("In Level Since") + 1
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, col).value = ws.cell(r, col).value.strftime(style)
+
+    workbook, exports = files(tmp_path, spec, book, shape)
+    understood("Halvard Systems", spec, workbook, exports)
