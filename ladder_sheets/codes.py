@@ -142,6 +142,31 @@ CODES: dict[str, Code] = {
             "Managers given by e-mail or name were read as Employee IDs.",
             "Nothing to do; write Employee IDs to avoid the lookup.",
         ),
+        expectation_words_read=Code(
+            INFO,
+            "Matrix cells in words ('3 - Proficient', 'n/a') were read as numbers or blank.",
+            "Nothing to do; check the example the message gives.",
+        ),
+        expectation_words=Code(
+            E,
+            "Matrix cells hold words without a number ('Proficient'): which number is each?",
+            "Write the numbers, or give each word its number ([expectations.labels] in a mapping).",
+        ),
+        totals_row_skipped=Code(
+            INFO,
+            "A row below a table labelled 'Total', 'Average' or the like was not read as data.",
+            "Nothing to do; move it away from the table if it is a record.",
+        ),
+        level_column_twin=Code(
+            W,
+            "Two Matrix columns name one level; the one headed by the level alone is read.",
+            "Delete or rename the other if it is stale, or map the one to read.",
+        ),
+        ambiguous_level_column=Code(
+            E,
+            "Several Matrix columns name one level and none is headed by the level alone.",
+            "Map the one to read ([expectations.levels]) or rename the others.",
+        ),
         level_names_read_as_codes=Code(
             INFO,
             "Levels written as a job title or 'code - title' were read as the Levels codes.",
@@ -369,6 +394,13 @@ CODES: dict[str, Code] = {
             "duplicate",
             also=W,
         ),
+        exports_overlap=Code(
+            E,
+            "Two files hold many of the same ratings (a warning when every value agrees): the "
+            "same cycle exported twice, or one filed under the wrong cycle.",
+            "Pass the one export that holds the cycle; check a misfiled one with --cycle.",
+            also=W,
+        ),
         rating_changed=Code(
             W,
             "An export changes a rating the workbook already holds (an error for merge).",
@@ -483,6 +515,18 @@ CODES: dict[str, Code] = {
             "The export's tab that holds the ratings was read; the others were not.",
             "Name the tab in the mapping if another one holds the ratings.",
         ),
+        export_sheets_read=Code(
+            INFO,
+            "Several tabs of the export hold ratings under one header (a tab per team or per "
+            "cycle): every one was read.",
+            "Nothing to do if they all belong to this review; otherwise name one tab in the "
+            "mapping.",
+        ),
+        export_sheet_not_read=Code(
+            W,
+            "A tab holds ratings under another header than the tabs read, and was not read.",
+            "Export it under the same header, or pass it as a file of its own.",
+        ),
         export_summary_ignored=Code(
             INFO,
             "Columns that sum up the competency columns are not read as ratings.",
@@ -497,6 +541,12 @@ CODES: dict[str, Code] = {
             INFO,
             "How the export's rows were matched to people (the column used as the key).",
             "Nothing to do if that is right; otherwise name the employee_id column in the mapping.",
+        ),
+        export_id_zeros=Code(
+            INFO,
+            "Digits-only Employee IDs that differ from Employees only in leading zeros (a "
+            "spreadsheet dropped them), read as the one ID each matches.",
+            "Nothing to do if that is right; format the ID column as text to keep the zeros.",
         ),
         ambiguous_person=Code(
             E,

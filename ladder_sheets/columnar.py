@@ -128,11 +128,16 @@ def decode_column(name: str, arrow: pa.Table, info: dict[str, Any]) -> pd.Series
         for chunk in arrow.column(f"{name}{SEP}{label}").chunks:
             if not isinstance(chunk, pa.DictionaryArray):  # Parquet keeps text dictionaries only
                 chunk = chunk.dictionary_encode()
-            uniques = np.empty(len(chunk.dictionary), dtype=object)
-            uniques[:] = [back(v) for v in chunk.dictionary.to_pylist()]
+            uniques = np.empty(len(chunk.dictionary) + 1, dtype=object)
+            uniques[:-1] = [back(v) for v in chunk.dictionary.to_pylist()]
             indices = chunk.indices.fill_null(-1).to_numpy()
-            here = indices >= 0 if which is None else which[start : start + len(chunk)] == i
-            out[start : start + len(chunk)][here] = uniques[indices[here]]
+            if which is None:
+                # one type: each value taken straight into place, a null (-1) taking the None
+                # after the dictionary; no mask and no copies of a million-row column
+                np.take(uniques, indices, out=out[start : start + len(chunk)], mode="wrap")
+            else:
+                here = which[start : start + len(chunk)] == i
+                out[start : start + len(chunk)][here] = uniques[indices[here]]
             start += len(chunk)
     decoded = pd.Series(out, dtype=object, copy=False)
     return decoded.astype(info["as"]) if "as" in info else decoded

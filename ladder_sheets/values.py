@@ -105,6 +105,11 @@ _DATE_FORMATS = (
     "%d-%m-%Y",
     "%d %b %Y",
     "%d %B %Y",
+    # Excel's own text dates: d-mmm-yy ("01-Dec-25") and d-mmm-yyyy; a month name is no doubt
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%d %b %y",
     "%b %d, %Y",
     "%B %d, %Y",
     "%Y-%m-%dT%H:%M:%S",
@@ -322,8 +327,12 @@ def map_distinct(
     failed: dict[int, ValueError] = {}
     if not len(array):
         return out, failed
-    types = value_types(array)
-    kinds = pd.unique(types)
+    # All text (a history's IDs, names and cycles): one group, without typing every value.
+    # np.str_ counts as str here, its text being the same.
+    kinds: Any = [str]
+    if pd.api.types.infer_dtype(array, skipna=False) != "string":
+        types = value_types(array)
+        kinds = pd.unique(types)
     for kind in kinds:
         # one type (a text column of an export, say): no grouping, no copies
         positions = (

@@ -339,3 +339,57 @@ def test_a_cycle_without_ratings_still_gives_a_pack(tmp_path: Path):
     text = [c.value for row in wb["Summary"].iter_rows() for c in row if c.value]
     assert "Nothing stands out: no flags in this cycle." in text
     assert rows_of(wb["Manager Consistency"]) == []
+
+
+def test_columns_put_at_once_are_the_cells_xlsxwriter_writes_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The pack's fast path (_TableSheet) against xlsxwriter's own write_number and
+    write_string, cell by cell: the same bytes, also for a name past Excel's 32,767 characters
+    (cut to it either way) and one that needs escaping."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from ladder_sheets.sheets import calibration_pack
+
+    framework, ratings, readiness = company()
+    staff = framework.employees.data
+    staff.loc[staff["employee_id"] == "MB", "name"] = "Manager <B> & " + "x" * 40_000
+    staff.loc[staff["employee_id"] == "MC", "name"] = " Manager\tC "
+
+    def write(path: Path) -> bytes:
+        return write_calibration_pack(
+            path, framework=framework, ratings=ratings, readiness=readiness, cycle=Q3
+        ).read_bytes()
+
+    sheet = calibration_pack._TableSheet
+    put, fast_columns = sheet.put_column, []
+
+    def counted(self, *args):
+        fast_columns.append(put(self, *args))
+        return fast_columns[-1]
+
+    monkeypatch.setattr(sheet, "put_column", counted)
+    fast = write(tmp_path / "fast.xlsx")
+    assert sum(fast_columns) > 50  # the fast path did write the tables
+    monkeypatch.setattr(sheet, "put_column", lambda self, *args: False)
+    monkeypatch.setattr(sheet, "_write_cell", Worksheet._write_cell)
+    assert write(tmp_path / "slow.xlsx") == fast
+    wb = openpyxl.load_workbook(tmp_path / "fast.xlsx", read_only=True)
+    names = {r["Manager ID"]: r["Manager"] for r in rows_of(wb["Manager Consistency"])}
+    assert names["MB"] == ("Manager <B> & " + "x" * 40_000)[:32_767]
+    wb.close()
+
+
+@pytest.mark.parametrize("kind", ["count", "average", "gap", "share"])
+def test_a_numeric_column_is_written_as_the_same_column_of_objects_would_be(kind: str):
+    """Numbers as floats, a blank as nothing, an infinity as its text: whether the column
+    comes as float64 or int64 (the quick path) or as objects holding the same values."""
+    from ladder_sheets.sheets.calibration_pack import _prepared
+
+    floats = pd.Series([1.0, 2.5, float("nan"), float("inf"), -float("inf"), 0.0, -3.0])
+    want = [1.0, 2.5, None, "inf", "-inf", 0.0, -3.0]
+    assert _prepared(floats, kind, 7) == want
+    assert _prepared(floats.astype(object), kind, 7) == want
+    ints = pd.Series([3, 0, -2], dtype="int64")
+    assert _prepared(ints, kind, 3) == [3.0, 0.0, -2.0] == _prepared(ints.astype(object), kind, 3)
+    assert all(isinstance(v, float) for v in _prepared(ints, kind, 3))

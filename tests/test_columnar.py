@@ -118,6 +118,21 @@ def test_row_groups_each_with_their_own_dictionary(tmp_path):
     _same(table, back)
 
 
+def test_a_column_of_one_type_with_blanks_over_row_groups(tmp_path):
+    """Text only, or whole numbers only, with blanks at the ends of row groups and a row group
+    of blanks alone: each value and each None where it was."""
+    texts = [None if i % 5 == 0 or 256 <= i < 384 else f"ID {i % 11}" for i in range(1000)]
+    numbers = [None if i % 7 == 0 else i % 4 for i in range(1000)]
+    for values in (texts, numbers, [None] * 999 + ["last"]):
+        table = _history(values)
+        path = tmp_path / "t.parquet"
+        pq.write_table(table_to_arrow(table), path, row_group_size=128)
+        arrow = pq.read_table(path)
+        back, _ = table_from_arrow(arrow)
+        _same(table, back)
+        assert back.data["rating"].tolist() == values
+
+
 def test_an_empty_table(tmp_path):
     table = Table.empty("history", "x")
     table.places = CellMap(columns("history"), [])

@@ -253,3 +253,388 @@ def test_a_title_two_families_share_is_reported_not_guessed(tmp_path: Path) -> N
     assert [(f["sheet"], f["message"]) for f in unknown] == [
         ("Employees", "Level 'Manager' is not known.")
     ], errors
+
+
+# --- Marlowe & Finch: expectations as "3 - Proficient", "n/a", the scale's words ---------------
+
+SCALE_WORDS = {1: "Novice", 2: "Developing", 3: "Proficient", 4: "Advanced", 5: "Expert"}
+
+
+def marlowe() -> tuple[Spec, Book, Shape]:
+    """The matrix speaks its scale: "3 - Proficient" in most cells, the bare word in the
+    Collaboration row (the sheet numbers each word elsewhere), "n/a" where a level does not
+    expect the competency; a blank spacer column between the IC and Management levels, a
+    merged group header over each, and a Notes column beside the table."""
+    spec = build(
+        "Marlowe & Finch",
+        seed=36,
+        families={"Engineering": {"IC": ["C1", "C2", "C3", "C4"], "Management": ["CM1", "CM2"]}},
+        people=10,
+        cycles=quarters("2026-Q1", 3),
+        cycles_at_next=2,
+    )
+    words = {w for c in spec["matrix"]["Engineering"].values() for w in c.values() if w}
+    # every word the Collaboration row writes bare is numbered somewhere else
+    assert {v for v in spec["matrix"]["Engineering"]["Collaboration"].values() if v} <= words
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Matrix"]
+        for row in ws.iter_rows(min_row=2):
+            bare = row[1].value == "Collaboration"
+            for cell in row[2:]:
+                if cell.value is None:
+                    cell.value = "n/a"
+                elif bare:
+                    cell.value = SCALE_WORDS[cell.value]
+                else:
+                    cell.value = f"{cell.value} - {SCALE_WORDS[cell.value]}"
+        notes = ws.max_column + 1
+        ws.cell(1, notes, "Notes")
+        ws.cell(2, notes, "Reworded for 2026")
+        ws.cell(4, notes, "3")  # a note that looks like a number is not an expectation
+        ws.insert_cols(7)  # C..F are C1-C4, then the spacer, then CM1, CM2
+        ws.insert_rows(1)
+        ws["C1"] = "Individual contributor"
+        ws.merge_cells("C1:F1")
+        ws["H1"] = "Management"
+        ws.merge_cells("H1:I1")
+
+    return spec, Book(), shape
+
+
+def test_marlowe_expectations_in_the_words_of_the_scale(tmp_path: Path) -> None:
+    """Before: every cell was an expectation-not-a-number error (one per cell)."""
+    spec, book, shape = marlowe()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Marlowe & Finch", spec, workbook, exports)
+    said = [f for f in result.report.findings if f.code == "expectation-words-read"]
+    assert len(said) == 1 and said[0].where.sheet == "Matrix"
+    cells = sum(len(by_level) for by_level in spec["matrix"]["Engineering"].values())
+    assert said[0].message.startswith(f"{cells} expectation cell(s)")
+    assert "'n/a' as blank (not expected)" in said[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("3 - Proficient", 3),
+        ("3 \u2013 Proficient", 3),
+        ("4: Advanced", 4),
+        ("2. Developing", 2),
+        ("Expert (5)", 5),
+        ("Novice [1]", 1),
+        ("3.5 - Between", 3.5),
+        ("7 - Master", 7),  # read as written: the scale check reports it out of scale
+        ("Proficient", None),
+        ("3 - 4", None),
+        ("Level 3", None),
+    ],
+)
+def test_the_number_a_cell_names(text: str, number: float | None) -> None:
+    from ladder_sheets.workbook.expectation_words import numbered
+
+    pair = numbered(text)
+    assert (pair[0] if pair else None) == number
+
+
+# --- Ostrander Health: the scale's words alone: one question, settled by the mapping ----------
+
+
+def ostrander() -> tuple[Spec, Book, Shape]:
+    """Expectations written only as words ("Proficient") on a transposed matrix named
+    "Competency framework"; nothing in the workbook says which number each word is."""
+    spec = build(
+        "Ostrander Health",
+        seed=37,
+        families={"Operations": {"IC": ["O1", "O2", "O3", "O4"], "Management": ["OM1", "OM2"]}},
+        people=9,
+        cycles=quarters("2026-Q1", 2),
+    )
+    book = Book(sheets={"matrix": "Competency framework"}, matrix="transposed")
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Competency framework"]
+        for row in ws.iter_rows(min_row=2):
+            for cell in row[2:]:
+                if isinstance(cell.value, int):
+                    cell.value = SCALE_WORDS[cell.value]
+
+    return spec, book, shape
+
+
+def test_ostrander_words_without_numbers_are_one_question(tmp_path: Path) -> None:
+    """Before: one expectation-not-a-number error per cell (and quality warnings about
+    competencies expected nowhere). Now one error at the first word's cell, naming every word
+    with its count and the mapping that settles it; merge writes nothing."""
+    spec, book, shape = ostrander()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    before = workbook.read_bytes()
+    outcome = run_cli("check", workbook, "--format", "json")
+    assert outcome.exit_code == 1
+    errors = [f for f in json.loads(outcome.output)["findings"] if f["severity"] == "error"]
+    assert [f["code"] for f in errors] == ["expectation-words"], errors
+    (asked,) = errors
+    assert (asked["sheet"], asked["cell"]) == ("Competency framework", "C2")
+    counts: dict[str, int] = {}
+    for by_level in spec["matrix"]["Operations"].values():
+        for value in by_level.values():
+            if value is not None:
+                counts[SCALE_WORDS[value]] = counts.get(SCALE_WORDS[value], 0) + 1
+    assert asked["message"].startswith(f"{sum(counts.values())} expectation cell(s) hold words")
+    for word, n in counts.items():
+        assert f"'{word}' ({n} cell{'s' * (n != 1)})" in asked["message"]
+        assert f'"{word}" = N' in asked["hint"]
+    warnings = {f["code"] for f in json.loads(outcome.output)["findings"]}
+    assert "missing-expectation" not in warnings  # no knock-on of the cells left unread
+
+    merged = run_cli("merge", workbook, *exports)
+    assert merged.exit_code == 1 and "expectation-words" in merged.output
+    assert workbook.read_bytes() == before
+
+    mapping = tmp_path / "scale.toml"
+    lines = [f'"{w}" = {n}' for n, w in SCALE_WORDS.items()]
+    mapping.write_text("[expectations.labels]\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    result, tables = merged_tables(workbook, exports, write=False, mapping=mapping)
+    assert not result.report.errors, result.report.errors[:3]
+    company = Company("Ostrander Health", spec, Book(), Export("plain"), [])
+    assert wrong_numbers(company, tables) == []
+
+
+def test_a_mapping_label_that_is_not_a_number_is_refused(tmp_path: Path) -> None:
+    spec, book, shape = ostrander()
+    workbook, _ = files(tmp_path, spec, book, shape)
+    mapping = tmp_path / "scale.toml"
+    mapping.write_text('[expectations.labels]\n"Proficient" = "three"\n', encoding="utf-8")
+    outcome = run_cli("check", workbook, "--mapping", mapping)
+    assert outcome.exit_code == 2
+    assert "'Proficient' = 'three' is not a number" in outcome.output
+
+
+# --- Quenby Logistics: totals rows, a second header row, IDs as numbers and as text ----------
+
+
+def numeric_ids(spec: Spec, first: int = 2001) -> Spec:
+    """The spec with every person's ID a number written as text ("2001"), everywhere."""
+    new = {p["id"]: str(first + n) for n, p in enumerate(spec["people"])}
+    for p in spec["people"]:
+        p["id"], p["manager"] = new[p["id"]], new.get(p["manager"])
+    for r in spec["ratings"]:
+        r["person"], r["reviewer"] = new[r["person"]], new.get(r["reviewer"], r["reviewer"])
+    for e in spec["evidence"]:
+        e["person"] = new[e["person"]]
+    return spec
+
+
+def quenby() -> tuple[Spec, Book, Shape]:
+    """A matrix with the job titles in a second header row under the level codes, a blank
+    spacer column between the tracks and an "Average" row below; a staff list under two title
+    rows with dates as text (31/12/2025), Employee IDs stored as numbers in some rows and as
+    text in others (Excel's green triangle), a hidden stale "Previous Level" column and a
+    "Total headcount" row below, panes frozen."""
+    titles = {
+        "Q1": "Coordinator",
+        "Q2": "Senior Coordinator",
+        "Q3": "Specialist",
+        "Q4": "Lead Specialist",
+        "QM1": "Team Lead",
+        "QM2": "Operations Manager",
+    }
+    spec = numeric_ids(
+        build(
+            "Quenby Logistics",
+            seed=38,
+            families={"Operations": {"IC": ["Q1", "Q2", "Q3", "Q4"], "Management": ["QM1", "QM2"]}},
+            people=12,
+            cycles=quarters("2025-Q4", 3),
+            titles=titles,
+        )
+    )
+    book = Book(
+        dates="dmy",
+        titles={"people": ["Quenby Logistics - staff list", "As of 30/11/2026"]},
+    )
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Matrix"]
+        last = ws.max_row
+        ws.cell(last + 1, 2, "Average")
+        for col in range(3, ws.max_column + 1):
+            cells = [ws.cell(r, col).value for r in range(2, last + 1)]
+            numbers = [v for v in cells if v is not None]
+            ws.cell(last + 1, col, round(sum(numbers) / len(numbers), 2))
+        ws.insert_rows(2)
+        for col in range(3, ws.max_column + 1):
+            ws.cell(2, col, titles[ws.cell(1, col).value])
+        ws.insert_cols(7)  # the spacer between Q4 and QM1
+        ws.column_dimensions["G"].width = 2
+
+        ws = wb["Employees"]
+        top = header_row(ws, "Employee ID")
+        head = [c.value for c in ws[top]]
+        keyed = [head.index("Employee ID") + 1, head.index("Manager ID") + 1]
+        for r in range(top + 1, ws.max_row + 1):
+            for col in keyed:
+                value = ws.cell(r, col).value
+                if value is not None:
+                    ws.cell(r, col).value = int(value) if r % 2 else str(value)
+        level = head.index("Level") + 1
+        ws.insert_cols(level + 1)
+        ws.cell(top, level + 1, "Previous Level")
+        for r in range(top + 1, ws.max_row + 1):
+            ws.cell(r, level + 1, "Q1")
+        ws.column_dimensions[openpyxl.utils.get_column_letter(level + 1)].hidden = True
+        total = ws.max_row + 2
+        ws.cell(total, 1, "Total headcount")
+        ws.cell(total, 2, len(spec["people"]))
+        ws.freeze_panes = ws.cell(top + 1, 2)
+
+        ws = wb["Promotion Evidence"]
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, 2).value = int(ws.cell(r, 2).value)
+
+    return spec, book, shape
+
+
+def test_quenby_totals_rows_and_a_second_header_row_are_not_records(tmp_path: Path) -> None:
+    """Before: the Average row was a competency 'Average' (an unknown-competency error per
+    level), the titles under the codes were expectations in words, and the headcount row a
+    person with a blank level."""
+    spec, book, shape = quenby()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Quenby Logistics", spec, workbook, exports)
+    skipped = {f.where.sheet: f for f in result.report.findings if f.code == "totals-row-skipped"}
+    wb = openpyxl.load_workbook(workbook)
+    average = max(r for r in range(1, wb["Matrix"].max_row + 1) if wb["Matrix"].cell(r, 2).value)
+    headcount = wb["Employees"].max_row
+    assert skipped["Matrix"].where.cell == f"B{average}"
+    assert skipped["Matrix"].message.startswith(f"row {average} ('Average')")
+    assert skipped["Employees"].where.cell == f"A{headcount}"
+    assert set(skipped) == {"Matrix", "Employees"}
+    assert not [f for f in result.report.findings if f.code.startswith("expectation-words")]
+
+
+@pytest.mark.parametrize(
+    ("label", "totals"),
+    [
+        ("Total", True),
+        ("TOTAL", True),
+        ("Grand total", True),
+        ("Subtotal", True),
+        ("Average", True),
+        ("Total headcount", True),
+        ("Total Rewards", False),
+        ("Totally Reliable", False),
+        ("Average Handle Time", False),
+        ("Counting", False),
+    ],
+)
+def test_what_a_totals_row_says(label: str, totals: bool) -> None:
+    from ladder_sheets.workbook.header import is_totals_label
+
+    assert is_totals_label(label) is totals
+
+
+def test_inspect_asks_the_words_and_its_mapping_answers_them(tmp_path: Path) -> None:
+    """inspect shows the question among its doubts and writes the words into the mapping,
+    commented out; numbered by the user, the mapping reads the company right, and inspect
+    with it writes a mapping that keeps the numbers."""
+    spec, book, shape = ostrander()
+    workbook, exports = files(tmp_path, spec, book, shape)
+    first = tmp_path / "first.toml"
+    outcome = run_cli("inspect", workbook, "--write-mapping", first)
+    assert "error: " in outcome.output and "expectation cell(s) hold words" in outcome.output
+    text = first.read_text(encoding="utf-8")
+    used = {SCALE_WORDS[v] for c in spec["matrix"]["Operations"].values() for v in c.values() if v}
+    assert {w for w in SCALE_WORDS.values() if f'# "{w}" = ' in text} == used
+    numbers = {w: n for n, w in SCALE_WORDS.items()}
+    answered = tmp_path / "answered.toml"
+    for w in used:
+        text = text.replace(f'# "{w}" = ', f'"{w}" = {numbers[w]}')
+    answered.write_text(text, encoding="utf-8")
+    result, tables = merged_tables(workbook, exports, write=False, mapping=answered)
+    assert not result.report.errors, result.report.errors[:3]
+    company = Company("Ostrander Health", spec, Book(), Export("plain"), [])
+    assert wrong_numbers(company, tables) == []
+
+    again = tmp_path / "again.toml"
+    run_cli("inspect", workbook, "--mapping", answered, "--write-mapping", again)
+    kept = again.read_text(encoding="utf-8")
+    assert all(f'"{w}" = {float(numbers[w])!r}' in kept for w in used), kept
+    assert "# " + '"' not in kept.split("[expectations.labels]")[1].split("[")[0]
+
+
+# --- Last year's level columns kept hidden beside this year's ----------------------------------
+
+
+def stale_columns(decorate_current: bool) -> tuple[Spec, Book, Shape]:
+    """Last year's expectations kept in hidden columns "E1 (2024)"... left of this year's "E1"
+    (or, with `decorate_current`, this year's headed "E2 (2026)" too)."""
+    spec = build(
+        "Halvard Systems",
+        seed=42,
+        families={"Engineering": {"IC": ["E1", "E2", "E3", "E4"], "Management": ["M1", "M2"]}},
+        people=10,
+        cycles=quarters("2026-Q1", 2),
+    )
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Matrix"]
+        ws.insert_cols(3, 4)
+        for i, code in enumerate(["E1", "E2", "E3", "E4"]):
+            ws.cell(1, 3 + i, f"{code} (2024)")
+            for r in range(2, ws.max_row + 1):
+                ws.cell(r, 3 + i, 1)  # stale: last year everyone was expected at 1
+            ws.column_dimensions[openpyxl.utils.get_column_letter(3 + i)].hidden = True
+        if decorate_current:
+            ws["H1"] = "E2 (2026)"
+
+    return spec, Book(), shape
+
+
+def test_stale_hidden_level_columns_are_not_read(tmp_path: Path) -> None:
+    """Before: 'E1 (2024)', the first column naming E1, was read and 'E1' left unused: last
+    year's expectations, silently. Now the column headed by the code alone is read and each
+    stale one is a warning at its header."""
+    spec, book, shape = stale_columns(decorate_current=False)
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Halvard Systems", spec, workbook, exports)
+    twins = [f for f in result.report.findings if f.code == "level-column-twin"]
+    assert [(f.where.sheet, f.where.cell) for f in twins] == [
+        ("Matrix", "C1"),
+        ("Matrix", "D1"),
+        ("Matrix", "E1"),
+        ("Matrix", "F1"),
+    ]
+    assert "'E1 (2024)' (C1) also names level E1, which is read from 'E1' (G1)" in twins[0].message
+
+
+def test_two_columns_decorated_alike_are_one_question(tmp_path: Path) -> None:
+    spec, book, shape = stale_columns(decorate_current=True)
+    workbook, exports = files(tmp_path, spec, book, shape)
+    outcome = run_cli("check", workbook, "--format", "json")
+    assert outcome.exit_code == 1
+    errors = [f for f in json.loads(outcome.output)["findings"] if f["severity"] == "error"]
+    assert [(f["code"], f["cell"]) for f in errors] == [("ambiguous-level-column", "D1")]
+    assert "'E2 (2024)' (D1), 'E2 (2026)' (H1) all name level E2" in errors[0]["message"]
+    mapping = tmp_path / "levels.toml"
+    mapping.write_text('[expectations.levels]\n"E2 (2026)" = "E2"\n', encoding="utf-8")
+    result, tables = merged_tables(workbook, exports, write=False, mapping=mapping)
+    assert not result.report.errors, result.report.errors[:3]
+    company = Company("Halvard Systems", spec, Book(), Export("plain"), [])
+    assert wrong_numbers(company, tables) == []
+
+
+@pytest.mark.parametrize("style", ["%d-%b-%y", "%d-%b-%Y", "%d %b %y"])
+def test_dates_as_excel_writes_them_in_text(style: str, tmp_path: Path) -> None:
+    """In Level Since pasted from an HR system as Excel's text dates ("01-Dec-25"). Before:
+    one not-a-date error per person."""
+    spec, book, _ = halvard()
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Employees"]
+        col = [c.value for c in ws[1]].index("In Level Since") + 1
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, col).value = ws.cell(r, col).value.strftime(style)
+
+    workbook, exports = files(tmp_path, spec, book, shape)
+    understood("Halvard Systems", spec, workbook, exports)

@@ -179,7 +179,9 @@ def test_culture_amp_wide_bracketed_raters_cp1252_semicolons(
     got, checked = read(framework_workbook(), path)
     assert got == expected({"manager": MANAGER, "self": SELF}, "2026-Q2")
     no_errors(checked)
-    assert said(checked, "export-summary-ignored")
+    assert said(checked, "export-summary-ignored") == [
+        "'Overall Rating' sums up the competency columns and is not read as ratings"
+    ]
     # Below is 2 on this five-label scale, and saying so is part of the output
     assert any("Below expectations=2" in m for m in said(checked, "label-scale"))
 
@@ -288,6 +290,40 @@ def test_a_name_two_people_share_is_an_error_naming_both_rows(
     got, checked = read(workbook, write_csv(tmp_path / "2026-Q3.csv", rows))
     [shared] = [f for f in checked.report if f.code == "ambiguous-person"]
     assert "Employees!B3 (E002)" in shared.message and "Employees!B4 (E003)" in shared.message
+    assert got == [("2026-Q3", "E001", "Delivery", "manager", 4.0)]
+
+
+def test_names_written_last_comma_first_are_the_people_they_name(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    rows: list[list[Any]] = [["Worker", "Competency", "Rating"]]
+    for person, values in MANAGER.items():
+        first, last = PEOPLE[person][0].split(" ", 1)
+        rows += [[f"{last}, {first}", c, v] for c, v in zip(COMPS, values, strict=True)]
+    got, checked = read(framework_workbook(), write_csv(tmp_path / "2026-Q3.csv", rows))
+    assert got == expected({"manager": MANAGER}, "2026-Q3")
+    no_errors(checked)
+    assert said(checked, "export-key") == [
+        "people identified by column 'Worker': 100% of its values are names of people on Employees"
+    ]
+
+
+def test_a_last_comma_first_name_two_people_share_is_not_guessed(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    employees = [
+        ["E001", "Ada Example", "ada@example.test", None, "Engineering", "Management", "M1"]
+        + ["2024-01-01"],
+        ["E002", "Sam Lee", "sam.a@example.test", "E001", "Engineering", "IC", "IC2", "2025-01-01"],
+        ["E003", "Sam Lee", "sam.b@example.test", "E001", "Engineering", "IC", "IC1", "2025-07-01"],
+    ]
+    rows = [["Employee", "Competency", "Rating"], ["Lee, Sam", "Delivery", 3]]
+    rows += [["Example, Ada", "Delivery", 4]]
+    got, checked = read(
+        framework_workbook(employees=employees), write_csv(tmp_path / "2026-Q3.csv", rows)
+    )
+    [shared] = [f for f in checked.report if f.code == "ambiguous-person"]
+    assert shared.message.startswith("'Lee, Sam' names 2 people on Employees")
     assert got == [("2026-Q3", "E001", "Delivery", "manager", 4.0)]
 
 

@@ -199,3 +199,30 @@ def test_wide_rows_helper_is_the_matrix() -> None:
     # guard for the builders above: the wide sheet holds every level column in order
     head = wide_rows(FRAMEWORK["matrix"], LEVEL_ORDER)[0]
     assert head[2:] == LEVEL_ORDER
+
+
+def test_inspect_names_every_tab_an_export_was_read_from(
+    framework_workbook: Builder, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for tab, person in (("Team A", "E002"), ("Team B", "E003")):
+        sheet = book.create_sheet(tab)
+        sheet.append(["Employee ID", "Competency", "Rating"])
+        sheet.append([person, "Delivery", 3])
+    export = tmp_path / "2026-Q1.xlsx"
+    book.save(export)
+    text = inspect(framework_workbook(), [export]).text()
+    assert "Export 2026-Q1.xlsx (long, tabs 'Team A', 'Team B', header row 1)" in text
+    # the mapping written from it names no tab, so that reading it again reads both
+    written = tmp_path / "mapping.toml"
+    result = CliRunner().invoke(
+        cli, ["inspect", str(framework_workbook()), str(export), "--write-mapping", str(written)]
+    )
+    assert result.exit_code == 0, result.output
+    mapping = tomllib.loads(written.read_text(encoding="utf-8"))
+    assert "sheet" not in mapping["exports"]["2026-Q1.xlsx"]
+    again = ls.check(framework_workbook(), [export], mapping=written)
+    assert sorted(again.exports[0].ratings.data["employee_id"]) == ["E002", "E003"]

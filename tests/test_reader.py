@@ -311,7 +311,9 @@ def test_values_are_kept_as_typed(framework_workbook: Builder) -> None:
     comp = fw.competencies.data
     assert comp["family"].tolist() == ["NA", "N/A"]  # text, never missing
     assert comp["definition"].tolist() == ["Ships work on time", "None"]
-    assert fw.expectations.data["expected"].tolist() == ["3", 4, "NA", 2.5]
+    # "NA" in a Matrix cell is "not applicable": not expected (blank), and said
+    assert fw.expectations.data["expected"].tolist() == ["3", 4, None, 2.5]
+    assert [f.where.cell for f in fw.findings if f.code == "expectation-words-read"] == ["B3"]
 
 
 def test_huge_declared_dimension_is_fast(framework_workbook: Builder, tmp_path: Path) -> None:

@@ -63,6 +63,40 @@ def test_duplicate_across_files_same_value_is_a_warning_other_value_an_error() -
     assert "Ratings History!D3" in error.message and "5" in error.message
 
 
+def test_two_exports_holding_the_same_ratings_are_said_once_as_overlapping() -> None:
+    first = [rating("E004", c, 1 + n % 5) for n, (c, _) in enumerate(COMPETENCIES)]
+    # the same export passed twice: one warning standing for the six repeated ratings
+    result = validate(build(company()), [export(first, "a.csv"), export(first, "b.csv")])
+    assert [(f.code, f.file, f.severity.value, f.count) for f in result.report] == [
+        ("exports-overlap", "b.csv", "warning", 6)
+    ]
+    [said] = result.report
+    assert said.message.startswith("b.csv repeats 6 ratings of 2026-Q2 that a.csv holds")
+    assert list(said.places) == [f"b.csv:{n} (rating)" for n in range(2, 8)]
+    # two values differ: one error giving the cause, then every rating of its own
+    second = [dict(r) for r in first]
+    second[1]["rating"], second[4]["rating"] = 5, 1
+    differ = sum(a["rating"] != b["rating"] for a, b in zip(first, second, strict=True))
+    result = validate(build(company()), [export(first, "a.csv"), export(second, "b.csv")])
+    found = list(result.report)
+    codes = [(f.code, f.severity.value) for f in found]
+    assert codes[0] == ("exports-overlap", "error")
+    assert (
+        f"both hold 6 ratings of 2026-Q2 for the same people, competencies and raters, "
+        f"{differ} of them with different values" in found[0].message
+    )
+    assert sorted(codes[1:]) == sorted(
+        [("duplicate-rating", "error")] * differ + [("duplicate-rating", "warning")] * (6 - differ)
+    )
+
+
+def test_a_few_ratings_in_two_exports_are_not_an_overlap() -> None:
+    both = [rating("E004", c, 3) for c, _ in COMPETENCIES[:4]]  # fewer than OVERLAP_MIN
+    rest = [rating("E004", c, 3) for c, _ in COMPETENCIES[4:]]
+    result = validate(build(company()), [export(both + rest, "a.csv"), export(both, "b.csv")])
+    assert [(f.code, f.file) for f in result.report] == [("duplicate-rating", "b.csv")] * 4
+
+
 def test_self_and_peer_ratings_are_not_duplicates_of_the_manager() -> None:
     rows = [
         rating("E003", "Delivery", 2, rater_type="peer", reviewer="E004"),

@@ -49,3 +49,15 @@ def test_several_roots_are_info() -> None:
     assert validate(build(rec)).report.flatten("sheet", "cell", "code", "severity") == [
         ("Employees", "D6", "several-roots", "info")
     ]
+
+
+def test_a_manager_id_is_rewritten_as_the_sheet_spells_the_employee_id() -> None:
+    """Manager IDs typed in another case or with spaces name the employee as Employee ID
+    spells it, so packs and the analysis group the team under one manager."""
+    rec = company()
+    rec["employees"][3]["manager_id"] = " e001 "
+    rec["employees"][4]["manager_id"] = "E001"
+    result = validate(build(rec))
+    assert not result.report.errors
+    staff = result.framework.employees.data.set_index("employee_id")
+    assert staff.loc[["E004", "E005"], "manager_id"].tolist() == ["E001", "E001"]

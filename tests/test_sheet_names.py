@@ -59,3 +59,13 @@ def test_packs_name_the_workbooks_history_and_employees_sheets(
     with pytest.raises(DataError) as unknown:
         write_packs(book, tmp_path / "packs", only=["E999"], jobs=1)
     assert unknown.value.sheet == "People" and "in the People sheet" in str(unknown.value)
+
+
+def test_calibrate_counts_the_ratings_of_the_cycle_it_chose(framework_workbook, tmp_path):
+    earlier = ["2026-Q2", *RATING[1:3], 4, *RATING[4:]]
+    book = framework_workbook(name="two.xlsx", history=[earlier, RATING])
+    latest = calibrate(book, tmp_path / "latest.xlsx")
+    assert (latest.cycle, latest.ratings) == ("2026-Q3", 1)
+    chosen = calibrate(book, tmp_path / "chosen.xlsx", cycle="2026-Q2")
+    assert (chosen.cycle, chosen.ratings) == ("2026-Q2", 1)
+    assert not latest.report.errors and latest.people == chosen.people > 0

@@ -42,3 +42,18 @@ def test_same_as_calling_the_function_on_each_value(values: list[object]) -> Non
     out, failed = map_distinct(values, repr)
     assert out.tolist() == [repr(v) for v in values]
     assert failed == {}
+
+
+def test_a_column_of_text_only_converts_each_text_once_and_fails_where_it_fails() -> None:
+    """The all-text column (a history's IDs and cycles) takes one group without typing every
+    value: the same results, calls and failures as the general path."""
+    calls: list[str] = []
+
+    def number(text: str) -> float | None:
+        calls.append(text)
+        return parse_number(text)
+
+    out, failed = map_distinct(np.array(["3", "x", " 4 ", "x", "3"], dtype=object), number)
+    assert out.tolist() == [3.0, None, 4.0, None, 3.0]
+    assert list(failed) == [1, 3]
+    assert sorted(calls) == [" 4 ", "3", "x"]

@@ -216,7 +216,8 @@ def _assess(
     following = {c: e for c, e in following.items() if not math.isnan(e.expected)}
     names = {c: e.competency for c, e in {**following, **current}.items()}
     needed = sorted(names, key=lambda c: ladder.positions.get(c, 1 << 30))
-    rated = {c: r for c in needed if (r := history.rating(emp, cycle, c))}
+    in_cycle = history.manager.cycle(cycle)
+    rated = {c: r for c in needed if (r := in_cycle.get((emp, c)))}
     row["ratings_where"] = {names[c]: history.where(r) for c, r in rated.items()}
     # What the sheet's live formulas compare each rating with: (expected at L, expected at N).
     row["rating_expectations"] = {

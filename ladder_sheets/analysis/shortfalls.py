@@ -137,10 +137,11 @@ def run_at_next(
     keys that kept `cycle` itself from counting."""
     if not expected:
         return 0, []  # nothing to operate at; the caller reports the empty level
+    now = history.manager.cycle(cycle)
     short = [
         c
         for c, want in expected.items()
-        if (r := history.rating(employee, cycle, c)) is None or r.value < want - TOLERANCE
+        if (r := now.get((employee, c))) is None or r.value < want - TOLERANCE
     ]
     run = 0
     earlier: str | None = cycle
@@ -176,8 +177,9 @@ def run_before(
 def _operating(
     history: RatingHistory, employee: str, cycle: str, expected: dict[str, float]
 ) -> bool:
+    ratings = history.manager.cycle(cycle)  # looked up once: called per person and cycle
     for competency, want in expected.items():
-        rating = history.rating(employee, cycle, competency)
+        rating = ratings.get((employee, competency))
         if rating is None or rating.value < want - TOLERANCE:
             return False
     return True

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ladder_sheets.api import PathLike, check
@@ -48,14 +49,20 @@ def calibrate(
     fw = checked.framework
     history = fw.history.data
     history_sheet = fw.sheet("history")
-    if history.empty or history["cycle"].dropna().empty:
+    # each row's cycle as a number among the distinct ones: one pass over a long history
+    cycle_codes: np.ndarray = np.empty(0, dtype=np.intp)
+    cycles: list[str] = []
+    if not history.empty:
+        cycle_codes, distinct = pd.factorize(history["cycle"].to_numpy(dtype=object))
+        cycles = list(distinct)
+    if not len(cycles):
         raise DataError(
             "the workbook holds no ratings yet, so there is nothing to calibrate",
             file=str(workbook),
             sheet=history_sheet,
             hint="run `ladder-sheets merge WORKBOOK EXPORT` with the cycle's review export first",
         )
-    known = sorted(history["cycle"].dropna().unique())
+    known = sorted(cycles)
     try:
         chosen = str(parse_cycle(cycle) if cycle else known[-1])
     except ValueError:
@@ -95,7 +102,7 @@ def calibrate(
         framework_version=_version(workbook),
     )
     result.cycle = chosen
-    in_cycle = history["cycle"] == chosen
+    in_cycle = pd.Series(cycle_codes == cycles.index(chosen), index=history.index)
     if family is not None:  # the counts printed are the pack's: that family's only
         from ladder_sheets.analysis.ladder import key
 

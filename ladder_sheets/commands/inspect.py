@@ -15,6 +15,7 @@ listed too, and every doubt the reader reported.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,16 @@ from ladder_sheets.workbook.recognise import WEAK
 
 PathLike = str | Path
 HIGH = 0.95
+# Notes on values read otherwise than as written, and the question about Matrix words.
+READ_AS_WRITTEN = (
+    "family-all",
+    "level-names-read-as-codes",
+    "expectation-words-read",
+    "expectation-words",
+    "totals-row-skipped",
+)
+# A word the expectation-words question names ("'Proficient' (12 cells)").
+_ASKED_WORD = re.compile(r"'([^']*)' \(\d+ cells?\)")
 
 
 @dataclass
@@ -62,6 +73,7 @@ class ExportReading:
     readings: list[Reading] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # raters, labels, cycles the reader used
     unused: list[str] = field(default_factory=list)  # headers of columns not read
+    tabs: list[str] = field(default_factory=list)  # the tabs read, where several were
 
 
 @dataclass
@@ -71,6 +83,8 @@ class Inspection:
     unread_sheets: list[str]
     findings: list[Finding]
     exports: list[ExportReading] = field(default_factory=list)
+    # [expectations.labels] of the mapping the workbook was read with: a word -> its number
+    labels: dict[str, float] = field(default_factory=dict)
 
     # --- text --------------------------------------------------------------------------------
 
@@ -91,6 +105,8 @@ class Inspection:
             lines.append("  sheets not read: " + ", ".join(f"'{s}'" for s in self.unread_sheets))
         for e in self.exports:
             where = f", sheet '{e.sheet}'" if e.sheet else ""
+            if e.tabs:
+                where = ", tabs " + ", ".join(f"'{t}'" for t in e.tabs)
             row = f", header row {e.header_row}" if e.header_row else ""
             lines.append(f"Export {Path(e.file).name} ({e.shape}{where}{row})")
             for r in e.readings:
@@ -112,7 +128,7 @@ class Inspection:
                 "missing-header",
             )
             or f.code.startswith("unit-")
-            or f.code == "family-all"
+            or f.code in READ_AS_WRITTEN
         ]
         if doubts:
             lines.append("Doubts and notes:")
@@ -187,6 +203,8 @@ class Inspection:
                 out.append(f"[{table}.families]")
                 out += [f"{_q(sh)} = {_q(f)}" for sh, f in families.items()]
                 out.append("")
+            if table == "expectations":
+                out += self._labels_toml()
         for e in self.exports:
             name = Path(e.file).name
             base = f"exports.{_q(name)}"
@@ -205,6 +223,25 @@ class Inspection:
                     out += [f"{_q(str(k))} = {_value(v)}" for k, v in values.items()]
                     out.append("")
         return "\n".join(out).rstrip("\n") + "\n"
+
+    def _labels_toml(self) -> list[str]:
+        """[expectations.labels]: the words the mapping gave a number, and the words the Matrix
+        asks about, commented out for the user to number."""
+        asked = [
+            w
+            for f in self.findings
+            if f.code == "expectation-words"
+            for w in _ASKED_WORD.findall(f.message)
+            if w not in self.labels
+        ]
+        if not self.labels and not asked:
+            return []
+        out = ["[expectations.labels]"]
+        out += [f"{_q(w)} = {_value(n)}" for w, n in self.labels.items()]
+        if asked:
+            out.append("# the Matrix writes these words: give each its number, then uncomment")
+            out += [f"# {_q(w)} = " for w in dict.fromkeys(asked)]
+        return [*out, ""]
 
 
 def _q(text: str) -> str:
@@ -319,6 +356,12 @@ def inspect_files(
     ]
     findings = list(framework.findings)
     out = Inspection(Path(workbook), sheets, unread, findings)
+    if mapping is not None:
+        from ladder_sheets.workbook.mapping import Mapping
+
+        given = mapping if isinstance(mapping, Mapping) else Mapping.from_toml(Path(mapping))
+        entry = given.get("expectations")
+        out.labels = dict(entry.labels) if entry is not None else {}
     if exports:
         read = read_exports(exports, framework, labels=labels, cycle=cycle, mapping=mapping)
         names = [str(c) for c in framework.competencies.data["competency"].dropna().tolist()]
@@ -341,6 +384,7 @@ def export_reading(export: Any, competencies: Sequence[str] = ()) -> ExportReadi
         export.header_row,
         columns,
     )
+    e.tabs = list(getattr(export, "tabs", None) or [])
     for item in getattr(export, "understood", None) or []:
         e.readings.append(
             Reading(

@@ -86,9 +86,9 @@ def detect(
             )
     best: tuple[int, tuple[int, int], Rows] | None = None
     for rows in candidates:
-        index, score = _find_header(rows, set(known), mapped)
+        index, score = find_header(rows, set(known), mapped)
         # a tab holding ratings beats a summary or instructions tab with a better header
-        rated = (_rating_columns(rows, index, scale) > 0, score)
+        rated = (rating_columns(rows, index, scale) > 0, score)
         if best is None or rated > best[1]:
             best = (index, rated, rows)
     assert best is not None
@@ -112,7 +112,7 @@ def detect(
     return layout
 
 
-def _find_header(rows: Rows, known: set[str], mapped: set[str]) -> tuple[int, int]:
+def find_header(rows: Rows, known: set[str], mapped: set[str]) -> tuple[int, int]:
     """The row naming the most known columns (the first on a tie); else the first row with
     two or more values."""
     best, best_score, fallback = -1, 0, -1
@@ -134,12 +134,17 @@ def _find_header(rows: Rows, known: set[str], mapped: set[str]) -> tuple[int, in
     return first, best_score
 
 
-def _rating_columns(rows: Rows, header: int, scale: LabelScale) -> int:
-    """How many columns below the header hold ratings in most sampled rows."""
+def rating_columns(rows: Rows, header: int, scale: LabelScale, summaries: bool = True) -> int:
+    """How many columns below the header hold ratings in most sampled rows (without
+    `summaries`, columns headed "Average", "Total", a date... are not counted)."""
     sample = rows.rows[header + 1 : header + 1 + meaning.SAMPLE_ROWS]
     width = max((len(r) for r in sample), default=0)
+    names = rows.rows[header] if rows.rows else []
     count = 0
     for col in range(width):
+        name = clean_text(names[col]) if col < len(names) else None
+        if not summaries and name and meaning.never_ratings(name):
+            continue
         values = [r[col] for r in sample if col < len(r) and clean_text(r[col])]
         if values and sum(map(scale.looks_like_rating, values)) >= meaning.RATING_SHARE * len(
             values
@@ -196,7 +201,8 @@ def _decide_shape(layout: Layout, known: dict[str, str], scale: LabelScale) -> N
             layout.findings.append(
                 info(
                     "export-summary-ignored",
-                    f"{names} sum up the competency columns and are not read as ratings",
+                    f"{names} {'sum' if len(summaries) > 1 else 'sums'} up the competency "
+                    f"columns and {'are' if len(summaries) > 1 else 'is'} not read as ratings",
                     "nothing to do: each competency's own rating is read",
                     layout.rows.where(layout.header, summaries[0], headers[summaries[0]]),
                 )

@@ -10,7 +10,7 @@ not read; a value that is nobody's stays as written, for the check to report.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +39,24 @@ def _name(value: object) -> str:
     return normalize_header(value)
 
 
+def _turned(value: object) -> str | None:
+    """'Silva, José' as 'José Silva' (an HR system's "Last, First"), for a value with one
+    comma; None otherwise."""
+    text = clean_text(value) or ""
+    last, comma, first = text.partition(",")
+    if not comma or "," in first or not last.strip() or not first.strip():
+        return None
+    return _name(f"{first} {last}")
+
+
 @dataclass
 class People:
     """The framework's people, looked up by ID, e-mail or name."""
 
     ids: dict[str, str] = field(default_factory=dict)  # ID key -> the ID as written
+    # digits-only IDs without their leading zeros ("000014" -> "14") -> the IDs so written:
+    # a spreadsheet or CSV tool drops the zeros of an ID it takes for a number
+    by_digits: dict[str, list[str]] = field(default_factory=dict)
     emails: dict[str, list[str]] = field(default_factory=dict)  # e-mail key -> IDs
     names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # -> (ID, place)
 
@@ -61,7 +74,7 @@ class People:
             if is_blank(person):
                 continue
             pid = clean_text(person) or ""
-            people.ids.setdefault(_id(pid), pid)
+            people.add_id(pid)
             if not is_blank(email):
                 people.emails.setdefault(_id(email), []).append(pid)
             if not is_blank(name):
@@ -71,20 +84,48 @@ class People:
 
     @classmethod
     def from_ids(cls, ids: Sequence[str]) -> People:
-        return cls(ids={_id(i): i for i in ids if i})
+        people = cls()
+        for pid in ids:
+            if pid:
+                people.add_id(pid)
+        return people
+
+    def add_id(self, pid: str) -> None:
+        if _id(pid) in self.ids:
+            return
+        self.ids[_id(pid)] = pid
+        if pid.isdigit():
+            self.by_digits.setdefault(pid.lstrip("0"), []).append(pid)
+
+    def by_number(self, value: object) -> str | None:
+        """The one Employee ID a digits-only value is once its leading zeros are set aside
+        (14 for "000014", or "000014" for 14); None where no ID or two IDs are ("014" and
+        "0014": which one is not guessed)."""
+        text = clean_text(value) or ""
+        if not text.isdigit() or _id(text) in self.ids:
+            return None
+        hits = self.by_digits.get(text.lstrip("0"), [])
+        return hits[0] if len(hits) == 1 else None
 
     def __bool__(self) -> bool:
         return bool(self.ids)
 
     def kind_of(self, value: object) -> str | None:
         """Which of KINDS a value is of some person ("ID", "e-mail", "name"), or None."""
-        if _id(value) in self.ids:
+        if _id(value) in self.ids or self.by_number(value) is not None:
             return "ID"
         if _id(value) in self.emails:
             return "e-mail"
-        if _name(value) in self.names:
+        if self.named(value):
             return "name"
         return None
+
+    def named(self, value: object) -> list[tuple[str, str]]:
+        """The Employees rows a name names, as written or turned from "Last, First"."""
+        found = self.names.get(_name(value))
+        if found is None and (turned := _turned(value)) is not None:
+            found = self.names.get(turned)
+        return found or []
 
     def identify(self, value: object, kind: str) -> str | None:
         """The Employee ID a value of the key column stands for: AMBIGUOUS for a name two
@@ -93,11 +134,11 @@ class People:
         if text is None:
             return None
         if kind == "ID" or _id(text) in self.ids:
-            return self.ids.get(_id(text), text)
+            return self.ids.get(_id(text)) or self.by_number(text) or text
         if kind == "e-mail":
             hits = self.emails.get(_id(text), [])
             return hits[0] if len(set(hits)) == 1 else text
-        found = self.names.get(_name(text), [])
+        found = self.named(text)
         if len({pid for pid, _ in found}) > 1:
             return AMBIGUOUS
         return found[0][0] if found else text
@@ -187,7 +228,7 @@ def ambiguous_names(
         if name in seen:
             continue
         seen.add(name)
-        owners = people.names.get(name, [])
+        owners = people.named(value)
         count = sum(1 for v in values if _name(v) == name)
         both = " and ".join(f"{place} ({pid})" for pid, place in owners[:2])
         out.append(
@@ -200,3 +241,49 @@ def ambiguous_names(
             )
         )
     return out
+
+
+def id_reader(
+    employees: dict[str, str], people: People | None, restored: dict[str, str]
+) -> Callable[[Any], str | None]:
+    """An Employee ID cell as the framework spells it ("e003" -> "E003"); a digits-only one
+    whose leading zeros a spreadsheet dropped or added as the one ID it then is, kept in
+    `restored` (as written -> ID) to be said; anything else as written."""
+    from ladder_sheets.exports.columns import compact
+
+    def read(value: Any) -> str | None:
+        text = clean_text(value)
+        if text is None:
+            return None
+        known = employees.get(compact(text))
+        if known is not None or people is None:
+            return known or text
+        number = people.by_number(text)
+        if number is None:
+            return text
+        restored[text] = number
+        return number
+
+    return read
+
+
+def restored_ids(layout: Layout, restored: dict[str, str], file: str) -> list[Finding]:
+    """One note for the IDs read by their digits: what was written and what it was read as."""
+    if not restored:
+        return []
+    col = layout.roles["employee_id"]
+    header = layout.headers[col]
+    pairs = sorted(restored.items(), key=lambda kv: kv[1])
+    shown = ", ".join(f"{was} as {pid}" for was, pid in pairs[:4])
+    more = f" and {len(pairs) - 4} more" if len(pairs) > 4 else ""
+    return [
+        info(
+            "export-id-zeros",
+            f"{len(pairs)} Employee IDs in column '{header}' of {file} differ from Employees "
+            f"only in leading zeros, as a spreadsheet writes an ID it takes for a number: read "
+            f"as the one ID each matches ({shown}{more})",
+            "nothing to do if that is right; format the ID column as text in the review tool "
+            "to keep the zeros",
+            layout.rows.where(layout.header, col, header),
+        )
+    ]

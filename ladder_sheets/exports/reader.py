@@ -14,14 +14,14 @@ from ladder_sheets.cellmap import column_letters
 from ladder_sheets.exports import columns as cols
 from ladder_sheets.exports import cycles, rating_labels, repeats
 from ladder_sheets.exports.labels import LabelScale
-from ladder_sheets.exports.layout import Layout, detect
+from ladder_sheets.exports.layout import Layout, detect, find_header, rating_columns
 from ladder_sheets.exports.meaning import Understood
-from ladder_sheets.exports.people import People, find_key
+from ladder_sheets.exports.people import People, find_key, restored_ids
 from ladder_sheets.exports.rows import Context, build
 from ladder_sheets.exports.slots import rater_reader
-from ladder_sheets.exports.source import load
+from ladder_sheets.exports.source import Source, load
 from ladder_sheets.findings import Finding, Report, Where, error, info, warning
-from ladder_sheets.model import Table
+from ladder_sheets.model import Table, stacked_places
 from ladder_sheets.scale import SCALE, SCALE_TEXT
 from ladder_sheets.values import clean_text, normalize_header
 
@@ -58,6 +58,7 @@ class Export:
     cycles_read: dict[str, str] = field(default_factory=dict)
     # places of repeated ratings a finding of this export already explains
     explained: set[tuple[Any, ...]] = field(default_factory=set)
+    tabs: list[str] = field(default_factory=list)  # XLSX: the tabs read, where several were
 
     @property
     def report(self) -> Report:
@@ -92,8 +93,42 @@ def read_export(
     Raises UnreadableFile (or EncryptedFile, HostileFile) when the file cannot be read at all;
     everything else is a finding."""
     path = Path(path)
-    name = str(path)
     source = load(path)
+    tabs, others = _tabs_alike(source, competencies, LabelScale(labels), mapping)
+    if len(tabs) < 2:
+        return _read_tab(
+            path, source, competencies, employees, labels, cycle, mapping, people, export_mapping
+        )
+    parts = [
+        _read_tab(
+            path,
+            source,
+            competencies,
+            employees,
+            labels,
+            cycle,
+            {**(mapping or {}), "sheet": tab},
+            people,
+            export_mapping,
+        )
+        for tab in tabs
+    ]
+    return _joined(path, parts, tabs, others)
+
+
+def _read_tab(
+    path: Path,
+    source: Source,
+    competencies: Sequence[str],
+    employees: Sequence[str],
+    labels: Mapping[str, float] | None,
+    cycle: str | None,
+    mapping: Mapping[str, str] | None,
+    people: People | None,
+    export_mapping: Any,
+) -> Export:
+    """One export read from the tab its layout chose (or the mapping named)."""
+    name = str(path)
     scale = LabelScale(labels)
     layout = detect(source, competencies=competencies, scale=scale, mapping=mapping)
     given = _ExportMapping.of(export_mapping)
@@ -149,6 +184,7 @@ def read_export(
     )
     export.ratings, export.evidence = build(ctx)
     findings += ctx.findings
+    findings += restored_ids(layout, ctx.restored, path.name)
     findings += _stated_scales(layout, export)
     findings += _competencies_in_text(layout)
     findings += ctx.notes.close(name)
@@ -165,6 +201,93 @@ def read_export(
     said, export.explained = repeats.repeated(export.ratings, layout, name)
     findings += said
     return export
+
+
+def _tabs_alike(
+    source: Source,
+    competencies: Sequence[str],
+    scale: LabelScale,
+    mapping: Mapping[str, str] | None,
+) -> tuple[list[str], list[str]]:
+    """The tabs of a workbook export holding ratings under one and the same header (one tab
+    per team, or per cycle), to be read together; and the other tabs holding ratings, under
+    another header, which are not. Nothing where the mapping names a sheet."""
+    if len(source.sheets) < 2 or (mapping or {}).get("sheet"):
+        return [], []
+    known = {cols.compact(c): c for c in competencies if c}
+    mapped = {cols.compact(h) for r, h in (mapping or {}).items() if r != "sheet"}
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for rows in source.sheets:
+        if rows.sheet is None or not rows.rows:
+            continue
+        header, _ = find_header(rows, set(known), mapped)
+        if rating_columns(rows, header, scale, summaries=False) == 0:
+            continue
+        key = tuple(cols.compact(clean_text(v) or "") for v in rows.rows[header])
+        groups.setdefault(tuple(k for k in key if k), []).append(rows.sheet)
+    if not groups:
+        return [], []
+    tabs = max(groups.values(), key=len)
+    if len(tabs) < 2:
+        return [], []
+    return tabs, [t for g in groups.values() if g is not tabs for t in g]
+
+
+def _joined(path: Path, parts: list[Export], tabs: list[str], others: list[str]) -> Export:
+    """One export of the tabs read one by one: their rows in tab order, each keeping its
+    sheet and cell; their findings, and one note saying which tabs were read."""
+    first = parts[0]
+    export = Export(
+        path,
+        _stacked([p.ratings for p in parts]),
+        _stacked([p.evidence for p in parts]),
+        [],
+        shape=first.shape,
+        header_row=first.header_row,
+        tabs=list(tabs),
+    )
+    for part in parts:
+        export.findings += part.findings
+        for attr in ("columns", "raters", "labels", "cycles_read"):
+            getattr(export, attr).update(getattr(part, attr))
+        export.explained |= part.explained
+    export.understood, export.unused = first.understood, first.unused
+    cycles_of = {tab: ", ".join(p.cycles) or "no cycle" for tab, p in zip(tabs, parts, strict=True)}
+    listed = ", ".join(
+        f"'{t}' ({cycles_of[t]}, {len(p.ratings)} ratings)"
+        for t, p in zip(tabs, parts, strict=True)
+    )
+    export.findings.insert(
+        0,
+        info(
+            "export-sheets-read",
+            f"{len(tabs)} tabs read, each holding ratings under the same header: {listed}",
+            "nothing to do if they all belong to this review; otherwise name one tab in the "
+            "mapping",
+            Where(file=str(path), sheet=tabs[0], cell="A1"),
+        ),
+    )
+    if others:
+        export.findings.insert(
+            1,
+            warning(
+                "export-sheet-not-read",
+                f"{', '.join(repr(t) for t in others)} also "
+                f"{'hold' if len(others) > 1 else 'holds'} ratings, under another header, and "
+                f"{'are' if len(others) > 1 else 'is'} not read",
+                "if those ratings belong to this review, export them under the same header or "
+                "pass that tab in a file of its own",
+                Where(file=str(path), sheet=others[0], cell="A1"),
+            ),
+        )
+    return export
+
+
+def _stacked(tables: list[Table]) -> Table:
+    data = pd.concat([t.data for t in tables], ignore_index=True)
+    sheets = pd.concat([t.sheets.reindex(t.data.index) for t in tables], ignore_index=True)
+    places = stacked_places(tables[0].name, tables)
+    return Table(tables[0].name, data, places, sheets, tables[0].file)
 
 
 @dataclass
@@ -489,7 +612,8 @@ def _header_where(layout: Layout, header: str | None) -> Where:
 def _fallback_cycle(
     layout: Layout, path: Path, cycle: str | None
 ) -> tuple[str | None, list[Finding]]:
-    """The cycle for rows the export does not date: --cycle, a title row, or the file name."""
+    """The cycle for rows the export does not date: --cycle, a title row, the tab's name
+    ("2026-Q3", "Mid-year 2026") or the file name."""
     name = str(path)
     findings: list[Finding] = []
     given = None
@@ -506,17 +630,21 @@ def _fallback_cycle(
                 )
             )
     named = layout.preamble_cycle
+    tab = layout.rows.sheet
+    if named is None and tab and (from_tab := cycles.named_cycle(tab)):
+        named = (*from_tab, f"tab '{tab}'")
     if named is None:
         from_name = cycles.named_cycle(path.stem)
         named = (*from_name, path.name) if from_name else None
     fallback = given or (named[0] if named else None)
     if given is None and named is not None and named[1]:
         cycle_, how, text = named
+        shown = text if text.startswith("tab '") else f"'{text}'"
         before = cycles.cycle_from_index(cycles.cycle_index(cycle_) - 1)
         findings.append(
             info(
                 "cycle-read-as-quarter",
-                f"{path.name}: the cycle is read from '{text}' as {cycle_}, the quarter its "
+                f"{path.name}: the cycle is read from {shown} as {cycle_}, the quarter its "
                 f"{'half-year' if how == 'half-year' else 'year'} ends in",
                 f"to file this export under another quarter, pass it (e.g. --cycle {before})",
                 Where(file=name),

@@ -19,8 +19,8 @@ from ladder_sheets.exports.evidence import evidence_table
 from ladder_sheets.exports.labels import LabelScale
 from ladder_sheets.exports.layout import Layout
 from ladder_sheets.exports.notes import Notes
-from ladder_sheets.exports.people import AMBIGUOUS, Key, People, ambiguous_names
-from ladder_sheets.exports.slots import PerRow, Slot, comments, read_slots, slot_cols, spelled
+from ladder_sheets.exports.people import AMBIGUOUS, Key, People, ambiguous_names, id_reader
+from ladder_sheets.exports.slots import PerRow, Slot, comments, read_slots, slot_cols
 from ladder_sheets.findings import Finding, Severity, Where
 from ladder_sheets.model import SCALE_TEXT, Table, columns
 
@@ -45,6 +45,7 @@ class Context:
     override: str | None = None  # --cycle: every row's cycle, whatever the export says
     cycle_names: dict[str, str] = field(default_factory=dict)  # the mapping's: value -> cycle
     skipped: int = 0  # blank or "N/A" ratings
+    restored: dict[str, str] = field(default_factory=dict)  # ID cell without zeros -> the ID
 
 
 @dataclass
@@ -81,7 +82,7 @@ def build(ctx: Context) -> tuple[Table, Table]:
             rated.at = rated.at[person != AMBIGUOUS]
             person = person[person != AMBIGUOUS]
     else:
-        person = block.map(id_col, lambda v: spelled(ctx.employees, clean_text(v)), rated.at)
+        person = block.map(id_col, id_reader(ctx.employees, people, ctx.restored), rated.at)
     at = rated.at
     rated.values["employee_id"] = person
     rated.places["employee_id"] = block.places(id_col, at)

@@ -163,12 +163,14 @@ def _knock_on(finding: Finding, absent: set[tuple[str, str]], framework: Framewo
 
 def _unread_wide(framework: Framework) -> set[str]:
     """A Matrix or Behaviors sheet the reader could not read whole (its family column or a
-    level column under a header nothing recognises: an error naming it): the framework is
+    level column under a header nothing recognises, or cells in words no number is given
+    for: an error naming it): the framework is
     not judged for quality, whose every rule would report the gap again, row by row."""
     flagged = {
         f.where.sheet
         for f in framework.findings
-        if f.code == "missing-column" and f.severity is Severity.ERROR
+        if f.code in ("missing-column", "expectation-words", "ambiguous-level-column")
+        and f.severity is Severity.ERROR
     }
     return {table for table in WIDE_TABLES if flagged & set(framework.sources.get(table, []))}
 

@@ -451,11 +451,20 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
         )
     }
     index = ratings.data.index
+    # (earlier file, later file) -> [ratings both hold, how many differ, first place, cycles]
+    overlaps: dict[tuple[str, str], list[Any]] = {}
     for at in np.flatnonzero(repeated).tolist():
         label, earlier = index[at], index[first[int(code[at])]]
         row: Any = ratings.data.loc[label]  # type: ignore[call-overload]
         same_value = ratings.data.at[earlier, "rating"] == row["rating"]
         same_file = ratings.where(earlier).file == ratings.where(label).file
+        if not same_file and ratings.where(earlier).file and ratings.where(label).file:
+            pair = (str(ratings.where(earlier).file), str(ratings.where(label).file))
+            seen = overlaps.setdefault(pair, [0, 0, ratings.where(label, "rating"), set(), []])
+            seen[0] += 1
+            seen[1] += not same_value
+            seen[3].add(str(row["cycle"]))
+            seen[4].append(len(findings))  # the finding this rating is about to get
         what = (
             f"{row['rater_type'].capitalize()} rating of '{row['employee_id']}' in "
             f"'{row['competency']}' for {row['cycle']}"
@@ -481,7 +490,54 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
                 )
             )
         ratings.data.at[label, "rating"] = np.nan
-    return findings
+    said, dropped = _overlapping_exports(overlaps, findings)
+    return said + [f for i, f in enumerate(findings) if i not in dropped]
+
+
+# Ratings two files must share before they are said to overlap as a whole (a handful is a
+# person moved between teams' exports; dozens are the same export twice).
+OVERLAP_MIN = 5
+
+
+def _overlapping_exports(
+    overlaps: dict[tuple[str, str], list[Any]], findings: list[Finding]
+) -> tuple[list[Finding], set[int]]:
+    """One finding per pair of files holding many of the same ratings, before the ratings
+    themselves: the cause ("the same cycle exported twice") said once. Where every value
+    agrees, it stands for the ratings' own warnings (their indices in `findings` returned);
+    where some differ, each rating is still an error of its own."""
+    out: list[Finding] = []
+    dropped: set[int] = set()
+    for (was, now), (count, differ, place, cycles, listed) in overlaps.items():
+        if count < OVERLAP_MIN:
+            continue
+        a, b = Path(was).name, Path(now).name
+        cycle = ", ".join(sorted(cycles))
+        if differ:
+            out.append(
+                error(
+                    "exports-overlap",
+                    f"{b} and {a} both hold {count} ratings of {cycle} for the same people, "
+                    f"competencies and raters, {differ} of them with different values: two "
+                    "exports of the same cycle, or one filed under the wrong cycle?",
+                    "Pass the one export that holds the cycle's ratings; if one belongs to "
+                    "another cycle, check it on its own with --cycle. Each rating is listed "
+                    "below as duplicate-rating.",
+                    place,
+                )
+            )
+        else:
+            found = warning(
+                "exports-overlap",
+                f"{b} repeats {count} ratings of {cycle} that {a} holds, every one with the "
+                "same value: the same export passed twice?",
+                "Nothing to do: each rating is kept once; pass one of the two next time.",
+                place,
+            )
+            places = tuple(str(findings[i].where) for i in listed)
+            out.append(dataclasses.replace(found, count=len(places), places=places))
+            dropped.update(listed)
+    return out, dropped
 
 
 def _coverage(

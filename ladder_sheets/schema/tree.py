@@ -21,6 +21,8 @@ def check_tree(employees: Table) -> list[Finding]:
     data = employees.data
     ids = {id_key(v): i for i, v in data["employee_id"].items() if not is_blank(v)}
     names = [v for v in data["employee_id"] if not is_blank(v)]
+    # each key's ID as the sheet spells it, at the row ids names (the last with that key)
+    spelled = {id_key(v): v for v in names}
     findings: list[Finding] = []
     manager_of: dict[str, str] = {}
     roots: list[Any] = []
@@ -51,7 +53,7 @@ def check_tree(employees: Table) -> list[Finding]:
                 )
             )
         else:
-            bosses[at] = data.at[ids[id_key(boss)], "employee_id"]  # the ID as the sheet spells it
+            bosses[at] = spelled[id_key(boss)]  # the ID as the sheet spells it
             manager_of[id_key(me)] = id_key(boss)
     data["manager_id"] = pd.Series(bosses, index=data.index, dtype=object)
     findings += _loops(employees, manager_of, ids)

@@ -38,6 +38,8 @@ class TableLayout:
     headers: dict[int, str] = field(default_factory=dict)
     family: str | None = None
     unmapped_levels: dict[int, str] = field(default_factory=dict)
+    # columns naming a level another column names too (column -> level code): not read
+    twin_levels: dict[int, str] = field(default_factory=dict)
     # how each column was recognised, what was left in doubt, name read from first + last
     chosen: dict[str, Candidate] = field(default_factory=dict)
     doubts: list[Doubt] = field(default_factory=list)
@@ -156,9 +158,19 @@ def match_row(
     forced_keys: dict[str, list[str]] = {}
     for col, h in (forced or {}).items():  # one header may be two concepts (e-mail as the key)
         forced_keys.setdefault(header_key(h), []).append(col)
-    level_keys = {header_key(h): code for h, code in (forced_levels or {}).items()}
+    # a mapped level header matches its cell as written where one is ("E2 (2026)"), else by
+    # its key, which drops a note in brackets (so that "E2 (2024)" is not mapped with it)
+    written = {normalize_header(t) for t in cells.values()}
+    exact_levels: dict[str, str] = {}
+    level_keys: dict[str, str] = {}
+    for h, level in (forced_levels or {}).items():
+        if normalize_header(h) in written:
+            exact_levels[normalize_header(h)] = level
+        else:
+            level_keys[header_key(h)] = level
     wide = table in WIDE_TABLES
     taken: set[int] = set()
+    named_levels: dict[str, list[int]] = {}  # level code -> the columns naming it
     for c, text in cells.items():
         key = header_key(text)
         named = [col for col in forced_keys.get(key, []) if col not in layout.columns]
@@ -167,13 +179,17 @@ def match_row(
                 layout.columns[column] = c
                 layout.mapped.add(column)
             taken.add(c)
-        elif wide and key in level_keys:
-            layout.level_columns[c] = level_keys[key]
+        elif wide and (normalize_header(text) in exact_levels or key in level_keys):
+            exact = normalize_header(text)
+            layout.level_columns[c] = (
+                exact_levels[exact] if exact in exact_levels else level_keys[key]
+            )
             taken.add(c)
         elif wide and codes and (code := level_code(text, codes)) is not None:
-            if code not in layout.level_columns.values():
-                layout.level_columns[c] = code
+            named_levels.setdefault(code, []).append(c)
             taken.add(c)
+    if named_levels:
+        _one_column_a_level(layout, cells, named_levels, codes or {})
     for concept, headers in (joined or {}).items():
         keys = [header_key(h) for h in headers]
         cols = [next((c for c, t in cells.items() if header_key(t) == k), None) for k in keys]
@@ -226,6 +242,26 @@ def match_row(
     return layout
 
 
+def _one_column_a_level(
+    layout: TableLayout, cells: dict[int, str], named: dict[str, list[int]], codes: dict[str, str]
+) -> None:
+    """Each level read from one column. Where several name a level ("E1" and a stale, hidden
+    "E1 (2024)"), the one whose header is the level's code or title alone is read and the
+    others are twins (a warning); with no such one, none is read (an error asks which)."""
+    keep: dict[int, str] = {}
+    for code, cols in named.items():
+        if code in layout.level_columns.values():  # the mapping named its column
+            layout.twin_levels.update(dict.fromkeys(cols, code))
+            continue
+        exact = [c for c in cols if _LEVEL_PREFIX.sub("", normalize_header(cells[c])) in codes]
+        chosen = cols[0] if len(cols) == 1 else exact[0] if len(exact) == 1 else None
+        if chosen is not None:
+            keep[chosen] = code
+        layout.twin_levels.update({c: code for c in cols if c != chosen})
+    for c in sorted(keep):
+        layout.level_columns[c] = keep[c]
+
+
 def _column_of_codes(grid: Grid, row: int, codes: dict[str, str], taken: set[int]) -> int | None:
     """The column below `row` whose values are mostly level codes (a transposed Matrix with no
     header over its levels)."""
@@ -276,3 +312,15 @@ def is_note_row(cells: dict[str, Any]) -> bool:
     return text.startswith(("note", "nb:", "n.b.", "*", "source:", "last updated", "updated")) or (
         len(text) > 120 and text.count(" ") > 15
     )
+
+
+# A row's first value saying it sums up the rows above ("Total", "Grand total", "Average",
+# "Total headcount"): whole words only, so that "Total Rewards" stays a competency.
+_TOTALS = re.compile(
+    r"^(grand |sub ?)?(totals?|sum|average|avg|mean|count|headcount)"
+    r"( (headcount|employees|staff|people|count|score|scores))?$"
+)
+
+
+def is_totals_label(text: str) -> bool:
+    return bool(_TOTALS.match(normalize_header(text)))

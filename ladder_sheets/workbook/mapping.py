@@ -20,6 +20,8 @@ writes one that reproduces a reading. In short, one section per table (every key
     "Eng Skills" = "Engineering"
     [expectations.levels]
     "Junior Engineer" = "IC1"     # header of a level column = level code
+    [expectations.labels]
+    "Proficient" = 3              # a word written in Matrix cells = its number
 
 and for review exports `[export]` (every export) and `[exports."file name"]` (one export), each
 with `sheet`, `columns` (role = header), `raters` (word = rater type), `labels` (label =
@@ -64,6 +66,7 @@ class TableMapping:
     header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> header row
     joined: dict[str, list[str]] = field(default_factory=dict)  # column <- several headers
     shape: str | None = None  # wide tables: "wide", "transposed" or "long"
+    labels: dict[str, float] = field(default_factory=dict)  # Matrix: a word -> its number
 
     def family_of(self, sheet: str) -> str | None:
         return self.families.get(sheet, self.family)
@@ -293,6 +296,7 @@ def _fill_from_toml(entry: TableMapping, table: str, section: dict[str, Any], fi
                 hint='write min_quarters = "month" (or quarter, year, week, day)',
             )
         entry.units[canonical] = str(unit).rstrip("s")
+    entry.labels = _labels(section, file, '"Proficient" = 3')
     shape = section.get("shape")
     if shape is not None:
         if shape not in SHAPES:
@@ -323,14 +327,21 @@ def _export_from_toml(section: dict[str, Any], file: str) -> ExportMapping:
         out.sheet = section["sheet"]
     out.columns = {str(k): str(v) for k, v in dict(section.get("columns", {})).items()}
     out.raters = {str(k): str(v) for k, v in dict(section.get("raters", {})).items()}
+    out.labels = _labels(section, file, '"Meets expectations" = 3')
+    out.cycles = {str(k): str(v) for k, v in dict(section.get("cycles", {})).items()}
+    out.keys = {str(k): str(v) for k, v in dict(section.get("keys", {})).items()}
+    return out
+
+
+def _labels(section: dict[str, Any], file: str, example: str) -> dict[str, float]:
+    """A section's [labels]: each word with its number."""
+    out: dict[str, float] = {}
     for label, value in dict(section.get("labels", {})).items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise LayoutError(
                 f"labels: '{label}' = {value!r} is not a number",
                 file=file,
-                hint='write each label with its rating, e.g. "Meets expectations" = 3',
+                hint=f"write each label with its number, e.g. {example}",
             )
-        out.labels[str(label)] = float(value)
-    out.cycles = {str(k): str(v) for k, v in dict(section.get("cycles", {})).items()}
-    out.keys = {str(k): str(v) for k, v in dict(section.get("keys", {})).items()}
+        out[str(label)] = float(value)
     return out

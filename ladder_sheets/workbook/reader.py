@@ -39,9 +39,16 @@ from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook import history_cache
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
+from ladder_sheets.workbook.expectation_words import read_expectation_words
 from ladder_sheets.workbook.extent import sheet_names
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
-from ladder_sheets.workbook.header import TableLayout, find_header, is_note_row
+from ladder_sheets.workbook.header import (
+    TableLayout,
+    find_header,
+    is_note_row,
+    is_totals_label,
+    level_code,
+)
 from ladder_sheets.workbook.level_names import resolve_levels
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
 from ladder_sheets.workbook.people import resolve_managers
@@ -153,6 +160,8 @@ def read_framework(
             findings.append(missing_sheet(table, data_sheets, assigned, file))
 
     findings.extend(resolve_levels(tables, reader.codes))
+    labels = (active.get("expectations") or TableMapping()).labels
+    findings.extend(read_expectation_words(tables.get("expectations"), labels))
     if "employees" in tables:
         findings.extend(resolve_managers(tables["employees"], reader.people_keys))
     if not tables:
@@ -529,6 +538,7 @@ class _TableReader:
                     Where(file=self.file, sheet=layout.sheet, cell=layout.header_cell()),
                 )
             )
+        self._twin_level_findings(layout)
         for col, text in layout.unmapped_levels.items():
             hits = closest(text, list(self.codes.values()), cutoff=0.5)
             self.findings.append(
@@ -541,6 +551,43 @@ class _TableReader:
                 )
             )
 
+    def _twin_level_findings(self, layout: TableLayout) -> None:
+        """Columns naming a level another column names: the one read and the others said (a
+        warning), or, when no header is the level alone, one error asking which to read."""
+        read = {code: c for c, code in layout.level_columns.items()}
+        twins: dict[str, list[int]] = {}
+        for c, code in layout.twin_levels.items():
+            twins.setdefault(code, []).append(c)
+        for code, cols in twins.items():
+
+            def shown(c: int) -> str:
+                return f"'{layout.headers.get(c, '')}' ({a1(layout.header_row, c)})"
+
+            where = Where(file=self.file, sheet=layout.sheet, cell=a1(layout.header_row, cols[0]))
+            others = ", ".join(shown(c) for c in cols)
+            if code in read:
+                self.findings.append(
+                    warning(
+                        "level-column-twin",
+                        f"{others} also name{'s' * (len(cols) == 1)} level {code}, which is "
+                        f"read from {shown(read[code])}; not read",
+                        "delete or rename the column if it is stale, or map the one to read "
+                        f'([{layout.table}.levels] "the header" = "{code}")',
+                        where,
+                    )
+                )
+            else:
+                self.findings.append(
+                    error(
+                        "ambiguous-level-column",
+                        f"{others} all name level {code}: which one holds its values? None "
+                        "is read until it is said",
+                        f'map the one to read ([{layout.table}.levels] "the header" = "{code}") '
+                        "or rename the others",
+                        where,
+                    )
+                )
+
     def _wide_findings(self, table: str, grid: Grid, layout: TableLayout) -> None:
         """A Matrix or Behaviors sheet whose family column or a level column is under a
         header nothing recognises: one error naming the header and what it should be, with
@@ -552,6 +599,7 @@ class _TableReader:
         read = {k: c for k, c in layout.columns.items() if not (wide and k == "level")}
         matched = set(read.values()) | set(layout.level_columns)
         matched |= set(layout.competency_columns) | set(layout.unmapped_levels)
+        matched |= set(layout.twin_levels)  # reported on their own (_twin_level_findings)
         matched |= {c.column for d in layout.doubts for c in d.candidates}
         matched |= {c for parts in layout.combined.values() for c in parts}
         below = [r for r in grid.rows_present() if r > layout.header_row]
@@ -642,7 +690,8 @@ class _TableReader:
         """(row, column -> cleaned value) of each data row below the header."""
         wanted = sorted(set(layout.columns.values()) | set(layout.level_columns))
         headers = {c: layout.headers.get(c) for c in wanted}
-        out = []
+        out: list[tuple[int, dict[int, Any]]] = []
+        totals: list[tuple[int, int, str]] = []  # (row, column, label) of totals rows
         for row in grid.rows_present():
             if row <= layout.header_row:
                 continue
@@ -652,8 +701,39 @@ class _TableReader:
                 continue
             if all(v == headers[c] for c, v in present.items()):
                 continue  # the header repeated (a printed page's header row)
+            if not out and self._names_its_levels(present, layout):
+                continue  # a second header row: each level column's title under its code
+            label = present[min(present)]
+            if isinstance(label, str) and is_totals_label(label):
+                totals.append((row, min(present), label))
+                continue
             out.append((row, values))
+        if totals:
+            row, col, label = totals[0]
+            rows = ", ".join(str(r + 1) for r, _, _ in totals)
+            self.findings.append(
+                info(
+                    "totals-row-skipped",
+                    f"row{'s' * (len(totals) > 1)} {rows} ('{label}') "
+                    f"{'sum' if len(totals) > 1 else 'sums'} up the rows above, not a record: "
+                    "not read",
+                    "",
+                    Where(file=self.file, sheet=layout.sheet, cell=a1(row, col)),
+                )
+            )
         return out
+
+    def _names_its_levels(self, present: dict[int, Any], layout: TableLayout) -> bool:
+        """Whether a row's level cells (two or more) each name the level of their column."""
+        named = [(c, v) for c, v in present.items() if c in layout.level_columns]
+        return (
+            len(named) >= 2
+            and len(named) * 2 >= len(layout.level_columns)
+            and all(
+                isinstance(v, str) and level_code(v, self.codes) == layout.level_columns[c]
+                for c, v in named
+            )
+        )
 
     def _rows(self, table: str, grid: Grid, layout: TableLayout) -> Table:
         if isinstance(grid, LongGrid) and table not in WIDE_TABLES:

@@ -11,6 +11,7 @@ from ladder_sheets.workbook.aliases import (
     sheet_candidates,
     table_for_sheet,
 )
+from ladder_sheets.workbook.expectation_words import NOT_EXPECTED, numbered
 from ladder_sheets.workbook.grid import Grid
 from ladder_sheets.workbook.header import TableLayout, find_header
 from ladder_sheets.workbook.mapping import Mapping
@@ -121,6 +122,13 @@ def _mostly_numbers(grid: Grid, layout: TableLayout) -> bool:
         if grid.get(r, c) is not None
     ][:50]
     numbers = sum(isinstance(v, (int, float)) or str(v).strip().isdigit() for v in values)
+    # expectations in the words of a scale ("3 - Proficient", "n/a", a few words repeated over
+    # the sheet: "Proficient") are a Matrix's; descriptions (Behaviors) are sentences
+    texts = [str(v).strip() for v in values if not isinstance(v, (int, float))]
+    numbers += sum(numbered(t) is not None or t.casefold() in NOT_EXPECTED for t in texts)
+    words = [t for t in texts if numbered(t) is None and t.casefold() not in NOT_EXPECTED]
+    if words and len(set(words)) <= 7 and all(len(w.split()) <= 3 for w in words):
+        numbers += sum(not t.isdigit() for t in words)
     return bool(values) and numbers * 2 >= len(values)
 
 

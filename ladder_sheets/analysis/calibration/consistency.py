@@ -4,6 +4,7 @@ the rule in words (`MANAGER_FLAG_RULE`) and the arithmetic (`manager_consistency
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,25 +86,8 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
         .agg(n=("rating", "size"), total=("rating", "sum"), people=("employee_id", "nunique"))
         .reset_index()
     )
-    flagged: dict[str, pd.DataFrame] = {}
-    against = _Peers(cells)  # once: a large organisation flags a hundred managers one by one
-    while True:
-        stats = against.peers(set(flagged), spread)
-        open_ = stats.loc[~stats.index.isin(list(flagged))]
-        hits = open_[
-            open_["eligible"]
-            & (open_["difference"].abs() >= MIN_DIFFERENCE)
-            & (open_["z"].abs() >= MIN_Z)
-        ]
-        if hits.empty:
-            break
-        worst = str(hits["z"].abs().idxmax())
-        flagged[worst] = stats.loc[[worst]].copy()
-    # A flagged manager keeps the numbers they were flagged on.
-    stats = pd.concat([stats.drop(index=list(flagged)), *flagged.values()])
-    up = stats["difference"] > 0
-    stats["flag"] = np.where(stats.index.isin(list(flagged)), np.where(up, "lenient", "severe"), "")
-    stats["note"] = [_note(row) for _, row in stats.iterrows()]
+    stats = _Peers(cells).flagged_one_by_one(spread)
+    stats["note"] = [_note(row) for row in stats.to_dict("records")]
 
     totals = frame.groupby("rater").agg(
         ratings=("rating", "size"),
@@ -123,9 +107,10 @@ def compare_managers(frame: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
 
 class _Peers:
     """Per manager: compared ratings, mean, weighted peer mean, SE and score, with flagged
-    managers left out of everyone else's peers. Asked once per flagged manager, so what does
-    not depend on who is flagged (managers, cells, counts) is worked out once. Plain numpy
-    over the (manager, family-level) rows."""
+    managers left out of everyone else's peers. Plain numpy over the (manager, family-level)
+    rows, worked out once per flagged manager (a hundred at 10,000 people): what does not
+    depend on who is flagged (managers, cells, counts) is worked out once, and the table is
+    built once, at the end."""
 
     def __init__(self, cells: pd.DataFrame) -> None:
         self.raters, self.r = np.unique(cells["rater"].to_numpy(dtype=str), return_inverse=True)
@@ -134,10 +119,45 @@ class _Peers:
         self.total = cells["total"].to_numpy(dtype=float)
         self.people = cells["people"].to_numpy(dtype=float)
 
-    def peers(self, flagged: set[str], spread: float) -> pd.DataFrame:
-        raters, r, k, n, total = self.raters, self.r, self.k, self.n, self.total
-        own = (~np.isin(raters, list(flagged)))[r].astype(float)  # counted in peers' baselines
-        big_k, big_r = int(k.max()) + 1, len(raters)
+    def flagged_one_by_one(self, spread: float) -> pd.DataFrame:
+        """Managers tested most extreme first (the first in ID order among equals); once
+        flagged, a manager leaves the others' peers and keeps the numbers flagged on. Columns:
+        compared, people, mean, peer_mean, peer_ratings, peer_managers, difference, se, z,
+        eligible, flag; one row per manager with compared ratings."""
+        flagged = np.zeros(len(self.raters), dtype=bool)
+        kept: dict[int, dict[str, Any]] = {}  # position -> the numbers flagged on
+        while True:
+            stats = self.peers(flagged, spread)
+            hits = (
+                stats["has"]
+                & ~flagged
+                & stats["eligible"]
+                & (np.abs(stats["difference"]) >= MIN_DIFFERENCE)
+                & (np.abs(stats["z"]) >= MIN_Z)
+            )
+            if not hits.any():
+                break
+            worst = int(np.argmax(np.where(hits, np.abs(stats["z"]), -np.inf)))
+            flagged[worst] = True
+            kept[worst] = {name: values[worst] for name, values in stats.items()}
+        for at, numbers in kept.items():
+            for name, value in numbers.items():
+                stats[name][at] = value
+        rows = (stats["has"] & ~flagged) | flagged
+        out = pd.DataFrame(
+            {name: stats[name][rows] for name in _STATS},
+            index=pd.Index(self.raters[rows], name="rater"),
+        )
+        up = out["difference"].to_numpy() > 0
+        out["flag"] = np.where(flagged[rows], np.where(up, "lenient", "severe"), "")
+        return out
+
+    def peers(self, flagged: np.ndarray, spread: float) -> dict[str, np.ndarray]:
+        """Each manager's numbers (by position in `raters`) with the `flagged` ones left out
+        of everyone else's peers; "has": whether the manager has compared ratings."""
+        r, k, n, total = self.r, self.k, self.n, self.total
+        own = (~flagged)[r].astype(float)  # counted in peers' baselines
+        big_k, big_r = int(k.max()) + 1, len(self.raters)
         peer_n = np.bincount(k, n * own, big_k)[k] - own * n
         peer_total = np.bincount(k, total * own, big_k)[k] - own * total
         peer_mgrs = np.bincount(k, own, big_k)[k] - own
@@ -151,36 +171,36 @@ class _Peers:
         compared = per_rater(n)
         has = compared > 0
         denom = np.where(has, compared, 1.0)
-        mean = per_rater(total) / denom
-        baseline = per_rater(n * peer_mean) / denom
         share = n / denom[r]
-        peer_term = per_rater(share**2 / safe_n)
         most_peers = np.zeros(big_r)
         np.maximum.at(most_peers, r[ok], peer_mgrs[ok])
-        out = pd.DataFrame(
-            {
-                "compared": compared.astype(int),
-                "people": per_rater(self.people).astype(int),
-                "mean": mean,
-                "peer_mean": baseline,
-                "peer_ratings": per_rater(peer_n).astype(int),
-                "peer_managers": most_peers.astype(int),
-            },
-            index=pd.Index(raters, name="rater"),
-        ).loc[has]
+        out = {
+            "compared": compared.astype(int),
+            "people": per_rater(self.people).astype(int),
+            "mean": per_rater(total) / denom,
+            "peer_mean": per_rater(n * peer_mean) / denom,
+            "peer_ratings": per_rater(peer_n).astype(int),
+            "peer_managers": most_peers.astype(int),
+        }
         out["difference"] = out["mean"] - out["peer_mean"]
-        out["se"] = spread * np.sqrt(1.0 / out["compared"] + peer_term[has])
-        out["z"] = out["difference"] / out["se"]
+        with np.errstate(divide="ignore", invalid="ignore"):  # managers without: not kept
+            out["se"] = spread * np.sqrt(1.0 / compared + per_rater(share**2 / safe_n))
+            out["z"] = out["difference"] / out["se"]
         out["eligible"] = (
             (out["compared"] >= MIN_RATINGS)
             & (out["people"] >= MIN_PEOPLE)
             & (out["peer_ratings"] >= MIN_PEER_RATINGS)
             & (out["peer_managers"] >= MIN_PEER_MANAGERS)
         )
+        out["has"] = has
         return out
 
 
-def _note(row: pd.Series) -> str:
+_STATS = ["compared", "people", "mean", "peer_mean", "peer_ratings", "peer_managers"]
+_STATS += ["difference", "se", "z", "eligible"]
+
+
+def _note(row: Any) -> str:
     """The row in plain words, never contradicting its numbers: "in line" only where the
     difference is small and the score too."""
     if row["compared"] < MIN_RATINGS or row["people"] < MIN_PEOPLE:

@@ -156,7 +156,8 @@ def _people_now(employees: pd.DataFrame) -> pd.DataFrame:
 
 def previous_cycle(ratings: pd.DataFrame, cycle: str) -> str | None:
     """The latest cycle with ratings before `cycle` (a skipped quarter is skipped)."""
-    cycles = {c for c in ratings["cycle"].dropna().unique() if isinstance(c, str)}
+    # the distinct values first (blanks are not text): no copy of a history without its blanks
+    cycles = {c for c in pd.unique(ratings["cycle"].to_numpy(dtype=object)) if isinstance(c, str)}
     earlier = [c for c in cycles if "-Q" in c and cycle_index(c) < cycle_index(cycle)]
     return max(earlier, key=cycle_index) if earlier else None
 
