@@ -355,9 +355,7 @@ def _export(path: Path, seed: int) -> Path:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_warm_check_with_an_export_is_the_uncached_check(
-    cached_book, monkeypatch, tmp_path, seed
-):
+def test_warm_check_with_an_export_is_the_uncached_check(cached_book, monkeypatch, tmp_path, seed):
     """check of the history and an export (merge's check): the cached keys continued over the
     export's rows (schema.ratings.appended_facts) give the findings the keys of the whole give."""
     from ladder_sheets.schema import ratings
