@@ -527,6 +527,12 @@ CODES: dict[str, Code] = {
             "A tab holds ratings under another header than the tabs read, and was not read.",
             "Export it under the same header, or pass it as a file of its own.",
         ),
+        export_two_row_header=Code(
+            INFO,
+            "The export's header was read from two rows: competency names under the groups "
+            "of the row above ('Manager rating' over them, 'Self rating' over them again).",
+            "Nothing to do if that is right; otherwise name the columns in the mapping.",
+        ),
         export_summary_ignored=Code(
             INFO,
             "Columns that sum up the competency columns are not read as ratings.",

@@ -509,6 +509,66 @@ def test_a_tab_of_ratings_under_another_header_is_said_not_read(tmp_path: Path) 
     assert not [f for f in one.findings if f.code.startswith("export-sheet")]
 
 
+MANAGER_GIVES = {"E1": [3, 4, 2], "E2": [2, 3, 3]}
+SELF_GIVES = {"E1": [4, 4, 3], "E2": [3, 3, 3]}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_header_in_two_rows_reads_each_group_s_competencies(tmp_path: Path, kind: str) -> None:
+    groups: list[Any] = ["Employee ID", "Name", "Manager rating", None, None]
+    groups += ["Self rating", None, None, "Comments"]
+    names: list[Any] = [None, None, *COMPETENCIES, *COMPETENCIES, None]
+    rows: list[list[Any]] = [groups, names]
+    for person in MANAGER_GIVES:
+        rows.append([person, f"Person {person}", *MANAGER_GIVES[person], *SELF_GIVES[person], ""])
+    if kind == "xlsx":
+        path = write_xlsx(tmp_path / "2026-Q3.xlsx", {"Q3": rows})
+        book = openpyxl.load_workbook(path)
+        book["Q3"].merge_cells("C1:E1")
+        book["Q3"].merge_cells("F1:H1")
+        book.save(path)
+    else:
+        path = write_csv(tmp_path / "2026-Q3.csv", rows)
+    export = read_export(path, competencies=COMPETENCIES)
+    data = export.ratings.data
+    columns = [data[c] for c in ("employee_id", "rater_type", "competency", "rating")]
+    got = sorted(zip(*columns, strict=True))
+    want = sorted(
+        (p, rater, c, float(v))
+        for rater, table in (("manager", MANAGER_GIVES), ("self", SELF_GIVES))
+        for p, values in table.items()
+        for c, v in zip(COMPETENCIES, values, strict=True)
+    )
+    assert got == want
+    assert not [f for f in export.findings if f.severity.name == "ERROR"]
+    [said] = [f.message for f in export.findings if f.code == "export-two-row-header"]
+    assert said == (
+        "the header is read from two rows: the names in row 2 under the groups of row 1 "
+        "('Manager rating' over C-E; 'Self rating' over F-H)"
+    )
+
+
+def test_a_title_row_over_a_header_with_a_blank_column_is_not_a_group_row(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[Any]] = [
+        ["Engineering review Q3 2026", None, None, "Exported 2026-07-12"],
+        ["Employee ID", "Competency", "Rating", None, "Comments"],
+        ["E1", "Delivery", 3, None, "ok"],
+        ["E2", "Communication", 4, None, ""],
+    ]
+    export = read_export(write_xlsx(tmp_path / "x.xlsx", {"R": rows}), competencies=COMPETENCIES)
+    assert export.columns == {
+        "employee_id": "Employee ID",
+        "competency": "Competency",
+        "rating": "Rating",
+        "comment": "Comments",
+    }
+    assert export.ratings.data["rating"].tolist() == [3.0, 4.0]
+    assert export.cycles == ["2026-Q3"]
+    assert not [f for f in export.findings if f.code == "export-two-row-header"]
+
+
 @pytest.mark.parametrize(
     ("title", "name", "cycle"),
     [

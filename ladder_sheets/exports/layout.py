@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ladder_sheets.cellmap import column_letters
 from ladder_sheets.exports import columns as cols
 from ladder_sheets.exports import meaning
 from ladder_sheets.exports.columns import Columns, compact, header_readings, split_rater
@@ -104,6 +105,8 @@ def detect(
             )
         )
     headers = [clean_text(v) or "" for v in rows.rows[index]] if rows.rows else []
+    if not mapped:
+        headers = _two_row_header(rows, index, headers, set(known), findings)
     layout = Layout(rows, index, headers, cols.assign(headers, mapping), findings=findings)
     layout.preamble_cycle = _preamble_cycle(rows, index)
     if rows.rows:
@@ -132,6 +135,53 @@ def find_header(rows: Rows, known: set[str], mapped: set[str]) -> tuple[int, int
         return fallback, best_score
     first = next((i for i, c in enumerate(rows.rows) if any(clean_text(v) for v in c)), 0)
     return first, best_score
+
+
+def _two_row_header(
+    rows: Rows, index: int, headers: list[str], known: set[str], findings: list[Finding]
+) -> list[str]:
+    """A header in two rows, as forms made in Excel have: a group row ("Manager rating" merged
+    over the competencies, "Self rating" over them again) above the competency names, and
+    the key columns' names in the group row over blank cells. Each column's header is then
+    "group - name", or the group row's text where the lower cell is blank. Taken only where
+    that reads more columns than the lower row alone (a title row above is left alone)."""
+    if index == 0:
+        return headers
+    above = [clean_text(v) if isinstance(v, str) else None for v in rows.rows[index - 1]]
+    above += [None] * (len(headers) - len(above))
+    if sum(1 for a in above if a) < 2:
+        return headers
+    if not any(a and not h for a, h in zip(above, headers, strict=False)):
+        return headers
+    composed: list[str] = []
+    group: str | None = None
+    spans: dict[str, list[int]] = {}
+    for col, header in enumerate(headers):
+        if above[col]:
+            group = above[col]
+        if not header:
+            composed.append(above[col] or "")
+            group = None  # a key column's own name ends a group
+        elif group:
+            composed.append(f"{group} - {header}")
+            spans.setdefault(group, []).append(col)
+        else:
+            composed.append(header)
+    if cols.header_score(list(composed), known) <= cols.header_score(list(headers), known):
+        return headers
+    said = "; ".join(
+        f"'{g}' over {column_letters(c[0])}-{column_letters(c[-1])}" for g, c in spans.items()
+    )
+    findings.append(
+        info(
+            "export-two-row-header",
+            f"the header is read from two rows: the names in row {rows.numbers[index]} under "
+            f"the groups of row {rows.numbers[index - 1]} ({said})",
+            "nothing to do if that is right; otherwise name the columns in the mapping",
+            rows.where(index - 1, 0, composed[0] if composed else None),
+        )
+    )
+    return composed
 
 
 def rating_columns(rows: Rows, header: int, scale: LabelScale, summaries: bool = True) -> int:
