@@ -199,7 +199,8 @@ def check(
 @click.option(
     "--write-mapping",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a mapping (TOML) that reproduces this reading; pass it back with --mapping.",
+    help="Write a mapping (TOML) that reproduces this reading; pass it back with --mapping "
+    "('-': print it).",
 )
 @click.option("--force", is_flag=True, help="Replace the --write-mapping file if it exists.")
 @label_option
@@ -220,7 +221,8 @@ def inspect(
     table, the sheet and header row read, each column's concept with its sheet!cell, the
     evidence (header words, values that fit, the sheet's shape) and a confidence; the columns
     and sheets left unused; and every doubt. --write-mapping FILE.toml writes a mapping that
-    reproduces the reading: edit what is wrong and pass it to check, merge or inspect.
+    reproduces the reading: edit what is wrong and pass it to check, merge or inspect
+    ("--write-mapping -" prints the mapping, and the reading goes to stderr).
 
     Exit codes: 0 understood, 1 a doubt or a missing concept (an error finding), 2 a file
     could not be read.
@@ -232,7 +234,8 @@ def inspect(
     """
     from ladder_sheets.commands.inspect import inspect as _inspect
 
-    if write_mapping is not None and write_mapping.exists() and not force:
+    to_stdout = write_mapping is not None and str(write_mapping) == "-"
+    if write_mapping is not None and not to_stdout and write_mapping.exists() and not force:
         click.secho(
             f"Error: {write_mapping} exists; inspect never overwrites a file (pass --force)",
             fg="red",
@@ -243,8 +246,10 @@ def inspect(
         result = _inspect(workbook, exports, mapping=mapping, labels=_labels(labels), cycle=cycle)
     except LadderError as exc:
         _fail(exc)
-    click.echo(result.text(), nl=False)
-    if write_mapping is not None:
+    click.echo(result.text(), nl=False, err=to_stdout)  # "-": stdout holds the TOML alone
+    if to_stdout:
+        click.echo(result.mapping_toml(), nl=False)
+    elif write_mapping is not None:
         write_mapping.write_text(result.mapping_toml(), encoding="utf-8")
         click.echo(f"Mapping written: {write_mapping} (pass it with --mapping)")
     sys.exit(Report(result.findings).exit_code())

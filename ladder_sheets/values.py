@@ -330,7 +330,8 @@ def map_distinct(
     # All text (a history's IDs, names and cycles): one group, without typing every value.
     # np.str_ counts as str here, its text being the same.
     kinds: Any = [str]
-    if pd.api.types.infer_dtype(array, skipna=False) != "string":
+    text_only = pd.api.types.infer_dtype(array, skipna=False) == "string"
+    if not text_only:
         types = value_types(array)
         kinds = pd.unique(types)
     for kind in kinds:
@@ -344,7 +345,8 @@ def map_distinct(
         else:
             try:
                 values = array if len(kinds) == 1 else array[positions]
-                codes, uniques = pd.factorize(values, use_na_sentinel=False)
+                # no blank among texts alone: factorize then skips its pass looking for one
+                codes, uniques = pd.factorize(values, use_na_sentinel=text_only)
             except TypeError:  # unhashable values: one call each
                 codes, uniques = np.arange(len(positions)), values
         results = np.empty(len(uniques), dtype=object)

@@ -638,3 +638,39 @@ def test_dates_as_excel_writes_them_in_text(style: str, tmp_path: Path) -> None:
 
     workbook, exports = files(tmp_path, spec, book, shape)
     understood("Halvard Systems", spec, workbook, exports)
+
+
+def test_time_in_level_written_with_its_unit(tmp_path: Path) -> None:
+    """ "12 months" on the Levels sheet, "1 year" in the criteria, under a header that names no
+    unit ('Min Time In Level'). Before: one not-a-number error per cell."""
+    spec, book, _ = halvard()
+    months = {lv["level"]: lv["min_quarters"] * 3 for lv in spec["levels"]}
+    assert set(months.values()) == {12}  # build's default: 4 quarters
+
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        for sheet, unit in (("Levels", "months"), ("Promotion Criteria", "years")):
+            ws = wb[sheet]
+            col = [c.value for c in ws[1]].index("Min Quarters In Level") + 1
+            ws.cell(1, col).value = "Min Time In Level"
+            for r in range(2, ws.max_row + 1):
+                q = ws.cell(r, col).value
+                ws.cell(r, col).value = f"{q * 3:g} months" if unit == "months" else "1 year"
+
+    workbook, exports = files(tmp_path, spec, book, shape)
+    result = understood("Halvard Systems", spec, workbook, exports)
+    said = [f for f in result.report.findings if f.code == "unit-converted"]
+    assert [(f.where.sheet, f.where.cell) for f in said] == [
+        ("Levels", "F2"),
+        ("Promotion Criteria", "G2"),
+    ]
+    assert "('12 months' as 4)" in said[0].message and "('1 year' as 4)" in said[1].message
+
+
+@pytest.mark.parametrize(
+    ("text", "quarters"),
+    [("18 months", 6), ("1.5 years", 6), ("1 year 6 months", 6), ("2 yrs", 8), ("4", None)],
+)
+def test_quarters_a_time_with_its_unit_says(text: str, quarters: float | None) -> None:
+    from ladder_sheets.workbook.readings import quarters_of_text
+
+    assert quarters_of_text(text) == quarters

@@ -226,3 +226,12 @@ def test_inspect_names_every_tab_an_export_was_read_from(
     assert "sheet" not in mapping["exports"]["2026-Q1.xlsx"]
     again = ls.check(framework_workbook(), [export], mapping=written)
     assert sorted(again.exports[0].ratings.data["employee_id"]) == ["E002", "E003"]
+
+
+def test_write_mapping_dash_prints_the_mapping_alone(framework_workbook: Builder) -> None:
+    result = CliRunner().invoke(cli, ["inspect", str(framework_workbook()), "--write-mapping", "-"])
+    assert result.exit_code == 0, result.output
+    mapping = tomllib.loads(result.stdout)  # stdout is the TOML alone; the reading on stderr
+    assert mapping["employees"]["columns"]["employee_id"] == "Employee ID"
+    assert "Workbook " in result.stderr
+    assert not Path("-").exists()

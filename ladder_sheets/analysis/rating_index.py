@@ -157,9 +157,14 @@ class RatingHistory:
         own = np.flatnonzero(usable & (raters == "self"))
         history.manager = _ByCycle(_by_cycle(manager, cycles), emps, comps, values)
         history.self_rated = _ByCycle(_by_cycle(own, cycles), emps, comps, values)
-        pairs = pd.DataFrame({"emp": emps[manager], "cycle": cycles[manager]}).drop_duplicates()
-        for emp, cycle in zip(pairs["emp"].tolist(), pairs["cycle"].tolist(), strict=True):
-            history.manager_cycles.setdefault(emp, set()).add(cycle)
+        # each (employee, cycle) once, in order of first appearance, found by their numbers
+        emp_codes, emp_keys = pd.factorize(emps[manager])
+        cycle_codes, cycle_keys = pd.factorize(cycles[manager])
+        pair = emp_codes.astype(np.int64) * max(len(cycle_keys), 1) + cycle_codes
+        _, first = np.unique(pair, return_index=True)
+        first.sort()
+        for e, c in zip(emp_codes[first].tolist(), cycle_codes[first].tolist(), strict=True):
+            history.manager_cycles.setdefault(emp_keys[e], set()).add(cycle_keys[c])
         return history
 
     def where(self, rating: Rating | None) -> str:

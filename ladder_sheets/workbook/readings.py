@@ -24,8 +24,30 @@ FAMILY_TABLES = ("competencies", "expectations", "behaviors", "criteria")
 _ROW = re.compile(r"(\d+)$")
 
 
+# A time written with its unit: "12 months", "1.5 years", "1 year 6 months", "6 qtrs".
+_TIME_PART = (
+    r"(\d+(?:[.,]\d+)?)\s*(quarters?|qtrs?|q|months?|mos?|m|years?|yrs?|y|weeks?|wks?|days?)"
+)
+_TIME_TEXT = re.compile(rf"^(?:{_TIME_PART}[\s,]*(?:and\s*)?)+$", re.IGNORECASE)
+_TIME_UNITS = {"q": "quarter", "qtr": "quarter", "m": "month", "mo": "month", "y": "year"}
+_TIME_UNITS |= {"yr": "year", "wk": "week"}
+
+
+def quarters_of_text(value: Any) -> float | None:
+    """Quarters a text with its unit says ("18 months" -> 6), or None."""
+    if not isinstance(value, str) or not _TIME_TEXT.match(value.strip()):
+        return None
+    total = 0.0
+    for number, unit in re.findall(_TIME_PART, value, re.IGNORECASE):
+        word = unit.lower()
+        word = _TIME_UNITS.get(word, _TIME_UNITS.get(word.rstrip("s"), word.rstrip("s")))
+        total += float(number.replace(",", ".")) * vocabulary.UNITS[word]
+    return round(total, 4)
+
+
 def convert_units(table: Table, layout: TableLayout, file: str) -> list[Finding]:
-    """Time in level given in months, years, weeks or days, read as quarters."""
+    """Time in level given in months, years, weeks or days (by its header, or in each value:
+    "18 months"), read as quarters."""
     column = "min_quarters"
     if column not in layout.columns:
         return []
@@ -34,17 +56,33 @@ def convert_units(table: Table, layout: TableLayout, file: str) -> list[Finding]
         found = vocabulary.unit_of(layout.headers.get(layout.columns[column], ""))
         unit = found[0] if found else "quarter"
     factor = vocabulary.UNITS[unit]
-    if factor == 1.0:
-        return []
     values = table.data[column].tolist()
-    out = []
-    for v in values:
-        n = parse_number(v) if not isinstance(v, bool) else None
-        out.append(v if n is None else round(n * factor, 4))
+    written = {i: q for i, v in enumerate(values) if (q := quarters_of_text(v)) is not None}
+    out, plain = [], 0
+    for i, v in enumerate(values):
+        n = parse_number(v) if i not in written and not isinstance(v, bool) else None
+        plain += n is not None
+        out.append(written[i] if i in written else v if n is None else round(n * factor, 4))
     table.data[column] = pd.Series(out, index=table.data.index, dtype=object)
     header_cell = a1(layout.header_row, layout.columns[column])
+    findings = []
+    if written:
+        first = min(written)
+        findings.append(
+            info(
+                "unit-converted",
+                f"{len(written)} time(s) in level written with their unit are read as quarters "
+                f"('{clean_text(values[first])}' as {written[first]:g})",
+                "write quarters under 'Min Quarters In Level' to avoid the conversion",
+                Where(
+                    file=file, sheet=layout.sheet, cell=table.cell(table.data.index[first], column)
+                ),
+            )
+        )
+    if factor == 1.0 or not plain:
+        return findings
     per = f"divided by {round(1 / factor)}" if factor < 1 else f"times {factor:g}"
-    return [
+    findings.append(
         info(
             "unit-converted",
             f"'{layout.headers.get(layout.columns[column])}' is in {unit}s: read as quarters "
@@ -53,7 +91,8 @@ def convert_units(table: Table, layout: TableLayout, file: str) -> list[Finding]
             f'units = {{ min_quarters = "{unit}" }} in the mapping',
             Where(file=file, sheet=layout.sheet, cell=header_cell),
         )
-    ]
+    )
+    return findings
 
 
 def expand_family(short: str, names: dict[str, str]) -> str | None:
