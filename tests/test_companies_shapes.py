@@ -123,6 +123,7 @@ def test_halvard_title_and_code_headers_are_read_at_their_level(tmp_path: Path) 
         assert f"level {lv['level']} " in outcome.output
         line = next(x for x in outcome.output.splitlines() if f"'{header}'" in x)
         assert f"level {lv['level']} " in line, line
+        assert "(level code on the Levels sheet)" in line, line
 
 
 @pytest.mark.parametrize(
