@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -220,9 +220,20 @@ def table_from_arrow(arrow: pa.Table, file: str = "") -> tuple[Table, dict[str, 
     return Table(layout["name"], data, places, sheets, file), layout["extra"]
 
 
+# zstd: a history of a million ratings is about a megabyte, written in a fraction of a second
+_COMPRESSION = "zstd"
+
+
 def write_parquet(arrow: pa.Table, path: Path) -> None:
-    # zstd: a history of a million ratings is about a megabyte, written in a fraction of a second
-    pq.write_table(arrow, path, compression="zstd")
+    pq.write_table(arrow, path, compression=_COMPRESSION)
+
+
+def write_parquet_parts(schema: pa.Schema, parts: Iterable[pa.RecordBatch], path: Path) -> None:
+    """One Parquet file of `schema` from record batches, one at a time (as `write_parquet`
+    writes a table: the same file once read, in more row groups)."""
+    with pq.ParquetWriter(path, schema, compression=_COMPRESSION) as writer:
+        for batch in parts:
+            writer.write_batch(batch)
 
 
 def read_parquet(path: Path) -> pa.Table:

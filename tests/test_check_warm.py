@@ -339,3 +339,58 @@ def test_appended_keys_need_the_cached_codes():
         appended_facts({**facts, "cycle_code": None}, lambda p: old.iloc[p], new)
     with pytest.raises(ValueError):
         appended_facts({**facts, "code": facts["code"][1:]}, lambda p: old.iloc[p], new)
+
+
+def _export(path: Path, seed: int) -> Path:
+    """An export for the invented history: a new cycle's ratings, and 2025-Q4's again (the
+    same value, another value, a 360 rating more), with a person and a competency nobody
+    has, IDs and names in another case."""
+    rng = random.Random(seed)
+    lines = ["Review Cycle,Employee ID,Competency,Rating,Rater Type,Reviewer"]
+    for cycle in ["2025-Q4", "2026-Q1"]:
+        for person in [p[0] for p in PEOPLE[1:]] + ["E404"]:
+            for competency in COMPETENCIES + ["Negotiation"]:
+                if rng.random() < 0.3:
+                    continue
+                who = person.lower() if rng.random() < 0.2 else person
+                lines.append(f"{cycle},{who},{competency},{rng.randint(1, 5)},manager,Ada Example")
+                if rng.random() < 0.3:
+                    lines.append(f"{cycle},{person},{competency.upper()},{rng.randint(1, 5)},peer,")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_warm_check_with_an_export_is_the_uncached_check(cached_book, monkeypatch, tmp_path, seed):
+    """check of the history and an export (merge's check): the cached keys continued over the
+    export's rows (schema.ratings.appended_facts) give the findings the keys of the whole give."""
+    from ladder_sheets.schema import ratings
+
+    path = cached_book(seed)
+    export = _export(tmp_path / f"export{seed}.csv", seed)
+    continued: list[int] = []
+    real = ratings.appended_facts
+
+    def spy(facts: Any, rows_of: Any, new: Any) -> Any:
+        continued.append(len(new))
+        return real(facts, rows_of, new)
+
+    def answer() -> list[str]:
+        return [json.dumps(f.to_dict(), sort_keys=True) for f in ls.check(path, [export]).report]
+
+    monkeypatch.setattr("ladder_sheets.schema.appended_facts", spy)
+    warm = answer()
+    assert continued and continued[0] > 20, "the cached keys were continued"
+    codes = {json.loads(f)["code"] for f in warm}
+    assert {"rating-changed", "duplicate-rating", "missing-rating", "unknown-employee"} <= codes
+    cache = cache_path(path)
+    kept = cache.read_bytes()
+    cache.unlink()
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(history_cache, "MIN_ROWS", 10**9)
+            assert answer() == warm
+            assert not cache.exists()
+    finally:
+        cache.write_bytes(kept)
+    assert len(continued) == 1  # the cold check worked the keys out over the whole

@@ -270,14 +270,14 @@ def test_the_comparison_sees_appended_rows_put_elsewhere(
     from ladder_sheets.cellmap import CellMap, SheetRows
     from ladder_sheets.model import Table
 
-    joined = history_extend._joined
+    appended = history_extend._appended
 
     def shifted(old: Any, tail: Any) -> Any:
         part = tail.places.parts[0]
         moved = CellMap(tail.places.columns, [SheetRows(part.rows + 1, part.letters)])
-        return joined(old, Table(tail.name, tail.data, moved, tail.sheets, tail.file))
+        return appended(old, Table(tail.name, tail.data, moved, tail.sheets, tail.file))
 
-    monkeypatch.setattr(history_extend, "_joined", shifted)
+    monkeypatch.setattr(history_extend, "_appended", shifted)
     merge(book, EXPORTS[2:3])
     assert extended == [True]
     assert cache_contents(book) != cold_cache(book)
@@ -286,17 +286,30 @@ def test_the_comparison_sees_appended_rows_put_elsewhere(
     again.parent.mkdir()
     shutil.copy(two_cycles, again)
     shutil.copy(cache_path(two_cycles), cache_path(again))
-    monkeypatch.setattr(history_extend, "_joined", lambda old, tail: old)
+    monkeypatch.setattr(
+        history_extend, "_appended", lambda old, tail: (old, old.schema.metadata[b"ladder-sheets"])
+    )
     merge(again, EXPORTS[2:3])
     assert extended == [True, True]
     assert cache_contents(again) != cold_cache(again)
 
 
+def _joined(old: Any, tail: Any) -> Any:
+    """The old rows as stored followed by history_extend._appended's rows, with its layout."""
+    import pyarrow as pa
+
+    got = history_extend._appended(old, tail)
+    if got is None:
+        return None
+    added, layout = got
+    return pa.concat_tables([old, added]).replace_schema_metadata({b"ladder-sheets": layout})
+
+
 def test_joined_arrow_is_the_arrow_of_the_joined_table():
-    """history_extend._joined puts the old rows as stored and the new rows' encoding together:
-    decoded, it is the table of all rows, whatever value types each part's columns hold (a
-    column of texts and numbers before and of numbers only after, one with no value in the
-    new rows, dates, a number column)."""
+    """history_extend._appended encodes the new rows as the old rows are stored: the old rows
+    followed by them, decoded, are the table of all rows, whatever value types each part's
+    columns hold (a column of texts and numbers before and of numbers only after, one with no
+    value in the new rows, dates, a number column)."""
     import datetime as dt
 
     import numpy as np
@@ -328,7 +341,7 @@ def test_joined_arrow_is_the_arrow_of_the_joined_table():
     ]
     old, new = table(old_rows, 2), table(new_rows, 5)
     whole = table(old_rows + new_rows, 2)
-    joined = history_extend._joined(table_to_arrow(old), new)
+    joined = _joined(table_to_arrow(old), new)
     assert joined is not None
     got, _ = table_from_arrow(joined, "book.xlsx")
     expected, _ = table_from_arrow(table_to_arrow(whole), "book.xlsx")
@@ -339,7 +352,7 @@ def test_joined_arrow_is_the_arrow_of_the_joined_table():
     assert got.sheets.tolist() == expected.sheets.tolist()
     # a value type the old rows never held: not joined (the full reading instead)
     odd = table([{"employee_id": "E9", "cycle": "2026-Q2", "rating": 1.0, "evidence": when}], 5)
-    assert history_extend._joined(table_to_arrow(old), odd) is None
+    assert _joined(table_to_arrow(old), odd) is None
 
 
 @pytest.fixture

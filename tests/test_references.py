@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from test_schema_company import build, company, row_of
 
 from ladder_sheets.model import Table
@@ -167,6 +168,19 @@ def test_ids_spelled_as_the_framework_spells_them_are_left_as_they_are(monkeypat
         assert [f.code for f in found] == ["unknown-employee"] * unknown
         if unknown:
             assert found[0].where.cell == f"B{len(ids) + 2}"
+
+
+def test_blanks_of_either_kind_leave_a_column_as_the_framework_spells_it() -> None:
+    """None and NaN are blanks beside names spelt as known: nothing to rewrite; one name
+    spelt otherwise (or unknown) is something to rewrite."""
+    from ladder_sheets.schema.references import _as_known
+    from ladder_sheets.schema.schemas import id_key
+
+    known = {"e001": "E001", "e002": "E002"}
+    spelled = pd.Series(["E001", None, float("nan"), "E002", None], dtype=object)
+    assert _as_known(spelled, known, id_key)
+    assert not _as_known(pd.Series(["E001", None, " e002"], dtype=object), known, id_key)
+    assert not _as_known(pd.Series([float("nan"), "E003"], dtype=object), known, id_key)
 
 
 def _recorded(rec: dict) -> object:

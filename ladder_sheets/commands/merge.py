@@ -136,6 +136,16 @@ def merge(
         rows_per_sheet,
         result.store,
     )
+    planned = None
+    if not dry_run and result.store is None and append_history and not unstoring:
+        planned = plan_history_write(
+            workbook, checked, existing, merged, tables.sheets, rows_per_sheet
+        )
+        # The append is decided: the recorded rows as read, check's ratings they are part of
+        # and its typed history are not needed again. Let go before the analysis, the write
+        # and the cache's extension, each of which held them too (three copies of the history)
+        existing = tables.existing = pd.DataFrame()
+        _release_history(checked)
     say("Computing gaps and promotion readiness")
     _analyse(checked.framework, tables, analyse_cycle, now, result)
     carry = None
@@ -155,6 +165,7 @@ def merge(
             rows_per_sheet=rows_per_sheet,
             append_history=append_history and not unstoring,  # the sheet gets every row
             remove=(STORE_SHEET,) if unstoring else (),
+            planned=planned,
         )
         if unstoring and result.written is not None:
             result.unstored = _drop_store(checked.framework.store.path, backup)
@@ -174,6 +185,17 @@ def merge(
         refresh_history_cache(written, mapping)  # what comes next reads only the rest
     result.seconds = (dt.datetime.now() - started).total_seconds()
     return result
+
+
+def _release_history(checked: Any) -> None:
+    """Drop check's combined ratings and its typed history (every recorded row each) from
+    `checked`: merge needs neither once the history is merged and its write planned."""
+    from ladder_sheets.schema.ratings import combine
+
+    framework = checked.framework
+    checked.ratings = combine("history", [])
+    if "history" in framework.tables:
+        framework.tables["history"] = Table.empty("history", framework.history.file)
 
 
 def _appended_only(result: MergeResult) -> bool:
@@ -311,9 +333,11 @@ def _write(
     rows_per_sheet: int,
     append_history: bool,
     remove: Sequence[str] = (),
+    planned: tuple[AppendPlan | None, list[PreparedAppend], HistoryWrite] | None = None,
 ) -> None:
     """Ratings History (appended to where that gives the same history, else rewritten),
-    Promotion Evidence and the analysis sheets, through the lossless write-back."""
+    Promotion Evidence and the analysis sheets, through the lossless write-back. `planned`:
+    plan_history_write's answer, where it was asked already."""
     from ladder_sheets.xlsx.writeback import write_back
 
     sheets = tables.sheets
@@ -323,6 +347,8 @@ def _write(
         plan, prepared, result.history_write = _store_sheet_write(
             workbook, checked, tables, store, rows_per_sheet, append_history
         )
+    elif planned is not None:
+        plan, prepared, result.history_write = planned
     elif append_history:
         plan, prepared, result.history_write = plan_history_write(
             workbook, checked, tables.existing, tables.merged, sheets, rows_per_sheet
@@ -550,6 +576,7 @@ def plan_history_write(
             check_kept_sheet(workbook, last, COLUMNS, planned.kept_rows[-1])
     except NotAppendable as exc:
         return None, [], HistoryWrite.rewrite(exc.code, exc.message)
+    planned.kept_rows = []  # checked against the sheets; the recorded rows are let go
     added = len(planned.into_last) + len(planned.overflow)
     done = HistoryWrite(
         "append",
@@ -577,8 +604,11 @@ def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, p
     # Each part taken from the ratings as they are (no copy of the whole history first: at
     # 2,000 people x 8 cycles that copy was 25 MB still held while merge writes).
     mask = from_workbook.to_numpy()
-    existing = data[mask]
-    incoming = data[~mask]
+    recorded = int(mask.sum())
+    if mask[:recorded].all():  # the history's rows first, as check combines them: no copies
+        existing, incoming = data.iloc[:recorded], data.iloc[recorded:]
+    else:
+        existing, incoming = data[mask], data[~mask]
     return existing, incoming.assign(where=incoming.index)
 
 

@@ -27,6 +27,7 @@ from ladder_sheets.schema.quality import check_quality
 from ladder_sheets.schema.ratings import (
     RatingKeys,
     SourcedTable,
+    appended_facts,
     check_ratings,
     combine,
     history_facts,
@@ -162,12 +163,21 @@ def _typed(framework: Framework, name: str, table: Table) -> tuple[Table, list[F
 def _cached_keys(
     framework: Framework, history: SourcedTable, exports: Sequence[Table]
 ) -> RatingKeys | None:
-    """The rating keys the cache holds for the typed history, when the ratings checked are
-    that history alone (exports add rows the keys do not cover)."""
+    """The rating keys the cache holds for the typed history, continued over the exports'
+    rows after it (`appended_facts`: the keys of the whole, without working them out over
+    every recorded row again)."""
     cached = framework.history_cache
-    if exports or cached is None or cached.typed is None or cached.facts is None:
+    if cached is None or cached.typed is None or cached.facts is None:
         return None
-    return RatingKeys.from_facts(cached.facts, len(history.data))
+    facts, data = cached.facts, history.data
+    recorded = len(cached.typed.data)  # combined first, the rows the facts are the keys of
+    if exports and len(data) > recorded:
+        try:
+            added = appended_facts(facts, lambda at: data.iloc[at], data.iloc[recorded:])
+        except ValueError:
+            return None
+        facts = {name: np.concatenate([facts[name], added[name]]) for name in added}
+    return RatingKeys.from_facts(facts, len(data))
 
 
 def _knock_on(finding: Finding, absent: set[tuple[str, str]], framework: Framework) -> bool:

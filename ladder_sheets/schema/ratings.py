@@ -287,6 +287,8 @@ def _key_parts(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
 
 _FACTS = ("employee", "competency", "code", "employee_code", "competency_code", "cycle_code")
+# the history's columns the rating keys are made of (RatingKeys.of)
+KEY_COLUMNS = ("cycle", "employee_id", "competency", "rating", "rater_type", "reviewer", "source")
 _PARTS = ("employee", "competency", "cycle")  # numbered each on its own (RatingKeys.codes)
 
 

@@ -167,7 +167,7 @@ def _as_known(values: pd.Series, known: dict[str, str], key: Callable[[object], 
     """Whether each value is blank or a text exactly as `known` spells it: nothing to rewrite
     and nothing unknown. Looked at once per distinct value (a value equal to a text is that
     text: no number or date equals one)."""
-    _, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    distinct = pd.unique(values.to_numpy(dtype=object))  # blanks among them, None or NaN
     return all(
         is_blank(v) or (isinstance(v, str) and known.get(key(v)) == v) for v in distinct.tolist()
     )

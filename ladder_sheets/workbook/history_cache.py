@@ -59,7 +59,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -444,6 +444,12 @@ def _write_file(path: Path, arrow: Any) -> None:
     """The cache file of `path` from `arrow`, atomically, with the workbook's permission bits."""
     from ladder_sheets.columnar import write_parquet
 
+    _write_with(path, lambda tmp: write_parquet(arrow, tmp))
+
+
+def _write_with(path: Path, write: Callable[[Path], None]) -> None:
+    """The cache file of `path` as `write(file)` writes it, atomically, with the workbook's
+    permission bits."""
     file = cache_path(path)
     tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
     try:
@@ -451,7 +457,7 @@ def _write_file(path: Path, arrow: Any) -> None:
         # created with the workbook's permission bits (os.open applies the umask on top)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         os.close(fd)
-        write_parquet(arrow, tmp)
+        write(tmp)
         _hide(tmp)
         os.replace(tmp, file)
     except BaseException:

@@ -33,10 +33,12 @@ else nothing (merge then reads the whole history again, as before):
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +75,7 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from ladder_sheets.columnar import META, decode_column
+    from ladder_sheets.columnar import META, decode_column, write_parquet_parts
     from ladder_sheets.schema.tables import type_table
     from ladder_sheets.sheets.history import COLUMNS
     from ladder_sheets.workbook.reader import read_history_rows
@@ -100,24 +102,16 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     if part is None:
         return False
     file = str(target)
-    arrow = pq.read_table(pa.BufferReader(carry.data))
-    if len(arrow) != meta["rows"]:
-        return False
-    old = {prefix: hc._columns(arrow, prefix) for prefix in ("r/", "t/")}
-    layout = json.loads(old["r/"].schema.metadata[META])
-    ends = layout.get("places", {}).get("parts", [])
-    if not ends or not len(arrow):
-        return False
-    last_rows = old["r/"].column("row").slice(len(arrow) - ends[-1]["length"])
-    last_sheet = decode_column("sheet", old["r/"].slice(len(arrow) - 1), layout["sheets"])
-    if last_sheet.iloc[0] != sheet or part.first_row <= pc.max(last_rows).as_py():
-        return False
 
-    # the appended rows, read as the sheet's own rows 2, 3...
+    # the appended rows, read as the sheet's own rows 2, 3... (before the cached rows are
+    # loaded: the cycle's XML and the whole cache are never held at once)
     offset = part.first_row - 2
-    rows = _REF.sub(lambda m: m.group(1) + str(int(m.group(2)) - offset).encode() + b'"', part.rows)
-    part.rows = b""  # one copy of a cycle's XML at a time (tens of MB)
-    xml = [_DIMENSION.sub(b"", part.head), part.header_row, rows, part.tail]
+    rows, part.rows = part.rows, b""
+    xml = itertools.chain(
+        [_DIMENSION.sub(b"", part.head), part.header_row],
+        _renumbered(rows, offset),
+        [part.tail],
+    )
     del rows
     assigned = [(s, f) for s, f in meta["assigned"]]
     family = dict(assigned).get(sheet)
@@ -150,66 +144,107 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     typed_tail, type_findings = type_table(tail)
     if type_findings:
         return False
-    raw = _joined(old["r/"], tail)
-    typed = _joined(old["t/"], typed_tail)
+    # the cached rows are copied into the new cache a batch at a time, never loaded whole
+    source = pq.ParquetFile(pa.BufferReader(carry.data))
+    schema, rows = source.schema_arrow, meta["rows"]
+    if source.metadata.num_rows != rows or not rows:
+        return False
+    old = {prefix: hc._columns(schema.empty_table(), prefix) for prefix in ("r/", "t/")}
+    layout = json.loads(old["r/"].schema.metadata[META])
+    ends = layout.get("places", {}).get("parts", [])
+    if not ends:
+        return False
+    places_read = source.read(
+        columns=[n for n in schema.names if n == "r/row" or _column(n, "r/") == "sheet"]
+    )
+    last_rows = places_read.column("r/row").slice(rows - ends[-1]["length"])
+    last_sheet = decode_column(
+        "sheet", hc._columns(places_read.slice(rows - 1), "r/"), layout["sheets"]
+    )
+    del places_read
+    if last_sheet.iloc[0] != sheet or part.first_row <= pc.max(last_rows).as_py():
+        return False
+    raw = _appended(old["r/"], tail)
+    typed = _appended(old["t/"], typed_tail)
     if raw is None or typed is None:
+        return False
+    facts = _facts(source, old["t/"], typed[0])
+    if facts is None:  # a cache without the rating keys: made again by the full reading
         return False
     # the cache file as history_cache.save writes it: the reading's findings and layouts are
     # the cached ones (the new rows said nothing), the key the written workbook's
-    labels = [f"r/{n}" for n in raw.column_names] + [f"t/{n}" for n in typed.column_names]
-    arrays = [*raw.columns, *typed.columns]
-    for name, array in _facts(arrow, old["t/"], typed, file):
-        labels.append(name)
-        arrays.append(array)
-    both = pa.Table.from_arrays(arrays, names=labels)
-    extended = dict(meta, members=new_key, rows=len(raw))
-    both = both.replace_schema_metadata(
-        {
-            b"ladder-cache": json.dumps(extended).encode(),
-            b"r/": raw.schema.metadata[META],
-            b"t/": typed.schema.metadata[META],
-        }
+    arrays = [*raw[0].columns, *typed[0].columns, *(array for _, array in facts)]
+    labels = [f"r/{n}" for n in raw[0].column_names] + [f"t/{n}" for n in typed[0].column_names]
+    labels += [name for name, _ in facts]
+    if labels != schema.names:
+        return False
+    extended = dict(meta, members=new_key, rows=rows + typed[0].num_rows)
+    schema = schema.with_metadata(
+        {b"ladder-cache": json.dumps(extended).encode(), b"r/": raw[1], b"t/": typed[1]}
     )
+    added = pa.Table.from_arrays(arrays, schema=schema)
+
+    def write(path: Path) -> None:
+        batches = source.iter_batches(batch_size=_BATCH)
+        write_parquet_parts(schema, itertools.chain(batches, added.to_batches()), path)
+
     try:
-        hc._write_file(target, both)
+        hc._write_with(target, write)
     except Exception:
         hc.drop(target)
         return False
     return True
 
 
-def _facts(arrow: Any, old: Any, typed: Any, file: str) -> list[tuple[str, Any]]:
-    """The cache's columns of the rating keys (history_cache: facts) of the typed history
-    `typed` (`old`, the typed history `arrow` holds, followed by the appended rows): the
-    cached keys followed by the appended rows' (schema.ratings.appended_facts), or, where
-    the cache holds none, the keys worked out from the whole."""
+_BATCH = 1 << 16  # rows of the cached history copied at a time
+
+
+def _facts(source: Any, old: Any, typed: Any) -> list[tuple[str, Any]] | None:
+    """The cache's columns of the rating keys (history_cache: facts) of the appended rows
+    `typed` (encoded as `old`, the typed history the cache file `source` holds): the cached
+    keys continued (schema.ratings.appended_facts); None where the cache holds none."""
     import pyarrow as pa
 
-    from ladder_sheets.columnar import META, frame_from_arrow, table_from_arrow
-    from ladder_sheets.schema.ratings import appended_facts, history_facts
+    from ladder_sheets.columnar import META, frame_from_arrow
+    from ladder_sheets.schema.ratings import KEY_COLUMNS, appended_facts
 
-    n = old.num_rows
-    facts = hc._facts(arrow, n)
+    names = source.schema_arrow.names
+    rows = source.metadata.num_rows
+    facts = hc._facts(source.read(columns=[n for n in names if n.startswith(hc._FACT)]), rows)
     if facts is None:
-        whole, _ = table_from_arrow(typed, file)
-        return hc.fact_columns(history_facts(whole.data))
+        return None
     layout = json.loads(old.schema.metadata[META])["data"]
+    wanted = [c for c in layout["columns"] if c in KEY_COLUMNS]
+    # of the typed history, only the columns the keys are made of, and only once asked
+    read: list[Any] = []
 
     def rows_of(positions: np.ndarray) -> Any:
-        return frame_from_arrow(old.take(pa.array(positions, pa.int64())), layout, "d:")
+        if not read:
+            columns = [n for n in names if _column(n, "t/d:") in wanted]
+            read.append(hc._columns(source.read(columns=columns), "t/"))
+        taken = read[0].take(pa.array(positions, pa.int64()))
+        return frame_from_arrow(taken, {"columns": wanted, "infos": layout["infos"]}, "d:")
 
-    tail = frame_from_arrow(typed.slice(n), layout, "d:")
+    tail = frame_from_arrow(typed, layout, "d:")
     out = []
     for name, array in hc.fact_columns(appended_facts(facts, rows_of, tail)):
-        column = arrow.column(name)
-        out.append((name, pa.chunked_array([*column.chunks, array.cast(column.type)])))
+        out.append((name, array.cast(source.schema_arrow.field(name).type)))
     return out
 
 
-def _joined(old: Any, tail: Table) -> Any:
-    """The Arrow table `columnar.table_to_arrow` makes of `old`'s table followed by `tail`
-    (rows of its last sheet), from `old` as stored and `tail` alone; None where the two
-    cannot be put together column by column."""
+def _column(name: str, prefix: str) -> str | None:
+    """The column an Arrow column of the cache file encodes ("t/d:rating\x1fint": "rating"
+    under "t/d:"); None for a column without `prefix`."""
+    from ladder_sheets.columnar import SEP
+
+    return name[len(prefix) :].split(SEP)[0] if name.startswith(prefix) else None
+
+
+def _appended(old: Any, tail: Table) -> tuple[Any, bytes] | None:
+    """The rows of `tail` (rows of the last sheet of `old`'s table) as Arrow in the encoding
+    of `old` (as stored: only its schema and layout are looked at), and the layout of the
+    Arrow table `columnar.table_to_arrow` makes of `old`'s table followed by `tail`; None
+    where the two cannot be put together column by column."""
     import pyarrow as pa
 
     from ladder_sheets.columnar import META, table_to_arrow
@@ -243,12 +278,11 @@ def _joined(old: Any, tail: Table) -> Any:
     fields = {f.name: f for f in old.schema}
     arrays = [columns[n].cast(fields[n].type) for n in old.column_names]
     tail_arrow = pa.Table.from_arrays(arrays, schema=old.schema)
-    joined = pa.concat_tables([old, tail_arrow])
     layout = dict(was)
     parts = [dict(p) for p in ends["parts"]]
     parts[-1]["length"] += added["parts"][0]["length"]
     layout["places"] = dict(ends, parts=parts)
-    return joined.replace_schema_metadata({META: json.dumps(layout).encode()})
+    return tail_arrow, json.dumps(layout).encode()
 
 
 def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict[str, Any] | None:
@@ -285,9 +319,25 @@ def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict
     return out
 
 
-def _read_grid(sheet: str, xml: list[bytes], parts: dict[str, bytes]) -> Any:
-    """`sheet` of a workbook holding only it (the pieces of its XML, let go of once written)
-    with the given styles and shared strings, read by the grid reader."""
+def _renumbered(rows: bytes, offset: int, size: int = 1 << 20) -> Iterator[bytes]:
+    """`rows` (<row> elements) with each row and cell reference `offset` rows up, a piece of
+    about `size` bytes at a time (cut after a </row>): a cycle's XML is tens of MB, and one
+    substitution over the whole of it held the rows twice over, and a million pieces."""
+
+    def up(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + str(int(match.group(2)) - offset).encode() + b'"'
+
+    at = 0
+    while at < len(rows):
+        end = rows.find(b"</row>", at + size)
+        end = len(rows) if end < 0 else end + len(b"</row>")
+        yield _REF.sub(up, rows[at:end])
+        at = end
+
+
+def _read_grid(sheet: str, xml: Iterable[bytes], parts: dict[str, bytes]) -> Any:
+    """`sheet` of a workbook holding only it (the pieces of its XML, made as they are
+    written) with the given styles and shared strings, read by the grid reader."""
     from ladder_sheets.workbook.grid import read_grids
     from ladder_sheets.xlsx.xmltext import escape_attr
 
@@ -337,7 +387,6 @@ def _read_grid(sheet: str, xml: list[bytes], parts: dict[str, bytes]) -> Any:
             with zf.open("xl/worksheets/sheet1.xml", "w") as member:
                 for piece in xml:
                     member.write(piece)
-            xml.clear()
         grids = read_grids(path, checked=True)
     return grids.get(sheet)
 
