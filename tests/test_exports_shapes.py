@@ -489,6 +489,23 @@ def test_a_tab_per_cycle_takes_each_tab_s_cycle(tmp_path: Path) -> None:
     assert "read from tab 'Mid-year 2026' as 2026-Q2" in half
 
 
+@pytest.mark.parametrize(
+    ("name", "tabs", "cycles"),
+    [
+        ("export.xlsx", ["2026-Q3"], ["2026-Q3"]),  # the file names none: the tab does
+        ("2026-Q3.xlsx", ["Q2 2026"], ["2026-Q3"]),  # one tab: the file's name first, as before
+        ("2026-Q3.xlsx", ["Q2 2026", "2026-Q3"], ["2026-Q2", "2026-Q3"]),  # a tab per cycle
+    ],
+)
+def test_the_cycle_of_a_tab_without_a_cycle_column(
+    tmp_path: Path, name: str, tabs: list[str], cycles: list[str]
+) -> None:
+    header = ["Employee ID", "Competency", "Rating"]
+    sheets: dict[str, list[list[Any]]] = {t: [header, ["E1", "Delivery", 3]] for t in tabs}
+    export = read_export(write_xlsx(tmp_path / name, sheets), competencies=COMPETENCIES)
+    assert export.ratings.data["cycle"].tolist() == cycles
+
+
 def test_a_tab_of_ratings_under_another_header_is_said_not_read(tmp_path: Path) -> None:
     header = ["Employee ID", "Competency", "Rating"]
     sheets: dict[str, list[list[Any]]] = {

@@ -110,6 +110,7 @@ def read_export(
             {**(mapping or {}), "sheet": tab},
             people,
             export_mapping,
+            one_of_several=True,
         )
         for tab in tabs
     ]
@@ -126,8 +127,10 @@ def _read_tab(
     mapping: Mapping[str, str] | None,
     people: People | None,
     export_mapping: Any,
+    one_of_several: bool = False,
 ) -> Export:
-    """One export read from the tab its layout chose (or the mapping named)."""
+    """One export read from the tab its layout chose (or the mapping named); where it is
+    `one_of_several` tabs read together, the tab's name gives the cycle before the file's."""
     name = str(path)
     scale = LabelScale(labels)
     layout = detect(source, competencies=competencies, scale=scale, mapping=mapping)
@@ -164,7 +167,7 @@ def _read_tab(
     findings += rating_labels.resolve(layout, scale, path.name)
     findings += _unread_rating_columns(layout, mapping)
     dating = _dating_column(layout, cycle is not None)
-    fallback, cycle_findings = _fallback_cycle(layout, path, cycle)
+    fallback, cycle_findings = _fallback_cycle(layout, path, cycle, one_of_several)
     findings += cycle_findings
     if fallback is None and "completed" in dating:
         dating = {"completed": dating["completed"]}
@@ -268,11 +271,12 @@ def _joined(path: Path, parts: list[Export], tabs: list[str], others: list[str])
         ),
     )
     if others:
+        named = ", ".join(f"'{t}'" for t in others)
         export.findings.insert(
             1,
             warning(
                 "export-sheet-not-read",
-                f"{', '.join(repr(t) for t in others)} also "
+                f"{named} also "
                 f"{'hold' if len(others) > 1 else 'holds'} ratings, under another header, and "
                 f"{'are' if len(others) > 1 else 'is'} not read",
                 "if those ratings belong to this review, export them under the same header or "
@@ -610,10 +614,11 @@ def _header_where(layout: Layout, header: str | None) -> Where:
 
 
 def _fallback_cycle(
-    layout: Layout, path: Path, cycle: str | None
+    layout: Layout, path: Path, cycle: str | None, tab_first: bool = False
 ) -> tuple[str | None, list[Finding]]:
-    """The cycle for rows the export does not date: --cycle, a title row, the tab's name
-    ("2026-Q3", "Mid-year 2026") or the file name."""
+    """The cycle for rows the export does not date: --cycle, a title row, then the file name
+    and the tab's name ("2026-Q3", "Mid-year 2026"), the tab's first where tabs hold one
+    cycle each (`tab_first`)."""
     name = str(path)
     findings: list[Finding] = []
     given = None
@@ -629,13 +634,12 @@ def _fallback_cycle(
                     Where(file=name),
                 )
             )
-    named = layout.preamble_cycle
     tab = layout.rows.sheet
-    if named is None and tab and (from_tab := cycles.named_cycle(tab)):
-        named = (*from_tab, f"tab '{tab}'")
-    if named is None:
-        from_name = cycles.named_cycle(path.stem)
-        named = (*from_name, path.name) if from_name else None
+    from_tab = cycles.named_cycle(tab) if tab else None
+    from_name = cycles.named_cycle(path.stem)
+    by_tab = (*from_tab, f"tab '{tab}'") if from_tab else None
+    by_name = (*from_name, path.name) if from_name else None
+    named = layout.preamble_cycle or ((by_tab or by_name) if tab_first else (by_name or by_tab))
     fallback = given or (named[0] if named else None)
     if given is None and named is not None and named[1]:
         cycle_, how, text = named
