@@ -123,6 +123,7 @@ def test_halvard_title_and_code_headers_are_read_at_their_level(tmp_path: Path) 
         assert f"level {lv['level']} " in outcome.output
         line = next(x for x in outcome.output.splitlines() if f"'{header}'" in x)
         assert f"level {lv['level']} " in line, line
+        assert "(level code on the Levels sheet)" in line, line
 
 
 @pytest.mark.parametrize(
@@ -223,9 +224,10 @@ def test_brackenridge_levels_as_job_titles_are_read_as_their_codes(tmp_path: Pat
     assert f"{len(levels)} level cell(s)" in said["Expectations"].message
 
 
-def test_a_title_two_families_share_is_reported_not_guessed(tmp_path: Path) -> None:
-    """'Manager' is a title in Engineering and in Sales: a roster row saying 'Manager' names
-    no one level, and stays an error at its cell."""
+def test_a_title_two_families_share_is_read_in_the_row_family(tmp_path: Path) -> None:
+    """'Manager' is a title in Engineering (EM1 and EM2) and in Sales (SM1): on a Sales row it
+    names SM1, its family's one 'Manager'; on an Engineering row it names two levels and stays
+    an error at its cell, never a guess."""
     spec = build(
         "Brackenridge Robotics",
         seed=35,
@@ -233,26 +235,35 @@ def test_a_title_two_families_share_is_reported_not_guessed(tmp_path: Path) -> N
             "Engineering": {"IC": ["E1", "E2", "E3"], "Management": ["EM1", "EM2"]},
             "Sales": {"IC": ["S1", "S2", "S3"], "Management": ["SM1", "SM2"]},
         },
-        people=10,
+        people=14,
         cycles=quarters("2026-Q1", 2),
-        titles={"EM1": "Manager", "SM1": "Manager"},
+        titles={"EM1": "Manager", "EM2": "Manager", "SM1": "Manager"},
     )
-    lead = next(p for p in spec["people"] if p["level"] != "EM1" and p["level"] != "SM1")
+    title = {lv["level"]: lv["title"] for lv in spec["levels"]}
+    sales = [p["id"] for p in spec["people"] if p["level"] == "SM1"]
+    engineering = [p["id"] for p in spec["people"] if p["level"] in ("EM1", "EM2")]
+    assert sales and engineering  # the cases this test is about
 
     def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
         ws = wb["Employees"]
         col = [c.value for c in ws[1]].index("Level") + 1
-        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == lead["id"])
-        ws.cell(row, col).value = "Manager"
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, col).value = title[ws.cell(r, col).value]
 
     workbook, _ = files(tmp_path, spec, Book(), shape)
     outcome = run_cli("check", workbook, "--format", "json")
     assert outcome.exit_code == 1
-    errors = [f for f in json.loads(outcome.output)["findings"] if f["severity"] == "error"]
-    unknown = [f for f in errors if f["code"] == "unknown-level"]
-    assert [(f["sheet"], f["message"]) for f in unknown] == [
-        ("Employees", "Level 'Manager' is not known.")
-    ], errors
+    found = json.loads(outcome.output)["findings"]
+    unknown = [f for f in found if f["code"] == "unknown-level"]
+    wb = openpyxl.load_workbook(workbook)
+    rows = {wb["Employees"].cell(r, 1).value: r for r in range(2, wb["Employees"].max_row + 1)}
+    (one,) = unknown  # the same cause, grouped: one finding with every place
+    assert one["message"] == "Level 'Manager' is not known."
+    places = [p.rpartition("!")[2] for p in one.get("places") or [one["where"]]]
+    assert sorted(places) == sorted(f"G{rows[p]}" for p in engineering)
+    (said,) = [f for f in found if f["code"] == "level-names-read-as-codes"]
+    n = len(spec["people"]) - len(engineering)
+    assert said["message"].startswith(f"{n} level cell(s)")
 
 
 # --- Marlowe & Finch: expectations as "3 - Proficient", "n/a", the scale's words ---------------

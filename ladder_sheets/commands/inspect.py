@@ -23,6 +23,7 @@ from typing import Any
 
 from ladder_sheets.findings import Finding
 from ladder_sheets.model import TABLES, Framework
+from ladder_sheets.values import normalize_header
 from ladder_sheets.workbook.aliases import WIDE_TABLES
 from ladder_sheets.workbook.grid import a1
 from ladder_sheets.workbook.header import TableLayout
@@ -300,7 +301,9 @@ def sheet_reading(table: str, sheet: str, layout: TableLayout) -> SheetReading:
     for col, code in layout.level_columns.items():
         used.add(col)
         header = layout.headers.get(col, code)
-        how = "level code" if header.split(" ")[0].casefold() == code.casefold() else "job title"
+        # "Engineer I (L1)" names its code too; "Senior Engineer" only the title
+        named = normalize_header(code) in normalize_header(header).split(" ")
+        how = "level code" if named else "job title"
         s.readings.append(
             Reading(
                 f"level {code}",

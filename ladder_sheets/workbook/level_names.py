@@ -3,9 +3,10 @@
 A roster's Level column often holds the job title ("Senior Engineer") or code and title
 together ("L3 - Senior Engineer"); so do the level rows of a transposed or long Matrix and the
 steps of the promotion criteria. Each such value that names exactly one level of the Levels
-sheet (header.level_code: a title two levels share names neither) becomes that level's code,
-and one note per sheet and column says so with an example; a value naming no level, or two, is
-left as written for the references check to report with its cell.
+sheet (header.level_code), or one level of the row's job family (a title such as "Manager"
+that two families share), becomes that level's code, and one note per sheet and column says
+so with an example; a value naming no level, or two, is left as written for the references
+check to report with its cell.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ LEVEL_COLUMNS = {
 def resolve_levels(tables: dict[str, Table], codes: dict[str, str]) -> list[Finding]:
     """Rewrite, in place, every level value that is a title or "code - title" to its code."""
     plain = {key for key, code in codes.items() if normalize_header(code) == key}
+    by_family = _family_codes(tables.get("levels"))
     findings: list[Finding] = []
     for name, columns in LEVEL_COLUMNS.items():
         table = tables.get(name)
@@ -38,20 +40,53 @@ def resolve_levels(tables: dict[str, Table], codes: dict[str, str]) -> list[Find
         for column in columns:
             if column not in table.data.columns:
                 continue
-            findings.extend(_resolve_column(table, column, codes, plain))
+            findings.extend(_resolve_column(table, column, codes, plain, by_family))
     return findings
 
 
+def _family_codes(levels: Table | None) -> dict[str, dict[str, str]]:
+    """Per family (normalized): its codes and the titles one level of the family has. A title
+    two families share ("Manager") names a level within the row's family."""
+    if levels is None or not {"family", "level", "title"} <= set(levels.data.columns):
+        return {}
+    titles: dict[str, dict[str, set[str]]] = {}
+    out: dict[str, dict[str, str]] = {}
+    for family, code, title in zip(
+        levels.data["family"], levels.data["level"], levels.data["title"], strict=True
+    ):
+        family, code, title = clean_text(family), clean_text(code), clean_text(title)
+        if not family or not code:
+            continue
+        own = out.setdefault(normalize_header(family), {})
+        own.setdefault(normalize_header(code), code)
+        if title:
+            named = titles.setdefault(normalize_header(family), {})
+            named.setdefault(normalize_header(title), set()).add(code)
+    for family, named in titles.items():
+        for key, found in named.items():
+            if len(found) == 1:
+                out[family].setdefault(key, next(iter(found)))
+    return out
+
+
 def _resolve_column(
-    table: Table, column: str, codes: dict[str, str], plain: set[str]
+    table: Table,
+    column: str,
+    codes: dict[str, str],
+    plain: set[str],
+    by_family: dict[str, dict[str, str]],
 ) -> list[Finding]:
     values = table.data[column].tolist()
+    families = table.data["family"].tolist() if "family" in table.data.columns else []
     read: dict[int, str] = {}
     for pos, value in enumerate(values):
         text = clean_text(value)
         if not text or normalize_header(text) in plain:
             continue
         code = level_code(text, codes)
+        family = clean_text(families[pos]) if families else None
+        if code is None and family and normalize_header(family) in by_family:
+            code = level_code(text, by_family[normalize_header(family)])
         if code is not None:
             read[pos] = code
     if not read:
