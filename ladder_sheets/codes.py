@@ -394,6 +394,12 @@ CODES: dict[str, Code] = {
             "duplicate",
             also=W,
         ),
+        former_employee=Code(
+            W,
+            "People in the ratings history who are no longer on Employees (left, or their ID "
+            "changed there): their history is kept and the analysis passes over them.",
+            "Nothing to do for leavers; for a changed ID, change it in Ratings History too.",
+        ),
         exports_overlap=Code(
             E,
             "Two files hold many of the same ratings (a warning when every value agrees): the "

@@ -376,8 +376,8 @@ def test_references_follow_the_current_employees_sheet(book: Path):
     assert from_cache(book)  # the history's parts are the same
     warm = answer(book)
     assert warm == cold(book)
-    unknown = [f for f in warm["findings"] if '"unknown-employee"' in f]
-    assert unknown and not [f for f in before["findings"] if '"unknown-employee"' in f]
+    unknown = [f for f in warm["findings"] if '"former-employee"' in f]
+    assert unknown and not [f for f in before["findings"] if '"former-employee"' in f]
 
 
 def test_a_history_over_two_sheets_is_cached(framework_workbook):

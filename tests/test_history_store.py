@@ -452,40 +452,35 @@ def test_the_sheet_is_trimmed_back_one_merge_in_four(
 def test_a_finding_on_a_stored_rating_names_the_store_and_its_row(
     workbooks: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    """E003 renamed in Employees: every rating of E003 is unknown, those still in the sheet at
-    their cell, those only in the store at their row of the store file."""
+    """E003 renamed in Employees: every rating of E003 is of someone no longer on Employees,
+    those still in the sheet at their cell, those only in the store at their row of the store
+    file; one warning names E003 and lists every place."""
     from ladder_sheets.api import check
 
     stored, _ = workbooks
     wb = openpyxl.load_workbook(stored)
     wb["Employees"]["A4"] = "E333"
     wb.save(stored)
-    found = [f for f in check(stored).report if f.code == "unknown-employee"]
-    store = store_path_for(stored)
-    in_store = [f for f in found if f.where.file == str(store)]
-    assert all(f.where.sheet is None for f in in_store)
-    in_sheet = [f for f in found if f.where.sheet == "Ratings History"]
-    # E003 is the third person: rows 7-9 of each cycle's nine, 3 cycles in the store
-    assert sorted(int(f.where.cell.split()[1]) for f in in_store) == [
-        9 * c + r for c in range(3) for r in (7, 8, 9)
-    ]
+    report = check(stored).report
+    assert not [f for f in report if f.code == "unknown-employee"]
+    [former] = [f for f in report if f.code == "former-employee"]
     frame = read_store(store_path_for(stored))
-    assert set(frame.iloc[[9 * c + r - 1 for c in range(3) for r in (7, 8, 9)]]["employee_id"]) == {
-        "E003"
-    }
-    assert len(in_sheet) == 4 * 3
-    # each names its cycle: the store's rows of E003 are the first three cycles'
-    cycles = {f.where.cell.split("(")[1].rstrip(")") for f in in_store}
-    assert cycles == set(frame.iloc[[9 * c + 6 for c in range(3)]]["cycle"])
-    for f in in_store:
-        row = int(f.where.cell.split()[1])
-        assert f.where.cell == f"row {row} ({frame.iloc[row - 1]['cycle']})"
+    in_store = [9 * c + r for c in range(3) for r in (7, 8, 9)]  # E003 is each cycle's third
+    assert set(frame.iloc[[r - 1 for r in in_store]]["employee_id"]) == {"E003"}
+    assert former.message.startswith(
+        f"1 person in the ratings history is no longer on Employees: E003 ({len(in_store) + 4 * 3}"
+        " ratings, last "
+    )
+    # the places: the store's rows first (the history's earlier cycles), each with its cycle
+    store = str(store_path_for(stored))
+    assert former.where.file == store and former.where.sheet is None
+    assert former.where.cell == f"row 7 ({frame.iloc[6]['cycle']})"
     result = CliRunner().invoke(cli, ["check", str(stored)])
     assert "sheet 'acme.history.parquet'" not in result.output
     lines = result.output.splitlines()
-    header = lines.index(str(store))  # the store file heads its findings, as a file does
+    header = lines.index(store)  # the store file heads its findings, as a file does
     block = lines[header + 1 : lines.index("", header)]
-    assert any(" row 7 (" in line and "unknown-employee" in line for line in block), block
+    assert any(" row 7 (" in line and "former-employee" in line for line in block), block
 
 
 @pytest.mark.libreoffice

@@ -181,3 +181,54 @@ def test_blanks_of_either_kind_leave_a_column_as_the_framework_spells_it() -> No
     assert _as_known(spelled, known, id_key)
     assert not _as_known(pd.Series(["E001", None, " e002"], dtype=object), known, id_key)
     assert not _as_known(pd.Series([float("nan"), "E003"], dtype=object), known, id_key)
+
+
+def _recorded(rec: dict) -> object:
+    """The framework with its history and evidence read from its own sheets (recorded)."""
+    framework = build(rec)
+    framework.sources["history"] = ["Ratings History"]
+    framework.sources["evidence"] = ["Promotion Evidence"]
+    return framework
+
+
+def test_someone_who_left_keeps_their_history_with_one_warning() -> None:
+    rec = company()
+    rated = [r for r in rec["history"] if r["employee_id"] == "E003"]
+    cycles = sorted({r["cycle"] for r in rated})
+    rec["employees"] = [e for e in rec["employees"] if e["employee_id"] != "E003"]
+    result = validate(_recorded(rec))
+    report = list(result.report)
+    assert not [f for f in report if f.code == "unknown-employee"]  # nor in Promotion Evidence
+    [left] = [f for f in report if f.code == "former-employee"]
+    assert left.severity.value == "warning" and (left.sheet, left.cell) == ("Ratings History", "B2")
+    assert left.message.startswith(
+        f"1 person in the ratings history is no longer on Employees: E003 ({len(rated)} "
+        f"ratings, last {cycles[-1]})."
+    )
+    # an export rating someone who is not on Employees is still an error at its cell
+    from test_schema_ratings import export
+
+    again = [{"cycle": "2026-Q3", "employee_id": "E003", "competency": "Delivery", "rating": 3}]
+    result = validate(_recorded(rec), [export(again)])
+    unknown = [(f.file, f.line, f.code) for f in result.report if f.code == "unknown-employee"]
+    assert unknown == [("q2.csv", 2, "unknown-employee")]
+
+
+def test_a_manager_who_left_is_said_so_not_spelt_like_another() -> None:
+    rec = company()
+    rec["history"] += [
+        {"cycle": "2026-Q2", "employee_id": "E002", "competency": "Delivery", "rating": 4}
+    ]
+    rec["employees"] = [e for e in rec["employees"] if e["employee_id"] != "E002"]
+    result = validate(_recorded(rec))
+    managers = [f for f in result.report if f.code == "unknown-manager"]
+    # E002 managed E003 and E004: each still needs a manager, and none is guessed
+    assert [f.cell for f in managers] == ["D3", "D4"]
+    for f in managers:
+        assert "is no longer on Employees (the ratings history holds them" in f.message
+        assert "Did you mean" not in f.message
+    # someone unknown to the history too keeps the suggestion
+    rec = company()
+    rec["employees"][2]["manager_id"] = "E0002"
+    [odd] = [f for f in validate(_recorded(rec)).report if f.code == "unknown-manager"]
+    assert "Did you mean 'E002'?" in odd.message

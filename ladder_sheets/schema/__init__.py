@@ -11,6 +11,8 @@ a Table with a per-row `files` Series, whose `where()` names the file of each ro
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +34,7 @@ from ladder_sheets.schema.ratings import (
     type_all,
 )
 from ladder_sheets.schema.references import check_references, employee_references
+from ladder_sheets.schema.schemas import id_key
 from ladder_sheets.schema.steps import check_steps
 from ladder_sheets.schema.tables import type_table
 from ladder_sheets.schema.tree import check_tree
@@ -82,12 +85,24 @@ def validate(
     exports, found = type_all("history", ratings)
     report.extend(found)
     history = combine("history", [t for t in (typed.get("history"),) if t is not None] + exports)
-    report.extend(check_ratings(history, copy, catalog, _cached_keys(framework, history, exports)))
+    former: set[str] = set()
+    keys = _cached_keys(framework, history, exports)
+    report.extend(check_ratings(history, copy, catalog, keys, former))
+    if former:
+        report = Report(_manager_who_left(f, former) for f in report)
 
     extra, found = type_all("evidence", evidence)
     report.extend(found)
     proof = combine("evidence", [t for t in (typed.get("evidence"),) if t is not None] + extra)
-    report.extend(employee_references(proof, catalog))
+    # a leaver's recorded evidence goes with their history (said once, of the history)
+    left = None
+    if former:
+        own = proof.sheets.reindex(proof.data.index).isin(copy.sources.get("evidence", []))
+        ids = proof.data["employee_id"].tolist()
+        left = own.to_numpy(dtype=bool) & np.fromiter(
+            (id_key(v) in former for v in ids), bool, len(ids)
+        )
+    report.extend(employee_references(proof, catalog, quiet=left))
 
     # A value rejected above is blank in the typed copy; it is not "missing" a second time.
     rejected = {(f.where.file, f.where.sheet, f.where.cell) for f in report.errors}
@@ -112,6 +127,23 @@ def validate(
     if absent:
         report = Report(f for f in report if not _knock_on(f, absent, copy))
     return Validated(report, copy, history, proof)
+
+
+_UNKNOWN_MANAGER = re.compile(r"^Manager ID '(?P<id>.*?)' of '(?P<me>.*)' is not an employee\.")
+
+
+def _manager_who_left(finding: Finding, former: set[str]) -> Finding:
+    """An unknown manager the ratings history holds left (or changed ID): said so, instead of
+    a "did you mean" another person's ID that happens to be spelt alike."""
+    m = _UNKNOWN_MANAGER.match(finding.message) if finding.code == "unknown-manager" else None
+    if m is None or id_key(m.group("id")) not in former:
+        return finding
+    return dataclasses.replace(
+        finding,
+        message=f"Manager ID '{m.group('id')}' of '{m.group('me')}' is no longer on Employees "
+        "(the ratings history holds them: they left, or their ID changed).",
+        hint="Give the people they managed their new manager's Employee ID.",
+    )
 
 
 def _typed(framework: Framework, name: str, table: Table) -> tuple[Table, list[Finding]]:

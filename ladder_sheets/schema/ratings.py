@@ -86,22 +86,87 @@ def check_ratings(
     framework: Framework,
     catalog: Catalog,
     keys: RatingKeys | None = None,
+    former: set[str] | None = None,
 ) -> list[Finding]:
     """`keys`: the rows' RatingKeys when already known (a history from the cache: they
-    depend on its rows alone, and rewriting a name to the framework's spelling keeps its key)."""
+    depend on its rows alone, and rewriting a name to the framework's spelling keeps its key).
+    `former` is given the ID keys of people the history holds who are no longer on
+    Employees."""
     findings: list[Finding] = []
     if not len(ratings.data):
         return findings
     if catalog.competencies:
         findings += competency_references(ratings, catalog)
-    findings += employee_references(ratings, catalog)
     recorded = recorded_rows(ratings, framework).to_numpy(dtype=bool)
     if keys is None or len(keys.code) != len(ratings.data):
-        keys = RatingKeys.of(ratings.data)
+        keys = RatingKeys.of(ratings.data)  # keys compare IDs as references do: before them
+    gone = _former(ratings, framework, catalog, keys, recorded)
+    findings += employee_references(ratings, catalog, quiet=gone)
+    findings += former_employees(ratings, keys, gone, former)
     findings += _against_history(ratings, keys, recorded)
     findings += _duplicates(ratings, keys, recorded)
     findings += _coverage(ratings, keys, framework, catalog, _meant(ratings, catalog))
     return findings
+
+
+def _former(
+    ratings: SourcedTable,
+    framework: Framework,
+    catalog: Catalog,
+    keys: RatingKeys,
+    recorded: np.ndarray,
+) -> np.ndarray | None:
+    """Per row, whether it is a recorded rating (Ratings History or the history store) of
+    someone no longer on Employees; None where there is none. Looked up once per person."""
+    if not catalog.employees:
+        return None
+    codes, people = keys.codes("employee", keys.employee)
+    gone = np.fromiter(
+        (bool(k) and k not in catalog.employees for k in people.tolist()), bool, len(people)
+    )
+    if not gone.any():
+        return None
+    kept = recorded.copy()
+    if framework.store is not None and len(ratings.files):
+        kept |= ratings.files.to_numpy(dtype=object) == str(framework.store.path)
+    out = gone[codes] & kept
+    return out if out.any() else None
+
+
+def former_employees(
+    ratings: SourcedTable, keys: RatingKeys, gone: np.ndarray | None, former: set[str] | None
+) -> list[Finding]:
+    """One warning for everyone the history holds who is no longer on Employees: people who
+    left keep their history, which the analysis passes over; an ID changed on Employees
+    alone would orphan a history the same way, so it is said, not an error blocking merge."""
+    if gone is None:
+        return []
+    rows = np.flatnonzero(gone)
+    who = keys.employee[rows]
+    people, first, counts = np.unique(who, return_index=True, return_counts=True)
+    if former is not None:
+        former.update(people.tolist())
+    order = np.argsort(rows[first], kind="stable")  # in the order the history first names them
+    cycles = ratings.data["cycle"].to_numpy(dtype=object)[rows]
+    last = pd.Series(cycles).groupby(who).max()
+    index = ratings.data.index
+    ids = ratings.data["employee_id"].to_numpy(dtype=object)
+    shown = [
+        f"{ids[rows[first[i]]]} ({int(counts[i])} ratings, last {last[people[i]]!s})"
+        for i in order[:8].tolist()
+    ]
+    more = f" and {len(people) - 8} more" if len(people) > 8 else ""
+    found = warning(
+        "former-employee",
+        f"{len(people)} {'people' if len(people) > 1 else 'person'} in the ratings history "
+        f"{'are' if len(people) > 1 else 'is'} no longer on Employees: {', '.join(shown)}"
+        f"{more}. Their history is kept; gaps, readiness and packs pass over them.",
+        "Nothing to do for people who left. If someone's Employee ID changed on Employees, "
+        "change it in Ratings History too, or their history no longer counts.",
+        ratings.where(index[rows[first[order[0]]]], "employee_id"),
+    )
+    places = tuple(str(ratings.where(index[rows[first[i]]], "employee_id")) for i in order)
+    return [dataclasses.replace(found, count=len(places), places=places)]
 
 
 def _meant(ratings: SourcedTable, catalog: Catalog) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ladder_sheets.codes import CODES
@@ -111,10 +112,25 @@ def competency_references(table: Table, catalog: Catalog) -> list[Finding]:
     return _rewrite(table, "competency", "unknown-competency", catalog.competencies, name_key)
 
 
-def employee_references(table: Table, catalog: Catalog) -> list[Finding]:
+def employee_references(
+    table: Table, catalog: Catalog, quiet: np.ndarray | None = None
+) -> list[Finding]:
+    """Unknown Employee IDs, each an error at its cell; rows where `quiet` is True are not
+    reported (the caller says something else of them), only rewritten."""
     if not catalog.employees:
         return []
-    return _rewrite(table, "employee_id", "unknown-employee", catalog.employees, id_key)
+    return _rewrite(table, "employee_id", "unknown-employee", catalog.employees, id_key, quiet)
+
+
+def unknown_employees(table: Table, catalog: Catalog) -> np.ndarray:
+    """Per row, whether its Employee ID is given and is nobody's on Employees."""
+    if not catalog.employees:
+        return np.zeros(len(table.data), dtype=bool)
+    found, _ = map_distinct(
+        table.data["employee_id"].to_numpy(dtype=object),
+        lambda v: not is_blank(v) and id_key(v) not in catalog.employees,
+    )
+    return found.astype(bool)
 
 
 def _rewrite(
@@ -123,9 +139,10 @@ def _rewrite(
     code: str,
     known: dict[str, str],
     key: Callable[[object], str],
+    quiet: np.ndarray | None = None,
 ) -> list[Finding]:
     """Rewrite known names to the framework's spelling (whole column at once: ratings are
-    long); report each unknown one."""
+    long); report each unknown one (but those in `quiet` rows)."""
     values, names = table.data[column], list(known.values())
     if _as_known(values, known, key):
         return []  # every name already spelled as the framework spells it (a history, often)
@@ -138,6 +155,8 @@ def _rewrite(
     rewritten = values.to_numpy(dtype=object).copy()
     rewritten[spelled] = found[spelled]
     table.data[column] = pd.Series(rewritten, index=values.index, dtype=object)
+    if quiet is not None:
+        unknown = unknown & ~quiet
     return [
         _unknown(table, index, column, code, values[index], names)
         for index in values.index[unknown]
