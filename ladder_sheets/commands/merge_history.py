@@ -110,7 +110,11 @@ def merge_history(
     # which lets the writer append it instead of rewriting every row.
     added = sort_history(_with_columns(to_add, HISTORY_COLUMNS))
     history = pd.concat([_with_columns(old, HISTORY_COLUMNS), added], ignore_index=True)
-    history = history.sort_values("cycle", kind="stable", na_position="last")
+    # (the order sorting by cycle gives; the rows are not copied again where it is theirs:
+    # the new cycle usually comes after every recorded one)
+    order = history["cycle"].sort_values(kind="stable", na_position="last").index.to_numpy()
+    if not np.array_equal(order, np.arange(len(order))):
+        history = history.iloc[order]
     history = history.reset_index(drop=True)
     return HistoryMerge(
         history=history,

@@ -155,7 +155,8 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     if not ends:
         return False
     places_read = source.read(
-        columns=[n for n in schema.names if n == "r/row" or _column(n, "r/") == "sheet"]
+        columns=[n for n in schema.names if n == "r/row" or _column(n, "r/") == "sheet"],
+        use_threads=False,
     )
     last_rows = places_read.column("r/row").slice(rows - ends[-1]["length"])
     last_sheet = decode_column(
@@ -185,7 +186,7 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     added = pa.Table.from_arrays(arrays, schema=schema)
 
     def write(path: Path) -> None:
-        batches = source.iter_batches(batch_size=_BATCH)
+        batches = source.iter_batches(batch_size=_BATCH, use_threads=False)
         write_parquet_parts(schema, itertools.chain(batches, added.to_batches()), path)
 
     try:
@@ -196,7 +197,9 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     return True
 
 
-_BATCH = 1 << 16  # rows of the cached history copied at a time
+# rows of the cached history copied at a time, decoded on one thread: Arrow's threads and
+# larger batches each cost tens of MB more for no less CPU (2,000 people x 16 cycles)
+_BATCH = 1 << 16
 
 
 def _facts(source: Any, old: Any, typed: Any) -> list[tuple[str, Any]] | None:
@@ -210,19 +213,28 @@ def _facts(source: Any, old: Any, typed: Any) -> list[tuple[str, Any]] | None:
 
     names = source.schema_arrow.names
     rows = source.metadata.num_rows
-    facts = hc._facts(source.read(columns=[n for n in names if n.startswith(hc._FACT)]), rows)
+    kept = source.read(columns=[n for n in names if n.startswith(hc._FACT)], use_threads=False)
+    facts = hc._facts(kept, rows)
+    del kept
     if facts is None:
         return None
     layout = json.loads(old.schema.metadata[META])["data"]
     wanted = [c for c in layout["columns"] if c in KEY_COLUMNS]
-    # of the typed history, only the columns the keys are made of, and only once asked
-    read: list[Any] = []
+    columns = [n for n in names if _column(n, "t/d:") in wanted]
 
     def rows_of(positions: np.ndarray) -> Any:
-        if not read:
-            columns = [n for n in names if _column(n, "t/d:") in wanted]
-            read.append(hc._columns(source.read(columns=columns), "t/"))
-        taken = read[0].take(pa.array(positions, pa.int64()))
+        """The typed history's rows at `positions` (ascending), of the columns the keys are
+        made of, read a batch at a time: a few rows of a million are asked for."""
+        parts, start = [source.schema_arrow.empty_table().select(columns)], 0
+        batches = source.iter_batches(batch_size=_BATCH, columns=columns, use_threads=False)
+        for batch in batches:
+            end = start + batch.num_rows
+            here = positions[(positions >= start) & (positions < end)] - start
+            if len(here):
+                parts.append(pa.Table.from_batches([batch]).take(pa.array(here, pa.int64())))
+            start = end
+        taken = pa.concat_tables(parts)
+        taken = taken.rename_columns([n[len("t/") :] for n in taken.column_names])
         return frame_from_arrow(taken, {"columns": wanted, "infos": layout["infos"]}, "d:")
 
     tail = frame_from_arrow(typed, layout, "d:")
