@@ -205,6 +205,17 @@ def test_someone_who_left_keeps_their_history_with_one_warning() -> None:
         f"1 person in the ratings history is no longer on Employees: E003 ({len(rated)} "
         f"ratings, last {cycles[-1]})."
     )
+    # a recorded row without a cycle names no last cycle
+    rec["history"] = [
+        {"employee_id": "E005", "competency": "Delivery", "rating": 2} if r is rated[0] else r
+        for r in rec["history"]
+    ]
+    rec["employees"] = [e for e in rec["employees"] if e["employee_id"] != "E005"]
+    messages = [f.message for f in validate(_recorded(rec)).report if f.code == "former-employee"]
+    assert messages[0].startswith(  # in the order the history first names them
+        f"2 people in the ratings history are no longer on Employees: E005 (1 rating), E003 "
+        f"({len(rated) - 1} ratings, last {cycles[-1]})."
+    )
     # an export rating someone who is not on Employees is still an error at its cell
     from test_schema_ratings import export
 

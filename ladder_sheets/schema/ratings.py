@@ -151,10 +151,14 @@ def former_employees(
     last = pd.Series(cycles).groupby(who).max()
     index = ratings.data.index
     ids = ratings.data["employee_id"].to_numpy(dtype=object)
-    shown = [
-        f"{ids[rows[first[i]]]} ({int(counts[i])} ratings, last {last[people[i]]!s})"
-        for i in order[:8].tolist()
-    ]
+
+    def said(i: int) -> str:
+        when = last[people[i]]
+        since = f", last {when}" if isinstance(when, str) else ""  # no cycle: none to name
+        count = int(counts[i])
+        return f"{ids[rows[first[i]]]} ({count} rating{'s' if count != 1 else ''}{since})"
+
+    shown = [said(i) for i in order[:8].tolist()]
     more = f" and {len(people) - 8} more" if len(people) > 8 else ""
     found = warning(
         "former-employee",
