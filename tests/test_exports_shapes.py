@@ -172,6 +172,23 @@ def test_a_rating_header_with_its_scale_written_after_it(tmp_path: Path, header:
     assert export.ratings.cells.at[1, "rating"] == f"3:{header}"
 
 
+def test_ratings_drawn_in_stars_count_their_stars(tmp_path: Path) -> None:
+    drawn = {"★★★☆☆": 3.0, "★★★★★": 5.0, "⭐⭐": 2.0, "★ ★ ★ ★ ☆": 4.0}
+    odd = ["★★☆☆", "☆☆☆☆☆", "★★★★★★"]  # out of 4, no star, six stars: not read as 1-5
+    rows: list[list[Any]] = [["Employee ID", "Competency", "Rating"]]
+    rows += [[f"E{n}", "Delivery", text] for n, text in enumerate([*drawn, *odd])]
+    export = read_export(write_csv(tmp_path / "2026-Q3.csv", rows), competencies=COMPETENCIES)
+    assert export.ratings.data["rating"].tolist() == [*drawn.values(), *odd]
+    unknown = [f.message for f in export.findings if f.code == "unknown-label"]
+    assert unknown == [f"rating '{t}' is neither a number nor a known label" for t in odd]
+    # a wide export's columns of stars are rating columns
+    wide: list[list[Any]] = [["Employee ID", "Communication", "Delivery"], ["E1", "★★★☆☆", "★★☆☆☆"]]
+    export = read_export(
+        write_csv(tmp_path / "w.csv", wide), competencies=COMPETENCIES, cycle="2026-Q3"
+    )
+    assert export.ratings.data["rating"].tolist() == [3.0, 2.0]
+
+
 @pytest.mark.parametrize(
     ("header", "values", "said"),
     [

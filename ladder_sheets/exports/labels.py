@@ -1,4 +1,5 @@
-"""Rating labels to numbers: "Meets" is 3, "3 - Meets" and "Meets (3)" are 3, "4,5" is 4.5.
+"""Rating labels to numbers: "Meets" is 3, "3 - Meets" and "Meets (3)" are 3, "4,5" is 4.5,
+"★★★☆☆" is 3.
 
 Review tools export either numbers or the words of their scale. Which number a word stands for
 depends on the scale (see `scales`): the export's set of labels is read first (`resolve`), and
@@ -112,6 +113,9 @@ class LabelScale:
             return Rating(label, "label")
         if scales.label_key(text) in self._unresolved:
             return Rating(text, "unresolved")
+        stars = _stars(text)
+        if stars is not None:
+            return Rating(stars, "label")
         for pattern, group in ((_OUT_OF, 1), (_NUMBER_FIRST, 1)):
             m = pattern.match(text)
             if m and (number := _number(m.group(group))) is not None:
@@ -131,6 +135,8 @@ class LabelScale:
             return None
         if _number(text) is not None or _OUT_OF.match(text) or _NUMBER_FIRST.match(text):
             return None
+        if _stars(text) is not None:
+            return None
         m = _NUMBER_LAST.match(text)
         if m and _number(m.group(2) or m.group(3)) is not None:
             return None
@@ -144,6 +150,21 @@ class LabelScale:
         if rating.kind == "text":
             return self.is_label(str(rating.value))
         return rating.kind in ("label", "not-rated", "unresolved")
+
+
+_FILLED, _EMPTY = "\u2605\u2b50", "\u2606"  # ★ and ⭐, ☆
+
+
+def _stars(text: str) -> float | None:
+    """A rating drawn in stars, as review tools show one: "★★★☆☆" (out of 5) and "★★★" are 3;
+    stars out of another number ("★★☆☆") are another scale, left as text to be reported."""
+    drawn = text.replace(" ", "")
+    if not drawn or any(c not in _FILLED + _EMPTY for c in drawn):
+        return None
+    filled = sum(c in _FILLED for c in drawn)
+    if not filled or (len(drawn) != 5 and filled != len(drawn)) or filled > 5:
+        return None
+    return float(filled)
 
 
 def _number(text: str) -> float | None:
