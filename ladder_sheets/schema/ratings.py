@@ -10,7 +10,7 @@ an error. Either way the later copy's rating is blanked in the typed table and t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,8 +169,8 @@ def former_employees(
         "change it in Ratings History too, or their history no longer counts.",
         ratings.where(index[rows[first[order[0]]]], "employee_id"),
     )
-    places = tuple(str(ratings.where(index[rows[first[i]]], "employee_id")) for i in order)
-    return [dataclasses.replace(found, count=len(places), places=places)]
+    firsts = (ratings.where(index[rows[first[i]]], "employee_id") for i in order)
+    return [_at_places(found, (str(w) for w in firsts))]
 
 
 def _meant(ratings: SourcedTable, catalog: Catalog) -> dict[str, str]:
@@ -603,8 +603,7 @@ def _overlapping_exports(
                 "Nothing to do: each rating is kept once; pass one of the two next time.",
                 place,
             )
-            places = tuple(str(findings[i].where) for i in listed)
-            out.append(dataclasses.replace(found, count=len(places), places=places))
+            out.append(_at_places(found, (str(findings[i].where) for i in listed)))
             dropped.update(listed)
     return out, dropped
 
@@ -728,6 +727,16 @@ def _coverage(
     return findings
 
 
+def _at_places(found: Finding, places: Iterable[str]) -> Finding:
+    """`found` standing for each of `places` (in order, each once): one finding per cause."""
+    kept = tuple(dict.fromkeys(places))
+    return dataclasses.replace(found, count=len(kept), places=kept)
+
+
+def _listed(names: list[str], most: int = 8) -> str:
+    return ", ".join(names[:most]) + (", ..." if len(names) > most else "")
+
+
 def _unexpected_ratings(
     rated_on: dict[tuple[Any, str], list[tuple[str, Any, Where]]],
 ) -> list[Finding]:
@@ -743,8 +752,7 @@ def _unexpected_ratings(
             )
             out.append(info("rating-not-expected", message, hint, place))
             continue
-        shown = [f"{p[0]} at {p[1]}" for p in people]
-        named = ", ".join(shown[:8]) + (", ..." if len(shown) > 8 else "")
+        named = _listed([f"{p[0]} at {p[1]}" for p in people])
         found = info(
             "rating-not-expected",
             f"{len(people)} people are rated in {cycle} on {names}, which their level does "
@@ -752,8 +760,7 @@ def _unexpected_ratings(
             hint,
             place,
         )
-        places = tuple(dict.fromkeys(str(p[2]) for p in people))
-        out.append(dataclasses.replace(found, count=len(places), places=places))
+        out.append(_at_places(found, (str(p[2]) for p in people)))
     return out
 
 
@@ -772,8 +779,7 @@ def _missing_ratings(lacking: dict[tuple[Any, str], list[tuple[str, Any, Where]]
                 )
             )
             continue
-        ids = [p[0] for p in people]
-        named = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+        named = _listed([p[0] for p in people])
         found = warning(
             "missing-rating",
             f"{len(people)} people have no manager rating in {cycle} for: {gone} ({named}).",
@@ -781,8 +787,7 @@ def _missing_ratings(lacking: dict[tuple[Any, str], list[tuple[str, Any, Where]]
             "unknown-competency.",
             place,
         )
-        places = tuple(dict.fromkeys(str(p[2]) for p in people))
-        out.append(dataclasses.replace(found, count=len(places), places=places))
+        out.append(_at_places(found, (str(p[2]) for p in people)))
     return out
 
 

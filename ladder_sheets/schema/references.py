@@ -122,17 +122,6 @@ def employee_references(
     return _rewrite(table, "employee_id", "unknown-employee", catalog.employees, id_key, quiet)
 
 
-def unknown_employees(table: Table, catalog: Catalog) -> np.ndarray:
-    """Per row, whether its Employee ID is given and is nobody's on Employees."""
-    if not catalog.employees:
-        return np.zeros(len(table.data), dtype=bool)
-    found, _ = map_distinct(
-        table.data["employee_id"].to_numpy(dtype=object),
-        lambda v: not is_blank(v) and id_key(v) not in catalog.employees,
-    )
-    return found.astype(bool)
-
-
 def _rewrite(
     table: Table,
     column: str,
