@@ -194,6 +194,15 @@ def competency_in_text(text: str, known: dict[str, str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def names_competency(value: object, known: dict[str, str]) -> str | None:
+    """The competency a cell names, as a name ("delivery") or a question's text naming one
+    at its start or end ("Delivery: how well do they plan?"); None otherwise."""
+    text = clean_text(value) if isinstance(value, str) else None
+    if not text:
+        return None
+    return known.get(compact(text)) or competency_in_text(text, known)
+
+
 def header_readings(header: str) -> list[tuple[str, str | None]]:
     """The ways a wide column's header may split into a competency and the rater it names,
     best first: "Manager - Communication", "Self-Evaluation - Communication", "Communication

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ladder_sheets.exports import columns as cols
-from ladder_sheets.exports.columns import compact, competency_in_text, split_rater
+from ladder_sheets.exports.columns import compact, names_competency, split_rater
 from ladder_sheets.exports.raters import holds_rater_kinds, names_rater, rater_kind
 from ladder_sheets.findings import info
 from ladder_sheets.values import clean_text, normalize_header
@@ -158,15 +158,6 @@ def _rater_type_column(layout: Layout, keys: set[int]) -> None:
             layout.rows.where(layout.header, col, headers[col]),
         )
     )
-
-
-def names_competency(value: Any, known: dict[str, str]) -> str | None:
-    """The competency a cell names, as a name ("delivery") or a question's text naming one
-    at its start or end ("Delivery: how well do they plan?"); None otherwise."""
-    text = clean_text(value) if isinstance(value, str) else None
-    if not text:
-        return None
-    return known.get(compact(text)) or competency_in_text(text, known)
 
 
 def _competency_column(layout: Layout, known: dict[str, str]) -> None:

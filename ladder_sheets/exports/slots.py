@@ -14,7 +14,7 @@ from ladder_sheets.exports.columns import (
     COMMENT_ROLES,
     RATER_ROLES,
     compact,
-    competency_in_text,
+    names_competency,
     rater_type,
 )
 from ladder_sheets.exports.layout import Layout
@@ -60,13 +60,11 @@ def _competency_reader(layout: Layout, competencies: dict[str, str]) -> Any:
 
     def read(value: Any) -> str:
         text = clean_text(value) or ""
-        known = competencies.get(compact(text))
-        if known is not None or not text:
-            return known or text
-        named = competency_in_text(text, competencies)
+        named = names_competency(text, competencies)
         if named is None:
             return text
-        layout.competency_texts[text] = named
+        if compact(text) not in competencies:  # read from a question's text: to be said
+            layout.competency_texts[text] = named
         return named
 
     return read
