@@ -128,16 +128,18 @@ def _answer(path: Path) -> tuple[list[str], Any]:
     return findings, json.loads(run.stdout)
 
 
-def _uncached(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Any]:
-    """check of the same workbook with no cache (none is made: MIN_ROWS is above its
-    history); the cache put back afterwards."""
+def _uncached(
+    path: Path, monkeypatch: pytest.MonkeyPatch, answer: Callable[[Path], Any] = _answer
+) -> Any:
+    """`answer` (check's findings and JSON by default) of the same workbook with no cache
+    (none is made: MIN_ROWS is above its history); the cache put back afterwards."""
     cache = cache_path(path)
     kept = cache.read_bytes()
     cache.unlink()
     try:
         with monkeypatch.context() as m:
             m.setattr(history_cache, "MIN_ROWS", 10**9)
-            out = _answer(path)
+            out = answer(path)
             assert not cache.exists()
     finally:
         cache.write_bytes(kept)
@@ -375,22 +377,13 @@ def test_warm_check_with_an_export_is_the_uncached_check(cached_book, monkeypatc
         continued.append(len(new))
         return real(facts, rows_of, new)
 
-    def answer() -> list[str]:
-        return [json.dumps(f.to_dict(), sort_keys=True) for f in ls.check(path, [export]).report]
+    def answer(book: Path) -> list[str]:
+        return [json.dumps(f.to_dict(), sort_keys=True) for f in ls.check(book, [export]).report]
 
     monkeypatch.setattr("ladder_sheets.schema.appended_facts", spy)
-    warm = answer()
+    warm = answer(path)
     assert continued and continued[0] > 20, "the cached keys were continued"
     codes = {json.loads(f)["code"] for f in warm}
     assert {"rating-changed", "duplicate-rating", "missing-rating", "unknown-employee"} <= codes
-    cache = cache_path(path)
-    kept = cache.read_bytes()
-    cache.unlink()
-    try:
-        with monkeypatch.context() as m:
-            m.setattr(history_cache, "MIN_ROWS", 10**9)
-            assert answer() == warm
-            assert not cache.exists()
-    finally:
-        cache.write_bytes(kept)
+    assert _uncached(path, monkeypatch, answer) == warm
     assert len(continued) == 1  # the cold check worked the keys out over the whole
