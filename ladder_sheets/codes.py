@@ -387,7 +387,7 @@ CODES: dict[str, Code] = {
             "People marked on Employees as having left (a Status such as 'Terminated', a "
             "yes/no 'Active' or 'Leaver' column, or a leaving date passed): the analysis passes "
             "over them and their ratings history is kept.",
-            "",
+            "Nothing to do; if someone so marked is still employed, correct their status.",
         ),
         employee_status_unknown=Code(
             W,

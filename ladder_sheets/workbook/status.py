@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Finding, info, warning
 from ladder_sheets.model import Table
 from ladder_sheets.values import clean_text, is_blank, parse_date
@@ -190,7 +191,7 @@ def _passed_over(employees: Table, why: dict[Any, str]) -> Finding:
             f"{' ' if text else ''}{len(again)} row(s) marked as left are of people employed "
             f"again on another row ({_ids(data, again)}): those rows are passed over."
         )
-    found = info("employee-left", text, "", places[0])
+    found = info("employee-left", text, CODES["employee-left"].hint, places[0])
     kept = tuple(dict.fromkeys(str(w) for w in places))
     return dataclasses.replace(found, count=len(kept), places=kept)
 
