@@ -257,3 +257,49 @@ def test_a_leaver_rated_in_the_export_a_manager_who_left_and_a_rehire(tmp_path: 
         f"1 row(s) marked as left are of people employed again on another row ({leavers[1]})"
         in again
     )
+
+
+def test_dates_and_words_together_each_case_said() -> None:
+    from ladder_sheets.model import Table
+    from ladder_sheets.workbook.status import read_leavers
+
+    today = dt.date(2026, 6, 30)
+    rows = [
+        {"employee_id": "A1", "status": "Active", "left_on": dt.date(2026, 5, 1)},  # doubt
+        {"employee_id": "A2", "status": "Contractor", "left_on": dt.date(2026, 6, 30)},  # date
+        {"employee_id": "A3", "status": "Active", "left_on": dt.date(2026, 7, 1)},  # notice
+        {"employee_id": "A4", "status": "Contractor"},  # asked
+        {"employee_id": "A5", "status": "Terminated"},
+        {"employee_id": "A6", "left_on": "not a date"},  # the schema reports it
+    ]
+    table = Table.from_records("employees", rows)
+    marked, found = read_leavers(table, {"Employees": "Status"}, {}, today=today)
+    assert marked.tolist() == [None, "left on 2026-06-30", None, None, "Status 'Terminated'", None]
+    by_code: dict[str, list[Any]] = {}
+    for f in found:
+        by_code.setdefault(f.code, []).append(f)
+    [asked, doubt] = sorted(by_code["employee-status-unknown"], key=lambda f: f.cell)
+    assert doubt.message.startswith("A1 has Status 'Active' but a leaving date of 2026-05-01")
+    assert doubt.cell == "J2"  # Leaving Date, the tenth column of the template's Employees
+    assert asked.message.startswith("Status 'Contractor' (1 person: A4)") and asked.cell == "I5"
+    [left] = by_code["employee-left"]
+    assert left.places == ("Employees!J3", "Employees!I6")
+    # answered in the mapping: no question, and the answer wins over the words
+    marked, found = read_leavers(
+        table, {}, {"contractor": "left", "ACTIVE": "current"}, today=today
+    )
+    assert marked.tolist()[:4] == [None, "Status 'Contractor'", None, "Status 'Contractor'"]
+    assert "employee-status-unknown" not in [f.code for f in found]
+
+
+def test_a_mapping_answer_that_is_neither_left_nor_current_is_refused(tmp_path: Path) -> None:
+    from ladder_sheets.errors import LayoutError
+    from ladder_sheets.workbook.mapping import Mapping
+
+    bad = tmp_path / "mapping.toml"
+    bad.write_text('[employees.status]\n"Garden leave" = "gone"\n', encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        Mapping.from_toml(bad)
+    said = str(caught.value)
+    assert "'Garden leave' = 'gone' is neither" in said and '"left" nor "current"' in said
+    assert caught.value.file == str(bad)

@@ -83,7 +83,7 @@ def read_leavers(
     `headers`: sheet -> the header of its status column; `answers`: a status word -> "left"
     or "current" (the mapping's [employees.status])."""
     data = employees.data
-    marked = pd.Series(None, index=data.index, dtype=object)
+    marked = pd.Series([None] * len(data), index=data.index, dtype=object)
     has_status = "status" in data.columns and data["status"].map(lambda v: not is_blank(v)).any()
     has_date = "left_on" in data.columns and data["left_on"].map(lambda v: not is_blank(v)).any()
     if not len(data) or not (has_status or has_date):
