@@ -34,24 +34,52 @@ class HistoryMerge:
     unchanged: int
     replaced: int
     conflicts: pd.DataFrame  # KEY + old_rating, new_rating, old_source, new_source, new_where
+    # the recorded rows merge_history was given, and whether `history` begins with them as
+    # they were given (no key normalised, no row dropped or moved): see differs_from
+    recorded: int = 0
+    recorded_as_given: bool = False
 
 
 def normalise_keys(df: pd.DataFrame) -> pd.DataFrame:
     """Keys compared as people read them: IDs as trimmed text, rater type lower case."""
-    out = df.copy()
-    for col in ("employee_id", "competency", "cycle"):
+    return _normalised(df)[0]
+
+
+def _normalised(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """(normalise_keys of `df`, whether that changed no value: then its key columns are
+    `df`'s own and a row compares equal to the row it came from)."""
+    out = df.copy(deep=False)  # columns replaced, never written into: no copy of the rows
+    kept = True
+    for col, change, blank in (
+        ("employee_id", _trimmed, None),
+        ("competency", _trimmed, None),
+        ("cycle", _trimmed, None),
+        ("rater_type", rater_type_or_manager, MANAGER),
+    ):
         if col in out.columns:
-            out[col] = _per_distinct(out[col], lambda v: str(v).strip(), None)
-    if "rater_type" in out.columns:
-        out["rater_type"] = _per_distinct(out["rater_type"], rater_type_or_manager, MANAGER)
-    return out
+            values = _per_distinct(out[col], change, blank)
+            if values is not None:
+                out[col], kept = values, False
+    return out, kept
 
 
-def _per_distinct(values: pd.Series, change: Callable[[Any], Any], blank: Any) -> pd.Series:
+def _trimmed(value: Any) -> str:
+    return str(value).strip()
+
+
+def _per_distinct(values: pd.Series, change: Callable[[Any], Any], blank: Any) -> pd.Series | None:
     """`change` applied once per distinct value (a history repeats its keys a million times);
-    blanks become `blank`."""
+    blanks become `blank`. None when that changes nothing: no blank, and each value is what
+    `change` makes of it (the same type and equal), so the column can stay as it is."""
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
-    changed = np.array([change(v) for v in distinct] + [blank], dtype=object)
+    made = [change(v) for v in distinct]
+    if (
+        values.dtype == object
+        and (not len(codes) or codes.min() >= 0)
+        and all(type(b) is str and a == b for a, b in zip(made, distinct, strict=True))
+    ):
+        return None
+    changed = np.array([*made, blank], dtype=object)
     return pd.Series(changed[codes], index=values.index, dtype=object)
 
 
@@ -68,7 +96,8 @@ def merge_history(
     messages. Rows of incoming without a rating are ignored: a blank is not a rating."""
     replace = set(replace_cycles)
     stamp = (imported_at or dt.datetime.now()).replace(microsecond=0)
-    old = normalise_keys(_with_columns(existing, HISTORY_COLUMNS))
+    old, as_given = _normalised(_with_columns(existing, HISTORY_COLUMNS))
+    recorded = len(old)
     new = normalise_keys(_with_columns(incoming, [*HISTORY_COLUMNS, "where"]))
     new = _with_rater(new[new["rating"].notna()])
     # Within the incoming exports, the last occurrence of a key wins (a later correction file);
@@ -105,6 +134,7 @@ def merge_history(
         keep = np.ones(len(old), dtype=bool)
         keep[np.flatnonzero(touched)[(marker != "left_only").to_numpy()]] = False
         old = old[keep]
+        as_given = False
     # Recorded rows keep their order (HR's, or the order merge wrote), new rows follow them in
     # key order, cycles ascending: the latest quarter then lands after the recorded history,
     # which lets the writer append it instead of rewriting every row.
@@ -112,9 +142,10 @@ def merge_history(
     history = pd.concat([_with_columns(old, HISTORY_COLUMNS), added], ignore_index=True)
     # (the order sorting by cycle gives; the rows are not copied again where it is theirs:
     # the new cycle usually comes after every recorded one)
-    order = history["cycle"].sort_values(kind="stable", na_position="last").index.to_numpy()
-    if not np.array_equal(order, np.arange(len(order))):
+    order = cycle_order(history["cycle"])
+    if order is not None:
         history = history.iloc[order]
+        as_given = False
     history = history.reset_index(drop=True)
     return HistoryMerge(
         history=history,
@@ -122,7 +153,26 @@ def merge_history(
         unchanged=int(same.sum()),
         replaced=int(may_replace.sum()),
         conflicts=conflicts.reset_index(drop=True),
+        recorded=recorded,
+        recorded_as_given=as_given,
     )
+
+
+def cycle_order(cycles: pd.Series) -> np.ndarray | None:
+    """The rows' order sorted by cycle (stable, blanks last), or None when they are in it.
+    Cycles are ranked once each, not compared as text a million times."""
+    codes, distinct = pd.factorize(cycles, use_na_sentinel=True)
+    if not all(type(c) is str for c in distinct):
+        order = cycles.sort_values(kind="stable", na_position="last").index
+        at = cycles.index.get_indexer(order)
+        return None if np.array_equal(at, np.arange(len(at))) else at
+    rank = np.empty(len(distinct) + 1, dtype=np.int64)
+    rank[np.argsort(np.array(distinct, dtype=object), kind="stable")] = np.arange(len(distinct))
+    rank[-1] = len(distinct)  # a blank (code -1) after every cycle
+    ranked = rank[codes]
+    if not (np.diff(ranked) < 0).any():
+        return None
+    return np.argsort(ranked, kind="stable")
 
 
 def _with_rater(df: pd.DataFrame) -> pd.DataFrame:
@@ -177,11 +227,30 @@ def sort_history(history: pd.DataFrame) -> pd.DataFrame:
 def _with_columns(df: pd.DataFrame | None, cols: list[str]) -> pd.DataFrame:
     if df is None:
         df = pd.DataFrame()
+    if not (df.columns.is_unique and df.index.is_unique):
+        return _with_columns_copied(df, cols)
+    # pandas 3 would infer string dtypes differently per input: every column as objects, the
+    # rating as floats. A column that is that already is taken as it is (copy on write: the
+    # frames share it until one is written), not copied twice for each of a million rows.
+    out: dict[str, Any] = {}
+    for c in cols:
+        if c not in df.columns:
+            out[c] = pd.Series(None, index=df.index, dtype=object)
+        elif c == "rating" and df[c].dtype == np.float64:
+            out[c] = df[c]
+        elif c == "rating":
+            out[c] = pd.to_numeric(df[c].astype(object), errors="coerce").astype(float)
+        else:
+            out[c] = df[c] if df[c].dtype == object else df[c].astype(object)
+    return pd.DataFrame(out, index=df.index, columns=cols, copy=False)
+
+
+def _with_columns_copied(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     out = df.copy()
     for c in cols:
         if c not in out.columns:
             out[c] = None
-    out = out[cols].astype(object)  # pandas 3 would infer string dtypes differently per input
+    out = out[cols].astype(object)
     if "rating" in out.columns:
         out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     return out
@@ -191,12 +260,16 @@ def differs_from(existing: pd.DataFrame, merged: HistoryMerge) -> tuple[str, str
     """(code, reason) why the merged history is not `existing` (as the reader read it, row
     for row and in the same order) followed by new rows; None when it is. Rows are compared
     as values: a key the merge had to trim or lower-case, a replaced rating, or a new row
-    sorted in among the recorded ones all make a difference."""
+    sorted in among the recorded ones all make a difference. `existing` is the frame
+    merge_history was given: what it noted while merging (recorded_as_given) answers without
+    comparing every recorded row again."""
     if merged.replaced:
         return "replaced-rows", f"--replace-cycle changed {merged.replaced} recorded rating(s)"
     rows = len(existing)
     if len(merged.history) < rows:
         return "rows-removed", "the merged history is shorter than the recorded one"
+    if merged.recorded_as_given and merged.recorded == rows:
+        return None
     old = _with_columns(existing, HISTORY_COLUMNS).reset_index(drop=True)
     head = merged.history.iloc[:rows].reset_index(drop=True)
     for column in HISTORY_COLUMNS:
