@@ -78,23 +78,35 @@ def encode_column(name: str, values: Any) -> tuple[list[str], list[pa.Array], di
         return [name], [pa.array(series.to_numpy(), from_pandas=False)], {"dtype": kind}
     array = series.to_numpy(dtype=object)
     # each entry's exact type as a small code (np.equal with a numpy scalar type misbehaves)
-    type_codes, types = pd.factorize(value_types(array))
+    every = value_types(array)
+    # one type (a history's IDs): nothing to group (compared as objects, never as dtypes)
+    if len(every) and np.equal(every, every[:1]).all():
+        type_codes, types = np.zeros(len(every), dtype=np.intp), every[:1]
+    else:
+        type_codes, types = pd.factorize(every)
     kinds = [(i, k) for i, k in enumerate(types) if k is not _NONE]
     unknown = [k for _, k in kinds if k not in _KINDS]
     if unknown:
         raise Unsupported(f"column {name!r} holds {unknown[0].__name__} values")
     names, arrays = [], []
     which = np.full(len(array), -1, dtype=np.int8)
+    whole = len(types) == 1  # one type and no blank (a history's IDs): no masks, no copies
     for position, (i, kind) in enumerate(kinds):
         label, arrow_type, _ = _KINDS[kind]
-        here = type_codes == i
-        which[here] = position
-        chosen = array[here]
+        here = None if whole else type_codes == i
+        if here is not None:
+            which[here] = position
+        chosen = array if here is None else array[here]
         if kind in (dt.datetime, pd.Timestamp) and any(v.tzinfo for v in pd.unique(chosen)):
             raise Unsupported(f"column {name!r} holds dates with a time zone")
-        codes, uniques = pd.factorize(chosen, use_na_sentinel=False)
-        indices = np.full(len(array), -1, dtype=np.int32)
-        indices[here] = codes
+        # NaN is a value of the float kinds, kept as one; no other kind holds a missing value,
+        # so it is factorized without pandas' pass looking for one
+        codes, uniques = pd.factorize(chosen, use_na_sentinel=kind not in (float, np.float64))
+        if here is None:
+            indices = codes.astype(np.int32, copy=False)
+        else:
+            indices = np.full(len(array), -1, dtype=np.int32)
+            indices[here] = codes
         try:
             dictionary = pa.array(list(uniques), type=arrow_type)
         except (pa.ArrowException, OverflowError) as exc:

@@ -152,3 +152,32 @@ def test_a_value_it_cannot_keep_exactly_is_refused(value):
 def test_without_the_layout_it_says_so():
     with pytest.raises(Unsupported):
         table_from_arrow(pa.table({"a": [1]}))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["E1", "E2", "E1", "é ✓ 中", ""],
+        [3, 1, 3, -(2**40)],
+        [1.5, float("nan"), 1.5, float("nan"), -0.0],
+        [True, False, True],
+        [dt.datetime(2026, 3, 31, 9, 30), dt.datetime(2025, 1, 1), dt.datetime(2026, 3, 31, 9, 30)],
+        [dt.date(2026, 3, 31), dt.date(2025, 1, 1), dt.date(2026, 3, 31)],
+        [pd.Timestamp("2026-01-02 03:04:05"), pd.Timestamp("2026-01-02 03:04:05")],
+        [np.float64(3.25), np.float64("nan"), np.float64(3.25)],
+        [np.int64(7), np.int64(-7)],
+        [np.bool_(False), np.bool_(True)],
+    ],
+    ids=lambda v: type(v[0]).__name__,
+)
+def test_a_column_of_one_type_without_blanks_keeps_each_value(values):
+    """A column of one type and no blank is encoded without grouping: each value comes back
+    in its place with its own type, NaN as NaN, repeated values as one dictionary entry."""
+    table = _history(values * 3)
+    arrow = table_to_arrow(table)
+    kinds = [n for n in arrow.column_names if n.startswith("d:rating")]
+    assert len(kinds) == 1  # one Arrow column: no kind column, no other type
+    distinct = len({(type(v), v) for v in values if v == v}) + any(v != v for v in values)
+    assert len(arrow.column(kinds[0]).chunks[0].dictionary) == distinct
+    back, _ = table_from_arrow(arrow)
+    _same(table, back)

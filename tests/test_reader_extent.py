@@ -6,12 +6,15 @@ calamine allocate 512 GB and abort the process."""
 
 from __future__ import annotations
 
+import random
+import re
 import subprocess
 import sys
 import textwrap
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import python_calamine
 import xlsxwriter
@@ -124,3 +127,75 @@ def test_what_writers_write_is_scanned_without_the_tag_by_tag_reading(
     assert (extent.max_row, extent.max_col, extent.min_row, extent.min_col) == (39_999, 3, 0, 0)
     assert extent.cells == 4 + 39_999 * 3 + 1
     assert len(slow) == 1  # only the chunk whose text looks like an address is read tag by tag
+
+
+_SHAPED = re.compile(r'([A-Z]{1,3})([1-9][0-9]{0,6})"')
+
+
+def _plain_parse(cells: list[tuple[bytes, bool]]) -> tuple[object, int]:
+    """What _last_cell must find, worked out cell by cell with a regular expression: the
+    extent of the cells with content, or the offset of the first address of another shape."""
+    offset, found = 0, []
+    for address, content in cells:
+        shaped = _SHAPED.match(address.decode("latin-1") + '"')
+        if shaped is None or shaped.end() != len(address) + 1:
+            return None, offset
+        letters, digits = shaped.groups()
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - ord("A") + 1
+        if content:
+            found.append((int(digits), col))
+        offset += len(_cell(address, content))
+    if not found:
+        return None, -1
+    rows, cols = [r for r, _ in found], [c for _, c in found]
+    return ((min(rows), min(cols)), (max(rows), max(cols))), -1
+
+
+def _cell(address: bytes, content: bool) -> bytes:
+    return b'<c r="' + address + (b'" t="inlineStr"><is><t>x</t></is></c>' if content else b'"/>')
+
+
+def test_the_numpy_reading_of_addresses_agrees_with_a_plain_parse() -> None:
+    """Addresses of every length of letters and digits, leading zeros, lower case, a fourth
+    letter, an eighth digit, garbage: the extent (or the first bad address) is the one a
+    cell-by-cell parse finds."""
+    rnd = random.Random(14)
+    letters = "ABCXYZ"
+    for _ in range(2000):
+        cells = []
+        for _ in range(rnd.randint(1, 8)):
+            if rnd.random() < 0.8:
+                name = "".join(rnd.choice(letters) for _ in range(rnd.choice([1, 1, 2, 3, 4, 0])))
+                number = str(rnd.randint(1, 10 ** rnd.randint(1, 8)))
+                if rnd.random() < 0.1:
+                    number = "0" + number
+                address = (name + number).encode()
+            else:
+                address = bytes(rnd.choice(b'AZaz09" ') for _ in range(rnd.randint(0, 12)))
+                address = address.split(b'"')[0]
+            cells.append((address, rnd.random() < 0.7))
+        data = b"".join(_cell(a, c) for a, c in cells)
+        text = np.frombuffer(data + extent_module._PAD, dtype=np.uint8)
+        plain = extent_module._plain_cells(text, len(data))
+        assert plain is not None
+        starts, content, _, _ = plain
+        assert content.tolist() == [c for _, c in cells]
+        assert extent_module._last_cell(text, starts, content) == _plain_parse(cells)
+
+
+def test_a_greater_than_sign_in_a_text_keeps_each_cell_tag_its_own_end() -> None:
+    """'>' may stand unescaped in a text: the cells after it are still told apart, with
+    content or empty, and one in a quoted value sends the chunk to the tag-by-tag reading."""
+    data = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>a > b</t></is></c><c r="B1" s="1"/>'
+        b'<c r="C1"><v>3</v></c><c r="D1" s="2"/></row>'
+    )
+    text = np.frombuffer(data + extent_module._PAD, dtype=np.uint8)
+    plain = extent_module._plain_cells(text, len(data))
+    assert plain is not None
+    assert plain[1].tolist() == [True, False, True, False]
+    quoted = data.replace(b'<c r="B1" s="1"/>', b'<c r="B1" x=">"/>')
+    text = np.frombuffer(quoted + extent_module._PAD, dtype=np.uint8)
+    assert extent_module._plain_cells(text, len(quoted)) is None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 from defusedxml import ElementTree
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ladder_sheets.cellmap import column_index
 from ladder_sheets.errors import UnreadableFile
@@ -345,7 +346,16 @@ def _plain_cells(text: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, b
     nothing else calamine could read as a cell or an address is there (a prefixed c or row, a
     second r=, r= in single quotes or spaced out, '>' in a quoted value); None otherwise."""
     body = text[:size]
-    tags = np.flatnonzero(body == ord("<"))
+    # '<' and '>' found in one pass: written as writers write, they alternate, each tag's
+    # '>' before the next '<' (no '>' inside a quoted value or a text)
+    marks = np.flatnonzero((body == ord("<")) | (body == ord(">")))
+    kinds = body[marks]
+    alternate = (
+        len(marks) % 2 == 0
+        and bool((kinds[0::2] == ord("<")).all())
+        and bool((kinds[1::2] == ord(">")).all())
+    )
+    tags = marks[0::2] if alternate else np.flatnonzero(body == ord("<"))
     first = text[tags + 1]
     at = np.flatnonzero(first == ord("c"))
     at = at[_NAME_END[text[tags[at] + 2]]]
@@ -387,11 +397,11 @@ def _plain_cells(text: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, b
     )
     # a cell tag ends at its region's one '>' (none inside a quoted value or after the tag):
     # a '/' before it is an empty (styled) cell, which calamine does not place
-    ends = np.flatnonzero(body == ord(">"))
-    after = np.append(tags[1:], size)
-    if len(ends) == len(tags) and (ends > tags).all() and (ends < after).all():
-        close = ends[at]  # every tag's region holds one '>': the tag's own
+    if alternate:
+        close = marks[1::2][at]  # every tag's region holds one '>': the tag's own
     else:  # a '>' in a text somewhere: look at the cell tags themselves
+        ends = np.flatnonzero(body == ord(">"))
+        after = np.append(tags[1:], size)
         found = np.searchsorted(ends, starts)
         if len(starts) and (found[-1] >= len(ends) or (ends[found] != after[at] - 1).any()):
             return None
@@ -443,38 +453,45 @@ def _last_cell(
     without a leading zero, a closing quote), or -1."""
     if not len(starts):
         return None, -1
-    window = text[starts[:, None] + np.arange(6, 19)]
-    is_letter = (window[:, :4] >= ord("A")) & (window[:, :4] <= ord("Z"))
-    n_letters = np.cumprod(is_letter, axis=1).sum(axis=1)
-    picks = np.arange(len(starts))
-    row = np.zeros(len(starts), dtype=np.int64)
-    n_digits = np.zeros(len(starts), dtype=np.int64)
+    # the 13 bytes after each `<c r="` (the text is padded: a window never runs past it)
+    window = sliding_window_view(text, 13)[starts + 6]
     going = np.ones(len(starts), dtype=bool)
-    for k in range(8):  # a row number has at most 7 digits: an eighth is refused
-        byte = window[picks, n_letters + k]
-        digit = going & (byte >= ord("0")) & (byte <= ord("9"))
-        row = np.where(digit, row * 10 + byte - ord("0"), row)
-        n_digits += digit
-        going = digit
-    first = window[picks, n_letters]
-    after = window[picks, n_letters + n_digits]
-    shaped = (
-        (n_letters >= 1)
-        & (n_letters <= 3)
-        & (n_digits >= 1)
-        & (n_digits <= 7)
-        & (first != ord("0"))
-        & (after == ord('"'))
-    )
+    n_letters = np.zeros(len(starts), dtype=np.int8)
+    for k in range(4):  # a fourth letter is refused; column by column, no 2-D reductions
+        going &= (window[:, k] - np.uint8(ord("A"))) < 26  # uint8: below 'A' wraps round
+        n_letters += going
+    row = np.zeros(len(starts), dtype=np.int64)
+    col = np.zeros(len(starts), dtype=np.int64)
+    shaped = np.zeros(len(starts), dtype=bool)
+    # the addresses of each number of letters together: their digits start at one offset
+    for n in (1, 2, 3):
+        group = n_letters == n
+        if not group.any():
+            continue
+        every = bool(group.all())
+        w = window if every else window[group]
+        c = np.zeros(len(w), dtype=np.int64)
+        for k in range(n):
+            c = c * 26 + (w[:, k] - (ord("A") - 1))
+        r = np.zeros(len(w), dtype=np.int64)
+        n_digits = np.zeros(len(w), dtype=np.int8)
+        going = np.ones(len(w), dtype=bool)
+        for k in range(8):  # a row number has at most 7 digits: an eighth is refused
+            digit = w[:, n + k] - np.uint8(ord("0"))
+            going &= digit < 10
+            r = np.where(going, r * 10 + digit, r)
+            n_digits += going
+        after = w[np.arange(len(w)), n + n_digits]
+        ok = (n_digits >= 1) & (n_digits <= 7) & (w[:, n] != ord("0")) & (after == ord('"'))
+        if every:
+            row, col, shaped = r, c, ok
+        else:
+            row[group], col[group], shaped[group] = r, c, ok
     if not shaped.all():
         return None, int(starts[np.argmin(shaped)])
     if not content.any():
         return None, -1
-    window, n_letters, row = window[content], n_letters[content], row[content]
-    col = np.zeros(len(window), dtype=np.int64)
-    for k in range(3):
-        more = n_letters > k
-        col[more] = col[more] * 26 + window[more, k] - ord("A") + 1
+    row, col = row[content], col[content]
     return ((int(row.min()), int(col.min())), (int(row.max()), int(col.max()))), -1
 
 
