@@ -382,6 +382,20 @@ CODES: dict[str, Code] = {
             "More than one person has no manager.",
             "Fine for several leaders; otherwise fill in their Manager ID.",
         ),
+        employee_left=Code(
+            INFO,
+            "People marked on Employees as having left (a Status such as 'Terminated', a "
+            "yes/no 'Active' or 'Leaver' column, or a leaving date passed): the analysis passes "
+            "over them and their ratings history is kept.",
+            "Nothing to do; if someone so marked is still employed, correct their status.",
+        ),
+        employee_status_unknown=Code(
+            W,
+            "A Status on Employees not known as employed or left (read as employed), or a "
+            "status saying employed beside a leaving date that has passed.",
+            'Say what it means in a mapping file: [employees.status] "Garden leave" = '
+            '"current" (or "left").',
+        ),
     ),
     # Ratings, across the workbook's history and the exports.
     **_codes(
@@ -393,6 +407,12 @@ CODES: dict[str, Code] = {
             "Keep one row per person, competency, cycle and rater type.",
             "duplicate",
             also=W,
+        ),
+        rated_leaver=Code(
+            W,
+            "New ratings of people marked on Employees as having left: recorded with their "
+            "history, passed over by the analysis.",
+            "If someone rated is still employed, correct their status on Employees.",
         ),
         former_employee=Code(
             W,

@@ -106,6 +106,9 @@ TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("track", "Track"),
             ("level", "Level"),
             ("in_level_since", "In Level Since"),
+            # Who left: passed over by the analysis, their history kept (workbook/status.py)
+            ("status", "Status"),
+            ("left_on", "Leaving Date"),
         ],
     ),
     "history": (
@@ -325,6 +328,11 @@ class Framework:
     # The history store the workbook's earlier cycles were read from (store.attach.AttachedStore)
     # when the workbook has opted into one; None otherwise.
     store: Any = None
+    # Per row of Employees, whether it marks someone who has left (workbook/status.py); None
+    # where the sheet says nothing of it. The validated copy keeps only people employed.
+    marked_left: Any = None
+    # The people so marked, by ID (a schema.leavers.Leavers), in the validated copy.
+    leavers: Any = None
 
     def table(self, name: str) -> Table:
         return self.tables.get(name) or Table.empty(name, str(self.path))

@@ -21,8 +21,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import ladder_sheets as ls
+from ladder_sheets.commands.merge import merge
+from ladder_sheets.model import Table
 from ladder_sheets.workbook import history_cache
-from ladder_sheets.workbook.history_cache import cache_path
+from ladder_sheets.workbook.history_cache import LazyTable, cache_path
 from tests.helpers import (
     SAMPLE_EXPORTS,
     SOFFICE,
@@ -398,3 +400,93 @@ def test_a_history_over_two_sheets_is_cached(framework_workbook):
     answer(path)  # check leaves the cache
     assert from_cache(path)
     assert answer(path) == expected
+
+
+# The raw history (values as the reader read them) of a reading from the cache is decoded only
+# when something asks for it: a warm check, and a merge after it, use the typed history alone.
+# Asked for, it is the raw history of a cold reading, even when the cache file was deleted or
+# replaced by another since the reading.
+
+
+def _plain(table: Table) -> dict[str, Any]:
+    """Everything a raw table holds, value by value with its type and its cell."""
+    return {
+        "name": table.name,
+        "file": table.file,
+        "rows": len(table),
+        "dtypes": {c: str(t) for c, t in table.data.dtypes.items()},
+        "data": {c: [_value(v) for v in table.data[c].tolist()] for c in table.data.columns},
+        "cells": {c: table.cell_column(c) for c in table.cell_columns},
+        "sheets": table.sheets.tolist(),
+    }
+
+
+def _cold_raw(book: Path) -> dict[str, Any]:
+    """The raw history of a reading of the sheets (the cache put back afterwards)."""
+    cache = cache_path(book)
+    kept = cache.read_bytes()
+    cache.unlink()
+    try:
+        framework = ls.read_framework(book)
+        assert framework.history_cache.pending  # read from the sheets
+        return _plain(framework.history)
+    finally:
+        cache.write_bytes(kept)
+
+
+def test_a_warm_check_and_merge_never_decode_the_raw_history(book: Path, monkeypatch):
+    decoded: list[int] = []
+    real = history_cache._raw
+
+    def counted(*args: Any) -> Any:
+        decoded.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(history_cache, "_raw", counted)
+    framework = ls.read_framework(book)
+    assert not framework.history_cache.pending  # from the cache
+    history = framework.tables["history"]
+    assert isinstance(history, LazyTable) and not history.decoded
+    ls.check(book)
+    ls.check(book, EXPORTS[3:4])
+    assert decoded == []
+    rows = history_cache.Lookup.open(book).meta["rows"]  # type: ignore[union-attr]
+    assert merge(book, EXPORTS[3:4]).written == book
+    assert decoded == []
+    # the merge extended the cache it read: the next reading is warm and longer
+    after = history_cache.Lookup.open(book)
+    assert after is not None and after.meta["rows"] > rows
+    assert not ls.read_framework(book).history_cache.pending
+
+
+def test_asked_for_it_is_the_raw_history_of_a_cold_reading(book: Path):
+    expected = _cold_raw(book)
+    warm = ls.read_framework(book).history
+    assert isinstance(warm, LazyTable) and not warm.decoded
+    assert _plain(warm) == expected
+    assert warm.decoded
+    assert len(expected["data"]["rating"]) > 1000  # the history was there
+    # typed and raw differ (texts typed as numbers): the raw one is not the typed one
+    typed = ls.read_framework(book).history_cache.typed
+    assert _plain(typed)["data"] != expected["data"]
+    with pytest.raises(AttributeError):
+        _ = warm.no_such_attribute  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("change", ["deleted", "replaced"])
+def test_the_cache_file_changed_after_the_reading(book: Path, tmp_path: Path, change: str):
+    expected = _cold_raw(book)
+    warm = ls.read_framework(book).history
+    assert isinstance(warm, LazyTable) and not warm.decoded
+    cache = cache_path(book)
+    if change == "deleted":
+        cache.unlink()
+    else:  # the next cycle's cache in its place, as merge of the workbook in place writes it
+        other = tmp_path / "other"
+        other.mkdir()
+        later = copy_with_cache(book, other)
+        assert merge(later, EXPORTS[3:4]).written == later
+        longer = history_cache.Lookup.open(later)
+        assert longer is not None and longer.meta["rows"] > expected["rows"]
+        os.replace(cache_path(later), cache)
+    assert _plain(warm) == expected

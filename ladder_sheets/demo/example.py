@@ -755,7 +755,9 @@ INSTRUCTIONS: list[tuple[str, str]] = [
         "text",
         "Employees: one row per person. Manager ID is the Employee ID of their manager "
         "(blank only for the head of the company). In Level Since is the date they entered their "
-        "current level.",
+        "current level. When someone leaves, write Terminated (or Left, Resigned) in Status, or "
+        "their last day in Leaving Date: gaps, readiness and packs pass over them and their "
+        "ratings history is kept. On leave or on notice is still employed.",
     ),
     (
         "text",

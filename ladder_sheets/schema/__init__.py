@@ -23,6 +23,7 @@ from ladder_sheets.codes import is_kind
 from ladder_sheets.findings import Finding, Report, Severity
 from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Catalog
+from ladder_sheets.schema.leavers import Leavers, split_employees
 from ladder_sheets.schema.quality import check_quality
 from ladder_sheets.schema.ratings import (
     RatingKeys,
@@ -56,8 +57,12 @@ def validate(
 ) -> Validated:
     """Check everything `check` reports; never raises on bad data."""
     report = Report(framework.findings)
+    tables = dict(framework.tables)
+    leavers = Leavers()
+    if "employees" in tables:
+        tables["employees"], leavers = split_employees(tables["employees"], framework.marked_left)
     typed: dict[str, Table] = {}
-    for name, table in framework.tables.items():
+    for name, table in tables.items():
         out, found = _typed(framework, name, table)
         typed[name] = out
         report.extend(found)
@@ -69,6 +74,7 @@ def validate(
         dict(framework.sources),
         versions=framework.versions,
         store=framework.store,
+        leavers=leavers,
     )
     catalog = Catalog.of(copy)
     absent = _absent_columns(copy, report)
@@ -88,20 +94,22 @@ def validate(
     former: set[str] = set()
     keys = _cached_keys(framework, history, exports)
     report.extend(check_ratings(history, copy, catalog, keys, former))
-    if former:
-        report = Report(_manager_who_left(f, former) for f in report)
+    if former or leavers:
+        report = Report(_manager_who_left(f, former, leavers) for f in report)
 
     extra, found = type_all("evidence", evidence)
     report.extend(found)
     proof = combine("evidence", [t for t in (typed.get("evidence"),) if t is not None] + extra)
     # a leaver's recorded evidence goes with their history (said once, of the history)
+    # and a person marked as left keeps theirs, recorded or new
     left = None
-    if former:
+    if former or leavers:
         own = proof.sheets.reindex(proof.data.index).isin(copy.sources.get("evidence", []))
         ids = proof.data["employee_id"].tolist()
         left = own.to_numpy(dtype=bool) & np.fromiter(
             (id_key(v) in former for v in ids), bool, len(ids)
         )
+        left |= np.fromiter((id_key(v) in leavers for v in ids), bool, len(ids))
     report.extend(employee_references(proof, catalog, quiet=left))
 
     # A value rejected above is blank in the typed copy; it is not "missing" a second time.
@@ -132,16 +140,25 @@ def validate(
 _UNKNOWN_MANAGER = re.compile(r"^Manager ID '(?P<id>.*?)' of '(?P<me>.*)' is not an employee\.")
 
 
-def _manager_who_left(finding: Finding, former: set[str]) -> Finding:
-    """An unknown manager the ratings history holds left (or changed ID): said so, instead of
-    a "did you mean" another person's ID that happens to be spelt alike."""
+def _manager_who_left(finding: Finding, former: set[str], leavers: Leavers) -> Finding:
+    """An unknown manager marked as left, or whom the ratings history holds (they left, or
+    changed ID): said so, instead of a "did you mean" another person's ID spelt alike."""
     m = _UNKNOWN_MANAGER.match(finding.message) if finding.code == "unknown-manager" else None
-    if m is None or id_key(m.group("id")) not in former:
+    if m is None:
+        return finding
+    key = id_key(m.group("id"))
+    if key in leavers:
+        why = f"is marked as left ({leavers.said[key]})"
+    elif key in former:
+        why = (
+            "is no longer on Employees (the ratings history holds them: they left, or their "
+            "ID changed)"
+        )
+    else:
         return finding
     return dataclasses.replace(
         finding,
-        message=f"Manager ID '{m.group('id')}' of '{m.group('me')}' is no longer on Employees "
-        "(the ratings history holds them: they left, or their ID changed).",
+        message=f"Manager ID '{m.group('id')}' of '{m.group('me')}' {why}.",
         hint="Give the people they managed their new manager's Employee ID.",
     )
 

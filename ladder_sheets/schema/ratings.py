@@ -100,8 +100,13 @@ def check_ratings(
     recorded = recorded_rows(ratings, framework).to_numpy(dtype=bool)
     if keys is None or len(keys.code) != len(ratings.data):
         keys = RatingKeys.of(ratings.data)  # keys compare IDs as references do: before them
-    gone = _former(ratings, framework, catalog, keys, recorded)
+    gone, marked = _former(ratings, framework, catalog, keys, recorded)
     findings += employee_references(ratings, catalog, quiet=gone)
+    if marked is not None and gone is not None:
+        findings += _rated_leavers(ratings, keys, gone & marked & ~recorded, framework.leavers)
+        gone = gone & ~marked  # said where the people sheet marks them (employee-left)
+    if gone is not None and not gone.any():
+        gone = None
     findings += former_employees(ratings, keys, gone, former)
     findings += _against_history(ratings, keys, recorded)
     findings += _duplicates(ratings, keys, recorded)
@@ -115,22 +120,27 @@ def _former(
     catalog: Catalog,
     keys: RatingKeys,
     recorded: np.ndarray,
-) -> np.ndarray | None:
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Per row, whether it is a recorded rating (Ratings History or the history store) of
-    someone no longer on Employees; None where there is none. Looked up once per person."""
+    someone no longer on Employees, or any rating of someone Employees marks as left; and
+    per row whether its person is so marked. None where there is none. Looked up once per
+    person."""
     if not catalog.employees:
-        return None
+        return None, None
     codes, people = keys.codes("employee", keys.employee)
-    gone = np.fromiter(
-        (bool(k) and k not in catalog.employees for k in people.tolist()), bool, len(people)
-    )
+    keys_ = people.tolist()
+    gone = np.fromiter((bool(k) and k not in catalog.employees for k in keys_), bool, len(people))
     if not gone.any():
-        return None
+        return None, None
+    leavers = framework.leavers
+    left = np.fromiter((bool(leavers) and k in leavers for k in keys_), bool, len(people))
     kept = recorded.copy()
     if framework.store is not None and len(ratings.files):
         kept |= ratings.files.to_numpy(dtype=object) == str(framework.store.path)
-    out = gone[codes] & kept
-    return out if out.any() else None
+    out = gone[codes] & (kept | left[codes])
+    if not out.any():
+        return None, None
+    return out, (left[codes] if left.any() else None)
 
 
 def former_employees(
@@ -171,6 +181,33 @@ def former_employees(
     )
     firsts = (ratings.where(index[rows[first[i]]], "employee_id") for i in order)
     return [_at_places(found, (str(w) for w in firsts))]
+
+
+def _rated_leavers(
+    ratings: SourcedTable, keys: RatingKeys, rows_mask: np.ndarray, leavers: Any
+) -> list[Finding]:
+    """One warning for the new ratings of people Employees marks as left (rated before they
+    went, or the status is wrong): recorded with their history, passed over by the analysis."""
+    rows = np.flatnonzero(rows_mask)
+    if not len(rows):
+        return []
+    who = keys.employee[rows]
+    people, first = np.unique(who, return_index=True)
+    order = np.argsort(rows[first], kind="stable")
+    ids = ratings.data["employee_id"].to_numpy(dtype=object)
+    index = ratings.data.index
+    named = [f"{ids[rows[first[i]]]} ({leavers.said[people[i]]})" for i in order.tolist()]
+    n, count = len(people), len(rows)
+    found = warning(
+        "rated-leaver",
+        f"{count} rating{'s' if count != 1 else ''} of {n} "
+        f"{'people' if n != 1 else 'person'} marked as left on Employees: {_listed(named, 5)}. "
+        "They are recorded with their history; gaps, readiness and packs pass over them.",
+        "If someone rated is still employed, correct their status on Employees.",
+        ratings.where(index[rows[0]], "employee_id"),
+    )
+    places = (str(ratings.where(index[r], "employee_id")) for r in rows.tolist())
+    return [_at_places(found, places)]
 
 
 def _meant(ratings: SourcedTable, catalog: Catalog) -> dict[str, str]:

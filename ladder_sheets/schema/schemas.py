@@ -51,7 +51,7 @@ KINDS: dict[str, dict[str, str]] = {
         "requires_calibration": YES_NO,
     },
     "paths": {"kind": CHOICE},
-    "employees": {"track": CHOICE, "in_level_since": DATE},
+    "employees": {"track": CHOICE, "in_level_since": DATE, "left_on": DATE},
     "history": {"cycle": CYCLE, "rating": NUMBER, "rater_type": CHOICE},
     "evidence": {"cycle": CYCLE, "scope_met": YES_NO, "endorsed": YES_NO, "calibrated": YES_NO},
 }

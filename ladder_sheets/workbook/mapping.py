@@ -67,6 +67,7 @@ class TableMapping:
     joined: dict[str, list[str]] = field(default_factory=dict)  # column <- several headers
     shape: str | None = None  # wide tables: "wide", "transposed" or "long"
     labels: dict[str, float] = field(default_factory=dict)  # Matrix: a word -> its number
+    statuses: dict[str, str] = field(default_factory=dict)  # Employees: a status -> left/current
 
     def family_of(self, sheet: str) -> str | None:
         return self.families.get(sheet, self.family)
@@ -297,6 +298,7 @@ def _fill_from_toml(entry: TableMapping, table: str, section: dict[str, Any], fi
             )
         entry.units[canonical] = str(unit).rstrip("s")
     entry.labels = _labels(section, file, '"Proficient" = 3')
+    entry.statuses = _statuses(section, file)
     shape = section.get("shape")
     if shape is not None:
         if shape not in SHAPES:
@@ -330,6 +332,20 @@ def _export_from_toml(section: dict[str, Any], file: str) -> ExportMapping:
     out.labels = _labels(section, file, '"Meets expectations" = 3')
     out.cycles = {str(k): str(v) for k, v in dict(section.get("cycles", {})).items()}
     out.keys = {str(k): str(v) for k, v in dict(section.get("keys", {})).items()}
+    return out
+
+
+def _statuses(section: dict[str, Any], file: str) -> dict[str, str]:
+    """[employees.status]: each status word with "left" or "current" (workbook/status.py)."""
+    out: dict[str, str] = {}
+    for word, said in dict(section.get("status", {})).items():
+        if str(said).strip().casefold() not in ("left", "current"):
+            raise LayoutError(
+                f'status: \'{word}\' = {said!r} is neither "left" nor "current"',
+                file=file,
+                hint='write each status with what it means, e.g. "Garden leave" = "current"',
+            )
+        out[str(word)] = str(said).strip().casefold()
     return out
 
 

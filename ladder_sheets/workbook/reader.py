@@ -63,6 +63,7 @@ from ladder_sheets.workbook.readings import (
 from ladder_sheets.workbook.recognise import INSPECT_HINT
 from ladder_sheets.workbook.safe import check_package
 from ladder_sheets.workbook.sheets import assign_by_content, assign_by_name, missing_sheet
+from ladder_sheets.workbook.status import read_leavers
 
 # Sheets of the template (and of `check --annotate`) that hold no framework table: read past
 # without a note.
@@ -162,8 +163,15 @@ def read_framework(
     findings.extend(resolve_levels(tables, reader.codes))
     labels = (active.get("expectations") or TableMapping()).labels
     findings.extend(read_expectation_words(tables.get("expectations"), labels))
+    marked_left = None
     if "employees" in tables:
         findings.extend(resolve_managers(tables["employees"], reader.people_keys))
+        marked_left, said = read_leavers(
+            tables["employees"],
+            reader.status_headers(),
+            (active.get("employees") or TableMapping()).statuses,
+        )
+        findings.extend(said)
     if not tables:
         raise LayoutError(
             "no framework table found: no sheet holds levels, competencies or a matrix",
@@ -192,6 +200,7 @@ def read_framework(
     if versions is not None:
         findings.extend(versions.findings)
     framework = Framework(path, tables, findings, list(grids), sources, versions=versions)
+    framework.marked_left = marked_left
     if cached is not None and tables.get("history") is cached.raw:
         framework.history_cache = cached
         cached.inputs = reader.inputs()  # what merge reads the rows it appends with
@@ -309,6 +318,14 @@ class _TableReader:
             dict(self.family_names),
             {k: list(v) for k, v in self.family_codes.items()},
         )
+
+    def status_headers(self) -> dict[str, str]:
+        """Sheet -> the header of its Employees status column (a yes/no answers it)."""
+        out = {}
+        for (table, sheet), layout in self.layouts.items():
+            if table == "employees" and "status" in layout.columns:
+                out[sheet] = layout.headers.get(layout.columns["status"], "")
+        return out
 
     def restore_layouts(self, layouts: list[history_cache.Layout]) -> None:
         for x in layouts:

@@ -90,6 +90,9 @@ for _meaning, _words in {
     "IMPORTED": "imported import",
     "MET": "met achieved meets",
     "YES": "confirmed yes",
+    "STATUS": "status active inactive employed employment",
+    "LEAVING": "leaver leavers left leaving leave terminated termination exit exited "
+    "separation separated departure departed",
 }.items():
     for _w in _words.split():
         SENSES[_w] = _meaning
@@ -214,6 +217,13 @@ CONCEPTS: dict[str, dict[str, Concept]] = {
             "DATE in LEVEL|ROLE",
             q="LEVEL ROLE in DATE current",
         ),
+        "status": _c(
+            "STATUS",
+            "LEAVING",
+            q="PERSON worker FROM",
+            forbid="DATE SINCE ID NAME EMAIL CATEGORY RATING CALIBRATION ENDORSE review",
+        ),
+        "left_on": _c("LEAVING DATE", "LEAVING on", "last DATE", "end DATE", q="working PERSON"),
     },
     "history": {
         "cycle": _CYCLE,

@@ -1,0 +1,305 @@
+"""Who has left, as HR marks it on the people sheet: a Status column ("Active", "Terminated",
+"On leave"), a yes/no "Active" or "Leaver?" column, or a leaving date.
+
+People marked as left are passed over by gaps, readiness, coverage and packs, their ratings
+history kept; a status word not known is never guessed (read as employed, and asked once).
+The expected statuses and gaps come from the product's definitions over the company without
+its leavers (companies/expect.py), never from the tool.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from companies import book as books
+from companies import exports as tools
+from companies.book import Book
+from companies.exports import Export
+from companies.roster import Company
+from companies.spec import Spec, build, quarters
+from test_companies import merged_tables, wrong_numbers
+
+import ladder_sheets as ls
+from ladder_sheets.workbook.status import status_of
+
+PLAIN = Export("plain", key="id", reviewer_key="id", raters=("manager", "self"))
+
+
+@pytest.mark.parametrize(
+    ("text", "header", "meant"),
+    [
+        ("Active", "Status", "current"),
+        ("active - probation", "Status", "current"),
+        ("On Leave", "Employment Status", "current"),
+        ("Parental leave", "Status", "current"),
+        ("Notice period", "Status", "current"),
+        ("Terminated", "Status", "left"),
+        ("Leaver", "Status", "left"),
+        ("Inactive", "Status", "left"),
+        ("Resigned", "Employee Status", "left"),
+        ("Not active", "Status", "left"),
+        ("No longer employed", "Status", "left"),
+        ("Yes", "Active", "current"),
+        ("No", "Is Active?", "left"),
+        ("Y", "Leaver?", "left"),
+        ("FALSE", "Terminated", "current"),
+        ("Yes", "Status", None),  # "Status: yes" says nothing
+        ("Garden leave - exit", "Status", None),  # both: asked, not guessed
+        ("Contractor", "Status", None),
+    ],
+)
+def test_a_status_is_read_by_its_words_and_a_yes_by_its_header(
+    text: str, header: str, meant: str | None
+) -> None:
+    assert status_of(text, header) == meant
+
+
+def _company() -> tuple[Spec, list[str], str]:
+    """A small company and three people who manage nobody (the leavers), with the last cycle."""
+    spec = build(
+        "Tollund Freight",
+        seed=11,
+        families={"Operations": {"IC": ["O1", "O2", "O3"], "Management": ["OM1", "OM2"]}},
+        people=14,
+        cycles=quarters("2025-Q3", 4),
+    )
+    managers = {p["manager"] for p in spec["people"]}
+    leavers = [p["id"] for p in spec["people"] if p["id"] not in managers][:3]
+    for p in spec["people"]:
+        p["status"] = "Active"
+    return spec, leavers, spec["cycles"][-1]
+
+
+def _without(spec: Spec, people: list[str]) -> Spec:
+    """The company as the definitions see it once `people` have left."""
+    out = copy.deepcopy(spec)
+    out["people"] = [p for p in out["people"] if p["id"] not in people]
+    out["ratings"] = [r for r in out["ratings"] if r["person"] not in people]
+    out["evidence"] = [e for e in out["evidence"] if e["person"] not in people]
+    return out
+
+
+def _exports(spec: Spec, folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return {p.stem.removeprefix("plain-"): p for p in tools.plain(spec, folder, PLAIN)}
+
+
+def _set_status(workbook: Path, header: str, values: dict[str, Any]) -> None:
+    """HR marks people on Employees: the column headed `header` (added if absent)."""
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Employees"]
+    heads = [c.value for c in ws[1]]
+    column = heads.index(header) + 1 if header in heads else len(heads) + 1
+    ws.cell(1, column, header)
+    for row in range(2, ws.max_row + 1):
+        person = ws.cell(row, 1).value
+        if person in values:
+            ws.cell(row, column, values[person])
+    wb.save(workbook)
+
+
+def _history_then_leavers(tmp_path: Path) -> tuple[Spec, list[str], Path, Path]:
+    """Every cycle but the last merged while everyone was employed; the last cycle's export
+    without the leavers (they left before it)."""
+    spec, leavers, last = _company()
+    book = Book(extra_people={"status": "Employment Status"})
+    workbook = books.write(spec, book, tmp_path / "f.xlsx")
+    earlier = _exports(spec, tmp_path / "earlier")
+    result = ls.merge(workbook, [p for c, p in earlier.items() if c != last])
+    assert not result.report.errors, result.report.errors[:3]
+    now = _exports(_without(spec, leavers), tmp_path / "now")[last]
+    return spec, leavers, workbook, now
+
+
+def test_people_marked_as_left_are_passed_over_and_their_history_kept(tmp_path: Path) -> None:
+    spec, leavers, workbook, now = _history_then_leavers(tmp_path)
+    said = {leavers[0]: "Terminated", leavers[1]: "Resigned", leavers[2]: "Leaver"}
+    _set_status(workbook, "Employment Status", said)
+    before = workbook.read_bytes()
+
+    result, tables = merged_tables(workbook, [now], write=False)
+    assert workbook.read_bytes() == before  # a dry run: the input untouched
+    assert not result.report.errors, [f.message for f in result.report.errors][:3]
+    company = Company("Tollund Freight", _without(spec, leavers), Book(), PLAIN, [])
+    assert wrong_numbers(company, tables) == []
+    for name in ("Promotion Readiness", "Gap Analysis"):
+        assert not [r for r in tables[name] if r["Employee ID"] in leavers]
+
+    codes = [f.code for f in result.report]
+    assert "former-employee" not in codes  # they are said where they are marked
+    assert "unknown-employee" not in codes
+    missing = [f for f in result.report if f.code == "missing-rating"]
+    assert not [f for f in missing if any(p in f.message for p in leavers)]
+    [left] = [f for f in result.report if f.code == "employee-left"]
+    rows = {ws_row: pid for ws_row, pid in _rows(workbook).items() if pid in leavers}
+    status_col = "I"  # the ninth column: after the eight canonical people columns
+    assert set(left.places) == {f"Employees!{status_col}{r}" for r in rows}
+    for pid, word in said.items():
+        assert pid in left.message and f"'{word}'" in left.message
+    assert left.message.startswith("3 people are marked on Employees as having left")
+
+    # merged for real: their recorded ratings stay in Ratings History
+    merged = tmp_path / "merged.xlsx"
+    shutil.copy(workbook, merged)
+    assert not ls.merge(merged, [now]).report.errors
+    history = openpyxl.load_workbook(merged, read_only=True)["Ratings History"]
+    kept = {row[1] for row in history.iter_rows(min_row=2, values_only=True)}
+    assert set(leavers) <= kept
+
+
+def _rows(workbook: Path) -> dict[int, str]:
+    ws = openpyxl.load_workbook(workbook)["Employees"]
+    return {r: ws.cell(r, 1).value for r in range(2, ws.max_row + 1)}
+
+
+def test_a_status_not_known_is_asked_and_read_as_employed_until_answered(tmp_path: Path) -> None:
+    spec, leavers, workbook, now = _history_then_leavers(tmp_path)
+    who = leavers[0]
+    _set_status(workbook, "Employment Status", {who: "Garden leave - exit"})
+    result, tables = merged_tables(workbook, [now], write=False)
+    [asked] = [f for f in result.report if f.code == "employee-status-unknown"]
+    assert asked.severity.value == "warning"
+    assert "'Garden leave - exit' (1 person: " + who in asked.message
+    assert "[employees.status]" in asked.hint
+    # read as employed: in readiness, and their missing ratings said
+    assert who in {r["Employee ID"] for r in tables["Promotion Readiness"]}
+
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[employees.status]\n"Garden leave - exit" = "left"\n', encoding="utf-8")
+    result, tables = merged_tables(workbook, [now], write=False, mapping=mapping)
+    assert "employee-status-unknown" not in [f.code for f in result.report]
+    assert who not in {r["Employee ID"] for r in tables["Promotion Readiness"]}
+    company = Company("Tollund Freight", _without(spec, [who]), Book(), PLAIN, [])
+    # the other two leavers are still employed here; their last cycle is missing
+    others = [p for p in leavers if p != who]
+    problems = wrong_numbers(company, tables)
+    assert all(any(p in line for p in others) for line in problems), problems
+
+
+def test_yes_no_columns_and_leaving_dates(tmp_path: Path) -> None:
+    spec, leavers, workbook, _ = _history_then_leavers(tmp_path)
+    past, future = dt.datetime(2020, 1, 31), dt.datetime(2099, 12, 31)
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Employees"]
+    ws.delete_cols(9)  # no Status column: an "Active?" yes/no and a leaving date instead
+    ws.cell(1, 9, "Active?")
+    ws.cell(1, 10, "Termination Date")
+    for row in range(2, ws.max_row + 1):
+        pid = ws.cell(row, 1).value
+        if pid == leavers[1]:  # no answer under Active?, but a leaving date passed
+            ws.cell(row, 10, past)
+        else:
+            ws.cell(row, 9, "No" if pid == leavers[0] else "Yes")
+        if pid == leavers[2]:  # on notice: still employed, rated in the last cycle
+            ws.cell(row, 10, future)
+    wb.save(workbook)
+    before = workbook.read_bytes()
+
+    gone = leavers[:2]
+    now = _exports(_without(spec, gone), tmp_path / "now2")[spec["cycles"][-1]]
+    result, tables = merged_tables(workbook, [now], write=False)
+    assert not result.report.errors, [f.message for f in result.report.errors][:3]
+    company = Company("Tollund Freight", _without(spec, gone), Book(), PLAIN, [])
+    assert wrong_numbers(company, tables) == []
+    assert leavers[2] in {r["Employee ID"] for r in tables["Promotion Readiness"]}
+    [left] = [f for f in result.report if f.code == "employee-left"]
+    assert "Active? 'No' (1)" in left.message and "a leaving date passed (1)" in left.message
+    assert workbook.read_bytes() == before
+
+
+def test_a_leaver_rated_in_the_export_a_manager_who_left_and_a_rehire(tmp_path: Path) -> None:
+    spec, leavers, workbook, _ = _history_then_leavers(tmp_path)
+    last = spec["cycles"][-1]
+    managing = {p["manager"] for p in spec["people"]}
+    boss = next(p for p in spec["people"] if p["id"] in managing)
+    reports = [p["id"] for p in spec["people"] if p["manager"] == boss["id"]]
+    assert reports
+    _set_status(workbook, "Employment Status", {leavers[0]: "Terminated", boss["id"]: "Left"})
+    # leavers[1] left and was hired again: an old row marked as left, the current row active
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Employees"]
+    again = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == leavers[1])
+    ws.append([c.value for c in ws[again]][:8] + ["Terminated"])
+    wb.save(workbook)
+    now = _exports(spec, tmp_path / "all")[last]  # rates leavers[0] still
+
+    result, _tables = merged_tables(workbook, [now], write=False)
+    codes = [f.code for f in result.report]
+    assert "duplicate-employee" not in " ".join(codes) and "duplicate" not in codes
+    [rated] = [f for f in result.report if f.code == "rated-leaver"]
+    gone = {leavers[0], boss["id"]}
+    count = sum(
+        1
+        for r in spec["ratings"]
+        if r["person"] in gone and r["cycle"] == last and r["rater"] in PLAIN.raters
+    )
+    assert rated.severity.value == "warning" and rated.count == count
+    assert rated.message.startswith(f"{count} ratings of 2 people marked as left on Employees")
+    assert f"{leavers[0]} (Employment Status 'Terminated' at Employees!I" in rated.message
+    # the manager who left: each report needs a new one, and says why
+    managers = [f for f in result.report if f.code == "unknown-manager"]
+    assert len(managers) == len([p for p in reports if p != leavers[0]])  # who is still here
+    for f in managers:
+        assert "is marked as left (Employment Status 'Left' at Employees!I" in f.message
+        assert "Did you mean" not in f.message
+    assert not [f for f in result.report if f.code == "unknown-employee"]
+    # the rehired person is employed: not named as having left
+    [left] = [f for f in result.report if f.code == "employee-left"]
+    first, again = left.message.split(". Gaps")
+    assert leavers[1] not in first
+    assert (
+        f"1 row(s) marked as left are of people employed again on another row ({leavers[1]})"
+        in again
+    )
+
+
+def test_dates_and_words_together_each_case_said() -> None:
+    from ladder_sheets.model import Table
+    from ladder_sheets.workbook.status import read_leavers
+
+    today = dt.date(2026, 6, 30)
+    rows = [
+        {"employee_id": "A1", "status": "Active", "left_on": dt.date(2026, 5, 1)},  # doubt
+        {"employee_id": "A2", "status": "Contractor", "left_on": dt.date(2026, 6, 30)},  # date
+        {"employee_id": "A3", "status": "Active", "left_on": dt.date(2026, 7, 1)},  # notice
+        {"employee_id": "A4", "status": "Contractor"},  # asked
+        {"employee_id": "A5", "status": "Terminated"},
+        {"employee_id": "A6", "left_on": "not a date"},  # the schema reports it
+    ]
+    table = Table.from_records("employees", rows)
+    marked, found = read_leavers(table, {"Employees": "Status"}, {}, today=today)
+    assert marked.tolist() == [None, "left on 2026-06-30", None, None, "Status 'Terminated'", None]
+    by_code: dict[str, list[Any]] = {}
+    for f in found:
+        by_code.setdefault(f.code, []).append(f)
+    [asked, doubt] = sorted(by_code["employee-status-unknown"], key=lambda f: f.cell)
+    assert doubt.message.startswith("A1 has Status 'Active' but a leaving date of 2026-05-01")
+    assert doubt.cell == "J2"  # Leaving Date, the tenth column of the template's Employees
+    assert asked.message.startswith("Status 'Contractor' (1 person: A4)") and asked.cell == "I5"
+    [left] = by_code["employee-left"]
+    assert left.places == ("Employees!J3", "Employees!I6")
+    # answered in the mapping: no question, and the answer wins over the words
+    marked, found = read_leavers(
+        table, {}, {"contractor": "left", "ACTIVE": "current"}, today=today
+    )
+    assert marked.tolist()[:4] == [None, "Status 'Contractor'", None, "Status 'Contractor'"]
+    assert "employee-status-unknown" not in [f.code for f in found]
+
+
+def test_a_mapping_answer_that_is_neither_left_nor_current_is_refused(tmp_path: Path) -> None:
+    from ladder_sheets.errors import LayoutError
+    from ladder_sheets.workbook.mapping import Mapping
+
+    bad = tmp_path / "mapping.toml"
+    bad.write_text('[employees.status]\n"Garden leave" = "gone"\n', encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        Mapping.from_toml(bad)
+    said = str(caught.value)
+    assert "'Garden leave' = 'gone' is neither" in said and '"left" nor "current"' in said
+    assert caught.value.file == str(bad)
