@@ -490,14 +490,17 @@ def combined_codes(parts: Sequence[np.ndarray]) -> np.ndarray:
     return code.astype(np.int64)
 
 
-def recorded_rows(ratings: SourcedTable, framework: Framework) -> pd.Series:
-    """True for rows read from the workbook's own Ratings History sheet(s)."""
+def recorded_rows(ratings: Table, framework: Framework) -> pd.Series:
+    """True for rows read from the workbook's own Ratings History sheet(s) (a SourcedTable's
+    rows: from the workbook's own file too)."""
     sheets = ratings.sheets.reindex(ratings.data.index)
-    mask = sheets.isin(framework.sources.get("history", []))
-    if len(ratings.files):
+    mask = sheets.isin(framework.sources.get("history", [])).to_numpy(dtype=bool)
+    files = getattr(ratings, "files", None)
+    if files is not None and len(files):
         own = framework.history.file or str(framework.path)
-        mask &= pd.Series(ratings.files.to_numpy(), index=ratings.data.index).eq(own)
-    return mask.astype(bool)
+        # numpy's comparison, not a Series': each row's file is one of a few path objects
+        mask = mask & np.asarray(files.to_numpy(dtype=object) == own, dtype=bool)
+    return pd.Series(mask, index=ratings.data.index, dtype=bool)
 
 
 def _against_history(
@@ -542,7 +545,8 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
     findings: list[Finding] = []
     # History and exports are compared by merge (see _against_history), not here.
     same = recorded.all() or not recorded.any()  # a history alone: its keys are the codes
-    code = keys.code.copy() if same else combined_codes([keys.code, recorded])
+    # a key and whether it is recorded, as one number (only equality matters below)
+    code = keys.code.copy() if same else keys.code * 2 + recorded
     code[keys.code < 0] = -1
     repeated = pd.Series(code).duplicated(keep="first").to_numpy() & (code >= 0)
     if not repeated.any():
