@@ -156,6 +156,41 @@ def parse_date(value: Any, *, month_first: bool = False) -> dt.date | None:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
 
 
+_MONTH_ONLY = (
+    re.compile(r"(?P<month>[A-Za-z]{3,9})\.?[\s,-]+(?P<year>\d{4})"),  # Dec 2025, December-2025
+    re.compile(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})"),  # 2025-12
+    re.compile(r"(?P<month>\d{1,2})[-/.](?P<year>\d{4})"),  # 12/2025
+)
+_MONTHS = {
+    name.casefold(): n
+    for n in range(1, 13)
+    for name in (
+        dt.date(2000, n, 1).strftime("%b"),
+        dt.date(2000, n, 1).strftime("%B"),
+        "Sept" if n == 9 else "",
+    )
+    if name
+}
+
+
+def month_only(value: Any) -> dt.date | None:
+    """The first day of the month a text names alone ("Dec 2025", "2025-12", "12/2025");
+    None for anything else (a full date, a number, another text)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern in _MONTH_ONLY:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        month = m.group("month")
+        number = int(month) if month.isdigit() else _MONTHS.get(month.casefold())
+        year = int(m.group("year"))
+        if number is not None and 1 <= number <= 12 and 1900 <= year <= 2200:
+            return dt.date(year, number, 1)
+    return None
+
+
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
