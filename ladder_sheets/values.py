@@ -156,6 +156,41 @@ def parse_date(value: Any, *, month_first: bool = False) -> dt.date | None:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
 
 
+_MONTH_ONLY = (
+    re.compile(r"(?P<month>[A-Za-z]{3,9})\.?[\s,-]+(?P<year>\d{4})"),  # Dec 2025, December-2025
+    re.compile(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})"),  # 2025-12
+    re.compile(r"(?P<month>\d{1,2})[-/.](?P<year>\d{4})"),  # 12/2025
+)
+_MONTHS = {
+    name.casefold(): n
+    for n in range(1, 13)
+    for name in (
+        dt.date(2000, n, 1).strftime("%b"),
+        dt.date(2000, n, 1).strftime("%B"),
+        "Sept" if n == 9 else "",
+    )
+    if name
+}
+
+
+def month_only(value: Any) -> dt.date | None:
+    """The first day of the month a text names alone ("Dec 2025", "2025-12", "12/2025");
+    None for anything else (a full date, a number, another text)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern in _MONTH_ONLY:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        month = m.group("month")
+        number = int(month) if month.isdigit() else _MONTHS.get(month.casefold())
+        year = int(m.group("year"))
+        if number is not None and 1 <= number <= 12 and 1900 <= year <= 2200:
+            return dt.date(year, number, 1)
+    return None
+
+
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -329,6 +364,19 @@ def distinct_objects(values: Any) -> tuple[np.ndarray, np.ndarray]:
     # codes are numbered in order of first appearance: a code's first entry raises the maximum
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
     return codes, array[first]
+
+
+def factorize(values: Any, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of an object column, worked out over its distinct objects (see
+    distinct_objects) and spread back by code: the same codes and uniques, without hashing
+    every entry. Other dtypes go to pd.factorize as they are."""
+    array = np.asarray(values)
+    if array.dtype != object:
+        codes, uniques = pd.factorize(array, use_na_sentinel=use_na_sentinel)
+        return codes, np.asarray(uniques)
+    entry, objects = distinct_objects(array)
+    codes, uniques = pd.factorize(objects, use_na_sentinel=use_na_sentinel)
+    return codes[entry], uniques
 
 
 def map_distinct(
