@@ -366,6 +366,19 @@ def distinct_objects(values: Any) -> tuple[np.ndarray, np.ndarray]:
     return codes, array[first]
 
 
+def factorize(values: Any, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of an object column, worked out over its distinct objects (see
+    distinct_objects) and spread back by code: the same codes and uniques, without hashing
+    every entry. Other dtypes go to pd.factorize as they are."""
+    array = np.asarray(values)
+    if array.dtype != object:
+        codes, uniques = pd.factorize(array, use_na_sentinel=use_na_sentinel)
+        return codes, np.asarray(uniques)
+    entry, objects = distinct_objects(array)
+    codes, uniques = pd.factorize(objects, use_na_sentinel=use_na_sentinel)
+    return codes[entry], uniques
+
+
 def map_distinct(
     values: Any, func: Callable[[Any], Any]
 ) -> tuple[np.ndarray, dict[int, ValueError]]:

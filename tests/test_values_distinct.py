@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ladder_sheets.values import distinct_objects, map_distinct, parse_number
+from ladder_sheets.values import distinct_objects, factorize, map_distinct, parse_number
 
 
 def test_values_of_different_types_stay_apart() -> None:
@@ -88,3 +89,31 @@ def test_equal_values_held_by_different_objects_are_converted_once() -> None:
     assert out.tolist() == texts + numbers + [True, 1]
     assert sorted(map(repr, calls)) == sorted(["'E0'", "'E1'", "'E2'", "0.0", "1.0", "True", "1"])
     assert failed == {}
+
+
+_SHARED = ["".join(["E", "1"]), "".join(["E", "1"]), "E2", 1, 1.0, True, None, float("nan")]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_SHARED),  # the same objects again and again, as a reader makes
+            st.none(),
+            st.integers(-2, 2),
+            st.floats(allow_nan=True, allow_infinity=False, width=16),
+            st.text(alphabet="ab", max_size=2),
+            st.booleans(),
+        )
+    ),
+    st.booleans(),
+)
+def test_factorize_over_the_distinct_objects_is_pandas_factorize(
+    values: list[object], sentinel: bool
+) -> None:
+    array = np.array(values, dtype=object)
+    codes, uniques = factorize(array, use_na_sentinel=sentinel)
+    expected_codes, expected_uniques = pd.factorize(array, use_na_sentinel=sentinel)
+    assert codes.tolist() == expected_codes.tolist()
+    assert len(uniques) == len(expected_uniques)
+    for got, want in zip(uniques.tolist(), list(expected_uniques), strict=True):
+        assert type(got) is type(want) and (got == want or (got != got and want != want))

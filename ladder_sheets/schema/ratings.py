@@ -31,7 +31,7 @@ from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.references import competency_references, employee_references
 from ladder_sheets.schema.schemas import id_key, name_key
 from ladder_sheets.schema.tables import type_table
-from ladder_sheets.values import closest, is_blank, map_distinct
+from ladder_sheets.values import closest, factorize, is_blank, map_distinct
 
 
 @dataclass
@@ -247,7 +247,7 @@ class RatingKeys:
         keys; "cycle": the cycle column), and those values in order of first appearance."""
         codes = getattr(self, f"{part}_code")
         if codes is None:
-            found, uniques = pd.factorize(values, use_na_sentinel=False)
+            found, uniques = factorize(values, use_na_sentinel=False)
             setattr(self, f"{part}_code", found.astype(np.int64))
             return found.astype(np.int64), np.asarray(uniques, dtype=object)
         return codes, np.asarray(values, dtype=object)[first_rows(codes)]
@@ -479,7 +479,7 @@ def combined_codes(parts: Sequence[np.ndarray]) -> np.ndarray:
     code = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
     span = 1  # code < span: renumbered only when the next part would overflow
     for part in parts:
-        codes, uniques = pd.factorize(part, use_na_sentinel=False)
+        codes, uniques = factorize(part, use_na_sentinel=False)
         if span * max(len(uniques), 1) >= 1 << 62:
             code, seen = pd.factorize(code)
             span = max(len(seen), 1)
