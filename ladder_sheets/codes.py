@@ -231,6 +231,12 @@ CODES: dict[str, Code] = {
             "number is above 12, or the order under which every date is the first of a month.",
             "Nothing to do; write the dates as YYYY-MM-DD to make them plain to everyone.",
         ),
+        date_month_only=Code(
+            INFO,
+            "In Level Since written as a month alone ('Dec 2025', '2025-12', '12/2025'): read "
+            "as the first of that month (time in level counts whole months).",
+            "Nothing to do; write the day too where it matters.",
+        ),
         not_a_cycle=Code(
             E, "A cycle is not a quarter.", "Write the cycle as a quarter, e.g. 2026-Q3."
         ),

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from ladder_sheets.cellmap import CellMap, SheetRows
 from ladder_sheets.model import Table
-from ladder_sheets.values import value_types
+from ladder_sheets.values import distinct_objects, value_types
 
 SEP = "\x1f"  # between a column's name and its part: never in a canonical column name
 META = b"ladder-sheets"  # schema metadata key holding the layout (JSON)
@@ -76,37 +76,28 @@ def encode_column(name: str, values: Any) -> tuple[list[str], list[pa.Array], di
         if kind not in ("float64", "int64", "bool") and not kind.startswith("datetime64[ns"):
             raise Unsupported(f"column {name!r} of dtype {kind}")
         return [name], [pa.array(series.to_numpy(), from_pandas=False)], {"dtype": kind}
-    array = series.to_numpy(dtype=object)
-    # each entry's exact type as a small code (np.equal with a numpy scalar type misbehaves)
-    every = value_types(array)
-    # one type (a history's IDs): nothing to group (compared as objects, never as dtypes)
-    if len(every) and np.equal(every, every[:1]).all():
-        type_codes, types = np.zeros(len(every), dtype=np.intp), every[:1]
-    else:
-        type_codes, types = pd.factorize(every)
+    # the column's distinct objects (a history repeats a few thousand), each entry a code into
+    # them; each object's exact type as a small code (np.equal with a numpy scalar type
+    # misbehaves). Types, values and kinds are worked out per object, then spread by code.
+    entry, objects = distinct_objects(series.to_numpy(dtype=object))
+    type_codes, types = pd.factorize(value_types(objects))
     kinds = [(i, k) for i, k in enumerate(types) if k is not _NONE]
     unknown = [k for _, k in kinds if k not in _KINDS]
     if unknown:
         raise Unsupported(f"column {name!r} holds {unknown[0].__name__} values")
     names, arrays = [], []
-    which = np.full(len(array), -1, dtype=np.int8)
-    whole = len(types) == 1  # one type and no blank (a history's IDs): no masks, no copies
+    which = np.full(len(objects), -1, dtype=np.int8)
     for position, (i, kind) in enumerate(kinds):
         label, arrow_type, _ = _KINDS[kind]
-        here = None if whole else type_codes == i
-        if here is not None:
-            which[here] = position
-        chosen = array if here is None else array[here]
+        here = type_codes == i
+        which[here] = position
+        chosen = objects[here]
         if kind in (dt.datetime, pd.Timestamp) and any(v.tzinfo for v in pd.unique(chosen)):
             raise Unsupported(f"column {name!r} holds dates with a time zone")
-        # NaN is a value of the float kinds, kept as one; no other kind holds a missing value,
-        # so it is factorized without pandas' pass looking for one
-        codes, uniques = pd.factorize(chosen, use_na_sentinel=kind not in (float, np.float64))
-        if here is None:
-            indices = codes.astype(np.int32, copy=False)
-        else:
-            indices = np.full(len(array), -1, dtype=np.int32)
-            indices[here] = codes
+        codes, uniques = pd.factorize(chosen, use_na_sentinel=False)
+        of_object = np.full(len(objects), -1, dtype=np.int32)
+        of_object[here] = codes
+        indices = of_object[entry]
         try:
             dictionary = pa.array(list(uniques), type=arrow_type)
         except (pa.ArrowException, OverflowError) as exc:
@@ -117,7 +108,7 @@ def encode_column(name: str, values: Any) -> tuple[list[str], list[pa.Array], di
         )
     if len(kinds) > 1:
         names.append(f"{name}{SEP}kind")
-        arrays.append(pa.array(which))
+        arrays.append(pa.array(which[entry]))
     info: dict[str, Any] = {"kinds": [_KINDS[k][0] for _, k in kinds]}
     if dtype is not None:
         info["as"] = dtype

@@ -156,6 +156,41 @@ def parse_date(value: Any, *, month_first: bool = False) -> dt.date | None:
     raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
 
 
+_MONTH_ONLY = (
+    re.compile(r"(?P<month>[A-Za-z]{3,9})\.?[\s,-]+(?P<year>\d{4})"),  # Dec 2025, December-2025
+    re.compile(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})"),  # 2025-12
+    re.compile(r"(?P<month>\d{1,2})[-/.](?P<year>\d{4})"),  # 12/2025
+)
+_MONTHS = {
+    name.casefold(): n
+    for n in range(1, 13)
+    for name in (
+        dt.date(2000, n, 1).strftime("%b"),
+        dt.date(2000, n, 1).strftime("%B"),
+        "Sept" if n == 9 else "",
+    )
+    if name
+}
+
+
+def month_only(value: Any) -> dt.date | None:
+    """The first day of the month a text names alone ("Dec 2025", "2025-12", "12/2025");
+    None for anything else (a full date, a number, another text)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern in _MONTH_ONLY:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        month = m.group("month")
+        number = int(month) if month.isdigit() else _MONTHS.get(month.casefold())
+        year = int(m.group("year"))
+        if number is not None and 1 <= number <= 12 and 1900 <= year <= 2200:
+            return dt.date(year, number, 1)
+    return None
+
+
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -313,6 +348,37 @@ def of_type(types: np.ndarray, kind: type) -> np.ndarray:
     return np.equal(types, kind)  # type: ignore[call-overload,no-any-return]
 
 
+def distinct_objects(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of an object array as codes into its distinct objects (told apart by
+    identity, in order of first appearance), and those objects.
+
+    A reader makes one object per distinct value (a million history rows hold a few thousand
+    texts), so grouping by identity is one pass over machine words instead of hashing a million
+    Python values; callers then group the few objects by type and value. Equal values held by
+    different objects are two objects here: only the grouping by value merges them."""
+    array = np.ascontiguousarray(values, dtype=object)
+    if not len(array):
+        return np.empty(0, dtype=np.intp), array
+    # each entry's object address; `array` holds every object while the addresses are used
+    codes, _ = pd.factorize(np.frombuffer(array, dtype=np.intp))
+    # codes are numbered in order of first appearance: a code's first entry raises the maximum
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    return codes, array[first]
+
+
+def factorize(values: Any, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of an object column, worked out over its distinct objects (see
+    distinct_objects) and spread back by code: the same codes and uniques, without hashing
+    every entry. Other dtypes go to pd.factorize as they are."""
+    array = np.asarray(values)
+    if array.dtype != object:
+        codes, uniques = pd.factorize(array, use_na_sentinel=use_na_sentinel)
+        return codes, np.asarray(uniques)
+    entry, objects = distinct_objects(array)
+    codes, uniques = pd.factorize(objects, use_na_sentinel=use_na_sentinel)
+    return codes[entry], uniques
+
+
 def map_distinct(
     values: Any, func: Callable[[Any], Any]
 ) -> tuple[np.ndarray, dict[int, ValueError]]:
@@ -323,44 +389,34 @@ def map_distinct(
     (an object array) and, by position, the ValueError func raised for a value (its result is
     None)."""
     array = np.asarray(values, dtype=object)
-    out = np.empty(len(array), dtype=object)
     failed: dict[int, ValueError] = {}
     if not len(array):
-        return out, failed
-    # All text (a history's IDs, names and cycles): one group, without typing every value.
-    # np.str_ counts as str here, its text being the same.
-    kinds: Any = [str]
-    text_only = pd.api.types.infer_dtype(array, skipna=False) == "string"
-    if not text_only:
-        types = value_types(array)
-        kinds = pd.unique(types)
+        return np.empty(0, dtype=object), failed
+    entry, objects = distinct_objects(array)
+    results = np.empty(len(objects), dtype=object)
+    errors: dict[int, ValueError] = {}  # by object
+    types = value_types(objects)
+    kinds = pd.unique(types)
     for kind in kinds:
-        # one type (a text column of an export, say): no grouping, no copies
-        positions = (
-            np.arange(len(array)) if len(kinds) == 1 else np.flatnonzero(of_type(types, kind))
-        )
+        mine = np.arange(len(objects)) if len(kinds) == 1 else np.flatnonzero(of_type(types, kind))
+        chosen = objects[mine]
         uniques: Any
         if kind is type(None):  # factorize would turn None into NaN
-            codes, uniques = np.zeros(len(positions), dtype=np.intp), [None]
+            codes, uniques = np.zeros(len(chosen), dtype=np.intp), [None]
         else:
             try:
-                values = array if len(kinds) == 1 else array[positions]
-                # no blank among texts alone: factorize then skips its pass looking for one
-                codes, uniques = pd.factorize(values, use_na_sentinel=text_only)
+                codes, uniques = pd.factorize(chosen, use_na_sentinel=False)
             except TypeError:  # unhashable values: one call each
-                codes, uniques = np.arange(len(positions)), values
-        results = np.empty(len(uniques), dtype=object)
-        errors: dict[int, ValueError] = {}
+                codes, uniques = np.arange(len(chosen)), chosen
+        done = np.empty(len(uniques), dtype=object)
         for code, value in enumerate(uniques):
             try:
-                results[code] = func(value)
+                done[code] = func(value)
             except ValueError as exc:
-                errors[code] = exc
-        if len(kinds) == 1:
-            out = results[codes]
-        else:
-            out[positions] = results[codes]
-        for code, error in errors.items():
-            for position in positions[codes == code]:
-                failed[int(position)] = error
-    return out, dict(sorted(failed.items()))
+                errors.update((int(o), exc) for o in mine[codes == code])
+        results[mine] = done[codes]
+    if errors:
+        bad = np.zeros(len(objects), dtype=bool)
+        bad[list(errors)] = True
+        failed = {int(i): errors[int(entry[i])] for i in np.flatnonzero(bad[entry])}
+    return results[entry], failed

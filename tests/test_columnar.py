@@ -218,3 +218,15 @@ def test_a_column_of_one_type_without_blanks_keeps_each_value(values):
     assert len(arrow.column(kinds[0]).chunks[0].dictionary) == distinct
     back, _ = table_from_arrow(arrow)
     _same(table, back)
+
+
+def test_equal_values_held_by_different_objects_are_one_dictionary_entry() -> None:
+    """Values are grouped by object first (a reader makes one per distinct value), then by
+    type and value: equal texts in two objects are one entry, 1 and 1.0 and True three."""
+    texts = ["".join(["E", str(i % 3)]) for i in range(30)]
+    table = _history([*texts, 1, 1.0, True, 1, None])
+    arrow = table_to_arrow(table)
+    assert arrow.column("d:rating\x1fstr").chunks[0].dictionary.to_pylist() == ["E0", "E1", "E2"]
+    assert arrow.column("d:rating\x1fint").chunks[0].dictionary.to_pylist() == [1]
+    back, _ = table_from_arrow(arrow)
+    _same(table, back)

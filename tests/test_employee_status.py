@@ -303,3 +303,32 @@ def test_a_mapping_answer_that_is_neither_left_nor_current_is_refused(tmp_path: 
     said = str(caught.value)
     assert "'Garden leave' = 'gone' is neither" in said and '"left" nor "current"' in said
     assert caught.value.file == str(bad)
+
+
+def test_an_hr_system_export_with_two_status_columns_reads_the_one_that_says_who_left(
+    tmp_path: Path,
+) -> None:
+    """An HR system's people export as Employees: "Employment Status" holds Full-Time or
+    Part-Time, "Status" holds Active or Inactive; a hire date beside the termination date."""
+    spec, leavers, workbook, now = _history_then_leavers(tmp_path)
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Employees"]
+    for c, header in enumerate(("Employment Status", "Status", "Hire Date", "Termination Date")):
+        ws.cell(1, 9 + c, header)
+    for row in range(2, ws.max_row + 1):
+        pid = ws.cell(row, 1).value
+        ws.cell(row, 9, "Part-Time" if row % 3 == 0 else "Full-Time")
+        ws.cell(row, 10, "Inactive" if pid in leavers else "Active")
+        ws.cell(row, 11, dt.datetime(2019, 3, 1))
+        if pid in leavers:
+            ws.cell(row, 12, dt.datetime(2026, 1, 15))
+    wb.save(workbook)
+
+    result, tables = merged_tables(workbook, [now], write=False)
+    assert not result.report.errors, [f.message for f in result.report.errors][:3]
+    assert "employee-status-unknown" not in [f.code for f in result.report]  # not Full-Time
+    [left] = [f for f in result.report if f.code == "employee-left"]
+    assert left.message.startswith("3 people are marked on Employees as having left (Status")
+    assert {p.split("!")[1][0] for p in left.places} == {"J"}  # the Status column's cells
+    company = Company("Tollund Freight", _without(spec, leavers), Book(), PLAIN, [])
+    assert wrong_numbers(company, tables) == []

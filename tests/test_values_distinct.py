@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ladder_sheets.values import map_distinct, parse_number
+from ladder_sheets.values import distinct_objects, factorize, map_distinct, parse_number
 
 
 def test_values_of_different_types_stay_apart() -> None:
@@ -57,3 +58,62 @@ def test_a_column_of_text_only_converts_each_text_once_and_fails_where_it_fails(
     assert out.tolist() == [3.0, None, 4.0, None, 3.0]
     assert list(failed) == [1, 3]
     assert sorted(calls) == [" 4 ", "3", "x"]
+
+
+def test_distinct_objects_are_told_apart_by_identity_in_order_of_first_appearance() -> None:
+    a, b = "".join(["E", "1"]), "".join(["E", "1"])  # equal texts, two objects
+    assert a == b and a is not b
+    nan = float("nan")
+    values = np.array([b, a, None, b, 3, nan, a, None, 3, nan], dtype=object)
+    codes, objects = distinct_objects(values)
+    assert codes.tolist() == [0, 1, 2, 0, 3, 4, 1, 2, 3, 4]
+    assert [id(o) for o in objects] == [id(b), id(a), id(None), id(3), id(nan)]
+    assert all(objects[c] is v for c, v in zip(codes, values, strict=True))
+    # a strided view (every other entry) and nothing at all
+    codes, objects = distinct_objects(values[::2])
+    assert [objects[c] for c in codes] == values[::2].tolist()
+    codes, objects = distinct_objects(np.array([], dtype=object))
+    assert len(codes) == 0 and len(objects) == 0
+
+
+def test_equal_values_held_by_different_objects_are_converted_once() -> None:
+    calls: list[object] = []
+
+    def seen(value: object) -> object:
+        calls.append(value)
+        return value
+
+    texts = ["".join(["E", str(i % 3)]) for i in range(30)]  # 30 objects, 3 texts
+    numbers = [float(i % 2) for i in range(10)]  # 10 objects, 2 numbers
+    out, failed = map_distinct(np.array(texts + numbers + [True, 1], dtype=object), seen)
+    assert out.tolist() == texts + numbers + [True, 1]
+    assert sorted(map(repr, calls)) == sorted(["'E0'", "'E1'", "'E2'", "0.0", "1.0", "True", "1"])
+    assert failed == {}
+
+
+_SHARED = ["".join(["E", "1"]), "".join(["E", "1"]), "E2", 1, 1.0, True, None, float("nan")]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_SHARED),  # the same objects again and again, as a reader makes
+            st.none(),
+            st.integers(-2, 2),
+            st.floats(allow_nan=True, allow_infinity=False, width=16),
+            st.text(alphabet="ab", max_size=2),
+            st.booleans(),
+        )
+    ),
+    st.booleans(),
+)
+def test_factorize_over_the_distinct_objects_is_pandas_factorize(
+    values: list[object], sentinel: bool
+) -> None:
+    array = np.array(values, dtype=object)
+    codes, uniques = factorize(array, use_na_sentinel=sentinel)
+    expected_codes, expected_uniques = pd.factorize(array, use_na_sentinel=sentinel)
+    assert codes.tolist() == expected_codes.tolist()
+    assert len(uniques) == len(expected_uniques)
+    for got, want in zip(uniques.tolist(), list(expected_uniques), strict=True):
+        assert type(got) is type(want) and (got == want or (got != got and want != want))

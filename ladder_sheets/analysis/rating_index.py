@@ -114,6 +114,26 @@ def _by_cycle(rows: np.ndarray, cycles: np.ndarray) -> dict[str, np.ndarray]:
     return {str(c): rows[order[bounds[i] : bounds[i + 1]]] for i, c in enumerate(uniques.tolist())}
 
 
+def _cycles_of(
+    emp_codes: np.ndarray, cycle_codes: np.ndarray, emp_keys: Any, cycle_keys: Any
+) -> dict[str, set[str]]:
+    """Employee key -> the set of their cycles, from (employee, cycle) pairs in order of first
+    appearance: employees in the order they first appear, each one's cycles added in the
+    order of their pairs (the dict and sets built as one .add a pair would build them, one
+    set a person rather than a Python step a pair)."""
+    out: dict[str, set[str]] = {}
+    if not len(emp_codes):
+        return out
+    order = np.argsort(emp_codes, kind="stable")
+    bounds = np.searchsorted(emp_codes[order], np.arange(int(emp_codes.max()) + 2))
+    cycles = np.asarray(cycle_keys, dtype=object)[cycle_codes[order]].tolist()
+    people = np.asarray(emp_keys, dtype=object)
+    # pd.factorize numbered the employees in order of first appearance: 0, 1, 2, ... is it
+    for e in range(len(bounds) - 1):
+        out[people[e]] = set(cycles[bounds[e] : bounds[e + 1]])
+    return out
+
+
 @dataclass
 class RatingHistory:
     manager: _ByCycle = field(default_factory=_ByCycle.empty)
@@ -161,10 +181,12 @@ class RatingHistory:
         emp_codes, emp_keys = pd.factorize(emps[manager])
         cycle_codes, cycle_keys = pd.factorize(cycles[manager])
         pair = emp_codes.astype(np.int64) * max(len(cycle_keys), 1) + cycle_codes
-        _, first = np.unique(pair, return_index=True)
-        first.sort()
-        for e, c in zip(emp_codes[first].tolist(), cycle_codes[first].tolist(), strict=True):
-            history.manager_cycles.setdefault(emp_keys[e], set()).add(cycle_keys[c])
+        pairs, distinct = pd.factorize(pair)  # numbered in order of first appearance
+        first = np.empty(len(distinct), dtype=np.int64)  # each pair's first row, ascending
+        first[pairs[::-1]] = np.arange(len(pairs) - 1, -1, -1)
+        history.manager_cycles = _cycles_of(
+            emp_codes[first], cycle_codes[first], emp_keys, cycle_keys
+        )
         return history
 
     def where(self, rating: Rating | None) -> str:

@@ -74,7 +74,7 @@ def plan_append(
             "sheet-names", "the history sheets are not named the way the writer names them"
         )
     position = {name: n for n, name in enumerate(read_sheets)}
-    codes = row_sheets.reindex(existing.index).map(position).to_numpy(dtype=float)
+    codes = sheet_numbers(row_sheets, existing.index, position)
     if np.isnan(codes).any() or (np.diff(codes) < 0).any():
         return HistoryWrite.rewrite("sheet-layout", "the recorded rows are not in sheet order")
     counts = np.bincount(codes.astype(int), minlength=len(read_sheets))
@@ -119,3 +119,14 @@ def plan_append(
                 "continuation-taken", f"the next continuation sheet '{name}' is another sheet"
             )
     return plan
+
+
+def sheet_numbers(row_sheets: pd.Series, index: pd.Index, position: dict[str, int]) -> np.ndarray:
+    """The number `position` gives the sheet of each row of `index` (NaN for a sheet it does not
+    name or a row without one): looked up once per distinct sheet, not once a row, and the
+    rows taken as a slice where they are the first of `row_sheets` (the recorded rows are)."""
+    first = row_sheets.index[: len(index)]
+    sheets = row_sheets.iloc[: len(index)] if first.equals(index) else row_sheets.reindex(index)
+    codes, distinct = pd.factorize(sheets.to_numpy(dtype=object), use_na_sentinel=True)
+    numbers = np.array([position.get(s, np.nan) for s in distinct] + [np.nan], dtype=float)
+    return numbers[codes]

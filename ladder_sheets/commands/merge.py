@@ -595,15 +595,12 @@ def split_ratings(framework: Framework, ratings: Table) -> tuple[pd.DataFrame, p
     Rows from the workbook come from its Ratings History sheet(s); every other row is from an
     export and carries its row label in `ratings` ("where"), so a conflict can name its place
     without computing places for a million rows that have none."""
+    from ladder_sheets.schema.ratings import recorded_rows
+
     data = ratings.data
-    from_workbook = ratings.sheets.reindex(data.index).isin(framework.sources.get("history", []))
-    files = getattr(ratings, "files", None)
-    if files is not None and len(files):
-        workbook_file = framework.history.file or str(framework.path)
-        from_workbook &= pd.Series(files.to_numpy(), index=data.index).eq(workbook_file)
     # Each part taken from the ratings as they are (no copy of the whole history first: at
     # 2,000 people x 8 cycles that copy was 25 MB still held while merge writes).
-    mask = from_workbook.to_numpy()
+    mask = recorded_rows(ratings, framework).to_numpy(dtype=bool)
     recorded = int(mask.sum())
     if mask[:recorded].all():  # the history's rows first, as check combines them: no copies
         existing, incoming = data.iloc[:recorded], data.iloc[recorded:]

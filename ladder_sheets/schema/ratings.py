@@ -31,7 +31,7 @@ from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.references import competency_references, employee_references
 from ladder_sheets.schema.schemas import id_key, name_key
 from ladder_sheets.schema.tables import type_table
-from ladder_sheets.values import closest, is_blank, map_distinct
+from ladder_sheets.values import closest, factorize, is_blank, map_distinct
 
 
 @dataclass
@@ -247,7 +247,7 @@ class RatingKeys:
         keys; "cycle": the cycle column), and those values in order of first appearance."""
         codes = getattr(self, f"{part}_code")
         if codes is None:
-            found, uniques = pd.factorize(values, use_na_sentinel=False)
+            found, uniques = factorize(values, use_na_sentinel=False)
             setattr(self, f"{part}_code", found.astype(np.int64))
             return found.astype(np.int64), np.asarray(uniques, dtype=object)
         return codes, np.asarray(values, dtype=object)[first_rows(codes)]
@@ -479,7 +479,7 @@ def combined_codes(parts: Sequence[np.ndarray]) -> np.ndarray:
     code = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
     span = 1  # code < span: renumbered only when the next part would overflow
     for part in parts:
-        codes, uniques = pd.factorize(part, use_na_sentinel=False)
+        codes, uniques = factorize(part, use_na_sentinel=False)
         if span * max(len(uniques), 1) >= 1 << 62:
             code, seen = pd.factorize(code)
             span = max(len(seen), 1)
@@ -490,14 +490,17 @@ def combined_codes(parts: Sequence[np.ndarray]) -> np.ndarray:
     return code.astype(np.int64)
 
 
-def recorded_rows(ratings: SourcedTable, framework: Framework) -> pd.Series:
-    """True for rows read from the workbook's own Ratings History sheet(s)."""
+def recorded_rows(ratings: Table, framework: Framework) -> pd.Series:
+    """True for rows read from the workbook's own Ratings History sheet(s) (a SourcedTable's
+    rows: from the workbook's own file too)."""
     sheets = ratings.sheets.reindex(ratings.data.index)
-    mask = sheets.isin(framework.sources.get("history", []))
-    if len(ratings.files):
+    mask = sheets.isin(framework.sources.get("history", [])).to_numpy(dtype=bool)
+    files = getattr(ratings, "files", None)
+    if files is not None and len(files):
         own = framework.history.file or str(framework.path)
-        mask &= pd.Series(ratings.files.to_numpy(), index=ratings.data.index).eq(own)
-    return mask.astype(bool)
+        # numpy's comparison, not a Series': each row's file is one of a few path objects
+        mask = mask & np.asarray(files.to_numpy(dtype=object) == own, dtype=bool)
+    return pd.Series(mask, index=ratings.data.index, dtype=bool)
 
 
 def _against_history(
@@ -542,7 +545,8 @@ def _duplicates(ratings: SourcedTable, keys: RatingKeys, recorded: np.ndarray) -
     findings: list[Finding] = []
     # History and exports are compared by merge (see _against_history), not here.
     same = recorded.all() or not recorded.any()  # a history alone: its keys are the codes
-    code = keys.code.copy() if same else combined_codes([keys.code, recorded])
+    # a key and whether it is recorded, as one number (only equality matters below)
+    code = keys.code.copy() if same else keys.code * 2 + recorded
     code[keys.code < 0] = -1
     repeated = pd.Series(code).duplicated(keep="first").to_numpy() & (code >= 0)
     if not repeated.any():

@@ -124,6 +124,7 @@ RULES: dict[str, Rule] = {
         "not-a-date": None,
         "ambiguous-date": None,
         "date-order": None,
+        "date-month-only": None,
         "not-a-cycle": None,
         "rating-out-of-scale": None,
         "expectation-out-of-scale": None,

@@ -42,6 +42,7 @@ from ladder_sheets.values import (
     closest,
     is_blank,
     map_distinct,
+    month_only,
     parse_bool,
     parse_cycle,
     parse_date,
@@ -89,6 +90,8 @@ def _coerce_column(
     parse: Callable[[str, str, Any], Any] = _coerce
     if kind == DATE:
         parse = _date_order(table, column, values, findings)
+    if column in MONTH_DATES:
+        parse = _or_month(table, column, values, findings, parse)
     out, failed = map_distinct(values.to_numpy(dtype=object), lambda v: parse(column, kind, v))
     if failed:
         code = PARSE_CODES.get((table.name, column), KIND_CODES.get(kind, "not-a-number"))
@@ -149,6 +152,42 @@ def _date_order(
     if order in ("month", "month-1st"):
         return lambda c, k, v: parse_date(v, month_first=True)
     return _coerce
+
+
+# Dates that may be written as a month alone: time in level counts whole months, so the first
+# of the month loses nothing. (A leaving date may not: "Dec 2025" could be any day of it.)
+MONTH_DATES = {"in_level_since"}
+
+
+def _or_month(
+    table: Table,
+    column: str,
+    values: pd.Series,
+    findings: list[Finding],
+    parse: Callable[[str, str, Any], Any],
+) -> Callable[[str, str, Any], Any]:
+    """`parse`, and a month alone ("Dec 2025", "2025-12", "12/2025") read as its first day,
+    said once for the column with how many such dates it holds."""
+    months = [(i, v, m) for i, v in values.items() if (m := month_only(v)) is not None]
+    if not months:
+        return parse
+    first, text, when = months[0]
+    findings.append(
+        _finding(
+            table,
+            "date-month-only",
+            first,
+            column,
+            f"{len(months)} date(s) in this column name a month alone (such as "
+            f"'{clean_text(text)}'): read as the first of the month ({when.isoformat()})",
+        )
+    )
+
+    def read(c: str, k: str, v: Any) -> Any:
+        month = month_only(v)
+        return month if month is not None else parse(c, k, v)
+
+    return read
 
 
 def _coerce(column: str, kind: str, value: Any) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 from ladder_sheets.values import clean_text, normalize_header, parse_bool, parse_date, parse_number
 from ladder_sheets.workbook import vocabulary
 from ladder_sheets.workbook.grid import Grid, a1
+from ladder_sheets.workbook.status import status_of
 
 INSPECT_HINT = "`ladder-sheets inspect WORKBOOK` shows how every column was read"
 MIN_SCORE = 0.5  # a header the concept explains less than half of is no candidate
@@ -133,7 +134,7 @@ def recognise(
 _LEVELS = {"level", "from_level", "to_level"}
 _RATINGS = {"min_average", "min_each", "expected", "rating"}
 _COUNTS = {"min_quarters", "cycles_at_next", "order", "band_min", "band_max"}
-_DATES = {"in_level_since", "imported_at"}
+_DATES = {"in_level_since", "imported_at", "left_on"}
 _FLAGS = {"requires_endorsement", "requires_calibration", "scope_met", "endorsed", "calibrated"}
 _TRACK_WORDS = {"ic", "individual contributor", "management", "manager", "people leader", "mgmt"}
 
@@ -150,7 +151,7 @@ def _check_values(
             values.append(v)
             if len(values) >= SAMPLE:
                 break
-    test = _test(concept, codes)
+    test = _test(concept, codes, cand.header)
     if test is None or len(values) < 2:
         return
     cand.values = len(values)
@@ -168,7 +169,7 @@ def _safe(test: Any, value: Any) -> bool:
         return False
 
 
-def _test(concept: str, codes: dict[str, str] | None) -> Any:
+def _test(concept: str, codes: dict[str, str] | None, header: str = "") -> Any:
     if concept in _LEVELS:
         if codes:
             return lambda v: normalize_header(v) in codes
@@ -185,6 +186,8 @@ def _test(concept: str, codes: dict[str, str] | None) -> Any:
         return lambda v: "@" in str(v)
     if concept == "track":
         return lambda v: normalize_header(v) in _TRACK_WORDS
+    if concept == "status":  # "Active"/"Terminated", not "Full-Time" (an HR system's other one)
+        return lambda v: status_of(str(v), header) is not None
     if concept == "name":
         return lambda v: isinstance(v, str) and any(ch.isalpha() for ch in v) and "@" not in v
     return None

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ladder_sheets.cellmap import column_letters
@@ -295,13 +296,27 @@ def _expected_cells(kept: pd.DataFrame, columns: Sequence[Column]) -> tuple[int,
     """(text cells, number cells) the history writer would write for `kept`."""
     text = numbers = 0
     for column in columns:
-        values = kept[column.key] if column.key in kept.columns else pd.Series([], dtype=object)
-        present = values.notna() & values.ne("")
+        present = _present(kept[column.key]) if column.key in kept.columns else 0
         if column.kind in ("number", "datetime", "date"):
-            numbers += int(present.sum())
+            numbers += present
         else:
-            text += int(present.sum())
+            text += present
     return text, numbers
+
+
+def _present(values: pd.Series) -> int:
+    """How many values are neither blank nor "" (the cells the writer writes). In numpy: a
+    Series' comparison with "" costs several times more over the million rows of a history."""
+    array = values.to_numpy()
+    if array.dtype.kind in "fc":
+        return int(np.count_nonzero(~np.isnan(array)))
+    if array.dtype != object:
+        return int((values.notna() & values.ne("")).sum())
+    try:
+        empty = int(np.count_nonzero(array == ""))
+    except (TypeError, ValueError):  # a value that cannot say whether it equals "" (pd.NA)
+        return int((values.notna() & values.ne("")).sum())
+    return int(np.count_nonzero(~pd.isna(array))) - empty
 
 
 def _last_letter(columns: Sequence[Column]) -> str:
