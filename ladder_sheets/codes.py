@@ -350,6 +350,12 @@ CODES: dict[str, Code] = {
             "Use a level listed in the Levels sheet for this job family.",
             "unknown",
         ),
+        competency_note_dropped=Code(
+            INFO,
+            "A competency in the Matrix or Behaviors written with a note after its name "
+            "('Communication (core)', 'Delivery *'): read as the competency the name alone is.",
+            "Nothing to do; drop the note from the name to make it plain.",
+        ),
         unknown_competency=Code(
             E,
             "A competency that is not on the Competencies sheet.",

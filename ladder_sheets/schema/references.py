@@ -7,6 +7,7 @@ framework's spelling in the typed copy, so the analysis can join exactly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.codes import CODES
-from ladder_sheets.findings import Finding, error, warning
+from ladder_sheets.findings import Finding, error, info, warning
 from ladder_sheets.model import Framework, Table, headers
 from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.schemas import id_key, name_key
@@ -35,7 +36,7 @@ def check_references(framework: Framework, catalog: Catalog) -> list[Finding]:
         findings += _tracks(framework.employees, catalog)
     if catalog.competencies:
         for name in ("expectations", "behaviors"):
-            findings += competency_references(framework.table(name), catalog)
+            findings += competency_references(framework.table(name), catalog, notes=True)
     return findings
 
 
@@ -108,8 +109,46 @@ def _assign(table: Table, column: str, values: list[Any]) -> None:
     table.data[column] = pd.Series(values, index=table.data.index, dtype=object)
 
 
-def competency_references(table: Table, catalog: Catalog) -> list[Finding]:
-    return _rewrite(table, "competency", "unknown-competency", catalog.competencies, name_key)
+def competency_references(table: Table, catalog: Catalog, notes: bool = False) -> list[Finding]:
+    """`notes`: a name with a note after it ("Communication (core)", "Delivery *"), whose
+    name alone is a competency, is read as that competency and said once (Matrix and
+    Behaviors rows; a rating's competency is not, as its note may name a rater)."""
+    found = _noted(table, catalog) if notes else []
+    return found + _rewrite(
+        table, "competency", "unknown-competency", catalog.competencies, name_key
+    )
+
+
+_NOTE_AFTER = re.compile(r"^(?P<name>.*?\S)\s*(?:[\(\[][^\)\]]*[\)\]]|\*+)\s*$")
+
+
+def _noted(table: Table, catalog: Catalog) -> list[Finding]:
+    values = table.data["competency"].tolist()
+    read: dict[str, str] = {}
+    first: Any = None
+    for at, value in enumerate(values):
+        if not isinstance(value, str) or name_key(value) in catalog.competencies:
+            continue
+        m = _NOTE_AFTER.match(value.strip())
+        known = catalog.competencies.get(name_key(m.group("name"))) if m else None
+        if known is None:
+            continue
+        read[value.strip()] = known
+        values[at] = known
+        first = table.data.index[at] if first is None else first
+    if not read:
+        return []
+    _assign(table, "competency", values)
+    said = "; ".join(f"'{k}' as '{v}'" for k, v in list(read.items())[:6])
+    return [
+        info(
+            "competency-note-dropped",
+            f"{len(read)} competency name(s) carry a note after the name, read without it: "
+            f"{said}{'; ...' if len(read) > 6 else ''}",
+            CODES["competency-note-dropped"].hint,
+            table.where(first, "competency"),
+        )
+    ]
 
 
 def employee_references(
