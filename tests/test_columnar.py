@@ -18,6 +18,7 @@ from ladder_sheets.columnar import (
     table_from_arrow,
     table_to_arrow,
     write_parquet,
+    write_parquet_parts,
 )
 from ladder_sheets.model import Table, columns
 
@@ -116,6 +117,42 @@ def test_row_groups_each_with_their_own_dictionary(tmp_path):
     assert arrow.column("d:rating\x1fstr").num_chunks > 1
     back, _ = table_from_arrow(arrow)
     _same(table, back)
+
+
+def test_a_value_repeated_over_row_groups_is_one_object(tmp_path):
+    """Each row group has its own dictionary: a text is made once all the same (a history's
+    IDs, repeated in every row group, were made once per row group)."""
+    values = [f"ID {i % 7}" for i in range(1000)]
+    path = tmp_path / "t.parquet"
+    pq.write_table(table_to_arrow(_history(values)), path, row_group_size=128)
+    arrow = pq.read_table(path)
+    assert arrow.column("d:rating\x1fstr").num_chunks == 8
+    back, _ = table_from_arrow(arrow)
+    assert back.data["rating"].tolist() == values
+    assert len({id(v) for v in back.data["rating"]}) == 7
+
+
+def test_parts_written_a_row_group_per_few_batches(tmp_path):
+    """write_parquet_parts: batches gathered until `rows` rows are held, a row group each, the
+    same table once read; the sheet rows stored as differences, the rest in dictionaries."""
+    values = [f"text {i % 5}" if i % 4 else i for i in range(1050)]
+    arrow = table_to_arrow(_history(values))
+    path = tmp_path / "t.parquet"
+    write_parquet_parts(arrow.schema, arrow.to_batches(max_chunksize=100), path, 250, ["row"])
+    meta = pq.ParquetFile(path).metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert sizes == [300, 300, 300, 150]
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        for j in range(group.num_columns):
+            column = group.column(j)
+            used = set(column.encodings)
+            if column.path_in_schema == "row":
+                assert "DELTA_BINARY_PACKED" in used and "RLE_DICTIONARY" not in used
+            else:
+                assert "RLE_DICTIONARY" in used, column.path_in_schema
+    back, _ = table_from_arrow(pq.read_table(path))
+    _same(_history(values), back)
 
 
 def test_a_column_of_one_type_with_blanks_over_row_groups(tmp_path):

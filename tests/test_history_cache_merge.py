@@ -172,6 +172,57 @@ def test_one_cycle_after_another(book: Path, tmp_path: Path, extended):
     assert_cache_right(book, tmp_path)
 
 
+def _row_groups(path: Path) -> list[dict[str, Any]]:
+    """Each row group of the cache file of `path`: its rows and each column's encodings."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(cache_path(path)).metadata
+    groups = []
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        encodings = {
+            group.column(j).path_in_schema: set(group.column(j).encodings)
+            for j in range(group.num_columns)
+        }
+        groups.append({"rows": group.num_rows, "encodings": encodings})
+    return groups
+
+
+def test_the_extension_writes_row_groups_of_several_batches(
+    book: Path, tmp_path: Path, extended, monkeypatch
+):
+    """The old rows are copied a batch at a time and written several batches to a row group;
+    the row numbers and the keys' codes as differences, in the extension as in a cold cache."""
+    monkeypatch.setattr(history_extend, "_BATCH", 200)
+    monkeypatch.setattr(history_extend, "_GROUP", 700)
+    rows = history_cache.Lookup.open(book).meta["rows"]  # type: ignore[union-attr]
+    result = merge(book, EXPORTS[2:4])
+    assert extended == [True]
+    assert result.history_write is not None
+    total = rows + result.history_write.rows
+    groups = _row_groups(book)
+    sizes = [g["rows"] for g in groups]
+    assert sum(sizes) == total
+    # the old rows in batches of 200, gathered until 700 rows are held: 800 a row group
+    assert rows >= 1600 and sizes[: rows // 800] == [800] * (rows // 800), sizes
+    assert all(size >= 700 for size in sizes[:-1]), sizes
+    assert_cache_right(book, tmp_path)
+    kept = cache_path(book).read_bytes()
+    cache_path(book).unlink()
+    try:
+        refresh_history_cache(book)
+        cold_groups = _row_groups(book)  # one row group: history_cache.save
+    finally:
+        cache_path(book).write_bytes(kept)
+    assert len(cold_groups) == 1
+    for group in [*groups, *cold_groups]:
+        for column, used in group["encodings"].items():
+            if column in ("r/row", "t/row", "k/code"):
+                assert "DELTA_BINARY_PACKED" in used and "RLE_DICTIONARY" not in used, column
+            else:
+                assert "RLE_DICTIONARY" in used, column
+
+
 def test_a_cycle_replaced_is_read_again(book: Path, tmp_path: Path, extended):
     changed = tmp_path / "changed" / EXPORTS[0].name
     changed.parent.mkdir()

@@ -508,7 +508,7 @@ def _write_file(path: Path, arrow: Any) -> None:
     """The cache file of `path` from `arrow`, atomically, with the workbook's permission bits."""
     from ladder_sheets.columnar import write_parquet
 
-    _write_with(path, lambda tmp: write_parquet(arrow, tmp))
+    _write_with(path, lambda tmp: write_parquet(arrow, tmp, ascending(arrow.schema.names)))
 
 
 def _write_with(path: Path, write: Callable[[Path], None]) -> None:
@@ -579,6 +579,13 @@ def drop(path: Path) -> None:
     """Remove the cache of `path` (a stale one must not keep deleted rows)."""
     with contextlib.suppress(OSError):
         cache_path(path).unlink()
+
+
+def ascending(names: Sequence[str]) -> list[str]:
+    """The cache file's columns of numbers counting up row by row (the sheet row of each row
+    of the history, as read and as typed; the code of each row's rating key, numbered in
+    order of first appearance): written as their differences (columnar.write_parquet)."""
+    return [n for n in names if n in ("r/row", "t/row", f"{_FACT}code")]
 
 
 def _columns(arrow: Any, prefix: str) -> Any:
