@@ -167,6 +167,12 @@ CODES: dict[str, Code] = {
             "Several Matrix columns name one level and none is headed by the level alone.",
             "Map the one to read ([expectations.levels]) or rename the others.",
         ),
+        level_code_split=Code(
+            INFO,
+            "Every level cell of the Levels sheet holds a code and a title ('L3 - Senior "
+            "Engineer'): read as the code, the title going to a blank Title.",
+            "Nothing to do; or keep the code in Level and the title in Title.",
+        ),
         level_names_read_as_codes=Code(
             INFO,
             "Levels written as a job title or 'code - title' were read as the Levels codes.",

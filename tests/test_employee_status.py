@@ -153,6 +153,21 @@ def test_people_marked_as_left_are_passed_over_and_their_history_kept(tmp_path: 
     assert set(leavers) <= kept
 
 
+def test_a_roster_without_status_or_leaving_date_is_not_told_it_lacks_them(
+    tmp_path: Path,
+) -> None:
+    spec, _, _ = _company()
+    workbook = books.write(spec, Book(), tmp_path / "f.xlsx")
+    found = ls.read_framework(workbook).findings
+    assert not [f for f in found if f.code == "missing-column" and f.sheet == "Employees"]
+    # a mapping naming a status column the sheet lacks is told
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[employees.columns]\nstatus = "Worker State"\n', encoding="utf-8")
+    found = ls.read_framework(workbook, mapping).findings
+    [told] = [f for f in found if f.code == "missing-column" and f.sheet == "Employees"]
+    assert "'Worker State'" in told.message
+
+
 def _rows(workbook: Path) -> dict[int, str]:
     ws = openpyxl.load_workbook(workbook)["Employees"]
     return {r: ws.cell(r, 1).value for r in range(2, ws.max_row + 1)}

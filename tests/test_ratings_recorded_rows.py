@@ -16,7 +16,7 @@ from test_schema_company import build, company
 from ladder_sheets.commands.merge import split_ratings
 from ladder_sheets.model import Table
 from ladder_sheets.schema import validate
-from ladder_sheets.schema.ratings import SourcedTable, recorded_rows
+from ladder_sheets.schema.ratings import SourcedTable, manager_rated, recorded_rows
 from ladder_sheets.xlsx.append.scan import _present
 
 
@@ -94,3 +94,19 @@ def test_present_of_typed_columns() -> None:
     assert _present(pd.Series([1, 2, 3])) == 3
     assert _present(pd.Series(pd.to_datetime(["2026-01-01", None]))) == 1
     assert _present(pd.Series(["a", "", None], dtype="string")) == 1
+
+
+_raters = st.sampled_from(["manager", "Manager", " manager", "self", None, np.nan, pd.NA])
+_cycles = st.sampled_from(["2026-Q1", "2026-Q2", None, np.nan, pd.NA])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_raters, _cycles, st.sampled_from([3.0, np.nan])), max_size=12))
+def test_manager_rated_rows_are_the_row_by_row_answer(rows: list[tuple[Any, Any, float]]) -> None:
+    data = pd.DataFrame(rows, columns=["rater_type", "cycle", "rating"]).astype(
+        {"rater_type": object, "cycle": object, "rating": float}
+    )
+    by_hand = [
+        isinstance(r, str) and r == "manager" and isinstance(c, str) and v == v for r, c, v in rows
+    ]
+    assert manager_rated(data).tolist() == by_hand

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -16,7 +17,7 @@ import xlsxwriter
 from test_reader_scale import write_framework_sheets
 
 from ladder_sheets.workbook import columnar as columnar_module
-from ladder_sheets.workbook.grid import Grid, LongGrid, read_grids
+from ladder_sheets.workbook.grid import Grid, LongGrid, filled, read_grids
 from ladder_sheets.workbook.reader import read_framework
 
 HISTORY_HEADER = [
@@ -236,3 +237,12 @@ def test_a_long_sheet_with_merged_cells_is_read_by_calamine(
     assert served == []
     assert not isinstance(new["Ratings History"], LongGrid)  # merged: a plain grid
     assert_same_grids(new, old)
+
+
+def test_filled_is_every_entry_but_none() -> None:
+    """A blank is None alone: NaN, 0, '', False and a text are values, in a view as well."""
+    values = [None, float("nan"), 0, "", False, "E1", None, 0.0]
+    column = np.array(values * 3, dtype=object)
+    assert filled(column).tolist() == [v is not None for v in values] * 3
+    assert filled(column[1::3]).tolist() == [v is not None for v in (values * 3)[1::3]]
+    assert filled(np.array([], dtype=object)).tolist() == []

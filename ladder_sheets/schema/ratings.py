@@ -31,7 +31,7 @@ from ladder_sheets.schema.catalog import Catalog
 from ladder_sheets.schema.references import competency_references, employee_references
 from ladder_sheets.schema.schemas import id_key, name_key
 from ladder_sheets.schema.tables import type_table
-from ladder_sheets.values import closest, factorize, is_blank, map_distinct
+from ladder_sheets.values import closest, distinct_objects, factorize, is_blank, map_distinct
 
 
 @dataclass
@@ -666,12 +666,7 @@ def _coverage(
     wanted_of = _expectations_of_people(framework, expected)
     data = ratings.data
     rated = np.flatnonzero(
-        (
-            (data["rater_type"] == MANAGER)
-            & data["rating"].notna()
-            & data["cycle"].notna()
-            & data["employee_id"].notna()
-        ).to_numpy()
+        manager_rated(data) & per_object(data["employee_id"].to_numpy(dtype=object), _known)
     )
     # people, competencies and cycles as the numbers RatingKeys gives them (a cached
     # history's are kept with it): each distinct one is looked up once, not once a row
@@ -766,6 +761,30 @@ def _coverage(
     findings.extend(_missing_ratings(lacking))
     findings.extend(_unexpected_ratings(rated_on))
     return findings
+
+
+def manager_rated(data: pd.DataFrame) -> np.ndarray:
+    """Per row: a manager's rating (rater type exactly "manager") with a rating and a cycle.
+    Worked out once per distinct object of the text columns (see per_object)."""
+    rater = per_object(data["rater_type"].to_numpy(dtype=object), _is_manager)
+    cycle = per_object(data["cycle"].to_numpy(dtype=object), _known)
+    return rater & data["rating"].notna().to_numpy(dtype=bool) & cycle
+
+
+def per_object(values: np.ndarray, test: Callable[[Any], bool]) -> np.ndarray:
+    """`test` of each entry of an object array, called once per distinct object (a history
+    repeats a few rater types, cycles and IDs a million times)."""
+    codes, objects = distinct_objects(values)
+    return np.array([test(v) for v in objects], dtype=bool)[codes]
+
+
+def _known(value: Any) -> bool:
+    return not pd.isna(value)
+
+
+def _is_manager(value: Any) -> bool:
+    """`value == MANAGER` as a Series compares it: a blank is not the manager."""
+    return not pd.isna(value) and bool(value == MANAGER)
 
 
 def _at_places(found: Finding, places: Iterable[str]) -> Finding:

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.findings import Finding, Where, warning
-from ladder_sheets.model import MANAGER, Framework, Table
+from ladder_sheets.model import Framework, Table
 from ladder_sheets.schema.catalog import Catalog, Level
 from ladder_sheets.schema.quality import track_name
+from ladder_sheets.schema.ratings import manager_rated
 from ladder_sheets.schema.schemas import id_key, name_key
 from ladder_sheets.values import is_blank, map_distinct
 
@@ -184,13 +185,13 @@ def _lateral(paths: Table) -> list[Finding]:
 def _aspirational(framework: Framework, catalog: Catalog, ratings: Table) -> list[Finding]:
     """Steps whose measurable criteria almost nobody at the from-level meets."""
     data = ratings.data
-    usable = (data["rater_type"] == MANAGER) & data["rating"].notna() & data["cycle"].notna()
+    usable = manager_rated(data)
     if not usable.any():
         return []
     # the latest cycle from the distinct cycles, and only its rows taken: a history holds
     # millions of rows of a few cycles
     cycle = data["cycle"].to_numpy(dtype=object)
-    rows = np.flatnonzero(usable.to_numpy(dtype=bool))
+    rows = np.flatnonzero(usable)
     last = max(pd.unique(cycle[rows]))
     rows = rows[cycle[rows] == last]
     people_keys, _ = map_distinct(data["employee_id"].to_numpy(dtype=object)[rows], id_key)

@@ -225,6 +225,10 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Columns most workbooks do not have and need not: their absence is not said. (A roster without
+# Status or Leaving Date marks no leavers; people who left are deleted from it instead.)
+UNSAID_COLUMNS: dict[str, tuple[str, ...]] = {"employees": ("status", "left_on")}
+
 # Columns whose absence is an error; the others are warnings.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "levels": ("family", "track", "level", "order"),

@@ -11,8 +11,11 @@ check to report with its cell.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Finding, Where, info
 from ladder_sheets.model import Table
 from ladder_sheets.values import clean_text, normalize_header
@@ -26,6 +29,52 @@ LEVEL_COLUMNS = {
     "criteria": ("from_level", "to_level"),
     "paths": ("from_level", "to_level"),
 }
+
+
+# "L3 - Senior Engineer", "IC2 – Engineer II", "P4: Principal": a code, a dash or colon, a title
+_CODE_AND_TITLE = re.compile(
+    r"^(?P<code>[A-Za-z]{0,4} ?\d{1,2}[A-Za-z]?)\s*(?:[-\u2013\u2014:|]|\s)\s*(?P<title>\S.*)$"
+)
+
+
+def split_level_cells(levels: Table) -> list[Finding]:
+    """A Levels sheet whose every level cell holds a code and a title ("L3 - Senior Engineer")
+    is read as the code, the title going to Title where that is blank: the Matrix's headers and
+    the roster name the code, and would otherwise name no level. Said once; a sheet where some
+    cells are codes alone is left as written (the codes and titles are then not told apart)."""
+    data = levels.data
+    if "level" not in data.columns or not len(data):
+        return []
+    filled = [(i, clean_text(v)) for i, v in data["level"].items() if clean_text(v)]
+    parts = [(i, text, _CODE_AND_TITLE.match(text or "")) for i, text in filled]
+    if not parts or any(m is None for _, _, m in parts):
+        return []
+    codes = [(str(data.at[i, "family"] or ""), m.group("code").upper()) for i, _, m in parts if m]
+    if len(set(codes)) != len(codes):
+        return []  # two levels of one family with the same code: the whole cell is the level
+    titles = data["title"].tolist() if "title" in data.columns else [None] * len(data)
+    level_values = data["level"].tolist()
+    for at, value in enumerate(level_values):
+        m = _CODE_AND_TITLE.match(clean_text(value) or "")
+        if m is None:
+            continue
+        level_values[at] = m.group("code")
+        if not clean_text(titles[at]):
+            titles[at] = m.group("title").strip()
+    data["level"] = pd.Series(level_values, index=data.index, dtype=object)
+    if "title" in data.columns:
+        data["title"] = pd.Series(titles, index=data.index, dtype=object)
+    first, text, m = parts[0]
+    assert m is not None
+    return [
+        info(
+            "level-code-split",
+            f"{len(parts)} level cell(s) hold a code and a title, such as '{text}': read as "
+            f"level '{m.group('code')}', titled '{m.group('title').strip()}'",
+            CODES["level-code-split"].hint,
+            levels.where(first, "level"),
+        )
+    ]
 
 
 def resolve_levels(tables: dict[str, Table], codes: dict[str, str]) -> list[Finding]:

@@ -38,7 +38,7 @@ from ladder_sheets.store.record import STORE_SHEET
 from ladder_sheets.values import clean_text, closest, normalize_header
 from ladder_sheets.versions import VERSIONS_SHEET, read_versions
 from ladder_sheets.workbook import history_cache
-from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
+from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, UNSAID_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.expectation_words import read_expectation_words
 from ladder_sheets.workbook.extent import sheet_names
 from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
@@ -49,7 +49,7 @@ from ladder_sheets.workbook.header import (
     is_totals_label,
     level_code,
 )
-from ladder_sheets.workbook.level_names import resolve_levels
+from ladder_sheets.workbook.level_names import resolve_levels, split_level_cells
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
 from ladder_sheets.workbook.people import resolve_managers
 from ladder_sheets.workbook.readings import (
@@ -154,6 +154,7 @@ def read_framework(
             tables[table] = whole
             sources[table] = [s for s, _ in assigned[table]]
             if table == "levels":
+                findings.extend(split_level_cells(tables[table]))
                 reader.set_codes(tables[table])
             if table == "competencies":
                 reader.set_competencies(tables[table])
@@ -514,6 +515,8 @@ class _TableReader:
         in_doubt = {d.concept for d in layout.doubts if d.kind == "close"}
         for column, template_header in TABLES[table][1]:
             if column in layout.columns or column in in_doubt:
+                continue
+            if column in UNSAID_COLUMNS.get(table, ()) and column not in entry.columns:
                 continue
             if wide and column not in (
                 ("competency", "level", "expected", "behavior")
