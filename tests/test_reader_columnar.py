@@ -246,3 +246,25 @@ def test_filled_is_every_entry_but_none() -> None:
     assert filled(column).tolist() == [v is not None for v in values] * 3
     assert filled(column[1::3]).tolist() == [v is not None for v in (values * 3)[1::3]]
     assert filled(np.array([], dtype=object)).tolist() == []
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [" Cycle ", "2024-Q1", None, "2024-Q1 ", "a\u00a0 b", None],  # texts and blanks
+        ["Rating", 3, " 4 ", None, 2.5, "x"],  # texts beside numbers
+        [None, 3, 4],  # no text
+    ],
+    ids=["texts", "mixed", "numbers"],
+)
+def test_a_long_column_is_cleaned_as_each_cell_would_be(values: list[Any]) -> None:
+    """Each distinct text cleaned once, spread by its code: the values _clean gives cell by
+    cell, numbers and blanks as they were, from the row asked for."""
+    from ladder_sheets.workbook.grid import Words
+    from ladder_sheets.workbook.reader import _clean, _clean_column
+
+    column = np.array(values, dtype=object)
+    for start in (0, 1):
+        got = _clean_column(column[start:], Words.of(column), start)
+        assert got.tolist() == [_clean(v) for v in values[start:]]
+        assert [type(v) for v in got] == [type(_clean(v)) for v in values[start:]]

@@ -869,12 +869,15 @@ def _long_rows(table: str, grid: LongGrid, layout: TableLayout, file: str) -> Ta
 
 def _clean_column(col: np.ndarray, words: Words, start: int) -> np.ndarray:
     """_clean over a column from row `start`: each distinct text cleaned once."""
-    out = col.copy()
     codes = words.codes[start:]
     texts = codes >= 0
-    if texts.any():
-        cleaned = np.array([_clean(u) for u in words.uniques] + [None], dtype=object)
-        out[texts] = cleaned[codes[texts]]
+    if not texts.any():
+        return col.copy()
+    cleaned = np.array([_clean(u) for u in words.uniques] + [None], dtype=object)
+    if not filled(col[~texts]).any():  # texts and blanks only: one gather (-1 takes the None)
+        return cleaned[codes]
+    out = col.copy()
+    out[texts] = cleaned[codes[texts]]
     return out
 
 
