@@ -474,6 +474,8 @@ def test_a_tab_per_team_under_one_header_is_read_whole(tmp_path: Path) -> None:
     ]
     assert list(cells["rating"][:4]) == ["C2", "C3", "C4", "C5"]
     assert set(data["cycle"]) == {"2026-Q3"}
+    # Ratings History's Source names the tab too: which team's sheet a rating came from
+    assert data["source"].tolist() == [f"2026-Q3.xlsx!{t}" for t in tabs]
     [said] = [f.message for f in export.findings if f.code == "export-sheets-read"]
     assert said == (
         "3 tabs read, each holding ratings under the same header: 'Engineering' (2026-Q3, 6 "

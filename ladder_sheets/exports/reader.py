@@ -133,6 +133,7 @@ def _read_tab(
     `one_of_several` tabs read together, the tab's name gives the cycle before the file's."""
     name = str(path)
     scale = LabelScale(labels)
+    tab = (mapping or {}).get("sheet") if one_of_several else None
     layout = detect(source, competencies=competencies, scale=scale, mapping=mapping)
     given = _ExportMapping.of(export_mapping)
     layout.rater_words = given.raters
@@ -176,7 +177,8 @@ def _read_tab(
     ctx = Context(
         layout=layout,
         scale=scale,
-        source=path.name,
+        # Ratings History's Source: the file, and the tab where several tabs were read
+        source=f"{path.name}!{tab}" if tab else path.name,
         fallback_cycle=fallback,
         competencies={cols.compact(c): c for c in competencies if c},
         employees={cols.compact(e): e for e in employees if e},
