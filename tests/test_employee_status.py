@@ -375,3 +375,28 @@ def test_packs_and_calibration_leave_out_people_marked_as_left(tmp_path: Path) -
     for ws in pack.worksheets:
         for row in ws.iter_rows(values_only=True):
             assert not set(leavers) & set(row), (ws.title, row)
+
+
+def test_a_second_status_column_added_and_never_filled_is_not_a_rival(tmp_path: Path) -> None:
+    """The template's Status column left blank, and HR's own "Status" added at the end."""
+    spec, leavers, workbook, now = _history_then_leavers(tmp_path)
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Employees"]
+    ws.cell(1, 9, "Status")  # blank below
+    ws.cell(1, 10, "Status")
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, 9).value = None
+        ws.cell(row, 10, "Leaver" if ws.cell(row, 1).value in leavers else "Active")
+    wb.save(workbook)
+    result, tables = merged_tables(workbook, [now], write=False)
+    assert not [f for f in result.report if f.code == "ambiguous-column"]
+    [left] = [f for f in result.report if f.code == "employee-left"]
+    assert {p.split("!")[1][0] for p in left.places} == {"J"}
+    company = Company("Tollund Freight", _without(spec, leavers), Book(), PLAIN, [])
+    assert wrong_numbers(company, tables) == []
+    # both filled, and alike: still a question, never a guess
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, 9, "Active")
+    wb.save(workbook)
+    found = ls.read_framework(workbook).findings
+    assert [f.code for f in found if f.sheet == "Employees"] == ["ambiguous-column"]

@@ -39,7 +39,7 @@ def _company(tmp_path: Path, written: dict[str, str]) -> tuple[object, Path, lis
         code = ws.cell(row, level).value
         if code in written:
             ws.cell(row, level, written[code].format(code=code, title=titles[code]))
-            ws.cell(row, title, None)
+            ws.cell(row, title).value = None  # the title only in the level cell
     wb.save(workbook)
     (tmp_path / "exports").mkdir()
     return spec, workbook, tools.plain(spec, tmp_path / "exports", PLAIN)

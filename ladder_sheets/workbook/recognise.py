@@ -93,6 +93,11 @@ def recognise(
         for cand in cands:
             if cand.score < 1.0 or len(cands) > 1:
                 _check_values(grid, table, concept, row, cand, codes)
+        # of two columns alike, a blank one (a column added and never filled) is not a rival
+        blank = [c for c in cands if len(cands) > 1 and not _has_values(grid, row, c.column)]
+        if blank and len(blank) < len(cands):
+            for cand in blank:
+                cand.score -= 2 * CLOSE
     pairs = sorted(
         ((cand.score, concept, cand) for concept, cands in by_concept.items() for cand in cands),
         key=lambda p: p[0],
@@ -160,6 +165,12 @@ def _check_values(
         cand.score *= 0.6  # the header says it, the values say otherwise
     elif cand.fit >= 0.8:
         cand.score += 0.02
+
+
+def _has_values(grid: Grid, row: int, column: int, rows: int = 500) -> bool:
+    """Whether the column holds anything in the first `rows` rows below its header."""
+    below = (r for r in grid.rows_present() if r > row)
+    return any(clean_text(grid.get(r, column)) for r, _ in zip(below, range(rows), strict=False))
 
 
 def _safe(test: Any, value: Any) -> bool:
