@@ -347,3 +347,31 @@ def test_an_hr_system_export_with_two_status_columns_reads_the_one_that_says_who
     assert {p.split("!")[1][0] for p in left.places} == {"J"}  # the Status column's cells
     company = Company("Tollund Freight", _without(spec, leavers), Book(), PLAIN, [])
     assert wrong_numbers(company, tables) == []
+
+
+def test_packs_and_calibration_leave_out_people_marked_as_left(tmp_path: Path) -> None:
+    spec, leavers, workbook, _ = _history_then_leavers(tmp_path)
+    # they were rated in the last cycle, then left: their ratings are in the history
+    everyone = _exports(spec, tmp_path / "everyone")[spec["cycles"][-1]]
+    assert not ls.merge(workbook, [everyone]).report.errors
+    _set_status(workbook, "Employment Status", {p: "Terminated" for p in leavers})
+    staying = [p["id"] for p in spec["people"] if p["id"] not in leavers]
+
+    packs = ls.write_packs(workbook, tmp_path / "packs", by="employee", jobs=1)
+    assert not packs.report.errors
+    assert sorted(r.employee_id for r in packs.recipients) == sorted(staying)
+    for path in packs.written:
+        assert not any(p in path.name for p in leavers)
+
+    result = ls.calibrate(workbook, tmp_path / "calibration.xlsx")
+    last = spec["cycles"][-1]
+    rated = sum(
+        1
+        for r in spec["ratings"]
+        if r["cycle"] == last and r["person"] in staying and r["rater"] in PLAIN.raters
+    )
+    assert (result.people, result.ratings) == (len(staying), rated)
+    pack = openpyxl.load_workbook(tmp_path / "calibration.xlsx", read_only=True)
+    for ws in pack.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            assert not set(leavers) & set(row), (ws.title, row)

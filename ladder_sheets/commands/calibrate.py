@@ -103,13 +103,16 @@ def calibrate(
     )
     result.cycle = chosen
     in_cycle = pd.Series(cycle_codes == cycles.index(chosen), index=history.index)
-    if family is not None:  # the counts printed are the pack's: that family's only
-        from ladder_sheets.analysis.ladder import key
+    # the counts printed are the pack's: people on Employees (not those who left), and with
+    # --family that family's only
+    from ladder_sheets.analysis.ladder import key
 
+    staff = fw.employees.data
+    if family is not None:
         readiness = readiness[readiness["family"].map(key) == key(family)]
-        staff = fw.employees.data
-        ids = {key(e) for e in staff.loc[staff["family"].map(key) == key(family), "employee_id"]}
-        in_cycle &= history["employee_id"].map(key).isin(ids)
+        staff = staff.loc[staff["family"].map(key) == key(family)]
+    ids = {key(e) for e in staff["employee_id"]}
+    in_cycle &= history["employee_id"].map(key).isin(ids)
     result.people = int(len(readiness))
     result.ratings = int(in_cycle.sum())
     result.seconds = (dt.datetime.now() - started).total_seconds()
