@@ -399,7 +399,9 @@ def write_workbook(org: Organisation, path: Path, *, cycles: tuple[str, ...] | N
             for j, col in enumerate(cols):
                 _cell(ws, i, j, row.get(col), date)
     ws = wb.add_worksheet(model.TABLES["employees"][0])
-    cols = model.columns("employees")
+    # the invented people have no Status or Leaving Date (everyone is employed): the columns
+    # they have, as the organisations generated before those columns existed
+    cols = [c for c in model.columns("employees") if c in org.people.columns]
     ws.write_row(0, 0, [model.headers("employees")[c] for c in cols], header)
     for i, person in enumerate(org.people[cols].itertuples(index=False, name=None), start=1):
         for j, value in enumerate(person):
