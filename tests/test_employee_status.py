@@ -52,6 +52,9 @@ PLAIN = Export("plain", key="id", reviewer_key="id", raters=("manager", "self"))
         ("Yes", "Status", None),  # "Status: yes" says nothing
         ("Garden leave - exit", "Status", None),  # both: asked, not guessed
         ("Contractor", "Status", None),
+        ("Fixed-term", "Status", "current"),  # a contract, not "term(inated)"
+        ("Term", "Employee Status", "left"),
+        ("Fixed term - ended", "Status", None),
     ],
 )
 def test_a_status_is_read_by_its_words_and_a_yes_by_its_header(

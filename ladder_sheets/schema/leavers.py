@@ -28,8 +28,8 @@ class Leavers:
 
 def split_employees(employees: Table, marked: pd.Series | None) -> tuple[Table, Leavers]:
     """The rows of people still employed, and the Leavers of the rows `marked` (each row's
-    reason, workbook/status.py; None for people employed). A rehired
-    person's old row marked as left is not a second row of their ID."""
+    reason, workbook/status.py; None for people employed). A rehired person's old row marked
+    as left is not a second row of their ID."""
     leavers = Leavers()
     if marked is None or not marked.notna().any():
         return employees, leavers

@@ -25,12 +25,12 @@ from ladder_sheets.model import Table
 from ladder_sheets.values import clean_text, is_blank, parse_date
 
 
-# Words of a status that say the person has left, or is still employed (on leave, on notice
-# or on probation is still employed: they keep their pack and their gaps).
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Words of a status that say the person has left, or is still employed (on leave, on notice
+# or on probation is still employed: they keep their pack and their gaps).
 LEFT_WORDS = _words(
     "terminated termination term termed leaver left inactive former resigned resignation "
     "retired retirement withdrawn separated separation exit exited departed deceased dismissed "
@@ -39,8 +39,10 @@ LEFT_WORDS = _words(
 CURRENT_WORDS = _words(
     "active employed current leave loa sabbatical parental maternity paternity notice "
     "probation probationary hire hired new onboarding suspended secondment seconded "
-    "furlough furloughed leaving permanent temporary intern internship working"
+    "furlough furloughed leaving permanent temporary intern internship working fixedterm"
 )
+# Phrases read as one word: a fixed-term contract is employment, not "term(inated)"
+PHRASES = {"fixed term": "fixedterm"}
 NEGATIONS = frozenset({"not", "no", "non", "never"})
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -51,10 +53,12 @@ def status_of(text: str, header: str = "") -> str | None:
     """ "left", "current", or None for a word not known. A yes/no answers the header's
     question: "Active" yes is current, "Leaver?" yes has left; under "Status" it says
     nothing."""
-    words = re.findall(r"[a-z0-9]+", text.casefold())
+    said = _key(text)
+    for phrase, word in PHRASES.items():
+        said = re.sub(rf"\b{phrase}\b", word, said)
+    words = said.split()
     if not words:
         return None
-    said = " ".join(words)
     if said in YES or said in NO:
         asked = status_of(header) if header else None
         if asked is None:
