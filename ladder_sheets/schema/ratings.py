@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Finding, Where, error, info, warning
 from ladder_sheets.model import (
     CONTEXT_RATERS,
@@ -203,7 +204,7 @@ def _rated_leavers(
         f"{count} rating{'s' if count != 1 else ''} of {n} "
         f"{'people' if n != 1 else 'person'} marked as left on Employees: {_listed(named, 5)}. "
         "They are recorded with their history; gaps, readiness and packs pass over them.",
-        "If someone rated is still employed, correct their status on Employees.",
+        CODES["rated-leaver"].hint,
         ratings.where(index[rows[0]], "employee_id"),
     )
     places = (str(ratings.where(index[r], "employee_id")) for r in rows.tolist())
