@@ -358,8 +358,8 @@ CODES: dict[str, Code] = {
         ),
         competency_note_dropped=Code(
             INFO,
-            "A competency in the Matrix or Behaviors written with a note after its name "
-            "('Communication (core)', 'Delivery *'): read as the competency the name alone is.",
+            "A competency in the Matrix or Behaviors written with a note in brackets after its "
+            "name ('Communication (core)'): read as the competency the name alone is.",
             "Nothing to do; drop the note from the name to make it plain.",
         ),
         unknown_competency=Code(

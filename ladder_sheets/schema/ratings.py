@@ -134,7 +134,11 @@ def _former(
     if not gone.any():
         return None, None
     leavers = framework.leavers
-    left = np.fromiter((bool(leavers) and k in leavers for k in keys_), bool, len(people))
+    left = (
+        np.fromiter((k in leavers for k in keys_), bool, len(people))
+        if leavers
+        else np.zeros(len(people), dtype=bool)
+    )
     kept = recorded.copy()
     if framework.store is not None and len(ratings.files):
         kept |= ratings.files.to_numpy(dtype=object) == str(framework.store.path)

@@ -110,16 +110,17 @@ def _assign(table: Table, column: str, values: list[Any]) -> None:
 
 
 def competency_references(table: Table, catalog: Catalog, notes: bool = False) -> list[Finding]:
-    """`notes`: a name with a note after it ("Communication (core)", "Delivery *"), whose
-    name alone is a competency, is read as that competency and said once (Matrix and
-    Behaviors rows; a rating's competency is not, as its note may name a rater)."""
+    """`notes`: a name with a note in brackets after it ("Communication (core)"), whose name
+    alone is a competency, is read as that competency and said once (Matrix and Behaviors
+    rows; a rating's competency is not, as its note may name a rater). A mark such as
+    "Delivery *" needs no note: names compare without punctuation (name_key)."""
     found = _noted(table, catalog) if notes else []
     return found + _rewrite(
         table, "competency", "unknown-competency", catalog.competencies, name_key
     )
 
 
-_NOTE_AFTER = re.compile(r"^(?P<name>.*?\S)\s*(?:[\(\[][^\)\]]*[\)\]]|\*+)\s*$")
+_NOTE_AFTER = re.compile(r"^(?P<name>.*?\S)\s*[\(\[][^\)\]]*[\)\]]\s*$")
 
 
 def _noted(table: Table, catalog: Catalog) -> list[Finding]:

@@ -31,7 +31,8 @@ LEVEL_COLUMNS = {
 }
 
 
-# "L3 - Senior Engineer", "IC2 – Engineer II", "P4: Principal": a code, a dash or colon, a title
+# "L3 - Senior Engineer", "IC2 – Engineer II", "P4: Principal", "M1 Manager": a code, then a
+# dash, colon, bar or space, then a title
 _CODE_AND_TITLE = re.compile(
     r"^(?P<code>[A-Za-z]{0,4} ?\d{1,2}[A-Za-z]?)\s*(?:[-\u2013\u2014:|]|\s)\s*(?P<title>\S.*)$"
 )
@@ -52,18 +53,16 @@ def split_level_cells(levels: Table) -> list[Finding]:
     codes = [(str(data.at[i, "family"] or ""), m.group("code").upper()) for i, _, m in parts if m]
     if len(set(codes)) != len(codes):
         return []  # two levels of one family with the same code: the whole cell is the level
-    titles = data["title"].tolist() if "title" in data.columns else [None] * len(data)
-    level_values = data["level"].tolist()
-    for at, value in enumerate(level_values):
-        m = _CODE_AND_TITLE.match(clean_text(value) or "")
-        if m is None:
-            continue
-        level_values[at] = m.group("code")
-        if not clean_text(titles[at]):
-            titles[at] = m.group("title").strip()
-    data["level"] = pd.Series(level_values, index=data.index, dtype=object)
-    if "title" in data.columns:
-        data["title"] = pd.Series(titles, index=data.index, dtype=object)
+    level = data["level"].astype(object).copy()
+    title = data["title"].astype(object).copy() if "title" in data.columns else None
+    for index, _, m in parts:
+        assert m is not None
+        level.at[index] = m.group("code")
+        if title is not None and not clean_text(title.at[index]):
+            title.at[index] = m.group("title").strip()
+    data["level"] = level
+    if title is not None:
+        data["title"] = title
     first, text, m = parts[0]
     assert m is not None
     return [
