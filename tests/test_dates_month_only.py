@@ -10,19 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from companies import book as books
-from companies import exports as tools
 from companies.book import Book
-from companies.exports import Export
-from companies.roster import Company
-from companies.spec import build, quarters
-from test_companies import merged_tables, wrong_numbers
+from companies.spec import Spec, build, quarters
+from test_companies_shapes import files, understood
 
 from ladder_sheets.model import Table
 from ladder_sheets.schema.tables import type_table
 from ladder_sheets.values import month_only
-
-PLAIN = Export("plain", key="id", reviewer_key="id", raters=("manager", "self"))
 
 
 @pytest.mark.parametrize(
@@ -77,18 +71,14 @@ def test_a_roster_of_months_gives_the_statuses_of_its_full_dates(tmp_path: Path)
         cycles=quarters("2025-Q3", 4),
     )
     assert all(p["since"].day == 1 for p in spec["people"])  # so a month says the date
-    workbook = books.write(spec, Book(dates="iso"), tmp_path / "f.xlsx")
-    wb = openpyxl.load_workbook(workbook)
-    ws = wb["Employees"]
-    for row in range(2, ws.max_row + 1):
-        since = dt.date.fromisoformat(ws.cell(row, 8).value)
-        ws.cell(row, 8, since.strftime("%b %Y") if row % 2 else since.strftime("%Y-%m"))
-    wb.save(workbook)
-    (tmp_path / "exports").mkdir()
-    exports = tools.plain(spec, tmp_path / "exports", PLAIN)
 
-    result, tables = merged_tables(workbook, exports, write=False)
-    assert not result.report.errors, [f.message for f in result.report.errors][:3]
+    def shape(wb: openpyxl.Workbook, spec: Spec) -> None:
+        ws = wb["Employees"]
+        for row in range(2, ws.max_row + 1):
+            since = dt.date.fromisoformat(ws.cell(row, 8).value)
+            ws.cell(row, 8, since.strftime("%b %Y") if row % 2 else since.strftime("%Y-%m"))
+
+    workbook, exports = files(tmp_path, spec, Book(dates="iso"), shape)
+    result = understood("Marrow Robotics", spec, workbook, exports)
     [note] = [f for f in result.report if f.code == "date-month-only"]
     assert note.message.startswith(f"{len(spec['people'])} date(s)")
-    assert wrong_numbers(Company("Marrow Robotics", spec, Book(), PLAIN, []), tables) == []
