@@ -188,6 +188,14 @@ def test_readiness_formulas_read_each_persons_own_history_cells(
 TEMPLATES: list[tuple[Callable[..., str], tuple[str, ...], bool]] = [
     (gap.rating_formula, ("'Ratings History'!D57",), True),
     (gap.rating_formula, ("'XLOOKUP(1)'!D5",), False),  # a "(" filled in: xlsxwriter's path
+    # a "(" no name can call (the history's second sheet): put as filled
+    (gap.rating_formula, ("'Ratings History (2)'!D57",), True),
+    (gap.rating_formula, ("'Ratings (XLOOKUP(1)'!D5",), False),  # ...unless one more does
+    (gap.rating_formula, ("'Ratings.(2)'!D5",), False),
+    (gap.rating_formula, ("(1)",), False),  # after the template's own text: it could
+    (gap.hyperlink_formula, ("#'Ratings History (2)'!E9", "Ratings History (2)!E9"), True),
+    (gap.hyperlink_formula, ("#'R (2)'!E9", "(XLOOKUP(1,A1:A2,B1:B2))"), False),
+    (lambda a, b: f"=IF(ISNUMBER(A1),{a}XLOOKUP{b},0)", ("'S (2)'!A1+", "(1,A1:A2,B1:B2)"), False),
     (gap.rating_formula, ("'A_xlfn.B'!D5",), False),
     (gap.rating_formula, ("'{x}'!D5",), False),
     (readiness.meets_formula, ("K3", "L3"), True),

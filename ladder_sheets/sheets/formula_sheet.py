@@ -58,9 +58,22 @@ def _plain(formula: str) -> bool:
     )
 
 
+# A "(" that follows one of these could end a function's name: xlsxwriter's prefixing (and
+# _plain) look for a name just before a "(", so a "(" after any other character calls nothing.
+# A hole's filling starts after template text, so a "(" that starts a line counts too.
+_NAME_END = re.compile(r"(?:^|[A-Za-z0-9_.])\(", re.MULTILINE)
+
+
 def _inert(text: str) -> bool:
-    """Whether `text`, filled into a plain template's hole, leaves the formula plain."""
-    return "(" not in text and "{" not in text and "}" not in text and "_xlfn." not in text
+    """Whether `text` (the fillings of a plain template's holes, a line each) leaves the formula
+    plain: no brace, no "_xlfn.", and no "(" that a name could call (the "(" of "'Ratings
+    History (2)'!D5", a history sheet past Excel's last row, calls nothing)."""
+    return (
+        "{" not in text
+        and "}" not in text
+        and "_xlfn." not in text
+        and ("(" not in text or _NAME_END.search(text) is None)
+    )
 
 
 class FormulaTemplate:
@@ -102,7 +115,7 @@ def write_template(
         template.plain
         and isinstance(ws, FormulaSheet)
         and ws.is_open(row)
-        and _inert(cells[0] if len(cells) == 1 else "".join(cells))
+        and _inert(cells[0] if len(cells) == 1 else "\n".join(cells))
     ):
         ws.put_formula(row, col, formula[1:], cell_format, value)
     else:
