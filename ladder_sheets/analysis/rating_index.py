@@ -52,7 +52,7 @@ def _mapped(column: pd.Series, convert: Callable[[Any], Any]) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Build without cyclic garbage collection. Two tuples per rating on a heap that already
     holds the framework's millions of objects set off full collections that took longer than
     the building itself (a third of readiness_table at 2,000 people); none of it forms cycles."""
@@ -95,7 +95,7 @@ class _ByCycle:
         # dict() keeps the LAST row of a repeated key, as merge appends newer imports below
         keys = zip(self._emps[rows].tolist(), self._comps[rows].tolist(), strict=True)
         ratings = map(Rating, self._values[rows].tolist(), rows.tolist())
-        with _collector_paused():
+        with collector_paused():
             return dict(zip(keys, ratings, strict=True))
 
     @classmethod
