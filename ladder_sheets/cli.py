@@ -8,6 +8,7 @@ error. A traceback is a bug; `--debug` shows one for reporting it.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from ladder_sheets import __version__
-from ladder_sheets.errors import LadderError, os_problem
+from ladder_sheets.errors import CacheNotExtended, LadderError, os_problem
 from ladder_sheets.findings import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,6 +104,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     Before a cycle: ladder-sheets check framework.xlsx
     """
     ctx.obj = {"debug": debug}
+    if not debug:  # the history is read again instead: slower, and right (errors.py)
+        warnings.filterwarnings("ignore", category=CacheNotExtended)
 
 
 @cli.command()

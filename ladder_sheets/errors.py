@@ -111,3 +111,10 @@ def os_problem(
         file=str(place) if place is not None else None,
         hint=hint,
     )
+
+
+class CacheNotExtended(RuntimeWarning):
+    """merge could not extend the history cache for a reason other than the ones it checks
+    for (workbook/history_extend.py): a bug. merge then reads the whole history again, which
+    gives the right cache, only slower; the CLI does not show it (nothing for the user to do),
+    the tests turn it into an error (pyproject's filterwarnings), so it is never silent there."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import NoneType
 from typing import Any
 
 import openpyxl
@@ -170,6 +171,47 @@ def test_one_cycle_after_another(book: Path, tmp_path: Path, extended):
     merge(book, EXPORTS[3:4])
     assert extended == [True, True]
     assert_cache_right(book, tmp_path)
+
+
+def test_a_cycle_imported_at_midnight_extends_the_cache(book: Path, tmp_path: Path, extended):
+    """Imported At of exactly midnight is read as a date, where every recorded one is a date
+    and time: a value type the cached column never held. The extension adds it (it used to
+    give up, and merge read the whole history again), then extends over it."""
+    import datetime as dt
+
+    def kinds(path: Path) -> list[str]:
+        """The value types of Imported At as read (the cache's layout of the reading)."""
+        import pyarrow.parquet as pq
+
+        layout = json.loads(pq.read_schema(cache_path(path)).metadata[b"r/"])
+        return list(layout["data"]["infos"]["imported_at"]["kinds"])
+
+    assert kinds(book) == ["datetime"]
+    merge(book, EXPORTS[2:3], now=dt.datetime(2026, 7, 1))
+    assert extended == [True], "the cache was extended, not read again"
+    assert kinds(book) == ["datetime", "date"]
+    assert_cache_right(book, tmp_path)
+    merge(book, EXPORTS[3:4], now=dt.datetime(2026, 10, 1, 9, 30))
+    assert extended == [True, True]
+    assert_cache_right(book, tmp_path)
+
+
+def test_a_failure_to_extend_is_a_warning(book: Path, monkeypatch):
+    """An error inside the extension is a bug: merge still leaves the right cache (the history
+    read again), and says so with a warning, which the tests' settings make an error."""
+    from ladder_sheets.errors import CacheNotExtended
+
+    def broken(*args: Any) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(history_extend, "_facts", broken)
+    with pytest.warns(CacheNotExtended, match="KeyError"):
+        result = merge(book, EXPORTS[2:3])
+    assert result.written == book
+    assert from_cache(book), "the history read again and cached"
+    assert cache_contents(book) == cold_cache(book)
+    with pytest.raises(CacheNotExtended):  # as every other test runs (pyproject.toml)
+        merge(book, EXPORTS[3:4])
 
 
 def _row_groups(path: Path) -> list[dict[str, Any]]:
@@ -353,7 +395,12 @@ def _joined(old: Any, tail: Any) -> Any:
     if got is None:
         return None
     added, layout = got
-    return pa.concat_tables([old, added]).replace_schema_metadata({b"ladder-sheets": layout})
+    widen = history_extend._widening(old.schema, added.schema)
+    if widen is not None:  # a value type only the new rows hold: the old rows widened
+        old = pa.Table.from_batches([widen(b, added.schema) for b in old.to_batches()])
+    return pa.concat_tables([old, added.replace_schema_metadata(None)]).replace_schema_metadata(
+        {b"ladder-sheets": layout}
+    )
 
 
 def test_joined_arrow_is_the_arrow_of_the_joined_table():
@@ -401,9 +448,29 @@ def test_joined_arrow_is_the_arrow_of_the_joined_table():
         assert got.cell_column(name) == expected.cell_column(name)
     assert got.data["rating"].dtype == expected.data["rating"].dtype
     assert got.sheets.tolist() == expected.sheets.tolist()
-    # a value type the old rows never held: not joined (the full reading instead)
-    odd = table([{"employee_id": "E9", "cycle": "2026-Q2", "rating": 1.0, "evidence": when}], 5)
-    assert _joined(table_to_arrow(old), odd) is None
+    # value types the old rows never held (a date and time among texts, a date among dates
+    # and times, texts in a column of none): joined after the old ones, as a whole reading
+    # orders them
+    odd_rows = [
+        {"employee_id": "E9", "cycle": "2026-Q2", "rating": 1.0, "evidence": when},
+        {"employee_id": 16, "cycle": "2026-Q2", "imported_at": dt.date(2026, 4, 1)},
+        {"employee_id": "E10", "cycle": "2026-Q2", "evidence": "x", "imported_at": when},
+        {"employee_id": "E11", "cycle": "2026-Q2", "competency": "Hiring"},
+    ]
+    odd = table(odd_rows, 5)
+    joined = _joined(table_to_arrow(old), odd)
+    assert joined is not None
+    got, _ = table_from_arrow(joined, "book.xlsx")
+    expected, _ = table_from_arrow(table_to_arrow(table(old_rows + odd_rows, 2)), "book.xlsx")
+    for name in names:
+        assert [_value(v) for v in got.data[name]] == [_value(v) for v in expected.data[name]]
+        assert got.cell_column(name) == expected.cell_column(name)
+    assert joined.column_names == table_to_arrow(table(old_rows + odd_rows, 2)).column_names
+    assert [type(v) for v in got.data["imported_at"]][3:5] == [NoneType, dt.date]
+    # a column whose dtype differs (numbers read, then a text): not joined (the full reading)
+    text = table([{"employee_id": "E9", "cycle": "2026-Q2"}], 5)
+    text.data["rating"] = text.data["rating"].astype(object)
+    assert _joined(table_to_arrow(old), text) is None
 
 
 @pytest.fixture

@@ -29,6 +29,13 @@ else nothing (merge then reads the whole history again, as before):
 - their reading found the header where the cached reading found it, and neither the reading
   nor the typing of those rows said anything: each finding of the history is then the one the
   cache holds (a finding about new rows would need merging with the old findings: nothing done).
+
+A value type the appended rows hold that the cached rows' column never did (an Imported At of
+exactly midnight is read as a date where every earlier one was a date and time) is added to
+the column's types after the cached ones, as a reading of the whole history orders them, the
+cached rows given no value of it. Anything else going wrong is a bug: merge reads the history
+again (the right cache, slower) and says so with a warning (errors.CacheNotExtended) that the
+tests make an error and the CLI does not show.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import itertools
 import json
 import re
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from ladder_sheets.cellmap import CellMap, SheetRows
+from ladder_sheets.errors import CacheNotExtended
 from ladder_sheets.model import Table
 from ladder_sheets.workbook import history_cache as hc
 from ladder_sheets.workbook.extent import sheet_parts
@@ -66,8 +75,25 @@ def extend(carry: hc.Carry | None, target: Path, inputs: Any, sheet: str) -> boo
         return False
     try:
         return _extend(carry, target, inputs, sheet)
-    except Exception:  # whatever went wrong, the full reading remains
+    except OSError:  # the cache file could not be read or written: it costs only speed
+        hc.drop(target)
         return False
+    except Exception as exc:
+        # Not one of the conditions checked above: a bug. merge then reads the history again,
+        # which gives the right cache (slower), so the user need not hear of it; the warning
+        # makes it an error in the tests (errors.CacheNotExtended).
+        hc.drop(target)
+        warnings.warn(
+            f"the history cache was not extended ({type(exc).__name__}: {exc}); "
+            "the history is read again",
+            CacheNotExtended,
+            stacklevel=2,
+        )
+        return False
+
+
+class _Unexpected(Exception):
+    """What merge's own append makes impossible, found nonetheless (see `extend`)."""
 
 
 def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
@@ -99,8 +125,8 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     ):
         return False
     part = appended_part(target, sheet, COLUMNS)
-    if part is None:
-        return False
+    if part is None:  # merge has just appended, with its record
+        raise _Unexpected(f"no record of the rows appended to {sheet!r}")
     file = str(target)
 
     # the appended rows, read as the sheet's own rows 2, 3... (before the cached rows are
@@ -117,7 +143,7 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     family = dict(assigned).get(sheet)
     grid = _read_grid(sheet, xml, parts)
     if grid is None:
-        return False
+        raise _Unexpected(f"the appended rows of {sheet!r} read as no sheet")
     tail, findings, found, digest = read_history_rows(grid, file, inputs, assigned, family)
     if tail is None or found is None or findings or digest != meta["context"]:
         return False
@@ -132,14 +158,12 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     ):
         return False
     places = tail.places
-    if not isinstance(places, CellMap) or len(places.parts) != 1:
-        return False
-    got = places.parts[0]
+    got = places.parts[0] if isinstance(places, CellMap) and len(places.parts) == 1 else None
     if not isinstance(got, SheetRows):
-        return False
+        raise _Unexpected("the appended rows' places are not one sheet's rows")
     moved = SheetRows(got.rows + offset, got.letters)
     if len(moved) != part.last_row - part.first_row + 1 or int(moved.rows.max()) > part.last_row:
-        return False
+        raise _Unexpected(f"{len(moved)} row(s) read of rows {part.first_row}-{part.last_row}")
     tail = Table(tail.name, tail.data, CellMap(list(places.columns), [moved]), tail.sheets, file)
     typed_tail, type_findings = type_table(tail)
     if type_findings:
@@ -147,8 +171,10 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     # the cached rows are copied into the new cache a batch at a time, never loaded whole
     source = pq.ParquetFile(pa.BufferReader(carry.data))
     schema, rows = source.schema_arrow, meta["rows"]
-    if source.metadata.num_rows != rows or not rows:
+    if not rows:
         return False
+    if source.metadata.num_rows != rows:
+        raise _Unexpected(f"the cache file holds {source.metadata.num_rows} rows, not {rows}")
     old = {prefix: hc._columns(schema.empty_table(), prefix) for prefix in ("r/", "t/")}
     layout = json.loads(old["r/"].schema.metadata[META])
     ends = layout.get("places", {}).get("parts", [])
@@ -177,8 +203,15 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     arrays = [*raw[0].columns, *typed[0].columns, *(array for _, array in facts)]
     labels = [f"r/{n}" for n in raw[0].column_names] + [f"t/{n}" for n in typed[0].column_names]
     labels += [name for name, _ in facts]
-    if labels != schema.names:
-        return False
+    # a type the new rows bring (a midnight Imported At read as a date after times) adds
+    # columns; every cached column stays, in its place
+    if [n for n in labels if n in schema.names] != schema.names:
+        raise _Unexpected("the extended cache's columns are not the cached ones")
+    fields = {f.name: f for f in schema}
+    schema = pa.schema(
+        [fields.get(n) or pa.field(n, a.type) for n, a in zip(labels, arrays, strict=True)]
+    )
+    widen = _widening(source.schema_arrow, schema)
     extended = dict(meta, members=new_key, rows=rows + typed[0].num_rows)
     schema = schema.with_metadata(
         {b"ladder-cache": json.dumps(extended).encode(), b"r/": raw[1], b"t/": typed[1]}
@@ -187,14 +220,12 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
 
     def write(path: Path) -> None:
         batches = source.iter_batches(batch_size=_BATCH, use_threads=False)
+        if widen is not None:
+            batches = (widen(b, schema) for b in batches)
         parts = itertools.chain(batches, added.to_batches())
         write_parquet_parts(schema, parts, path, _GROUP, hc.ascending(schema.names))
 
-    try:
-        hc._write_with(target, write)
-    except Exception:
-        hc.drop(target)
-        return False
+    hc._write_with(target, write)
     return True
 
 
@@ -242,7 +273,7 @@ def _facts(source: Any, old: Any, typed: Any) -> list[tuple[str, Any]] | None:
         taken = taken.rename_columns([n[len("t/") :] for n in taken.column_names])
         return frame_from_arrow(taken, {"columns": wanted, "infos": layout["infos"]}, "d:")
 
-    tail = frame_from_arrow(typed, layout, "d:")
+    tail = frame_from_arrow(typed, json.loads(typed.schema.metadata[META])["data"], "d:")
     out = []
     for name, array in hc.fact_columns(appended_facts(facts, rows_of, tail)):
         out.append((name, array.cast(source.schema_arrow.field(name).type)))
@@ -259,9 +290,10 @@ def _column(name: str, prefix: str) -> str | None:
 
 def _appended(old: Any, tail: Table) -> tuple[Any, bytes] | None:
     """The rows of `tail` (rows of the last sheet of `old`'s table) as Arrow in the encoding
-    of `old` (as stored: only its schema and layout are looked at), and the layout of the
-    Arrow table `columnar.table_to_arrow` makes of `old`'s table followed by `tail`; None
-    where the two cannot be put together column by column."""
+    of `old` (as stored: only its schema and layout are looked at) widened by the value types
+    `tail` brings that `old` has not, and the layout of the Arrow table
+    `columnar.table_to_arrow` makes of `old`'s table followed by `tail`; None where the two
+    cannot be put together column by column."""
     import pyarrow as pa
 
     from ladder_sheets.columnar import META, table_to_arrow
@@ -280,32 +312,44 @@ def _appended(old: Any, tail: Table) -> tuple[Any, bytes] | None:
     if was["data"]["columns"] != now["data"]["columns"]:
         return None
     columns: dict[str, Any] = {}
+    infos: dict[str, Any] = {}
+    names: list[str] = []
     for column in was["data"]["columns"]:
         got = _like(f"d:{column}", new, was["data"]["infos"][column], now["data"]["infos"][column])
         if got is None:
             return None
-        columns.update(got)
+        columns.update(got[0])
+        names += got[0]
+        infos[column] = got[1]
     columns["row"] = new.column("row")
-    got = _like("sheet", new, was["sheets"], now["sheets"])
-    if got is None:
+    names.append("row")
+    sheets = _like("sheet", new, was["sheets"], now["sheets"])
+    if sheets is None:
         return None
-    columns.update(got)
-    if sorted(columns) != sorted(old.column_names):
+    columns.update(sheets[0])
+    names += sheets[0]
+    if [n for n in names if n in old.column_names] != old.column_names:
         return None
     fields = {f.name: f for f in old.schema}
-    arrays = [columns[n].cast(fields[n].type) for n in old.column_names]
-    tail_arrow = pa.Table.from_arrays(arrays, schema=old.schema)
-    layout = dict(was)
+    arrays = [columns[n].cast(fields[n].type) if n in fields else columns[n] for n in names]
+    layout = dict(was, data=dict(was["data"], infos=infos), sheets=sheets[1])
     parts = [dict(p) for p in ends["parts"]]
     parts[-1]["length"] += added["parts"][0]["length"]
     layout["places"] = dict(ends, parts=parts)
-    return tail_arrow, json.dumps(layout).encode()
+    text = json.dumps(layout).encode()
+    return pa.Table.from_arrays(arrays, names=names).replace_schema_metadata({META: text}), text
 
 
-def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict[str, Any] | None:
+def _like(
+    name: str, new: Any, was: dict[str, Any], now: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The Arrow columns of `name` in `new` (encoded as `now` says) re-expressed in the
-    encoding `was` (columnar.encode_column): the same value types in the old order, a type
-    the tail lacks given as nulls; None when the tail holds a type the old column has not."""
+    encoding `was` (columnar.encode_column) widened by the value types only `new` holds, in
+    the order `encode_column` gives them, and that encoding; None where they cannot be.
+
+    encode_column orders a column's types by their first row, and the cached rows come
+    first: their types keep their places, the new ones follow in the order the tail meets
+    them. A type the tail lacks is given as nulls."""
     import pyarrow as pa
 
     from ladder_sheets.columnar import SEP
@@ -314,16 +358,15 @@ def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict
         parts = [name] if "dtype" in was else [f"{name}{SEP}{k}" for k in was["kinds"]]
         if len(was.get("kinds", [])) > 1:
             parts.append(f"{name}{SEP}kind")
-        return {p: new.column(p) for p in parts}
+        return {p: new.column(p) for p in parts}, was
     if "dtype" in was or "dtype" in now or was.get("as") != now.get("as"):
         return None
-    old_kinds, new_kinds = list(was["kinds"]), list(now["kinds"])
-    if not set(new_kinds) <= set(old_kinds):
-        return None
+    new_kinds = list(now["kinds"])
+    kinds = list(was["kinds"]) + [k for k in new_kinds if k not in was["kinds"]]
     n = new.num_rows
     out: dict[str, Any] = {}
     which = np.full(n, -1, dtype=np.int8)
-    for position, kind in enumerate(old_kinds):
+    for position, kind in enumerate(kinds):
         if kind in new_kinds:
             column = new.column(f"{name}{SEP}{kind}")
             out[f"{name}{SEP}{kind}"] = column
@@ -331,9 +374,43 @@ def _like(name: str, new: Any, was: dict[str, Any], now: dict[str, Any]) -> dict
             which[valid] = position
         else:
             out[f"{name}{SEP}{kind}"] = pa.nulls(n)
-    if len(old_kinds) > 1:
+    if len(kinds) > 1:
         out[f"{name}{SEP}kind"] = pa.array(which)
-    return out
+    return out, dict(was, kinds=kinds)
+
+
+def _widening(old: Any, new: Any) -> Any:
+    """None where the Arrow schema `new` of the extended cache has the columns of `old` (the
+    cached file's); else what makes a batch of the cached rows one of `new`: a value type the
+    new rows brought is null on every cached row, and where a column now holds two types,
+    its "kind" column (columnar.encode_column) says 0, the one type, where a value is, else
+    -1."""
+    import pyarrow as pa
+
+    from ladder_sheets.columnar import SEP
+
+    if old.names == new.names:
+        return None
+    kind = f"{SEP}kind"
+
+    def widen(batch: Any, schema: Any) -> Any:
+        arrays = []
+        for field in schema:
+            if field.name in old.names:
+                arrays.append(batch.column(field.name))
+            elif field.name.endswith(kind):
+                stem = field.name[: -len("kind")]
+                was = [n for n in old.names if n.startswith(stem)]
+                assert len(was) <= 1  # with two types or more, the cached file had the column
+                which = np.full(batch.num_rows, -1, dtype=np.int8)
+                if was:
+                    which[batch.column(was[0]).is_valid().to_numpy(zero_copy_only=False)] = 0
+                arrays.append(pa.array(which).cast(field.type))
+            else:
+                arrays.append(pa.nulls(batch.num_rows, field.type))
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+    return widen
 
 
 def _renumbered(rows: bytes, offset: int, size: int = 1 << 20) -> Iterator[bytes]:
