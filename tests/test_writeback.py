@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from ladder_sheets.errors import UnreadableFile, WriteRefused
 from ladder_sheets.xlsx.workbook_xml import MARKER_NAME, read_book
-from ladder_sheets.xlsx.writeback import fingerprint, write_back
+from ladder_sheets.xlsx.writeback import _build_scratch, fingerprint, write_back
 
 CORPUS = shared("corpus")
 
@@ -376,3 +376,32 @@ def test_build_may_add_worksheets_and_sheet_scoped_names_only(hr_workbook: Path)
         with pytest.raises(ValueError):
             write_back(hr_workbook, build)
     assert sha(hr_workbook) == before
+
+
+def test_the_scratch_is_stored_and_the_workbook_deflated(hr_workbook: Path, tmp_path: Path) -> None:
+    """The scratch's parts are stored (the transplant reads them once; the package compresses
+    what it writes), the workbook written is deflated, and xlsxwriter's own workbooks, closed
+    after a scratch and after a scratch whose build failed, are deflated as before."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    scratch, _ = _build_scratch(both, False, folder)
+    with zipfile.ZipFile(scratch) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+        assert b"Avery Quill" in z.read("xl/worksheets/sheet1.xml")
+
+    def fails(wb: xlsxwriter.Workbook) -> None:
+        both(wb)
+        raise RuntimeError("build failed")
+
+    with pytest.raises(RuntimeError):
+        _build_scratch(fails, False, folder)
+    write_back(hr_workbook, both)
+    plain = tmp_path / "plain.xlsx"
+    wb = xlsxwriter.Workbook(plain)
+    wb.add_worksheet("S").write_string(0, 0, "x" * 1000)
+    wb.close()
+    for path in (hr_workbook, plain):
+        with zipfile.ZipFile(path) as z:
+            kinds = {i.filename: i.compress_type for i in z.infolist()}
+        assert set(kinds.values()) == {zipfile.ZIP_DEFLATED}, path
+    assert load(hr_workbook)["Gap Analysis"]["A2"].value == "Avery Quill"

@@ -140,3 +140,25 @@ def test_marker_round_trips_names_with_quotes_and_bars() -> None:
     value = marker_value("ab" * 32, "cd" * 16, 'Gap "Q3" | draft')
     assert parse_marker(value) == ("ab" * 32, "cd" * 16, 'Gap "Q3" | draft')
     assert parse_marker('"v0|x|y|z"') is None and parse_marker("Sheet1!$A$1") is None
+
+
+def test_adapt_sheet_renumbers_the_tags_styles_only() -> None:
+    """Only the s= of <c> and <row> tags is renumbered: text, a formula's string and an
+    attribute named like it keep theirs; an index spelt "007" reads as 7; a cell or row
+    without a style keeps none."""
+    looks_like = 'a <c s="1"> b s="2"'
+    escaped = looks_like.replace("<", "&lt;").replace(">", "&gt;")
+    scratch = sheet(
+        f'<c r="A1" s="1" t="inlineStr"><is><t>{escaped}</t></is></c>'
+        '<c r="B1" s="007"><v>5</v></c><c r="C1"><v>6</v></c>'
+        '<c r="D1" s="2" t="str"><f>IF(A1=" s=""1""",1,2)</f><v>2</v></c>'
+        '<c r="E1" cm="1" s="0"><v>1</v></c>'
+    ).replace(b"<row r='1'>", b'<row r="1" ss="1"><c r="Z1" s="2"/></row><row r="2" s="1">')
+    styles = StyleMap(xf=[30, 31, 32, 33, 34, 35, 36, 37], dxf=[])
+    out = adapt_sheet(scratch, styles, []).decode()
+    SafeET.fromstring(out)
+    assert f'<c r="A1" s="31" t="inlineStr"><is><t>{escaped}</t></is></c>' in out
+    assert '<c r="B1" s="37"><v>5</v></c><c r="C1"><v>6</v></c>' in out
+    assert '<c r="D1" s="32" t="str"><f>IF(A1=" s=""1""",1,2)</f>' in out
+    assert '<c r="E1" cm="1" s="30">' in out
+    assert '<row r="1" ss="1"><c r="Z1" s="32"/></row><row r="2" s="31">' in out

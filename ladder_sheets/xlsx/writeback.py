@@ -39,6 +39,7 @@ from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 import xlsxwriter
+import xlsxwriter.workbook
 
 from ladder_sheets.errors import UnreadableFile, os_problem
 from ladder_sheets.workbook.safe import check_package
@@ -199,6 +200,22 @@ def _damaged(path: Path, exc: BaseException) -> UnreadableFile:
     )
 
 
+class ScratchWorkbook(xlsxwriter.Workbook):
+    """The scratch workbook, its parts stored uncompressed: the transplant reads each once and
+    the package is compressed when it is saved, so deflating the sheets here (tens of
+    megabytes at 10,000 people) would be work thrown away."""
+
+    def _store_workbook(self) -> None:
+        # xlsxwriter opens its zip with the module's ZIP_DEFLATED; another thread's workbook
+        # closing meanwhile would be stored too (larger, as valid)
+        deflated = xlsxwriter.workbook.ZIP_DEFLATED  # type: ignore[attr-defined]
+        xlsxwriter.workbook.ZIP_DEFLATED = zipfile.ZIP_STORED  # type: ignore[attr-defined]
+        try:
+            super()._store_workbook()
+        finally:
+            xlsxwriter.workbook.ZIP_DEFLATED = deflated  # type: ignore[attr-defined]
+
+
 def _build_scratch(
     build: Callable[[xlsxwriter.Workbook], None], date1904: bool, folder: Path
 ) -> tuple[Path, dict[str, str]]:
@@ -206,7 +223,7 @@ def _build_scratch(
     content hash of each sheet that hashed its cells as it wrote them (StreamSheet)."""
     path = folder / "scratch.xlsx"
     options = {**SCRATCH_OPTIONS, "date_1904": date1904, "tmpdir": str(folder)}
-    workbook = xlsxwriter.Workbook(str(path), options)
+    workbook = ScratchWorkbook(str(path), options)
     workbook.worksheet_class = StreamSheet
     try:
         build(workbook)
