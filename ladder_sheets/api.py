@@ -150,12 +150,14 @@ def check(
     """Validate a framework workbook and, optionally, review exports against it.
 
     Raises a LadderError only when a file cannot be read at all; everything else is a finding."""
-    from ladder_sheets.schema import validate
+    from ladder_sheets.schema import validate, warm_up
     from ladder_sheets.workbook import history_cache
 
+    warming = warm_up()  # beside the reading, on the core the parsers leave idle
     mapping = load_mapping(mapping)
     framework = read_framework(path, mapping=mapping)
     exports = read_exports(ratings, framework, labels=labels, cycle=cycle, mapping=mapping)
+    warming.join()
     validated = validate(
         framework,
         [e.ratings for e in exports],

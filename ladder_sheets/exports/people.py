@@ -58,11 +58,13 @@ class People:
     # a spreadsheet or CSV tool drops the zeros of an ID it takes for a number
     by_digits: dict[str, list[str]] = field(default_factory=dict)
     emails: dict[str, list[str]] = field(default_factory=dict)  # e-mail key -> IDs
-    names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # -> (ID, place)
+    # name key -> (ID, row of Employees); the row's cell is spelled out only for a message
+    names: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    employees: Table | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, employees: Table) -> People:
-        people = cls()
+        people = cls(employees=employees)
         data = employees.data
         if not len(data) or "employee_id" not in data:
             return people
@@ -78,8 +80,7 @@ class People:
             if not is_blank(email):
                 people.emails.setdefault(_id(email), []).append(pid)
             if not is_blank(name):
-                place = str(employees.where(index, "name"))
-                people.names.setdefault(_name(name), []).append((pid, place))
+                people.names.setdefault(_name(name), []).append((pid, index))
         return people
 
     @classmethod
@@ -107,6 +108,10 @@ class People:
         hits = self.by_digits.get(text.lstrip("0"), [])
         return hits[0] if len(hits) == 1 else None
 
+    def place(self, row: Any) -> str:
+        """The cell of the name on row `row` of Employees, as "Employees!B7"."""
+        return str(self.employees.where(row, "name")) if self.employees is not None else ""
+
     def __bool__(self) -> bool:
         return bool(self.ids)
 
@@ -120,8 +125,9 @@ class People:
             return "name"
         return None
 
-    def named(self, value: object) -> list[tuple[str, str]]:
-        """The Employees rows a name names, as written or turned from "Last, First"."""
+    def named(self, value: object) -> list[tuple[str, Any]]:
+        """The Employees rows a name names, as written or turned from "Last, First": (ID,
+        row) pairs."""
         found = self.names.get(_name(value))
         if found is None and (turned := _turned(value)) is not None:
             found = self.names.get(turned)
@@ -230,7 +236,7 @@ def ambiguous_names(
         seen.add(name)
         owners = people.named(value)
         count = sum(1 for v in values if _name(v) == name)
-        both = " and ".join(f"{place} ({pid})" for pid, place in owners[:2])
+        both = " and ".join(f"{people.place(row)} ({pid})" for pid, row in owners[:2])
         out.append(
             error(
                 "ambiguous-person",

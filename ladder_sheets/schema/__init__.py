@@ -37,11 +37,11 @@ from ladder_sheets.schema.ratings import (
 from ladder_sheets.schema.references import check_references, employee_references
 from ladder_sheets.schema.schemas import id_key
 from ladder_sheets.schema.steps import check_steps
-from ladder_sheets.schema.tables import type_table
+from ladder_sheets.schema.tables import type_table, warm_up
 from ladder_sheets.schema.tree import check_tree
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 
-__all__ = ["SourcedTable", "Validated", "type_table", "validate"]
+__all__ = ["SourcedTable", "Validated", "type_table", "validate", "warm_up"]
 
 
 @dataclass
