@@ -12,6 +12,8 @@ from xml.parsers import expat
 
 import openpyxl
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as hyp
 
 from ladder_sheets.commands.merge import (
     EVIDENCE_SHEET,
@@ -20,7 +22,7 @@ from ladder_sheets.commands.merge import (
     READINESS_SHEET,
     merge,
 )
-from ladder_sheets.sheets.readiness import SHORTFALLS_WIDTH
+from ladder_sheets.sheets.readiness import _PLAIN_TEXT, SHORTFALLS_WIDTH, _lines, wrapped_lines
 from ladder_sheets.sheets.styles import LINE_HEIGHT, WRAP_WIDTH
 from ladder_sheets.xlsx.sheet_xml import _pieces, adapt_sheet, content_hash
 from ladder_sheets.xlsx.styles_merge import StyleMap
@@ -130,3 +132,36 @@ def test_content_hash_is_the_same_whatever_the_batching() -> None:
             items.append(f"C{r}\x1fs|{shared[(r + 1) % 3]}\x1e")
         expected = hashlib.sha256("".join(items).encode()).hexdigest()
         assert content_hash(xml, lambda: shared, legacy) == expected
+
+
+# Printable ASCII without the hyphen, spaces (runs of them) weighted up, words long enough to cut.
+_PLAIN = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "-")
+plain_texts = hyp.lists(
+    hyp.one_of(
+        hyp.sampled_from(["a", "bc", " ", " ", "   ", "Communication", "x" * 40]),
+        hyp.sampled_from(_PLAIN),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=plain_texts, width=hyp.integers(min_value=1, max_value=60))
+# a line filled to the width by a space, then a word too long for any line: textwrap cuts
+# nothing off it and drops the empty cut, keeping the space
+@example(text="z yezc'", width=2)
+def test_the_quick_line_count_is_textwraps(text: str, width: int) -> None:
+    assert _PLAIN_TEXT.fullmatch(text)
+    assert wrapped_lines(text, width) == len(textwrap.wrap(text, width))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=hyp.lists(
+        hyp.sampled_from([*"ab -\n\t\u00e9\u2014.", "--", "sign-off ", "x" * 30]), max_size=40
+    ).map("".join),
+    width=hyp.integers(min_value=3, max_value=60),
+)
+def test_row_heights_count_textwraps_lines_whatever_the_text(text: str, width: int) -> None:
+    # hyphens, tabs, newlines, dashes and other letters go to textwrap itself
+    assert _lines(text, width) == max(len(textwrap.wrap(text, width - 2)), 1)

@@ -15,6 +15,7 @@ in sentences as of the merge (the title says so).
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -455,9 +456,44 @@ def build_readiness_sheet(
 @functools.lru_cache(maxsize=4096)
 def _lines(text: str, width: int) -> int:
     # the lines of the column's word wrap (a character of the width is the cell's padding)
-    if len(text) <= width - 2:
-        return 1  # (textwrap makes every whitespace a space: one line, or none)
+    if len(text) <= width - 2 and "\t" not in text:
+        return 1  # (textwrap makes other whitespace a space, a tab up to eight: one line, or none)
+    if _PLAIN_TEXT.fullmatch(text):
+        return max(wrapped_lines(text, width - 2), 1)
     return max(len(textwrap.wrap(text, width - 2)), 1)
+
+
+# Text whose wrap needs none of textwrap's rules but the greedy fill: printable ASCII, spaces
+# the only whitespace, no hyphen (textwrap breaks after one).
+_PLAIN_TEXT = re.compile("[ !-,.-~]*")
+_SPACES = re.compile("( +)")
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """len(textwrap.wrap(text, width)) for text _PLAIN_TEXT matches (width >= 1), without
+    building the lines: words and runs of spaces filled greedily, a word longer than a line
+    cut, spaces dropped where a line (not the first) begins and, as textwrap does, the last
+    chunk of a line dropped where it is spaces or empty."""
+    chunks = [chunk for chunk in _SPACES.split(text) if chunk]
+    chunks.reverse()
+    lines = 0
+    while chunks:
+        if lines and chunks[-1][0] == " ":
+            chunks.pop()
+        line: list[str] = []
+        length = 0
+        while chunks and length + len(chunks[-1]) <= width:
+            line.append(chunks.pop())
+            length += len(line[-1])
+        if chunks and len(chunks[-1]) > width:
+            cut = width - length  # 0 on a full line: "" is added, and dropped as whitespace
+            line.append(chunks[-1][:cut])
+            chunks[-1] = chunks[-1][cut:]
+        if line and not line[-1].strip():
+            line.pop()
+        if line:
+            lines += 1
+    return lines
 
 
 def _conditional_formats(ws: Any, styles: st.Styles, where: dict[str, str], count: int) -> None:
