@@ -239,8 +239,10 @@ CODES: dict[str, Code] = {
         ),
         date_month_only=Code(
             INFO,
-            "In Level Since written as a month alone ('Dec 2025', '2025-12', '12/2025'): read "
-            "as the first of that month (time in level counts whole months).",
+            "In Level Since or a Leaving Date written as a month alone ('Dec 2025', '2025-12', "
+            "'12/2025'): In Level Since is read as the first of that month (time in level "
+            "counts whole months), a Leaving Date as its last day (whoever leaves in a month "
+            "is read as employed until it ends).",
             "Nothing to do; write the day too where it matters.",
         ),
         not_a_cycle=Code(

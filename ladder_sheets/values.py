@@ -7,6 +7,7 @@ for blank input and raises ValueError (with a short reason) for input it cannot 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import math
@@ -173,9 +174,10 @@ _MONTHS = {
 }
 
 
-def month_only(value: Any) -> dt.date | None:
-    """The first day of the month a text names alone ("Dec 2025", "2025-12", "12/2025");
-    None for anything else (a full date, a number, another text)."""
+def month_only(value: Any, day: str = "first") -> dt.date | None:
+    """The first (or, with day="last", the last) day of the month a text names alone ("Dec
+    2025", "2025-12", "12/2025"); None for anything else (a full date, a number, another
+    text)."""
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -187,8 +189,13 @@ def month_only(value: Any) -> dt.date | None:
         number = int(month) if month.isdigit() else _MONTHS.get(month.casefold())
         year = int(m.group("year"))
         if number is not None and 1 <= number <= 12 and 1900 <= year <= 2200:
-            return dt.date(year, number, 1)
+            first = dt.date(year, number, 1)
+            return first if day == "first" else first.replace(day=_days_in(year, number))
     return None
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

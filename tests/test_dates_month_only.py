@@ -57,9 +57,11 @@ def test_one_note_per_column_and_the_other_dates_as_before() -> None:
     assert note.message.startswith("2 date(s) in this column name a month alone")
     [bad] = [f for f in found if f.code == "not-a-date"]
     assert bad.cell == "H5"  # text that is no date is still an error at its cell
-    # a leaving date is not read from a month alone: any day of it could be the last
-    typed, found = type_table(Table.from_records("employees", [{"left_on": "Dec 2025"}]))
-    assert [f.code for f in found if f.code.endswith("date")] == ["not-a-date"]
+    # a leaving date could be any day of its month: read as the last, and said so
+    typed, found = type_table(Table.from_records("employees", [{"left_on": "Feb 2024"}]))
+    assert typed.data["left_on"].tolist() == [dt.date(2024, 2, 29)]
+    assert [f.code for f in found if "date" in f.code] == ["date-month-only"]
+    assert "read as the last day of the month (2024-02-29)" in found[0].message
 
 
 def test_a_roster_of_months_gives_the_statuses_of_its_full_dates(tmp_path: Path) -> None:

@@ -403,3 +403,63 @@ def test_a_second_status_column_added_and_never_filled_is_not_a_rival(tmp_path: 
     wb.save(workbook)
     found = ls.read_framework(workbook).findings
     assert [f.code for f in found if f.sheet == "Employees"] == ["ambiguous-column"]
+
+
+def test_a_leaving_date_written_as_a_month_alone_counts_once_the_month_has_ended() -> None:
+    from ladder_sheets.model import Table
+    from ladder_sheets.workbook.status import read_leavers
+
+    today = dt.date(2026, 6, 15)
+    rows = [
+        {"employee_id": "B1", "left_on": "May 2026"},  # the month has ended: left
+        {"employee_id": "B2", "left_on": "2026-06"},  # this month: employed until it ends
+        {"employee_id": "B3", "left_on": "07/2026"},  # on notice
+        {"employee_id": "B4", "left_on": "Feb 2026", "status": "Active"},  # a doubt, asked
+        {"employee_id": "B5", "status": "Sabbatical exit"},  # a word not known, asked
+    ]
+    table = Table.from_records("employees", rows)
+    marked, found = read_leavers(table, {"Employees": "Employment Status"}, {}, today=today)
+    assert marked.tolist() == [
+        f"left on {dt.date(2026, 5, 31).isoformat()}",
+        None,
+        None,
+        None,
+        None,
+    ]
+    asked = sorted(
+        (f for f in found if f.code == "employee-status-unknown"), key=lambda f: f.message
+    )
+    # the question names the column as HR headed it, not a generic "Status"
+    assert asked[0].message.startswith("B4 has Employment Status 'Active' but a leaving date")
+    assert "2026-02-28" in asked[0].message  # the month's last day
+    assert asked[1].message.startswith("Employment Status 'Sabbatical exit' (1 person: B5)")
+    # a month that ends today has ended by the end of today
+    marked, _ = read_leavers(table, {}, {}, today=dt.date(2026, 6, 30))
+    assert marked.tolist()[:3] == ["left on 2026-05-31", "left on 2026-06-30", None]
+
+
+def test_a_roster_with_leaving_months_is_read_without_errors(tmp_path: Path) -> None:
+    """HR writes "Mar 2026" in Leaving Date: not an error per cell; whoever's month has
+    passed is passed over, whoever's month is to come is still employed, and it is said once."""
+    spec, leavers, workbook, _ = _history_then_leavers(tmp_path)
+    wb = openpyxl.load_workbook(workbook)
+    wb["Employees"].delete_cols(9)  # no Status column: the leaving date alone says it
+    wb.save(workbook)
+    months = {leavers[0]: "Mar 2020", leavers[1]: "2020-01", leavers[2]: "Dec 2099"}
+    _set_status(workbook, "Leaving Date", months)
+    gone = leavers[:2]
+    now = _exports(_without(spec, gone), tmp_path / "now3")[spec["cycles"][-1]]
+    before = workbook.read_bytes()
+
+    result, tables = merged_tables(workbook, [now], write=False)
+    assert not result.report.errors, [f.message for f in result.report.errors][:3]
+    assert workbook.read_bytes() == before
+    company = Company("Tollund Freight", _without(spec, gone), Book(), PLAIN, [])
+    assert wrong_numbers(company, tables) == []
+    assert leavers[2] in {r["Employee ID"] for r in tables["Promotion Readiness"]}
+    [month] = [f for f in result.report if f.code == "date-month-only"]
+    # said for the people still employed (the leavers' rows are passed over before typing)
+    assert month.sheet == "Employees" and "1 date(s)" in month.message
+    assert "'Dec 2099'): read as the last day of the month (2099-12-31)" in month.message
+    [left] = [f for f in result.report if f.code == "employee-left"]
+    assert "a leaving date passed (2)" in left.message

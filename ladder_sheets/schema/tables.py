@@ -155,9 +155,11 @@ def _date_order(
     return _coerce
 
 
-# Dates that may be written as a month alone: time in level counts whole months, so the first
-# of the month loses nothing. (A leaving date may not: "Dec 2025" could be any day of it.)
-MONTH_DATES = {"in_level_since"}
+# Dates that may be written as a month alone, and the day of the month each is read as. Time
+# in level counts whole months, so the first of the month loses nothing. A leaving date could
+# be any day of its month: read as the last, so that someone is passed over only once their
+# month has ended, never before they left.
+MONTH_DATES = {"in_level_since": "first", "left_on": "last"}
 
 
 def _or_month(
@@ -167,12 +169,14 @@ def _or_month(
     findings: list[Finding],
     parse: Callable[[str, str, Any], Any],
 ) -> Callable[[str, str, Any], Any]:
-    """`parse`, and a month alone ("Dec 2025", "2025-12", "12/2025") read as its first day,
-    said once for the column with how many such dates it holds."""
-    months = [(i, v, m) for i, v in values.items() if (m := month_only(v)) is not None]
+    """`parse`, and a month alone ("Dec 2025", "2025-12", "12/2025") read as the day
+    MONTH_DATES gives, said once for the column with how many such dates it holds."""
+    day = MONTH_DATES[column]
+    months = [(i, v, m) for i, v in values.items() if (m := month_only(v, day)) is not None]
     if not months:
         return parse
     first, text, when = months[0]
+    why = ": whoever leaves in a month is read as employed until it ends" if day == "last" else ""
     findings.append(
         _finding(
             table,
@@ -180,12 +184,13 @@ def _or_month(
             first,
             column,
             f"{len(months)} date(s) in this column name a month alone (such as "
-            f"'{clean_text(text)}'): read as the first of the month ({when.isoformat()})",
+            f"'{clean_text(text)}'): read as the {day} day of the month "
+            f"({when.isoformat()}){why}",
         )
     )
 
     def read(c: str, k: str, v: Any) -> Any:
-        month = month_only(v)
+        month = month_only(v, day)
         return month if month is not None else parse(c, k, v)
 
     return read

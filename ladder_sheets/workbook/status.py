@@ -22,7 +22,7 @@ import pandas as pd
 from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Finding, info, warning
 from ladder_sheets.model import Table
-from ladder_sheets.values import clean_text, is_blank, parse_date
+from ladder_sheets.values import clean_text, is_blank, month_only, parse_date
 
 
 def _words(text: str) -> frozenset[str]:
@@ -103,8 +103,7 @@ def read_leavers(
         passed = left_on is not None and left_on <= today
         answered = text is not None and _key(text) in given
         status = None
-        sheet = str(employees.sheets.get(index, "")) if len(employees.sheets) else ""
-        header = headers.get(sheet) or "Status"
+        header = _header(employees, index, headers)
         if text is not None:
             status = given.get(_key(text)) or status_of(text, header)
         if status == "left":
@@ -112,12 +111,12 @@ def read_leavers(
         elif passed and left_on is not None and status is None:
             why[index] = f"{LEFT_ON}{left_on.isoformat()}"  # a status not known: the date says
         elif passed and left_on is not None and text is not None and not answered:
-            doubts.append(_doubt(employees, index, text, left_on))
+            doubts.append(_doubt(employees, index, f"{header} '{text}'", left_on))
         elif text is not None and status is None:
             unknown.setdefault(text, []).append(index)
     for index, said in why.items():
         marked[index] = said
-    findings = [*_unknown(employees, unknown), *doubts]
+    findings = [*_unknown(employees, unknown, headers), *doubts]
     if why:
         findings.append(_passed_over(employees, why))
     return marked, findings
@@ -136,18 +135,30 @@ def _date(value: Any) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError:
-        return None  # not a date: the schema's typing reports it at its cell
+        # a month alone is its last day, as the schema types it (schema/tables.py MONTH_DATES);
+        # anything else is not a date, and the schema's typing reports it at its cell
+        return month_only(value, "last")
 
 
-def _unknown(employees: Table, unknown: dict[str, list[Any]]) -> list[Finding]:
+def _header(employees: Table, index: Any, headers: Mapping[str, str]) -> str:
+    """The header of the status column on the sheet of row `index` (its words, as HR wrote
+    them: "Employment Status", "Active?")."""
+    sheet = str(employees.sheets.get(index, "")) if len(employees.sheets) else ""
+    return headers.get(sheet) or "Status"
+
+
+def _unknown(
+    employees: Table, unknown: dict[str, list[Any]], headers: Mapping[str, str]
+) -> list[Finding]:
     out = []
     for text, rows in unknown.items():
         people = [clean_text(employees.data.at[i, "employee_id"]) or "?" for i in rows]
         shown = ", ".join(people[:5]) + (f" and {len(people) - 5} more" if len(people) > 5 else "")
+        header = _header(employees, rows[0], headers)
         out.append(
             warning(
                 "employee-status-unknown",
-                f"Status '{text}' ({len(rows)} {'people' if len(rows) != 1 else 'person'}: "
+                f"{header} '{text}' ({len(rows)} {'people' if len(rows) != 1 else 'person'}: "
                 f"{shown}) is not a word ladder-sheets knows for someone employed or someone "
                 "who left: they are read as employed, with gaps, readiness and a pack.",
                 f'If they left, say so in a mapping file ([employees.status] "{text}" = '
@@ -158,11 +169,12 @@ def _unknown(employees: Table, unknown: dict[str, list[Any]]) -> list[Finding]:
     return out
 
 
-def _doubt(employees: Table, index: Any, text: str, left_on: dt.date) -> Finding:
+def _doubt(employees: Table, index: Any, said: str, left_on: dt.date) -> Finding:
     person = clean_text(employees.data.at[index, "employee_id"]) or "?"
+    text = clean_text(employees.data.at[index, "status"])
     return warning(
         "employee-status-unknown",
-        f"{person} has Status '{text}' but a leaving date of {left_on.isoformat()}, which "
+        f"{person} has {said} but a leaving date of {left_on.isoformat()}, which "
         "has passed: read as employed, as the status says.",
         f'Update the status or the date; or say which in a mapping file ([employees.status] "'
         f'{text}" = "left").',
