@@ -150,7 +150,7 @@ def check(
     """Validate a framework workbook and, optionally, review exports against it.
 
     Raises a LadderError only when a file cannot be read at all; everything else is a finding."""
-    from ladder_sheets.schema import validate, warm_up
+    from ladder_sheets.schema import type_history, validate, warm_up
     from ladder_sheets.workbook import history_cache
 
     warming = warm_up()  # beside the reading, on the core the parsers leave idle
@@ -158,13 +158,20 @@ def check(
     framework = read_framework(path, mapping=mapping)
     exports = read_exports(ratings, framework, labels=labels, cycle=cycle, mapping=mapping)
     warming.join()
-    validated = validate(
-        framework,
-        [e.ratings for e in exports],
-        evidence=[e.evidence for e in exports],
-    )
-    # the history just read and typed, kept beside the workbook for the next reading
-    history_cache.save(Path(path), framework.history_cache)
+    # the history just read and typed, kept beside the workbook for the next reading: the
+    # file written while the rest is validated
+    type_history(framework)
+    writing = history_cache.save_beside(Path(path), framework.history_cache)
+    try:
+        validated = validate(
+            framework,
+            [e.ratings for e in exports],
+            evidence=[e.evidence for e in exports],
+        )
+    finally:
+        if writing is not None:
+            writing.join()
+    history_cache.save(Path(path), framework.history_cache)  # nothing when written above
     report = validated.report
     # An export's reader explains a bad value in its own words (an unknown label, say); the
     # schema's generic finding at the same place would only repeat it.

@@ -41,7 +41,7 @@ from ladder_sheets.schema.tables import type_table, warm_up
 from ladder_sheets.schema.tree import check_tree
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, WIDE_TABLES
 
-__all__ = ["SourcedTable", "Validated", "type_table", "validate", "warm_up"]
+__all__ = ["SourcedTable", "Validated", "type_history", "type_table", "validate", "warm_up"]
 
 
 @dataclass
@@ -161,6 +161,16 @@ def _manager_who_left(finding: Finding, former: set[str], leavers: Leavers) -> F
         message=f"Manager ID '{m.group('id')}' of '{m.group('me')}' {why}.",
         hint="Give the people they managed their new manager's Employee ID.",
     )
+
+
+def type_history(framework: Framework) -> None:
+    """Type the history of a reading the cache is waiting for now, before the rest is
+    validated: its cache can then be written while validate runs (history_cache.save_beside),
+    and validate takes the typed history remembered, as a warm reading does."""
+    cached = framework.history_cache
+    table = framework.tables.get("history")
+    if cached is not None and cached.pending and cached.typed is None and table is cached.raw:
+        _typed(framework, "history", table)
 
 
 def _typed(framework: Framework, name: str, table: Table) -> tuple[Table, list[Finding]]:

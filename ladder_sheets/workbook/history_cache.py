@@ -59,6 +59,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -554,8 +555,39 @@ def _write_with(path: Path, write: Callable[[Path], None]) -> None:
 def save(path: Path, cached: CachedHistory | None) -> None:
     """Write the cache of `path` from a reading whose history was typed; silently nothing
     when it cannot be written (a read-only folder costs only speed)."""
+    both = _encoded(path, cached)
+    if both is not None:
+        _write_or_drop(path, both)
+
+
+def save_beside(path: Path, cached: CachedHistory | None) -> threading.Thread | None:
+    """save, the file written in a thread (pyarrow's Parquet writer leaves the GIL) while
+    the caller goes on: the history is encoded here, into Arrow arrays nothing changes any
+    more, so the thread reads no object the caller may write to. Join the thread before
+    the cache is needed (check joins it before it returns); None when there is nothing to
+    write."""
+    both = _encoded(path, cached)
+    if both is None:
+        return None
+    thread = threading.Thread(
+        target=_write_or_drop, args=(path, both), name="cache-writer", daemon=False
+    )
+    thread.start()
+    return thread
+
+
+def _write_or_drop(path: Path, both: Any) -> None:
+    try:
+        _write_file(path, both)
+    except Exception:  # read-only folder, full disk
+        drop(path)
+
+
+def _encoded(path: Path, cached: CachedHistory | None) -> Any:
+    """The cache's Arrow table for a reading whose history was typed, or None (nothing to
+    save, or a value the codec cannot keep exactly: then the stale cache is dropped)."""
     if cached is None or not cached.pending or cached.saved or cached.typed is None:
-        return
+        return None
     cached.saved = True
     try:
         import pyarrow as pa
@@ -584,16 +616,16 @@ def save(path: Path, cached: CachedHistory | None) -> None:
             names.append(name)
             arrays.append(array)
         both = pa.Table.from_arrays(arrays, names=names)
-        both = both.replace_schema_metadata(
+        return both.replace_schema_metadata(
             {
                 b"ladder-cache": json.dumps(meta).encode(),
                 b"r/": raw.schema.metadata[b"ladder-sheets"],
                 b"t/": typed.schema.metadata[b"ladder-sheets"],
             }
         )
-        _write_file(path, both)
-    except Exception:  # read-only folder, full disk, a value the codec cannot keep exactly
+    except Exception:  # the parts not listed, a value the codec cannot keep exactly
         drop(path)
+        return None
 
 
 def drop(path: Path) -> None:
