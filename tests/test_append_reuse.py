@@ -68,13 +68,18 @@ def _merge_each(
 
 
 def _members(path: Path, records: bool = True) -> dict[str, bytes]:
-    """Every member's bytes; without `records`, the appended sheets' records (which say where
-    the member's compressed blocks start) left out."""
+    """Every member's bytes; without `records`, the records in the history sheets' markers
+    (an append's, which say where the member's compressed blocks start, or a full scan's,
+    where the append's was not looked at) left out, the defined names in any order."""
     with zipfile.ZipFile(path) as z:
         assert z.testzip() is None  # every member's CRC holds
         out = {n: z.read(n) for n in z.namelist()}
     if not records:
-        out["xl/workbook.xml"] = re.sub(rb"\|z1:[0-9:,]+\|", b"|z1|", out["xl/workbook.xml"])
+        book = re.sub(rb"\|[zs]1:[0-9:,]+\|", b"|record|", out["xl/workbook.xml"])
+        # a marker written again moves to the end of the defined names: compared as a set
+        names = re.findall(rb"<definedName\b.*?</definedName>", book)
+        out["xl/workbook.xml"] = re.sub(rb"<definedName\b.*?</definedName>", b"", book)
+        out["defined names"] = b"".join(sorted(names))
     return out
 
 

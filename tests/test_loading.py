@@ -1,6 +1,8 @@
 """The sheets' scans run ahead of their parsing: the next sheet is sized while this one is
 parsed, yet no sheet is parsed before its own scan has answered (a parser given an unsized
-sheet with a value at XFD1048576 aborts the process), and errors come out in sheet order."""
+sheet with a value at XFD1048576 aborts the process), and errors come out in sheet order.
+The framework's first tables are read while the sheets behind them (a long history) are still
+being read, and a sheet that cannot be read is the reading's error, as before."""
 
 from __future__ import annotations
 
@@ -9,13 +11,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import python_calamine
 import xlsxwriter
 
-from ladder_sheets.errors import UnreadableFile
-from ladder_sheets.workbook import loading
+from ladder_sheets.errors import LayoutError, UnreadableFile
+from ladder_sheets.workbook import loading, reader
 from ladder_sheets.workbook.extent import SheetExtent, sheet_parts
+from ladder_sheets.workbook.grid import Grid, read_grids, read_grids_ahead
 from ladder_sheets.workbook.loading import load_sheets
 
 SHEETS = ("Levels", "Ratings History", "Ratings History (2)", "Notes")
@@ -134,3 +138,88 @@ def test_a_reading_stopped_early_starts_no_more_scans(
     sheets.close()  # the caller stopped (its own error): the generator's pools shut down
     time.sleep(0.7)
     assert len(scanned) < len(SHEETS)
+
+
+# --- the framework's first tables read while the history is parsed (grid.read_grids_ahead) ---
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "acme_framework.xlsx"
+needs_sample = pytest.mark.skipif(not SAMPLE.exists(), reason="samples/ is missing")
+
+
+def _grid_content(grid: Grid) -> tuple[type, dict[tuple[int, int], Any], list[Any]]:
+    return type(grid), dict(grid.values), list(grid.merged)
+
+
+@needs_sample
+def test_grids_read_ahead_are_read_grids_in_the_same_order() -> None:
+    ahead = read_grids_ahead(SAMPLE, skip_reports=True)
+    ahead.finish()
+    whole = read_grids(SAMPLE, skip_reports=True)
+    assert list(ahead) == list(whole)
+    assert len(ahead) == len(whole)
+    for sheet, grid in whole.items():
+        assert _grid_content(ahead[sheet]) == _grid_content(grid), sheet
+
+
+@needs_sample
+def test_the_first_tables_are_read_while_the_history_is_still_being_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    levels_read = threading.Event()
+    real_scan = loading.scan_extent
+    real_read = reader._TableReader.read
+    overlapped: list[bool] = []
+
+    def scan(path: Path, part: str, sheet: str, limit: int) -> SheetExtent:
+        if sheet == "Ratings History":  # a long history: the tables before it are read now
+            overlapped.append(levels_read.wait(timeout=20))
+        return real_scan(path, part, sheet, limit)
+
+    def read(self: Any, table: str, sheet: str, family: str | None) -> Any:
+        if table == "levels":
+            levels_read.set()
+        return real_read(self, table, sheet, family)
+
+    plain = reader.read_framework(SAMPLE)
+    monkeypatch.setattr(loading, "scan_extent", scan)
+    monkeypatch.setattr(reader._TableReader, "read", read)
+    framework = reader.read_framework(SAMPLE)
+    assert overlapped == [True]
+    assert framework.sheet_names == plain.sheet_names == list(read_grids(SAMPLE))
+    assert framework.tables.keys() == plain.tables.keys()
+    assert len(framework.tables["employees"].data) > 0
+    for name, table in plain.tables.items():
+        pd.testing.assert_frame_equal(framework.tables[name].data, table.data)
+    assert framework.findings == plain.findings
+
+
+@needs_sample
+def test_a_sheet_refused_behind_the_first_tables_is_the_error_of_the_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    refuse(monkeypatch, "Ratings History")
+    with pytest.raises(UnreadableFile, match="refused Ratings History"):
+        reader.read_framework(SAMPLE)
+    # the same when the tables read before it stop the reading with their own error
+    monkeypatch.setattr(
+        reader, "_read_tables", lambda *a: (_ for _ in ()).throw(LayoutError("no table"))
+    )
+    with pytest.raises(UnreadableFile, match="refused Ratings History"):
+        reader.read_framework(SAMPLE)
+
+
+@needs_sample
+def test_grids_ahead_give_the_sheets_before_an_error_and_the_error_for_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    refuse(monkeypatch, "Ratings History")
+    grids = read_grids_ahead(SAMPLE, skip_reports=True)
+    assert list(grids)[7:9] == ["Employees", "Ratings History"]
+    assert not grids["Employees"].is_blank()
+    for later in ("Ratings History", "Promotion Evidence", "Lists"):
+        with pytest.raises(UnreadableFile, match="refused Ratings History"):
+            grids[later]
+    with pytest.raises(KeyError):
+        grids["No Such Sheet"]
+    with pytest.raises(UnreadableFile, match="refused Ratings History"):
+        grids.finish()

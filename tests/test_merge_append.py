@@ -262,3 +262,84 @@ def test_libreoffice_opens_and_converts_the_appended_workbook(recorded, tmp_path
     assert len(lines) == 13
     assert lines[-1].startswith("2026-Q2,E003,System Design,4,manager")
     assert "said 2026-Q2 & <ok>" in lines[-1]
+
+
+def _scans(monkeypatch) -> list[tuple[str, bool]]:
+    """(sheet, scanned in full) for each kept sheet merge checks."""
+    from ladder_sheets.xlsx.append import prepare
+
+    seen: list[tuple[str, bool]] = []
+    inner = prepare.check_kept_sheet
+
+    def spy(path: Path, sheet: str, *args: object) -> object:
+        done = inner(path, sheet, *args)  # type: ignore[arg-type]
+        seen.append((sheet, done is not None))
+        return done
+
+    monkeypatch.setattr(prepare, "check_kept_sheet", spy)
+    return seen
+
+
+def _scan_record(path: Path, sheet: str) -> object:
+    from ladder_sheets.xlsx.append.record import scan_recorded
+    from ladder_sheets.xlsx.workbook_xml import read_book
+
+    with zipfile.ZipFile(path) as z:
+        return scan_recorded(read_book(z.read("xl/workbook.xml")), sheet)
+
+
+def test_a_kept_sheet_scanned_in_full_is_recorded_and_not_scanned_again(
+    framework_workbook, tmp_path, monkeypatch
+):
+    """A full continuation sheet the history writer wrote is scanned in full once; its marker
+    then keeps what the scan found (while its member is the same), and the next merges take
+    that instead of scanning it again, with the same workbook as the full rewrite."""
+    path = framework_workbook()
+    assert merge(path, [export(tmp_path, "2026-Q1")], now=NOW, rows_per_sheet=4).written
+    assert _scan_record(path, "Ratings History") is None
+    scans = _scans(monkeypatch)
+    second = merge(path, [export(tmp_path, "2026-Q2")], now=NOW, rows_per_sheet=4)
+    assert second.history_write is not None and second.history_write.path == "append"
+    assert scans == [("Ratings History", True)]
+    record = _scan_record(path, "Ratings History")
+    assert record is not None and record.last_row == 5  # type: ignore[attr-defined]
+    member = sheet_part(path, "Ratings History")
+    scans.clear()
+    done, fast, full = both_ways(path, [export(tmp_path, "2026-Q3")], tmp_path, rows_per_sheet=4)
+    assert done.history_write is not None and done.history_write.path == "append"
+    # Ratings History vouched by its record, (2) by its append's; (3), written full by the
+    # history writer, is scanned in full once (in each copy: the rewrite scans nothing)
+    assert scans == [("Ratings History", False), ("Ratings History (2)", False),
+                     ("Ratings History (3)", True)]  # fmt: skip
+    assert sheet_rows(fast) == sheet_rows(full)
+    assert reader_history(fast) == reader_history(full)
+    assert members(fast)[member] == members(path)[member], "the kept member as it was"
+    assert _scan_record(fast, "Ratings History (3)") is not None
+
+
+def test_a_scan_record_is_not_trusted_once_its_member_changed(
+    framework_workbook, tmp_path, monkeypatch
+):
+    """The record is kept in the marker, but the member was written again (here: one rating
+    changed in its XML, the marker left as it was): scanned in full, the new rows appended
+    after what the sheet now holds."""
+    path = framework_workbook()
+    assert merge(path, [export(tmp_path, "2026-Q1")], now=NOW, rows_per_sheet=4).written
+    assert merge(path, [export(tmp_path, "2026-Q2")], now=NOW, rows_per_sheet=4).written
+    assert _scan_record(path, "Ratings History") is not None
+    member = sheet_part(path, "Ratings History")
+    parts = members(path)
+    xml = parts[member]
+    rating = re.search(rb'<c r="D3"[^>]*><v>3</v>', xml)
+    assert rating is not None
+    parts[member] = xml[: rating.end() - 8] + b"<v>2</v>" + xml[rating.end() :]
+    edited = tmp_path / "edited.xlsx"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(edited, "w") as new:
+        for info in old.infolist():
+            new.writestr(info, parts[info.filename], zipfile.ZIP_DEFLATED)
+    scans = _scans(monkeypatch)
+    done, fast, full = both_ways(edited, [export(tmp_path, "2026-Q3")], tmp_path, rows_per_sheet=4)
+    assert done.history_write is not None and done.history_write.path == "append"
+    assert ("Ratings History", True) in scans
+    assert sheet_rows(fast) == sheet_rows(full)
+    assert sheet_rows(fast)["Ratings History"][2][3] == 2

@@ -17,6 +17,7 @@ from helpers import shared
 from python_calamine import CalamineWorkbook
 
 from ladder_sheets.errors import UnreadableFile, WriteRefused
+from ladder_sheets.xlsx.package import Package
 from ladder_sheets.xlsx.workbook_xml import MARKER_NAME, read_book
 from ladder_sheets.xlsx.writeback import _build_scratch, fingerprint, write_back
 
@@ -405,3 +406,34 @@ def test_the_scratch_is_stored_and_the_workbook_deflated(hr_workbook: Path, tmp_
             kinds = {i.filename: i.compress_type for i in z.infolist()}
         assert set(kinds.values()) == {zipfile.ZIP_DEFLATED}, path
     assert load(hr_workbook)["Gap Analysis"]["A2"].value == "Avery Quill"
+
+
+def test_members_deflated_ahead_are_saved_as_deflated_at_save(
+    hr_workbook: Path, tmp_path: Path
+) -> None:
+    """deflate_ahead changes no byte of what save writes; a member written again after it is
+    saved with its new data; a package closed with deflation under way closes."""
+    big = b"<x>" + b"".join(b"<r>%d</r>" % i for i in range(300_000)) + b"</x>"
+
+    def saved(ahead: bool, then: bytes | None = None) -> bytes:
+        with Package(hr_workbook) as pkg:
+            pkg.write("xl/big.xml", big)
+            pkg.write("xl/small.xml", b"<y/>")
+            if ahead:
+                pkg.deflate_ahead(smallest=1000)
+                assert set(pkg._ahead) == {"xl/big.xml"}  # the small one is left to save
+            if then is not None:
+                pkg.write("xl/big.xml", then)
+            out = tmp_path / f"out-{ahead}-{then is not None}.xlsx"
+            with out.open("wb") as f:
+                pkg.save(f)
+        return out.read_bytes()
+
+    assert saved(True) == saved(False)
+    again = saved(True, then=b"<x>changed</x>")
+    with zipfile.ZipFile(tmp_path / "out-True-True.xlsx") as z:
+        assert z.read("xl/big.xml") == b"<x>changed</x>" and z.testzip() is None
+    assert again == saved(False, then=b"<x>changed</x>")
+    with Package(hr_workbook) as pkg:
+        pkg.write("xl/big.xml", big)
+        pkg.deflate_ahead(smallest=1000)  # closed unsaved: the thread's work is waited for

@@ -567,13 +567,16 @@ def plan_history_write(
     prepared: list[PreparedAppend] = []
     last = planned.kept[-1]
     try:
+        # a kept sheet scanned in full gets a record of what the scan found in its marker, so
+        # that the next merges need not scan it again (xlsx/append/record.py: ScanRecord)
         for name, rows in zip(planned.kept[:-1], planned.kept_rows[:-1], strict=True):
-            check_kept_sheet(workbook, name, COLUMNS, rows)
+            prepared += filter(None, [check_kept_sheet(workbook, name, COLUMNS, rows)])
         if len(planned.into_last):
             request = SheetAppend(last, COLUMNS, planned.kept_rows[-1], planned.into_last)
             prepared.append(prepare_append(workbook, request))
         else:
-            check_kept_sheet(workbook, last, COLUMNS, planned.kept_rows[-1])
+            kept = check_kept_sheet(workbook, last, COLUMNS, planned.kept_rows[-1])
+            prepared += filter(None, [kept])
     except NotAppendable as exc:
         return None, [], HistoryWrite.rewrite(exc.code, exc.message)
     planned.kept_rows = []  # checked against the sheets; the recorded rows are let go

@@ -11,8 +11,9 @@ ignored: only real cells count.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import warnings
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,7 +209,91 @@ def read_grids(
     (extent.report_sheets) are empty grids: never sized, never parsed, so a Gap Analysis of any
     size never stops the next read; so are the sheets in `skip` (the history cache holds
     them). Raises UnreadableFile for what cannot be read."""
-    path = Path(path)
+    names, grids, rest = _open_grids(Path(path), checked, skip_reports, skip)
+    grids.update(rest)
+    return {s: grids[s] for s in names if s in grids}
+
+
+class GridsAhead(MutableMapping[str, Grid]):
+    """read_grids' grids while they are being read, in a thread: the sheets' names at once
+    (workbook order), each sheet's grid as soon as it is read, so that the caller reads the
+    first sheets' tables while the parsers (which leave the GIL) read a long history on the
+    second core. `grids[sheet]` waits for that sheet, or raises the reading's error when it
+    stopped before it; `finish()` waits for every sheet and raises that error, if any."""
+
+    def __init__(self, names: list[str], grids: dict[str, Grid], rest: Iterator[Any]) -> None:
+        self._names = names
+        self._grids = grids
+        self._changed = threading.Condition()
+        self._done = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._read, args=(rest,), name="grids-ahead", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, rest: Iterator[tuple[str, Grid]]) -> None:
+        try:
+            for sheet, grid in rest:
+                with self._changed:
+                    self._grids[sheet] = grid
+                    self._changed.notify_all()
+        except BaseException as exc:  # given to the caller, in its thread
+            self._error = exc
+        finally:
+            with self._changed:
+                self._done = True
+                self._changed.notify_all()
+
+    def __getitem__(self, sheet: str) -> Grid:
+        if sheet not in self._names:
+            raise KeyError(sheet)
+        with self._changed:
+            self._changed.wait_for(lambda: sheet in self._grids or self._done)
+            if sheet in self._grids:
+                return self._grids[sheet]
+        if self._error is None:
+            raise KeyError(sheet)
+        raise self._error  # the reading stopped at or before this sheet
+
+    def __setitem__(self, sheet: str, grid: Grid) -> None:
+        with self._changed:
+            if sheet not in self._names:
+                self._names.append(sheet)
+            self._grids[sheet] = grid
+            self._changed.notify_all()
+
+    def __delitem__(self, sheet: str) -> None:
+        raise TypeError("the sheets of a workbook being read are not deleted")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def finish(self) -> None:
+        """Wait for every sheet; raise the reading's error (UnreadableFile), if any."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def read_grids_ahead(
+    path: Path, *, checked: bool = False, skip_reports: bool = False, skip: Collection[str] = ()
+) -> GridsAhead:
+    """read_grids, the sheets read in a thread while the caller works on those already read
+    (GridsAhead). Opening the workbook raises UnreadableFile here; a sheet's error is raised
+    where that sheet (or a later one) is asked for, and by finish()."""
+    names, grids, rest = _open_grids(Path(path), checked, skip_reports, skip)
+    return GridsAhead(names, grids, rest)
+
+
+def _open_grids(
+    path: Path, checked: bool, skip_reports: bool, skip: Collection[str]
+) -> tuple[list[str], dict[str, Grid], Iterator[tuple[str, Grid]]]:
+    """The workbook's worksheets in order, the grids known without reading (the reports and
+    `skip`: empty), and the reading of the others, sheet by sheet (the sparse ones last)."""
     if not checked:
         check_package(path)
     name = str(path)
@@ -225,12 +310,12 @@ def read_grids(
             hint=f"the file may be damaged; {SAVE_AS_XLSX} and try again",
         ) from None
     grids: dict[str, Grid] = {}
-    sparse: list[str] = []
     worksheets = [
         sheet
         for sheet in book.sheet_names
         if metadata.get(sheet) is None or "WorkSheet" in str(metadata[sheet].typ)
     ]
+    names = list(worksheets)
     if skip_reports:
         reports = report_sheets(path, GENERATED_SHEETS)
         grids.update({sheet: Grid(sheet, {}, []) for sheet in worksheets if sheet in reports})
@@ -238,6 +323,14 @@ def read_grids(
     if skip:  # history cache: the caller has these sheets' reading already
         grids.update({sheet: Grid(sheet, {}, []) for sheet in worksheets if sheet in skip})
         worksheets = [sheet for sheet in worksheets if sheet not in skip]
+    return names, grids, _read_sheets(path, book, parts, worksheets)
+
+
+def _read_sheets(
+    path: Path, book: Any, parts: dict[str, str], worksheets: list[str]
+) -> Iterator[tuple[str, Grid]]:
+    name = str(path)
+    sparse: list[str] = []
     fast = ColumnarReader(path)
 
     def columnar(sheet: str, extent: SheetExtent) -> ArrowSheet | None:
@@ -248,7 +341,7 @@ def read_grids(
         if loaded.arrow is not None:
             long_grid = _arrow_grid(sheet, loaded.arrow, extent)
             if long_grid is not None:
-                grids[sheet] = long_grid
+                yield sheet, long_grid
                 continue
             # fastexcel's reading might differ from calamine's: calamine reads the sheet
             loaded = LoadedSheet(sheet, extent, calamine_sheet(path, book, sheet))
@@ -267,7 +360,7 @@ def read_grids(
         if cell_budget(sheet) == LONG_SHEET_CELLS and not merged and rows:
             long_grid = _long_grid(sheet, rows, extent.errors)
             if long_grid is not None:
-                grids[sheet] = long_grid
+                yield sheet, long_grid
                 continue
         values = {
             (r, c): _plain(v)
@@ -276,10 +369,9 @@ def read_grids(
             if v != "" and v is not None  # calamine gives "" for an empty cell
         }
         values.update(extent.errors)
-        grids[sheet] = Grid(sheet, values, merged)
+        yield sheet, Grid(sheet, values, merged)
     if sparse:
-        grids.update(_read_sparse(path, sparse))
-    return {s: grids[s] for s in book.sheet_names if s in grids}
+        yield from _read_sparse(path, sparse).items()
 
 
 def filled(col: np.ndarray) -> np.ndarray:

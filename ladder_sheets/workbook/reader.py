@@ -15,6 +15,7 @@ stored as text stays "3"), dates stay what the cell type gives.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,15 @@ from ladder_sheets.workbook import history_cache
 from ladder_sheets.workbook.aliases import REQUIRED_COLUMNS, UNSAID_COLUMNS, WIDE_TABLES
 from ladder_sheets.workbook.expectation_words import read_expectation_words
 from ladder_sheets.workbook.extent import sheet_names
-from ladder_sheets.workbook.grid import Grid, LongGrid, Words, a1, filled, read_grids
+from ladder_sheets.workbook.grid import (
+    Grid,
+    LongGrid,
+    Words,
+    a1,
+    filled,
+    read_grids,
+    read_grids_ahead,
+)
 from ladder_sheets.workbook.header import (
     TableLayout,
     find_header,
@@ -88,12 +97,38 @@ def read_framework(
     or the mapping file is bad; everything else becomes a finding in `framework.findings`.
     `record` receives (table, sheet, layout) for every sheet read (for `inspect`)."""
     path = Path(path)
-    file = str(path)
     check_package(path)
     # history cache: the history sheets of a fresh cache are not parsed (see history_cache.py)
     cache = history_cache.Lookup.open(path) if record is None else None
     aside = set(cache.sheets) if cache is not None else set()
-    grids = read_grids(path, checked=True, skip_reports=True, skip=aside)
+    # the first sheets' tables are read while the parsers read the long history behind them
+    grids = read_grids_ahead(path, checked=True, skip_reports=True, skip=aside)
+    try:
+        framework, store_name = _read_tables(path, grids, mapping, record, cache, aside)
+    except Exception:
+        grids.finish()  # a sheet that cannot be read is the error, as if read before all else
+        raise
+    grids.finish()
+    # the cycles only the store holds, joined to the sheet's (ladder_sheets/store)
+    from ladder_sheets.store.attach import attach, refuse_unrecorded
+
+    if store_name is not None:
+        attach(framework, grids[store_name].values)
+    else:
+        refuse_unrecorded(path)
+    return framework
+
+
+def _read_tables(
+    path: Path,
+    grids: MutableMapping[str, Grid],
+    mapping: Mapping | Path | str | None,
+    record: list[tuple[str, str, TableLayout]] | None,
+    cache: history_cache.Lookup | None,
+    aside: set[str],
+) -> tuple[Framework, str | None]:
+    """read_framework's tables from the grids, and the History Store sheet's name, if any."""
+    file = str(path)
     settings_name = next(
         (s for s in grids if normalize_header(s) == normalize_header(SETTINGS_SHEET)), None
     )
@@ -207,17 +242,10 @@ def read_framework(
     if cached is not None and tables.get("history") is cached.raw:
         framework.history_cache = cached
         cached.inputs = reader.inputs()  # what merge reads the rows it appends with
-    # the cycles only the store holds, joined to the sheet's (ladder_sheets/store)
-    from ladder_sheets.store.attach import attach, refuse_unrecorded
-
-    if store_name is not None:
-        attach(framework, grids[store_name].values)
-    else:
-        refuse_unrecorded(path)
-    return framework
+    return framework, store_name
 
 
-def _unskip(path: Path, grids: dict[str, Grid], aside: set[str]) -> None:
+def _unskip(path: Path, grids: MutableMapping[str, Grid], aside: set[str]) -> None:
     """Parse the sheets left to the history cache after all (its context did not match)."""
     if aside:
         others = set(grids) - aside
@@ -287,7 +315,11 @@ class _TableReader:
     """Reads one table from one sheet: header, columns, findings, rows with their cells."""
 
     def __init__(
-        self, grids: dict[str, Grid], file: str, findings: list[Finding], mapping: Mapping
+        self,
+        grids: MutableMapping[str, Grid],
+        file: str,
+        findings: list[Finding],
+        mapping: Mapping,
     ) -> None:
         self.grids = grids
         self.file = file

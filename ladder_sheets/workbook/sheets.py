@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping as Sheets
+
 from ladder_sheets.findings import Finding, Where, error, info
 from ladder_sheets.model import REQUIRED_TABLES, TABLES
 from ladder_sheets.values import closest, normalize_header
@@ -25,7 +27,7 @@ Assignment = dict[str, list[tuple[str, str | None]]]
 def assign_by_name(
     sheets: list[str],
     mapping: Mapping,
-    grids: dict[str, Grid],
+    grids: Sheets[str, Grid],
     file: str,
     findings: list[Finding],
 ) -> Assignment:
@@ -81,7 +83,7 @@ def assign_by_content(
     table: str,
     sheets: list[str],
     assigned: Assignment,
-    grids: dict[str, Grid],
+    grids: Sheets[str, Grid],
     codes: dict[str, str],
     competencies: dict[str, str] | None = None,
 ) -> None:

@@ -15,6 +15,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -78,6 +79,15 @@ def parse_rels(data: bytes) -> list[Rel]:
     return out
 
 
+STORED = zipfile.ZIP_STORED
+
+
+def _deflate(data: bytes) -> tuple[bytes, int]:
+    """A member's raw-deflate body and CRC-32, as save writes them."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(), zlib.crc32(data)
+
+
 def check_well_formed(member: str, data: bytes) -> None:
     """Raise ValueError naming the member if `data` is not well-formed XML."""
     parser = expat.ParserCreate()
@@ -100,8 +110,15 @@ class Package:
         self.compressed: dict[str, tuple[bytes, int, int]] = {}
         self.removed: set[str] = set()
         self.added: list[str] = []
+        # changed members being deflated ahead of save: the data given, its body and CRC
+        self._ahead: dict[str, tuple[bytes, Future[tuple[bytes, int]]]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._ahead.clear()
         self._zip.close()
 
     def __enter__(self) -> Package:
@@ -165,6 +182,19 @@ class Package:
             raise KeyError(member)
         self.changed.pop(member, None)
         self.compressed[member] = (body, crc, size)
+
+    def deflate_ahead(self, smallest: int = 1 << 20) -> None:
+        """Start deflating the changed members of `smallest` bytes or more in two threads
+        (zlib lets go of the interpreter while it works), so what comes before save, such as
+        checking the XML, runs beside it. save takes the bodies made for the data it writes and
+        deflates anything else itself: the bytes are the same."""
+        for member, data in self.changed.items():
+            info = self.infos.get(member)
+            if len(data) < smallest or (info is not None and info.compress_type == STORED):
+                continue
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="deflate")
+            self._ahead[member] = (data, self._pool.submit(_deflate, data))
 
     def remove(self, member: str) -> None:
         self.changed.pop(member, None)
@@ -231,14 +261,15 @@ class Package:
         info = zipfile.ZipInfo(member, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
         info.file_size = len(data)
         info.external_attr = like.external_attr if like else 0o600 << 16
-        stored = like is not None and like.compress_type == zipfile.ZIP_STORED
-        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        stored = like is not None and like.compress_type == STORED
+        info.compress_type = STORED if stored else zipfile.ZIP_DEFLATED
+        ahead = self._ahead.pop(member, None)
         if stored:
-            body = data
+            body, crc = data, zlib.crc32(data)
+        elif ahead is not None and ahead[0] is data:  # deflated ahead, and not changed since
+            body, crc = ahead[1].result()
         else:
-            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-            body = packer.compress(data) + packer.flush()
-        crc = zlib.crc32(data)
+            body, crc = _deflate(data)
         flags = 0x800 if not member.isascii() else 0
         offset = out.tell()
         info.compress_size = len(body)

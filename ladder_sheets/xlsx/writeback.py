@@ -165,6 +165,7 @@ def write_back(
             from ladder_sheets.xlsx.remove import remove_sheet
 
             result.removed = [name for name in remove if remove_sheet(pkg, book_part, name)]
+        pkg.deflate_ahead()  # the large sheets deflate while the XML is checked
         _verify(pkg)
         result.seconds["transplant"] = time.perf_counter() - started - result.seconds["build"]
 

@@ -40,7 +40,8 @@ def apply_appends(pkg: Package, book_part: str, appends: Sequence[PreparedAppend
     drop: list[DefinedName] = []
     add: list[str] = []
     for done in appends:
-        pkg.write_compressed(done.member, done.body, done.crc, done.size)
+        if not done.marker_only:  # else the member stays as it is, its marker records a scan
+            pkg.write_compressed(done.member, done.body, done.crc, done.size)
         sheet = index[done.sheet]
         for name in book.names:
             if name.local_sheet != sheet:
@@ -54,7 +55,8 @@ def apply_appends(pkg: Package, book_part: str, appends: Sequence[PreparedAppend
                 drop.append(name)
         marker = marker_value(APPENDED, done.record.text(), done.sheet)
         add.append(defined_name_xml(MARKER_NAME, sheet, marker, hidden=True))
-        _widen_tables(pkg, done)
+        if not done.marker_only:
+            _widen_tables(pkg, done)
     pkg.write(book_part, edit_defined_names(book_xml, drop, add))
 
 

@@ -24,7 +24,13 @@ import pandas as pd
 
 from ladder_sheets.sheets.table import Column
 from ladder_sheets.xlsx.append import scan as _scan
-from ladder_sheets.xlsx.append.record import AppendRecord, crc32_combine, recorded
+from ladder_sheets.xlsx.append.record import (
+    AppendRecord,
+    ScanRecord,
+    crc32_combine,
+    recorded,
+    scan_recorded,
+)
 from ladder_sheets.xlsx.append.rows import rows_xml
 from ladder_sheets.xlsx.append.scan import NotAppendable, SheetScan, count, pieces, verify
 from ladder_sheets.xlsx.package import Package, check_well_formed
@@ -61,32 +67,84 @@ class PreparedAppend:
     body: bytes
     crc: int
     size: int
-    record: AppendRecord  # kept in the sheet's marker for the next append
+    record: AppendRecord | ScanRecord  # kept in the sheet's marker for the next append
     old_last: int
     new_last: int
     seconds: dict[str, float] = field(default_factory=dict)
     reused: bool = False  # the kept rows' compressed bytes copied, not compressed again
     scanned: bool = True  # the kept rows inflated and counted (False: the record vouched)
+    marker_only: bool = False  # no rows added: only the marker's record is new (`body` empty)
 
 
-def check_kept_sheet(path: Path, sheet: str, columns: list[Column], kept: pd.DataFrame) -> None:
+def check_kept_sheet(
+    path: Path, sheet: str, columns: list[Column], kept: pd.DataFrame
+) -> PreparedAppend | None:
     """Raise NotAppendable unless `sheet` holds exactly `kept` (as the reader read it) under
     the writer's header; the sheet is read, not changed (nor inflated, while it is the member
-    the last append wrote: see `record`)."""
+    an append wrote or a scan recorded: see `record`). Where it was scanned in full, the
+    marker to keep what the scan found (`ScanRecord`), for write_back's `appends`: the member
+    stays as it is."""
     with Package(path) as pkg:
         member, _date1904 = _sheet_member(pkg, sheet)
         raw = pkg.raw(member)
-        record = recorded(read_book(pkg.read(workbook_part(pkg))), sheet)
+        book = read_book(pkg.read(workbook_part(pkg)))
+        record = recorded(book, sheet)
         if raw is not None and record is not None:
             found = _recorded_scan(pkg, member, raw, record, columns, None, styles=False)
             if found is not None:  # the member the last append wrote: its record vouches
                 verify(found[0], columns, kept, pkg)
-                return
+                return None
+        scanned = scan_recorded(book, sheet)
+        if raw is not None and scanned is not None:
+            vouched = _scanned(pkg, member, raw, scanned, columns)
+            if vouched is not None:  # the member a full scan saw: its record vouches
+                verify(vouched, columns, kept, pkg)
+                return None
         with pkg.open(member) as stream:
             scan = SheetScan(pieces(stream), columns)
             for _ in scan.run(b""):
                 pass
         verify(scan, columns, kept, pkg)
+        info = pkg.infos[member]
+        if raw is None or len(raw) != info.compress_size:
+            return None
+        found_record = ScanRecord(
+            crc=info.CRC,
+            size=info.file_size,
+            compressed=info.compress_size,
+            last_row=scan.last_row,
+            merge_cells=b"<mergeCell" in scan.tail,
+            counts=tuple(scan.counts.values()),
+        )
+        last = len(kept) + 1
+        return PreparedAppend(
+            sheet, member, b"", info.CRC, info.file_size, found_record, last, last,
+            marker_only=True,
+        )  # fmt: skip
+
+
+def _scanned(
+    pkg: Package, member: str, raw: bytes, record: ScanRecord, columns: list[Column]
+) -> SheetScan | None:
+    """The state a full scan of the member would end in, from the record a full scan left,
+    inflating only the head and the header row; None unless the member is the one scanned."""
+    if not _same_member(pkg, member, raw, record):
+        return None  # edited, re-saved or written anew since: scanned in full
+    start = _inflate_until(raw, 0, b"</row>")
+    at = start.find(b"<sheetData") if start is not None else -1
+    if start is None or at < 0 or len(record.counts) != len(_scan._COUNTED):
+        return None
+    end = start.find(b"</row>", at)
+    if end < 0:
+        return None
+    scan = SheetScan(iter(()), columns)
+    scan.counts = dict(zip(scan.counts, record.counts, strict=True))
+    scan._edit_head(start[:at])  # the dimension it gives
+    scan.head, scan.header_row = start[:at], start[at:end]
+    scan.last_row = record.last_row
+    scan.tail = b"<mergeCell" if record.merge_cells else b""  # all verify looks for there
+    scan.closed = True
+    return scan
 
 
 def prepare_append(path: Path, request: SheetAppend) -> PreparedAppend:
@@ -355,13 +413,7 @@ def _recorded_scan(
     record, inflating only the head, the header row, the last rows added and the tail; None
     unless the member is exactly the one recorded and its parts inflate as the record says.
     With `styles`, the last rows added must fill the window the scan takes styles from."""
-    info = pkg.infos[member]
-    if (info.CRC, info.file_size, info.compress_size, len(raw)) != (
-        record.crc,
-        record.size,
-        record.compressed,
-        record.compressed,
-    ):
+    if not _same_member(pkg, member, raw, record):
         return None  # edited, re-saved or written by another tool since: scanned in full
     if not 0 < record.head_raw <= record.last_raw <= record.tail_raw <= len(raw):
         return None
@@ -395,6 +447,17 @@ def _recorded_scan(
         return None
     scan.tail, scan.closed = tail, True
     return scan, new_head
+
+
+def _same_member(pkg: Package, member: str, raw: bytes, record: AppendRecord | ScanRecord) -> bool:
+    """The member is the one `record` describes: the same CRC-32, size and compressed size."""
+    info = pkg.infos[member]
+    return (info.CRC, info.file_size, info.compress_size, len(raw)) == (
+        record.crc,
+        record.size,
+        record.compressed,
+        record.compressed,
+    )
 
 
 def _inflate_block(raw: bytes, begin: int, end: int) -> bytes | None:

@@ -81,12 +81,61 @@ class AppendRecord:
         )
 
 
+@dataclass(frozen=True)
+class ScanRecord:
+    """What a full scan found in a kept history sheet that no append wrote (a continuation
+    sheet the history writer filled, a sheet another tool wrote), kept in its marker by the
+    merge that scanned it: while the member is the same (CRC-32, size, compressed size), the
+    next merges take the counts from here and inflate only the head and the header row, where
+    they scanned every row (at 10,000 people a full sheet is about 485 MB of XML)."""
+
+    crc: int
+    size: int
+    compressed: int
+    last_row: int
+    merge_cells: bool  # '<mergeCell' after the rows
+    counts: tuple[int, ...]  # what SheetScan counts in the rows, in scan._COUNTED's order
+
+    def text(self) -> str:
+        numbers = (self.crc, self.size, self.compressed, self.last_row, int(self.merge_cells))
+        return ":".join([_SCANNED, *map(str, numbers), ",".join(map(str, self.counts))])
+
+    @classmethod
+    def parse(cls, text: str) -> ScanRecord | None:
+        parts = text.split(":")
+        if len(parts) != 7 or parts[0] != _SCANNED:
+            return None
+        try:
+            numbers = [int(p) for p in parts[1:6]]
+            counts = tuple(int(c) for c in parts[6].split(","))
+        except ValueError:
+            return None
+        if min(numbers) < 0 or min(counts, default=0) < 0 or numbers[4] > 1:
+            return None
+        crc, size, compressed, last_row, merge_cells = numbers
+        return cls(crc, size, compressed, last_row, bool(merge_cells), counts)
+
+
+_SCANNED = "s1"
+
+
 def recorded(book: Book, sheet: str) -> AppendRecord | None:
     """The record in the marker of `sheet` (by name), None when there is none."""
+    text = _marker_record(book, sheet)
+    return AppendRecord.parse(text) if text is not None else None
+
+
+def scan_recorded(book: Book, sheet: str) -> ScanRecord | None:
+    """The scan record in the marker of `sheet` (by name), None when there is none."""
+    text = _marker_record(book, sheet)
+    return ScanRecord.parse(text) if text is not None else None
+
+
+def _marker_record(book: Book, sheet: str) -> str | None:
     index = next((i for i, s in enumerate(book.sheets) if s.name == sheet), None)
     for marker in book.markers():
         if marker.sheet_index == index and marker.content_hash == APPENDED:
-            return AppendRecord.parse(marker.raw_hash)
+            return marker.raw_hash
     return None
 
 
