@@ -108,10 +108,13 @@ def level_code(header: str, codes: dict[str, str]) -> str | None:
     if key in codes:
         return codes[key]
     words = key.split(" ") if key else []
+    # no run longer than the longest code or title is one (a behaviour's sentence as a header
+    # cell: its runs were hundreds of joins)
+    most = max((k.count(" ") + 1 for k in codes), default=0)
     spans = [
         (i, j, codes[run])
         for i in range(len(words))
-        for j in range(len(words), i, -1)
+        for j in range(min(len(words), i + most), i, -1)
         if (run := " ".join(words[i:j])) in codes
     ]
     longest = [
