@@ -409,6 +409,13 @@ CODES: dict[str, Code] = {
             "over them and their ratings history is kept.",
             "Nothing to do; if someone so marked is still employed, correct their status.",
         ),
+        employee_row_hidden=Code(
+            W,
+            "People on rows of Employees hidden by a filter or by hand, whom nothing marks as "
+            "left: read as employed (hiding a row does not say that someone left).",
+            "If they left, say so in a Status column ('Left') or with a Leaving Date; if they "
+            "are employed, nothing to do.",
+        ),
         employee_status_unknown=Code(
             W,
             "A Status on Employees not known as employed or left (read as employed), or a "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from companies.book import Book
 from companies.exports import Export
 from companies.roster import Company
 from companies.spec import Spec, build, quarters
+from helpers import SOFFICE, libreoffice_convert
 from test_companies import merged_tables, wrong_numbers
 
 import ladder_sheets as ls
@@ -463,3 +465,71 @@ def test_a_roster_with_leaving_months_is_read_without_errors(tmp_path: Path) -> 
     assert "'Dec 2099'): read as the last day of the month (2099-12-31)" in month.message
     [left] = [f for f in result.report if f.code == "employee-left"]
     assert "a leaving date passed (2)" in left.message
+
+
+def _hide(workbook: Path, people: list[str], *, filtered: bool) -> dict[str, int]:
+    """HR hides rows of Employees (by a filter on Status, or by hand): the rows of `people`."""
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Employees"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for pid in people:
+        ws.row_dimensions[rows[pid]].hidden = True
+    if filtered:
+        ws.auto_filter.ref = f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}"
+    wb.save(workbook)
+    return {pid: rows[pid] for pid in people}
+
+
+@pytest.mark.parametrize("filtered", [True, False])
+def test_people_on_hidden_rows_are_read_as_employed_and_named_once(
+    tmp_path: Path, filtered: bool
+) -> None:
+    spec, leavers, workbook, _ = _history_then_leavers(tmp_path)
+    # one hidden leaver is marked as left; two hidden people are not marked at all
+    _set_status(workbook, "Employment Status", {leavers[0]: "Terminated"})
+    rows = _hide(workbook, leavers, filtered=filtered)
+    now = _exports(_without(spec, leavers[:1]), tmp_path / "now4")[spec["cycles"][-1]]
+    before = workbook.read_bytes()
+
+    result, tables = merged_tables(workbook, [now], write=False)
+    assert not result.report.errors, [f.message for f in result.report.errors][:3]
+    assert workbook.read_bytes() == before
+    [hidden] = [f for f in result.report if f.code == "employee-row-hidden"]
+    assert hidden.severity.value == "warning"
+    assert hidden.message.startswith("2 people are on hidden rows of Employees (")
+    assert leavers[1] in hidden.message and leavers[2] in hidden.message
+    assert leavers[0] not in hidden.message  # marked as left: said by employee-left instead
+    assert set(hidden.places) == {f"Employees!A{rows[p]}" for p in leavers[1:]}
+    # never a guess: read as employed, every number as the definitions give
+    company = Company("Tollund Freight", _without(spec, leavers[:1]), Book(), PLAIN, [])
+    assert wrong_numbers(company, tables) == []
+    assert set(leavers[1:]) <= {r["Employee ID"] for r in tables["Promotion Readiness"]}
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_rows_hidden_then_saved_by_libreoffice_are_still_seen(tmp_path: Path) -> None:
+    spec, _, _ = _company()
+    workbook = books.write(spec, Book(), tmp_path / "f.xlsx")
+    people = [p["id"] for p in spec["people"]][3:5]
+    rows = _hide(workbook, people, filtered=False)
+    saved = libreoffice_convert(
+        workbook, tmp_path, "xlsx", timeout=180, filter_options="Calc MS Excel 2007 XML"
+    )
+    [hidden] = [f for f in ls.read_framework(saved).findings if f.code == "employee-row-hidden"]
+    assert set(hidden.places) == {f"Employees!A{rows[p]}" for p in people}
+
+
+def test_hidden_rows_are_read_from_the_sheet_xml_as_writers_write_it(tmp_path: Path) -> None:
+    from ladder_sheets.workbook.hidden_rows import hidden_rows
+
+    xml = (
+        '<worksheet><sheetData><row r="1"><c r="A1"/></row><row r="3" hidden="1"/>'
+        "<row spans=\"1:2\" hidden='true'/>"  # no r="": the row after 3
+        '<x:row r="9" x:hidden="0"/><row r="12" customHeight="1" hidden="1" ht="0"/>'
+        '</sheetData><rowBreaks count="1"/></worksheet>'
+    )
+    book = tmp_path / "rows.xlsx"
+    with zipfile.ZipFile(book, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    assert hidden_rows(book, "xl/worksheets/sheet1.xml") == {3, 4, 12}
+    assert hidden_rows(book, "xl/worksheets/missing.xml") == set()

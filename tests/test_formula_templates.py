@@ -127,6 +127,60 @@ def test_gap_formulas_read_the_named_history_cell_and_their_own_row(
         )
 
 
+# Values each column's kind writes otherwise than as it is (an int, None, NaN in a text column,
+# a bool, a list, a text past half of Excel's limit, control characters, -0.0), between plain
+# rows: the rows are rendered a column at a time, and a row any of them is in is written cell
+# by cell.
+ODD = [
+    {"employee_id": 1042},
+    {"name": None, "family": NAN, "trend": "", "manager_id": NAN, "self_rating": 0.0},
+    {"expected_current": 4, "manager_id": 7},  # a float column makes 4 a float; 7 stays
+    {"competency": ["Delivery", "Craft"], "category": True},
+    {"next_behavior": "x" * 17_000},
+    {"name": "=HYPERLINK(1)", "family": 'R&D <core> "x"', "self_rating": -0.0},
+    {"level": "bell\x07_x0041_", "trend_delta": 1e20, "expected_next": 1 / 3},
+    {"employee_id": "", "name": "", "manager_id": "", "rating_where": "Ratings History!E9"},
+]
+
+
+def _odd_gaps() -> pd.DataFrame:
+    rows = []
+    for i in range(3 * len(ODD)):
+        odd = ODD[i // 3] if i % 3 == 1 else {}
+        place = f"Ratings.csv:{i}" if i % 6 == 2 else f"Ratings History (2)!D{10 + i}"
+        rows.append(gap_row(employee_id=f"E{i}", manager_rating=1.0 + i % 5, rating_where=place))
+        rows[-1].update(odd)
+    return pd.DataFrame(rows)
+
+
+def test_gap_rows_rendered_a_column_at_a_time_are_the_bytes_xlsxwriter_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put: list[int] = []
+    put_row = StreamSheet.put_row
+
+    def spy(self: StreamSheet, row: int, *args: Any) -> bool:
+        done = put_row(self, row, *args)
+        if done:
+            put.append(row)
+        return done
+
+    monkeypatch.setattr(StreamSheet, "put_row", spy)
+
+    def build(wb: Any) -> None:
+        gap.build_gap_sheet(wb, _odd_gaps(), cycle="2026-Q3", link_ratings=True)
+
+    fast, wb = _same_both_ways(tmp_path, build, monkeypatch)
+    sheet_xml = fast["xl/worksheets/sheet1.xml"]
+    assert wb.worksheets()[0].content_digest() == content_hash(sheet_xml, lambda: [])
+    # rows put whole: all but those with a rating read from a CSV line or an int, a list, a
+    # bool or a text too long for the fast path (None, NaN, "", control characters, -0.0 and
+    # text that looks like a formula render a column at a time)
+    by_hand = {0, 2, 3, 4}  # the ODD entries written cell by cell
+    slow = {i for i in range(3 * len(ODD)) if i % 6 == 2 or (i % 3 == 1 and i // 3 in by_hand)}
+    assert put == [gap.FIRST_DATA_ROW + i for i in range(3 * len(ODD)) if i not in slow]
+
+
 def _readiness() -> pd.DataFrame:
     quoted = 'Say "{hi}"'  # a quote to double, braces that str.format must leave alone
     expectations = {"Delivery": (3.0, 4.0), quoted: (3.0, 3.5)}

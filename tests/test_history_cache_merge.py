@@ -536,3 +536,41 @@ def test_the_comparison_sees_keys_appended_without_their_numbering(
     assert {k: v for k, v in kept.items() if k != "k/"} == {
         k: v for k, v in cold.items() if k != "k/"
     }
+
+
+def test_the_appended_rows_are_renumbered_cell_by_cell_where_a_number_repeats():
+    """The appended rows' references are moved up one substitution per row; where the row's
+    number followed by a quote occurs elsewhere in the row (a style index, a text), each
+    reference is moved by itself. Every reference moves, nothing else does."""
+    import re
+
+    import pandas as pd
+
+    from ladder_sheets.sheets.history import COLUMNS
+    from ladder_sheets.xlsx.append.rows import rows_xml
+
+    texts = [f'said {n + 5}" and 1{n}"' if n % 2 else None for n in range(6)]
+    frame = pd.DataFrame({c.key: texts if c.key == "evidence" else None for c in COLUMNS})
+    frame["employee_id"] = [f"E{n}" for n in range(6)]
+    frame["rating"] = [3.0, 4.0, 7.0, 2.0, 1.0, 5.0]
+    styles = [7 if n == 3 else 1 for n in range(len(COLUMNS))]
+    # rows 5-10: each holds s="7" (row 7 edited cell by cell), 6, 8 and 10 their number in a text
+    xml = rows_xml(frame, COLUMNS, styles, 5, False)
+    assert b's="7"' in xml and b'7"' in xml
+
+    def one_by_one(rows: bytes, offset: int) -> bytes:  # each reference by itself
+        return re.sub(
+            rb'(<row r="|<c r="[A-Z]+)(\d+)"',
+            lambda m: m.group(1) + str(int(m.group(2)) - offset).encode() + b'"',
+            rows,
+        )
+
+    for size in (1, 40, 1 << 20):
+        got = b"".join(history_extend._renumbered(xml, 3, size))
+        assert got == one_by_one(xml, 3), size
+    moved = b"".join(history_extend._renumbered(xml, 3))
+    assert re.findall(rb'<row r="(\d+)"', moved) == [b"2", b"3", b"4", b"5", b"6", b"7"]
+    assert moved.count(b'said 8" and 13"') == 1 and moved.count(b's="7"') == xml.count(b's="7"')
+    # not rows alone: every reference by itself
+    odd = b"<x/>" + xml
+    assert b"".join(history_extend._renumbered(odd, 3)) == one_by_one(odd, 3)

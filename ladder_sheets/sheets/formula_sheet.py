@@ -121,3 +121,13 @@ def write_template(
     else:
         ws.write_formula(row, col, formula, cell_format, value)
     return True
+
+
+def template_tail(
+    ws: StreamSheet, template: FormulaTemplate, cells: tuple[str, ...], cell_format: Any, value: Any
+) -> tuple[str, str] | None:
+    """The cell tail (StreamSheet.formula_tail) of template.formula(*cells) as write_template
+    puts it; None where write_template would hand it to write_formula."""
+    if not template.plain or not _inert(cells[0] if len(cells) == 1 else "\n".join(cells)):
+        return None
+    return ws.formula_tail(template.formula(*cells)[1:], cell_format, value)

@@ -9,14 +9,22 @@ red and bold, and so is its negative gap.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
 
 from ladder_sheets.sheets import styles as st
-from ladder_sheets.sheets.formula_sheet import FormulaSheet, FormulaTemplate, write_template
+from ladder_sheets.sheets.formula_sheet import (
+    FormulaSheet,
+    FormulaTemplate,
+    template_tail,
+    write_template,
+)
 from ladder_sheets.sheets.table import (
+    ROWS_AT_ONCE,
+    SLOW,
     Column,
     RowFormula,
     as_number,
@@ -122,6 +130,13 @@ def build_gap_sheet(
     styles = st.Styles.of(wb)
     ws = wb.add_worksheet(name, worksheet_class=FormulaSheet)
     where = letters(COLUMNS)
+    # The formats take their style numbers now, in a fixed order (title, header, the columns'
+    # left to right, the links'): the rows are rendered a column at a time (write_rows), so
+    # numbers taken on first use would follow the data.
+    for key in ("title", "header", *("wrap" if c.wrap else c.style for c in COLUMNS)):
+        styles[key]._get_xf_index()
+    styles["rating"]._get_xf_index()
+    styles["link"]._get_xf_index()
 
     ws.write_string(
         TITLE_ROW,
@@ -150,35 +165,67 @@ def build_gap_sheet(
     }
     rating_format, link_format = styles["rating"], styles["link"]
     rating, link = FormulaTemplate(rating_formula, 1), FormulaTemplate(hyperlink_formula, 2)
-    seen: dict[Any, str | None] = {}  # the row's Ratings History cell (both columns read it)
+    seen: dict[Any, str | None] = {}  # rows' Ratings History cells (both columns read them)
 
     def reference_of(place: Any) -> str | None:
         if place not in seen:
-            seen.clear()
+            if len(seen) > 4 * ROWS_AT_ONCE:  # both columns of a run of rows look it up
+                seen.clear()
             seen[place] = sheet_reference(place)
         return seen[place]
 
-    def linked_rating(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
-        reference = reference_of(values["rating_where"])
+    def rating_cell(place: Any, rating: Any) -> tuple[tuple[str, ...], Any] | None:
+        """The linked rating's cells and cached value; None: the rating as a number."""
+        reference = reference_of(place)
         if reference is None:
-            return False
-        value = as_number(values["manager_rating"])
-        cached = "" if value is None else value
-        write_template(sheet, row, col, rating, (reference,), rating_format, cached)
-        return True
+            return None
+        value = as_number(rating)
+        return (reference,), "" if value is None else value
+
+    def link_cell(place: Any) -> tuple[tuple[str, ...], Any] | None:
+        """The link's cells and cached value; None: the place as text."""
+        reference = reference_of(place)
+        if reference is None:
+            return None
+        # A HYPERLINK formula, not a cell hyperlink: Excel allows 65,530 of those per sheet.
+        text = str(place)
+        return ("#" + reference.replace('"', '""'), text.replace('"', '""')), text
+
+    def linked_rating(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
+        made = rating_cell(values["rating_where"], values["manager_rating"])
+        if made is not None:
+            write_template(sheet, row, col, rating, made[0], rating_format, made[1])
+        return made is not None
 
     def source_link(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
-        reference = reference_of(values["rating_where"])
-        if reference is None:
-            return False
-        # A HYPERLINK formula, not a cell hyperlink: Excel allows 65,530 of those per sheet.
-        text = str(values["rating_where"])
-        cells = ("#" + reference.replace('"', '""'), text.replace('"', '""'))
-        write_template(sheet, row, col, link, cells, link_format, text)
-        return True
+        made = link_cell(values["rating_where"])
+        if made is not None:
+            write_template(sheet, row, col, link, made[0], link_format, made[1])
+        return made is not None
 
-    custom = {"manager_rating": linked_rating, "rating_where": source_link} if link_ratings else {}
-    write_rows(ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, custom=custom)
+    def tails_of(sheet: Any, template: FormulaTemplate, fmt: Any, made: Iterable[Any]) -> list[Any]:
+        return [
+            SLOW if m is None else template_tail(sheet, template, m[0], fmt, m[1]) or SLOW
+            for m in made
+        ]
+
+    def linked_ratings(
+        sheet: Any, numbers: list[str], values: Mapping[str, list[Any]]
+    ) -> list[Any]:
+        made = map(rating_cell, values["rating_where"], values["manager_rating"])
+        return tails_of(sheet, rating, rating_format, made)
+
+    def source_links(sheet: Any, numbers: list[str], values: Mapping[str, list[Any]]) -> list[Any]:
+        return tails_of(sheet, link, link_format, map(link_cell, values["rating_where"]))
+
+    custom: dict[str, Any] = {}
+    columnar: dict[str, Any] = {}
+    if link_ratings:
+        custom = {"manager_rating": linked_rating, "rating_where": source_link}
+        columnar = {"manager_rating": linked_ratings, "rating_where": source_links}
+    write_rows(
+        ws, gaps, COLUMNS, styles, FIRST_DATA_ROW, formulas, custom=custom, columnar=columnar
+    )
 
     count = len(gaps)
     finish_table(ws, HEADER_ROW, count, len(COLUMNS), FROZEN_COLUMNS, printed=PRINTED)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from ladder_sheets.cellmap import column_letters
 from ladder_sheets.errors import DataError
-from ladder_sheets.sheets.formula_sheet import FormulaTemplate, write_template
+from ladder_sheets.sheets.formula_sheet import (
+    FormulaSheet,
+    FormulaTemplate,
+    template_tail,
+    write_template,
+)
 from ladder_sheets.sheets.styles import LINE_HEIGHT, MAX_WIDTH, MIN_WIDTH, WRAP_WIDTH, Styles
 from ladder_sheets.xlsx.stream_sheet import StreamSheet
 
@@ -285,6 +290,13 @@ class RowFormula:
 CellWriter = Callable[[Worksheet, int, int, dict[str, Any]], bool]
 
 
+# A column's cells for a run of rows at once, on a FormulaSheet: (the sheet, the rows' numbers
+# as written, the rows' values by key) -> each row's cell tail (StreamSheet.string_tail and the
+# like), None for a blank, or SLOW: that row is then written cell by cell as write_rows does.
+ColumnTails = Callable[[StreamSheet, list[str], Mapping[str, list[Any]]], list[Any]]
+SLOW = object()
+
+
 def write_rows(
     ws: Worksheet,
     data: pd.DataFrame,
@@ -294,6 +306,7 @@ def write_rows(
     formulas: Mapping[str, RowFormula],
     before_row: Callable[[int, dict[str, Any]], None] | None = None,
     custom: Mapping[str, CellWriter] | None = None,
+    columnar: Mapping[str, ColumnTails] | None = None,
 ) -> None:
     """Write `data` under a header, strictly row by row, left to right (constant_memory safe):
     columns of kind "formula" from `formulas`, every other column by its kind. `before_row`
@@ -302,7 +315,10 @@ def write_rows(
     column's kind writes it as usual).
 
     On a StreamSheet each row is opened once and its plain text and numbers put without
-    per-cell checks, and each formula column is a template filled with the row's cells."""
+    per-cell checks, and each formula column is a template filled with the row's cells. On a
+    FormulaSheet with no `before_row`, and a `columnar` form of every custom writer (the same
+    cells, a run of rows at a time), the rows are rendered a column at a time and each row
+    written as one string; a row any column cannot render so is written cell by cell."""
     refuse_past_last_row(ws, first_row, len(data))
     formats = [styles["wrap"] if c.wrap else styles[c.style] for c in columns]
     writers = [writer_for(c) for c in columns]
@@ -319,36 +335,163 @@ def write_rows(
     numeric = [c.kind in ("number", "value") for c in columns]
     stream = ws if isinstance(ws, StreamSheet) else None
     last = len(columns) - 1
+
+    def write_row(row: int, values: Sequence[Any]) -> None:
+        by_key = dict(zip(keys, values, strict=True))
+        if before_row is not None:
+            before_row(row, by_key)
+        fast = stream is not None and stream.open_row(row, last, formats[0])
+        for col, value in enumerate(values):
+            write = customs[col]
+            if write is not None and write(ws, row, col, by_key):
+                continue
+            if fast and stream is not None:
+                cls = value.__class__
+                if cls is str and as_typed[col]:
+                    if not value or stream.put_string(row, col, value, formats[col]):
+                        continue
+                elif cls is float and numeric[col] and value - value == 0.0:  # finite
+                    stream.put_number(row, col, value, formats[col])
+                    continue
+            formula = templates[col]
+            if formula is not None:
+                template, a, b, f = formula
+                cells = (f"{a}{row + 1}", f"{b}{row + 1}")
+                cached = f.value(by_key[f.a], by_key[f.b])
+                write_template(ws, row, col, template, cells, formats[col], cached)
+            else:
+                writers[col](ws, row, col, value, formats[col])
+
+    by_columns = (
+        isinstance(ws, FormulaSheet)
+        and before_row is None
+        and all(k in (columnar or {}) for k, w in zip(keys, customs, strict=True) if w)
+        and all(
+            c.key in (columnar or {}) or c.kind in _AS_TYPED or templates[i] is not None
+            for i, c in enumerate(columns)
+        )
+    )
     table = data.reindex(columns=keys)
     row = first_row
     for start in range(0, len(table), ROWS_AT_ONCE):
         chunk = table.iloc[start : start + ROWS_AT_ONCE]
-        for values in zip(*(chunk[k].tolist() for k in keys), strict=True):
-            by_key = dict(zip(keys, values, strict=True))
-            if before_row is not None:
-                before_row(row, by_key)
-            fast = stream is not None and stream.open_row(row, last, formats[0])
-            for col, value in enumerate(values):
-                write = customs[col]
-                if write is not None and write(ws, row, col, by_key):
-                    continue
-                if fast and stream is not None:
-                    cls = value.__class__
-                    if cls is str and as_typed[col]:
-                        if not value or stream.put_string(row, col, value, formats[col]):
-                            continue
-                    elif cls is float and numeric[col] and value - value == 0.0:  # finite
-                        stream.put_number(row, col, value, formats[col])
-                        continue
-                formula = templates[col]
-                if formula is not None:
-                    template, a, b, f = formula
-                    cells = (f"{a}{row + 1}", f"{b}{row + 1}")
-                    cached = f.value(by_key[f.a], by_key[f.b])
-                    write_template(ws, row, col, template, cells, formats[col], cached)
-                else:
-                    writers[col](ws, row, col, value, formats[col])
+        values_of = {k: chunk[k].tolist() for k in keys}
+        if by_columns and isinstance(ws, FormulaSheet):
+            for i, put in enumerate(
+                _by_columns(ws, row, values_of, columns, formats, templates, columnar or {})
+            ):
+                if not put:
+                    write_row(row + i, [values_of[k][i] for k in keys])
+            row += len(chunk)
+            continue
+        for values in zip(*(values_of[k] for k in keys), strict=True):
+            write_row(row, values)
             row += 1
+
+
+def _by_columns(
+    ws: FormulaSheet,
+    first_row: int,
+    values_of: Mapping[str, list[Any]],
+    columns: Sequence[Column],
+    formats: list[Format],
+    templates: list[tuple[FormulaTemplate, str, str, RowFormula] | None],
+    columnar: Mapping[str, ColumnTails],
+) -> Iterator[bool]:
+    """write_rows's rows rendered a column at a time and put a row at a time, in order; yields
+    for each row whether it was put (False: write it cell by cell, before the next is put)."""
+    count = len(values_of[columns[0].key]) if columns else 0
+    numbers = [str(first_row + 1 + i) for i in range(count)]
+    xml: list[list[str]] = []
+    items: list[list[str]] = []
+    slow: set[int] = set()
+    for col, column in enumerate(columns):
+        fmt = formats[col]
+        template = templates[col]
+        if column.key in columnar:
+            tails = columnar[column.key](ws, numbers, values_of)
+        elif template is not None:
+            tails = _formula_tails(ws, numbers, values_of, template, fmt)
+        else:
+            tails = _value_tails(ws, values_of[column.key], column.kind, fmt)
+        ref = column_letters(col)
+        xml.append(
+            [
+                '<c r="' + ref + n + t[0] if t.__class__ is tuple else ""
+                for n, t in zip(numbers, tails, strict=True)
+            ]
+        )
+        items.append(
+            [
+                ref + n + t[1] if t.__class__ is tuple else ""
+                for n, t in zip(numbers, tails, strict=True)
+            ]
+        )
+        slow.update(i for i, t in enumerate(tails) if t is SLOW)
+    fmt = formats[0]
+    for i, (cells, hashed) in enumerate(
+        zip(zip(*xml, strict=True), zip(*items, strict=True), strict=True)
+    ):
+        if i in slow:
+            yield False
+            continue
+        written = [col for col, cell in enumerate(cells) if cell]
+        # a row of blanks is not written (as xlsxwriter leaves it)
+        yield not written or ws.put_row(
+            first_row + i, written[0], written[-1], "".join(cells), "".join(hashed), fmt
+        )
+
+
+def _value_tails(ws: StreamSheet, values: list[Any], kind: str, fmt: Format) -> list[Any]:
+    """The tails write_rows's fast cases give (text as it is, finite floats), None for what
+    write_value leaves blank (None, NaN, ""), SLOW for anything else."""
+    typed = kind in _AS_TYPED
+    numeric = kind in ("number", "value")
+    strings: dict[str, Any] = {}
+    numbers: dict[float, Any] = {}  # floats only, never 0.0 (-0.0 is equal and written apart)
+    tails: list[Any] = []
+    for value in values:
+        cls = value.__class__
+        if cls is str and typed:
+            if not value:
+                tails.append(None)
+                continue
+            tail = strings.get(value)
+            if tail is None:
+                tail = strings[value] = ws.string_tail(value, fmt) or SLOW
+            tails.append(tail)
+        elif cls is float:
+            if value != value:  # NaN: blank whatever the kind
+                tails.append(None)
+            elif numeric and value - value == 0.0:  # finite
+                tail = numbers.get(value)
+                if tail is None:
+                    tail = ws.number_tail(value, fmt)
+                    if value:
+                        numbers[value] = tail
+                tails.append(tail)
+            else:
+                tails.append(SLOW)
+        elif value is None:
+            tails.append(None)
+        else:
+            tails.append(SLOW)
+    return tails
+
+
+def _formula_tails(
+    ws: FormulaSheet,
+    numbers: list[str],
+    values_of: Mapping[str, list[Any]],
+    formula: tuple[FormulaTemplate, str, str, RowFormula],
+    fmt: Format,
+) -> list[Any]:
+    template, a, b, f = formula
+    tails: list[Any] = []
+    for n, va, vb in zip(numbers, values_of[f.a], values_of[f.b], strict=True):
+        tail = template_tail(ws, template, (a + n, b + n), fmt, f.value(va, vb))
+        tails.append(SLOW if tail is None else tail)
+    return tails
 
 
 def refuse_past_last_row(ws: Worksheet, first_row: int, rows: int) -> None:

@@ -58,6 +58,7 @@ from ladder_sheets.workbook.header import (
     is_totals_label,
     level_code,
 )
+from ladder_sheets.workbook.hidden_rows import hidden_people
 from ladder_sheets.workbook.level_names import resolve_levels, split_level_cells
 from ladder_sheets.workbook.mapping import SETTINGS_SHEET, Mapping, TableMapping
 from ladder_sheets.workbook.people import resolve_managers
@@ -208,6 +209,7 @@ def _read_tables(
             (active.get("employees") or TableMapping()).statuses,
         )
         findings.extend(said)
+        findings.extend(hidden_people(path, tables["employees"], marked_left))
     if not tables:
         raise LayoutError(
             "no framework table found: no sheet holds levels, competencies or a matrix",

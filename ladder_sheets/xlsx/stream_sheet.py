@@ -131,23 +131,37 @@ class StreamSheet(Worksheet):
         self.put_string(row, col, string, cell_format)
         return 0
 
-    def put_string(self, row: int, col: int, string: str, cell_format: Format) -> bool:
-        """A string in an open row (open_row); False when it must go through write_string
-        (a text past half of Excel's limit, what looks like rich text)."""
+    # A cell's tail: (its `<c>` element after the reference, its content_hash item after the
+    # reference). '<c r="' + ref + tail[0] is the element, ref + tail[1] the item.
+
+    def string_tail(self, string: str, cell_format: Format) -> tuple[str, str] | None:
+        """A string's tail; None when it must go through write_string (a text past half of
+        Excel's limit, what looks like rich text)."""
         xf = cell_format._get_xf_index()
         known = self._strings.get((string, xf))
         if known is None:
             if not _renders(string):
-                return False
+                return None
             text = string
             if _CONTROL.search(text):
                 text = XMLwriter._escape_control_characters(text)
             space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
             attrs = f' s="{xf}"' if xf else ""
-            known = (f'{attrs} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>', text)
+            known = (
+                f'"{attrs} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>',
+                f"\x1fs|{text}\x1e",
+            )
             self._strings[(string, xf)] = known
+        return known
+
+    def put_string(self, row: int, col: int, string: str, cell_format: Format) -> bool:
+        """A string in an open row (open_row); False when it must go through write_string
+        (a text past half of Excel's limit, what looks like rich text)."""
+        tail = self.string_tail(string, cell_format)
+        if tail is None:
+            return False
         ref = f"{self._letters[col]}{row + 1}"
-        self.table[row][col] = (f'<c r="{ref}"{known[0]}', f"{ref}\x1fs|{known[1]}\x1e")
+        self.table[row][col] = ('<c r="' + ref + tail[0], ref + tail[1])
         return True
 
     def write_number(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
@@ -169,17 +183,22 @@ class StreamSheet(Worksheet):
         self.put_number(row, col, self._convert_date_time(args[0]), args[1])
         return 0
 
-    def put_number(self, row: int, col: int, number: float, cell_format: Format) -> None:
-        """A finite number in an open row (open_row)."""
+    def number_tail(self, number: float, cell_format: Format) -> tuple[str, str]:
+        """A finite number's tail."""
         xf = cell_format._get_xf_index()
         text = f"{number:.16G}"  # the key: 0.0 and -0.0 are equal numbers, written apart
         known = self._numbers.get((text, xf))
         if known is None:
             attrs = f' s="{xf}"' if xf else ""
-            known = (f"{attrs}><v>{text}</v></c>", hash_number(text))
+            known = (f'"{attrs}><v>{text}</v></c>', f"\x1fn|{hash_number(text)}\x1e")
             self._numbers[(text, xf)] = known
+        return known
+
+    def put_number(self, row: int, col: int, number: float, cell_format: Format) -> None:
+        """A finite number in an open row (open_row)."""
+        tail = self.number_tail(number, cell_format)
         ref = f"{self._letters[col]}{row + 1}"
-        self.table[row][col] = (f'<c r="{ref}"{known[0]}', f"{ref}\x1fn|{known[1]}\x1e")
+        self.table[row][col] = ('<c r="' + ref + tail[0], ref + tail[1])
 
     def write_formula(self, row: Any, col: Any, *args: Any, **kwargs: Any) -> Any:
         if (
@@ -196,11 +215,8 @@ class StreamSheet(Worksheet):
         self.put_formula(row, col, self._prepare_formula(args[0]), args[1], value)
         return 0
 
-    def put_formula(
-        self, row: int, col: int, formula: str, cell_format: Format, value: Any = 0
-    ) -> None:
-        """A formula in an open row (open_row), as written: prepared, without its "=" (what
-        _prepare_formula makes of a single-cell formula), its value cached."""
+    def formula_tail(self, formula: str, cell_format: Format, value: Any = 0) -> tuple[str, str]:
+        """A formula's tail, the formula as put_formula takes it."""
         xf = cell_format._get_xf_index()
         attrs = f' s="{xf}"' if xf else ""
         if value.__class__ is bool:
@@ -212,9 +228,40 @@ class StreamSheet(Worksheet):
             elif value:
                 attrs += ' t="str"'
             value = _escape(value)
+        return f'"{attrs}><f>{_escape(formula)}</f><v>{value}</v></c>', f"\x1ff|||{formula}\x1e"
+
+    def put_formula(
+        self, row: int, col: int, formula: str, cell_format: Format, value: Any = 0
+    ) -> None:
+        """A formula in an open row (open_row), as written: prepared, without its "=" (what
+        _prepare_formula makes of a single-cell formula), its value cached."""
+        tail = self.formula_tail(formula, cell_format, value)
         ref = f"{self._letters[col]}{row + 1}"
-        xml = f'<c r="{ref}"{attrs}><f>{_escape(formula)}</f><v>{value}</v></c>'
-        self.table[row][col] = (xml, f"{ref}\x1ff|||{formula}\x1e")
+        self.table[row][col] = ('<c r="' + ref + tail[0], ref + tail[1])
+
+    def put_row(
+        self, row: int, first_col: int, last_col: int, cells: str, items: str, cell_format: Any
+    ) -> bool:
+        """A whole row at once: `cells` its `<c>` elements in column order, `items` their
+        content_hash items, from column `first_col` to `last_col` (the tails' elements and
+        items joined). The previous row is flushed. False, and nothing written, where the row
+        needs xlsxwriter (a height, a comment, cells of it written already, out of order):
+        then write it cell by cell. Nothing more may be written to a row put."""
+        if not self._fast(row, None, cell_format) or last_col >= self.xls_colmax:
+            return False
+        if (
+            self.table.get(row)
+            or row in self.row_info
+            or row in self.comments
+            or self.default_row_height != self.original_row_height
+            or self.excel_version != 2007
+        ):
+            return False
+        self._check_dimensions(row, first_col)
+        self._check_dimensions(row, last_col)
+        self.fh.write(f'<row r="{row + 1}">{cells}</row>')  # what _write_row writes then
+        self._digest.update(items.encode())
+        return True
 
     def _plain_formula(self, formula: str) -> bool:
         """Whether xlsxwriter would write the formula as a single-cell formula (no dynamic

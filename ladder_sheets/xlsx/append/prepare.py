@@ -128,13 +128,7 @@ def _scanned(
 ) -> SheetScan | None:
     """The state a full scan of the member would end in, from the record a full scan left,
     inflating only the head and the header row; None unless the member is the one scanned."""
-    info = pkg.infos[member]
-    if (info.CRC, info.file_size, info.compress_size, len(raw)) != (
-        record.crc,
-        record.size,
-        record.compressed,
-        record.compressed,
-    ):
+    if not _same_member(pkg, member, raw, record):
         return None  # edited, re-saved or written anew since: scanned in full
     start = _inflate_until(raw, 0, b"</row>")
     at = start.find(b"<sheetData") if start is not None else -1
@@ -419,13 +413,7 @@ def _recorded_scan(
     record, inflating only the head, the header row, the last rows added and the tail; None
     unless the member is exactly the one recorded and its parts inflate as the record says.
     With `styles`, the last rows added must fill the window the scan takes styles from."""
-    info = pkg.infos[member]
-    if (info.CRC, info.file_size, info.compress_size, len(raw)) != (
-        record.crc,
-        record.size,
-        record.compressed,
-        record.compressed,
-    ):
+    if not _same_member(pkg, member, raw, record):
         return None  # edited, re-saved or written by another tool since: scanned in full
     if not 0 < record.head_raw <= record.last_raw <= record.tail_raw <= len(raw):
         return None
@@ -459,6 +447,17 @@ def _recorded_scan(
         return None
     scan.tail, scan.closed = tail, True
     return scan, new_head
+
+
+def _same_member(pkg: Package, member: str, raw: bytes, record: AppendRecord | ScanRecord) -> bool:
+    """The member is the one `record` describes: the same CRC-32, size and compressed size."""
+    info = pkg.infos[member]
+    return (info.CRC, info.file_size, info.compress_size, len(raw)) == (
+        record.crc,
+        record.size,
+        record.compressed,
+        record.compressed,
+    )
 
 
 def _inflate_block(raw: bytes, begin: int, end: int) -> bytes | None:
