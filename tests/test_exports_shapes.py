@@ -824,3 +824,25 @@ def test_utf16_without_bom_and_a_sheet_named_in_the_mapping(tmp_path: Path) -> N
     }
     export = read_export(write_xlsx(tmp_path / "2026-Q1.xlsx", sheets), mapping={"sheet": "new"})
     assert (export.sheet, export.ratings.data.at[0, "rating"]) == ("New", 5.0)
+
+
+def test_two_tabs_of_ratings_under_different_headers_warn_of_the_one_not_read(
+    tmp_path: Path,
+) -> None:
+    """One tab per team, each team's tool writing its own header: one tab is read, and the
+    ratings of the other are a warning, not a note that is easy to miss."""
+    sheets: dict[str, list[list[Any]]] = {
+        "Read me": [["This export was made on 1 July"]],
+        "Engineering": [["Employee ID", "Competency", "Rating"], ["E1", "Delivery", 2]],
+        "Sales": [["Employee ID", "Communication", "Delivery"], ["E3", 4, 5]],
+    }
+    export = read_export(write_xlsx(tmp_path / "2026-Q3.xlsx", sheets), competencies=COMPETENCIES)
+    read = set(export.ratings.data["employee_id"])
+    assert read in ({"E1"}, {"E3"})
+    other = "Sales" if read == {"E1"} else "Engineering"
+    [unread] = [f for f in export.findings if f.code == "export-sheet-not-read"]
+    assert unread.severity.name == "WARNING" and unread.where.sheet == other
+    assert unread.message.startswith(f"'{other}' also holds ratings, under another header")
+    assert "Read me" not in unread.message  # a tab without ratings stays a note
+    [chosen] = [f for f in export.findings if f.code == "export-sheet-chosen"]
+    assert "'Read me'" in chosen.message

@@ -85,11 +85,14 @@ def detect(
                     f"sheets in the file: {', '.join(names)}",
                 )
             )
-    best: tuple[int, tuple[int, int], Rows] | None = None
+    best: tuple[int, tuple[bool, int], Rows] | None = None
+    holding: list[Rows] = []  # the tabs with rating columns
     for rows in candidates:
         index, score = find_header(rows, set(known), mapped)
         # a tab holding ratings beats a summary or instructions tab with a better header
         rated = (rating_columns(rows, index, scale) > 0, score)
+        if rated[0]:
+            holding.append(rows)
         if best is None or rated > best[1]:
             best = (index, rated, rows)
     assert best is not None
@@ -104,6 +107,9 @@ def detect(
                 Where(file=rows.file, sheet=rows.sheet, cell="A1"),
             )
         )
+        unread = [str(s.sheet) for s in holding if s is not rows]
+        if unread:  # ratings left behind are a warning, not a note
+            findings.append(tabs_not_read(rows.file, unread))
     headers = [clean_text(v) or "" for v in rows.rows[index]] if rows.rows else []
     if not mapped:
         headers = _two_row_header(rows, index, headers, set(known), findings)
@@ -113,6 +119,21 @@ def detect(
         meaning.assign_by_meaning(layout, scale, set(mapping), known)
     _decide_shape(layout, known, scale)
     return layout
+
+
+def tabs_not_read(file: str | None, tabs: list[str]) -> Finding:
+    """The warning for tabs of an export that hold ratings under another header than the
+    tab(s) read."""
+    named = ", ".join(f"'{t}'" for t in tabs)
+    many = len(tabs) > 1
+    return warning(
+        "export-sheet-not-read",
+        f"{named} also {'hold' if many else 'holds'} ratings, under another header, and "
+        f"{'are' if many else 'is'} not read",
+        "if those ratings belong to this review, export them under the same header or pass "
+        "that tab in a file of its own",
+        Where(file=file, sheet=tabs[0], cell="A1"),
+    )
 
 
 def find_header(rows: Rows, known: set[str], mapped: set[str]) -> tuple[int, int]:

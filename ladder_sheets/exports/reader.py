@@ -14,7 +14,7 @@ from ladder_sheets.cellmap import column_letters
 from ladder_sheets.exports import columns as cols
 from ladder_sheets.exports import cycles, rating_labels, repeats
 from ladder_sheets.exports.labels import LabelScale
-from ladder_sheets.exports.layout import Layout, detect, find_header, rating_columns
+from ladder_sheets.exports.layout import Layout, detect, find_header, rating_columns, tabs_not_read
 from ladder_sheets.exports.meaning import Understood
 from ladder_sheets.exports.people import People, find_key, restored_ids
 from ladder_sheets.exports.rows import Context, build
@@ -273,19 +273,7 @@ def _joined(path: Path, parts: list[Export], tabs: list[str], others: list[str])
         ),
     )
     if others:
-        named = ", ".join(f"'{t}'" for t in others)
-        export.findings.insert(
-            1,
-            warning(
-                "export-sheet-not-read",
-                f"{named} also "
-                f"{'hold' if len(others) > 1 else 'holds'} ratings, under another header, and "
-                f"{'are' if len(others) > 1 else 'is'} not read",
-                "if those ratings belong to this review, export them under the same header or "
-                "pass that tab in a file of its own",
-                Where(file=str(path), sheet=others[0], cell="A1"),
-            ),
-        )
+        export.findings.insert(1, tabs_not_read(str(path), others))
     return export
 
 
