@@ -574,3 +574,46 @@ def test_the_appended_rows_are_renumbered_cell_by_cell_where_a_number_repeats():
     # not rows alone: every reference by itself
     odd = b"<x/>" + xml
     assert b"".join(history_extend._renumbered(odd, 3)) == one_by_one(odd, 3)
+
+
+def _markers(path: Path) -> dict[str, str]:
+    """Sheet name -> the text of the tool's marker on it."""
+    import zipfile
+
+    from ladder_sheets.xlsx.workbook_xml import MARKER_NAME, read_book
+
+    with zipfile.ZipFile(path) as zf:
+        book = read_book(zf.read("xl/workbook.xml"))
+    names = [s.name for s in book.sheets]
+    return {names[n.local_sheet]: n.value for n in book.names if n.name == MARKER_NAME}
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_a_full_kept_sheet_given_its_scan_record_still_extends_the_cache(
+    book: Path, tmp_path: Path, extended, marked: bool
+):
+    """The first history sheet is full and the cycle goes to the continuation sheet: without
+    a record of its own, merge scans the full sheet once and leaves one in its marker. A marker on a
+    history sheet does not change how it is read, so the cache is extended (not read again,
+    which at 10,000 people cost 20 s and 600 MB more), whether the sheet had a marker before
+    or none (as a workbook written by another tool, or before scan records, has)."""
+    merge(book, EXPORTS[2:3], rows_per_sheet=3000)  # the continuation sheet started
+    if not marked:
+        from ladder_sheets.xlsx.workbook_xml import MARKER_NAME
+
+        wb = openpyxl.load_workbook(book)
+        wb["Ratings History"].defined_names.pop(MARKER_NAME)
+        wb.save(book)
+        refresh_history_cache(book)
+    before = _markers(book).get("Ratings History")
+    assert (before is not None) == marked
+    extended.clear()
+    result = merge(book, EXPORTS[3:4], rows_per_sheet=3000)
+    assert result.history_write is not None and result.history_write.appended_to == [
+        "Ratings History (2)"
+    ]
+    # unmarked: scanned in full, and the record of the scan left in a marker; marked: the
+    # record of the append that filled it vouches, and the marker stays
+    assert (_markers(book)["Ratings History"] == before) == marked
+    assert extended == [True], "the cache was extended, not read again"
+    assert_cache_right(book, tmp_path)

@@ -69,7 +69,7 @@ from typing import Any
 import numpy as np
 
 from ladder_sheets.findings import Finding, Severity, Where
-from ladder_sheets.model import Table
+from ladder_sheets.model import GENERATED_SHEETS, Table
 from ladder_sheets.workbook.extent import sheet_parts
 from ladder_sheets.xlsx.workbook_xml import read_book
 
@@ -460,7 +460,10 @@ def _parts_of(book: Any, rels: bytes) -> dict[str, str]:
 
 def _same_book(old: Any, new: Any, sheets: list[str]) -> bool:
     """workbook.xml says the same of the history: sheets up to the last history sheet the
-    same (name, relationship, visibility), the date system, the markers on those sheets."""
+    same (name, relationship, visibility), the date system, the report markers on those
+    sheets (the reader passes over a sheet marked as a report; any other marker, such as the
+    one merge leaves on a history sheet it appended to or scanned, does not change a
+    reading)."""
     last = max(i for i, s in enumerate(old.sheets) if s.name in sheets) + 1
     entries = [(s.name, s.rel_id, s.state) for s in old.sheets[:last]]
     if entries != [(s.name, s.rel_id, s.state) for s in new.sheets[:last]]:
@@ -468,9 +471,11 @@ def _same_book(old: Any, new: Any, sheets: list[str]) -> bool:
     if (old.date1904, old.strict) != (new.date1904, new.strict):
         return False
 
+    reports = {name.casefold() for name in GENERATED_SHEETS}
+
     def marks(book: Any) -> list[tuple[int, str]]:
         marks = [(m.sheet_index, m.recorded_name) for m in book.markers()]
-        return sorted(m for m in marks if m[0] < last)
+        return sorted(m for m in marks if m[0] < last and m[1].casefold() in reports)
 
     return marks(old) == marks(new)
 
