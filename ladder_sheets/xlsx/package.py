@@ -14,7 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,11 +88,14 @@ def _deflate(data: bytes) -> tuple[bytes, int]:
     return packer.compress(data) + packer.flush(), zlib.crc32(data)
 
 
-def check_well_formed(member: str, data: bytes) -> None:
-    """Raise ValueError naming the member if `data` is not well-formed XML."""
+def check_well_formed(member: str, data: bytes | Iterable[bytes]) -> None:
+    """Raise ValueError naming the member if `data` (or its pieces, in order) is not
+    well-formed XML."""
     parser = expat.ParserCreate()
     try:
-        parser.Parse(data, True)
+        for piece in [data] if isinstance(data, bytes) else data:
+            parser.Parse(piece, False)
+        parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise ValueError(f"{member}: XML not well-formed after write-back ({exc})") from None
 

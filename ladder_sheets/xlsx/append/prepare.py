@@ -31,7 +31,7 @@ from ladder_sheets.xlsx.append.record import (
     recorded,
     scan_recorded,
 )
-from ladder_sheets.xlsx.append.rows import rows_xml
+from ladder_sheets.xlsx.append.rows import rows_xml, rows_xml_pieces
 from ladder_sheets.xlsx.append.scan import NotAppendable, SheetScan, count, pieces, verify
 from ladder_sheets.xlsx.package import Package, check_well_formed
 from ladder_sheets.xlsx.transplant import workbook_part
@@ -355,24 +355,32 @@ def _append_recorded(
         return None
     scan, new_head = found
     verify(scan, columns, kept, pkg)
-    added = rows_xml(request.rows, columns, scan.styles(columns), first, date1904)
-    check_well_formed(member, b"<sheetData>" + added + b"</sheetData>")
+    # the new rows a block at a time: never the whole cycle's XML (or a copy) at once
+    added = rows_xml_pieces(request.rows, columns, scan.styles(columns), first, date1904)
+    check_well_formed(member, [b"<sheetData>", *added, b"</sheetData>"])
     new_tail = scan._edit_tail(scan.tail)
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
     out = [packer.compress(new_head) + packer.flush(zlib.Z_FULL_FLUSH)]
     out.append(raw[record.head_raw : record.tail_raw])  # every kept row, as compressed
     last_raw = sum(map(len, out))
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    out.append(packer.compress(added) + packer.flush(zlib.Z_FULL_FLUSH))
+    added_crc = added_len = 0
+    more = dict.fromkeys(scan.counts, 0)
+    while added:
+        piece = added.pop(0)
+        out.append(packer.compress(piece))
+        added_crc, added_len = zlib.crc32(piece, added_crc), added_len + len(piece)
+        for key, n in count(piece).items():
+            more[key] += n
+    out.append(packer.flush(zlib.Z_FULL_FLUSH))
     tail_raw = sum(map(len, out))
     out.append(packer.compress(new_tail) + packer.flush())
     deflated = b"".join(out)
-    body_crc = crc32_combine(record.body_crc, zlib.crc32(added), len(added))
-    body_len = record.body_len + len(added)
+    body_crc = crc32_combine(record.body_crc, added_crc, added_len)
+    body_len = record.body_len + added_len
     crc = crc32_combine(zlib.crc32(new_head), body_crc, body_len)
     crc = crc32_combine(crc, zlib.crc32(new_tail), len(new_tail))
     size = len(new_head) + body_len + len(new_tail)
-    more = count(added)
     return PreparedAppend(
         sheet=request.sheet,
         member=member,
@@ -388,7 +396,7 @@ def _append_recorded(
             tail_raw=tail_raw,
             head_len=len(new_head),
             body_len=body_len,
-            last_len=len(added),
+            last_len=added_len,
             body_crc=body_crc,
             last_row=last,
             counts=tuple(n + more[k] for k, n in scan.counts.items()),
@@ -420,7 +428,7 @@ def _recorded_scan(
     if record.last_len > record.body_len or (styles and record.last_len < _scan._RECENT):
         return None  # the last rows alone do not give the styles the scan would find
     head = _inflate_block(raw, 0, record.head_raw)
-    last_rows = _inflate_block(raw, record.last_raw, record.tail_raw)
+    last_rows = _inflate_block_end(raw, record.last_raw, record.tail_raw, _scan._RECENT)
     tail = _inflate_to_end(raw, record.tail_raw)
     header = _inflate_until(raw, record.head_raw, b"</row>")
     if head is None or last_rows is None or tail is None or header is None:
@@ -429,7 +437,7 @@ def _recorded_scan(
     if (
         len(head) != record.head_len
         or b"<sheetData" in head
-        or len(last_rows) != record.last_len
+        or last_rows[0] != record.last_len
         or not tail.startswith(b"</sheetData>")
         or not header.startswith(b"<sheetData")
         or record.head_len + record.body_len + len(tail) != record.size
@@ -441,7 +449,7 @@ def _recorded_scan(
     new_head = scan._edit_head(head)
     scan.head = head
     scan.header_row = header[: header.index(b"</row>")]
-    scan.recent = last_rows[-_scan._RECENT :]
+    scan.recent = last_rows[1]
     scan._last_row()
     if scan.last_row != record.last_row:
         return None
@@ -471,6 +479,23 @@ def _inflate_block(raw: bytes, begin: int, end: int) -> bytes | None:
     except zlib.error:
         return None
     return None if inflater.eof or inflater.unconsumed_tail else data
+
+
+def _inflate_block_end(raw: bytes, begin: int, end: int, keep: int) -> tuple[int, bytes] | None:
+    """(the length, the last `keep` bytes) of _inflate_block(raw, begin, end), inflated a
+    piece at a time: the last cycle's rows of 10,000 people are 170 MB of XML."""
+    if raw[end - len(_FLUSH) : end] != _FLUSH:
+        return None
+    inflater = zlib.decompressobj(-15)
+    length, last = 0, b""
+    try:
+        for at in range(begin, end, _RAW_PIECE):
+            data = inflater.decompress(raw[at : min(at + _RAW_PIECE, end)])
+            length += len(data)
+            last = (last + data)[-keep:]
+    except zlib.error:
+        return None
+    return None if inflater.eof or inflater.unconsumed_tail else (length, last)
 
 
 def _inflate_to_end(raw: bytes, begin: int) -> bytes | None:
