@@ -62,3 +62,21 @@ def test_the_end_of_a_block_inflated_a_piece_at_a_time() -> None:
     assert prepare._inflate_block_end(raw, begin, end, 1000) == (len(data), data[-1000:])
     assert prepare._inflate_block_end(raw, begin, end - 1, 1000) is None  # not at a flush
     assert prepare._inflate_block_end(raw, 0, len(raw), 10) is None  # the stream's end
+
+
+def test_the_quick_test_of_a_generated_sheet_reads_it_as_a_stream(tmp_path) -> None:
+    """transplant's raw hash of the sheet it replaces, read a megabyte at a time, is the hash
+    of its bytes (original or changed in the package)."""
+    import zipfile
+
+    from ladder_sheets.xlsx.package import Package
+    from ladder_sheets.xlsx.transplant import _member_raw_hash, raw_hash
+
+    xml = b"<worksheet>" + b'<row r="1"><c><v>1</v></c></row>' * 100_000 + b"</worksheet>"
+    book = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    with Package(book) as pkg:
+        assert _member_raw_hash(pkg, "xl/worksheets/sheet1.xml") == raw_hash(xml)
+        pkg.write("xl/worksheets/sheet1.xml", b"<worksheet/>")
+        assert _member_raw_hash(pkg, "xl/worksheets/sheet1.xml") == raw_hash(b"<worksheet/>")

@@ -196,6 +196,9 @@ def _release_history(checked: Any) -> None:
     checked.ratings = combine("history", [])
     if "history" in framework.tables:
         framework.tables["history"] = Table.empty("history", framework.history.file)
+    # the reading's history as read and typed (a cold reading holds both, 1.7M rows each at
+    # 10,000 people); check has kept what the cache's extension needs (history_inputs)
+    framework.history_cache = None
 
 
 def _appended_only(result: MergeResult) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from typing import IO
 
 from ladder_sheets.xlsx.styles_merge import StyleMap
 from ladder_sheets.xlsx.xmltext import unescape
@@ -40,12 +41,18 @@ def shared_items(sst_xml: bytes) -> list[str]:
 
 
 def adapt_sheet(
-    sheet_xml: bytes, styles: StyleMap, strings: list[str], *, selected: bool = False
+    sheet_xml: bytes | IO[bytes],
+    styles: StyleMap,
+    strings: list[str],
+    *,
+    selected: bool = False,
 ) -> bytes:
-    """The scratch sheet rewritten for HR's package (see the module docstring).
+    """The scratch sheet (its XML, or a stream of it) rewritten for HR's package (see the
+    module docstring).
 
     Works on the bytes a piece of about a megabyte at a time, cut after a </row>: no edit spans
-    rows, so a million-row sheet costs its output and one piece, not several decoded copies."""
+    rows, so a million-row sheet costs its output and one piece, not several decoded copies
+    (read from a stream, not even its input: a 10,000-person Gap Analysis is 150 MB of XML)."""
     encoded: dict[int, bytes] = {}
     # each scratch index's replacement, spelt once: a sheet has a few styles and a million cells
     xfs = {b"%d" % i: b'%d"' % new for i, new in enumerate(styles.xf)}
@@ -78,7 +85,8 @@ def adapt_sheet(
         return b"".join(parts)
 
     out: list[bytes] = []
-    for piece in _pieces(sheet_xml):
+    pieces = _pieces(sheet_xml) if isinstance(sheet_xml, bytes) else _stream_pieces(sheet_xml)
+    for piece in pieces:
         piece = cell_styles(piece)
         piece = _COL_STYLE.sub(xf, piece)
         piece = _DXF.sub(dxf, piece)
@@ -99,6 +107,22 @@ def _pieces(data: bytes, size: int = 1 << 20) -> Iterator[bytes]:
         end = len(data) if cut < 0 else cut + len(b"</row>")
         yield data[start:end]
         start = end
+
+
+def _stream_pieces(stream: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """_pieces of the XML a stream gives, read about `size` bytes at a time."""
+    carry = b""
+    while chunk := stream.read(size):
+        data = carry + chunk
+        cut = data.rfind(b"</row>")
+        if cut < 0:
+            carry = data
+            continue
+        cut += len(b"</row>")
+        yield data[:cut]
+        carry = data[cut:]
+    if carry:
+        yield carry
 
 
 def is_tab_selected(sheet_xml: bytes) -> bool:
