@@ -206,7 +206,7 @@ def _scan(path: Path, part: str, sheet: str, limit: int, scan: _Scan) -> tuple[S
     # Chunks are read with numpy two at a time (numpy lets go of the GIL), and taken in order.
     pending: deque[tuple[bytes, Future[_Plain | None]]] = deque()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="extent") as pool:
-        for data in _chunks(path, part):
+        for data in xml_chunks(path, part):
             if scan.by_tag:
                 take(data, None)
                 continue
@@ -220,8 +220,9 @@ def _scan(path: Path, part: str, sheet: str, limit: int, scan: _Scan) -> tuple[S
     return extent, scan
 
 
-def _chunks(path: Path, part: str) -> Iterator[bytes]:
-    """The part's XML a megabyte at a time, each chunk cut before a tag."""
+def xml_chunks(path: Path, part: str) -> Iterator[bytes]:
+    """The part's XML a megabyte at a time, each chunk cut before a tag (every tag whole in
+    one chunk). Raises ValueError for a tag longer than 16 MB."""
     with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
         tail = b""
         while True:

@@ -19,36 +19,28 @@ from ladder_sheets.codes import CODES
 from ladder_sheets.findings import Finding, warning
 from ladder_sheets.model import Table
 from ladder_sheets.values import clean_text
-from ladder_sheets.workbook.extent import sheet_parts
+from ladder_sheets.workbook.extent import sheet_parts, xml_chunks
 
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*>")
 _HIDDEN = re.compile(rb"""\shidden\s*=\s*["'](?:1|true)["']""")
 _NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
-_CHUNK = 1 << 20
 
 
 def hidden_rows(path: Path, part: str) -> set[int]:
     """The numbers of the rows a sheet's XML marks hidden (1-based, as Excel shows them)."""
     hidden: set[int] = set()
     last = 0  # a row without r="" follows the one before
-    tail = b""
     try:
-        with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
-            while True:
-                chunk = stream.read(_CHUNK)
-                data = tail + chunk
-                cut = data.rfind(b"<") if chunk else len(data)
-                data, tail = data[:cut], data[cut:]
-                for tag in _ROW_TAG.finditer(data):
-                    text = tag.group()
-                    number = _NUMBER.search(text)
-                    last = int(number.group(1)) if number else last + 1
-                    if _HIDDEN.search(text):
-                        hidden.add(last)
-                if not chunk:
-                    return hidden
-    except (OSError, KeyError, zipfile.BadZipFile, EOFError):
+        for data in xml_chunks(path, part):
+            for tag in _ROW_TAG.finditer(data):
+                text = tag.group()
+                number = _NUMBER.search(text)
+                last = int(number.group(1)) if number else last + 1
+                if _HIDDEN.search(text):
+                    hidden.add(last)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError):
         return set()  # the readers report a damaged package with their own words
+    return hidden
 
 
 def hidden_people(path: Path, employees: Table, marked: pd.Series | None) -> list[Finding]:
