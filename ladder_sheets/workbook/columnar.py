@@ -17,8 +17,9 @@ fastexcel serves a sheet only where that holds and calamine reads every other on
   go to calamine. One difference is left: fastexcel keeps milliseconds, so a date and time
   within half a millisecond of midnight (not exactly midnight) is read as the date.
 
-The sheet must be sized and bounded (extent.scan_extent) before it is given to fastexcel:
-like calamine, it allocates the rectangle up to the farthest cell.
+The sheet must be sized and bounded (extent.scan_extent) before it is given to fastexcel in
+this process: like calamine, it allocates the rectangle up to the farthest cell. A child
+process may parse it sooner (parser_process): if that aborts, only the child dies.
 """
 
 from __future__ import annotations
