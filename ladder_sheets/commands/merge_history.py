@@ -245,7 +245,7 @@ def _as_aggregated(values: pd.Series, taken: np.ndarray) -> Any:
         return cast(taken)
     from pandas._libs import lib
 
-    return lib.maybe_convert_objects(taken, try_float=False)
+    return lib.maybe_convert_objects(taken, try_float=False)  # type: ignore[attr-defined]
 
 
 def sort_history(history: pd.DataFrame) -> pd.DataFrame:
