@@ -846,3 +846,30 @@ def test_two_tabs_of_ratings_under_different_headers_warn_of_the_one_not_read(
     assert "Read me" not in unread.message  # a tab without ratings stays a note
     [chosen] = [f for f in export.findings if f.code == "export-sheet-chosen"]
     assert "'Read me'" in chosen.message
+
+
+def test_of_two_tabs_under_different_headers_the_one_holding_more_ratings_is_read(
+    tmp_path: Path,
+) -> None:
+    """Sales' tab names the competencies in its header (a better header to recognise), but
+    Engineering's holds more ratings: reading Sales and warning of Engineering would leave
+    most of the review behind."""
+    engineering = [["Employee ID", "Competency", "Rating"]]
+    engineering += [
+        [f"E{p}", competency, 1 + (p + c) % 4]
+        for p in range(1, 7)
+        for c, competency in enumerate(COMPETENCIES)
+    ]
+    sales = [["Employee ID", *COMPETENCIES], ["S1", 3, 4, 2], ["S2", 4, 4, 3]]
+    sheets: dict[str, list[list[Any]]] = {"Sales": sales, "Engineering": engineering}
+    export = read_export(write_xlsx(tmp_path / "2026-Q3.xlsx", sheets), competencies=COMPETENCIES)
+    expected = [(row[0], row[1], float(row[2])) for row in engineering[1:]]
+    data = export.ratings.data
+    assert list(zip(data["employee_id"], data["competency"], data["rating"], strict=True)) == (
+        expected
+    )
+    [chosen] = [f for f in export.findings if f.code == "export-sheet-chosen"]
+    assert chosen.where.sheet == "Engineering"
+    assert f"the most ratings ({len(expected)})" in chosen.message
+    [unread] = [f for f in export.findings if f.code == "export-sheet-not-read"]
+    assert unread.where.sheet == "Sales" and unread.severity.name == "WARNING"

@@ -85,24 +85,30 @@ def detect(
                     f"sheets in the file: {', '.join(names)}",
                 )
             )
-    best: tuple[int, tuple[bool, int], Rows] | None = None
+    best: tuple[int, tuple[bool, int, int], Rows] | None = None
     holding: list[Rows] = []  # the tabs with rating columns
+    several = len(candidates) > 1
     for rows in candidates:
         index, score = find_header(rows, set(known), mapped)
-        # a tab holding ratings beats a summary or instructions tab with a better header
-        rated = (rating_columns(rows, index, scale) > 0, score)
+        # A tab holding ratings beats a summary or instructions tab with a better header, and
+        # the tab holding the most ratings beats one whose header names more columns: one
+        # team's 30 people must not stand in for another team's 120.
+        found = rating_columns_at(rows, index, scale)
+        cells = rating_cells(rows, index, scale, found) if several and found else 0
+        rated = (bool(found), cells, score)
         if rated[0]:
             holding.append(rows)
         if best is None or rated > best[1]:
             best = (index, rated, rows)
     assert best is not None
-    index, _, rows = best
-    if len(candidates) > 1:
+    index, (_, cells, _), rows = best
+    if several:
         others = ", ".join(f"'{s.sheet}'" for s in candidates if s is not rows)
+        why = f"the most ratings ({cells:,})" if len(holding) > 1 else "the ratings"
         findings.append(
             info(
                 "export-sheet-chosen",
-                f"tab '{rows.sheet}' read: it holds the ratings; {others} not read",
+                f"tab '{rows.sheet}' read: it holds {why}; {others} not read",
                 "name the tab in the mapping if another one holds the ratings",
                 Where(file=rows.file, sheet=rows.sheet, cell="A1"),
             )
@@ -208,10 +214,17 @@ def _two_row_header(
 def rating_columns(rows: Rows, header: int, scale: LabelScale, summaries: bool = True) -> int:
     """How many columns below the header hold ratings in most sampled rows (without
     `summaries`, columns headed "Average", "Total", a date... are not counted)."""
+    return len(rating_columns_at(rows, header, scale, summaries))
+
+
+def rating_columns_at(
+    rows: Rows, header: int, scale: LabelScale, summaries: bool = True
+) -> list[int]:
+    """The columns rating_columns counts."""
     sample = rows.rows[header + 1 : header + 1 + meaning.SAMPLE_ROWS]
     width = max((len(r) for r in sample), default=0)
     names = rows.rows[header] if rows.rows else []
-    count = 0
+    found = []
     for col in range(width):
         name = clean_text(names[col]) if col < len(names) else None
         if not summaries and name and meaning.never_ratings(name):
@@ -220,7 +233,18 @@ def rating_columns(rows: Rows, header: int, scale: LabelScale, summaries: bool =
         if values and sum(map(scale.looks_like_rating, values)) >= meaning.RATING_SHARE * len(
             values
         ):
-            count += 1
+            found.append(col)
+    return found
+
+
+def rating_cells(rows: Rows, header: int, scale: LabelScale, columns: list[int]) -> int:
+    """How many cells below the header, in `columns`, look like ratings: how many ratings the
+    tab holds, whatever its shape (a row per rating, or a column per competency)."""
+    count = 0
+    for cells in rows.rows[header + 1 :]:
+        for col in columns:
+            if col < len(cells) and clean_text(cells[col]) and scale.looks_like_rating(cells[col]):
+                count += 1
     return count
 
 
