@@ -6,6 +6,7 @@ the sheet must be the bytes xlsxwriter writes for the same formulas one by one.
 
 from __future__ import annotations
 
+import textwrap
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from xlsxwriter.worksheet import Worksheet
 
 from ladder_sheets.errors import DataError
-from ladder_sheets.sheets import gap, readiness
+from ladder_sheets.sheets import gap, readiness, table
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.sheets.formula_sheet import FormulaSheet, FormulaTemplate, write_template
 from ladder_sheets.sheets.table import MAX_ROWS, Column, write_rows
@@ -39,9 +40,11 @@ def _write(
     path: Path, build: Callable[[Any], None], fast: bool, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[dict[str, bytes], Any]:
     """The sheets' XML as the write-back builds them (StreamSheet, constant_memory); with
-    `fast` False, every cell through xlsxwriter's own path."""
+    `fast` False, every cell through xlsxwriter's own path, row by row (no run of rows
+    rendered a column at a time: it would number the formats before the header's)."""
     if not fast:
         monkeypatch.setattr(StreamSheet, "_fast", lambda self, row, col, fmt: False)
+        monkeypatch.setattr(table, "FormulaSheet", type("NoSheet", (), {}))
     wb = xlsxwriter.Workbook(str(path), {**OPTIONS, "tmpdir": str(path.parent)})
     wb.worksheet_class = StreamSheet
     build(wb)
@@ -153,9 +156,8 @@ def _odd_gaps() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_gap_rows_rendered_a_column_at_a_time_are_the_bytes_xlsxwriter_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _rows_put(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The rows StreamSheet.put_row puts whole, as they are put."""
     put: list[int] = []
     put_row = StreamSheet.put_row
 
@@ -166,6 +168,13 @@ def test_gap_rows_rendered_a_column_at_a_time_are_the_bytes_xlsxwriter_writes(
         return done
 
     monkeypatch.setattr(StreamSheet, "put_row", spy)
+    return put
+
+
+def test_gap_rows_rendered_a_column_at_a_time_are_the_bytes_xlsxwriter_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put = _rows_put(monkeypatch)
 
     def build(wb: Any) -> None:
         gap.build_gap_sheet(wb, _odd_gaps(), cycle="2026-Q3", link_ratings=True)
@@ -311,3 +320,106 @@ def test_rows_past_excels_last_are_refused_not_dropped(tmp_path: Path) -> None:
         xml = z.read("xl/worksheets/sheet1.xml")
     assert b'<c r="A1048576"' in xml and b"<t>c</t>" in xml
     assert b'<dimension ref="A1048574:A1048576"/>' in xml
+
+
+# Readiness rows of every kind of cell and status, for the column path: wrapped sentences and
+# scope (tall rows), a list, flags, a date and a date as text, statuses written as text, a
+# committee's Not yet, a formula too long for Excel, a rating from a CSV line, a sheet name
+# with a "(" xlsxwriter's path takes, control characters, text past half of Excel's limit.
+LONG = "Shows judgement and takes on ambiguous work across teams without being asked. " * 3
+NAMES = [f"Competency {i:03d}" + " with a long name" * 6 for i in range(60)]
+MANY = {name: f"Ratings History!D{i + 9}" for i, name in enumerate(NAMES)}
+SHEET = "Ratings History of the Whole Organisation"  # longer than Excel allows: formulas too
+MOST = {f"C{i}": f"{SHEET}!D{i + 9}" for i in range(200)}
+ODD_READINESS: list[dict[str, Any]] = [
+    {"shortfalls": ["Average 3.2 is below 3.5.", LONG], "scope_criteria": LONG},
+    {"status": "Insufficient data", "shortfalls": ["no manager rating for Craft in 2026-Q3"]},
+    {"status": "Top of track", "next_level": None, "in_level_since": "2024-03-01"},
+    {"status": "Not yet", "shortfall_codes": ["committee-not-yet"], "calibrated": False},
+    {"scope_met": None, "endorsed": "maybe", "requires_endorsement": 1.0, "in_level_since": None},
+    {"shortfalls": "Already joined; as text", "shortfall_codes": ("floor", "average")},
+    {"ratings_where": {"Delivery": "Ratings.csv:4"}, "shortfalls": ["x" * 17_000]},
+    {"ratings_where": {"Delivery": "Ratings (XLOOKUP(1)!D5"}, "rating_expectations": {}},
+    {
+        "ratings_where": MANY,
+        "rating_expectations": {name: (3.0, 4.0) for name in MANY},
+        "shortfalls": [f"Competency {i:03d} is below 3." for i in range(60)],
+    },
+    {"name": "bell\x07_x0041_", "shortfalls": ["a\tb " * 30], "scope_criteria": ""},
+    {"shortfalls": [], "scope_criteria": None, "cycle": None, "average": NAN},
+    {"ratings_where": MOST, "rating_expectations": {name: (3.0, 4.0) for name in MOST}},
+]
+
+
+def _odd_readiness() -> pd.DataFrame:
+    rows = []
+    for i in range(3 * len(ODD_READINESS)):
+        row = readiness_row(
+            employee_id=f"E{i}",
+            status=readiness.MEASURED[i % len(readiness.MEASURED)],
+            ratings_where={"Delivery": f"Ratings History (2)!D{10 + i}"},
+            rating_expectations={"Delivery": (3.0, 4.0)},
+            run_before=float(i % 3),
+            scope_criteria="Leads a cross-team project" if i % 2 else None,
+        )
+        if i % 3 == 1:
+            row.update(ODD_READINESS[i // 3])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_readiness_rows_rendered_a_column_at_a_time_are_the_bytes_xlsxwriter_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put = _rows_put(monkeypatch)
+    table = _odd_readiness()
+
+    def build(wb: Any) -> None:
+        readiness.build_readiness_sheet(wb, table, cycle="2026-Q3", link_ratings=True)
+
+    fast, wb = _same_both_ways(tmp_path, build, monkeypatch)
+    # not hashed as written: 17,000 characters, a dynamic array function (XLOOKUP)
+    assert wb.worksheets()[0].content_digest() is None
+    # put whole: every row but the first (its cells number the formats), those with a text
+    # past half of Excel's limit (row 19) and a sheet name xlsxwriter's path takes (22)
+    slow = (0, 19, 22)
+    assert put == [readiness.FIRST_DATA_ROW + i for i in range(len(table)) if i not in slow]
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["Promotion Readiness"]
+    # each row as tall as its wrapped sentences or scope need (textwrap's lines, the width
+    # less the cell's padding), rows put whole among them
+    tall = []
+    texts = zip(table["shortfalls"], table["scope_criteria"], strict=True)
+    for i, (said, scope) in enumerate(texts):
+        said = said if isinstance(said, str) else "; ".join(said)
+        lines = max(
+            len(textwrap.wrap(said, readiness.SHORTFALLS_WIDTH - 2)),
+            len(textwrap.wrap(scope if isinstance(scope, str) else "", st.WRAP_WIDTH - 2)),
+            1,
+        )
+        n = readiness.FIRST_DATA_ROW + 1 + i
+        assert ws.row_dimensions[n].height == (st.LINE_HEIGHT * lines if lines > 1 else None)
+        if lines > 1:
+            tall.append(n - 1)
+    assert len(tall) >= 3 and set(tall) & set(put)
+    status = letter(readiness.COLUMNS, "status")
+    at = readiness.FIRST_DATA_ROW + 1
+    assert ws[f"{status}{at + 4}"].value == "Insufficient data"  # as recorded
+    assert ws[f"{status}{at + 10}"].value == "Not yet"  # the committee's
+    assert str(ws[f"{status}{at + 3}"].value).startswith("=IF(COUNT(")
+    # 60 ratings: the status formula fits, the lowest competency's is too long for Excel (the
+    # value as computed)
+    lowest = letter(readiness.COLUMNS, "lowest_competency")
+    average = letter(readiness.COLUMNS, "average")
+    assert str(ws[f"{status}{at + 25}"].value).startswith("=IF(COUNT(")
+    assert ws[f"{lowest}{at + 25}"].value == "Mentoring"
+    assert str(ws[f"{average}{at + 25}"].value).startswith("=IF(COUNT(")
+    # 200 on a long sheet name: the status from the criteria alone, the average as computed
+    assert str(ws[f"{status}{at + 34}"].value).startswith("=IF(((M")
+    assert ws[f"{average}{at + 34}"].value == 3.75
+    assert ws[f"{lowest}{at + 34}"].value == "Mentoring"
+
+    # without those two rows, the hash of the cells as written is that of the XML
+    table = table.drop(index=[19, 22])
+    fast, wb = _same_both_ways(tmp_path, build, monkeypatch)
+    sheet_xml = fast["xl/worksheets/sheet1.xml"]
+    assert wb.worksheets()[0].content_digest() == content_hash(sheet_xml, lambda: [])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -124,10 +124,23 @@ def write_template(
 
 
 def template_tail(
-    ws: StreamSheet, template: FormulaTemplate, cells: tuple[str, ...], cell_format: Any, value: Any
-) -> tuple[str, str] | None:
+    ws: StreamSheet,
+    template: FormulaTemplate,
+    cells: tuple[str, ...],
+    cell_format: Any,
+    value: Any,
+    longest: int | None = None,
+) -> tuple[str, str] | None | Literal[False]:
     """The cell tail (StreamSheet.formula_tail) of template.formula(*cells) as write_template
-    puts it; None where write_template would hand it to write_formula."""
+    puts it; None where write_template would hand it to write_formula; False where it would
+    write nothing (the formula longer than `longest`)."""
+    if longest is None:
+        if not template.plain or not _inert(cells[0] if len(cells) == 1 else "\n".join(cells)):
+            return None
+        return ws.formula_tail(template.formula(*cells)[1:], cell_format, value)
+    formula = template.formula(*cells)
+    if len(formula) > longest:
+        return False
     if not template.plain or not _inert(cells[0] if len(cells) == 1 else "\n".join(cells)):
         return None
-    return ws.formula_tail(template.formula(*cells)[1:], cell_format, value)
+    return ws.formula_tail(formula[1:], cell_format, value)

@@ -25,9 +25,15 @@ import xlsxwriter
 
 from ladder_sheets.analysis.shortfalls import TOLERANCE
 from ladder_sheets.sheets import styles as st
-from ladder_sheets.sheets.formula_sheet import FormulaSheet, FormulaTemplate, write_template
+from ladder_sheets.sheets.formula_sheet import (
+    FormulaSheet,
+    FormulaTemplate,
+    template_tail,
+    write_template,
+)
 from ladder_sheets.sheets.gap import sheet_reference
 from ladder_sheets.sheets.table import (
+    SLOW,
     WIDTH_SAMPLE,
     Column,
     RowFormula,
@@ -37,6 +43,7 @@ from ladder_sheets.sheets.table import (
     finish_table,
     letters,
     set_widths,
+    value_tails,
     write_header,
     write_rows,
 )
@@ -366,7 +373,8 @@ def build_readiness_sheet(
     for key, (quarters, zero) in TIMES.items():
         formulas[key] = _time_column(quarters, zero)
     status_format = styles["status"]
-    # Where each row's ratings are (not columns of the sheet): by row, as write_rows goes.
+    by_key = {c.key: c for c in COLUMNS}
+    # Where each row's ratings are (not columns of the sheet), by row.
     sources = readiness.reindex(columns=list(LIVE_SOURCES)).to_dict("records")
     live: dict[int, LiveRatings] = {}  # the row being written's (one row at a time)
 
@@ -376,64 +384,138 @@ def build_readiness_sheet(
             live[row] = LiveRatings(sources[row - FIRST_DATA_ROW] if link_ratings else {})
         return live[row]
 
-    def live_status(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
-        status = values["status"]
-        codes = values["shortfall_codes"]
+    run: list[Any] = []  # (the first row's number, the run's LiveRatings), the run written's
+
+    def ratings_of(numbers: list[str]) -> list[LiveRatings]:
+        """The LiveRatings of a run of rows (by their numbers as written), made once for the
+        run's columns."""
+        if not run or run[0] != numbers[0]:
+            first = int(numbers[0]) - 1 - FIRST_DATA_ROW if numbers else 0
+            run[:] = [
+                numbers[0] if numbers else None,
+                [
+                    LiveRatings(sources[i] if link_ratings else {})
+                    for i in range(first, first + len(numbers))
+                ],
+            ]
+        return run[1]  # type: ignore[no-any-return]
+
+    def status_of(
+        mine: LiveRatings, number: str, status: Any, codes: Any
+    ) -> tuple[FormulaTemplate, tuple[str, ...], bool] | None:
+        """The status formula of a row (template, cells, whether it must fit Excel's longest),
+        then the formula without the ratings to write if it does not fit; None: the status as
+        recorded (Insufficient data, Top of track, the committee's word)."""
         committee = isinstance(codes, list | tuple) and "committee-not-yet" in codes
         if status not in MEASURED or committee:
-            return False  # Insufficient data, Top of track, the committee's word: as recorded
-        mine = ratings(row, values)
-        criteria = tuple(f"{where[key]}{row + 1}" for key in STATUS_CELLS)
+            return None
+        criteria = tuple(f"{where[key]}{number}" for key in STATUS_CELLS)
         if mine.complete:
-            refs = [ref for _, ref in mine.rated]
-            cells = (*criteria, ",".join(refs))
-            template = status_template(len(refs))
-            if write_template(
-                sheet, row, col, template, cells, status_format, status, longest=_LONGEST_FORMULA
-            ):
-                return True
+            refs = ",".join(ref for _, ref in mine.rated)
+            return status_template(len(mine.rated)), (*criteria, refs), True
+        return status_template(0), (*criteria, ""), False
+
+    def live_status(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
+        status = values["status"]
+        made = status_of(ratings(row, values), str(row + 1), status, values["shortfall_codes"])
+        if made is None:
+            return False
+        template, cells, capped = made
+        longest = _LONGEST_FORMULA if capped else None
+        if write_template(sheet, row, col, template, cells, status_format, status, longest):
+            return True
+        criteria = cells[:-1]
         write_template(sheet, row, col, status_template(0), (*criteria, ""), status_format, status)
         return True
+
+    def live_statuses(sheet: Any, numbers: list[str], values: Mapping[str, list[Any]]) -> list[Any]:
+        tails = value_tails(sheet, values["status"], by_key["status"], status_format)
+        for i, (mine, number, status, codes) in enumerate(
+            zip(
+                ratings_of(numbers),
+                numbers,
+                values["status"],
+                values["shortfall_codes"],
+                strict=True,
+            )
+        ):
+            made = status_of(mine, number, status, codes)
+            if made is None:
+                continue
+            template, cells, capped = made
+            longest = _LONGEST_FORMULA if capped else None
+            tail = template_tail(sheet, template, cells, status_format, status, longest)
+            if tail is False:
+                cells = (*cells[:-1], "")
+                tail = template_tail(sheet, status_template(0), cells, status_format, status)
+            tails[i] = tail or SLOW
+        return tails
+
+    def cached_of(key: str, value: Any) -> Any:
+        cached = as_number(value) if by_key[key].kind == "number" else as_text(value)
+        return "" if cached is None else cached
 
     def formula_cell(key: str, make: Any) -> Any:
         fmt = styles["wrap" if by_key[key].wrap else by_key[key].style]
 
         def write(sheet: Any, row: int, col: int, values: dict[str, Any]) -> bool:
-            filled = make(ratings(row, values), row + 1)
+            filled = make(ratings(row, values), str(row + 1))
             if filled is None:
                 return False  # not from ratings the sheet can reference: the value as computed
-            value = values[key]
-            cached = as_number(value) if by_key[key].kind == "number" else as_text(value)
-            cached = "" if cached is None else cached
             template, cells = filled
             # too long for Excel: the value as computed
             return write_template(
-                sheet, row, col, template, cells, fmt, cached, longest=_LONGEST_FORMULA
+                sheet,
+                row,
+                col,
+                template,
+                cells,
+                fmt,
+                cached_of(key, values[key]),
+                longest=_LONGEST_FORMULA,
             )
 
-        return write
+        def tails_of(sheet: Any, numbers: list[str], values: Mapping[str, list[Any]]) -> list[Any]:
+            tails = value_tails(sheet, values[key], by_key[key], fmt)
+            for i, (mine, number, value) in enumerate(
+                zip(ratings_of(numbers), numbers, values[key], strict=True)
+            ):
+                filled = make(mine, number)
+                if filled is None:
+                    continue
+                template, cells = filled
+                tail = template_tail(
+                    sheet, template, cells, fmt, cached_of(key, value), _LONGEST_FORMULA
+                )
+                if tail is not False:  # (too long for Excel: the value as computed)
+                    tails[i] = tail or SLOW
+            return tails
 
-    by_key = {c.key: c for c in COLUMNS}
+        return write, tails_of
+
     lowest_cell = where["lowest_rating"]
-    custom = {
-        "status": live_status,
-        "average": formula_cell("average", lambda r, n: r.average()),
-        "lowest_rating": formula_cell("lowest_rating", lambda r, n: r.lowest()),
-        "lowest_competency": formula_cell(
-            "lowest_competency", lambda r, n: r.lowest_competency(f"{lowest_cell}{n}")
-        ),
-        "cycles_at_next": formula_cell("cycles_at_next", lambda r, n: r.cycles()),
+    makes = {
+        "average": lambda r, n: r.average(),
+        "lowest_rating": lambda r, n: r.lowest(),
+        "lowest_competency": lambda r, n: r.lowest_competency(f"{lowest_cell}{n}"),
+        "cycles_at_next": lambda r, n: r.cycles(),
     }
+    custom: dict[str, Any] = {"status": live_status}
+    columnar: dict[str, Any] = {"status": live_statuses}
+    for key, make in makes.items():
+        custom[key], columnar[key] = formula_cell(key, make)
 
-    def tall_enough(row: int, values: dict[str, Any]) -> None:
+    def heights(values: Mapping[str, list[Any]]) -> list[float | None]:
         # Wrapped text gets the rows it needs: LibreOffice does not grow rows by itself, and
         # the sentences would run over the rows below.
-        lines = max(
-            _lines(as_text(values["shortfalls"], "; "), SHORTFALLS_WIDTH),
-            _lines(as_text(values["scope_criteria"]), st.WRAP_WIDTH),
-        )
-        if lines > 1:
-            ws.set_row(row, st.LINE_HEIGHT * lines)
+        return [
+            st.LINE_HEIGHT * lines if lines > 1 else None
+            for lines in map(
+                max,
+                wrapped_column(values["shortfalls"], SHORTFALLS_WIDTH, "; "),
+                wrapped_column(values["scope_criteria"], st.WRAP_WIDTH),
+            )
+        ]
 
     write_rows(
         ws,
@@ -442,8 +524,9 @@ def build_readiness_sheet(
         styles,
         FIRST_DATA_ROW,
         formulas,
-        before_row=tall_enough,
         custom=custom,
+        columnar=columnar,
+        heights=heights,
     )
 
     count = len(readiness)
@@ -451,6 +534,20 @@ def build_readiness_sheet(
     ws.set_print_scale(PRINT_SCALE)
     if count:
         _conditional_formats(ws, styles, where, count)
+
+
+def wrapped_column(values: list[Any], width: int, joiner: str = "; ") -> list[int]:
+    """The lines each value (text, or a list joined with `joiner`) takes wrapped in a column
+    `width` characters wide (1 for a blank): _lines of each, each distinct text counted once."""
+    counted: dict[str, int] = {}
+    lines: list[int] = []
+    for value in values:
+        text = value if value.__class__ is str else as_text(value, joiner)
+        count = counted.get(text)
+        if count is None:
+            count = counted[text] = _lines(text, width)
+        lines.append(count)
+    return lines
 
 
 @functools.lru_cache(maxsize=4096)

@@ -290,6 +290,10 @@ class RowFormula:
 CellWriter = Callable[[Worksheet, int, int, dict[str, Any]], bool]
 
 
+# Each row's height for a run of rows (None: the default), from their values by key.
+RowHeights = Callable[[Mapping[str, list[Any]]], list[float | None]]
+
+
 # A column's cells for a run of rows at once, on a FormulaSheet: (the sheet, the rows' numbers
 # as written, the rows' values by key) -> each row's cell tail (StreamSheet.string_tail and the
 # like), None for a blank, or SLOW: that row is then written cell by cell as write_rows does.
@@ -307,18 +311,20 @@ def write_rows(
     before_row: Callable[[int, dict[str, Any]], None] | None = None,
     custom: Mapping[str, CellWriter] | None = None,
     columnar: Mapping[str, ColumnTails] | None = None,
+    heights: RowHeights | None = None,
 ) -> None:
     """Write `data` under a header, strictly row by row, left to right (constant_memory safe):
     columns of kind "formula" from `formulas`, every other column by its kind. `before_row`
-    runs before a row's cells (e.g. to set its height) with the row's values by key; a
-    `custom` writer writes its column's cell from the row's values (True: written, False: the
-    column's kind writes it as usual).
+    runs before a row's cells with the row's values by key; `heights` gives a run of rows'
+    heights at once (set before each row's cells); a `custom` writer writes its column's cell
+    from the row's values (True: written, False: the column's kind writes it as usual).
 
     On a StreamSheet each row is opened once and its plain text and numbers put without
     per-cell checks, and each formula column is a template filled with the row's cells. On a
     FormulaSheet with no `before_row`, and a `columnar` form of every custom writer (the same
     cells, a run of rows at a time), the rows are rendered a column at a time and each row
-    written as one string; a row any column cannot render so is written cell by cell."""
+    written as one string (with its height); a row any column cannot render so is written
+    cell by cell."""
     refuse_past_last_row(ws, first_row, len(data))
     formats = [styles["wrap"] if c.wrap else styles[c.style] for c in columns]
     writers = [writer_for(c) for c in columns]
@@ -367,26 +373,57 @@ def write_rows(
         and before_row is None
         and all(k in (columnar or {}) for k, w in zip(keys, customs, strict=True) if w)
         and all(
-            c.key in (columnar or {}) or c.kind in _AS_TYPED or templates[i] is not None
+            c.key in (columnar or {}) or c.kind != "formula" or templates[i] is not None
             for i, c in enumerate(columns)
         )
     )
     table = data.reindex(columns=keys)
+    # Formats are numbered as their first cell is rendered: a column at a time would number
+    # them in another order than row by row, so rows go one by one while more than one of
+    # the columns' formats has no number yet (the first row, as a rule).
+    unnumbered = _Unnumbered(formats) if by_columns else None
     row = first_row
     for start in range(0, len(table), ROWS_AT_ONCE):
         chunk = table.iloc[start : start + ROWS_AT_ONCE]
         values_of = {k: chunk[k].tolist() for k in keys}
-        if by_columns and isinstance(ws, FormulaSheet):
+        tall = heights(values_of) if heights is not None else [None] * len(chunk)
+        first = 0
+        while unnumbered is not None and first < len(chunk) and unnumbered.more_than_one():
+            if tall[first] is not None:
+                ws.set_row(row, tall[first])
+            write_row(row, [values_of[k][first] for k in keys])
+            first += 1
+            row += 1
+        if by_columns and isinstance(ws, FormulaSheet) and first < len(chunk):
+            rest = {k: v[first:] for k, v in values_of.items()} if first else values_of
+            heights_of = tall[first:]
             for i, put in enumerate(
-                _by_columns(ws, row, values_of, columns, formats, templates, columnar or {})
+                _by_columns(ws, row, rest, columns, formats, templates, columnar or {}, heights_of)
             ):
                 if not put:
-                    write_row(row + i, [values_of[k][i] for k in keys])
-            row += len(chunk)
+                    write_row(row + i, [rest[k][i] for k in keys])
+            row += len(chunk) - first
             continue
-        for values in zip(*(values_of[k] for k in keys), strict=True):
+        rows = zip(*(values_of[k][first:] for k in keys), strict=True)
+        for height, values in zip(tall[first:], rows, strict=True):
+            if height is not None:
+                ws.set_row(row, height)
             write_row(row, values)
             row += 1
+
+
+class _Unnumbered:
+    """The formats of a sheet's columns that have no number (xf index) yet, by their key (two
+    formats alike share a number)."""
+
+    def __init__(self, formats: Sequence[Format]) -> None:
+        self._numbered = formats[0].xf_format_indices if formats else {}
+        self._keys = {f._get_format_key() for f in formats if f.xf_index is None}
+
+    def more_than_one(self) -> bool:
+        if len(self._keys) > 1:
+            self._keys = {k for k in self._keys if k not in self._numbered}
+        return len(self._keys) > 1
 
 
 def _by_columns(
@@ -397,9 +434,11 @@ def _by_columns(
     formats: list[Format],
     templates: list[tuple[FormulaTemplate, str, str, RowFormula] | None],
     columnar: Mapping[str, ColumnTails],
+    heights: Sequence[float | None],
 ) -> Iterator[bool]:
-    """write_rows's rows rendered a column at a time and put a row at a time, in order; yields
-    for each row whether it was put (False: write it cell by cell, before the next is put)."""
+    """write_rows's rows rendered a column at a time and put a row at a time, in order, each
+    row's height (if any) set first; yields for each row whether it was put (False: write it
+    cell by cell, before the next is put)."""
     count = len(values_of[columns[0].key]) if columns else 0
     numbers = [str(first_row + 1 + i) for i in range(count)]
     xml: list[list[str]] = []
@@ -413,7 +452,7 @@ def _by_columns(
         elif template is not None:
             tails = _formula_tails(ws, numbers, values_of, template, fmt)
         else:
-            tails = _value_tails(ws, values_of[column.key], column.kind, fmt)
+            tails = value_tails(ws, values_of[column.key], column, fmt)
         ref = column_letters(col)
         xml.append(
             [
@@ -429,15 +468,21 @@ def _by_columns(
         )
         slow.update(i for i, t in enumerate(tails) if t is SLOW)
     fmt = formats[0]
-    for i, (cells, hashed) in enumerate(
-        zip(zip(*xml, strict=True), zip(*items, strict=True), strict=True)
+    for i, (cells, hashed, height) in enumerate(
+        zip(zip(*xml, strict=True), zip(*items, strict=True), heights, strict=True)
     ):
+        if height is not None:
+            ws.set_row(first_row + i, height)  # before the row's cells, as write_rows sets it
         if i in slow:
             yield False
             continue
         written = [col for col, cell in enumerate(cells) if cell]
-        # a row of blanks is not written (as xlsxwriter leaves it)
-        yield not written or ws.put_row(
+        if not written:
+            # a row of blanks is not written (as xlsxwriter leaves it); with a height, it
+            # writes the row's attributes: cell by cell
+            yield height is None
+            continue
+        yield ws.put_row(
             first_row + i, written[0], written[-1], "".join(cells), "".join(hashed), fmt
         )
 
@@ -476,6 +521,51 @@ def _value_tails(ws: StreamSheet, values: list[Any], kind: str, fmt: Format) -> 
             tails.append(None)
         else:
             tails.append(SLOW)
+    return tails
+
+
+def value_tails(ws: StreamSheet, values: list[Any], column: Column, fmt: Format) -> list[Any]:
+    """The tails of a column's values (not a formula's) as write_rows writes them on a row
+    open_row opened: None for a blank, SLOW where the row must be written cell by cell."""
+    if column.kind in _PLAIN_KINDS:
+        return _value_tails(ws, values, column.kind, fmt)
+    return _kind_tails(ws, values, column, fmt)
+
+
+# Kinds _value_tails renders (the others through _kind_tails).
+_PLAIN_KINDS = frozenset({"text", "value", "number"})
+
+
+def _kind_tails(ws: StreamSheet, values: list[Any], column: Column, fmt: Format) -> list[Any]:
+    """The tails of a column of any kind but "formula", as writer_for(column) writes each
+    value on a row open_row opened: None for a blank, SLOW where it goes through xlsxwriter."""
+    kind = column.kind
+    known: dict[Any, Any] = {}  # text -> its tail
+    tails: list[Any] = []
+    for value in values:
+        if kind == "list":
+            text = value if value.__class__ is str else as_text(value, column.joiner)
+        elif kind == "flag":
+            text = as_flag(value)
+        elif kind in ("date", "datetime") and (when := as_datetime(value)) is not None:
+            tails.append(ws.number_tail(ws._convert_date_time(when), fmt))
+            continue
+        elif kind in ("number", "value") and (number := as_number(value)) is not None:
+            tails.append(ws.number_tail(number, fmt))
+            continue
+        elif is_missing(value):
+            text = ""
+        else:
+            text = value if value.__class__ is str else as_text(value)
+        if not text:
+            tails.append(None)
+        elif len(text) > MAX_TEXT:
+            tails.append(SLOW)  # cut visibly by write_value
+        else:
+            tail = known.get(text)
+            if tail is None:
+                tail = known[text] = ws.string_tail(text, fmt) or SLOW
+            tails.append(tail)
     return tails
 
 

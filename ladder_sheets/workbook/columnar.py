@@ -17,8 +17,9 @@ fastexcel serves a sheet only where that holds and calamine reads every other on
   go to calamine. One difference is left: fastexcel keeps milliseconds, so a date and time
   within half a millisecond of midnight (not exactly midnight) is read as the date.
 
-The sheet must be sized and bounded (extent.scan_extent) before it is given to fastexcel:
-like calamine, it allocates the rectangle up to the farthest cell.
+The sheet must be sized and bounded (extent.scan_extent) before it is given to fastexcel in
+this process: like calamine, it allocates the rectangle up to the farthest cell. A child
+process may parse it sooner (parser_process): if that aborts, only the child dies.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ladder_sheets.workbook import parser_process
 from ladder_sheets.workbook.extent import SheetExtent
+from ladder_sheets.workbook.parser_process import Gone, Parsed, ParserProcess
 
 # fastexcel says "could not determine dtype for column 6, falling back to string" for an
 # empty column: a log line for a developer, never for the user of a command.
@@ -61,11 +65,21 @@ class ArrowSheet:
 
 
 class ColumnarReader:
-    """fastexcel's reader of one workbook, opened on first use."""
+    """fastexcel's reader of one workbook, opened on first use. With `ahead` (the long sheets
+    about to be loaded, in order) and enough of their XML, a child process parses them while
+    their scans run (parser_process); a sheet's columns are still taken only once its scan
+    has answered, as `load` is called with its extent."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, ahead: Sequence[tuple[str, int]] = ()) -> None:
         self.path = path
         self._reader: Any = None
+        self._child: ParserProcess | None = None
+        xml_bytes = sum(size for _, size in ahead)
+        if xml_bytes >= parser_process.MIN_XML_BYTES:
+            try:
+                self._child = ParserProcess(path, [sheet for sheet, _ in ahead], xml_bytes)
+            except OSError:  # no process to be had: every sheet parsed here, after its scan
+                self._child = None
 
     def load(self, sheet: str, extent: SheetExtent) -> ArrowSheet | None:
         """The sheet as Arrow columns, or None where fastexcel cannot serve (a column of mixed
@@ -73,6 +87,24 @@ class ColumnarReader:
         reads it with calamine, which reports real damage in its own words."""
         if extent.min_row is None or extent.merged or extent.max_row <= extent.min_row:
             return None
+        parsed: Parsed | None
+        try:
+            if self._child is None:
+                raise Gone(sheet)
+            parsed = self._child.take(sheet)
+        except Gone:  # parsed here, now that its scan has answered
+            parsed = self._parse(sheet)
+        if parsed is None:
+            return None
+        # "strict" judges a column's type by its first rows only: a later value of another
+        # type becomes null, and only this list says so. Error cells (#N/A) are the scan's.
+        top = extent.min_row
+        for row, col in parsed.failed:  # from the header row and the first column
+            if (top + row, parsed.first_col + col) not in extent.errors:
+                return None
+        return ArrowSheet(parsed.names, parsed.first_col, parsed.table)
+
+    def _parse(self, sheet: str) -> Parsed | None:
         try:
             if self._reader is None:
                 import fastexcel
@@ -86,14 +118,13 @@ class ColumnarReader:
             raise
         except BaseException:  # mixed types, or damage: calamine reads the sheet
             return None
-        # "strict" judges a column's type by its first rows only: a later value of another
-        # type becomes null, and only this list says so. Error cells (#N/A) are the scan's.
-        top = extent.min_row
-        for cell in failed.errors if failed is not None else []:
-            row, col = cell.position  # from the header row and the first column
-            if (top + row, first_col + col) not in extent.errors:
-                return None
-        return ArrowSheet(names, first_col, table)
+        errors = [cell.position for cell in failed.errors] if failed is not None else []
+        return Parsed(names, first_col, table, errors)
+
+    def close(self) -> None:
+        """Stop the child process, if any (the reading is done, or stopped)."""
+        if self._child is not None:
+            self._child.close()
 
 
 def plain(value: Any) -> Any:

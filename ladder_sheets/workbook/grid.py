@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import warnings
+import zipfile
 from collections.abc import Collection, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,12 +330,33 @@ def _open_grids(
 def _read_sheets(
     path: Path, book: Any, parts: dict[str, str], worksheets: list[str]
 ) -> Iterator[tuple[str, Grid]]:
+    # the long sheets, parsed ahead in a child process while they are scanned (when long
+    # enough): their XML's size decides
+    long = [sheet for sheet in worksheets if sheet in parts and _is_long(sheet)]
+    try:
+        with zipfile.ZipFile(path) as zf:
+            ahead = [(sheet, zf.getinfo(parts[sheet]).file_size) for sheet in long]
+    except (KeyError, OSError, zipfile.BadZipFile):  # the readers report it in their words
+        ahead = []
+    fast = ColumnarReader(path, ahead)
+    try:
+        yield from _read_loaded(path, book, parts, worksheets, fast)
+    finally:
+        fast.close()
+
+
+def _is_long(sheet: str) -> bool:
+    return cell_budget(sheet) == LONG_SHEET_CELLS
+
+
+def _read_loaded(
+    path: Path, book: Any, parts: dict[str, str], worksheets: list[str], fast: ColumnarReader
+) -> Iterator[tuple[str, Grid]]:
     name = str(path)
     sparse: list[str] = []
-    fast = ColumnarReader(path)
 
     def columnar(sheet: str, extent: SheetExtent) -> ArrowSheet | None:
-        return fast.load(sheet, extent) if cell_budget(sheet) == LONG_SHEET_CELLS else None
+        return fast.load(sheet, extent) if _is_long(sheet) else None
 
     for loaded in load_sheets(path, book, parts, worksheets, _sparse, columnar):
         sheet, extent = loaded.sheet, loaded.extent

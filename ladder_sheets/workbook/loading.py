@@ -9,7 +9,9 @@ another, ahead of the parsing: a sheet is parsed only once its own scan has answ
 next sheet's scan runs beside this sheet's parse (a 10,000-person Ratings History spans two
 sheets of millions of cells; the second one's scan costs about 0.4x the first one's parse).
 Nothing is hurried past the guard: no cheaper test bounds the rectangle a parser allocates
-(a single cell anywhere sets it), so each sheet still waits for its whole scan.
+(a single cell anywhere sets it), so each sheet still waits for its whole scan. What can run
+before it runs in another process (`parser_process`: a long history parsed by a child while it
+is scanned here), whose columns are taken only once the scan has answered.
 """
 
 from __future__ import annotations

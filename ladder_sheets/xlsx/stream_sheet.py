@@ -244,14 +244,17 @@ class StreamSheet(Worksheet):
     ) -> bool:
         """A whole row at once: `cells` its `<c>` elements in column order, `items` their
         content_hash items, from column `first_col` to `last_col` (the tails' elements and
-        items joined). The previous row is flushed. False, and nothing written, where the row
-        needs xlsxwriter (a height, a comment, cells of it written already, out of order):
-        then write it cell by cell. Nothing more may be written to a row put."""
+        items joined). The previous row is flushed. A height set_row gave the row is written
+        with it. False, and nothing written, where the row needs xlsxwriter (a row format, a
+        hidden or outlined row, a comment, cells of it written already, out of order): then
+        write it cell by cell. Nothing more may be written to a row put."""
         if not self._fast(row, None, cell_format) or last_col >= self.xls_colmax:
             return False
+        info = self.row_info.get(row)
         if (
             self.table.get(row)
-            or row in self.row_info
+            or (info is not None and (info.row_format or info.hidden or info.level))
+            or (info is not None and info.collapsed)
             or row in self.comments
             or self.default_row_height != self.original_row_height
             or self.excel_version != 2007
@@ -259,7 +262,12 @@ class StreamSheet(Worksheet):
             return False
         self._check_dimensions(row, first_col)
         self._check_dimensions(row, last_col)
-        self.fh.write(f'<row r="{row + 1}">{cells}</row>')  # what _write_row writes then
+        if info is None:
+            self.fh.write(f'<row r="{row + 1}">{cells}</row>')  # what _write_row writes then
+        else:
+            self._write_row(row, None, info)  # the row's start tag with its height
+            self.fh.write(f"{cells}</row>")
+            del self.row_info[row]  # written: its flush must not write it again, empty
         self._digest.update(items.encode())
         return True
 
