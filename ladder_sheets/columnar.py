@@ -248,7 +248,9 @@ def _options(schema: pa.Schema, ascending: Collection[str]) -> dict[str, Any]:
     }
 
 
-def write_parquet(arrow: pa.Table, path: Path, ascending: Collection[str] = ()) -> None:
+def write_parquet(
+    arrow: pa.Table, path: Path | pa.NativeFile, ascending: Collection[str] = ()
+) -> None:
     pq.write_table(arrow, path, **_options(arrow.schema, ascending))
 
 

@@ -77,12 +77,10 @@ def cache_contents(path: Path) -> dict[str, Any]:
     """Everything the cache file of `path` holds: both tables value by value (with types),
     their cells and sheets, the rating keys kept beside them, and its metadata (key, sheets,
     context, findings, layouts)."""
-    import pyarrow.parquet as pq
-
     from ladder_sheets.columnar import table_from_arrow
 
-    arrow = pq.read_table(cache_path(path))
-    meta = json.loads(arrow.schema.metadata[b"ladder-cache"])
+    arrow = history_cache.read_file(path)  # every part of it (history_cache.CacheFile)
+    meta = history_cache.file_meta(arrow.schema.metadata)
     out: dict[str, Any] = {"meta": meta}
     # the rating keys kept beside the typed history (history_cache: facts)
     out["k/"] = {n: arrow.column(n).to_pylist() for n in arrow.column_names if n[:2] == "k/"}
@@ -234,7 +232,9 @@ def test_the_extension_writes_row_groups_of_several_batches(
     book: Path, tmp_path: Path, extended, monkeypatch
 ):
     """The old rows are copied a batch at a time and written several batches to a row group;
-    the row numbers and the keys' codes as differences, in the extension as in a cold cache."""
+    the row numbers and the keys' codes as differences, in the extension as in a cold cache.
+    (A cache of one part allowed: the cached rows are copied, not followed by a part.)"""
+    monkeypatch.setattr(history_cache, "MAX_PARTS", 1)
     monkeypatch.setattr(history_extend, "_BATCH", 200)
     monkeypatch.setattr(history_extend, "_GROUP", 700)
     rows = history_cache.Lookup.open(book).meta["rows"]  # type: ignore[union-attr]
@@ -616,4 +616,105 @@ def test_a_full_kept_sheet_given_its_scan_record_still_extends_the_cache(
     # record of the append that filled it vouches, and the marker stays
     assert (_markers(book)["Ratings History"] == before) == marked
     assert extended == [True], "the cache was extended, not read again"
+    assert_cache_right(book, tmp_path)
+
+
+def _parts(path: Path) -> int:
+    """How many Parquet parts the cache file of `path` holds (history_cache.CacheFile)."""
+    import pyarrow as pa
+
+    return len(history_cache.CacheFile(pa.py_buffer(cache_path(path).read_bytes())).parts)
+
+
+def test_each_cycle_appended_is_a_part_after_the_cached_bytes(book: Path, tmp_path: Path, extended):
+    """The extension writes the new rows as a part of their own after the cached file's bytes,
+    left as they were (the cached rows are not copied), and the cache read through every part
+    is the cold reading's, merge after merge."""
+    assert _parts(book) == 1
+    first = cache_path(book).read_bytes()
+    merge(book, EXPORTS[2:3])
+    assert extended == [True] and _parts(book) == 2
+    second = cache_path(book).read_bytes()
+    assert second.startswith(first) and len(second) > len(first)
+    assert_cache_right(book, tmp_path)
+    merge(book, EXPORTS[3:4])
+    assert extended == [True, True] and _parts(book) == 3
+    assert cache_path(book).read_bytes().startswith(second)
+    assert_cache_right(book, tmp_path, with_calibrate=True)
+
+
+def test_a_cache_of_max_parts_is_written_as_one_file_again(
+    book: Path, tmp_path: Path, extended, monkeypatch
+):
+    monkeypatch.setattr(history_cache, "MAX_PARTS", 2)
+    merge(book, EXPORTS[2:3])
+    assert _parts(book) == 2
+    merge(book, EXPORTS[3:4])
+    assert extended == [True, True] and _parts(book) == 1
+    assert_cache_right(book, tmp_path)
+
+
+def test_a_reader_of_one_part_finds_no_cache_in_several(book: Path):
+    """The last part's footer keeps the metadata under a key of its own: a reader that knows
+    of one part only (an older version) finds no cache there, and reading the file as one
+    Parquet file fails rather than giving the last part's rows alone."""
+    import pyarrow.parquet as pq
+
+    merge(book, EXPORTS[2:3])
+    metadata = pq.read_schema(cache_path(book)).metadata
+    assert b"ladder-cache" not in metadata and b"ladder-cache-parts" in metadata
+    with pytest.raises(OSError):
+        pq.read_table(cache_path(book))
+
+
+def test_a_cache_of_parts_goes_stale_and_is_read_past(book: Path, tmp_path: Path):
+    """The parts' cache is keyed like any other: the workbook saved again, the cache cut back
+    to its first part (the cache of the workbook before the merge), or cut short, and the
+    history is read from the sheets, with the same answer."""
+    first = cache_path(book).read_bytes()
+    merge(book, EXPORTS[2:3])
+    assert _parts(book) == 2 and from_cache(book)
+    expected = cold(book)
+    both = cache_path(book).read_bytes()
+    for data in (first, both[: len(both) - 100], both[: len(first) + 10]):
+        cache_path(book).write_bytes(data)
+        assert not from_cache(book)
+        assert answer(book) == expected
+    cache_path(book).write_bytes(both)
+    assert from_cache(book)
+    openpyxl.load_workbook(book).save(book)
+    assert not from_cache(book)
+    assert answer(book) == cold(book)
+
+
+def test_parts_that_are_not_what_the_footer_says_are_no_cache(book: Path):
+    """A first part replaced by another Parquet file (other columns, another length): the
+    cache file is refused whole, and the history read from the sheets."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    merge(book, EXPORTS[2:3])
+    data = cache_path(book).read_bytes()
+    source = history_cache.CacheFile(pa.py_buffer(data))
+    assert source.num_rows == history_cache.Lookup.open(book).meta["rows"]  # type: ignore[union-attr]
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"x": list(range(50))}), sink)
+    other = sink.getvalue().to_pybytes()
+    for first in (other, other * 2, data[: source.lengths[0] // 2]):
+        damaged = first + data[source.lengths[0] :]
+        with pytest.raises((ValueError, OSError)):
+            history_cache.CacheFile(pa.py_buffer(damaged)).read()
+        cache_path(book).write_bytes(damaged)
+        assert not from_cache(book)
+
+
+def test_carried_across_a_write_as_one_file(book: Path, tmp_path: Path, extended):
+    """A merge that brings no new rating carries the cache across its write (carry_to): a
+    cache of parts is written as one file, the same cache."""
+    merge(book, EXPORTS[2:3])
+    assert _parts(book) == 2
+    before = cache_contents(book)
+    merge(book, EXPORTS[2:3])
+    assert extended == [True] and _parts(book) == 1
+    assert cache_contents(book)["k/"] == before["k/"]
     assert_cache_right(book, tmp_path)

@@ -19,8 +19,13 @@ speed, never a message.
 Format: one Parquet file (see columnar.py): the history as the reader read it (values, the
 Sheet!Cell of every value, the sheet of every row) and as the schema typed it, with the
 reader's and the typing's findings and the key in the metadata (JSON; nothing in a cache is
-ever unpickled or executed). A reading from the cache decodes the typed history; the history
-as read only if something asks for it (`LazyTable`: the commands do not).
+ever unpickled or executed). merge's extension (history_extend.py) appends the new
+cycle's rows as a Parquet file of their own after the bytes of the cached one, instead of
+copying every cached row into a new file (`CacheFile`, up to MAX_PARTS parts; then one file
+again): the last part's footer holds the metadata, under its own key (a reader that knows
+of one part only finds no cache there), with the byte lengths of the parts before it. A
+reading from the cache decodes the typed history; the history as read only if something asks
+for it (`LazyTable`: the commands do not).
 
 Key: the history is read from the XML of its sheets and from the parts that give that XML its
 meaning: workbook.xml (sheet names and order, the 1904 date system), its relationships (which
@@ -213,8 +218,7 @@ class Lookup:
                 return None
             import pyarrow.parquet as pq
 
-            raw = pq.read_schema(file).metadata or {}
-            meta = json.loads(raw[b"ladder-cache"])
+            meta = file_meta(pq.read_schema(file).metadata or {})
             if (
                 meta.get("version") == VERSION
                 and key_members(path, meta["sheets"]) == meta["members"]
@@ -230,17 +234,14 @@ class Lookup:
         if digest != self.meta["context"]:
             return None
         try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
             from ladder_sheets.columnar import table_from_arrow
 
             # the raw history is decoded from the file as it is now only if something asks
             # for it (see LazyTable); a cache replaced meanwhile (merge writes the next one)
             # cannot change what this reading gives (`_snapshot`)
             data = _snapshot(self.file)
-            source = pq.ParquetFile(pa.BufferReader(data))
-            rows = source.metadata.num_rows
+            source = CacheFile(data)
+            rows = source.num_rows
             typed, _ = table_from_arrow(_ColumnReader(source, "t/"), file)
             if rows != self.meta["rows"] or len(typed) != rows:
                 return None
@@ -273,7 +274,7 @@ class _ColumnReader:
         self.prefix = prefix if strip else ""
         names = [n for n in source.schema_arrow.names if n.startswith(prefix)]
         self.column_names = [n[len(self.prefix) :] for n in names]
-        self.num_rows = source.metadata.num_rows
+        self.num_rows = source.num_rows
         layout = (source.schema_arrow.metadata or {}).get(prefix.encode())
         self.schema = pa.schema([], metadata={b"ladder-sheets": layout} if layout else None)
 
@@ -282,6 +283,72 @@ class _ColumnReader:
             raise KeyError(name)
         read = self.source.read(columns=[self.prefix + name], use_threads=False)
         return read.column(0)
+
+
+_META = b"ladder-cache"  # the metadata (JSON) of a cache of one part
+_META_PARTS = b"ladder-cache-parts"  # the same, in the last part of a cache of several
+_PARTS = b"ladder-parts"  # beside it: the byte lengths of the parts before the last (JSON)
+# Parts a cache file may hold before an extension writes it as one file again: each part is
+# read with its own dictionaries, and the copy is made once every MAX_PARTS - 1 merges.
+MAX_PARTS = 8
+
+
+def file_meta(metadata: dict[bytes, bytes]) -> dict[str, Any]:
+    """The cache's metadata (key, sheets, context, findings...) in a footer's metadata."""
+    return dict(json.loads(metadata[_META] if _META in metadata else metadata[_META_PARTS]))
+
+
+class CacheFile:
+    """The cache file's content (`data`: a pyarrow Buffer) as one Parquet file offers it
+    (`schema_arrow`, `read`, `iter_batches`; `num_rows`), whether it is one Parquet file or
+    several one after another (see the module's docstring): their columns read part by part,
+    as the chunks of one column. Parts whose columns are not the last's are an error."""
+
+    def __init__(self, data: Any) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        def part(start: int, length: int | None = None) -> Any:
+            piece = data.slice(start) if length is None else data.slice(start, length)
+            return pq.ParquetFile(pa.BufferReader(piece))
+
+        whole = part(0)  # its footer is the last part's (its offsets count from that part)
+        metadata = whole.schema_arrow.metadata or {}
+        self.lengths: list[int] = [int(n) for n in json.loads(metadata.get(_PARTS, b"[]"))]
+        starts = np.cumsum([0, *self.lengths])
+        if self.lengths:
+            if any(n <= 0 for n in self.lengths) or starts[-1] >= len(data):
+                raise ValueError("the cache file's parts are not where its footer says")
+            self.parts = [part(int(a), n) for a, n in zip(starts, self.lengths, strict=False)]
+            self.parts.append(part(int(starts[-1])))
+        else:
+            self.parts = [whole]
+        self.schema_arrow = self.parts[-1].schema_arrow
+        if any(not p.schema_arrow.equals(self.schema_arrow) for p in self.parts):
+            raise ValueError("the cache file's parts hold different columns")
+        self.num_rows = sum(p.metadata.num_rows for p in self.parts)
+
+    def read(self, columns: Sequence[str] | None = None, use_threads: bool = False) -> Any:
+        import pyarrow as pa
+
+        tables = [p.read(columns=columns, use_threads=use_threads) for p in self.parts]
+        return pa.concat_tables(tables).replace_schema_metadata(self.schema_arrow.metadata)
+
+    def iter_batches(
+        self, batch_size: int, columns: Sequence[str] | None = None, use_threads: bool = False
+    ) -> Any:
+        for p in self.parts:
+            yield from p.iter_batches(
+                batch_size=batch_size, columns=columns, use_threads=use_threads
+            )
+
+
+def read_file(path: Path) -> Any:
+    """The whole cache file of workbook `path` as one Arrow table, the metadata its last
+    part's (for tests and tools; the commands read a column at a time)."""
+    import pyarrow as pa
+
+    return CacheFile(pa.py_buffer(cache_path(path).read_bytes())).read()
 
 
 class LazyTable(Table):
@@ -325,12 +392,9 @@ def _snapshot(file: Path) -> Any:
 
 def _raw(data: Any, file: str, rows: int) -> Table:
     """The raw history of the cache file `data` (its content, see `_snapshot`)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from ladder_sheets.columnar import table_from_arrow
 
-    source = pq.ParquetFile(pa.BufferReader(data))
+    source = CacheFile(data)
     raw, _ = table_from_arrow(_ColumnReader(source, "r/"), file)
     if len(raw) != rows:  # read once before from the same bytes: cannot happen
         raise ValueError("the history cache's raw history is not as long as its typed one")
@@ -401,14 +465,15 @@ def carry_to(carry: Carry | None, target: Path) -> bool:
         if not _same_reading(carry, parts, old_key, new_key, sheet_parts(target), sheets):
             return False
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        arrow = pq.read_table(pa.BufferReader(carry.data))
+        arrow = CacheFile(pa.py_buffer(carry.data)).read()
         if len(arrow) != carry.meta["rows"]:
             return False
         meta = dict(carry.meta, members=new_key)
         metadata = dict(arrow.schema.metadata or {})
-        metadata[b"ladder-cache"] = json.dumps(meta).encode()
+        for key in (_PARTS, _META_PARTS):  # written as one file again
+            metadata.pop(key, None)
+        metadata[_META] = json.dumps(meta).encode()
         _write_file(target, arrow.replace_schema_metadata(metadata))
         return True
     except Exception:  # a cache that cannot be carried is made again by the next reading
@@ -623,7 +688,7 @@ def _encoded(path: Path, cached: CachedHistory | None) -> Any:
         both = pa.Table.from_arrays(arrays, names=names)
         return both.replace_schema_metadata(
             {
-                b"ladder-cache": json.dumps(meta).encode(),
+                _META: json.dumps(meta).encode(),
                 b"r/": raw.schema.metadata[b"ladder-sheets"],
                 b"t/": typed.schema.metadata[b"ladder-sheets"],
             }
@@ -747,6 +812,7 @@ def _hide(file: Path) -> None:
 
 
 __all__ = [
+    "CacheFile",
     "Carry",
     "CachedHistory",
     "Layout",

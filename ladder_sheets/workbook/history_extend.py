@@ -99,9 +99,8 @@ class _Unexpected(Exception):
 def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    from ladder_sheets.columnar import META, decode_column, write_parquet_parts
+    from ladder_sheets.columnar import META, decode_column, write_parquet, write_parquet_parts
     from ladder_sheets.schema.tables import type_table
     from ladder_sheets.sheets.history import COLUMNS
     from ladder_sheets.workbook.reader import read_history_rows
@@ -168,13 +167,12 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     typed_tail, type_findings = type_table(tail)
     if type_findings:
         return False
-    # the cached rows are copied into the new cache a batch at a time, never loaded whole
-    source = pq.ParquetFile(pa.BufferReader(carry.data))
+    source = hc.CacheFile(pa.py_buffer(carry.data))
     schema, rows = source.schema_arrow, meta["rows"]
     if not rows:
         return False
-    if source.metadata.num_rows != rows:
-        raise _Unexpected(f"the cache file holds {source.metadata.num_rows} rows, not {rows}")
+    if source.num_rows != rows:
+        raise _Unexpected(f"the cache file holds {source.num_rows} rows, not {rows}")
     old = {prefix: hc._columns(schema.empty_table(), prefix) for prefix in ("r/", "t/")}
     layout = json.loads(old["r/"].schema.metadata[META])
     ends = layout.get("places", {}).get("parts", [])
@@ -212,10 +210,30 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
         [fields.get(n) or pa.field(n, a.type) for n, a in zip(labels, arrays, strict=True)]
     )
     widen = _widening(source.schema_arrow, schema)
-    extended = dict(meta, members=new_key, rows=rows + typed[0].num_rows)
-    schema = schema.with_metadata(
-        {b"ladder-cache": json.dumps(extended).encode(), b"r/": raw[1], b"t/": typed[1]}
-    )
+    extended = json.dumps(dict(meta, members=new_key, rows=rows + typed[0].num_rows)).encode()
+    layouts = {b"r/": raw[1], b"t/": typed[1]}
+    if widen is None and len(source.parts) < hc.MAX_PARTS:
+        # the new rows as a part of their own after the cached file's bytes: the cached rows
+        # are not decoded and written again (that copy grew with the history)
+        lengths = [*source.lengths, len(carry.data) - sum(source.lengths)]
+        part_schema = schema.with_metadata(
+            {hc._META_PARTS: extended, **layouts, hc._PARTS: json.dumps(lengths).encode()}
+        )
+        sink = pa.BufferOutputStream()
+        write_parquet(
+            pa.Table.from_arrays(arrays, schema=part_schema), sink, hc.ascending(schema.names)
+        )
+        part_bytes = sink.getvalue()
+
+        def append(path: Path) -> None:
+            with open(path, "wb") as out:
+                out.write(carry.data)
+                out.write(part_bytes)
+
+        hc._write_with(target, append)
+        return True
+    # the cached rows are copied into the new cache a batch at a time, never loaded whole
+    schema = schema.with_metadata({hc._META: extended, **layouts})
     added = pa.Table.from_arrays(arrays, schema=schema)
 
     def write(path: Path) -> None:
@@ -249,7 +267,7 @@ def _facts(source: Any, old: Any, typed: Any) -> list[tuple[str, Any]] | None:
     from ladder_sheets.schema.ratings import KEY_COLUMNS, appended_facts
 
     names = source.schema_arrow.names
-    rows = source.metadata.num_rows
+    rows = source.num_rows
     # a column at a time: the keys of every row read into Arrow at once were 40 bytes a row
     facts = hc._facts(hc._ColumnReader(source, hc._FACT, strip=False), rows)
     if facts is None:
