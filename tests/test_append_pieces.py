@@ -33,13 +33,13 @@ def test_the_rows_in_blocks_are_the_rows_all_at_once(monkeypatch: pytest.MonkeyP
     styles = list(range(len(COLUMNS)))
     whole = rows.rows_xml(data, COLUMNS, styles, 5, False)
     monkeypatch.setattr(rows, "_BLOCK", 4)
-    pieces = rows.rows_xml_pieces(data, COLUMNS, styles, 5, False)
+    pieces = list(rows.rows_xml_pieces(data, COLUMNS, styles, 5, False))
     assert len(pieces) == 6  # 23 rows, 4 at a time
     assert all(p.startswith(b'<row r="') and p.endswith(b"</row>") for p in pieces)
     assert pieces[1].startswith(b'<row r="9">')  # rows 5-8, then 9
     assert b"".join(pieces) == whole
     assert whole.count(b"<row ") == 23 and b"Delivery &amp; &lt;Craft&gt;" in whole
-    assert rows.rows_xml_pieces(data.iloc[:0], COLUMNS, styles, 5, False) == []
+    assert list(rows.rows_xml_pieces(data.iloc[:0], COLUMNS, styles, 5, False)) == []
 
 
 def test_xml_in_pieces_is_checked_as_a_whole() -> None:
@@ -80,3 +80,28 @@ def test_the_quick_test_of_a_generated_sheet_reads_it_as_a_stream(tmp_path) -> N
         assert _member_raw_hash(pkg, "xl/worksheets/sheet1.xml") == raw_hash(xml)
         pkg.write("xl/worksheets/sheet1.xml", b"<worksheet/>")
         assert _member_raw_hash(pkg, "xl/worksheets/sheet1.xml") == raw_hash(b"<worksheet/>")
+
+
+def test_blocks_deflated_in_a_thread_make_one_stream_in_order() -> None:
+    """The appended rows' blocks, deflated in a worker while the next is encoded: one raw
+    deflate stream of the blocks in the order given, ended at a full flush (the record keeps
+    that place), with their CRC-32 and length."""
+    blocks = [b'<row r="%d"><c><v>%d</v></c></row>' % (i, i) * 500 for i in range(40)]
+    added = prepare._Deflated()
+    with added:
+        for block in blocks:
+            added.submit(block)
+    stream = b"".join(added.out)
+    assert zlib.decompressobj(-15).decompress(stream) == b"".join(blocks)
+    assert (added.crc, added.length) == (zlib.crc32(b"".join(blocks)), len(b"".join(blocks)))
+    # the full flush ends on a byte boundary: a fresh stream can follow it
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    joined = stream + packer.compress(b"</end>") + packer.flush()
+    assert zlib.decompressobj(-15).decompress(joined) == b"".join(blocks) + b"</end>"
+
+
+def test_a_failure_in_the_deflating_thread_is_raised_not_lost() -> None:
+    added = prepare._Deflated()
+    with pytest.raises(TypeError), added:
+        added.submit(b"<row/>")
+        added.submit("not bytes")  # type: ignore[arg-type]

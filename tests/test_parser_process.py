@@ -48,7 +48,8 @@ class Watch:
         monkeypatch.setattr(columnar.ColumnarReader, "_parse", parse)
 
     def all_stopped(self) -> bool:
-        return all(c._child is None for c in self.children)
+        """Every child stopped, and the folder its columns came through removed."""
+        return all(c._child is None and not c._folder.exists() for c in self.children)
 
 
 def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Grid], dict[str, Grid]]:

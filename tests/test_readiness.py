@@ -550,3 +550,62 @@ def test_not_rated_yet_keeps_the_last_status_with_its_cycle() -> None:
     assert e2["cycle"] == "2026-Q3" and "not-rated-yet" not in e2["shortfall_codes"]
     index = RatingHistory.from_table(Table.from_records("history", history))
     assert not_rated_yet(table, index, "2026-Q3") == (1, 1)
+
+
+def test_people_at_one_level_are_each_judged_on_their_own() -> None:
+    # What a level expects is worked out once for everyone holding it: each person's row must
+    # still be what a table of that person alone gives, and as counted by hand.
+    def at(emp: str, q2: dict[str, float]) -> list[dict]:
+        return ratings({(emp, "2026-Q1"): AT_IC4, (emp, "2026-Q2"): q2})
+
+    people = [
+        person("E1"),  # AT_IC4 twice, evidence: Ready
+        person("E2", level=" ic3 "),  # IC3 written otherwise, no evidence at all
+        person("E3"),  # Mentoring not rated in 2026-Q2
+        person("E4"),  # every rating 3: a three-way tie for the lowest
+        person("E5", level="IC5"),  # no next level
+        person("E6", level=["IC3"]),  # not a level
+    ]
+    history = at("E1", AT_IC4) + at("E2", AT_IC4)
+    history += at("E3", {"Delivery": 4.0, "System Design": 4.0})
+    history += at("E4", {"Delivery": 3.0, "System Design": 3.0, "Mentoring": 3.0})
+    history += at("E5", {"Delivery": 5.0, "System Design": 5.0, "Mentoring": 4.0})
+    history += at("E6", AT_IC4)
+    evidence = [ready_evidence(e) for e in ("E1", "E3", "E4", "E5", "E6")]
+    table = readiness_table(framework(people, history, evidence)).set_index("employee_id")
+
+    assert table["status"].to_dict() == {
+        "E1": "Ready",
+        "E2": "Close",  # scope not recorded as met; the endorsement pending as well
+        "E3": "Insufficient data",
+        "E4": "Not yet",  # average 3 < 3.5, and no cycle at IC4
+        "E5": "Top of track",
+        "E6": "Insufficient data",
+    }
+    assert table.loc["E2", "level"] == "IC3" and table.loc["E2", "next_level"] == "IC4"
+    assert table.loc["E2", "shortfall_codes"] == ["scope-not-met", "endorsement-missing"]
+    assert table.loc["E3", "shortfall_codes"] == ["missing-rating"]
+    assert table.loc["E3", "ratings_where"].keys() == {"Delivery", "System Design"}
+    assert (table.loc["E4", "lowest_rating"], table.loc["E4", "average"]) == (3.0, 3.0)
+    assert table.loc["E4", "lowest_competency"] == "Delivery"  # the first in the Matrix
+    assert table.loc["E4", "cycles_at_next"] == 0.0 and table.loc["E4", "run_before"] == 1.0
+    assert table.loc["E6", "shortfall_codes"] == ["unknown-level"]
+    # each row its own expectations: one changed leaves the others
+    table.loc["E1", "rating_expectations"]["Delivery"] = (0.0, 0.0)
+    assert table.loc["E3", "rating_expectations"]["Delivery"] == (3.0, 4.0)
+
+    got = readiness_table(framework(people, history, evidence)).set_index("employee_id")
+    for alone in people:
+        mine = [r for r in history if r["employee_id"] == alone["employee_id"]]
+        theirs = [e for e in evidence if e["employee_id"] == alone["employee_id"]]
+        single = readiness_table(framework([alone], mine, theirs)).set_index("employee_id")
+        # (the places of ratings and evidence name other rows of the shared tables)
+        drop = [c for c in got.columns if c.endswith("_where") and c != "criteria_where"]
+        assert _blanks_alike(got.loc[alone["employee_id"]].drop(drop)) == _blanks_alike(
+            single.iloc[0].drop(drop)
+        )
+
+
+def _blanks_alike(row: pd.Series) -> dict[str, Any]:
+    """The row's values, None for NaN (a table's column has its rows' type)."""
+    return {k: None if isinstance(v, float) and v != v else v for k, v in row.items()}

@@ -175,3 +175,32 @@ def test_libreoffice_opens_the_versions_sheet(versioned: Path, tmp_path: Path) -
     # The copy LibreOffice saved reads back with the same versions.
     fw = check(saved).framework
     assert fw.versions is not None and fw.versions.cycles == {"2026-Q1": 1, "2026-Q2": 2}
+
+
+def test_people_at_other_levels_are_judged_by_their_own_next_level_in_each_version(
+    framework_workbook: Any, tmp_path: Path
+) -> None:
+    # Cy (IC1) meets IC2 in both cycles; Ben (IC2, read first) is judged by IC3, whose bar
+    # version 2 raised. What a version's next level expects is worked out once per level:
+    # Cy's earlier cycle is judged by IC2's expectations in version 1, never by Ben's IC3.
+    at_ic2 = {"Communication": 3, "Delivery": 3, "System Design": 2}
+
+    def both(cycle: str) -> Path:
+        path = tmp_path / f"both-{cycle}.csv"
+        with path.open("w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["Cycle", "Employee ID", "Competency", "Rating", "Rater Type"])
+            for emp, values in (("E002", BEN[cycle]), ("E003", at_ic2)):
+                for comp, value in values.items():
+                    out.writerow([cycle, emp, comp, value, "Manager"])
+        return path
+
+    path = framework_workbook()
+    assert merge(path, [both("2026-Q1")]).written == path
+    raise_communication_at_ic3(path)
+    assert merge(path, [both("2026-Q2")]).written == path
+    assert version_cycles(path) == {"2026-Q1": 1, "2026-Q2": 2}
+    readiness = readiness_table(check(path).framework).set_index("employee_id")
+    assert readiness.loc["E002", "cycles_at_next"] == run_at_next(BAR) == 2
+    assert readiness.loc["E003", "cycles_at_next"] == 2  # both cycles at IC2's bar
+    assert readiness.loc["E003", "run_before"] == 1

@@ -16,6 +16,9 @@ from ladder_sheets.analysis.ladder import Ladder
 from ladder_sheets.model import Framework
 from ladder_sheets.versions import FrameworkVersions, Version, snapshot
 
+# What places a person in a ladder.
+_HELD = ("family", "level", "track")
+
 
 class CycleLadders:
     """Frameworks and ladders per cycle, built once per version (0 is the current framework).
@@ -26,6 +29,7 @@ class CycleLadders:
         self.latest = latest
         self._frameworks: dict[int, Framework] = {0: current}
         self._ladders: dict[int, Ladder] = {}
+        self._next: dict[Any, dict[str, float] | None] = {}
         self.analysed_number = self.number(analysed)
 
     def number(self, cycle: str | None) -> int:
@@ -56,6 +60,17 @@ class CycleLadders:
         number = self.number(cycle)
         if number == self.analysed_number:
             return None
+        # the same for everyone holding the level as written (asked per person and cycle)
+        held = tuple((v.__class__, v) for v in (person.get(k) for k in _HELD))
+        try:
+            return self._next[number, held]
+        except KeyError:
+            found = self._next[number, held] = self._next_expected(number, person)
+            return found
+        except TypeError:  # not a key (a list in a cell)
+            return self._next_expected(number, person)
+
+    def _next_expected(self, number: int, person: dict[Any, Any]) -> dict[str, float] | None:
         ladder = self._ladders.get(number)
         if ladder is None:
             ladder = self._ladders[number] = Ladder.from_framework(self.framework(number))

@@ -32,12 +32,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ladder_sheets.analysis.in_force import CycleLadders
-from ladder_sheets.analysis.ladder import Ladder, Level, key, number
+from ladder_sheets.analysis.ladder import Expectation, Ladder, Level, key, number
 from ladder_sheets.analysis.rating_index import (
     EvidenceLog,
     RatingHistory,
@@ -148,10 +149,12 @@ def readiness_table(
     framework = in_force.analysed
     ladder = Ladder.from_framework(framework)
 
-    # a step's place and criteria, read once however many people take it
+    # a step's place and criteria, and each level's place in the ladder, worked out once
+    # however many people take it or hold it
     steps: dict[Any, tuple[str, dict[str, Any]]] = {}
+    places: dict[Any, _Place] = {}
     rows = [
-        _assess(person, ladder, history, log, analysed, steps, in_force)
+        _assess(person, ladder, history, log, analysed, steps, in_force, places)
         for person in framework.employees.data.to_dict("records")
     ]
     table = pd.DataFrame(rows, columns=READINESS_COLUMNS + ["_order"])
@@ -169,6 +172,63 @@ def readiness_table(
     return table.astype({c: "float64" for c in NUMERIC_COLUMNS})
 
 
+@dataclass(frozen=True)
+class _Place:
+    """A level as the ladder places it (None: not in the Levels table) and what it and the
+    next level expect, the same for everyone who holds it: `current` and `following` the
+    expectations that are not blank, `names` every competency's name, `needed` the
+    competencies the step needs in the Matrix's order, `expectations` (expected at the level,
+    at the next) by name, `expected_next` the next level's by key, `step` its criteria row."""
+
+    level: Level | None
+    current: dict[str, Expectation]
+    following: dict[str, Expectation]
+    names: dict[str, str]
+    needed: list[str]
+    expectations: dict[str, tuple[float, float]]
+    expected_next: dict[str, float]
+    step: pd.Series | None
+
+
+def _place(ladder: Ladder, family: Any, level_name: Any, track: Any) -> _Place:
+    level = ladder.level(family, level_name, track)
+    if level is None:
+        return _Place(None, {}, {}, {}, [], {}, {}, None)
+    current = ladder.expected(level.family, level.level)
+    following = ladder.expected(level.family, level.next_level) if level.next_level else {}
+    current = {c: e for c, e in current.items() if not math.isnan(e.expected)}
+    following = {c: e for c, e in following.items() if not math.isnan(e.expected)}
+    names = {c: e.competency for c, e in {**following, **current}.items()}
+    needed = sorted(names, key=lambda c: ladder.positions.get(c, 1 << 30))
+    # What the sheet's live formulas compare each rating with: (expected at L, expected at N).
+    expectations = {
+        names[c]: (
+            current[c].expected if c in current else math.nan,
+            following[c].expected if c in following else math.nan,
+        )
+        for c in needed
+    }
+    step = None
+    if not level.is_top and level.next_level is not None:
+        step = ladder.step(level.family, level.level, level.next_level)
+    expected_next = {c: e.expected for c, e in following.items()}
+    return _Place(level, current, following, names, needed, expectations, expected_next, step)
+
+
+def _held(ladder: Ladder, person: dict[Any, Any], places: dict[Any, _Place]) -> _Place:
+    """The person's _Place, worked out once for everyone holding the same level as written
+    (the values' types too: the ladder reads True otherwise than 1)."""
+    held = (person.get("family"), person.get("level"), person.get("track"))
+    known = tuple((v.__class__, v) for v in held)
+    try:
+        place = places.get(known)
+    except TypeError:  # not a key (a list in a cell): worked out for this person alone
+        return _place(ladder, *held)
+    if place is None:
+        place = places[known] = _place(ladder, *held)
+    return place
+
+
 def _assess(
     person: dict[Any, Any],
     ladder: Ladder,
@@ -177,6 +237,7 @@ def _assess(
     cycle: str | None,
     steps: dict[Any, tuple[str, dict[str, Any]]],
     in_force: CycleLadders | None = None,
+    places: dict[Any, _Place] | None = None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in READINESS_COLUMNS}
     row.update({c: math.nan for c in NUMERIC_COLUMNS})
@@ -194,7 +255,8 @@ def _assess(
         _order=math.inf,
     )
     found = Assessment()
-    level = ladder.level(person.get("family"), person.get("level"), person.get("track"))
+    place = _held(ladder, person, {} if places is None else places)
+    level = place.level
     if level is None:
         found.missing(
             "unknown-level",
@@ -210,23 +272,11 @@ def _assess(
 
     emp = key(person.get("employee_id"))
     cycle = _carried(row, found, history.manager_cycles.get(emp, set()), cycle)
-    current = ladder.expected(level.family, level.level)
-    following = ladder.expected(level.family, level.next_level) if level.next_level else {}
-    current = {c: e for c, e in current.items() if not math.isnan(e.expected)}
-    following = {c: e for c, e in following.items() if not math.isnan(e.expected)}
-    names = {c: e.competency for c, e in {**following, **current}.items()}
-    needed = sorted(names, key=lambda c: ladder.positions.get(c, 1 << 30))
+    current, following, names, needed = place.current, place.following, place.names, place.needed
     in_cycle = history.manager.cycle(cycle)
     rated = {c: r for c in needed if (r := in_cycle.get((emp, c)))}
     row["ratings_where"] = {names[c]: history.where(r) for c, r in rated.items()}
-    # What the sheet's live formulas compare each rating with: (expected at L, expected at N).
-    row["rating_expectations"] = {
-        names[c]: (
-            current[c].expected if c in current else math.nan,
-            following[c].expected if c in following else math.nan,
-        )
-        for c in needed
-    }
+    row["rating_expectations"] = dict(place.expectations)  # each row its own
     if current and all(c in rated for c in current):
         row["average"] = sum(rated[c].value for c in current) / len(current)
     if rated:
@@ -239,7 +289,7 @@ def _assess(
     if level.next_level is None:
         found.missing("no-order", f"level {level.level} has no Order, so its next level is unknown")
         return _finish(row, found)
-    step = ladder.step(level.family, level.level, level.next_level)
+    step = place.step
     if step is None:
         found.missing(
             "no-step-criteria", f"no promotion criteria for {level.level} → {level.next_level}"
@@ -263,7 +313,7 @@ def _assess(
         def past(c: str) -> dict[str, float] | None:
             return judged.next_expected(c, person)
 
-    _measure(row, found, level, following, names, rated, history, emp, cycle, past)
+    _measure(row, found, level, place.expected_next, names, rated, history, emp, cycle, past)
     _evidence(row, found, log, emp, cycle)
     return _finish(row, found)
 
@@ -316,7 +366,7 @@ def _measure(
     row: dict[str, Any],
     found: Assessment,
     level: Level,
-    following: dict[str, Any],
+    expected: dict[str, float],
     names: dict[str, str],
     rated: dict[str, Any],
     history: RatingHistory,
@@ -330,8 +380,7 @@ def _measure(
     if judge:
         found.check_average(row["average"], row["min_average"])
         found.check_floor([(names[c], r.value) for c, r in rated.items()], row["min_each"])
-    if following:
-        expected = {c: e.expected for c, e in following.items()}
+    if expected:
         run, short = run_at_next(history, emp, cycle, expected, past)
         row["cycles_at_next"] = float(run)
         # The run up to the cycle before: the sheet adds this cycle to it live.

@@ -14,17 +14,21 @@ after its scan.
 
 The child is this file run as a script (`python -P parser_process.py book.xlsx sheet...`): it
 imports fastexcel and pyarrow, never this package (0.5 s of imports). For each sheet, in
-order, it writes a header (8-byte length, JSON) and, when fastexcel served the sheet, its
-columns as an Arrow IPC stream of one batch. Its address space is bounded
+order, it writes its columns to a file (an Arrow IPC stream of one batch, in a folder made for
+the child; this process maps the file: no copy on its heap) and a header to its standard
+output (8-byte length, JSON) saying whether fastexcel served the sheet. Its address space is bounded
 (`_memory_limit`), so a sheet whose few values span a huge rectangle (which the scan sends to
 openpyxl) fails the child's allocation instead of filling the machine's memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,13 +71,19 @@ class ParserProcess:
         self._next = 0  # the first sheet whose answer has not been read
         self._lock = threading.Lock()
         limit = _BASE_BYTES + _PER_XML_BYTE * xml_bytes
-        command = [sys.executable, "-P", str(_SCRIPT), str(path), str(limit)]
-        self._child: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [*command, *sheets],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        # the columns come as files, mapped here: never copied into this process's heap
+        self._folder = Path(tempfile.mkdtemp(prefix="ladder-sheets-"))
+        command = [sys.executable, "-P", str(_SCRIPT), str(path), str(limit), str(self._folder)]
+        try:
+            self._child: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [*command, *sheets],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
 
     def take(self, sheet: str) -> Parsed | None:
         """The child's reading of `sheet` (None: fastexcel refused it, calamine reads it).
@@ -81,8 +91,6 @@ class ParserProcess:
         child = self._child
         if child is None or sheet not in self._order[self._next :]:
             raise Gone(sheet)
-        import pyarrow as pa
-
         try:
             assert child.stdout is not None
             while True:
@@ -91,14 +99,13 @@ class ParserProcess:
                 self._next += 1
                 if header.get("sheet") != name:
                     raise ValueError("the child answered for another sheet")
-                table = None
-                if header.get("ok"):  # the columns, read straight from the pipe
-                    stream = pa.ipc.open_stream(child.stdout)
-                    table = stream.read_next_batch()
-                    for _ in stream:  # the stream's end: one batch per sheet
-                        raise ValueError("more than one batch")
-                if name == sheet:
-                    break
+                file = self._folder / f"{self._next - 1}.arrow"
+                if name != sheet:  # a sheet the reader did not ask for (its scan said so)
+                    with contextlib.suppress(OSError):
+                        file.unlink()
+                    continue
+                table = _mapped(file) if header.get("ok") else None
+                break
         except Exception:  # died (an aborted parse), stopped, or garbled: parsed here instead
             self.close()
             raise Gone(sheet) from None
@@ -117,6 +124,22 @@ class ParserProcess:
             child.wait()
             if child.stdout is not None:
                 child.stdout.close()
+            shutil.rmtree(self._folder, ignore_errors=True)  # what no map holds open
+
+
+def _mapped(file: Path) -> Any:
+    """The one batch of an Arrow IPC stream file, its buffers in the mapped file (freed
+    with the batch); the file's name is removed at once where the platform lets it."""
+    import pyarrow as pa
+
+    source = pa.memory_map(str(file))
+    stream = pa.ipc.open_stream(source)
+    table = stream.read_next_batch()
+    for _ in stream:  # the stream's end: one batch per sheet
+        raise ValueError("more than one batch")
+    with contextlib.suppress(OSError):  # Windows: removed with the folder, or left there
+        file.unlink()
+    return table
 
 
 def _frame(stream: IO[bytes]) -> bytes:
@@ -146,8 +169,9 @@ def _memory_limit(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _serve(path: str, sheets: list[str], out: IO[bytes]) -> None:
-    """Parse each sheet and write what fastexcel gave (or that it refused) to `out`."""
+def _serve(path: str, sheets: list[str], folder: Path, out: IO[bytes]) -> None:
+    """Parse each sheet; write its columns to `folder`/<its index>.arrow and a header saying
+    what fastexcel gave (or that it refused) to `out`."""
     import logging
 
     import fastexcel
@@ -155,7 +179,7 @@ def _serve(path: str, sheets: list[str], out: IO[bytes]) -> None:
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
     reader = None
-    for sheet in sheets:
+    for i, sheet in enumerate(sheets):
         header: dict[str, Any] = {"sheet": sheet, "ok": False}
         table = None
         try:
@@ -167,6 +191,10 @@ def _serve(path: str, sheets: list[str], out: IO[bytes]) -> None:
             first_col = min((c.absolute_index for c in columns), default=0)
             table, failed = loaded.to_arrow_with_errors()
             del loaded  # calamine's cells, freed before the columns are written out
+            file = str(folder / f"{i}.arrow")
+            with pa.OSFile(file, "wb") as sink, pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_batch(table)
+            del table
             errors = [list(e.position) for e in failed.errors] if failed is not None else []
             header = {
                 "sheet": sheet,
@@ -178,16 +206,12 @@ def _serve(path: str, sheets: list[str], out: IO[bytes]) -> None:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # mixed types, damage (a Rust panic): calamine reads the sheet
-            table = None
+            header = {"sheet": sheet, "ok": False}
         encoded = json.dumps(header).encode()
         out.write(len(encoded).to_bytes(8, "little") + encoded)
-        if table is not None:  # written as it is read: no second copy of the columns
-            with pa.ipc.new_stream(out, table.schema) as writer:
-                writer.write_batch(table)
-            del table
         out.flush()
 
 
 if __name__ == "__main__":
     _memory_limit(int(sys.argv[2]))
-    _serve(sys.argv[1], sys.argv[3:], sys.stdout.buffer)
+    _serve(sys.argv[1], sys.argv[4:], Path(sys.argv[3]), sys.stdout.buffer)

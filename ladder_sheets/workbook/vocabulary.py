@@ -263,10 +263,17 @@ NO_SCORE = Score(0.0, -1, ())
 
 def words(text: object) -> list[str]:
     """The words of a header, phrases folded, a bracketed note at its end dropped."""
+    if isinstance(text, str):
+        return list(_header_words(text))  # every concept of a table scores the same cell
+    return list(_header_words.__wrapped__(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _header_words(text: object) -> tuple[str, ...]:
     key = " " + header_key(text) + " "
     for phrase, word in PHRASES.items():
         key = key.replace(f" {phrase} ", f" {word} ")
-    return [w for w in key.split(" ") if w]
+    return tuple(w for w in key.split(" ") if w)
 
 
 def _sense(word: str) -> str:

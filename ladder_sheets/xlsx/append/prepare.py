@@ -16,6 +16,8 @@ from the last rows above.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -355,24 +357,29 @@ def _append_recorded(
         return None
     scan, new_head = found
     verify(scan, columns, kept, pkg)
-    # the new rows a block at a time: never the whole cycle's XML (or a copy) at once
-    added = rows_xml_pieces(request.rows, columns, scan.styles(columns), first, date1904)
-    check_well_formed(member, [b"<sheetData>", *added, b"</sheetData>"])
     new_tail = scan._edit_tail(scan.tail)
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
     out = [packer.compress(new_head) + packer.flush(zlib.Z_FULL_FLUSH)]
     out.append(raw[record.head_raw : record.tail_raw])  # every kept row, as compressed
     last_raw = sum(map(len, out))
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    added_crc = added_len = 0
+    # The new rows a block at a time (never the whole cycle's XML at once), each block deflated
+    # in a thread (zlib lets go of the GIL) while the next is encoded and parsed.
+    added = _Deflated()
     more = dict.fromkeys(scan.counts, 0)
-    while added:
-        piece = added.pop(0)
-        out.append(packer.compress(piece))
-        added_crc, added_len = zlib.crc32(piece, added_crc), added_len + len(piece)
-        for key, n in count(piece).items():
-            more[key] += n
-    out.append(packer.flush(zlib.Z_FULL_FLUSH))
+
+    def blocks() -> Iterator[bytes]:
+        yield b"<sheetData>"
+        for piece in rows_xml_pieces(request.rows, columns, scan.styles(columns), first, date1904):
+            added.submit(piece)
+            for key, n in count(piece).items():
+                more[key] += n
+            yield piece
+        yield b"</sheetData>"
+
+    with added:
+        check_well_formed(member, blocks())
+    out += added.out
+    added_crc, added_len = added.crc, added.length
     tail_raw = sum(map(len, out))
     out.append(packer.compress(new_tail) + packer.flush())
     deflated = b"".join(out)
@@ -406,6 +413,35 @@ def _append_recorded(
         reused=True,
         scanned=False,
     )
+
+
+class _Deflated:
+    """Blocks deflated one after another in a worker thread, as one raw deflate stream ended by
+    a full flush; `out` its pieces, `crc` and `length` those of the blocks given."""
+
+    def __init__(self) -> None:
+        self._packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="deflate-rows")
+        self._done: list[Future[None]] = []
+        self.out: list[bytes] = []
+        self.crc = self.length = 0
+
+    def submit(self, block: bytes) -> None:
+        self._done.append(self._pool.submit(self._add, block))
+
+    def _add(self, block: bytes) -> None:
+        self.out.append(self._packer.compress(block))
+        self.crc, self.length = zlib.crc32(block, self.crc), self.length + len(block)
+
+    def __enter__(self) -> _Deflated:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+        if kind is None:
+            for done in self._done:
+                done.result()  # a worker's error raised here
+            self.out.append(self._packer.flush(zlib.Z_FULL_FLUSH))
 
 
 def _recorded_scan(

@@ -6,7 +6,7 @@ workbook's sharedStrings.xml is untouched), each column with the style index giv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -49,7 +49,7 @@ def rows_xml_pieces(
     styles: Sequence[int],
     first_row: int,
     date1904: bool,
-) -> list[bytes]:
+) -> Iterator[bytes]:
     """rows_xml, a block of whole <row> elements at a time (joined, the same bytes)."""
     values = [
         rows[column.key].tolist() if column.key in rows.columns else [None] * len(rows)
@@ -58,7 +58,6 @@ def rows_xml_pieces(
     letters = [column_letters(index) for index in range(len(columns))]
     # A history repeats its values (cycles, competencies, sources): each is encoded once.
     encoded: list[dict[Any, str]] = [{} for _ in columns]
-    out = []
     for start in range(0, len(rows), _BLOCK):
         numbers = range(first_row + start, first_row + min(start + _BLOCK, len(rows)))
         per_column = []
@@ -77,8 +76,7 @@ def rows_xml_pieces(
             f'<row r="{n}">' + "".join(cells) + "</row>"
             for n, cells in zip(numbers, zip(*per_column, strict=True), strict=True)
         )
-        out.append(block.encode("utf-8"))
-    return out
+        yield block.encode("utf-8")
 
 
 def _cell_body(style: int, value: Any, kind: str, date1904: bool) -> str:
