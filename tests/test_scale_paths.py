@@ -22,7 +22,7 @@ from ladder_sheets.commands.merge import (
     READINESS_SHEET,
     merge,
 )
-from ladder_sheets.sheets.readiness import _PLAIN_TEXT, SHORTFALLS_WIDTH, _lines, wrapped_lines
+from ladder_sheets.sheets.readiness import SHORTFALLS_WIDTH, _lines, is_plain, wrapped_lines
 from ladder_sheets.sheets.styles import LINE_HEIGHT, WRAP_WIDTH
 from ladder_sheets.xlsx.sheet_xml import _pieces, adapt_sheet, content_hash
 from ladder_sheets.xlsx.styles_merge import StyleMap
@@ -134,24 +134,36 @@ def test_content_hash_is_the_same_whatever_the_batching() -> None:
         assert content_hash(xml, lambda: shared, legacy) == expected
 
 
-# Printable ASCII without the hyphen, spaces (runs of them) weighted up, words long enough to cut.
-_PLAIN = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "-")
-plain_texts = hyp.lists(
-    hyp.one_of(
-        hyp.sampled_from(["a", "bc", " ", " ", "   ", "Communication", "x" * 40]),
-        hyp.sampled_from(_PLAIN),
-    ),
-    max_size=60,
-).map("".join)
+# Printable ASCII, letters of other scripts and signs, spaces (runs of them) weighted up, words
+# long enough to cut, hyphens where textwrap breaks a word after them and where it does not (a
+# digit or one letter before, a long word made of hyphenated parts), no "--".
+_PLAIN = "".join(chr(c) for c in range(0x21, 0x7F)) + "\u00e9\u00df\u2192\u2014\u4e2d"
+plain_texts = (
+    hyp.lists(
+        hyp.one_of(
+            hyp.sampled_from(["a", "bc", " ", " ", "   ", "Communication", "x" * 40]),
+            hyp.sampled_from(["sign-off", "a-b-c", "x-ray", "3-4", "-ab", "ab-", "_é-ß"]),
+            hyp.sampled_from(["cross-team-" * 5, "-" + "y" * 30, "z-" * 20, "\u00e9" * 9]),
+            hyp.sampled_from(_PLAIN),
+        ),
+        max_size=60,
+    )
+    .map("".join)
+    .filter(lambda text: "--" not in text)
+)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(text=plain_texts, width=hyp.integers(min_value=1, max_value=60))
 # a line filled to the width by a space, then a word too long for any line: textwrap cuts
 # nothing off it and drops the empty cut, keeping the space
 @example(text="z yezc'", width=2)
+# a word cut after its last hyphen that fits the line, or not when only hyphens precede it
+@example(text="cross-team-cross-team", width=8)
+@example(text="-y-" + "y" * 12, width=5)
+@example(text="-" + "y" * 12, width=5)
 def test_the_quick_line_count_is_textwraps(text: str, width: int) -> None:
-    assert _PLAIN_TEXT.fullmatch(text)
+    assert is_plain(text)
     assert wrapped_lines(text, width) == len(textwrap.wrap(text, width))
 
 

@@ -14,7 +14,9 @@ in sentences as of the merge (the title says so).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import textwrap
 from collections.abc import Mapping
@@ -555,40 +557,75 @@ def _lines(text: str, width: int) -> int:
     # the lines of the column's word wrap (a character of the width is the cell's padding)
     if len(text) <= width - 2 and "\t" not in text:
         return 1  # (textwrap makes other whitespace a space, a tab up to eight: one line, or none)
-    if _PLAIN_TEXT.fullmatch(text):
+    if is_plain(text):
         return max(wrapped_lines(text, width - 2), 1)
     return max(len(textwrap.wrap(text, width - 2)), 1)
 
 
-# Text whose wrap needs none of textwrap's rules but the greedy fill: printable ASCII, spaces
-# the only whitespace, no hyphen (textwrap breaks after one).
-_PLAIN_TEXT = re.compile("[ !-,.-~]*")
+# Whitespace other than the space (textwrap turns it into spaces, and str.strip drops it), and
+# the em-dash "--" (textwrap's own rules for it).
+_OTHER_SPACE = re.compile(r"[^\S ]")
+# Where textwrap cuts text into chunks, with no whitespace but spaces and no "--": a run of
+# spaces, and after a hyphen between letters (its wordsep_re's "hyphenated word": two letters
+# or letter, hyphen, letter before it; letter, maybe a hyphen, letter after it).
 _SPACES = re.compile("( +)")
+_LETTER = r"[^\d\W]"
+_HYPHENS = re.compile(f"(?:(?<={_LETTER}{{2}}-)|(?<={_LETTER}-{_LETTER}-))(?={_LETTER}-?{_LETTER})")
+
+
+def is_plain(text: str) -> bool:
+    """Whether wrapped_lines counts the text's lines: no whitespace but spaces, no "--"."""
+    return "--" not in text and _OTHER_SPACE.search(text) is None
 
 
 def wrapped_lines(text: str, width: int) -> int:
-    """len(textwrap.wrap(text, width)) for text _PLAIN_TEXT matches (width >= 1), without
-    building the lines: words and runs of spaces filled greedily, a word longer than a line
-    cut, spaces dropped where a line (not the first) begins and, as textwrap does, the last
-    chunk of a line dropped where it is spaces or empty."""
+    """len(textwrap.wrap(text, width)) for text is_plain accepts (width >= 1), without
+    building the lines: textwrap's chunks (words cut after their hyphens, runs of spaces)
+    filled greedily by their lengths, a chunk longer than a line cut (after its last hyphen
+    that fits, when something other than hyphens precedes it), spaces dropped where a line
+    (not the first) begins and, as textwrap does, the last chunk of a line dropped where it is
+    spaces or empty."""
     chunks = [chunk for chunk in _SPACES.split(text) if chunk]
-    chunks.reverse()
-    lines = 0
-    while chunks:
-        if lines and chunks[-1][0] == " ":
-            chunks.pop()
-        line: list[str] = []
-        length = 0
-        while chunks and length + len(chunks[-1]) <= width:
-            line.append(chunks.pop())
-            length += len(line[-1])
-        if chunks and len(chunks[-1]) > width:
-            cut = width - length  # 0 on a full line: "" is added, and dropped as whitespace
-            line.append(chunks[-1][:cut])
-            chunks[-1] = chunks[-1][cut:]
-        if line and not line[-1].strip():
-            line.pop()
-        if line:
+    if "-" in text:  # (a word's lookbehind never reaches past the spaces before it)
+        chunks = [part for chunk in chunks for part in _HYPHENS.split(chunk) if part]
+    count = len(chunks)
+    lines = i = 0
+    sizes = list(map(len, chunks))
+    if count and max(sizes) <= width:
+        ends = list(itertools.accumulate(sizes, initial=0))
+        # no chunk to cut: each line takes the chunks that fit, found by their ends
+        while i < count:
+            if lines and chunks[i][0] == " ":
+                i += 1
+                continue
+            j = bisect.bisect_right(ends, ends[i] + width, i + 1) - 1
+            if j - i > 1 or chunks[i][0] != " ":  # not the first line's spaces alone
+                lines += 1
+            i = j
+        return lines
+    while i < count:
+        if lines and chunks[i][0] == " ":
+            i += 1
+            continue
+        length = taken = 0
+        last = ""
+        while i < count and length + len(chunks[i]) <= width:
+            last = chunks[i]
+            length += len(last)
+            taken += 1
+            i += 1
+        if i < count and len(chunks[i]) > width:
+            chunk = chunks[i]
+            end = width - length  # 0 on a full line: "" is added, and dropped as whitespace
+            hyphen = chunk.rfind("-", 0, end)
+            if hyphen > 0 and chunk[:hyphen].strip("-"):
+                end = hyphen + 1
+            last = chunk[:end]
+            chunks[i] = chunk[end:]
+            taken += 1
+        if taken and not last.strip():
+            taken -= 1
+        if taken:
             lines += 1
     return lines
 
