@@ -45,7 +45,7 @@ INPUTS = {
 # The targets: (what, row label, how measured, limit).
 #   seconds: the median; x_read: median / fastexcel's read of the same input;
 #   per_1000: seconds per 1,000 packs; flat: slowest / fastest merge over the growth cycles;
-#   peak: the largest peak RSS of every command.
+#   peak: the largest peak memory of every command (its process tree taken together).
 TARGETS = (
     ("check after a merge (cache warm)", "check after merge", "seconds", 5.0),
     ("check, re-saved by LibreOffice (cache stale)", "check, re-saved by LibreOffice",

@@ -8,8 +8,10 @@
 For each organisation (people x cycles, benchmarks/synthetic.py): the workbook holds cycles
 1..N-2; cycle N-1 is merged for real (untimed, "base"), so the workbook measured was written by
 the tool, with whatever it keeps beside it. Then, each in a fresh interpreter on a fresh copy of
-its input folder (peak RSS from os.wait4: that process and the pool workers it waited for, each
-counted alone):
+its input folder (peak memory: the larger of os.wait4's peak RSS, the largest one process of the
+tree reached, and the peak of the tree's memory taken together, sampled every 0.1 s while more
+than one process runs: the sum of each process's proportional set size, so a pool worker forked
+from the command counts only the pages it does not share, and a parser child counts in full):
 
 - merge of cycle N into base, and the same with the files beside the workbook deleted;
   the output of the first merge is "merged", what every other command reads;
@@ -93,6 +95,60 @@ class Measure:
         return m
 
 
+class TreeMemory(threading.Thread):
+    """The peak of a process tree's memory taken together (MB), sampled while the tree has more
+    than one process: os.wait4 gives only the largest single process, and a command whose
+    child parses while it scans holds both at once. Each process counts its proportional set
+    size (Pss in /proc/PID/smaps_rollup), so pages a forked worker shares are counted once."""
+
+    INTERVAL = 0.1
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def run(self) -> None:
+        if not Path("/proc/self/smaps_rollup").exists():
+            return  # not Linux: wait4's peak alone
+        while not self._done.wait(self.INTERVAL):
+            pids = self._tree()
+            if len(pids) > 1:
+                self.peak_mb = max(self.peak_mb, sum(map(_pss_kib, pids)) / 1024)
+
+    def _tree(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(entry.path, "stat").read_text()
+                except OSError:
+                    continue
+                # "pid (name) state ppid ...": the name may hold spaces and brackets
+                parents[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+        tree, grew = {self.root}, True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        return sorted(tree)
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # gone meanwhile
+    return 0
+
+
 def measure(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any], float]:
     """Run one task in a fresh interpreter; (its result, its peak RSS in MB)."""
     out = Path(spec["out"])
@@ -109,10 +165,13 @@ def measure(spec: dict[str, Any], timeout: float) -> tuple[dict[str, Any], float
         )
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
+        tree = TreeMemory(proc.pid)
+        tree.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        tree.stop()
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    peak = usage.ru_maxrss / 1024  # KiB on Linux
+    peak = max(usage.ru_maxrss / 1024, tree.peak_mb)  # ru_maxrss in KiB on Linux
     if result_path.exists():
         result = json.loads(result_path.read_text(encoding="utf-8"))
     else:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -187,3 +190,24 @@ def test_benchmark_runs_every_command_on_merges_output_at_a_tiny_size(tmp_path: 
     assert run.main([*argv, "--resume"]) == 0
     again = json.loads(raw.read_text(encoding="utf-8"))["orgs"]["25-c3-s7"]["results"]
     assert again["command:merge"]["seconds"] == measured["command:merge"]["seconds"]
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/smaps_rollup").exists(), reason="the tree is sampled from Linux's /proc"
+)
+def test_peak_memory_counts_a_child_and_its_parent_together() -> None:
+    """A command holding 150 MB while its child holds 250 MB peaks at about 400 MB: os.wait4
+    alone would say 250 (the largest single process)."""
+    child = "b = bytearray(250 << 20); import time; time.sleep(1.0)"
+    parent = (
+        "import subprocess, sys; a = bytearray(150 << 20); "
+        f"subprocess.run([sys.executable, '-c', {child!r}])"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent])
+    tree = run.TreeMemory(proc.pid)
+    tree.start()
+    _, _, usage = os.wait4(proc.pid, 0)
+    tree.stop()
+    alone = usage.ru_maxrss / 1024
+    assert 250 <= alone < 330
+    assert 400 <= tree.peak_mb < 400 + 2 * 80  # two interpreters' own pages on top
