@@ -73,6 +73,30 @@ def test_keys_are_normalised_value_by_value(rows):
     assert out["rating"].tolist() == data["rating"].tolist()
 
 
+@settings(max_examples=80, deadline=None)
+@given(_rows)
+def test_equal_keys_held_by_different_objects_are_one_key(rows):
+    """normalise_keys works over distinct objects, then values: a key spelt alike in two
+    objects (two readings of the same text) is normalised alike, and a column whose every
+    value is already normal is left as it is (the same objects)."""
+
+    def fresh(value):
+        return "".join(list(value)) if isinstance(value, str) else value  # a new object
+
+    data = frame([row(*r[:4], rater=r[4]) for r in rows])
+    copied = data.copy()
+    for col in ("employee_id", "competency", "cycle", "rater_type"):
+        copied[col] = pd.Series([fresh(v) for v in data[col]], dtype=object)
+    out = normalise_keys(copied)
+    for col in ("employee_id", "competency", "cycle"):
+        assert out[col].tolist() == [by_hand(v, None) for v in data[col]]
+    assert out["rater_type"].tolist() == [by_hand(v, MANAGER, True) for v in data["rater_type"]]
+    normal = frame([row("2026-Q1", f"E{n % 3}", "Delivery", 3) for n in range(len(rows))])
+    normal["employee_id"] = pd.Series([fresh(v) for v in normal["employee_id"]], dtype=object)
+    kept = normalise_keys(normal)["employee_id"]
+    assert all(a is b for a, b in zip(kept, normal["employee_id"], strict=True))
+
+
 @settings(max_examples=120, deadline=None)
 @given(st.lists(st.sampled_from(["2026-Q3", "2026-Q1", "2026-Q2", None, np.nan]), max_size=15))
 def test_cycle_order_is_the_stable_sort(cycles):

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ladder_sheets.model import MANAGER, columns, rater_type_or_manager
+from ladder_sheets.values import factorize
 
 # A rating's identity; "rater" tells 360 raters apart (schema.ratings.rater_keys) and is
 # dropped again before the history is written.
@@ -71,7 +72,13 @@ def _per_distinct(values: pd.Series, change: Callable[[Any], Any], blank: Any) -
     """`change` applied once per distinct value (a history repeats its keys a million times);
     blanks become `blank`. None when that changes nothing: no blank, and each value is what
     `change` makes of it (the same type and equal), so the column can stay as it is."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    # an object column by its distinct objects first (values.factorize: the same codes and
+    # uniques, without hashing each of a million recorded keys)
+    codes, distinct = (
+        factorize(values.to_numpy(), use_na_sentinel=True)
+        if values.dtype == object
+        else pd.factorize(values, use_na_sentinel=True)
+    )
     made = [change(v) for v in distinct]
     if (
         values.dtype == object

@@ -172,16 +172,19 @@ def _memory_limit(limit: int) -> None:
 def _serve(path: str, sheets: list[str], folder: Path, out: IO[bytes]) -> None:
     """Parse each sheet; write its columns to `folder`/<its index>.arrow and a header saying
     what fastexcel gave (or that it refused) to `out`."""
+    import importlib
     import logging
 
     import fastexcel
-    import pyarrow as pa
 
+    # pyarrow (0.15 s of imports) is needed only once a sheet is parsed: it is imported
+    # while fastexcel parses the first one (the parse leaves the GIL)
+    arrow = threading.Thread(target=importlib.import_module, args=("pyarrow.ipc",))
+    arrow.start()
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
     reader = None
     for i, sheet in enumerate(sheets):
         header: dict[str, Any] = {"sheet": sheet, "ok": False}
-        table = None
         try:
             if reader is None:
                 reader = fastexcel.read_excel(path)
@@ -189,24 +192,36 @@ def _serve(path: str, sheets: list[str], folder: Path, out: IO[bytes]) -> None:
             columns = loaded.available_columns()
             names = [(c.name, c.column_name_from) for c in columns]
             first_col = min((c.absolute_index for c in columns), default=0)
-            table, failed = loaded.to_arrow_with_errors()
-            del loaded  # calamine's cells, freed before the columns are written out
-            file = str(folder / f"{i}.arrow")
-            with pa.OSFile(file, "wb") as sink, pa.ipc.new_stream(sink, table.schema) as writer:
-                writer.write_batch(table)
-            del table
-            errors = [list(e.position) for e in failed.errors] if failed is not None else []
-            header = {
-                "sheet": sheet,
-                "ok": True,
-                "names": names,
-                "first_col": first_col,
-                "failed": errors,
-            }
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # mixed types, damage (a Rust panic): calamine reads the sheet
-            header = {"sheet": sheet, "ok": False}
+            loaded = None
+        # anything else that fails (no pyarrow, no room for the file) ends the child: the
+        # reader then parses the sheet itself
+        arrow.join()
+        import pyarrow as pa
+
+        if loaded is not None:
+            try:
+                table, failed = loaded.to_arrow_with_errors()
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # a type fastexcel cannot convert: calamine reads it
+                table = None
+            del loaded  # calamine's cells, freed before the columns are written out
+            if table is not None:
+                file = str(folder / f"{i}.arrow")
+                with pa.OSFile(file, "wb") as sink, pa.ipc.new_stream(sink, table.schema) as w:
+                    w.write_batch(table)
+                del table
+                errors = [list(e.position) for e in failed.errors] if failed is not None else []
+                header = {
+                    "sheet": sheet,
+                    "ok": True,
+                    "names": names,
+                    "first_col": first_col,
+                    "failed": errors,
+                }
         encoded = json.dumps(header).encode()
         out.write(len(encoded).to_bytes(8, "little") + encoded)
         out.flush()
