@@ -23,7 +23,7 @@ from ladder_sheets.errors import DataError
 from ladder_sheets.sheets import gap, readiness, table
 from ladder_sheets.sheets import styles as st
 from ladder_sheets.sheets.formula_sheet import FormulaSheet, FormulaTemplate, write_template
-from ladder_sheets.sheets.table import MAX_ROWS, Column, write_rows
+from ladder_sheets.sheets.table import MAX_ROWS, MAX_TEXT, Column, as_text, write_rows
 from ladder_sheets.xlsx.sheet_xml import content_hash
 from ladder_sheets.xlsx.stream_sheet import StreamSheet
 from tests.test_merge_sheets import gap_row, readiness_row
@@ -423,3 +423,13 @@ def test_readiness_rows_rendered_a_column_at_a_time_are_the_bytes_xlsxwriter_wri
     fast, wb = _same_both_ways(tmp_path, build, monkeypatch)
     sheet_xml = fast["xl/worksheets/sheet1.xml"]
     assert wb.worksheets()[0].content_digest() == content_hash(sheet_xml, lambda: [])
+
+
+def test_a_list_is_written_as_its_texts_joined_blanks_left_out() -> None:
+    said = ["Average 3.2 is below 3.5.", "", "scope criteria not recorded as met"]
+    assert as_text(said, "; ") == "Average 3.2 is below 3.5.; scope criteria not recorded as met"
+    assert as_text([], "; ") == "" and as_text(["", ""], ", ") == ""
+    long = "y" * (MAX_TEXT + 5)  # each text cut visibly at Excel's limit
+    assert as_text(["a", long]) == "a; " + long[: MAX_TEXT - 1] + "\u2026"
+    assert as_text(["a", None, NAN, 3.0, "", "b"], ", ") == "a, 3, b"
+    assert as_text(("a", "", "b"), "/") == "a/b"

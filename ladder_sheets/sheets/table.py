@@ -97,6 +97,9 @@ def as_text(value: Any, joiner: str = "; ") -> str:
     if is_missing(value):
         return ""
     if isinstance(value, list | tuple | np.ndarray | pd.Series):
+        if value.__class__ is list and all(v.__class__ is str for v in value):
+            # (sentences, codes: texts as they are, blanks left out)
+            return joiner.join([as_text(v) for v in value if v])
         return joiner.join(as_text(v) for v in value if not is_missing(v) and str(v) != "")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
