@@ -131,16 +131,9 @@ def _extend(carry: hc.Carry, target: Path, inputs: Any, sheet: str) -> bool:
     # the appended rows, read as the sheet's own rows 2, 3... (before the cached rows are
     # loaded: the cycle's XML and the whole cache are never held at once)
     offset = part.first_row - 2
-    rows, part.rows = part.rows, b""
-    xml = itertools.chain(
-        [_DIMENSION.sub(b"", part.head), part.header_row],
-        _renumbered(rows, offset),
-        [part.tail],
-    )
-    del rows
     assigned = [(s, f) for s, f in meta["assigned"]]
     family = dict(assigned).get(sheet)
-    grid = _read_grid(sheet, xml, parts)
+    grid = _appended_grid(sheet, part, parts)
     if grid is None:
         raise _Unexpected(f"the appended rows of {sheet!r} read as no sheet")
     tail, findings, found, digest = read_history_rows(grid, file, inputs, assigned, family)
@@ -470,6 +463,74 @@ def _up(piece: bytes, offset: int) -> bytes:
         else:
             out.append(_REF.sub(up, _ROW + row)[len(_ROW) :])
     return _ROW.join(out)
+
+
+def _appended_grid(sheet: str, part: Any, parts: dict[str, bytes]) -> Any:
+    """The grid of `part`'s header row (row 1) and appended rows (rows 2, 3...) as the grid
+    reader reads them; `part.rows` is let go of.
+
+    When this process wrote those rows (xlsx/append/rows.py written_cells: the same bytes),
+    only each column's distinct cells are read, one per row, and every appended row is given
+    the reading of its own cell's body: a cell is read from its body alone (its style, type
+    and value), never from its row or its neighbours. Otherwise, and where a row has no cell
+    (the reading would not see it), the rows themselves are read, renumbered."""
+    from ladder_sheets.workbook.grid import LongGrid
+    from ladder_sheets.xlsx.append.rows import written_cells
+
+    head = [_DIMENSION.sub(b"", part.head), part.header_row]
+    rows, part.rows = part.rows, b""
+    written = written_cells(rows, part.first_row)
+    small = None
+    if written is not None and _every_row_has_a_cell(written):
+        distinct = _distinct_rows(written)
+        small = _read_grid(sheet, itertools.chain(head, distinct, [part.tail]), parts)
+    if written is None or not isinstance(small, LongGrid):  # (merged cells: a plain Grid)
+        xml = itertools.chain(head, _renumbered(rows, part.first_row - 2), [part.tail])
+        del rows
+        return _read_grid(sheet, xml, parts)
+    del rows
+    columns = []
+    for index, column in enumerate(small.columns):
+        codes = written.codes(index) if index < len(written.bodies) else None
+        values = np.empty(1 + written.rows, dtype=object)
+        values[0] = column[0] if len(column) else None
+        if codes is None:  # a column the rows have no cell in (the header's only)
+            values[1:] = None
+        else:
+            # each distinct body's reading, then None for a code past them (never given)
+            known = np.empty(len(written.bodies[index]) + 1, dtype=object)
+            for code in range(len(known) - 1):
+                known[code] = column[1 + code] if 1 + code < len(column) else None
+            values[1:] = known[codes]
+        columns.append(values)
+    return LongGrid(sheet, columns)
+
+
+def _every_row_has_a_cell(written: Any) -> bool:
+    """Each row written holds a cell (a row of none is not seen by the reading)."""
+    blank = np.ones(written.rows, dtype=bool)
+    for index, bodies in enumerate(written.bodies):
+        if "" in bodies:
+            blank &= written.codes(index) == bodies[""]
+        else:
+            return True
+    return not blank.any()
+
+
+def _distinct_rows(written: Any) -> Iterator[bytes]:
+    """Rows 2, 3...: row 2 + i holds each column's i-th distinct cell body (none for "")."""
+    from ladder_sheets.cellmap import column_letters
+
+    bodies = [list(known) for known in written.bodies]
+    letters = [column_letters(index) for index in range(len(bodies))]
+    for i in range(max(map(len, bodies), default=0)):
+        n = 2 + i
+        cells = "".join(
+            f'<c r="{letters[c]}{n}"{column[i]}'
+            for c, column in enumerate(bodies)
+            if i < len(column) and column[i]
+        )
+        yield f'<row r="{n}">{cells}</row>'.encode()
 
 
 def _read_grid(sheet: str, xml: Iterable[bytes], parts: dict[str, bytes]) -> Any:

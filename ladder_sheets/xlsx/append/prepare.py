@@ -33,7 +33,7 @@ from ladder_sheets.xlsx.append.record import (
     recorded,
     scan_recorded,
 )
-from ladder_sheets.xlsx.append.rows import rows_xml, rows_xml_pieces
+from ladder_sheets.xlsx.append.rows import WrittenCells, remember, rows_xml, rows_xml_pieces
 from ladder_sheets.xlsx.append.scan import NotAppendable, SheetScan, count, pieces, verify
 from ladder_sheets.xlsx.package import Package, check_well_formed
 from ladder_sheets.xlsx.transplant import workbook_part
@@ -262,8 +262,10 @@ def _append(
             nonlocal added_xml
             verify(scan, columns, kept, pkg)
             styles = scan.styles(columns)
-            added_xml = rows_xml(request.rows, columns, styles, first, date1904)
+            written = WrittenCells(len(columns), first)
+            added_xml = rows_xml(request.rows, columns, styles, first, date1904, written)
             check_well_formed(member, b"<sheetData>" + added_xml + b"</sheetData>")
+            remember(written)  # history_extend caches these rows from their cells
             phase[0] = "rows"
             return added_xml
 
@@ -366,10 +368,12 @@ def _append_recorded(
     # in a thread (zlib lets go of the GIL) while the next is encoded and parsed.
     added = _Deflated()
     more = dict.fromkeys(scan.counts, 0)
+    written = WrittenCells(len(columns), first)
 
     def blocks() -> Iterator[bytes]:
         yield b"<sheetData>"
-        for piece in rows_xml_pieces(request.rows, columns, scan.styles(columns), first, date1904):
+        styles = scan.styles(columns)
+        for piece in rows_xml_pieces(request.rows, columns, styles, first, date1904, written):
             added.submit(piece)
             for key, n in count(piece).items():
                 more[key] += n
@@ -378,6 +382,7 @@ def _append_recorded(
 
     with added:
         check_well_formed(member, blocks())
+    remember(written)  # history_extend caches these rows from their cells
     out += added.out
     added_crc, added_len = added.crc, added.length
     tail_raw = sum(map(len, out))

@@ -6,9 +6,11 @@ workbook's sharedStrings.xml is untouched), each column with the style index giv
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.utility import _datetime_to_excel_datetime
 from xlsxwriter.worksheet import _preserve_whitespace  # what xlsxwriter decides, not a guess
@@ -33,9 +35,10 @@ def rows_xml(
     styles: Sequence[int],
     first_row: int,
     date1904: bool,
+    written: WrittenCells | None = None,
 ) -> bytes:
     """`rows` as <row> elements from `first_row`, each value as the history writer writes it."""
-    return b"".join(rows_xml_pieces(rows, columns, styles, first_row, date1904))
+    return b"".join(rows_xml_pieces(rows, columns, styles, first_row, date1904, written))
 
 
 # rows encoded at a time: a cycle of 10,000 people is 240,000 rows, and holding a string per
@@ -49,8 +52,10 @@ def rows_xml_pieces(
     styles: Sequence[int],
     first_row: int,
     date1904: bool,
+    written: WrittenCells | None = None,
 ) -> Iterator[bytes]:
-    """rows_xml, a block of whole <row> elements at a time (joined, the same bytes)."""
+    """rows_xml, a block of whole <row> elements at a time (joined, the same bytes); each
+    cell's body and the bytes yielded also told to `written`."""
     values = [
         rows[column.key].tolist() if column.key in rows.columns else [None] * len(rows)
         for column in columns
@@ -62,7 +67,7 @@ def rows_xml_pieces(
         numbers = range(first_row + start, first_row + min(start + _BLOCK, len(rows)))
         per_column = []
         for index, column in enumerate(columns):
-            letter, bodies, cells = letters[index], encoded[index], []
+            letter, bodies, cells, seen = letters[index], encoded[index], [], []
             for n, value in zip(numbers, values[index][start : start + _BLOCK], strict=True):
                 try:
                     body = bodies[value]
@@ -71,12 +76,76 @@ def rows_xml_pieces(
                 except TypeError:  # unhashable
                     body = _cell_body(styles[index], value, column.kind, date1904)
                 cells.append(f'<c r="{letter}{n}"{body}' if body else "")
+                seen.append(body)
             per_column.append(cells)
+            if written is not None:
+                written.add(index, seen)
         block = "".join(
             f'<row r="{n}">' + "".join(cells) + "</row>"
             for n, cells in zip(numbers, zip(*per_column, strict=True), strict=True)
-        )
-        yield block.encode("utf-8")
+        ).encode("utf-8")
+        if written is not None:
+            written.wrote(block)
+        yield block
+
+
+class WrittenCells:
+    """The cells rows_xml_pieces wrote, column by column: each column's distinct cell bodies
+    (what follows 'r="A7"': the style, type and value; "" for no cell) and each row's body
+    as a code into them, with the CRC-32 and length of the XML written.
+
+    A cell's reading depends on its body alone (with the workbook's styles), not on its row
+    or its neighbours: history_extend reads each distinct body once and gives every row the
+    reading of its body, instead of reading the whole cycle's XML back (it is identified by
+    the XML's CRC-32, length and first row, so only the rows written are ever read so)."""
+
+    def __init__(self, columns: int, first_row: int) -> None:
+        self.first_row = first_row
+        self.bodies: list[dict[str, int]] = [{} for _ in range(columns)]
+        self._codes: list[list[np.ndarray]] = [[] for _ in range(columns)]
+        self.crc = self.length = 0
+
+    def add(self, index: int, bodies: list[str]) -> None:
+        codes, uniques = pd.factorize(np.array(bodies, dtype=object))
+        known = self.bodies[index]
+        to = np.array([known.setdefault(body, len(known)) for body in uniques], dtype=np.int32)
+        self._codes[index].append(to[codes])
+
+    def wrote(self, block: bytes) -> None:
+        self.crc = zlib.crc32(block, self.crc)
+        self.length += len(block)
+
+    def codes(self, index: int) -> np.ndarray:
+        """Each row's body in column `index`, as an index into `bodies[index]`."""
+        parts = self._codes[index]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+
+    @property
+    def rows(self) -> int:
+        return len(self.codes(0)) if self._codes else 0
+
+
+# The cells of the last rows appended in this process (one append at a time: merge writes,
+# then extends the history cache from them; history_extend takes them)
+_last: list[WrittenCells] = []
+
+
+def remember(written: WrittenCells) -> None:
+    _last[:] = [written]
+
+
+def written_cells(rows: bytes, first_row: int) -> WrittenCells | None:
+    """The cells of `rows` (<row> elements from `first_row`) as rows_xml_pieces wrote them,
+    if they are the last rows appended in this process (the same bytes: CRC-32 and length);
+    forgotten once asked for."""
+    if not _last:
+        return None
+    written = _last.pop()
+    if (written.first_row, written.length) != (first_row, len(rows)):
+        return None
+    if written.crc != zlib.crc32(rows):
+        return None
+    return written
 
 
 def _cell_body(style: int, value: Any, kind: str, date1904: bool) -> str:
