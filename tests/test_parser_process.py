@@ -6,6 +6,8 @@ the sheet to this process."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -195,3 +197,23 @@ def test_small_long_sheets_are_parsed_here_without_a_child(
     read_grids(path)  # a few hundred kilobytes of XML: a process costs more than it saves
     assert watch.children == [] and watch.from_child == []
     assert "Ratings History" in watch.here
+
+
+def test_a_process_that_exits_mid_reading_leaves_no_child_and_no_folder(tmp_path: Path) -> None:
+    """The reader's thread is a daemon: a process that exits while it reads (Ctrl-C) never
+    runs the reading's own clean-up, so the child and its folder are stopped at exit."""
+    path = long_book(tmp_path)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ladder_sheets.workbook.parser_process import ParserProcess\n"
+        "p = ParserProcess(Path(sys.argv[1]), ['Ratings History'], 0)\n"
+        "print(p._child.pid, p._folder, flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    pid, folder = done.stdout.split()
+    assert not Path(folder).exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid), 0)

@@ -23,6 +23,7 @@ openpyxl) fails the child's allocation instead of filling the machine's memory.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import shutil
@@ -84,6 +85,8 @@ class ParserProcess:
         except OSError:
             shutil.rmtree(self._folder, ignore_errors=True)
             raise
+        # a reading cut short (Ctrl-C while the reader's thread runs) leaves no child behind
+        atexit.register(self.close)
 
     def take(self, sheet: str) -> Parsed | None:
         """The child's reading of `sheet` (None: fastexcel refused it, calamine reads it).
@@ -120,6 +123,7 @@ class ParserProcess:
         with self._lock:
             child, self._child = self._child, None
         if child is not None:
+            atexit.unregister(self.close)
             child.kill()
             child.wait()
             if child.stdout is not None:
