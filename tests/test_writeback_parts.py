@@ -162,3 +162,30 @@ def test_adapt_sheet_renumbers_the_tags_styles_only() -> None:
     assert '<c r="D1" s="32" t="str"><f>IF(A1=" s=""1""",1,2)</f>' in out
     assert '<c r="E1" cm="1" s="30">' in out
     assert '<row r="1" ss="1"><c r="Z1" s="32"/></row><row r="2" s="31">' in out
+
+
+def test_adapt_sheet_quick_cell_pattern_gives_what_the_general_one_does() -> None:
+    """Cells as xlsxwriter writes them take a quicker pattern; wherever a piece holds an
+    's="' it does not account for (a row's style, a cell written otherwise, a text), the
+    general pattern renumbers the piece, so the output is the same either way."""
+    from ladder_sheets.xlsx import sheet_xml
+
+    styles = StyleMap(xf=[30, 31, 32, 33], dxf=[])
+
+    def general(xml: bytes) -> str:
+        return sheet_xml._CELL_OR_ROW_STYLE.sub(
+            lambda m: m.group(1) + b'%d"' % styles.xf[int(m.group(2))], xml
+        ).decode()
+
+    plain = '<c r="A1" s="1"><v>1</v></c><c r="XFD1048576" s="3"><v>2</v></c><c r="B1"><v>3</v></c>'
+    cases = [
+        plain,
+        plain + '<c r="C1" s="2" t="inlineStr"><is><t>she said s="3"</t></is></c>',
+        plain + '<c t="n" r="D1" s="2"><v>4</v></c>',  # another order: the general pattern
+    ]
+    for body in cases:
+        scratch = sheet(body)
+        assert adapt_sheet(scratch, styles, []).decode() == general(scratch)
+    out = adapt_sheet(sheet(cases[1]), styles, []).decode()
+    assert '<c r="XFD1048576" s="33">' in out and '<t>she said s="3"</t>' in out
+    assert '<c t="n" r="D1" s="32">' in adapt_sheet(sheet(cases[2]), styles, []).decode()

@@ -178,7 +178,8 @@ class _Place:
     next level expect, the same for everyone who holds it: `current` and `following` the
     expectations that are not blank, `names` every competency's name, `needed` the
     competencies the step needs in the Matrix's order, `expectations` (expected at the level,
-    at the next) by name, `expected_next` the next level's by key, `step` its criteria row."""
+    at the next) by name, `expected_next` the next level's by key, `step` its criteria row,
+    `written` the family, track and level as the person's row gives them."""
 
     level: Level | None
     current: dict[str, Expectation]
@@ -188,12 +189,14 @@ class _Place:
     expectations: dict[str, tuple[float, float]]
     expected_next: dict[str, float]
     step: pd.Series | None
+    written: tuple[str | None, str | None, str | None]  # family, track, level as read
 
 
 def _place(ladder: Ladder, family: Any, level_name: Any, track: Any) -> _Place:
+    written = (clean_text(family), clean_text(track), clean_text(level_name))
     level = ladder.level(family, level_name, track)
     if level is None:
-        return _Place(None, {}, {}, {}, [], {}, {}, None)
+        return _Place(None, {}, {}, {}, [], {}, {}, None, written)
     current = ladder.expected(level.family, level.level)
     following = ladder.expected(level.family, level.next_level) if level.next_level else {}
     current = {c: e for c, e in current.items() if not math.isnan(e.expected)}
@@ -212,7 +215,9 @@ def _place(ladder: Ladder, family: Any, level_name: Any, track: Any) -> _Place:
     if not level.is_top and level.next_level is not None:
         step = ladder.step(level.family, level.level, level.next_level)
     expected_next = {c: e.expected for c, e in following.items()}
-    return _Place(level, current, following, names, needed, expectations, expected_next, step)
+    return _Place(
+        level, current, following, names, needed, expectations, expected_next, step, written
+    )
 
 
 def _held(ladder: Ladder, person: dict[Any, Any], places: dict[Any, _Place]) -> _Place:
@@ -239,15 +244,16 @@ def _assess(
     in_force: CycleLadders | None = None,
     places: dict[Any, _Place] | None = None,
 ) -> dict[str, Any]:
+    place = _held(ladder, person, {} if places is None else places)
     row: dict[str, Any] = {c: None for c in READINESS_COLUMNS}
     row.update({c: math.nan for c in NUMERIC_COLUMNS})
     row.update(
         employee_id=clean_text(person.get("employee_id")),
         name=clean_text(person.get("name")),
         manager_id=clean_text(person.get("manager_id")),
-        family=clean_text(person.get("family")),
-        track=clean_text(person.get("track")),
-        level=clean_text(person.get("level")),
+        family=place.written[0],
+        track=place.written[1],
+        level=place.written[2],
         cycle=cycle,
         in_level_since=_date(person.get("in_level_since")),
         ratings_where={},
@@ -255,7 +261,6 @@ def _assess(
         _order=math.inf,
     )
     found = Assessment()
-    place = _held(ladder, person, {} if places is None else places)
     level = place.level
     if level is None:
         found.missing(
