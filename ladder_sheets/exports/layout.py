@@ -87,14 +87,18 @@ def detect(
             )
     best: tuple[int, tuple[bool, int, int], Rows] | None = None
     holding: list[Rows] = []  # the tabs with rating columns
+    header_rows = [find_header(rows, set(known), mapped) for rows in candidates]
+    columns = [
+        rating_columns_at(rows, index, scale)
+        for rows, (index, _) in zip(candidates, header_rows, strict=True)
+    ]
     several = len(candidates) > 1
-    for rows in candidates:
-        index, score = find_header(rows, set(known), mapped)
+    compared = sum(map(bool, columns)) > 1  # ratings counted only where two tabs hold some
+    for rows, (index, score), found in zip(candidates, header_rows, columns, strict=True):
         # A tab holding ratings beats a summary or instructions tab with a better header, and
         # the tab holding the most ratings beats one whose header names more columns: one
         # team's 30 people must not stand in for another team's 120.
-        found = rating_columns_at(rows, index, scale)
-        cells = rating_cells(rows, index, scale, found) if several and found else 0
+        cells = rating_cells(rows, index, scale, found) if compared and found else 0
         rated = (bool(found), cells, score)
         if rated[0]:
             holding.append(rows)
